@@ -1,0 +1,29 @@
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { generateKeyPairSync } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { ensureLocalKeys, signLocalToken, verifySessionToken } from '../src'
+
+describe('local session tokens', () => {
+  it('signs tokens that Clerk-style verification accepts, and keeps one key pair per data dir', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'montage-auth-'))
+    const keys = await ensureLocalKeys(dir)
+    expect(await ensureLocalKeys(dir)).toEqual(keys)
+    const token = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject: 'local:ada', name: 'Ada' })
+    const claims = await verifySessionToken(token, { jwtKey: keys.publicKeyPem })
+    expect(claims).toEqual({ sub: 'local:ada', name: 'Ada', email: undefined })
+  })
+
+  it('refuses an expired token, a token signed by another key, and no token', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'montage-auth-'))
+    const keys = await ensureLocalKeys(dir)
+    const expired = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject: 'local:ada', name: 'Ada', ttlSeconds: -60 })
+    await expect(verifySessionToken(expired, { jwtKey: keys.publicKeyPem })).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
+    const forged = await signLocalToken({ privateKeyPem: other.privateKey, subject: 'local:ada', name: 'Ada' })
+    await expect(verifySessionToken(forged, { jwtKey: keys.publicKeyPem })).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
+    await expect(verifySessionToken(undefined, { jwtKey: keys.publicKeyPem })).rejects.toThrow(/no session token/)
+  })
+})

@@ -1,0 +1,4 @@
+export * from './shapes'
+export * from './schema'
+export * from './doc'
+export * from './commands'

@@ -1,0 +1,67 @@
+/** Every error the product reports carries one of these codes; HTTP statuses and WebSocket close codes derive from it. */
+export const AppErrorCode = {
+  BAD_REQUEST: 'BAD_REQUEST',
+  UNAUTHORIZED: 'UNAUTHORIZED',
+  FORBIDDEN: 'FORBIDDEN',
+  NOT_FOUND: 'NOT_FOUND',
+  CONFLICT: 'CONFLICT',
+  INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
+  PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA: 'UNSUPPORTED_MEDIA',
+  INTERNAL: 'INTERNAL',
+} as const
+export type TAppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode]
+
+const HTTP_STATUS: Record<TAppErrorCode, number> = {
+  BAD_REQUEST: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  INSUFFICIENT_CREDITS: 402,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA: 415,
+  INTERNAL: 500,
+}
+
+/** Application close codes live in 4000–4999; 4401/4403 mirror their HTTP twins. */
+const WS_CLOSE_CODE: Record<TAppErrorCode, number> = {
+  BAD_REQUEST: 4400,
+  UNAUTHORIZED: 4401,
+  FORBIDDEN: 4403,
+  NOT_FOUND: 4404,
+  CONFLICT: 4409,
+  INSUFFICIENT_CREDITS: 4402,
+  PAYLOAD_TOO_LARGE: 4413,
+  UNSUPPORTED_MEDIA: 4415,
+  INTERNAL: 4500,
+}
+
+export class AppError extends Error {
+  readonly code: TAppErrorCode
+  /** The input field at fault, when there is one (`params.duration`). */
+  readonly field?: string
+
+  constructor(code: TAppErrorCode, message: string, options: { field?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.name = 'AppError'
+    this.code = code
+    this.field = options.field
+  }
+
+  toJSON(): { error: { code: TAppErrorCode; message: string; field?: string } } {
+    return { error: { code: this.code, message: this.message, ...(this.field ? { field: this.field } : {}) } }
+  }
+}
+
+export function httpStatusFor(code: TAppErrorCode): number {
+  return HTTP_STATUS[code]
+}
+
+export function wsCloseCodeFor(code: TAppErrorCode): number {
+  return WS_CLOSE_CODE[code]
+}
+
+export function isAppError(e: unknown): e is AppError {
+  return e instanceof AppError
+}

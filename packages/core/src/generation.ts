@@ -1,0 +1,59 @@
+import { z } from 'zod'
+import { MODELS, ZModelId } from './models'
+
+export const ZGenerationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
+export type TGenerationStatus = z.infer<typeof ZGenerationStatus>
+
+/** tldraw shape ids look like `shape:abc123`. */
+export const ZShapeId = z.string().regex(/^shape:[A-Za-z0-9_-]{1,64}$/, 'must be a shape id like shape:abc')
+
+/** Body of `POST /api/generations`. The model's own schema checks `params` in a second pass. */
+export const ZStartGenerationRequest = z
+  .object({
+    boardId: z.string().uuid(),
+    shotId: ZShapeId,
+    model: ZModelId,
+    params: z.record(z.string(), z.unknown()).default({}),
+    /** Reference shapes whose image the model uses (the plate for previz). */
+    referenceIds: z.array(ZShapeId).max(8).default([]),
+  })
+  .strict()
+export type TStartGenerationRequest = z.infer<typeof ZStartGenerationRequest>
+
+/** Parses `params` against the chosen model's schema, prefixing issue paths with `params`. */
+export function parseModelParams(model: z.infer<typeof ZModelId>, params: unknown) {
+  return z.object({ params: MODELS[model].params }).parse({ params }).params
+}
+
+/** What the workflow needs to run one generation; everything already validated. */
+export const ZGenerationInput = z.object({
+  generationId: z.string().uuid(),
+  workspaceId: z.string().uuid(),
+  boardId: z.string().uuid(),
+  userId: z.string().uuid(),
+  shotId: ZShapeId,
+  variationId: ZShapeId,
+  model: ZModelId,
+  params: z.record(z.string(), z.unknown()),
+  prompt: z.string().max(4000),
+  /** sha256 of the reference images' stored bytes, in the order the shot lists them. */
+  referenceAssets: z.array(z.string().regex(/^[a-f0-9]{64}$/)),
+  credits: z.number().int().nonnegative(),
+})
+export type TGenerationInput = z.infer<typeof ZGenerationInput>
+
+/** What the model activity returns. */
+export const ZGenerationOutput = z.object({
+  assetSha256: z.string(),
+  posterSha256: z.string(),
+  mimeType: z.string(),
+  width: z.number().int(),
+  height: z.number().int(),
+  durationSeconds: z.number(),
+  fps: z.number(),
+})
+export type TGenerationOutput = z.infer<typeof ZGenerationOutput>
+
+export function generationWorkflowId(generationId: string): string {
+  return `generation/${generationId}`
+}

@@ -1,0 +1,80 @@
+import type { TGenerationStatus } from '@montage/core'
+import type { Sql } from './client'
+
+export interface TGenerationRow {
+  id: string
+  workspaceId: string
+  boardId: string
+  shotId: string
+  variationId: string
+  model: string
+  params: Record<string, unknown>
+  status: TGenerationStatus
+  credits: number
+  outputAsset: string | null
+  posterAsset: string | null
+  error: string | null
+  workflowId: string
+  createdBy: string
+  createdAt: Date
+  finishedAt: Date | null
+}
+
+const COLUMNS = `id, workspace_id AS "workspaceId", board_id AS "boardId", shot_id AS "shotId", variation_id AS "variationId",
+  model, params, status, credits, output_asset AS "outputAsset", poster_asset AS "posterAsset", error,
+  workflow_id AS "workflowId", created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"`
+
+export interface CreateGenerationOptions {
+  id: string
+  workspaceId: string
+  boardId: string
+  shotId: string
+  variationId: string
+  model: string
+  params: Record<string, unknown>
+  credits: number
+  workflowId: string
+  createdBy: string
+}
+
+/** Inserts the generation row; a second call with the same id returns the existing row. */
+export async function createGeneration(sql: Sql, opts: CreateGenerationOptions): Promise<TGenerationRow> {
+  const [row] = await sql<TGenerationRow[]>`
+    INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by)
+    VALUES (${opts.id}, ${opts.workspaceId}, ${opts.boardId}, ${opts.shotId}, ${opts.variationId}, ${opts.model},
+            ${sql.json(opts.params as never)}, ${opts.credits}, ${opts.workflowId}, ${opts.createdBy})
+    ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
+    RETURNING ${sql.unsafe(COLUMNS)}`
+  return row!
+}
+
+export async function getGeneration(sql: Sql, id: string): Promise<TGenerationRow | null> {
+  const [row] = await sql<TGenerationRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM generations WHERE id = ${id}`
+  return row ?? null
+}
+
+export async function listBoardGenerations(sql: Sql, boardId: string): Promise<TGenerationRow[]> {
+  return sql<TGenerationRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM generations WHERE board_id = ${boardId} ORDER BY created_at`
+}
+
+export interface FinishGenerationOptions {
+  id: string
+  status: Extract<TGenerationStatus, 'succeeded' | 'failed' | 'cancelled'>
+  outputAsset?: string
+  posterAsset?: string
+  error?: string
+}
+
+/** Moves a generation to a final state once; later calls leave the first outcome in place. */
+export async function finishGeneration(sql: Sql, opts: FinishGenerationOptions): Promise<TGenerationRow> {
+  const [row] = await sql<TGenerationRow[]>`
+    UPDATE generations SET status = ${opts.status}, output_asset = ${opts.outputAsset ?? null},
+      poster_asset = ${opts.posterAsset ?? null}, error = ${opts.error ?? null}, finished_at = now()
+    WHERE id = ${opts.id} AND finished_at IS NULL
+    RETURNING ${sql.unsafe(COLUMNS)}`
+  return row ?? (await getGeneration(sql, opts.id))!
+}
+
+export async function markGenerationRunning(sql: Sql, id: string): Promise<void> {
+  await sql`UPDATE generations SET status = 'running' WHERE id = ${id} AND status = 'queued'`
+}

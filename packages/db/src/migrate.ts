@@ -1,0 +1,56 @@
+import { readdir, readFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import type { Sql } from './client'
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
+/** Any fixed number: serialises concurrent migrators (several services start at once). */
+const MIGRATION_LOCK = 7_302_119
+
+export interface MigrateResult {
+  applied: string[]
+}
+
+/** Applies every migration not yet recorded, in file-name order, each in its own transaction. */
+export async function migrate(sql: Sql): Promise<MigrateResult> {
+  const files = (await readdir(MIGRATIONS_DIR)).filter((f) => /^\d{4}_.+\.sql$/.test(f)).sort()
+  const applied: string[] = []
+  await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(${MIGRATION_LOCK})`
+    await tx`CREATE TABLE IF NOT EXISTS schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`
+    const done = new Set((await tx<{ version: string }[]>`SELECT version FROM schema_migrations`).map((r) => r.version))
+    for (const file of files) {
+      const version = file.replace(/\.sql$/, '')
+      if (done.has(version)) continue
+      const text = await readFile(path.join(MIGRATIONS_DIR, file), 'utf8')
+      await tx.unsafe(text)
+      await tx`INSERT INTO schema_migrations (version) VALUES (${version})`
+      applied.push(version)
+    }
+  })
+  return { applied }
+}
+
+/** Creates the database named in `url` when it does not exist yet (connects to `postgres`). */
+export async function ensureDatabase(url: string): Promise<void> {
+  const target = new URL(url)
+  const name = decodeURIComponent(target.pathname.slice(1))
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" must match [a-z0-9_]+`)
+  const admin = new URL(url)
+  admin.pathname = '/postgres'
+  const { default: postgres } = await import('postgres')
+  const sql = postgres(admin.toString(), { max: 1, onnotice: () => {} })
+  try {
+    const rows = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`
+    if (rows.length === 0) {
+      try {
+        await sql.unsafe(`CREATE DATABASE ${name}`)
+      } catch (e) {
+        // Another process created it between our check and our CREATE.
+        if ((e as { code?: string }).code !== '42P04') throw e
+      }
+    }
+  } finally {
+    await sql.end()
+  }
+}
