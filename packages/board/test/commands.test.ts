@@ -21,14 +21,14 @@ describe('applyBoardCommand', () => {
     const doc = docWithShot()
     const create: TBoardCommand = { id: 'c1', type: 'variation.upsert', boardId, variationId: 'shape:v1', patch: { shotId: 'shape:shot1', status: 'queued', model: 'previz' } }
     applyBoardCommand(doc, create)
-    let v = readRecords(doc)['shape:v1'] as { x: number; y: number; parentId: string; props: Record<string, unknown> }
+    let v = readRecords(doc)['shape:v1'] as unknown as { x: number; y: number; parentId: string; props: Record<string, unknown> }
     expect(v.x).toBeGreaterThan(100 + 360)
     expect(v.y).toBe(50)
     expect(v.parentId).toBe('page:main')
     expect(v.props.status).toBe('queued')
 
     applyBoardCommand(doc, { ...create, id: 'c2', patch: { status: 'succeeded', assetSha256: 'a'.repeat(64), durationSeconds: 2 } })
-    v = readRecords(doc)['shape:v1'] as typeof v
+    v = readRecords(doc)['shape:v1'] as unknown as typeof v
     expect(v.props).toMatchObject({ status: 'succeeded', model: 'previz', durationSeconds: 2, shotId: 'shape:shot1' })
   })
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MODELS, ZModelId } from './models'
+import { parseInput } from './parse-input'
 
 export const ZGenerationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
 export type TGenerationStatus = z.infer<typeof ZGenerationStatus>
@@ -7,22 +8,30 @@ export type TGenerationStatus = z.infer<typeof ZGenerationStatus>
 /** tldraw shape ids look like `shape:abc123`. */
 export const ZShapeId = z.string().regex(/^shape:[A-Za-z0-9_-]{1,64}$/, 'must be a shape id like shape:abc')
 
+export const ZSha256 = z.string().regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest')
+
 /** Body of `POST /api/generations`. The model's own schema checks `params` in a second pass. */
 export const ZStartGenerationRequest = z
   .object({
     boardId: z.string().uuid(),
     shotId: ZShapeId,
+    /** The variation shape the client already placed (queued); the server makes one up if absent. */
+    variationId: ZShapeId.optional(),
     model: ZModelId,
+    prompt: z.string().max(4000).default(''),
     params: z.record(z.string(), z.unknown()).default({}),
-    /** Reference shapes whose image the model uses (the plate for previz). */
-    referenceIds: z.array(ZShapeId).max(8).default([]),
+    /** The shot's linked references: the shape and the stored image it shows. */
+    references: z.array(z.object({ shapeId: ZShapeId, assetSha256: ZSha256 }).strict()).max(8).default([]),
   })
   .strict()
 export type TStartGenerationRequest = z.infer<typeof ZStartGenerationRequest>
 
-/** Parses `params` against the chosen model's schema, prefixing issue paths with `params`. */
-export function parseModelParams(model: z.infer<typeof ZModelId>, params: unknown) {
-  return z.object({ params: MODELS[model].params }).parse({ params }).params
+/**
+ * Parses `params` against the chosen model's schema; a problem is a BAD_REQUEST naming the
+ * field as the request spells it (`params.duration`).
+ */
+export function parseModelParams(model: z.infer<typeof ZModelId>, params: unknown): z.infer<(typeof MODELS)[typeof model]['params']> {
+  return parseInput(z.object({ params: MODELS[model].params }), { params }).params
 }
 
 /** What the workflow needs to run one generation; everything already validated. */
@@ -37,15 +46,18 @@ export const ZGenerationInput = z.object({
   params: z.record(z.string(), z.unknown()),
   prompt: z.string().max(4000),
   /** sha256 of the reference images' stored bytes, in the order the shot lists them. */
-  referenceAssets: z.array(z.string().regex(/^[a-f0-9]{64}$/)),
+  referenceAssets: z.array(ZSha256),
+  referenceIds: z.array(ZShapeId),
   credits: z.number().int().nonnegative(),
 })
 export type TGenerationInput = z.infer<typeof ZGenerationInput>
 
 /** What the model activity returns. */
 export const ZGenerationOutput = z.object({
-  assetSha256: z.string(),
-  posterSha256: z.string(),
+  assetSha256: ZSha256,
+  byteSize: z.number().int().positive(),
+  posterSha256: ZSha256,
+  posterByteSize: z.number().int().positive(),
   mimeType: z.string(),
   width: z.number().int(),
   height: z.number().int(),

@@ -1,0 +1,105 @@
+import type { Sql } from '@montage/db'
+import { BoardRoom, type TPersistenceOptions } from './BoardRoom'
+import { errorFields, type TLogger } from './logger'
+
+export interface BoardRoomsOptions {
+  db: Sql
+  logger: TLogger
+  persistence: TPersistenceOptions
+  /** How long an idle, fully stored room stays loaded, so a reload or a burst of commands reuses it. */
+  lingerMs: number
+}
+
+interface Entry {
+  room: BoardRoom
+  /** One load per room, shared by every concurrent first joiner. */
+  ready: Promise<void>
+  lingerTimer: NodeJS.Timeout | null
+}
+
+/** The loaded rooms of one server instance: loads on first use, unloads when idle and stored. */
+export class BoardRooms {
+  private readonly entries = new Map<string, Entry>()
+  private closing = false
+
+  constructor(private readonly opts: BoardRoomsOptions) {}
+
+  has(boardId: string): boolean {
+    return this.entries.has(boardId)
+  }
+
+  boardIds(): string[] {
+    return [...this.entries.keys()]
+  }
+
+  /** The loaded room with one hold taken for the caller, who must `release()` it (or hand it to a connection). */
+  async acquire(boardId: string): Promise<BoardRoom> {
+    if (this.closing) throw new Error('The collab server is shutting down.')
+    let entry = this.entries.get(boardId)
+    if (!entry) {
+      const room = new BoardRoom({ boardId, db: this.opts.db, logger: this.opts.logger, persistence: this.opts.persistence, onIdle: (r) => this.onIdle(r) })
+      const created: Entry = { room, ready: room.load(), lingerTimer: null }
+      created.ready.catch((e) => {
+        this.opts.logger.error('loading board failed', { boardId, ...errorFields(e) })
+        if (this.entries.get(boardId) === created) this.entries.delete(boardId)
+        room.destroy()
+      })
+      this.entries.set(boardId, created)
+      entry = created
+    }
+    if (entry.lingerTimer) clearTimeout(entry.lingerTimer)
+    entry.lingerTimer = null
+    entry.room.retain()
+    // A failed load destroys the room; its holds die with it, so nothing to release here.
+    await entry.ready
+    return entry.room
+  }
+
+  /** Flushes and drops every room. Stores are retried a few times: this is the last chance. */
+  async closeAll(): Promise<void> {
+    this.closing = true
+    const entries = [...this.entries.values()]
+    this.entries.clear()
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.lingerTimer) clearTimeout(entry.lingerTimer)
+        try {
+          await entry.ready
+        } catch {
+          return
+        }
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await entry.room.flush()
+            break
+          } catch (e) {
+            if (attempt >= 3) {
+              this.opts.logger.error('board updates lost at shutdown', { boardId: entry.room.boardId, ...errorFields(e) })
+              break
+            }
+            await new Promise((r) => setTimeout(r, 200 * attempt))
+          }
+        }
+        entry.room.destroy()
+      }),
+    )
+  }
+
+  private onIdle(room: BoardRoom): void {
+    const entry = this.entries.get(room.boardId)
+    if (!entry || entry.room !== room || entry.lingerTimer || this.closing) return
+    room.flush().then(
+      () => {
+        if (this.entries.get(room.boardId) !== entry || entry.lingerTimer || !room.isUnloadable()) return
+        entry.lingerTimer = setTimeout(() => {
+          entry.lingerTimer = null
+          if (this.entries.get(room.boardId) !== entry || !room.isUnloadable()) return
+          this.entries.delete(room.boardId)
+          room.destroy()
+        }, this.opts.lingerMs)
+      },
+      // The room keeps its update and retries; a later successful store calls onIdle again.
+      () => {},
+    )
+  }
+}

@@ -1,0 +1,116 @@
+import { AckPolicy, DeliverPolicy, nanos, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats'
+import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
+import { ZBoardCommand, type TBoardCommand } from '@montage/board'
+import { errorFields, type TLogger } from './logger'
+
+export interface ConsumeBoardCommandsOptions {
+  nats: NatsConnection
+  /** Durable consumer name: one per deployment, so instances share (split) the work. */
+  consumerName: string
+  /** `all` for production (a new durable starts at the stream's first message); tests use `new`. */
+  deliverPolicy: 'all' | 'new'
+  /** Lets the server delete a durable nobody pulls from (test runs that crashed). */
+  inactiveThresholdMs?: number
+  logger: TLogger
+  /** Applies a command; resolves once its result is durably stored. */
+  apply: (command: TBoardCommand) => Promise<void>
+}
+
+export interface TBoardCommandConsumer {
+  /** Stops pulling and waits for the command in hand; unacknowledged ones are redelivered later. */
+  stop(): Promise<void>
+}
+
+/** Publishers set `msgID` to the command id; the stream drops repeats inside this window. */
+const DUPLICATE_WINDOW_MS = 2 * 60 * 1000
+/** Commands not consumed within a week are moot: reconciliation with Postgres covers them. */
+const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
+const ACK_WAIT_MS = 30_000
+const RETRY_DELAY_MS = 2_000
+
+/**
+ * Ensures the BOARD_COMMANDS stream and a durable pull consumer on it, and applies each command
+ * in order. Several instances using one consumer name share it: JetStream hands each message to
+ * one puller, and a redelivered command is harmless because commands are idempotent upserts.
+ */
+export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): Promise<TBoardCommandConsumer> {
+  const { nats, consumerName, logger } = opts
+  const stream = streams.boardCommands.name
+  const jsm = await nats.jetstreamManager()
+  await ensureStream(jsm)
+  await ensureConsumer(jsm, opts)
+
+  const consumer = await nats.jetstream().consumers.get(stream, consumerName)
+  const messages = await consumer.consume({ max_messages: 16 })
+  let stopping = false
+  const loop = (async () => {
+    for await (const msg of messages) {
+      // Messages already pulled when we stop go back at once rather than after the ack wait.
+      if (stopping) msg.nak()
+      else await handle(msg)
+    }
+  })().catch((e) => logger.error('board command consumer stopped', errorFields(e)))
+
+  async function handle(msg: JsMsg): Promise<void> {
+    let command: TBoardCommand
+    try {
+      command = ZBoardCommand.parse(JSON.parse(msg.string()))
+      if (msg.subject !== subjects.boardCommand(command.boardId)) throw new Error(`subject ${msg.subject} does not match boardId ${command.boardId}`)
+    } catch (e) {
+      // Redelivering a malformed command can never succeed; acknowledge it and move on.
+      logger.warn('malformed board command dropped', { subject: msg.subject, seq: msg.seq, ...errorFields(e) })
+      msg.ack()
+      return
+    }
+    try {
+      await opts.apply(command)
+      msg.ack()
+    } catch (e) {
+      if (isAppError(e) && e.code !== AppErrorCode.INTERNAL) {
+        logger.warn('board command refused', { commandId: command.id, boardId: command.boardId, ...errorFields(e) })
+        msg.term(e.message)
+      } else {
+        logger.error('board command failed; will be redelivered', { commandId: command.id, boardId: command.boardId, ...errorFields(e) })
+        msg.nak(RETRY_DELAY_MS)
+      }
+    }
+  }
+
+  return {
+    async stop() {
+      stopping = true
+      await messages.close()
+      await loop
+    },
+  }
+}
+
+async function ensureStream(jsm: JetStreamManager): Promise<void> {
+  const { name, subjects: streamSubjects } = streams.boardCommands
+  try {
+    await jsm.streams.add({ name, subjects: [...streamSubjects], duplicate_window: nanos(DUPLICATE_WINDOW_MS), max_age: nanos(MAX_AGE_MS) })
+  } catch (e) {
+    // Already there (made by another service or with other limits): use it as it is.
+    const info = await jsm.streams.info(name).catch(() => null)
+    if (!info) throw e
+  }
+}
+
+async function ensureConsumer(jsm: JetStreamManager, opts: ConsumeBoardCommandsOptions): Promise<void> {
+  const stream = streams.boardCommands.name
+  try {
+    await jsm.consumers.add(stream, {
+      durable_name: opts.consumerName,
+      ack_policy: AckPolicy.Explicit,
+      deliver_policy: opts.deliverPolicy === 'all' ? DeliverPolicy.All : DeliverPolicy.New,
+      filter_subject: subjects.boardCommandWildcard,
+      ack_wait: nanos(ACK_WAIT_MS),
+      max_ack_pending: 256,
+      ...(opts.inactiveThresholdMs ? { inactive_threshold: nanos(opts.inactiveThresholdMs) } : {}),
+    })
+  } catch (e) {
+    const info = await jsm.consumers.info(stream, opts.consumerName).catch(() => null)
+    if (!info) throw e
+    opts.logger.warn('board command consumer exists with another configuration; using it', { consumerName: opts.consumerName, ...errorFields(e) })
+  }
+}

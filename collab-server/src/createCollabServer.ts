@@ -1,0 +1,214 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import type { NatsConnection } from 'nats'
+import { AppError, AppErrorCode, isAppError, wsCloseCodeFor } from '@montage/core'
+import { getBoard, type Sql } from '@montage/db'
+import type { TBoardCommand } from '@montage/board'
+import { BoardRooms } from './BoardRooms'
+import type { TPersistenceOptions } from './BoardRoom'
+import { authorizeConnection } from './authorize-connection'
+import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-board-commands'
+import { closeSocket } from './close-socket'
+import { createConsoleLogger, errorFields, type TLogger } from './logger'
+
+export interface CreateCollabServerOptions {
+  db: Sql
+  nats: NatsConnection
+  /** PEM public key that session tokens are verified with (`resolveJwtKey`). */
+  jwtKey: string
+  persistence?: Partial<TPersistenceOptions>
+  logger?: TLogger
+  /** JetStream durable consumer of board commands: one name per deployment (tests use their own). */
+  consumerName?: string
+  /** Where a newly created durable starts: `all` in production, `new` for test servers. */
+  commandDeliverPolicy?: 'all' | 'new'
+  /** Lets NATS delete the durable after this much inactivity (test consumers). */
+  consumerInactiveThresholdMs?: number
+  /** Largest frame accepted; a bigger one closes the connection (1009). */
+  maxPayloadBytes?: number
+  /** How long an idle room stays loaded after its last store. */
+  roomLingerMs?: number
+}
+
+export interface CollabServer {
+  /** Starts the board command consumer, then listens for HTTP (`/healthz`) and WebSocket upgrades. */
+  listen(port: number, host?: string): Promise<{ port: number }>
+  /** Stops taking work, closes every socket (1001), and stores every pending update. */
+  close(): Promise<void>
+  /** For embedding in another HTTP server's `upgrade` event (the command consumer then needs `listen`). */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
+  /** Board ids whose rooms are loaded right now. */
+  loadedBoards(): string[]
+}
+
+const DEFAULT_PERSISTENCE: TPersistenceOptions = { debounceMs: 2_000, maxDebounceMs: 10_000 }
+const BOARD_PATH = /^\/boards\/([^/]+)\/?$/
+const PING_INTERVAL_MS = 30_000
+const CLOSE_GRACE_MS = 3_000
+
+export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
+  const logger = opts.logger ?? createConsoleLogger()
+  const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, lingerMs: opts.roomLingerMs ?? 2_000 })
+  const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
+  const http = createServer(handleRequest)
+  http.on('upgrade', handleUpgrade)
+  const inFlightUpgrades = new Set<Promise<void>>()
+  const alive = new WeakSet<WebSocket>()
+  let consumer: TBoardCommandConsumer | null = null
+  let closing = false
+  let closed: Promise<void> | null = null
+
+  // Browsers answer pings on their own; a socket that misses one round is dead (laptop lid shut).
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.delete(ws)
+      ws.ping()
+    }
+  }, PING_INTERVAL_MS)
+  pinger.unref()
+  wss.on('connection', (ws) => {
+    alive.add(ws)
+    ws.on('pong', () => alive.add(ws))
+  })
+
+  function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname
+    if (req.method === 'GET' && path === '/healthz') {
+      res.writeHead(closing ? 503 : 200, { 'content-type': 'text/plain' }).end(closing ? 'closing' : 'ok')
+      return
+    }
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
+  }
+
+  function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    // Until `ws` owns the socket, a reset by the peer would otherwise be an unhandled 'error'.
+    socket.on('error', (e) => logger.warn('upgrade socket error', errorFields(e)))
+    const work = admit(req, socket, head).catch((e) => {
+      logger.error('upgrade failed', errorFields(e))
+      socket.destroy()
+    })
+    inFlightUpgrades.add(work)
+    void work.finally(() => inFlightUpgrades.delete(work))
+  }
+
+  /** Authorizes and loads the room before completing the upgrade, so no frame arrives before we can serve it. */
+  async function admit(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    if (closing) return acceptAndClose(req, socket, head, 1012, 'The server is restarting; reconnect shortly.')
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const match = BOARD_PATH.exec(url.pathname)
+    let boardId = ''
+    let grant
+    try {
+      if (!match) throw new AppError(AppErrorCode.NOT_FOUND, 'No such endpoint: connect to /boards/<boardId>.')
+      boardId = decodeURIComponent(match[1]!)
+      grant = await authorizeConnection({ db: opts.db, jwtKey: opts.jwtKey, boardId, token: url.searchParams.get('token') })
+    } catch (e) {
+      const appError = isAppError(e) ? e : new AppError(AppErrorCode.INTERNAL, 'The server could not check your access; try again.', { cause: e })
+      if (!isAppError(e)) logger.error('authorizing connection failed', { boardId, ...errorFields(e) })
+      return acceptAndClose(req, socket, head, wsCloseCodeFor(appError.code), appError.message)
+    }
+    let room
+    try {
+      room = await rooms.acquire(boardId)
+    } catch {
+      return acceptAndClose(req, socket, head, wsCloseCodeFor(AppErrorCode.INTERNAL), 'The board could not be loaded; try again.')
+    }
+    if (closing || !socket.readable || !socket.writable) {
+      room.release()
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      room.addConnection(ws, { userId: grant.userId, canWrite: grant.canWrite })
+      wss.emit('connection', ws, req)
+    })
+  }
+
+  /** Browsers only see a close code on an open socket (a refused upgrade reads as 1006), so we accept first. */
+  function acceptAndClose(req: IncomingMessage, socket: Duplex, head: Buffer, code: number, reason: string): void {
+    if (!socket.readable || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => closeSocket(ws, code, reason))
+  }
+
+  async function applyCommand(command: TBoardCommand): Promise<void> {
+    // A room for a board that is gone would fail every store (foreign key); refuse it up front.
+    if (!rooms.has(command.boardId) && !(await getBoard(opts.db, command.boardId))) {
+      throw new AppError(AppErrorCode.NOT_FOUND, `Board ${command.boardId} does not exist.`)
+    }
+    const room = await rooms.acquire(command.boardId)
+    try {
+      await room.applyCommand(command)
+    } finally {
+      room.release()
+    }
+  }
+
+  async function closeSockets(): Promise<void> {
+    await Promise.all(
+      [...wss.clients].map(
+        (ws) =>
+          new Promise<void>((resolve) => {
+            if (ws.readyState === ws.CLOSED) return resolve()
+            ws.once('close', () => resolve())
+            // A graceful close lets frames the client sent before our close frame still arrive and be applied.
+            closeSocket(ws, 1001, 'The server is shutting down.')
+            setTimeout(() => ws.terminate(), CLOSE_GRACE_MS).unref()
+          }),
+      ),
+    )
+  }
+
+  return {
+    async listen(port, host = '127.0.0.1') {
+      consumer = await consumeBoardCommands({
+        nats: opts.nats,
+        consumerName: opts.consumerName ?? 'collab-server',
+        deliverPolicy: opts.commandDeliverPolicy ?? 'all',
+        inactiveThresholdMs: opts.consumerInactiveThresholdMs,
+        logger,
+        apply: applyCommand,
+      })
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject)
+        http.listen(port, host, () => {
+          http.off('error', reject)
+          resolve()
+        })
+      })
+      const address = http.address() as AddressInfo
+      logger.info('collab server listening', { host, port: address.port })
+      return { port: address.port }
+    },
+
+    close() {
+      closed ??= (async () => {
+        closing = true
+        clearInterval(pinger)
+        const httpClosed = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()))
+        http.closeIdleConnections()
+        await consumer?.stop()
+        await Promise.allSettled([...inFlightUpgrades])
+        await closeSockets()
+        await rooms.closeAll()
+        wss.close()
+        http.closeAllConnections()
+        await httpClosed
+        logger.info('collab server closed')
+      })()
+      return closed
+    },
+
+    handleUpgrade,
+    loadedBoards: () => rooms.boardIds(),
+  }
+}

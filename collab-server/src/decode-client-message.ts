@@ -1,0 +1,82 @@
+import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+
+/** y-websocket top-level message types (y-protocols numbering). */
+export const MESSAGE_SYNC = 0
+export const MESSAGE_AWARENESS = 1
+export const MESSAGE_QUERY_AWARENESS = 3
+
+/** y-protocols/sync sub-types. */
+export const SYNC_STEP1 = 0
+export const SYNC_STEP2 = 1
+export const SYNC_UPDATE = 2
+
+export type TClientMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' }
+  /** A well-formed frame of a type we do not serve (y-websocket's auth message, future types). */
+  | { type: 'unknown'; messageType: number }
+
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError'
+}
+
+/**
+ * Decodes and fully validates one client frame before anything is applied, so that a bad frame
+ * can be refused as a whole: `Y.applyUpdate` and `applyAwarenessUpdate` would otherwise apply
+ * whatever prefix of a corrupt payload they managed to read before throwing.
+ */
+export function decodeClientMessage(frame: Uint8Array): TClientMessage {
+  try {
+    const decoder = decoding.createDecoder(frame)
+    const messageType = decoding.readVarUint(decoder)
+    let message: TClientMessage
+    switch (messageType) {
+      case MESSAGE_SYNC: {
+        const syncType = decoding.readVarUint(decoder)
+        const payload = decoding.readVarUint8Array(decoder)
+        if (syncType === SYNC_STEP1) {
+          Y.decodeStateVector(payload)
+          message = { type: 'sync-step1', stateVector: payload }
+        } else if (syncType === SYNC_STEP2 || syncType === SYNC_UPDATE) {
+          Y.decodeUpdate(payload)
+          message = { type: syncType === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload }
+        } else {
+          throw new MalformedMessageError(`unknown sync message type ${syncType}`)
+        }
+        break
+      }
+      case MESSAGE_AWARENESS: {
+        const update = decoding.readVarUint8Array(decoder)
+        validateAwarenessUpdate(update)
+        message = { type: 'awareness', update }
+        break
+      }
+      case MESSAGE_QUERY_AWARENESS:
+        message = { type: 'query-awareness' }
+        break
+      default:
+        return { type: 'unknown', messageType }
+    }
+    // y-websocket sends exactly one message per frame; trailing bytes mean a corrupt frame.
+    if (decoding.hasContent(decoder)) throw new MalformedMessageError('trailing bytes after the message')
+    return message
+  } catch (e) {
+    if (e instanceof MalformedMessageError) throw e
+    throw new MalformedMessageError(e instanceof Error ? e.message : String(e))
+  }
+}
+
+/** Mirrors the layout `applyAwarenessUpdate` reads: count, then (clientID, clock, JSON state) each. */
+function validateAwarenessUpdate(update: Uint8Array): void {
+  const decoder = decoding.createDecoder(update)
+  const count = decoding.readVarUint(decoder)
+  for (let i = 0; i < count; i++) {
+    decoding.readVarUint(decoder)
+    decoding.readVarUint(decoder)
+    JSON.parse(decoding.readVarString(decoder))
+  }
+  if (decoding.hasContent(decoder)) throw new MalformedMessageError('trailing bytes in awareness update')
+}

@@ -1,0 +1,54 @@
+import { z } from 'zod'
+import { connect } from 'nats'
+import { exitOnEnvError, parseEnv, ZAuthMode, ZDatabaseUrl, ZNatsUrl } from '@montage/core'
+import { createDb, migrate } from '@montage/db'
+import { resolveJwtKey } from '@montage/auth'
+import { createCollabServer } from './createCollabServer'
+import { createConsoleLogger, errorFields } from './logger'
+
+const ZEnv = z.object({
+  DATABASE_URL: ZDatabaseUrl,
+  NATS_URL: ZNatsUrl,
+  COLLAB_PORT: z.coerce.number().int().min(0).max(65_535).default(1234),
+  COLLAB_HOST: z.string().min(1).default('127.0.0.1'),
+  AUTH_MODE: ZAuthMode,
+  CLERK_JWT_KEY: z.string().min(1).optional(),
+  DATA_DIR: z.string().min(1),
+  /** One durable consumer name per deployment; every instance of it shares the work. */
+  COLLAB_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('collab-server'),
+})
+
+const env = exitOnEnvError(() => {
+  const parsed = parseEnv(ZEnv)
+  // Checked here rather than at the first connection, so a misconfigured deploy fails at once.
+  if (parsed.AUTH_MODE === 'clerk' && !parsed.CLERK_JWT_KEY) {
+    return parseEnv(ZEnv.extend({ CLERK_JWT_KEY: z.string({ error: 'required when AUTH_MODE=clerk' }).min(1) }))
+  }
+  return parsed
+})
+
+const logger = createConsoleLogger()
+const db = createDb({ url: env.DATABASE_URL })
+await migrate(db)
+const nats = await connect({ servers: env.NATS_URL, name: 'collab-server' })
+const jwtKey = await resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY })
+const server = createCollabServer({ db, nats, jwtKey, logger, consumerName: env.COLLAB_CONSUMER_NAME })
+await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
+
+let stopping = false
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return
+  stopping = true
+  logger.info('shutting down', { signal })
+  try {
+    await server.close()
+    await nats.drain()
+    await db.end({ timeout: 5 })
+    process.exit(0)
+  } catch (e) {
+    logger.error('shutdown failed', errorFields(e))
+    process.exit(1)
+  }
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'))
+process.on('SIGINT', () => void shutdown('SIGINT'))

@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import { WebsocketProvider } from 'y-websocket'
+import { connect, type NatsConnection } from 'nats'
+import type { TRole } from '@montage/core'
+import { streams } from '@montage/core'
+import { addMember, createBoard, createWorkspace, loadBoardUpdates, upsertUser, type Sql } from '@montage/db'
+import { openTestDb } from '@montage/db/testing'
+import { ensureLocalKeys, signLocalToken, type LocalKeys } from '@montage/auth'
+import { readRecords } from '@montage/board'
+import { createCollabServer, type CollabServer, type CreateCollabServerOptions, type TLogger } from '../src'
+
+export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222'
+
+/** Keeps test output readable; the lines are there to print when a test needs debugging. */
+export function quietLogger(): TLogger & { lines: string[] } {
+  const lines: string[] = []
+  const push = (level: string) => (m: string, f?: Record<string, unknown>) => void lines.push(`${level} ${m} ${JSON.stringify(f ?? {})}`)
+  return { lines, info: push('info'), warn: push('warn'), error: push('error') }
+}
+
+export interface TestEnv {
+  db: Sql
+  nats: NatsConnection
+  keys: LocalKeys
+  /** Per-file durable consumer, so parallel test files each get every command they publish. */
+  consumerName: string
+  servers: CollabServer[]
+  providers: WebsocketProvider[]
+}
+
+export async function openTestEnv(): Promise<TestEnv> {
+  const [db, nats, keys] = await Promise.all([
+    openTestDb(),
+    connect({ servers: NATS_URL }),
+    mkdtemp(path.join(tmpdir(), 'montage-collab-')).then((dir) => ensureLocalKeys(dir)),
+  ])
+  return { db, nats, keys, consumerName: `collab-test-${randomUUID().slice(0, 8)}`, servers: [], providers: [] }
+}
+
+export async function closeTestEnv(env: TestEnv): Promise<void> {
+  for (const p of env.providers) p.destroy()
+  await Promise.all(env.servers.map((s) => s.close()))
+  const jsm = await env.nats.jetstreamManager()
+  await jsm.consumers.delete(streams.boardCommands.name, env.consumerName).catch(() => {})
+  await env.nats.close()
+  await env.db.end({ timeout: 5 })
+}
+
+export async function startServer(env: TestEnv, opts: Partial<CreateCollabServerOptions> = {}): Promise<{ server: CollabServer; port: number }> {
+  const server = createCollabServer({
+    db: env.db,
+    nats: env.nats,
+    jwtKey: env.keys.publicKeyPem,
+    logger: quietLogger(),
+    consumerName: env.consumerName,
+    commandDeliverPolicy: 'new',
+    consumerInactiveThresholdMs: 5 * 60_000,
+    persistence: { debounceMs: 50, maxDebounceMs: 500 },
+    roomLingerMs: 0,
+    ...opts,
+  })
+  env.servers.push(server)
+  const { port } = await server.listen(0)
+  return { server, port }
+}
+
+export interface TestUser {
+  id: string
+  token: string
+}
+
+export async function createUser(env: TestEnv, name = 'Tester'): Promise<TestUser> {
+  const subject = `local:test-${randomUUID()}`
+  const user = await upsertUser(env.db, { authSubject: subject, name })
+  const token = await signLocalToken({ privateKeyPem: env.keys.privateKeyPem, subject, name })
+  return { id: user.id, token }
+}
+
+/** A fresh workspace and board owned by a fresh user, plus one member per requested role. */
+export async function createBoardWithMembers(env: TestEnv, roles: TRole[] = []): Promise<{ boardId: string; owner: TestUser; members: TestUser[] }> {
+  const owner = await createUser(env, 'Owner')
+  const ws = await createWorkspace(env.db, { name: `ws ${randomUUID().slice(0, 8)}`, ownerId: owner.id })
+  const board = await createBoard(env.db, { workspaceId: ws.id, name: 'Board', createdBy: owner.id })
+  const members: TestUser[] = []
+  for (const role of roles) {
+    const user = await createUser(env, role)
+    await addMember(env.db, { workspaceId: ws.id, userId: user.id, role })
+    members.push(user)
+  }
+  return { boardId: board.id, owner, members }
+}
+
+/** The browser's client, as `web` creates it: serverUrl `/boards`, room = board id, token as a param. */
+export async function openProvider(env: TestEnv, port: number, boardId: string, token: string): Promise<{ doc: Y.Doc; provider: WebsocketProvider }> {
+  const doc = new Y.Doc()
+  const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/boards`, boardId, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  })
+  env.providers.push(provider)
+  await waitFor(() => provider.synced)
+  return { doc, provider }
+}
+
+/** Opens a raw socket and resolves with how the server closed it. */
+export function connectAndAwaitClose(url: string): Promise<{ code: number; reason: string }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    ws.on('error', reject)
+    ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }))
+  })
+}
+
+export async function waitFor(condition: () => boolean | Promise<boolean>, { timeoutMs = 10_000, intervalMs = 20 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    if (await condition()) return
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms: ${condition.toString()}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+/** The board as a fresh server would load it: every stored update, merged. */
+export async function storedRecords(db: Sql, boardId: string): Promise<Record<string, unknown>> {
+  const doc = new Y.Doc()
+  for (const update of await loadBoardUpdates(db, boardId)) Y.applyUpdate(doc, update)
+  return readRecords(doc)
+}
+
+export function shapeRecord(id: string, extra: Record<string, unknown> = {}): never {
+  return { id, typeName: 'shape', type: 'geo', x: 0, y: 0, rotation: 0, index: 'a1', parentId: 'page:page', isLocked: false, opacity: 1, meta: {}, props: {}, ...extra } as never
+}

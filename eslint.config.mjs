@@ -1,0 +1,22 @@
+import { builtinModules } from 'node:module'
+import tseslint from 'typescript-eslint'
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
+
+export default tseslint.config(
+  { ignores: ['**/node_modules/**', '**/.next/**', '**/.data/**', '**/dist/**', 'web/public/**', '**/next-env.d.ts'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // Workflow code is replayed deterministically in Temporal's sandbox: no Node builtins there.
+    files: ['workflows/src/workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code runs in a deterministic sandbox: no Node builtins; do I/O in an activity.' })) }],
+    },
+  },
+)

@@ -1,0 +1,90 @@
+import { spawn, type ChildProcessByStdio } from 'node:child_process'
+import type { Readable, Writable } from 'node:stream'
+import { ProcessError } from './run-process'
+
+export interface TMp4FrameEncoderOptions {
+  ffmpeg: string
+  width: number
+  height: number
+  fps: number
+  outFile: string
+}
+
+/**
+ * Streams raw RGB24 frames into ffmpeg/libx264. Frames are written one at a time and each write
+ * waits for stdin to drain, so a clip never sits in memory whole however long it is.
+ */
+export class Mp4FrameEncoder {
+  private readonly child: ChildProcessByStdio<Writable, null, Readable>
+  private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
+  private stderr = ''
+  private hasExited = false
+  private readonly frameBytes: number
+
+  constructor(private readonly options: TMp4FrameEncoderOptions) {
+    const { ffmpeg, width, height, fps, outFile } = options
+    this.frameBytes = width * height * 3
+    this.child = spawn(
+      ffmpeg,
+      [
+        '-v', 'error', '-y',
+        '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', '-',
+        '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'veryfast', '-crf', '20',
+        // x264's output depends on its thread count; pinning it keeps a re-run on another host
+        // byte-identical, so the content-addressed store keeps one copy (activity idempotency).
+        '-threads', '4',
+        // No encoder version or timestamps in the container, for the same reason.
+        '-fflags', '+bitexact', '-map_metadata', '-1',
+        '-movflags', '+faststart', '-f', 'mp4', outFile,
+      ],
+      { stdio: ['pipe', 'ignore', 'pipe'] },
+    )
+    this.child.stderr.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString('utf8')).slice(-4000)))
+    this.child.stdin.on('error', () => undefined) // EPIPE: surfaced through the exit status
+    this.exited = new Promise((resolve, reject) => {
+      this.child.once('error', reject)
+      this.child.once('close', (code, signal) => {
+        this.hasExited = true
+        resolve({ code, signal })
+      })
+    })
+    this.exited.catch(() => undefined)
+  }
+
+  /** Resolves once ffmpeg can take more; rejects if ffmpeg has died. */
+  async writeFrame(rgb: Uint8Array): Promise<void> {
+    if (rgb.length !== this.frameBytes) throw new Error(`Frame is ${rgb.length} bytes, expected ${this.frameBytes}`)
+    if (this.hasExited) await this.failIfExited()
+    if (this.child.stdin.write(rgb)) return
+    await new Promise<void>((resolve, reject) => {
+      const onDrain = () => {
+        this.child.off('close', onClose)
+        resolve()
+      }
+      const onClose = () => {
+        this.child.stdin.off('drain', onDrain)
+        this.failIfExited().then(resolve, reject)
+      }
+      this.child.stdin.once('drain', onDrain)
+      this.child.once('close', onClose)
+    })
+  }
+
+  /** Closes stdin and waits for the mp4 to be finalised. */
+  async finish(): Promise<void> {
+    this.child.stdin.end()
+    const { code, signal } = await this.exited
+    if (code !== 0) throw new ProcessError(this.options.ffmpeg, code, signal, this.stderr)
+  }
+
+  /** Kills ffmpeg (cancellation); safe to call at any time. */
+  async kill(): Promise<void> {
+    if (!this.hasExited) this.child.kill('SIGKILL')
+    await this.exited.catch(() => undefined)
+  }
+
+  private async failIfExited(): Promise<void> {
+    const { code, signal } = await this.exited
+    throw new ProcessError(this.options.ffmpeg, code, signal, this.stderr || 'ffmpeg exited before the last frame')
+  }
+}

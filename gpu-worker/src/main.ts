@@ -1,0 +1,43 @@
+import { AssetStore } from '@montage/assets'
+import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
+import { NativeConnection, Worker } from '@temporalio/worker'
+import { connect } from 'nats'
+import { mkdir } from 'node:fs/promises'
+import path from 'node:path'
+import { createGpuActivities } from './activities/render-previz'
+import { MediaEngine } from './engine/MediaEngine'
+import { ZGpuWorkerEnv } from './env'
+import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
+
+const env = exitOnEnvError(() => parseEnv(ZGpuWorkerEnv))
+
+const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
+// Scratch files on the store's filesystem, so storing an output is a rename rather than a copy.
+const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
+await mkdir(workDir, { recursive: true })
+const engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), executionProvider: env.ENGINE_EXECUTION_PROVIDER, workDir })
+
+const nats = await connect({ servers: env.NATS_URL, name: 'gpu-worker' })
+const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'gpu')
+
+// No workflows here: the gpu queue only runs activities. The SDK runtime already turns
+// SIGINT/SIGTERM into a graceful shutdown (in-flight activities get the grace time to finish).
+const worker = await Worker.create({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  taskQueue,
+  activities: createGpuActivities({ store, engine, nats }),
+  maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
+  shutdownGraceTime: '30s',
+})
+console.info(`gpu-worker: queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}`)
+
+try {
+  await worker.run()
+} finally {
+  await nats.drain().catch(() => undefined)
+  await connection.close().catch(() => undefined)
+  await engine.close()
+  console.info('gpu-worker: stopped')
+}

@@ -1,0 +1,100 @@
+import type { AssetStore } from '@montage/assets'
+import {
+  AppError,
+  AppErrorCode,
+  frameSize,
+  parseInput,
+  ZPrevizParams,
+  type TGenerationOutput,
+  type TJobProgress,
+  type TRenderPrevizInput,
+} from '@montage/core'
+import { mkdtemp, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { z } from 'zod'
+import type { MediaEngine } from '../engine/MediaEngine'
+import { renderCameraMove } from '../engine/render-camera-move'
+
+export const PREVIZ_FPS = 24
+
+const ZRenderPrevizInput = z.object({
+  generationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, - or _'),
+  workspaceId: z.string().min(1),
+  params: ZPrevizParams,
+  plateSha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex sha256'),
+})
+
+export interface TRenderPrevizJobDeps {
+  store: AssetStore
+  engine: MediaEngine
+}
+
+export interface TRenderPrevizJobHooks {
+  signal?: AbortSignal
+  onProgress?: (progress: TJobProgress) => void
+}
+
+/** Share of the overall progress each stage ends at. */
+const STAGE_END = { rendering: 0.85, encoding: 0.95, storing: 1 } as const
+
+/**
+ * Renders a previz clip and its poster and stores both. Plain async function, independent of
+ * Temporal: the activity wraps it with heartbeats and cancellation. Bad input throws an AppError
+ * (BAD_REQUEST, NOT_FOUND, UNSUPPORTED_MEDIA, PAYLOAD_TOO_LARGE) before anything is stored.
+ *
+ * Idempotent by construction: the same input renders the same bytes, and the store is content
+ * addressed, so a retry returns the same sha256s and stores nothing new.
+ */
+export async function renderPrevizJob(
+  deps: TRenderPrevizJobDeps,
+  input: TRenderPrevizInput,
+  hooks: TRenderPrevizJobHooks = {},
+): Promise<TGenerationOutput> {
+  const { store, engine } = deps
+  const { signal, onProgress } = hooks
+  const job = parseInput(ZRenderPrevizInput, input)
+  const { params, generationId } = job
+  const plateLabel = `plate asset ${job.plateSha256}`
+  if (!(await store.has(job.plateSha256))) {
+    throw new AppError(AppErrorCode.NOT_FOUND, `${plateLabel} is not in the asset store`, { field: 'plateSha256' })
+  }
+  const report = (stage: TJobProgress['stage'], progress: number) => onProgress?.({ generationId, stage, progress })
+  report('rendering', 0)
+
+  const { width, height } = frameSize(params.aspectRatio)
+  const workDir = await mkdtemp(path.join(engine.workDir, `montage-previz-${generationId}-`))
+  try {
+    const clip = await renderCameraMove(engine, {
+      plateFile: store.pathOf(job.plateSha256),
+      plateLabel,
+      move: params.cameraMove,
+      zoom: params.zoom,
+      durationSeconds: params.duration,
+      fps: PREVIZ_FPS,
+      width,
+      height,
+      outDir: workDir,
+      signal,
+      onProgress: (stage, p) =>
+        report(stage, stage === 'rendering' ? p * STAGE_END.rendering : STAGE_END.rendering + p * (STAGE_END.encoding - STAGE_END.rendering)),
+    })
+    signal?.throwIfAborted()
+    report('storing', STAGE_END.encoding)
+    const video = await store.putFile(clip.videoFile)
+    const poster = await store.putFile(clip.posterFile)
+    report('storing', 1)
+    return {
+      assetSha256: video.sha256,
+      byteSize: video.byteSize,
+      posterSha256: poster.sha256,
+      posterByteSize: poster.byteSize,
+      mimeType: 'video/mp4',
+      width,
+      height,
+      durationSeconds: clip.frames / PREVIZ_FPS,
+      fps: PREVIZ_FPS,
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}

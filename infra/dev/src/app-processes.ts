@@ -1,0 +1,158 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
+import path from 'node:path'
+
+export type ServiceName = 'collab-server' | 'workflows' | 'gpu-worker' | 'web'
+export const ALL_SERVICES: ServiceName[] = ['collab-server', 'workflows', 'gpu-worker', 'web']
+
+export interface AppProcessesOptions {
+  /** The repository root. */
+  root: string
+  /** Environment shared by every service (DATABASE_URL, DATA_DIR, TASK_QUEUE_PREFIX, …). */
+  env: Record<string, string>
+  webPort: number
+  collabPort: number
+  logDir: string
+  /** Copy each service's output to this process's stdout, prefixed with its name. */
+  echo?: boolean
+  services?: ServiceName[]
+  readyTimeoutMs?: number
+}
+
+interface ServiceSpec {
+  command: string
+  args: string[]
+  cwd: string
+  env: Record<string, string>
+  ready: (out: string) => Promise<boolean> | boolean
+}
+
+const COLORS: Record<ServiceName, string> = { 'collab-server': '35', workflows: '33', 'gpu-worker': '32', web: '34' }
+
+async function httpOk(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(2000) })
+    return res.status < 500
+  } catch {
+    return false
+  }
+}
+
+function specs(o: AppProcessesOptions): Record<ServiceName, ServiceSpec> {
+  const tsx = path.join(o.root, 'node_modules/.bin/tsx')
+  const collabUrl = `ws://localhost:${o.collabPort}`
+  return {
+    'collab-server': {
+      command: tsx,
+      args: ['src/main.ts'],
+      cwd: path.join(o.root, 'collab-server'),
+      env: { COLLAB_PORT: String(o.collabPort) },
+      ready: () => httpOk(`http://127.0.0.1:${o.collabPort}/healthz`),
+    },
+    workflows: {
+      command: tsx,
+      args: ['src/main.ts'],
+      cwd: path.join(o.root, 'workflows'),
+      env: {},
+      ready: (out) => /worker on queue/i.test(out),
+    },
+    'gpu-worker': {
+      command: tsx,
+      args: ['src/main.ts'],
+      cwd: path.join(o.root, 'gpu-worker'),
+      env: {},
+      ready: (out) => /worker on queue/i.test(out),
+    },
+    web: {
+      command: path.join(o.root, 'node_modules/.bin/next'),
+      args: ['start', '-p', String(o.webPort), '-H', '127.0.0.1'],
+      cwd: path.join(o.root, 'web'),
+      env: { COLLAB_PUBLIC_URL: collabUrl, PORT: String(o.webPort), NEXT_TELEMETRY_DISABLED: '1' },
+      ready: () => httpOk(`http://127.0.0.1:${o.webPort}/sign-in`),
+    },
+  }
+}
+
+/** One supervised service: its child process, its log, and whether it has said it is ready. */
+export class ServiceProcess {
+  child: ChildProcess | undefined
+  private output = ''
+  private log: WriteStream
+
+  constructor(
+    readonly name: ServiceName,
+    private readonly spec: ServiceSpec,
+    private readonly opts: AppProcessesOptions,
+  ) {
+    mkdirSync(opts.logDir, { recursive: true })
+    this.log = createWriteStream(path.join(opts.logDir, `${name}.log`), { flags: 'a' })
+  }
+
+  async start(): Promise<void> {
+    this.output = ''
+    const child = spawn(this.spec.command, this.spec.args, {
+      cwd: this.spec.cwd,
+      env: { ...process.env, ...this.opts.env, ...this.spec.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    this.child = child
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString()
+      this.output = (this.output + text).slice(-20_000)
+      this.log.write(text)
+      if (this.opts.echo) {
+        for (const line of text.split('\n')) if (line.trim()) process.stdout.write(`\x1b[${COLORS[this.name]}m${this.name.padEnd(13)}\x1b[0m ${line}\n`)
+      }
+    }
+    child.stdout!.on('data', onData)
+    child.stderr!.on('data', onData)
+    const deadline = Date.now() + (this.opts.readyTimeoutMs ?? 120_000)
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        throw new Error(`${this.name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${this.output.slice(-3000)}`)
+      }
+      if (await this.spec.ready(this.output)) return
+      await new Promise((r) => setTimeout(r, 250))
+    }
+    throw new Error(`${this.name} was not ready after ${(this.opts.readyTimeoutMs ?? 120_000) / 1000}s:\n${this.output.slice(-3000)}`)
+  }
+
+  /** Stops the service: SIGTERM (it flushes), then SIGKILL after `graceMs`. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', graceMs = 15_000): Promise<void> {
+    const child = this.child
+    if (!child || child.exitCode !== null || child.signalCode !== null) return
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+    child.kill(signal)
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs)
+    await exited
+    clearTimeout(timer)
+  }
+
+  recentOutput(): string {
+    return this.output
+  }
+}
+
+export interface AppProcesses {
+  services: Record<ServiceName, ServiceProcess | undefined>
+  stop(): Promise<void>
+}
+
+/** Starts the app's services (all by default) and waits until each is ready. */
+export async function startAppProcesses(opts: AppProcessesOptions): Promise<AppProcesses> {
+  const all = specs(opts)
+  const names = opts.services ?? ALL_SERVICES
+  const services = Object.fromEntries(ALL_SERVICES.map((n) => [n, names.includes(n) ? new ServiceProcess(n, all[n], opts) : undefined])) as AppProcesses['services']
+  const stop = async () => {
+    await Promise.all(Object.values(services).map((s) => s?.stop()))
+  }
+  try {
+    // The collab-server first: the others do not need it, but a board page does.
+    await services['collab-server']?.start()
+    await Promise.all(names.filter((n) => n !== 'collab-server').map((n) => services[n]!.start()))
+  } catch (e) {
+    await stop()
+    throw e
+  }
+  return { services, stop }
+}

@@ -1,0 +1,92 @@
+import * as Y from 'yjs'
+import { DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord } from '@tldraw/tlschema'
+import { AssetStore } from '@montage/assets'
+import { boardSchema, getMeta, getRecords, validateRecord, type TReferenceProps, type TShotProps } from '@montage/board'
+import {
+  addMember,
+  appendBoardUpdate,
+  createBoard,
+  createDb,
+  createWorkspace,
+  getBoard,
+  grantCredits,
+  recordAsset,
+  upsertUser,
+} from '@montage/db'
+import type { TRole } from '@montage/core'
+import { renderDemoPlate } from './render-demo-plate'
+
+export const DEMO = {
+  workspaceId: '6d6f6e74-6167-4500-8000-000000000001',
+  boardId: '6d6f6e74-6167-4500-8000-0000000000b1',
+  users: [
+    { subject: 'local:ada', name: 'Ada Moreau', role: 'producer' },
+    { subject: 'local:ben', name: 'Ben Okafor', role: 'editor' },
+    { subject: 'local:rui', name: 'Rui Tanaka', role: 'reviewer' },
+  ] satisfies { subject: string; name: string; role: TRole }[],
+  owner: { subject: 'local:studio', name: 'Northwind Studio' },
+} as const
+
+export interface SeedDemoOptions {
+  databaseUrl: string
+  dataDir: string
+}
+
+/** Seeds the demo workspace, its members and a board with a reference and a shot. Idempotent. */
+export async function seedDemo({ databaseUrl, dataDir }: SeedDemoOptions): Promise<{ boardId: string; created: boolean }> {
+  const sql = createDb({ url: databaseUrl, max: 1 })
+  try {
+    if (await getBoard(sql, DEMO.boardId)) return { boardId: DEMO.boardId, created: false }
+
+    const owner = await upsertUser(sql, { authSubject: DEMO.owner.subject, name: DEMO.owner.name })
+    await createWorkspace(sql, { id: DEMO.workspaceId, name: 'Northwind Studio', ownerId: owner.id })
+    for (const u of DEMO.users) {
+      const user = await upsertUser(sql, { authSubject: u.subject, name: u.name })
+      await addMember(sql, { workspaceId: DEMO.workspaceId, userId: user.id, role: u.role })
+    }
+    await grantCredits(sql, { workspaceId: DEMO.workspaceId, amount: 1000, note: 'Demo credits' })
+
+    const png = await renderDemoPlate()
+    const stored = await new AssetStore(`${dataDir}/assets`).putBytes(png)
+    await recordAsset(sql, { workspaceId: DEMO.workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize, width: 1600, height: 900 })
+
+    await createBoard(sql, { id: DEMO.boardId, workspaceId: DEMO.workspaceId, name: 'Lighthouse — launch film', createdBy: owner.id })
+    const doc = demoBoardDoc(stored.sha256)
+    await appendBoardUpdate(sql, { boardId: DEMO.boardId, update: Y.encodeStateAsUpdate(doc) })
+    return { boardId: DEMO.boardId, created: true }
+  } finally {
+    await sql.end()
+  }
+}
+
+function demoBoardDoc(plateSha256: string): Y.Doc {
+  const doc = new Y.Doc()
+  const pageId = PageRecordType.createId('main')
+  const shape = (id: string, type: string, x: number, y: number, index: string, props: object): TLRecord =>
+    validateRecord({ id, typeName: 'shape', type, x, y, rotation: 0, index, parentId: pageId, isLocked: false, opacity: 1, meta: {}, props } as unknown as TLRecord)
+
+  const reference: TReferenceProps = { w: 320, h: 180, tag: 'lighthouse', kind: 'location', assetSha256: plateSha256, mimeType: 'image/png' }
+  const shot: TShotProps = {
+    w: 360,
+    h: 340,
+    title: 'Shot 1 — Opening',
+    prompt: 'Slow push in on @lighthouse at dusk, the lamp just turning on',
+    model: 'previz',
+    duration: 2,
+    aspectRatio: '16:9',
+    cameraMove: 'push_in',
+    referenceIds: ['shape:demo-ref-lighthouse'],
+  }
+  const records: TLRecord[] = [
+    DocumentRecordType.create({ id: TLDOCUMENT_ID, name: 'Lighthouse — launch film' }),
+    PageRecordType.create({ id: pageId, name: 'Board', index: 'a1' as never }),
+    shape('shape:demo-ref-lighthouse', 'reference', 0, 0, 'a1', reference),
+    shape('shape:demo-shot-1', 'shot', 400, 0, 'a2', shot),
+  ]
+  const kv = getRecords(doc)
+  doc.transact(() => {
+    for (const r of records) kv.set(r.id, r)
+    getMeta(doc).set('schema', boardSchema().serialize())
+  })
+  return doc
+}

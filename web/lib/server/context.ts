@@ -1,0 +1,54 @@
+import path from 'node:path'
+import { Client, Connection } from '@temporalio/client'
+import { AssetStore } from '@montage/assets'
+import { ensureLocalKeys, resolveJwtKey, type LocalKeys } from '@montage/auth'
+import { createDb, type Sql } from '@montage/db'
+import { webEnv } from './env'
+
+/**
+ * The server's dependencies, created lazily once per process. Next gives route handlers no
+ * constructor to pass them through, so this is the one place that holds them.
+ */
+interface ServerContext {
+  sql?: Sql
+  temporal?: Promise<Client>
+  store?: AssetStore
+  jwtKey?: Promise<string>
+  localKeys?: Promise<LocalKeys>
+}
+
+const globalKey = Symbol.for('montage.web.context')
+const holder = globalThis as unknown as { [globalKey]?: ServerContext }
+// Survives dev-mode module reloads, which would otherwise leak a pool per edit.
+const ctx: ServerContext = (holder[globalKey] ??= {})
+
+export function db(): Sql {
+  return (ctx.sql ??= createDb({ url: webEnv().DATABASE_URL, max: 10 }))
+}
+
+export function temporalClient(): Promise<Client> {
+  if (!ctx.temporal) {
+    const env = webEnv()
+    ctx.temporal = Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 })
+      .then((connection) => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }))
+      .catch((e: unknown) => {
+        ctx.temporal = undefined // retry on the next request
+        throw e
+      })
+  }
+  return ctx.temporal
+}
+
+export function assetStore(): AssetStore {
+  return (ctx.store ??= new AssetStore(path.join(webEnv().DATA_DIR, 'assets')))
+}
+
+export function jwtKey(): Promise<string> {
+  const env = webEnv()
+  return (ctx.jwtKey ??= resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY }))
+}
+
+/** Local mode only: the key pair that signs session tokens. */
+export function localKeys(): Promise<LocalKeys> {
+  return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR))
+}

@@ -1,0 +1,32 @@
+import path from 'node:path'
+import { z } from 'zod'
+import { ZAuthMode, ZDatabaseUrl, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
+
+/** The repo root, from web/ (next runs with web/ as its working directory). */
+function repoRoot(): string {
+  const cwd = process.cwd()
+  return path.basename(cwd) === 'web' ? path.dirname(cwd) : cwd
+}
+
+const ZWebEnv = z.object({
+  DATABASE_URL: ZDatabaseUrl,
+  TEMPORAL_ADDRESS: ZTemporalAddress,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
+  DATA_DIR: z.string().min(1).optional(),
+  AUTH_MODE: ZAuthMode,
+  CLERK_JWT_KEY: z.string().optional(),
+  COLLAB_PUBLIC_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('ws://localhost:1234'),
+})
+
+export type TWebEnv = Omit<z.infer<typeof ZWebEnv>, 'DATA_DIR'> & { DATA_DIR: string }
+
+let cached: TWebEnv | undefined
+
+/** Parsed on first use at request time, so `next build` never depends on runtime values. */
+export function webEnv(): TWebEnv {
+  if (cached) return cached
+  const parsed = parseEnv(ZWebEnv)
+  cached = { ...parsed, DATA_DIR: path.resolve(parsed.DATA_DIR ?? path.join(repoRoot(), '.data')) }
+  return cached
+}

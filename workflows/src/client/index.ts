@@ -1,0 +1,2 @@
+export * from './start-generation-workflow'
+export type { GenerationWorkflowArgs, GenerationWorkflowResult } from '../workflows'

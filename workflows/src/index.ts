@@ -1,0 +1,3 @@
+export * from './activities'
+export * from './client'
+export * from './create-control-worker'

@@ -1,0 +1,39 @@
+import { NativeConnection } from '@temporalio/worker'
+import { connect } from 'nats'
+import { z } from 'zod'
+import { exitOnEnvError, parseEnv, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
+import { createDb, migrate } from '@montage/db'
+import { ensureBoardCommandStream } from '@montage/board'
+import { createControlWorker } from './create-control-worker'
+
+const env = exitOnEnvError(() =>
+  parseEnv(
+    z.object({
+      DATABASE_URL: ZDatabaseUrl,
+      NATS_URL: ZNatsUrl,
+      TEMPORAL_ADDRESS: ZTemporalAddress,
+      TEMPORAL_NAMESPACE: z.string().default('default'),
+      TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
+    }),
+  ),
+)
+
+const db = createDb({ url: env.DATABASE_URL })
+await migrate(db)
+const nc = await connect({ servers: env.NATS_URL, name: 'montage-workflows' })
+await ensureBoardCommandStream(await nc.jetstreamManager())
+const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const worker = await createControlWorker({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  taskQueuePrefix: env.TASK_QUEUE_PREFIX,
+  db,
+  js: nc.jetstream(),
+})
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown())
+console.log(`workflows: worker on queue ${env.TASK_QUEUE_PREFIX ? env.TASK_QUEUE_PREFIX + '-' : ''}control`)
+await worker.run()
+await nc.drain()
+await connection.close()
+await db.end()

@@ -1,0 +1,2 @@
+export { generationWorkflow } from './generation'
+export type { GenerationWorkflowArgs, GenerationWorkflowResult } from './generation'
