@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  createBoard,
+  createGeneration,
+  createWorkspace,
+  getCreditBalance,
+  grantCredits,
+  releaseCredits,
+  reserveCredits,
+  settleCredits,
+  upsertUser,
+  type Sql,
+} from '../src'
+import { openTestDb } from '../src/testing'
+
+let sql: Sql
+beforeAll(async () => {
+  sql = await openTestDb()
+})
+afterAll(async () => {
+  await sql.end()
+})
+
+async function workspaceWith(credits: number) {
+  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Owner' })
+  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
+  if (credits > 0) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
+  const board = await createBoard(sql, { workspaceId: ws.id, name: 'B', createdBy: user.id })
+  const generation = async (amount: number) => {
+    const id = randomUUID()
+    await createGeneration(sql, { id, workspaceId: ws.id, boardId: board.id, shotId: 'shape:s', variationId: `shape:${id}`, model: 'previz', params: {}, credits: amount, workflowId: `generation/${id}`, createdBy: user.id })
+    return id
+  }
+  return { ws, generation }
+}
+
+describe('credit ledger', () => {
+  it('never lets concurrent reservations take the balance below zero', async () => {
+    const { ws, generation } = await workspaceWith(10)
+    const ids = await Promise.all(Array.from({ length: 8 }, () => generation(3)))
+    const results = await Promise.allSettled(ids.map((id) => reserveCredits(sql, { workspaceId: ws.id, generationId: id, amount: 3 })))
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3)
+    expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'INSUFFICIENT_CREDITS')).toBe(true)
+    expect(await getCreditBalance(sql, ws.id)).toBe(1)
+  })
+
+  it('charges once however often reserve and settle are retried, and returns the unused part', async () => {
+    const { ws, generation } = await workspaceWith(20)
+    const id = await generation(5)
+    await reserveCredits(sql, { workspaceId: ws.id, generationId: id, amount: 5 })
+    await reserveCredits(sql, { workspaceId: ws.id, generationId: id, amount: 5 })
+    expect(await getCreditBalance(sql, ws.id)).toBe(15)
+    await settleCredits(sql, { generationId: id, actualCost: 4 })
+    await settleCredits(sql, { generationId: id, actualCost: 4 })
+    await releaseCredits(sql, { generationId: id }) // too late: already settled
+    expect(await getCreditBalance(sql, ws.id)).toBe(16)
+  })
+
+  it('releases a whole reservation once on failure', async () => {
+    const { ws, generation } = await workspaceWith(10)
+    const id = await generation(6)
+    await reserveCredits(sql, { workspaceId: ws.id, generationId: id, amount: 6 })
+    await releaseCredits(sql, { generationId: id })
+    await releaseCredits(sql, { generationId: id })
+    await settleCredits(sql, { generationId: id, actualCost: 6 }) // too late: already released
+    expect(await getCreditBalance(sql, ws.id)).toBe(10)
+  })
+})
