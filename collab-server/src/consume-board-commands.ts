@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { AckPolicy, DeliverPolicy, nanos, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats'
 import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
 import { ZBoardCommand, type TBoardCommand } from '@montage/board'
@@ -58,7 +59,8 @@ export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): P
       if (msg.subject !== subjects.boardCommand(command.boardId)) throw new Error(`subject ${msg.subject} does not match boardId ${command.boardId}`)
     } catch (e) {
       // Redelivering a malformed command can never succeed; acknowledge it and move on.
-      logger.warn('malformed board command dropped', { subject: msg.subject, seq: msg.seq, ...errorFields(e) })
+      const error = e instanceof z.ZodError ? e.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ') : errorFields(e).error
+      logger.warn('malformed board command dropped', { subject: msg.subject, seq: msg.seq, error })
       msg.ack()
       return
     }
@@ -68,7 +70,8 @@ export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): P
     } catch (e) {
       if (isAppError(e) && e.code !== AppErrorCode.INTERNAL) {
         logger.warn('board command refused', { commandId: command.id, boardId: command.boardId, ...errorFields(e) })
-        msg.term(e.message)
+        // No reason text: `+TERM <reason>` needs nats-server 2.10, older servers leave the message pending.
+        msg.term()
       } else {
         logger.error('board command failed; will be redelivered', { commandId: command.id, boardId: command.boardId, ...errorFields(e) })
         msg.nak(RETRY_DELAY_MS)

@@ -16,6 +16,10 @@ const ZEnv = z.object({
   DATA_DIR: z.string().min(1),
   /** One durable consumer name per deployment; every instance of it shares the work. */
   COLLAB_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('collab-server'),
+  /** Where a newly created consumer starts: `all` replays the stream once, `new` (test stacks) skips history. */
+  COLLAB_COMMAND_DELIVER_POLICY: z.enum(['all', 'new']).default('all'),
+  /** Lets NATS delete a consumer nobody pulled from for this long (test stacks); unset keeps it. */
+  COLLAB_CONSUMER_INACTIVE_MS: z.coerce.number().int().positive().optional(),
 })
 
 const env = exitOnEnvError(() => {
@@ -32,7 +36,15 @@ const db = createDb({ url: env.DATABASE_URL })
 await migrate(db)
 const nats = await connect({ servers: env.NATS_URL, name: 'collab-server' })
 const jwtKey = await resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY })
-const server = createCollabServer({ db, nats, jwtKey, logger, consumerName: env.COLLAB_CONSUMER_NAME })
+const server = createCollabServer({
+  db,
+  nats,
+  jwtKey,
+  logger,
+  consumerName: env.COLLAB_CONSUMER_NAME,
+  commandDeliverPolicy: env.COLLAB_COMMAND_DELIVER_POLICY,
+  consumerInactiveThresholdMs: env.COLLAB_CONSUMER_INACTIVE_MS,
+})
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
 
 let stopping = false

@@ -1,0 +1,63 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { getRecords, readRecords } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+
+let env: TestEnv
+
+beforeAll(async () => {
+  env = await openTestEnv()
+})
+afterAll(() => closeTestEnv(env))
+
+describe('restart', () => {
+  it('a new server instance loads every edit the previous one received', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    // A debounce longer than the test: only close() can have stored the edits.
+    const first = await startServer(env, { persistence: { debounceMs: 60_000, maxDebounceMs: 120_000 } })
+    const a = await openProvider(env, first.port, boardId, owner.token)
+    const b = await openProvider(env, first.port, boardId, members[0]!.token)
+    for (let i = 0; i < 5; i++) getRecords(a.doc).set(`shape:a${i}`, shapeRecord(`shape:a${i}`, { x: i }))
+    getRecords(b.doc).set('shape:b', shapeRecord('shape:b'))
+    await waitFor(() => Object.keys(readRecords(a.doc)).length === 6 && Object.keys(readRecords(b.doc)).length === 6)
+    expect(await storedRecords(env.db, boardId)).toEqual({})
+
+    await first.server.close()
+    a.provider.destroy()
+    b.provider.destroy()
+
+    const second = await startServer(env)
+    const fresh = await openProvider(env, second.port, boardId, owner.token)
+    expect(Object.keys(readRecords(fresh.doc)).sort()).toEqual(['shape:a0', 'shape:a1', 'shape:a2', 'shape:a3', 'shape:a4', 'shape:b'])
+  })
+
+  it('loses no edit when the server closes right after it, before the debounce ran', async () => {
+    const { boardId, owner } = await createBoardWithMembers(env)
+    const first = await startServer(env, { persistence: { debounceMs: 60_000, maxDebounceMs: 120_000 } })
+    const a = await openProvider(env, first.port, boardId, owner.token)
+    getRecords(a.doc).set('shape:last-second', shapeRecord('shape:last-second'))
+    // No wait: the update may still be on the wire; the graceful close must still take it in.
+    await first.server.close()
+    a.provider.destroy()
+
+    expect(await storedRecords(env.db, boardId)).toHaveProperty('shape:last-second')
+    const second = await startServer(env)
+    const fresh = await openProvider(env, second.port, boardId, owner.token)
+    expect(readRecords(fresh.doc)).toHaveProperty('shape:last-second')
+  })
+
+  it('shares one load between concurrent first joiners', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor', 'editor', 'editor'])
+    const seed = await startServer(env)
+    const s = await openProvider(env, seed.port, boardId, owner.token)
+    getRecords(s.doc).set('shape:seed', shapeRecord('shape:seed'))
+    await seed.server.close()
+    s.provider.destroy()
+
+    const server = await startServer(env)
+    const clients = await Promise.all(members.map((m) => openProvider(env, server.port, boardId, m.token)))
+    for (const c of clients) expect(readRecords(c.doc)).toHaveProperty('shape:seed')
+    // Had each joiner loaded its own Y.Doc, edits would not cross between them.
+    getRecords(clients[0]!.doc).set('shape:x', shapeRecord('shape:x'))
+    await waitFor(() => clients.every((c) => readRecords(c.doc)['shape:x'] !== undefined))
+  })
+})

@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Sql } from '@montage/db'
+import { getRecords } from '@montage/board'
+import { BoardRooms } from '../src/BoardRooms'
+import { closeTestEnv, createBoardWithMembers, openTestEnv, quietLogger, shapeRecord, storedRecords, waitFor, type TestEnv } from './helpers'
+
+let env: TestEnv
+
+beforeAll(async () => {
+  env = await openTestEnv()
+})
+afterAll(() => closeTestEnv(env))
+
+/** The test database, except that the next `failures` transactions (the appends) fail. */
+function flakyDb(db: Sql, failures: { left: number }): Sql {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'begin' && failures.left > 0) {
+        return async () => {
+          failures.left--
+          throw new Error('connection lost')
+        }
+      }
+      return Reflect.get(target, prop, target)
+    },
+  })
+}
+
+describe('store failures', () => {
+  it('keeps the pending update and the room until a retry stores it', async () => {
+    const { boardId } = await createBoardWithMembers(env)
+    const failures = { left: 2 }
+    const logger = quietLogger()
+    const rooms = new BoardRooms({ db: flakyDb(env.db, failures), logger, persistence: { debounceMs: 20, maxDebounceMs: 200 }, lingerMs: 0 })
+
+    const room = await rooms.acquire(boardId)
+    getRecords(room.doc).set('shape:kept', shapeRecord('shape:kept'))
+    await expect(room.flush()).rejects.toThrow(/connection lost/)
+    room.release()
+    expect(rooms.has(boardId)).toBe(true)
+    expect(room.isUnloadable()).toBe(false)
+
+    await waitFor(() => !rooms.has(boardId))
+    expect(failures.left).toBe(0)
+    expect(await storedRecords(env.db, boardId)).toHaveProperty('shape:kept')
+    expect(logger.lines.filter((l) => l.startsWith('error storing board update failed'))).toHaveLength(2)
+    await rooms.closeAll()
+  })
+})
