@@ -3,6 +3,7 @@ import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect } from 'nats'
 import { mkdir } from 'node:fs/promises'
+import { hostname } from 'node:os'
 import path from 'node:path'
 import { createGpuActivities } from './activities/render-previz'
 import { MediaEngine } from './engine/MediaEngine'
@@ -27,11 +28,13 @@ const worker = await Worker.create({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
   taskQueue,
+  // Named so a workflow's history shows which kind of worker ran each activity.
+  identity: `gpu-worker@${hostname()}:${process.pid}`,
   activities: createGpuActivities({ store, engine, nats }),
   maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
   shutdownGraceTime: '30s',
 })
-console.info(`gpu-worker: queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}`)
+console.info(`gpu-worker: worker on queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}`)
 
 try {
   await worker.run()

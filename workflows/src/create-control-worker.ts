@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { taskQueueName } from '@montage/core'
@@ -23,6 +24,7 @@ export async function createControlWorker(opts: CreateControlWorkerOptions): Pro
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: taskQueueName(opts.taskQueuePrefix, 'control'),
+    identity: `workflows@${hostname()}:${process.pid}`,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
     activities: createControlActivities({ db: opts.db, js: opts.js }),
   })

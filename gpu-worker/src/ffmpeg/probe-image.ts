@@ -26,7 +26,8 @@ export async function probeImage(ffprobe: string, file: string, label: string, s
     ))
   } catch (e) {
     if (e instanceof ProcessError) {
-      throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is not a readable image (${e.message})`, { cause: e })
+      const reason = e.stderr.trim().split('\n').at(-1)?.replace(`${file}: `, '') || e.message
+      throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is not a readable image (${reason})`, { cause: e })
     }
     throw e
   }

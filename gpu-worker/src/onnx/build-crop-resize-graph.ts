@@ -28,6 +28,9 @@ export function buildCropResizeGraph(shape: TCropResizeShape): Uint8Array {
       mode: 'linear',
       coordinate_transformation_mode: 'tf_crop_and_resize',
       axes: [1, 2],
+      // Frames downsample the plate by up to the zoom factor (3×); without a widened filter a
+      // detailed plate shimmers as the zoom changes. Measured ~+7 ms a 720p frame on CPU.
+      antialias: 1,
       // Only reachable if a window ever strays off the plate; black reads as "off the plate".
       extrapolation_value: { float: 0 },
     })

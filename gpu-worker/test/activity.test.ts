@@ -1,0 +1,90 @@
+import type { TJobProgress, TRenderPrevizInput } from '@montage/core'
+import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
+import { ApplicationFailure, CancelledFailure, noopMetricMeter } from '@temporalio/common'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGpuActivities } from '../src/activities/render-previz'
+import { createRig, smoothPlate, writeImage, type TTestRig } from './helpers'
+
+/**
+ * @temporalio/testing (MockActivityEnvironment) is not installed, so this builds the same thing
+ * it does: an activity Context in the SDK's async local storage, with a recording heartbeat.
+ */
+async function runInActivity<T>(fn: () => Promise<T>, options: { cancelAfterHeartbeats?: number } = {}) {
+  const heartbeats: unknown[] = []
+  const controller = new AbortController()
+  let reject!: (e: unknown) => void
+  const cancelled = new Promise<never>((_, r) => (reject = r))
+  cancelled.catch(() => undefined)
+  const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
+  const heartbeat = (details: unknown) => {
+    heartbeats.push(details)
+    if (heartbeats.length === options.cancelAfterHeartbeats) {
+      const failure = new CancelledFailure('CANCELLED')
+      controller.abort(failure)
+      reject(failure)
+    }
+  }
+  const info = { activityId: 'test', activityType: 'renderPreviz', attempt: 1 } as unknown as Info
+  const ContextClass = Context as unknown as new (...args: unknown[]) => Context
+  const context = new ContextClass(info, cancelled, controller.signal, heartbeat, undefined, silent, noopMetricMeter, {})
+  const result = await asyncLocalStorage.run(context, fn).then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error }),
+  )
+  return { ...result, heartbeats }
+}
+
+let rig: TTestRig
+let plateSha: string
+beforeAll(async () => {
+  rig = await createRig()
+  const file = path.join(rig.dir, 'plate.jpg')
+  await writeImage(smoothPlate(1024, 1024), 1024, 1024, file)
+  plateSha = (await rig.store.putFile(file)).sha256
+})
+afterAll(async () => rig?.cleanup())
+
+function input(params: Record<string, unknown>, plateSha256 = plateSha): TRenderPrevizInput {
+  return { generationId: 'gen-activity-test', workspaceId: 'ws', plateSha256, params: params as TRenderPrevizInput['params'] }
+}
+
+describe('renderPreviz activity', () => {
+  it('heartbeats progress and publishes it on NATS', async () => {
+    const published: { subject: string; progress: TJobProgress }[] = []
+    const nats = { publish: (subject: string, data?: Uint8Array) => void published.push({ subject, progress: JSON.parse(new TextDecoder().decode(data)) }) }
+    const { renderPreviz } = createGpuActivities({ store: rig.store, engine: rig.engine, nats })
+    const { value, error, heartbeats } = await runInActivity(() => renderPreviz(input({ duration: 2, aspectRatio: '1:1', cameraMove: 'tilt_down' })))
+    expect(error).toBeUndefined()
+    expect(value).toMatchObject({ width: 720, height: 720, fps: 24 })
+    expect(heartbeats.length).toBeGreaterThan(1)
+    expect(heartbeats.at(-1)).toEqual({ stage: 'storing', progress: 1 })
+    expect(published.every((p) => p.subject === 'job.gen-activity-test.progress')).toBe(true)
+    expect(published.at(-1)!.progress).toEqual({ generationId: 'gen-activity-test', stage: 'storing', progress: 1 })
+  })
+
+  it('turns bad input into a non-retryable failure naming the field', async () => {
+    const { renderPreviz } = createGpuActivities({ store: rig.store, engine: rig.engine })
+    const { error } = await runInActivity(() => renderPreviz(input({ duration: 11 })))
+    expect(error).toBeInstanceOf(ApplicationFailure)
+    expect((error as ApplicationFailure).nonRetryable).toBe(true)
+    expect((error as ApplicationFailure).type).toBe('BAD_REQUEST')
+    expect((error as ApplicationFailure).message).toMatch(/^params\.duration/)
+  })
+
+  it('turns a missing plate into a non-retryable failure naming the sha256', async () => {
+    const { renderPreviz } = createGpuActivities({ store: rig.store, engine: rig.engine })
+    const { error } = await runInActivity(() => renderPreviz(input({ duration: 2 }, 'b'.repeat(64))))
+    expect((error as ApplicationFailure).nonRetryable).toBe(true)
+    expect((error as ApplicationFailure).message).toContain('b'.repeat(64))
+  })
+
+  it('rethrows CancelledFailure when cancelled and leaves no scratch files', async () => {
+    const { renderPreviz } = createGpuActivities({ store: rig.store, engine: rig.engine, progressIntervalMs: 0 })
+    const { error } = await runInActivity(() => renderPreviz(input({ duration: 3 })), { cancelAfterHeartbeats: 5 })
+    expect(error).toBeInstanceOf(CancelledFailure)
+    const { readdir } = await import('node:fs/promises')
+    expect(await readdir(rig.workDir)).toEqual([])
+  })
+})
+

@@ -1,0 +1,212 @@
+import { AssetStore } from '@montage/assets'
+import { spawn } from 'node:child_process'
+import { once } from 'node:events'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { MediaEngine } from '../src/engine/MediaEngine'
+import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
+import { runProcess } from '../src/ffmpeg/run-process'
+
+export const paths = resolveFfmpegPaths()
+
+export interface TTestRig {
+  dir: string
+  store: AssetStore
+  engine: MediaEngine
+  workDir: string
+  cleanup(): Promise<void>
+}
+
+export async function createRig(): Promise<TTestRig> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'gpu-worker-test-'))
+  const store = new AssetStore(path.join(dir, 'assets'))
+  const workDir = path.join(dir, 'work')
+  await (await import('node:fs/promises')).mkdir(workDir, { recursive: true })
+  const engine = new MediaEngine({ ffmpeg: paths, workDir, logger: { info: () => undefined, warn: () => undefined } })
+  return {
+    dir,
+    store,
+    engine,
+    workDir,
+    cleanup: async () => {
+      await engine.close()
+      await rm(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Every blob in the store (sha256s), ignoring its temp folder. */
+export async function storedBlobs(store: AssetStore): Promise<string[]> {
+  const out: string[] = []
+  let prefixes: string[] = []
+  try {
+    prefixes = await readdir(store.root)
+  } catch {
+    return out
+  }
+  for (const p of prefixes) {
+    if (p === 'tmp') continue
+    out.push(...(await readdir(path.join(store.root, p))))
+  }
+  return out.sort()
+}
+
+/**
+ * A smooth, non-periodic test plate: rings about the centre plus two incommensurate waves, so that
+ * any zoom or shift of it has a single best match (a checkerboard would alias and repeat).
+ */
+export function smoothPlate(width: number, height: number): Uint8Array {
+  const rgb = new Uint8Array(width * height * 3)
+  const cx = width / 2
+  const cy = height / 2
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const r = Math.hypot(x - cx, y - cy)
+      const rings = Math.sin((2 * Math.PI * r) / 90)
+      const waves = Math.sin((2 * Math.PI * x) / 233) * Math.cos((2 * Math.PI * y) / 157)
+      const i = (y * width + x) * 3
+      rgb[i] = clamp(128 + 55 * rings + 45 * waves)
+      rgb[i + 1] = clamp(128 + 40 * rings - 50 * waves + 20 * (x / width))
+      rgb[i + 2] = clamp(60 + 120 * (y / height) + 30 * rings)
+    }
+  }
+  return rgb
+}
+
+function clamp(v: number): number {
+  return Math.max(0, Math.min(255, Math.round(v)))
+}
+
+/** Encodes raw RGB24 to an image file through ffmpeg (`png`, `jpg`, `webp` by extension). */
+export async function writeImage(rgb: Uint8Array, width: number, height: number, file: string): Promise<void> {
+  const child = spawn(paths.ffmpeg, ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', '-', '-frames:v', '1', file], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+  })
+  child.stdin.end(rgb)
+  const [code] = (await once(child, 'close')) as [number]
+  if (code !== 0) throw new Error(`ffmpeg could not write ${file}`)
+}
+
+export interface TProbedStream {
+  codec_name: string
+  pix_fmt?: string
+  width: number
+  height: number
+  r_frame_rate?: string
+  avg_frame_rate?: string
+  nb_frames?: string
+}
+
+export async function probe(file: string): Promise<{ stream: TProbedStream; durationSeconds: number; formatName: string }> {
+  const { stdout } = await runProcess(paths.ffprobe, ['-v', 'error', '-show_streams', '-show_format', '-select_streams', 'v:0', '-of', 'json', file])
+  const parsed = JSON.parse(stdout.toString('utf8')) as { streams: TProbedStream[]; format: { duration?: string; format_name: string } }
+  return { stream: parsed.streams[0]!, durationSeconds: Number(parsed.format.duration), formatName: parsed.format.format_name }
+}
+
+/** Decodes every frame of a clip to 8-bit luma at width×height. */
+export async function decodeGrayFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
+  const { stdout } = await runProcess(paths.ffmpeg, [
+    '-v', 'error', '-i', file, '-vf', `scale=${width}:${height}:flags=area`, '-f', 'rawvideo', '-pix_fmt', 'gray', '-',
+  ])
+  const size = width * height
+  const frames: Uint8Array[] = []
+  for (let o = 0; o + size <= stdout.length; o += size) frames.push(new Uint8Array(stdout.buffer, stdout.byteOffset + o, size))
+  return frames
+}
+
+function sample(img: Uint8Array, width: number, height: number, x: number, y: number): number {
+  const x0 = Math.max(0, Math.min(width - 2, Math.floor(x)))
+  const y0 = Math.max(0, Math.min(height - 2, Math.floor(y)))
+  const fx = x - x0
+  const fy = y - y0
+  const i = y0 * width + x0
+  const top = img[i]! * (1 - fx) + img[i + 1]! * fx
+  const bottom = img[i + width]! * (1 - fx) + img[i + width + 1]! * fx
+  return top * (1 - fy) + bottom * fy
+}
+
+/** Mean squared difference between `frame` and `ref` warped by `map` (frame pixel → ref position). */
+function warpError(
+  ref: Uint8Array,
+  frame: Uint8Array,
+  width: number,
+  height: number,
+  map: (x: number, y: number) => [number, number],
+  stride = 3,
+): number {
+  let sum = 0
+  let n = 0
+  for (let y = 4; y < height - 4; y += stride) {
+    for (let x = 4; x < width - 4; x += stride) {
+      const [rx, ry] = map(x + 0.5, y + 0.5)
+      if (rx < 1 || ry < 1 || rx > width - 2 || ry > height - 2) continue
+      const d = frame[y * width + x]! - sample(ref, width, height, rx - 0.5, ry - 0.5)
+      sum += d * d
+      n++
+    }
+  }
+  // Ignore shifts that leave too little overlap to judge.
+  return n > (width * height) / (stride * stride) / 8 ? sum / n : Infinity
+}
+
+function search(lo: number, hi: number, step: number, cost: (v: number) => number): number {
+  let best = lo
+  let bestCost = Infinity
+  for (let v = lo; v <= hi + step / 2; v += step) {
+    const c = cost(v)
+    if (c < bestCost) {
+      bestCost = c
+      best = v
+    }
+  }
+  return best
+}
+
+/**
+ * Scale of `frame` relative to `ref` about the image centre, by brute force: the scale whose
+ * warp of `ref` best matches `frame` (coarse search around `guess`, then a fine one).
+ */
+export function estimateZoom(ref: Uint8Array, frame: Uint8Array, width: number, height: number, guess = 1): number {
+  const cx = width / 2
+  const cy = height / 2
+  const cost = (s: number) => warpError(ref, frame, width, height, (x, y) => [cx + (x - cx) / s, cy + (y - cy) / s])
+  const coarse = search(Math.max(0.8, guess - 0.05), guess + 0.15, 0.005, cost)
+  return search(coarse - 0.005, coarse + 0.005, 0.0005, cost)
+}
+
+/** Horizontal and vertical content shift of `frame` relative to `ref`, in pixels (frame(p) = ref(p + d)). */
+export function estimateShift(ref: Uint8Array, frame: Uint8Array, width: number, height: number): { dx: number; dy: number } {
+  // Exhaustive 2-D search on a 1/4-size copy, then a sub-pixel refinement at full size.
+  const small = (img: Uint8Array) => boxDownsample(img, width, height, 4)
+  const [sw, sh] = [Math.floor(width / 4), Math.floor(height / 4)]
+  const refSmall = small(ref)
+  const frameSmall = small(frame)
+  let best = { dx: 0, dy: 0, cost: Infinity }
+  for (let dy = -sh / 2; dy <= sh / 2; dy++) {
+    for (let dx = -sw / 2; dx <= sw / 2; dx++) {
+      const cost = warpError(refSmall, frameSmall, sw, sh, (x, y) => [x + dx, y + dy], 2)
+      if (cost < best.cost) best = { dx, dy, cost }
+    }
+  }
+  const cost = (dx: number, dy: number) => warpError(ref, frame, width, height, (x, y) => [x + dx, y + dy])
+  let dx = search(best.dx * 4 - 4, best.dx * 4 + 4, 0.5, (v) => cost(v, best.dy * 4))
+  let dy = search(best.dy * 4 - 4, best.dy * 4 + 4, 0.5, (v) => cost(dx, v))
+  dx = search(dx - 0.5, dx + 0.5, 0.05, (v) => cost(v, dy))
+  dy = search(dy - 0.5, dy + 0.5, 0.05, (v) => cost(dx, v))
+  return { dx, dy }
+}
+
+function boxDownsample(img: Uint8Array, width: number, height: number, factor: number): Uint8Array {
+  const w = Math.floor(width / factor)
+  const h = Math.floor(height / factor)
+  const out = new Uint8Array(w * h)
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let sum = 0
+      for (let j = 0; j < factor; j++) for (let i = 0; i < factor; i++) sum += img[(y * factor + j) * width + x * factor + i]!
+      out[y * w + x] = Math.round(sum / (factor * factor))
+    }
+  }
+  return out
+}
