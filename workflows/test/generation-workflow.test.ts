@@ -1,18 +1,29 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client'
-import { NativeConnection, type Worker } from '@temporalio/worker'
+import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect, JSONCodec, type NatsConnection } from 'nats'
-import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, upsertUser, type Sql } from '@montage/db'
+import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, streams, subjects, type TGenerationInput } from '@montage/core'
+import { AssetStore } from '@montage/assets'
+import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
+import { renderDemoPlate } from '@montage/infra'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
 import { createControlWorker, startGenerationWorkflow } from '../src'
 
 let sql: Sql
 let nc: NatsConnection
 let worker: Worker
+let gpuWorker: Worker
 let running: Promise<void>
+let gpuRunning: Promise<void>
+let dataDir: string
+let store: AssetStore
+let engine: MediaEngine
 let client: Client
 let nativeConnection: NativeConnection
 const prefix = `wftest-${randomUUID().slice(0, 8)}`
@@ -24,12 +35,21 @@ beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
   worker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() })
   running = worker.run()
+  dataDir = await mkdtemp(path.join(tmpdir(), 'montage-wf-'))
+  store = new AssetStore(path.join(dataDir, 'assets'))
+  engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), workDir: path.join(dataDir, 'tmp') })
+  gpuWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) })
+  gpuRunning = gpuWorker.run()
   client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
 })
 
 afterAll(async () => {
   worker?.shutdown()
+  gpuWorker?.shutdown()
   await running
+  await gpuRunning
+  await engine?.close()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
   await client?.connection.close()
   await nativeConnection?.close()
   await nc?.drain()
@@ -46,7 +66,70 @@ async function boardCommands(boardId: string): Promise<TBoardCommand[]> {
   return out
 }
 
+async function studio(credits: number) {
+  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Wanda' })
+  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
+  if (credits) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
+  const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
+  return { user, ws, board }
+}
+
 describe('generation workflow', () => {
+  it('renders a previz on the gpu queue, records both assets, charges once and tells the board', async () => {
+    const { user, ws, board } = await studio(10)
+    const plate = await store.putBytes(await renderDemoPlate(640, 360))
+    const generationId = randomUUID()
+    const input: TGenerationInput = {
+      generationId,
+      workspaceId: ws.id,
+      boardId: board.id,
+      userId: user.id,
+      shotId: 'shape:shot1',
+      variationId: 'shape:var-ok',
+      model: 'previz',
+      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 },
+      prompt: 'push in on the lighthouse',
+      referenceAssets: [plate.sha256],
+      referenceIds: ['shape:ref1'],
+      credits: 2,
+    }
+    await createGeneration(sql, { id: generationId, workspaceId: ws.id, boardId: board.id, shotId: input.shotId, variationId: input.variationId, model: 'previz', params: input.params, credits: 2, workflowId: generationWorkflowId(generationId), createdBy: user.id })
+
+    const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+    const result = await handle.result()
+    expect(result.output).toMatchObject({ width: 1280, height: 720, fps: 24, mimeType: 'video/mp4' })
+    expect(result.output.durationSeconds).toBeCloseTo(2, 1)
+    expect(await store.has(result.output.assetSha256)).toBe(true)
+    expect(await store.has(result.output.posterSha256)).toBe(true)
+
+    expect(await getGeneration(sql, generationId)).toMatchObject({ status: 'succeeded', outputAsset: result.output.assetSha256, posterAsset: result.output.posterSha256 })
+    const assets = await sql`SELECT sha256, mime_type FROM assets WHERE workspace_id = ${ws.id} ORDER BY mime_type`
+    expect(assets.map((a) => a.mime_type)).toEqual(['image/jpeg', 'video/mp4'])
+    expect(await getCreditBalance(sql, ws.id)).toBe(8)
+
+    const commands = await boardCommands(board.id)
+    expect(commands.map((c) => c.patch.status)).toEqual(['running', 'succeeded'])
+    expect(commands[1]).toMatchObject({ variationId: 'shape:var-ok', patch: { assetSha256: result.output.assetSha256, durationSeconds: result.output.durationSeconds } })
+  })
+
+  it('fails the variation with a clear reason and releases the credits when the plate is not an image', async () => {
+    const { user, ws, board } = await studio(10)
+    const notAnImage = await store.putBytes(Buffer.from('this is a text file, not a picture'))
+    const generationId = randomUUID()
+    const input: TGenerationInput = {
+      generationId, workspaceId: ws.id, boardId: board.id, userId: user.id, shotId: 'shape:shot1', variationId: 'shape:var-bad', model: 'previz',
+      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 }, prompt: '', referenceAssets: [notAnImage.sha256], referenceIds: ['shape:ref1'], credits: 2,
+    }
+    await createGeneration(sql, { id: generationId, workspaceId: ws.id, boardId: board.id, shotId: input.shotId, variationId: input.variationId, model: 'previz', params: input.params, credits: 2, workflowId: generationWorkflowId(generationId), createdBy: user.id })
+    const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError)
+    expect(await getGeneration(sql, generationId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a readable image/) })
+    expect(await getCreditBalance(sql, ws.id)).toBe(10)
+    const kinds = await sql`SELECT kind FROM credit_ledger WHERE generation_id = ${generationId} ORDER BY id`
+    expect(kinds.map((k) => k.kind)).toEqual(['reserve', 'release'])
+    expect((await boardCommands(board.id)).at(-1)).toMatchObject({ patch: { status: 'failed', error: expect.stringMatching(/not a readable image/) } })
+  })
+
   it('refuses to run without enough credits: fails the variation with the reason and moves no credit', async () => {
     const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Wanda' })
     const ws = await createWorkspace(sql, { name: 'Broke studio', ownerId: user.id })

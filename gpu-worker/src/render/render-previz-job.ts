@@ -9,7 +9,7 @@ import {
   type TJobProgress,
   type TRenderPrevizInput,
 } from '@montage/core'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import type { MediaEngine } from '../engine/MediaEngine'
@@ -62,6 +62,8 @@ export async function renderPrevizJob(
   report('rendering', 0)
 
   const { width, height } = frameSize(params.aspectRatio)
+  // The scratch folder may not exist yet on a fresh data dir.
+  await mkdir(engine.workDir, { recursive: true })
   const workDir = await mkdtemp(path.join(engine.workDir, `montage-previz-${generationId}-`))
   try {
     const clip = await renderCameraMove(engine, {
