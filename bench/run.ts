@@ -1,0 +1,52 @@
+/**
+ * `npm run bench [-- AREA…]`: runs the benchmark areas (all by default) and merges each result
+ * into bench/results.json, one entry per key. The stack is already up (the montage entry does it).
+ */
+import { readFile, writeFile } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+
+export interface BenchEntry {
+  value: number
+  unit: string
+  /** The same measurement of a peer (another engine, an ffmpeg filter chain) in the same run. */
+  peer?: { name: string; value: number }
+  /** ours / theirs, where a peer ran. */
+  ratio?: number
+}
+export type BenchResults = Record<string, BenchEntry>
+
+/** Each area is a module whose default export runs it and returns its entries. */
+const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults> }>> = {}
+
+const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))
+
+const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'))
+const unknown = requested.filter((a) => !(a in AREAS))
+if (unknown.length) {
+  console.error(`Unknown bench area(s): ${unknown.join(', ')}. Known: ${Object.keys(AREAS).join(', ') || 'none yet'}`)
+  process.exit(2)
+}
+const areas = requested.length ? requested : Object.keys(AREAS)
+if (!areas.length) {
+  console.error('No benchmark areas are defined yet.')
+  process.exit(2)
+}
+
+let results: BenchResults = {}
+try {
+  results = JSON.parse(await readFile(RESULTS, 'utf8'))
+} catch {
+  // first run
+}
+for (const area of areas) {
+  console.log(`[bench] ${area}`)
+  const entries = await (await AREAS[area]!()).default()
+  for (const [key, entry] of Object.entries(entries)) {
+    results[key] = entry
+    const peer = entry.peer ? `  (${entry.peer.name}: ${entry.peer.value} ${entry.unit}, ratio ${entry.ratio})` : ''
+    console.log(`  ${key}: ${entry.value} ${entry.unit}${peer}`)
+  }
+  // Written after every area, so a later failure keeps what finished.
+  const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)))
+  await writeFile(RESULTS, JSON.stringify(sorted, null, 2) + '\n')
+}
