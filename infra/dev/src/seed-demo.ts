@@ -68,7 +68,7 @@ function demoBoardDoc(plateSha256: string): Y.Doc {
   const reference: TReferenceProps = { w: 320, h: 180, tag: 'lighthouse', kind: 'location', assetSha256: plateSha256, mimeType: 'image/png' }
   const shot: TShotProps = {
     w: 360,
-    h: 340,
+    h: 424,
     title: 'Shot 1 — Opening',
     prompt: 'Slow push in on @lighthouse at dusk, the lamp just turning on',
     model: 'previz',

@@ -3,7 +3,9 @@ import { fileURLToPath } from 'node:url'
 import path from 'node:path'
 import type { Sql } from './client'
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../migrations/', import.meta.url))
+// Built from the path, not `new URL('../migrations/', import.meta.url)`: bundlers (Next's Turbopack)
+// treat that form as an asset import of a folder and fail the build of any app importing @montage/db.
+const MIGRATIONS_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'migrations')
 /** Any fixed number: serialises concurrent migrators (several services start at once). */
 const MIGRATION_LOCK = 7_302_119
 

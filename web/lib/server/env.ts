@@ -27,6 +27,6 @@ let cached: TWebEnv | undefined
 export function webEnv(): TWebEnv {
   if (cached) return cached
   const parsed = parseEnv(ZWebEnv)
-  cached = { ...parsed, DATA_DIR: path.resolve(parsed.DATA_DIR ?? path.join(repoRoot(), '.data')) }
+  cached = { ...parsed, DATA_DIR: path.resolve(/*turbopackIgnore: true*/ parsed.DATA_DIR ?? path.join(repoRoot(), '.data')) }
   return cached
 }

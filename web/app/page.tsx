@@ -1,0 +1,81 @@
+import Link from 'next/link'
+import { roleCan } from '@montage/core'
+import { getCreditBalance, listBoards, listMemberships } from '@montage/db'
+import { NewBoardForm } from '@/components/NewBoardForm'
+import { SignOutButton } from '@/components/SignOutButton'
+import { colorFor, initials } from '@/lib/client/avatar'
+import { db } from '@/lib/server/context'
+import { webEnv } from '@/lib/server/env'
+import { requirePageSession } from '@/lib/server/session'
+
+function relative(date: Date): string {
+  const s = Math.round((Date.now() - date.getTime()) / 1000)
+  if (s < 60) return 'just now'
+  if (s < 3600) return `${Math.floor(s / 60)} min ago`
+  if (s < 86400) return `${Math.floor(s / 3600)} h ago`
+  return date.toLocaleDateString('en', { month: 'short', day: 'numeric', year: 'numeric' })
+}
+
+export default async function HomePage() {
+  const { user } = await requirePageSession()
+  const sql = db()
+  const memberships = await listMemberships(sql, user.id)
+  const workspaces = await Promise.all(
+    memberships.map(async (m) => ({ ...m, credits: await getCreditBalance(sql, m.workspaceId), boards: await listBoards(sql, m.workspaceId) })),
+  )
+
+  return (
+    <div className="page">
+      <header className="page-header">
+        <span className="logo"><span className="logo-mark" /> Montage</span>
+        <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
+          <span className="avatar" style={{ background: colorFor(user.id) }} title={user.name}>{initials(user.name)}</span>
+          <span data-testid="user-name">{user.name}</span>
+          <SignOutButton clerk={webEnv().AUTH_MODE === 'clerk'} />
+        </div>
+      </header>
+      <main className="page-main">
+        <h1 style={{ fontSize: 24 }}>Workspaces</h1>
+        <p className="muted" style={{ margin: '4px 0 0' }}>Boards hold your references, shots and the variations generated from them.</p>
+
+        {workspaces.length === 0 && (
+          <div className="empty section">
+            <strong>You are not in any workspace yet</strong>
+            Ask a workspace owner to invite you.
+          </div>
+        )}
+
+        {workspaces.map((w) => (
+          <section key={w.workspaceId} className="section" data-testid="workspace">
+            <div className="section-head">
+              <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
+                <h2>{w.workspaceName}</h2>
+                <span className="pill">{w.role}</span>
+                <span className="pill pill-accent" data-testid="credits">{w.credits} credits</span>
+              </div>
+              {roleCan(w.role, 'board.edit') && <NewBoardForm workspaceId={w.workspaceId} />}
+            </div>
+            {w.boards.length === 0 ? (
+              <div className="empty">
+                <strong>No boards yet</strong>
+                {roleCan(w.role, 'board.edit') ? 'Create a board to start gathering references and shots.' : 'Boards will show up here once your team creates them.'}
+              </div>
+            ) : (
+              <div className="board-grid">
+                {w.boards.map((b) => (
+                  <Link key={b.id} href={`/boards/${b.id}`} className="board-card" data-testid="board-card">
+                    <div className="board-thumb" />
+                    <div className="board-meta">
+                      <div className="name">{b.name}</div>
+                      <div className="when">Updated {relative(new Date(b.updatedAt))}</div>
+                    </div>
+                  </Link>
+                ))}
+              </div>
+            )}
+          </section>
+        ))}
+      </main>
+    </div>
+  )
+}

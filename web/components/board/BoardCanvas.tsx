@@ -1,0 +1,108 @@
+'use client'
+
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import Link from 'next/link'
+import { DefaultStylePanel, Tldraw, useEditor, useValue, type Editor, type TLComponents } from 'tldraw'
+import { getAssetUrls } from '@tldraw/assets/selfHosted'
+import type { TRole } from '@montage/core'
+import { montageShapeUtils } from '@/components/shapes'
+import { colorFor } from '@/lib/client/avatar'
+import { BoardActions } from './BoardActions'
+import { BoardContext, type TBoardContext } from './BoardContext'
+import { TopBar } from './TopBar'
+import { useYjsStore } from './useYjsStore'
+import 'tldraw/tldraw.css'
+import './canvas.css'
+
+export interface BoardCanvasProps {
+  boardId: string
+  boardName: string
+  workspaceId: string
+  role: TRole
+  collabUrl: string
+  token: string
+  credits: number
+  user: { id: string; name: string }
+}
+
+const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
+const MONTAGE_TYPES = new Set<string>(['reference', 'shot', 'variation'])
+
+/** tldraw's style panel, hidden when only Montage cards (which have no styles) are selected. */
+function StylePanel() {
+  const editor = useEditor()
+  const hidden = useValue('style panel hidden', () => {
+    const selected = editor.getSelectedShapes()
+    if (selected.length === 0) return ['select', 'hand'].includes(editor.getCurrentToolId())
+    return selected.every((s) => MONTAGE_TYPES.has(s.type))
+  }, [editor])
+  return hidden ? null : <DefaultStylePanel />
+}
+
+const components: TLComponents = { TopPanel: BoardActions, PageMenu: null, StylePanel }
+
+export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, credits: initialCredits, user }: BoardCanvasProps) {
+  const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
+  const { store, ready, sync, problem, peers } = useYjsStore({ boardId, collabUrl, token, shapeUtils: montageShapeUtils, user: me })
+  const [credits, setCredits] = useState<number | null>(initialCredits)
+  const readOnly = role === 'reviewer'
+
+  const refreshCredits = useCallback(() => {
+    void fetch('/api/me')
+      .then((r) => (r.ok ? r.json() : null))
+      .then((data: { memberships?: { workspaceId: string; credits: number }[] } | null) => {
+        const m = data?.memberships?.find((x) => x.workspaceId === workspaceId)
+        if (m) setCredits(m.credits)
+      })
+      .catch(() => {})
+  }, [workspaceId])
+
+  useEffect(() => {
+    // Generations settle in the background; keep the balance roughly current.
+    const t = setInterval(refreshCredits, 20_000)
+    return () => clearInterval(t)
+  }, [refreshCredits])
+
+  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits }), [boardId, readOnly, refreshCredits])
+
+  const onMount = useCallback(
+    (editor: Editor) => {
+      editor.user.updateUserPreferences({ colorScheme: 'dark', name: me.name, color: me.color })
+      if (readOnly) editor.updateInstanceState({ isReadonly: true })
+      ;(window as unknown as { __montageEditor?: Editor }).__montageEditor = editor
+    },
+    [me, readOnly],
+  )
+
+  return (
+    <BoardContext.Provider value={context}>
+      <div className="m-board" data-testid="board" data-ready={ready ? 'true' : 'false'}>
+        <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} />
+        <div className="m-canvas">
+          {ready && (
+            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} onMount={onMount} inferDarkMode />
+          )}
+          {!ready && !problem && (
+            <div className="m-overlay">
+              <span className="m-spinner m-spinner-lg" />
+              <span className="muted">{sync === 'offline' ? 'Waiting for the collaboration server…' : 'Opening board…'}</span>
+            </div>
+          )}
+          {problem && (
+            <div className={ready ? 'm-banner' : 'm-overlay'} role="alert" data-testid="sync-problem" data-kind={problem.kind}>
+              <strong>{problem.kind === 'forbidden' ? 'No access' : problem.kind === 'unauthorized' ? 'Session expired' : 'Connection problem'}</strong>
+              <span className="muted">{problem.message}</span>
+              {problem.kind === 'unauthorized' ? (
+                <Link className="btn btn-primary" href="/sign-in">Sign in again</Link>
+              ) : problem.kind === 'forbidden' ? (
+                <Link className="btn" href="/">Back to workspaces</Link>
+              ) : (
+                <button className="btn" onClick={() => window.location.reload()}>Reload</button>
+              )}
+            </div>
+          )}
+        </div>
+      </div>
+    </BoardContext.Provider>
+  )
+}

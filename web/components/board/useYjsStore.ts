@@ -1,0 +1,252 @@
+'use client'
+
+import { useEffect, useMemo, useState } from 'react'
+import {
+  DocumentRecordType,
+  InstancePresenceRecordType,
+  PageRecordType,
+  TLDOCUMENT_ID,
+  type IndexKey,
+  atom,
+  createPresenceStateDerivation,
+  createTLStore,
+  defaultShapeUtils,
+  react,
+  type TLAnyShapeUtilConstructor,
+  type TLInstancePresence,
+  type TLRecord,
+  type TLStore,
+  type TLStoreSnapshot,
+} from 'tldraw'
+import * as Y from 'yjs'
+import { WebsocketProvider } from 'y-websocket'
+// Deep import: the package index also re-exports Node-only NATS helpers.
+import { getMeta, getRecords } from '@montage/board/client'
+
+export type TSyncStatus = 'connecting' | 'live' | 'offline' | 'error'
+
+export interface TSyncProblem {
+  kind: 'forbidden' | 'unauthorized' | 'other'
+  message: string
+}
+
+export interface TPeer {
+  clientId: number
+  id: string
+  name: string
+  color: string
+}
+
+export interface TYjsUser {
+  id: string
+  name: string
+  color: string
+}
+
+export interface UseYjsStoreOptions {
+  boardId: string
+  collabUrl: string
+  token: string
+  shapeUtils: readonly TLAnyShapeUtilConstructor[]
+  user: TYjsUser
+}
+
+export interface TYjsStoreState {
+  store: TLStore
+  /** True once the document has been loaded from (or seeded into) the server's copy. */
+  ready: boolean
+  sync: TSyncStatus
+  problem: TSyncProblem | null
+  peers: TPeer[]
+}
+
+/** Origin of every transaction this client makes, so it can skip its own updates. */
+const DEFAULT_PAGE_ID = PageRecordType.createId('page')
+
+const LOCAL_ORIGIN = Symbol('montage-local')
+
+interface AwarenessState {
+  user?: TYjsUser
+  presence?: TLInstancePresence | null
+}
+
+/**
+ * Binds a TLStore to the board's Y.Doc on the collab-server (after tldraw-yjs-example): document
+ * records go through the YKeyValue, presence only through awareness.
+ */
+export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: UseYjsStoreOptions): TYjsStoreState {
+  const store = useMemo(
+    () => createTLStore({ shapeUtils: [...defaultShapeUtils, ...shapeUtils] }),
+    // A new board gets a new store; shape utils are module constants.
+    [boardId],
+  )
+  const [ready, setReady] = useState(false)
+  const [sync, setSync] = useState<TSyncStatus>('connecting')
+  const [problem, setProblem] = useState<TSyncProblem | null>(null)
+  const [peers, setPeers] = useState<TPeer[]>([])
+
+  useEffect(() => {
+    setReady(false)
+    setSync('connecting')
+    setProblem(null)
+    const doc = new Y.Doc()
+    const records = getRecords(doc)
+    const meta = getMeta(doc)
+    const provider = new WebsocketProvider(`${collabUrl.replace(/\/$/, '')}/boards`, boardId, doc, {
+      params: { token },
+      disableBc: true,
+      maxBackoffTime: 10_000,
+    })
+    const cleanups: (() => void)[] = []
+    let loaded = false
+
+    // --- local store → doc
+    cleanups.push(
+      store.listen(
+        ({ changes }) => {
+          doc.transact(() => {
+            for (const r of Object.values(changes.added)) records.set(r.id, r)
+            for (const [, r] of Object.values(changes.updated)) records.set(r.id, r)
+            for (const r of Object.values(changes.removed)) records.delete(r.id)
+          }, LOCAL_ORIGIN)
+        },
+        { source: 'user', scope: 'document' },
+      ),
+    )
+
+    // --- doc → local store
+    const onRemoteChange = (changes: Map<string, { action: 'add' | 'update' | 'delete' }>, transaction: Y.Transaction) => {
+      if (transaction.origin === LOCAL_ORIGIN || !loaded) return
+      const toRemove: TLRecord['id'][] = []
+      const toPut: TLRecord[] = []
+      changes.forEach((change, id) => {
+        if (change.action === 'delete') toRemove.push(id as TLRecord['id'])
+        else {
+          const record = records.get(id)
+          if (record) toPut.push(record)
+        }
+      })
+      store.mergeRemoteChanges(() => {
+        if (toRemove.length) store.remove(toRemove)
+        if (toPut.length) store.put(toPut)
+      })
+    }
+    records.on('change', onRemoteChange)
+    cleanups.push(() => records.off('change', onRemoteChange))
+
+    function loadFromDoc() {
+      if (records.yarray.length === 0) {
+        // A new board: the first client seeds the default document and page. The page id is
+        // tldraw's fixed default, so two clients seeding at once agree.
+        store.mergeRemoteChanges(() => {
+          const seed: TLRecord[] = []
+          if (!store.has(TLDOCUMENT_ID)) seed.push(DocumentRecordType.create({ id: TLDOCUMENT_ID }))
+          if (store.query.ids('page').get().size === 0) seed.push(PageRecordType.create({ id: DEFAULT_PAGE_ID, name: 'Page 1', index: 'a1' as IndexKey }))
+          store.put(seed)
+        })
+        doc.transact(() => {
+          for (const r of store.allRecords()) {
+            if (store.scopedTypes.document.has(r.typeName)) records.set(r.id, r)
+          }
+          meta.set('schema', store.schema.serialize())
+        }, LOCAL_ORIGIN)
+      } else {
+        const snapshot: TLStoreSnapshot = {
+          store: Object.fromEntries(records.yarray.toArray().map(({ key, val }) => [key, val])) as TLStoreSnapshot['store'],
+          schema: (meta.get('schema') as TLStoreSnapshot['schema'] | undefined) ?? store.schema.serialize(),
+        }
+        const migrated = store.schema.migrateStoreSnapshot(snapshot)
+        if (migrated.type === 'error') throw new Error(`This board was saved by a newer or unknown schema (${migrated.reason}). Reload the page.`)
+        const incoming = Object.values(migrated.value) as TLRecord[]
+        const keep = new Set(incoming.map((r) => r.id))
+        store.mergeRemoteChanges(() => {
+          const stale = store
+            .allRecords()
+            .filter((r) => store.scopedTypes.document.has(r.typeName) && !keep.has(r.id))
+            .map((r) => r.id)
+          if (stale.length) store.remove(stale)
+          store.put(incoming)
+        })
+      }
+      loaded = true
+      setReady(true)
+    }
+
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced) return
+      if (!loaded) {
+        try {
+          loadFromDoc()
+        } catch (e) {
+          setProblem({ kind: 'other', message: e instanceof Error ? e.message : String(e) })
+          setSync('error')
+          return
+        }
+      }
+      setSync('live')
+    }
+    provider.on('sync', onSync)
+
+    provider.on('status', ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
+      if (status === 'connecting') setSync((s) => (s === 'error' ? s : 'connecting'))
+      if (status === 'disconnected') setSync((s) => (s === 'error' ? s : 'offline'))
+    })
+    provider.on('closed', ({ code, reason }: { code: number; reason: string }) => {
+      if (code === 4403) setProblem({ kind: 'forbidden', message: "You are not a member of this board's workspace." })
+      else if (code === 4401) setProblem({ kind: 'unauthorized', message: 'Your session has expired. Sign in again to keep working.' })
+      else setProblem({ kind: 'other', message: reason || `The collaboration server closed the connection (${code}).` })
+      setSync('error')
+    })
+
+    // --- presence over awareness only
+    const presenceId = InstancePresenceRecordType.createId(String(doc.clientID))
+    const $user = atom('presence user', { id: user.id, name: user.name, color: user.color })
+    const $presence = createPresenceStateDerivation($user, presenceId)(store)
+    provider.awareness.setLocalState({ user, presence: $presence.get() ?? null } satisfies AwarenessState)
+    cleanups.push(
+      react('publish presence', () => {
+        const presence = $presence.get() ?? null
+        requestAnimationFrame(() => provider.awareness.setLocalStateField('presence', presence))
+      }),
+    )
+    const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }) => {
+      const states = provider.awareness.getStates() as Map<number, AwarenessState>
+      const toPut: TLInstancePresence[] = []
+      const toRemove: TLInstancePresence['id'][] = []
+      for (const id of [...added, ...updated]) {
+        if (id === doc.clientID) continue
+        const presence = states.get(id)?.presence
+        if (presence) toPut.push(presence)
+        else toRemove.push(InstancePresenceRecordType.createId(String(id)))
+      }
+      for (const id of removed) toRemove.push(InstancePresenceRecordType.createId(String(id)))
+      store.mergeRemoteChanges(() => {
+        const existing = toRemove.filter((id) => store.has(id))
+        if (existing.length) store.remove(existing)
+        if (toPut.length) store.put(toPut)
+      })
+      // People, not tabs: one avatar per user (server entries carry no `user`).
+      const seen = new Map<string, TPeer>()
+      states.forEach((s, clientId) => {
+        if (clientId === doc.clientID || !s.user || s.user.id === user.id) return
+        if (!seen.has(s.user.id)) seen.set(s.user.id, { clientId, ...s.user })
+      })
+      setPeers([...seen.values()])
+    }
+    provider.awareness.on('change', onAwareness)
+    cleanups.push(() => provider.awareness.off('change', onAwareness))
+
+    const onOffline = () => setSync((s) => (s === 'error' ? s : 'offline'))
+    window.addEventListener('offline', onOffline)
+    cleanups.push(() => window.removeEventListener('offline', onOffline))
+
+    return () => {
+      for (const c of cleanups) c()
+      provider.awareness.setLocalState(null)
+      provider.destroy()
+      doc.destroy()
+    }
+  }, [store, boardId, collabUrl, token, user])
+
+  return { store, ready, sync, problem, peers }
+}

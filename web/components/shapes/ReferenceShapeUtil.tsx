@@ -1,0 +1,84 @@
+'use client'
+
+import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
+import { REFERENCE_KINDS, REFERENCE_SHAPE, referenceShapeMigrations, referenceShapeProps, type TReferenceKind } from '@montage/board/client'
+import { assetUrl, sanitizeTag } from '@/lib/client/assets'
+import { useBoard } from '@/components/board/BoardContext'
+
+export type TReferenceShape = TLShape<typeof REFERENCE_SHAPE>
+
+export class ReferenceShapeUtil extends ShapeUtil<TReferenceShape> {
+  static override type = REFERENCE_SHAPE
+  static override props = referenceShapeProps
+  static override migrations = referenceShapeMigrations
+
+  getDefaultProps(): TReferenceShape['props'] {
+    return { w: 240, h: 240, tag: 'ref', kind: 'character', assetSha256: '', mimeType: '' }
+  }
+
+  getGeometry(shape: TReferenceShape) {
+    return new Rectangle2d({ width: shape.props.w, height: shape.props.h + FOOTER_H, isFilled: true })
+  }
+
+  override canResize() {
+    return true
+  }
+
+  override isAspectRatioLocked() {
+    return true
+  }
+
+  override onResize(shape: TReferenceShape, info: TLResizeInfo<TReferenceShape>) {
+    return resizeBox(shape, info)
+  }
+
+  component(shape: TReferenceShape) {
+    return <ReferenceCard shape={shape} />
+  }
+
+  indicator(shape: TReferenceShape) {
+    return <rect width={shape.props.w} height={shape.props.h + FOOTER_H} rx={8} ry={8} />
+  }
+}
+
+const FOOTER_H = 40
+
+function ReferenceCard({ shape }: { shape: TReferenceShape }) {
+  const editor = useEditor()
+  const { readOnly } = useBoard()
+  const { w, h, tag, kind, assetSha256 } = shape.props
+  const update = (props: Partial<TReferenceShape['props']>) => editor.updateShape<TReferenceShape>({ id: shape.id, type: REFERENCE_SHAPE, props })
+
+  return (
+    <HTMLContainer className="m-card m-ref" style={{ width: w, height: h + FOOTER_H }} data-testid="reference" data-tag={tag}>
+      <div className="m-ref-media" style={{ height: h }}>
+        {assetSha256 ? <img src={assetUrl(assetSha256)} alt={`@${tag}`} draggable={false} /> : <div className="m-ref-empty">No image</div>}
+        <span className="m-badge m-ref-kind">{kind}</span>
+      </div>
+      <div className="m-ref-footer">
+        <span className="m-ref-at">@</span>
+        <input
+          className="m-inline-input m-ref-tag"
+          value={tag}
+          disabled={readOnly}
+          aria-label="Reference tag"
+          data-testid="reference-tag"
+          onPointerDown={stopEventPropagation}
+          onChange={(e) => update({ tag: sanitizeTag(e.target.value) })}
+        />
+        <select
+          className="m-select m-select-sm"
+          value={kind}
+          disabled={readOnly}
+          aria-label="Reference kind"
+          onPointerDown={stopEventPropagation}
+          onChange={(e) => update({ kind: e.target.value as TReferenceKind })}
+        >
+          {REFERENCE_KINDS.map((k) => (
+            <option key={k} value={k}>{k}</option>
+          ))}
+        </select>
+      </div>
+    </HTMLContainer>
+  )
+}

@@ -1,0 +1,212 @@
+'use client'
+
+import { useState } from 'react'
+import { findFreeSpot } from '@/lib/client/placement'
+import { HTMLContainer, Rectangle2d, ShapeUtil, createShapeId, stopEventPropagation, useEditor, useValue, type TLShape } from 'tldraw'
+import { MODELS, MODEL_IDS, ZCameraMove, estimateCredits, type TCameraMove, type TModelId } from '@montage/core'
+import { SHOT_SHAPE, shotShapeMigrations, shotShapeProps } from '@montage/board/client'
+import { useBoard } from '@/components/board/BoardContext'
+import { assetUrl } from '@/lib/client/assets'
+import { startGeneration } from '@/lib/client/start-generation'
+
+export type TShotShape = TLShape<typeof SHOT_SHAPE>
+type TReference = TLShape<'reference'>
+
+export const SHOT_W = 360
+export const SHOT_H = 424
+
+const CAMERA_LABELS: Record<TCameraMove, string> = {
+  static: 'Static',
+  push_in: 'Push in',
+  pull_out: 'Pull out',
+  pan_left: 'Pan left',
+  pan_right: 'Pan right',
+  tilt_up: 'Tilt up',
+  tilt_down: 'Tilt down',
+}
+const DURATIONS = [2, 3, 4, 5, 6, 7, 8, 9, 10]
+
+export class ShotShapeUtil extends ShapeUtil<TShotShape> {
+  static override type = SHOT_SHAPE
+  static override props = shotShapeProps
+  static override migrations = shotShapeMigrations
+
+  getDefaultProps(): TShotShape['props'] {
+    return { w: SHOT_W, h: SHOT_H, title: 'Untitled shot', prompt: '', model: 'previz', duration: 4, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] }
+  }
+
+  getGeometry(shape: TShotShape) {
+    return new Rectangle2d({ width: shape.props.w, height: shape.props.h, isFilled: true })
+  }
+
+  override canResize() {
+    return false
+  }
+
+  component(shape: TShotShape) {
+    return <ShotCard shape={shape} />
+  }
+
+  indicator(shape: TShotShape) {
+    return <rect width={shape.props.w} height={shape.props.h} rx={8} ry={8} />
+  }
+}
+
+/** Creates a shot in view, linked to whatever references are selected. */
+export function createShotInView(editor: ReturnType<typeof useEditor>): void {
+  const selected = editor.getSelectedShapes().filter((s) => s.type === 'reference')
+  const bounds = editor.getSelectionPageBounds()
+  const center = editor.getViewportPageBounds().center
+  // Beside the selected references, so the shot never hides what it links.
+  const preferred = selected.length > 0 && bounds ? { x: bounds.maxX + 48, y: bounds.minY } : { x: center.x - SHOT_W / 2, y: center.y - SHOT_H / 2 }
+  const at = findFreeSpot(editor, SHOT_W, SHOT_H, preferred)
+  const id = createShapeId()
+  editor.createShape<TShotShape>({
+    id,
+    type: SHOT_SHAPE,
+    ...at,
+    props: { referenceIds: selected.map((s) => s.id) },
+  })
+  editor.select(id)
+}
+
+function ShotCard({ shape }: { shape: TShotShape }) {
+  const editor = useEditor()
+  const { boardId, readOnly, refreshCredits } = useBoard()
+  const [starting, setStarting] = useState(false)
+  const { w, h, title, prompt, model, duration, cameraMove, referenceIds } = shape.props
+  const update = (props: Partial<TShotShape['props']>) => editor.updateShape<TShotShape>({ id: shape.id, type: SHOT_SHAPE, props })
+
+  const boardRefs = useValue(
+    'board references',
+    () =>
+      editor
+        .getCurrentPageShapes()
+        .filter((s): s is TReference => s.type === 'reference')
+        .map((s) => ({ id: s.id as string, tag: s.props.tag, sha: s.props.assetSha256 })),
+    [editor],
+  )
+  const linked = referenceIds.map((id) => boardRefs.find((r) => r.id === id)).filter((r): r is (typeof boardRefs)[number] => !!r)
+  const unlinked = boardRefs.filter((r) => !referenceIds.includes(r.id))
+  const cost = estimateCredits(model, duration)
+  const needsRef = MODELS[model].needsReference && linked.length === 0
+
+  async function generate() {
+    setStarting(true)
+    try {
+      await startGeneration({ editor, boardId, shot: shape })
+      refreshCredits()
+    } finally {
+      setStarting(false)
+    }
+  }
+
+  return (
+    <HTMLContainer className="m-card m-shot" style={{ width: w, height: h }} data-testid="shot" data-shape-id={shape.id}>
+      <div className="m-shot-head">
+        <span className="m-badge">Shot</span>
+        <input
+          className="m-inline-input m-shot-title"
+          value={title}
+          maxLength={80}
+          disabled={readOnly}
+          aria-label="Shot title"
+          data-testid="shot-title"
+          onPointerDown={stopEventPropagation}
+          onChange={(e) => update({ title: e.target.value })}
+        />
+      </div>
+      <div className="m-shot-body">
+        <label className="m-field">
+          <span className="m-field-label">Prompt</span>
+          <textarea
+            className="m-textarea"
+            value={prompt}
+            rows={3}
+            maxLength={4000}
+            disabled={readOnly}
+            placeholder="Describe the shot: subject, action, light, lens…"
+            data-testid="shot-prompt"
+            onPointerDown={stopEventPropagation}
+            onChange={(e) => update({ prompt: e.target.value })}
+          />
+        </label>
+        <label className="m-field">
+          <span className="m-field-label">Model</span>
+          <select className="m-select" value={model} disabled={readOnly} data-testid="shot-model" onPointerDown={stopEventPropagation} onChange={(e) => update({ model: e.target.value as TModelId })}>
+            {MODEL_IDS.map((id) => (
+              <option key={id} value={id}>{MODELS[id].label}</option>
+            ))}
+          </select>
+        </label>
+        <div className="m-row">
+          <label className="m-field">
+            <span className="m-field-label">Duration</span>
+            <select className="m-select" value={duration} disabled={readOnly} data-testid="shot-duration" onPointerDown={stopEventPropagation} onChange={(e) => update({ duration: Number(e.target.value) })}>
+              {DURATIONS.map((d) => (
+                <option key={d} value={d}>{d} s</option>
+              ))}
+            </select>
+          </label>
+          <label className="m-field">
+            <span className="m-field-label">Camera</span>
+            <select className="m-select" value={cameraMove} disabled={readOnly} data-testid="shot-camera" onPointerDown={stopEventPropagation} onChange={(e) => update({ cameraMove: e.target.value as TCameraMove })}>
+              {ZCameraMove.options.map((c) => (
+                <option key={c} value={c}>{CAMERA_LABELS[c]}</option>
+              ))}
+            </select>
+          </label>
+        </div>
+        <div className="m-field">
+          <span className="m-field-label">References</span>
+          <div className="m-ref-strip" data-testid="shot-references">
+            {linked.map((r) => (
+              <span key={r.id} className="m-ref-chip" title={`@${r.tag}`}>
+                {r.sha ? <img src={assetUrl(r.sha)} alt="" draggable={false} /> : <span className="m-ref-chip-empty" />}
+                <span className="m-ref-chip-tag">@{r.tag}</span>
+                {!readOnly && (
+                  <button
+                    className="m-ref-chip-x"
+                    aria-label={`Unlink @${r.tag}`}
+                    onPointerDown={stopEventPropagation}
+                    onClick={() => update({ referenceIds: referenceIds.filter((id) => id !== r.id) })}
+                  >
+                    ×
+                  </button>
+                )}
+              </span>
+            ))}
+            {!readOnly && unlinked.length > 0 && (
+              <select
+                className="m-select m-select-sm m-link-select"
+                value=""
+                aria-label="Link a reference"
+                data-testid="shot-link-reference"
+                onPointerDown={stopEventPropagation}
+                onChange={(e) => e.target.value && update({ referenceIds: [...referenceIds, e.target.value] })}
+              >
+                <option value="">+ Link</option>
+                {unlinked.map((r) => (
+                  <option key={r.id} value={r.id}>@{r.tag}</option>
+                ))}
+              </select>
+            )}
+            {linked.length === 0 && (boardRefs.length === 0 || readOnly) && <span className="m-hint">No references linked</span>}
+          </div>
+        </div>
+      </div>
+      <div className="m-shot-foot">
+        <span className="m-hint">{needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
+        <button
+          className="m-btn m-btn-primary"
+          data-testid="generate"
+          disabled={readOnly || starting || needsRef}
+          onPointerDown={stopEventPropagation}
+          onClick={() => void generate()}
+        >
+          {starting ? 'Starting…' : `Generate · ${cost} credit${cost === 1 ? '' : 's'}`}
+        </button>
+      </div>
+    </HTMLContainer>
+  )
+}

@@ -1,0 +1,115 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import net from 'node:net'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { Client, Connection } from '@temporalio/client'
+import { createDb, type Sql } from '@montage/db'
+import { prepareDatabase, seedDemo, startAppProcesses, type AppProcesses } from '@montage/infra'
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer()
+    srv.once('error', reject)
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo
+      srv.close(() => resolve(port))
+    })
+  })
+}
+
+export interface E2EStack {
+  baseUrl: string
+  collabUrl: string
+  dataDir: string
+  boardId: string
+  prefix: string
+  sql: Sql
+  app: AppProcesses
+  temporal: Client
+  browser: Browser
+  /** A browser context signed in as the user with that auth subject. */
+  signedIn(authSubject: string): Promise<BrowserContext>
+  close(): Promise<void>
+}
+
+/**
+ * The whole product on fresh ports, its own database, data folder and task queues, so a
+ * running `npm start` and other test files are untouched.
+ */
+export async function startE2EStack(): Promise<E2EStack> {
+  const id = randomUUID().slice(0, 8)
+  const dbName = `montage_e2e_${id}`
+  const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-e2e-'))
+  const prefix = `e2e-${id}`
+  await prepareDatabase(databaseUrl)
+  const { boardId } = await seedDemo({ databaseUrl, dataDir })
+  const [webPort, collabPort] = [await freePort(), await freePort()]
+  const app = await startAppProcesses({
+    root: REPO_ROOT,
+    env: {
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      TASK_QUEUE_PREFIX: prefix,
+      AUTH_MODE: 'local',
+      // Each test stack consumes board commands under its own durable name.
+      COLLAB_CONSUMER_NAME: `collab-${prefix}`,
+      COLLAB_COMMAND_DELIVER_POLICY: 'new',
+      COLLAB_CONSUMER_INACTIVE_MS: String(10 * 60_000),
+    },
+    webPort,
+    collabPort,
+    logDir: path.join(dataDir, 'logs'),
+  })
+  const sql = createDb({ url: databaseUrl, max: 3 })
+  const temporal = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+  })
+  const baseUrl = `http://127.0.0.1:${webPort}`
+
+  return {
+    baseUrl,
+    collabUrl: `ws://127.0.0.1:${collabPort}`,
+    dataDir,
+    boardId,
+    prefix,
+    sql,
+    app,
+    temporal,
+    browser,
+    async signedIn(authSubject) {
+      const [user] = await sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = ${authSubject}`
+      if (!user) throw new Error(`no user ${authSubject}`)
+      const context = await browser.newContext({ baseURL: baseUrl, viewport: { width: 1440, height: 900 } })
+      const res = await context.request.post('/api/auth/local/sign-in', { data: { userId: user.id } })
+      if (!res.ok()) throw new Error(`sign-in failed: ${res.status()} ${await res.text()}`)
+      return context
+    },
+    async close() {
+      await browser.close().catch(() => {})
+      await app.stop()
+      await temporal.connection.close().catch(() => {})
+      await sql.end()
+      const admin = createDb({ url: databaseUrl.replace(/\/[^/]+$/, '/postgres'), max: 1 })
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {})
+      await admin.end()
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** The session token a context holds (what the canvas hands the collab-server). */
+export async function sessionTokenOf(context: BrowserContext): Promise<string> {
+  const cookie = (await context.cookies()).find((c) => c.name === 'montage_session')
+  if (!cookie) throw new Error('not signed in')
+  return cookie.value
+}

@@ -1,0 +1,41 @@
+export function assetUrl(sha256: string): string {
+  return `/api/assets/${sha256}`
+}
+
+export interface TUploadResult {
+  sha256: string
+  mimeType: string
+  width: number
+  height: number
+}
+
+/** Uploads raw image bytes with progress (fetch has no upload progress, XHR does). */
+export function uploadImage(boardId: string, file: File, onProgress: (fraction: number) => void): Promise<TUploadResult> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', `/api/uploads?boardId=${encodeURIComponent(boardId)}`)
+    xhr.setRequestHeader('Content-Type', file.type || 'application/octet-stream')
+    xhr.responseType = 'json'
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total)
+    }
+    xhr.onload = () => {
+      const body = xhr.response as (TUploadResult & { error?: { message: string } }) | null
+      if (xhr.status >= 200 && xhr.status < 300 && body?.sha256) resolve(body)
+      else reject(new Error(body?.error?.message ?? `Upload failed (${xhr.status})`))
+    }
+    xhr.onerror = () => reject(new Error('Upload failed: the connection dropped.'))
+    xhr.send(file)
+  })
+}
+
+/** A prompt tag from a file name: `Hero Shot (2).png` → `hero-shot-2`. */
+export function tagFromFileName(name: string): string {
+  const base = name.replace(/\.[^.]+$/, '').toLowerCase()
+  const tag = base.replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-').slice(0, 32)
+  return tag || 'ref'
+}
+
+export function sanitizeTag(input: string): string {
+  return input.toLowerCase().replace(/^@/, '').replace(/[^a-z0-9_-]/g, '').slice(0, 32)
+}
