@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, rm } from 'node:fs/promises'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -102,6 +102,8 @@ export async function startE2EStack(): Promise<E2EStack> {
       const admin = createDb({ url: databaseUrl.replace(/\/[^/]+$/, '/postgres'), max: 1 })
       await admin.unsafe(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`).catch(() => {})
       await admin.end()
+      // The services' logs outlive the run, for whoever has to read a failure.
+      await cp(path.join(dataDir, 'logs'), path.join(REPO_ROOT, '.data/e2e-logs', id), { recursive: true }).catch(() => {})
       await rm(dataDir, { recursive: true, force: true })
     },
   }

@@ -49,6 +49,8 @@ describe('walking skeleton', () => {
     await openBoard(pageA, stack.boardId)
     await openBoard(pageB, stack.boardId)
     const shotIds = (page: Page) => page.locator('[data-testid=shot]').evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')))
+    // Bug: a stray local default page written before the first sync hid the seeded board.
+    await expect.poll(async () => (await shotIds(pageB)).length, { timeout: 10_000 }).toBeGreaterThan(0)
     const shotsBefore = await shotIds(pageB)
 
     // A uploads a reference image (a new picture, not the seeded one) and adds a shot, which

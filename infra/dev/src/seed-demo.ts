@@ -61,7 +61,8 @@ export async function seedDemo({ databaseUrl, dataDir }: SeedDemoOptions): Promi
 
 function demoBoardDoc(plateSha256: string): Y.Doc {
   const doc = new Y.Doc()
-  const pageId = PageRecordType.createId('main')
+  // tldraw's default page id, the one a new board's first client creates too.
+  const pageId = PageRecordType.createId('page')
   const shape = (id: string, type: string, x: number, y: number, index: string, props: object): TLRecord =>
     validateRecord({ id, typeName: 'shape', type, x, y, rotation: 0, index, parentId: pageId, isLocked: false, opacity: 1, meta: {}, props } as unknown as TLRecord)
 

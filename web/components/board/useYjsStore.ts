@@ -104,6 +104,9 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     cleanups.push(
       store.listen(
         ({ changes }) => {
+          // Before the first sync the editor only bootstraps its own defaults (a page, the
+          // document); writing those would add a stray page to every board.
+          if (!loaded) return
           doc.transact(() => {
             for (const r of Object.values(changes.added)) records.set(r.id, r)
             for (const [, r] of Object.values(changes.updated)) records.set(r.id, r)
