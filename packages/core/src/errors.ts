@@ -8,6 +8,8 @@ export const AppErrorCode = {
   INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA: 'UNSUPPORTED_MEDIA',
+  /** A service we depend on (Temporal, the database) cannot take the request right now. */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const
 export type TAppErrorCode = (typeof AppErrorCode)[keyof typeof AppErrorCode]
@@ -21,6 +23,7 @@ const HTTP_STATUS: Record<TAppErrorCode, number> = {
   INSUFFICIENT_CREDITS: 402,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA: 415,
+  UNAVAILABLE: 503,
   INTERNAL: 500,
 }
 
@@ -34,6 +37,7 @@ const WS_CLOSE_CODE: Record<TAppErrorCode, number> = {
   INSUFFICIENT_CREDITS: 4402,
   PAYLOAD_TOO_LARGE: 4413,
   UNSUPPORTED_MEDIA: 4415,
+  UNAVAILABLE: 4503,
   INTERNAL: 4500,
 }
 

@@ -80,10 +80,7 @@ export const POST = route(async (req) => {
   } catch (e) {
     console.error('[web] could not start generation workflow', e)
     await finishGeneration(sql, { id: generationId, status: 'failed', error: 'The render queue is unavailable.' })
-    return NextResponse.json(
-      { error: { code: 'UNAVAILABLE', message: 'The render queue is unavailable right now. Nothing was charged; try again shortly.' } },
-      { status: 503 },
-    )
+    throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
   }
   return NextResponse.json({ generationId, variationId, workflowId, credits }, { status: 202 })
 })
