@@ -24,7 +24,7 @@ export const DEMO = {
     { subject: 'local:ben', name: 'Ben Okafor', role: 'editor' },
     { subject: 'local:rui', name: 'Rui Tanaka', role: 'reviewer' },
   ] satisfies { subject: string; name: string; role: TRole }[],
-  owner: { subject: 'local:studio', name: 'Northwind Studio' },
+  owner: { subject: 'local:sam', name: 'Sam Reyes' },
 } as const
 
 export interface SeedDemoOptions {
