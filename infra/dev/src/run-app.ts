@@ -34,7 +34,7 @@ const app = await startAppProcesses({
 
 console.log(`
   Montage is running.
-    open       http://localhost:${webPort}   (sign in as Ada, Ben or Rui)
+    open       http://localhost:${webPort}   (sign in as Sam, Ada, Ben or Rui)
     demo board http://localhost:${webPort}/boards/${boardId}
     collab     ws://localhost:${collabPort}
     Temporal   http://127.0.0.1:8233
