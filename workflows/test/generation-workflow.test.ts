@@ -66,6 +66,22 @@ async function boardCommands(boardId: string): Promise<TBoardCommand[]> {
   return out
 }
 
+/** The row `POST /api/generations` writes before it starts the workflow. */
+async function insertGeneration(input: TGenerationInput) {
+  await createGeneration(sql, {
+    id: input.generationId,
+    workspaceId: input.workspaceId,
+    boardId: input.boardId,
+    shotId: input.shotId,
+    variationId: input.variationId,
+    model: input.model,
+    params: input.params,
+    credits: input.credits,
+    workflowId: generationWorkflowId(input.generationId),
+    createdBy: input.userId,
+  })
+}
+
 async function studio(credits: number) {
   const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Wanda' })
   const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
@@ -93,7 +109,7 @@ describe('generation workflow', () => {
       referenceIds: ['shape:ref1'],
       credits: 2,
     }
-    await createGeneration(sql, { id: generationId, workspaceId: ws.id, boardId: board.id, shotId: input.shotId, variationId: input.variationId, model: 'previz', params: input.params, credits: 2, workflowId: generationWorkflowId(generationId), createdBy: user.id })
+    await insertGeneration(input)
 
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     const result = await handle.result()
@@ -120,7 +136,7 @@ describe('generation workflow', () => {
       generationId, workspaceId: ws.id, boardId: board.id, userId: user.id, shotId: 'shape:shot1', variationId: 'shape:var-bad', model: 'previz',
       params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 }, prompt: '', referenceAssets: [notAnImage.sha256], referenceIds: ['shape:ref1'], credits: 2,
     }
-    await createGeneration(sql, { id: generationId, workspaceId: ws.id, boardId: board.id, shotId: input.shotId, variationId: input.variationId, model: 'previz', params: input.params, credits: 2, workflowId: generationWorkflowId(generationId), createdBy: user.id })
+    await insertGeneration(input)
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError)
     expect(await getGeneration(sql, generationId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a readable image/) })
@@ -149,7 +165,7 @@ describe('generation workflow', () => {
       referenceIds: ['shape:ref1'],
       credits: 2,
     }
-    await createGeneration(sql, { id: generationId, workspaceId: ws.id, boardId: board.id, shotId: input.shotId, variationId: input.variationId, model: 'previz', params: input.params, credits: 2, workflowId: generationWorkflowId(generationId), createdBy: user.id })
+    await insertGeneration(input)
 
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     const failure = await handle.result().then(() => null, (e: unknown) => e)

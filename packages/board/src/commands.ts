@@ -5,7 +5,7 @@ import type { TLRecord, TLShape, TLShapeId } from '@tldraw/tlschema'
 import { ZGenerationStatus, ZShapeId } from '@montage/core'
 import { getRecords } from './doc'
 import { validateRecord } from './schema'
-import { VARIATION_SHAPE, type TVariationProps } from './shapes'
+import { defaultVariationProps, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
 
 /** Fields of a variation a server-side writer may set. */
 export const ZVariationPatch = z
@@ -46,31 +46,8 @@ export type TBoardCommand = z.infer<typeof ZBoardCommand>
 /** The origin of transactions made by board commands, so bindings can tell them apart. */
 export const BOARD_COMMAND_ORIGIN = 'montage:board-command'
 
-const VARIATION_W = 320
-const GAP = 24
-
-function defaultVariationProps(aspect: number): TVariationProps {
-  return {
-    w: VARIATION_W,
-    h: Math.round(VARIATION_W / aspect),
-    shotId: '',
-    generationId: '',
-    status: 'queued',
-    assetSha256: '',
-    posterSha256: '',
-    mimeType: '',
-    durationSeconds: 0,
-    model: '',
-    prompt: '',
-    referenceIds: [],
-    cost: 0,
-    error: '',
-    reviewState: 'pending',
-  }
-}
-
-/** Where a new variation of a shot goes: to the shot's right, after its existing variations. */
-function placeBeside(records: Map<string, { val: TLRecord }>, shot: TLShape | undefined): { x: number; y: number; parentId: TLShape['parentId']; index: IndexKey } {
+/** Where a new variation of a shot goes: the next free slot of its row, on the shot's page. */
+function placeBeside(records: Map<string, { val: TLRecord }>, shot: TLShape | undefined): { x: number; y: number; w: number; h: number; parentId: TLShape['parentId']; index: IndexKey } {
   let top: IndexKey | undefined
   let count = 0
   let pageId: TLShape['parentId'] | undefined
@@ -82,14 +59,9 @@ function placeBeside(records: Map<string, { val: TLRecord }>, shot: TLShape | un
       pageId = val.id as unknown as TLShape['parentId']
     }
   }
-  const parentId = shot?.parentId ?? pageId ?? ('page:page' as TLShape['parentId'])
-  const shotW = shot && 'w' in shot.props ? (shot.props as { w: number }).w : 0
-  return {
-    x: (shot?.x ?? 0) + shotW + GAP + count * (VARIATION_W + GAP),
-    y: shot?.y ?? 0,
-    parentId,
-    index: getIndexAbove(top),
-  }
+  const props = (shot?.props ?? {}) as { w?: number; aspectRatio?: string }
+  const slot = variationSlot({ x: shot?.x ?? 0, y: shot?.y ?? 0, w: props.w ?? 0, aspectRatio: props.aspectRatio ?? '16:9' }, count)
+  return { ...slot, parentId: shot?.parentId ?? pageId ?? ('page:page' as TLShape['parentId']), index: getIndexAbove(top) }
 }
 
 /**
@@ -105,8 +77,8 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
     if (existing.type !== VARIATION_SHAPE) throw new Error(`${id} is a ${existing.type}, not a variation`)
     next = { ...existing, props: { ...existing.props, ...command.patch } } as TLRecord
   } else {
-    const shot = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
-    const aspect = shot && shot.type === 'shot' ? aspectOf((shot.props as { aspectRatio: string }).aspectRatio) : 16 / 9
+    const found = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
+    const shot = found?.type === 'shot' ? found : undefined
     const place = placeBeside(kv.map as Map<string, { val: TLRecord }>, shot)
     next = {
       id,
@@ -120,15 +92,10 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
       isLocked: false,
       opacity: 1,
       meta: {},
-      props: { ...defaultVariationProps(aspect), ...command.patch },
+      props: { ...defaultVariationProps(), w: place.w, h: place.h, ...command.patch },
     } as TLRecord
   }
   const valid = validateRecord(next)
   doc.transact(() => kv.set(id, valid), BOARD_COMMAND_ORIGIN)
   return valid
-}
-
-function aspectOf(ratio: string): number {
-  const [w, h] = ratio.split(':').map(Number)
-  return w && h ? w / h : 16 / 9
 }

@@ -1,7 +1,7 @@
 'use client'
 
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, type TLResizeInfo, type TLShape } from 'tldraw'
-import { VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
+import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
 import { assetUrl } from '@/lib/client/assets'
 import { modelLabel } from '@/lib/client/start-generation'
 
@@ -23,23 +23,7 @@ export class VariationShapeUtil extends ShapeUtil<TVariationShape> {
   static override migrations = variationShapeMigrations
 
   getDefaultProps(): TVariationShape['props'] {
-    return {
-      w: 320,
-      h: 180,
-      shotId: '',
-      generationId: '',
-      status: 'queued',
-      assetSha256: '',
-      posterSha256: '',
-      mimeType: '',
-      durationSeconds: 0,
-      model: '',
-      prompt: '',
-      referenceIds: [],
-      cost: 0,
-      error: '',
-      reviewState: 'pending',
-    }
+    return defaultVariationProps()
   }
 
   getGeometry(shape: TVariationShape) {

@@ -1,17 +1,11 @@
 import { createShapeId, type Editor, type TLShape } from 'tldraw'
 import { estimateCredits, MODELS } from '@montage/core'
+import { defaultVariationProps, variationSlot } from '@montage/board/client'
 
 type TShot = TLShape<'shot'>
 type TVariation = TLShape<'variation'>
 type TReference = TLShape<'reference'>
 
-export const VARIATION_W = 320
-export const VARIATION_GAP = 24
-
-/** Height of a variation card for the shot's aspect ratio at the standard width. */
-export function variationHeight(aspectRatio: TShot['props']['aspectRatio']): number {
-  return aspectRatio === '9:16' ? Math.round((VARIATION_W * 16) / 9) : aspectRatio === '1:1' ? VARIATION_W : Math.round((VARIATION_W * 9) / 16)
-}
 
 export interface StartGenerationOptions {
   editor: Editor
@@ -33,27 +27,22 @@ export async function startGeneration({ editor, boardId, shot }: StartGeneration
   const cost = estimateCredits(props.model, props.duration)
 
   editor.markHistoryStoppingPoint('generate')
+  const slot = variationSlot({ x: shot.x, y: shot.y, w: props.w, aspectRatio: props.aspectRatio }, siblings.length)
   editor.createShape<TVariation>({
     id: variationId,
     type: 'variation',
-    x: shot.x + props.w + VARIATION_GAP + siblings.length * (VARIATION_W + VARIATION_GAP),
-    y: shot.y,
+    x: slot.x,
+    y: slot.y,
     props: {
-      w: VARIATION_W,
-      h: variationHeight(props.aspectRatio),
+      ...defaultVariationProps(),
+      w: slot.w,
+      h: slot.h,
       shotId: shot.id,
-      generationId: '',
-      status: 'queued',
-      assetSha256: '',
-      posterSha256: '',
-      mimeType: '',
       durationSeconds: props.duration,
       model: props.model,
       prompt: props.prompt,
       referenceIds: references.map((r) => r.id),
       cost,
-      error: '',
-      reviewState: 'pending',
     },
   })
 

@@ -47,3 +47,44 @@ export const variationShapeProps = {
 }
 
 export const variationShapeMigrations = createShapePropsMigrationSequence({ sequence: [] })
+
+/** Width of a variation card on the board; its height follows the shot's aspect ratio. */
+export const VARIATION_W = 320
+export const VARIATION_GAP = 24
+
+/** Width over height of an aspect ratio written `16:9`. */
+export function aspectOf(ratio: string): number {
+  const [w, h] = ratio.split(':').map(Number)
+  return w && h ? w / h : 16 / 9
+}
+
+/** Where the `n`-th variation of a shot goes (from 0): in a row to the shot's right. */
+export function variationSlot(shot: { x: number; y: number; w: number; aspectRatio: string }, n: number): { x: number; y: number; w: number; h: number } {
+  return {
+    x: shot.x + shot.w + VARIATION_GAP + n * (VARIATION_W + VARIATION_GAP),
+    y: shot.y,
+    w: VARIATION_W,
+    h: Math.round(VARIATION_W / aspectOf(shot.aspectRatio)),
+  }
+}
+
+/** A variation before anything is known about its output: queued, pending review. */
+export function defaultVariationProps(aspect = 16 / 9): TVariationProps {
+  return {
+    w: VARIATION_W,
+    h: Math.round(VARIATION_W / aspect),
+    shotId: '',
+    generationId: '',
+    status: 'queued',
+    assetSha256: '',
+    posterSha256: '',
+    mimeType: '',
+    durationSeconds: 0,
+    model: '',
+    prompt: '',
+    referenceIds: [],
+    cost: 0,
+    error: '',
+    reviewState: 'pending',
+  }
+}
