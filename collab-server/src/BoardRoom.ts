@@ -4,17 +4,30 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
 import { AppError, AppErrorCode, wsCloseCodeFor } from '@montage/core'
-import { appendBoardUpdate, loadBoardUpdates, type Sql } from '@montage/db'
-import { applyBoardCommand, type TBoardCommand } from '@montage/board'
-import { decodeClientMessage, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
+import { appendBoardUpdate, compactBoardUpdates, loadBoardUpdates, type Sql } from '@montage/db'
+import type { BoardUpdateWriter } from './BoardUpdateWriter'
+import { applyBoardCommand, getRecords, type TBoardCommand } from '@montage/board'
+import { decodeClientMessage, encodeAwarenessEntries, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
 import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
+import type { BoardRelay, TRoomRelay } from './BoardRelay'
+import { hasMissingDependencies } from './missing-dependencies'
+import { RATE_LIMIT_CLOSE_CODE, TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TPersistenceOptions {
   /** Quiet time after the last update before a store (hocuspocus: 2 s). */
   debounceMs: number
   /** Upper bound from the first pending update to its store, however busy the board (10 s). */
   maxDebounceMs: number
+  /** Fold the board's log into its snapshot once it holds this many rows. */
+  compactAfterRows: number
+}
+
+export interface TConnectionLimits {
+  /** Frames per second a connection may send on average, and in one burst. */
+  rate: TRateLimit
+  /** Updates held back while they wait for what they depend on; more closes the connection (4400). */
+  maxHeldUpdates: number
 }
 
 export interface BoardRoomOptions {
@@ -22,6 +35,13 @@ export interface BoardRoomOptions {
   db: Sql
   logger: TLogger
   persistence: TPersistenceOptions
+  limits: TConnectionLimits
+  /** Relays updates and presence to other instances holding the board; absent in a lone server. */
+  relay?: BoardRelay
+  /** How often the room sends its state vector to peers, so a lost relay message is repaired. */
+  antiEntropyMs?: number
+  /** Shared group-commit writer; without one the room appends on its own. */
+  writer?: BoardUpdateWriter
   /** Called whenever the room may have become unloadable: no holders and (maybe) nothing pending. */
   onIdle: (room: BoardRoom) => void
 }
@@ -38,10 +58,17 @@ interface Connection extends TConnectionInfo {
   clientIds: Set<number>
   /** Set once we decided to close it: later frames from it are not applied. */
   refused: boolean
+  bucket: TokenBucket
+  /** Updates waiting for changes we do not have yet (the client's sync step 2 brings them). */
+  held: Uint8Array[]
 }
 
 /** Marks the transaction that replays stored updates, which must not be stored again. */
 const LOAD_ORIGIN = Symbol('load')
+/** Changes from another instance: stored and sent to our clients, never relayed back. */
+const RELAY_ORIGIN = Symbol('relay')
+/** Changes the server makes itself (commands, restores): stored, sent and relayed. */
+const SERVER_ORIGIN = Symbol('server')
 
 /**
  * One board's live document, its awareness and its connections, and the debounced persistence
@@ -57,9 +84,19 @@ export class BoardRoom {
   private readonly logger: TLogger
   private readonly persistence: TPersistenceOptions
   private readonly onIdle: (room: BoardRoom) => void
+  private readonly limits: TConnectionLimits
   private readonly connections = new Set<Connection>()
+  /** Which local connection announced each awareness client id. */
+  private readonly presenceOwners = new Map<number, Connection>()
   private holds = 0
   private destroyed = false
+  private relay: TRoomRelay | null = null
+  private readonly relayer?: BoardRelay
+  private readonly antiEntropyMs: number
+  private readonly writer?: BoardUpdateWriter
+  private antiEntropyTimer: NodeJS.Timeout | null = null
+  /** Relay messages that arrive while the board is loading, applied once it is. */
+  private relayBacklog: (() => void)[] | null = []
 
   private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
@@ -68,6 +105,8 @@ export class BoardRoom {
   private storeChain: Promise<void> = Promise.resolve()
   private storing = false
   private failedStores = 0
+  /** Log rows we know of (loaded + appended since); compaction checks the real count under its lock. */
+  private logRows = 0
 
   constructor(opts: BoardRoomOptions) {
     this.boardId = opts.boardId
@@ -75,6 +114,10 @@ export class BoardRoom {
     this.logger = opts.logger
     this.persistence = opts.persistence
     this.onIdle = opts.onIdle
+    this.limits = opts.limits
+    this.relayer = opts.relay
+    this.antiEntropyMs = opts.antiEntropyMs ?? 5_000
+    this.writer = opts.writer
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server is not a participant: without this it would show up as an empty peer.
     this.awareness.setLocalState(null)
@@ -82,10 +125,60 @@ export class BoardRoom {
     this.awareness.on('update', this.onAwarenessUpdate)
   }
 
+  /**
+   * Joins the relay first (buffering what arrives), then reads snapshot + log from Postgres, then
+   * asks peers for whatever they hold that is not stored yet: no edit falls between the two.
+   */
   async load(): Promise<void> {
-    const updates = await loadBoardUpdates(this.db, this.boardId)
-    if (updates.length === 0) return
-    Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), LOAD_ORIGIN)
+    if (this.relayer) {
+      this.relay = this.relayer.join(this.boardId, {
+        onUpdate: (u) => this.fromRelay(() => this.applyRelayedUpdate(u)),
+        onAwareness: (u) => this.fromRelay(() => awarenessProtocol.applyAwarenessUpdate(this.awareness, u, RELAY_ORIGIN)),
+        onSyncRequest: (sv) => this.fromRelay(() => this.answerSyncRequest(sv)),
+      }, this.antiEntropyMs * 3)
+    }
+    try {
+      const updates = await loadBoardUpdates(this.db, this.boardId)
+      this.logRows = updates.length
+      if (updates.length > 0) Y.applyUpdate(this.doc, updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates), LOAD_ORIGIN)
+    } catch (e) {
+      this.relay?.leave()
+      this.relay = null
+      throw e
+    }
+    const backlog = this.relayBacklog ?? []
+    this.relayBacklog = null
+    for (const apply of backlog) apply()
+    if (this.relay) {
+      this.relay.publish('sync', Y.encodeStateVector(this.doc))
+      this.antiEntropyTimer = setInterval(() => this.relay?.publish('sync', Y.encodeStateVector(this.doc)), this.antiEntropyMs)
+      this.antiEntropyTimer.unref()
+    }
+  }
+
+  /** The whole document as one update (checkpoints, benchmarks). */
+  encodeState(): Uint8Array {
+    return Y.encodeStateAsUpdate(this.doc)
+  }
+
+  /**
+   * Makes the board's records equal those of `snapshot` (a checkpoint) in one new transaction:
+   * history is kept, and restoring is an edit like any other (it can itself be reverted by
+   * restoring an earlier checkpoint).
+   */
+  async restoreRecords(snapshot: Uint8Array): Promise<void> {
+    const target = new Y.Doc()
+    Y.applyUpdate(target, snapshot)
+    const wanted = new Map(getRecords(target).yarray.toArray().map(({ key, val }) => [key, val]))
+    target.destroy()
+    const kv = getRecords(this.doc)
+    this.doc.transact(() => {
+      for (const { key } of kv.yarray.toArray()) if (!wanted.has(key)) kv.delete(key)
+      for (const [key, val] of wanted) {
+        if (JSON.stringify(kv.get(key)) !== JSON.stringify(val)) kv.set(key, val)
+      }
+    }, SERVER_ORIGIN)
+    await this.flush()
   }
 
   get connectionCount(): number {
@@ -112,7 +205,7 @@ export class BoardRoom {
    * sync: our state vector, so the client sends what we lack, and everyone's presence.
    */
   addConnection(ws: WebSocket, info: TConnectionInfo): void {
-    const conn: Connection = { ...info, ws, clientIds: new Set(), refused: false }
+    const conn: Connection = { ...info, ws, clientIds: new Set(), refused: false, bucket: new TokenBucket(this.limits.rate), held: [] }
     this.connections.add(conn)
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary))
     ws.on('error', (e) => this.logger.warn('socket error', { boardId: this.boardId, userId: conn.userId, ...errorFields(e) }))
@@ -152,6 +245,9 @@ export class BoardRoom {
     if (this.destroyed) return
     this.destroyed = true
     this.clearStoreTimer()
+    if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer)
+    this.relay?.leave()
+    this.relay = null
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
@@ -160,7 +256,11 @@ export class BoardRoom {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN) return
+    // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
     this.enqueue(update)
+    // Alone with a board (the usual case), nothing is published: a newcomer announces itself
+    // with a state vector on load and gets everything it lacks in the answer.
+    if (origin !== RELAY_ORIGIN && this.relay?.hasPeers()) this.relay.publish('update', update)
     const encoder = encoding.createEncoder()
     encoding.writeVarUint(encoder, MESSAGE_SYNC)
     syncProtocol.writeUpdate(encoder, update)
@@ -174,9 +274,14 @@ export class BoardRoom {
   ): void => {
     const conn = this.connections.has(origin as Connection) ? (origin as Connection) : null
     if (conn) {
-      for (const id of added) conn.clientIds.add(id)
-      for (const id of updated) conn.clientIds.add(id)
-      for (const id of removed) conn.clientIds.delete(id)
+      for (const id of [...added, ...updated]) {
+        conn.clientIds.add(id)
+        this.presenceOwners.set(id, conn)
+      }
+      for (const id of removed) {
+        conn.clientIds.delete(id)
+        this.presenceOwners.delete(id)
+      }
     }
     const changed = [...added, ...updated, ...removed]
     if (changed.length === 0) return
@@ -184,10 +289,38 @@ export class BoardRoom {
     // after 30 s of silence, and their own awareness renewals are what a lone client receives.
     const message = this.encodeAwareness(changed)
     for (const c of this.connections) this.send(c, message)
+    // A timed-out entry is only stale here; telling peers would remove it where it is still live.
+    if (origin !== RELAY_ORIGIN && origin !== 'timeout' && this.relay?.hasPeers()) {
+      this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    }
+  }
+
+  private fromRelay(apply: () => void): void {
+    if (this.destroyed) return
+    if (this.relayBacklog) this.relayBacklog.push(apply)
+    else apply()
+  }
+
+  private applyRelayedUpdate(update: Uint8Array): void {
+    Y.applyUpdate(this.doc, update, RELAY_ORIGIN)
+    // What a client sent may have waited for exactly this.
+    for (const conn of this.connections) if (conn.held.length > 0) this.drainHeld(conn)
+  }
+
+  private answerSyncRequest(stateVector: Uint8Array): void {
+    this.relay?.publish('update', Y.encodeStateAsUpdate(this.doc, stateVector))
+    const states = [...this.awareness.getStates().keys()]
+    if (states.length > 0) this.relay?.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, states))
   }
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.refused || this.destroyed) return
+    if (!conn.bucket.take()) {
+      conn.refused = true
+      this.logger.warn('closing connection over its rate limit', { boardId: this.boardId, userId: conn.userId })
+      closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, 'Too many messages: slow down and reconnect.')
+      return
+    }
     if (!isBinary) return this.refuse(conn, 'Text frames are not part of the sync protocol.')
     let message
     try {
@@ -207,15 +340,18 @@ export class BoardRoom {
       case 'sync-step2':
       case 'sync-update':
         if (!conn.canWrite) return // read-only role: the update is dropped, the connection stays.
-        try {
-          Y.applyUpdate(this.doc, message.update, conn)
-        } catch (e) {
-          this.refuse(conn, `Update could not be applied: ${e instanceof Error ? e.message : String(e)}`)
-        }
+        conn.held.push(message.update)
+        this.drainHeld(conn)
         return
-      case 'awareness':
-        awarenessProtocol.applyAwarenessUpdate(this.awareness, message.update, conn)
+      case 'awareness': {
+        // y-websocket clients echo every presence change they see, including removals of others
+        // they timed out; only their own entries (and new ids) count, the rest is dropped.
+        const own = message.entries.filter((e) => this.mayUpdatePresence(conn, e.clientId))
+        if (own.length === 0) return
+        const update = own.length === message.entries.length ? message.update : encodeAwarenessEntries(own)
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
         return
+      }
       case 'query-awareness':
         this.send(conn, this.encodeAwareness([...this.awareness.getStates().keys()]))
         return
@@ -223,6 +359,53 @@ export class BoardRoom {
         this.logger.warn('ignored message of unknown type', { boardId: this.boardId, messageType: message.messageType })
         return
     }
+  }
+
+  /** A connection speaks for the ids it announced, and for new ones; the same person may take one over (a reconnect while the old socket is half-open). */
+  private mayUpdatePresence(conn: Connection, clientId: number): boolean {
+    const owner = this.presenceOwners.get(clientId)
+    if (owner === conn) return true
+    if (owner) {
+      if (owner.userId !== conn.userId) return false
+      owner.clientIds.delete(clientId)
+      return true
+    }
+    return !this.awareness.getStates().has(clientId)
+  }
+
+  /**
+   * Applies a connection's updates, holding back any that depend on changes we do not have (sent
+   * right after a reconnect before the client answered our sync step 1, or corrupt) until those
+   * arrive; order does not matter to Yjs. While some wait, we ask the client for what we lack.
+   */
+  private drainHeld(conn: Connection): void {
+    let progressed = true
+    while (progressed && conn.held.length > 0 && !conn.refused) {
+      progressed = false
+      for (let i = 0; i < conn.held.length; i++) {
+        const update = conn.held[i]!
+        let missing: boolean
+        try {
+          missing = hasMissingDependencies(this.doc, update)
+        } catch (e) {
+          return this.refuse(conn, `Update could not be read: ${e instanceof Error ? e.message : String(e)}`)
+        }
+        if (missing) continue
+        conn.held.splice(i--, 1)
+        try {
+          Y.applyUpdate(this.doc, update, conn)
+        } catch (e) {
+          return this.refuse(conn, `Update could not be applied: ${e instanceof Error ? e.message : String(e)}`)
+        }
+        progressed = true
+      }
+    }
+    if (conn.held.length === 0 || conn.refused) return
+    if (conn.held.length > this.limits.maxHeldUpdates) return this.refuse(conn, 'Updates depend on changes this server never received.')
+    const step1 = encoding.createEncoder()
+    encoding.writeVarUint(step1, MESSAGE_SYNC)
+    syncProtocol.writeSyncStep1(step1, this.doc)
+    this.send(conn, encoding.toUint8Array(step1))
   }
 
   private refuse(conn: Connection, reason: string): void {
@@ -233,6 +416,7 @@ export class BoardRoom {
 
   private removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return
+    for (const id of conn.clientIds) if (this.presenceOwners.get(id) === conn) this.presenceOwners.delete(id)
     if (!this.destroyed && conn.clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null)
     }
@@ -288,7 +472,9 @@ export class BoardRoom {
     const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
     this.storing = true
     try {
-      await appendBoardUpdate(this.db, { boardId: this.boardId, update })
+      if (this.writer) await this.writer.append(this.boardId, update)
+      else await appendBoardUpdate(this.db, { boardId: this.boardId, update })
+      this.logRows++
       this.failedStores = 0
     } catch (e) {
       // Keep the merged update ahead of anything that arrived meanwhile, and try again later.
@@ -302,7 +488,30 @@ export class BoardRoom {
     } finally {
       this.storing = false
     }
+    if (this.logRows >= this.persistence.compactAfterRows) await this.compact()
   }
+
+  /** Folds the log into the snapshot; a failure only means a longer log until the next try. */
+  private async compact(): Promise<void> {
+    this.storing = true
+    try {
+      await compactBoardUpdates(this.db, { boardId: this.boardId, merge: mergeIntoSnapshot, minRows: this.persistence.compactAfterRows })
+      this.logRows = 0
+    } catch (e) {
+      this.logger.warn('compacting board updates failed', { boardId: this.boardId, ...errorFields(e) })
+    } finally {
+      this.storing = false
+    }
+  }
+}
+
+/** Through a document rather than `Y.mergeUpdates`: deleted content is garbage-collected. */
+function mergeIntoSnapshot(updates: Uint8Array[]): Uint8Array {
+  const doc = new Y.Doc({ gc: true })
+  for (const u of updates) Y.applyUpdate(doc, u)
+  const snapshot = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return snapshot
 }
 
 function toUint8Array(data: RawData): Uint8Array {

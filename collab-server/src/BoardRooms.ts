@@ -1,11 +1,24 @@
 import type { Sql } from '@montage/db'
-import { BoardRoom, type TPersistenceOptions } from './BoardRoom'
+import { BoardRoom, type TConnectionLimits, type TPersistenceOptions } from './BoardRoom'
+import type { BoardRelay } from './BoardRelay'
+import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { errorFields, type TLogger } from './logger'
+
+export const DEFAULT_COMPACT_AFTER_ROWS = 100
+export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
+  // A person dragging sends ~60 updates and ~60 presence frames a second; bursts cover a paste.
+  rate: { perSecond: 400, burst: 2_000 },
+  maxHeldUpdates: 256,
+}
 
 export interface BoardRoomsOptions {
   db: Sql
   logger: TLogger
-  persistence: TPersistenceOptions
+  persistence: Omit<TPersistenceOptions, 'compactAfterRows'> & Partial<Pick<TPersistenceOptions, 'compactAfterRows'>>
+  limits?: TConnectionLimits
+  relay?: BoardRelay
+  antiEntropyMs?: number
+  writer?: BoardUpdateWriter
   /** How long an idle, fully stored room stays loaded, so a reload or a burst of commands reuses it. */
   lingerMs: number
 }
@@ -28,6 +41,11 @@ export class BoardRooms {
     return this.entries.has(boardId)
   }
 
+  /** The loaded room, if any, without taking a hold. */
+  peek(boardId: string): BoardRoom | undefined {
+    return this.entries.get(boardId)?.room
+  }
+
   boardIds(): string[] {
     return [...this.entries.keys()]
   }
@@ -37,7 +55,17 @@ export class BoardRooms {
     if (this.closing) throw new Error('The collab server is shutting down.')
     let entry = this.entries.get(boardId)
     if (!entry) {
-      const room = new BoardRoom({ boardId, db: this.opts.db, logger: this.opts.logger, persistence: this.opts.persistence, onIdle: (r) => this.onIdle(r) })
+      const room = new BoardRoom({
+        boardId,
+        db: this.opts.db,
+        logger: this.opts.logger,
+        persistence: { compactAfterRows: DEFAULT_COMPACT_AFTER_ROWS, ...this.opts.persistence },
+        limits: this.opts.limits ?? DEFAULT_CONNECTION_LIMITS,
+        relay: this.opts.relay,
+        antiEntropyMs: this.opts.antiEntropyMs,
+        writer: this.opts.writer,
+        onIdle: (r) => this.onIdle(r),
+      })
       const created: Entry = { room, ready: room.load(), lingerTimer: null }
       created.ready.catch((e) => {
         this.opts.logger.error('loading board failed', { boardId, ...errorFields(e) })

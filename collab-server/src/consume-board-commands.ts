@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { AckPolicy, DeliverPolicy, nanos, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats'
 import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
-import { ZBoardCommand, type TBoardCommand } from '@montage/board'
+import { ZBoardCommand, ZBoardHistoryCommand, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
 
 export interface ConsumeBoardCommandsOptions {
@@ -14,7 +14,7 @@ export interface ConsumeBoardCommandsOptions {
   inactiveThresholdMs?: number
   logger: TLogger
   /** Applies a command; resolves once its result is durably stored. */
-  apply: (command: TBoardCommand) => Promise<void>
+  apply: (command: TBoardCommand | TBoardHistoryCommand) => Promise<void>
 }
 
 export interface TBoardCommandConsumer {
@@ -27,6 +27,7 @@ const DUPLICATE_WINDOW_MS = 2 * 60 * 1000
 /** Commands not consumed within a week are moot: reconciliation with Postgres covers them. */
 const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
 const ACK_WAIT_MS = 30_000
+const ZAnyBoardCommand = z.union([ZBoardCommand, ZBoardHistoryCommand])
 const RETRY_DELAY_MS = 2_000
 
 /**
@@ -53,9 +54,9 @@ export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): P
   })().catch((e) => logger.error('board command consumer stopped', errorFields(e)))
 
   async function handle(msg: JsMsg): Promise<void> {
-    let command: TBoardCommand
+    let command: TBoardCommand | TBoardHistoryCommand
     try {
-      command = ZBoardCommand.parse(JSON.parse(msg.string()))
+      command = ZAnyBoardCommand.parse(JSON.parse(msg.string()))
       if (msg.subject !== subjects.boardCommand(command.boardId)) throw new Error(`subject ${msg.subject} does not match boardId ${command.boardId}`)
     } catch (e) {
       // Redelivering a malformed command can never succeed; acknowledge it and move on.

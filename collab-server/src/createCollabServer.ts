@@ -4,10 +4,13 @@ import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { NatsConnection } from 'nats'
 import { AppError, AppErrorCode, isAppError, wsCloseCodeFor } from '@montage/core'
-import { getBoard, type Sql } from '@montage/db'
-import type { TBoardCommand } from '@montage/board'
+import { createHash } from 'node:crypto'
+import { createBoardCheckpoint, getBoard, getBoardCheckpoint, type Sql } from '@montage/db'
+import type { TBoardCommand, TBoardHistoryCommand } from '@montage/board'
 import { BoardRooms } from './BoardRooms'
-import type { TPersistenceOptions } from './BoardRoom'
+import type { TConnectionLimits, TPersistenceOptions } from './BoardRoom'
+import { BoardRelay } from './BoardRelay'
+import { BoardUpdateWriter } from './BoardUpdateWriter'
 import { authorizeConnection } from './authorize-connection'
 import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-board-commands'
 import { closeSocket } from './close-socket'
@@ -30,6 +33,12 @@ export interface CreateCollabServerOptions {
   maxPayloadBytes?: number
   /** How long an idle room stays loaded after its last store. */
   roomLingerMs?: number
+  /** Per-connection rate and held-update limits. */
+  limits?: TConnectionLimits
+  /** Relay edits and presence to other instances over NATS (default on). */
+  relay?: boolean
+  /** How often each open board exchanges state vectors with its peers (repairs lost relay messages). */
+  antiEntropyMs?: number
 }
 
 export interface CollabServer {
@@ -43,7 +52,9 @@ export interface CollabServer {
   loadedBoards(): string[]
 }
 
-const DEFAULT_PERSISTENCE: TPersistenceOptions = { debounceMs: 2_000, maxDebounceMs: 10_000 }
+// Appends to the log are small and cheap (compaction is the costly part, every 100 rows), so we
+// store sooner than hocuspocus's 2 s / 10 s: an edit is durable within about 0.4 s, at most 2 s.
+const DEFAULT_PERSISTENCE: TPersistenceOptions = { debounceMs: 400, maxDebounceMs: 2_000, compactAfterRows: 100 }
 const BOARD_PATH = /^\/boards\/([^/]+)\/?$/
 const PING_INTERVAL_MS = 30_000
 const CLOSE_GRACE_MS = 3_000
@@ -51,7 +62,9 @@ const CLOSE_GRACE_MS = 3_000
 export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
   const logger = opts.logger ?? createConsoleLogger()
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, lingerMs: opts.roomLingerMs ?? 2_000 })
+  const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger)
+  const writer = new BoardUpdateWriter(opts.db)
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000 })
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
   const http = createServer(handleRequest)
   http.on('upgrade', handleUpgrade)
@@ -140,14 +153,28 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     wss.handleUpgrade(req, socket, head, (ws) => closeSocket(ws, code, reason))
   }
 
-  async function applyCommand(command: TBoardCommand): Promise<void> {
+  async function applyCommand(command: TBoardCommand | TBoardHistoryCommand): Promise<void> {
     // A room for a board that is gone would fail every store (foreign key); refuse it up front.
     if (!rooms.has(command.boardId) && !(await getBoard(opts.db, command.boardId))) {
       throw new AppError(AppErrorCode.NOT_FOUND, `Board ${command.boardId} does not exist.`)
     }
     const room = await rooms.acquire(command.boardId)
     try {
-      await room.applyCommand(command)
+      if (command.type === 'checkpoint.create') {
+        await room.flush()
+        await createBoardCheckpoint(opts.db, { id: command.checkpointId, boardId: command.boardId, name: command.name, snapshot: room.encodeState(), createdBy: command.createdBy ?? null })
+      } else if (command.type === 'checkpoint.restore') {
+        const checkpoint = await getBoardCheckpoint(opts.db, { boardId: command.boardId, checkpointId: command.checkpointId })
+        if (!checkpoint) throw new AppError(AppErrorCode.NOT_FOUND, `Checkpoint ${command.checkpointId} of board ${command.boardId} does not exist.`)
+        // The state before, kept as a checkpoint of its own: restoring it undoes the restore.
+        // Its id comes from the command's, so a redelivered command keeps one.
+        const name = `Before restoring “${checkpoint.name}”`.slice(0, 120)
+        await room.flush()
+        await createBoardCheckpoint(opts.db, { id: uuidFrom(`restore:${command.id}`), boardId: command.boardId, name, snapshot: room.encodeState(), createdBy: command.createdBy ?? null })
+        await room.restoreRecords(checkpoint.snapshot)
+      } else {
+        await room.applyCommand(command)
+      }
     } finally {
       room.release()
     }
@@ -211,4 +238,10 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     handleUpgrade,
     loadedBoards: () => rooms.boardIds(),
   }
+}
+
+/** A stable UUID-shaped id derived from text (idempotency of derived rows). */
+function uuidFrom(text: string): string {
+  const h = createHash('sha256').update(text).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`
 }

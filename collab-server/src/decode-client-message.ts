@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 
 /** y-websocket top-level message types (y-protocols numbering). */
 export const MESSAGE_SYNC = 0
@@ -14,10 +15,17 @@ export const SYNC_UPDATE = 2
 export type TClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
   | { type: 'sync-step2' | 'sync-update'; update: Uint8Array }
-  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array; entries: TAwarenessEntry[] }
   | { type: 'query-awareness' }
   /** A well-formed frame of a type we do not serve (y-websocket's auth message, future types). */
   | { type: 'unknown'; messageType: number }
+
+/** One client's presence in an awareness update, its state left as the JSON text it came in. */
+export interface TAwarenessEntry {
+  clientId: number
+  clock: number
+  state: string
+}
 
 export class MalformedMessageError extends Error {
   override name = 'MalformedMessageError'
@@ -50,8 +58,7 @@ export function decodeClientMessage(frame: Uint8Array): TClientMessage {
       }
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder)
-        validateAwarenessUpdate(update)
-        message = { type: 'awareness', update }
+        message = { type: 'awareness', update, entries: readAwarenessEntries(update) }
         break
       }
       case MESSAGE_QUERY_AWARENESS:
@@ -70,13 +77,29 @@ export function decodeClientMessage(frame: Uint8Array): TClientMessage {
 }
 
 /** Mirrors the layout `applyAwarenessUpdate` reads: count, then (clientID, clock, JSON state) each. */
-function validateAwarenessUpdate(update: Uint8Array): void {
+function readAwarenessEntries(update: Uint8Array): TAwarenessEntry[] {
   const decoder = decoding.createDecoder(update)
   const count = decoding.readVarUint(decoder)
+  const entries: TAwarenessEntry[] = []
   for (let i = 0; i < count; i++) {
-    decoding.readVarUint(decoder)
-    decoding.readVarUint(decoder)
-    JSON.parse(decoding.readVarString(decoder))
+    const clientId = decoding.readVarUint(decoder)
+    const clock = decoding.readVarUint(decoder)
+    const state = decoding.readVarString(decoder)
+    JSON.parse(state)
+    entries.push({ clientId, clock, state })
   }
   if (decoding.hasContent(decoder)) throw new MalformedMessageError('trailing bytes in awareness update')
+  return entries
+}
+
+/** The inverse of `readAwarenessEntries`, for a filtered subset. */
+export function encodeAwarenessEntries(entries: TAwarenessEntry[]): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, entries.length)
+  for (const e of entries) {
+    encoding.writeVarUint(encoder, e.clientId)
+    encoding.writeVarUint(encoder, e.clock)
+    encoding.writeVarString(encoder, e.state)
+  }
+  return encoding.toUint8Array(encoder)
 }

@@ -27,6 +27,8 @@ export interface TestEnv {
   db: Sql
   nats: NatsConnection
   keys: LocalKeys
+  /** Holds `auth/` with the keys: a server process started with DATA_DIR here verifies our tokens. */
+  dataDir: string
   /** Per-file durable consumer, so parallel test files each get every command they publish. */
   consumerName: string
   servers: CollabServer[]
@@ -34,12 +36,9 @@ export interface TestEnv {
 }
 
 export async function openTestEnv(): Promise<TestEnv> {
-  const [db, nats, keys] = await Promise.all([
-    openTestDb(),
-    connect({ servers: NATS_URL }),
-    mkdtemp(path.join(tmpdir(), 'montage-collab-')).then((dir) => ensureLocalKeys(dir)),
-  ])
-  return { db, nats, keys, consumerName: `collab-test-${randomUUID().slice(0, 8)}`, servers: [], providers: [] }
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-collab-'))
+  const [db, nats, keys] = await Promise.all([openTestDb(), connect({ servers: NATS_URL }), ensureLocalKeys(dataDir)])
+  return { db, nats, keys, dataDir, consumerName: `collab-test-${randomUUID().slice(0, 8)}`, servers: [], providers: [] }
 }
 
 export async function closeTestEnv(env: TestEnv): Promise<void> {

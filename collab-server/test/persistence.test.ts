@@ -61,3 +61,42 @@ describe('restart', () => {
     await waitFor(() => clients.every((c) => readRecords(c.doc)['shape:x'] !== undefined))
   })
 })
+
+describe('log and snapshot', () => {
+  it('folds the log into a snapshot once it is long, and loads snapshot + tail', async () => {
+    const { boardId, owner } = await createBoardWithMembers(env)
+    const server = await startServer(env, { persistence: { debounceMs: 5, maxDebounceMs: 20, compactAfterRows: 5 } })
+    const a = await openProvider(env, server.port, boardId, owner.token)
+    const kv = getRecords(a.doc)
+    for (let i = 0; i < 30; i++) {
+      kv.set(`shape:n${i}`, shapeRecord(`shape:n${i}`, { x: i }))
+      if (i % 3 === 0) kv.delete(`shape:n${i}`)
+      await new Promise((r) => setTimeout(r, 15))
+    }
+    await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 20)
+    const [snap] = await env.db<{ folded: number }[]>`SELECT folded FROM board_snapshots WHERE board_id = ${boardId}`
+    expect(snap?.folded).toBeGreaterThanOrEqual(5)
+    const [{ rows }] = (await env.db`SELECT count(*)::int AS rows FROM board_updates WHERE board_id = ${boardId}`) as unknown as [{ rows: number }]
+    expect(rows).toBeLessThan(5)
+
+    const second = await startServer(env)
+    const fresh = await openProvider(env, second.port, boardId, owner.token)
+    expect(readRecords(fresh.doc)).toEqual(readRecords(a.doc))
+  })
+
+  it('compaction from two instances at once loses no row appended meanwhile', async () => {
+    const { boardId } = await createBoardWithMembers(env)
+    const Y = await import('yjs')
+    const { appendBoardUpdate, compactBoardUpdates } = await import('@montage/db')
+    const merge = (updates: Uint8Array[]) => Y.mergeUpdates(updates)
+    const writes: Promise<unknown>[] = []
+    for (let i = 0; i < 40; i++) {
+      const doc = new Y.Doc()
+      getRecords(doc).set(`shape:r${i}`, shapeRecord(`shape:r${i}`))
+      writes.push(appendBoardUpdate(env.db, { boardId, update: Y.encodeStateAsUpdate(doc) }))
+      if (i % 8 === 0) writes.push(compactBoardUpdates(env.db, { boardId, merge }), compactBoardUpdates(env.db, { boardId, merge }))
+    }
+    await Promise.all(writes)
+    expect(Object.keys(await storedRecords(env.db, boardId))).toHaveLength(40)
+  })
+})

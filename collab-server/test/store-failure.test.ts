@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Sql } from '@montage/db'
 import { getRecords } from '@montage/board'
 import { BoardRooms } from '../src/BoardRooms'
+import { BoardUpdateWriter } from '../src/BoardUpdateWriter'
 import { closeTestEnv, createBoardWithMembers, openTestEnv, quietLogger, shapeRecord, storedRecords, waitFor, type TestEnv } from './helpers'
 
 let env: TestEnv
@@ -44,6 +45,21 @@ describe('store failures', () => {
     expect(failures.left).toBe(0)
     expect(await storedRecords(env.db, boardId)).toHaveProperty('shape:kept')
     expect(logger.lines.filter((l) => l.startsWith('error storing board update failed'))).toHaveLength(2)
+    await rooms.closeAll()
+  })
+
+  it('a failed group commit fails every board in it, and each retries until stored', async () => {
+    const boards = await Promise.all([1, 2, 3].map(() => createBoardWithMembers(env)))
+    const failures = { left: 1 }
+    const db = flakyDb(env.db, failures)
+    const rooms = new BoardRooms({ db, logger: quietLogger(), persistence: { debounceMs: 20, maxDebounceMs: 200 }, lingerMs: 0, writer: new BoardUpdateWriter(db) })
+    const acquired = await Promise.all(boards.map((b) => rooms.acquire(b.boardId)))
+    acquired.forEach((room, i) => getRecords(room.doc).set(`shape:b${i}`, shapeRecord(`shape:b${i}`)))
+    const results = await Promise.allSettled(acquired.map((room) => room.flush()))
+    expect(results.every((r) => r.status === 'rejected')).toBe(true)
+    acquired.forEach((room) => room.release())
+    await waitFor(() => boards.every((b) => !rooms.has(b.boardId)))
+    for (const [i, b] of boards.entries()) expect(await storedRecords(env.db, b.boardId)).toHaveProperty(`shape:b${i}`)
     await rooms.closeAll()
   })
 })

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext } from 'playwright-core'
 import { Client, Connection } from '@temporalio/client'
 import { createDb, type Sql } from '@montage/db'
-import { prepareDatabase, seedDemo, startAppProcesses, type AppProcesses } from '@montage/infra'
+import { prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceName } from '@montage/infra'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -22,9 +22,18 @@ async function freePort(): Promise<number> {
   })
 }
 
+export interface E2EStackOptions {
+  /** Which services to run (all by default); a board page needs only web and the collab-server. */
+  services?: ServiceName[]
+  /** How many collab-server instances (1 by default); web points at the first. */
+  collabInstances?: number
+}
+
 export interface E2EStack {
   baseUrl: string
   collabUrl: string
+  /** Every collab-server instance's URL, `collabUrl` first. */
+  collabUrls: string[]
   dataDir: string
   boardId: string
   prefix: string
@@ -41,7 +50,7 @@ export interface E2EStack {
  * The whole product on fresh ports, its own database, data folder and task queues, so a
  * running `npm start` and other test files are untouched.
  */
-export async function startE2EStack(): Promise<E2EStack> {
+export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStack> {
   const id = randomUUID().slice(0, 8)
   const dbName = `montage_e2e_${id}`
   const databaseUrl = `postgres://postgres@127.0.0.1:5432/${dbName}`
@@ -50,6 +59,8 @@ export async function startE2EStack(): Promise<E2EStack> {
   await prepareDatabase(databaseUrl)
   const { boardId } = await seedDemo({ databaseUrl, dataDir })
   const [webPort, collabPort] = [await freePort(), await freePort()]
+  const extraCollabPorts: number[] = []
+  for (let i = 1; i < (opts.collabInstances ?? 1); i++) extraCollabPorts.push(await freePort())
   const app = await startAppProcesses({
     root: REPO_ROOT,
     env: {
@@ -66,6 +77,8 @@ export async function startE2EStack(): Promise<E2EStack> {
     },
     webPort,
     collabPort,
+    extraCollabPorts,
+    services: opts.services,
     logDir: path.join(dataDir, 'logs'),
   })
   const sql = createDb({ url: databaseUrl, max: 3 })
@@ -79,6 +92,7 @@ export async function startE2EStack(): Promise<E2EStack> {
   return {
     baseUrl,
     collabUrl: `ws://127.0.0.1:${collabPort}`,
+    collabUrls: [collabPort, ...extraCollabPorts].map((p) => `ws://127.0.0.1:${p}`),
     dataDir,
     boardId,
     prefix,

@@ -2,8 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import path from 'node:path'
 
-export type ServiceName = 'collab-server' | 'workflows' | 'gpu-worker' | 'web'
-export const ALL_SERVICES: ServiceName[] = ['collab-server', 'workflows', 'gpu-worker', 'web']
+export type ServiceName = 'collab-server' | 'workflows' | 'gpu-worker' | 'hosted-worker' | 'web'
+export const ALL_SERVICES: ServiceName[] = ['collab-server', 'workflows', 'gpu-worker', 'hosted-worker', 'web']
 
 export interface AppProcessesOptions {
   /** The repository root. */
@@ -12,6 +12,11 @@ export interface AppProcessesOptions {
   env: Record<string, string>
   webPort: number
   collabPort: number
+  /**
+   * Ports of further collab-server instances (sharing Postgres and NATS with the first, which is
+   * the one web points at). Tests of several instances connect to them directly.
+   */
+  extraCollabPorts?: number[]
   logDir: string
   /** Copy each service's output to this process's stdout, prefixed with its name. */
   echo?: boolean
@@ -27,7 +32,7 @@ interface ServiceSpec {
   ready: (out: string) => Promise<boolean> | boolean
 }
 
-const COLORS: Record<ServiceName, string> = { 'collab-server': '35', workflows: '33', 'gpu-worker': '32', web: '34' }
+const COLORS: Record<ServiceName, string> = { 'collab-server': '35', workflows: '33', 'gpu-worker': '32', 'hosted-worker': '36', web: '34' }
 
 async function httpOk(url: string): Promise<boolean> {
   try {
@@ -38,27 +43,44 @@ async function httpOk(url: string): Promise<boolean> {
   }
 }
 
+/**
+ * TypeScript services run as `node --import tsx`, one process each: the `tsx` binary is a wrapper
+ * whose child would be orphaned, still running, when the wrapper is SIGKILLed.
+ */
+const TSX = ['--import', 'tsx']
+
+function collabSpec(o: AppProcessesOptions, port: number): ServiceSpec {
+  return {
+    command: process.execPath,
+    args: [...TSX, 'src/main.ts'],
+    cwd: path.join(o.root, 'collab-server'),
+    env: { COLLAB_PORT: String(port) },
+    ready: () => httpOk(`http://127.0.0.1:${port}/healthz`),
+  }
+}
+
 function specs(o: AppProcessesOptions): Record<ServiceName, ServiceSpec> {
-  const tsx = path.join(o.root, 'node_modules/.bin/tsx')
   const collabUrl = `ws://localhost:${o.collabPort}`
   return {
-    'collab-server': {
-      command: tsx,
-      args: ['src/main.ts'],
-      cwd: path.join(o.root, 'collab-server'),
-      env: { COLLAB_PORT: String(o.collabPort) },
-      ready: () => httpOk(`http://127.0.0.1:${o.collabPort}/healthz`),
-    },
+    'collab-server': collabSpec(o, o.collabPort),
     workflows: {
-      command: tsx,
-      args: ['src/main.ts'],
+      command: process.execPath,
+      args: [...TSX, 'src/main.ts'],
       cwd: path.join(o.root, 'workflows'),
       env: {},
       ready: (out) => /worker on queue/i.test(out),
     },
     'gpu-worker': {
-      command: tsx,
-      args: ['src/main.ts'],
+      command: process.execPath,
+      args: [...TSX, 'src/main.ts'],
+      cwd: path.join(o.root, 'gpu-worker'),
+      env: {},
+      ready: (out) => /worker on queue/i.test(out),
+    },
+    // Provider calls (Runway) on queue `hosted`; without RUNWAYML_API_SECRET it runs and reports Runway as unavailable.
+    'hosted-worker': {
+      command: process.execPath,
+      args: [...TSX, 'src/hosted-main.ts'],
       cwd: path.join(o.root, 'gpu-worker'),
       env: {},
       ready: (out) => /worker on queue/i.test(out),
@@ -83,9 +105,11 @@ export class ServiceProcess {
     readonly name: ServiceName,
     private readonly spec: ServiceSpec,
     private readonly opts: AppProcessesOptions,
+    /** Log file name without `.log`, when several processes of one service run. */
+    logName: string = name,
   ) {
     mkdirSync(opts.logDir, { recursive: true })
-    this.log = createWriteStream(path.join(opts.logDir, `${name}.log`), { flags: 'a' })
+    this.log = createWriteStream(path.join(opts.logDir, `${logName}.log`), { flags: 'a' })
   }
 
   async start(): Promise<void> {
@@ -135,6 +159,8 @@ export class ServiceProcess {
 
 export interface AppProcesses {
   services: Record<ServiceName, ServiceProcess | undefined>
+  /** Every collab-server instance: `services['collab-server']` first, then one per `extraCollabPorts`. */
+  collabServers: ServiceProcess[]
   stop(): Promise<void>
 }
 
@@ -143,16 +169,19 @@ export async function startAppProcesses(opts: AppProcessesOptions): Promise<AppP
   const all = specs(opts)
   const names = opts.services ?? ALL_SERVICES
   const services = Object.fromEntries(ALL_SERVICES.map((n) => [n, names.includes(n) ? new ServiceProcess(n, all[n], opts) : undefined])) as AppProcesses['services']
+  const extraCollab = (opts.extraCollabPorts ?? []).map((port, i) => new ServiceProcess('collab-server', collabSpec(opts, port), opts, `collab-server-${i + 2}`))
+  const collabServers = [...(services['collab-server'] ? [services['collab-server']] : []), ...extraCollab]
   const stop = async () => {
-    await Promise.all(Object.values(services).map((s) => s?.stop()))
+    await Promise.all([...Object.values(services), ...extraCollab].map((s) => s?.stop()))
   }
   try {
-    // The collab-server first: the others do not need it, but a board page does.
-    await services['collab-server']?.start()
+    // The collab-server first: the others do not need it, but a board page does. Instances one
+    // by one: each runs migrations and ensures the command stream at start.
+    for (const c of collabServers) await c.start()
     await Promise.all(names.filter((n) => n !== 'collab-server').map((n) => services[n]!.start()))
   } catch (e) {
     await stop()
     throw e
   }
-  return { services, stop }
+  return { services, collabServers, stop }
 }

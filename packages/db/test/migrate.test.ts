@@ -13,7 +13,7 @@ describe('migrate', () => {
       expect(new Set(applied).size).toBe(applied.length)
       expect((await migrate(sql)).applied).toEqual([])
       const tables = await sql`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'`
-      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['users', 'workspaces', 'memberships', 'boards', 'assets', 'generations', 'credit_ledger', 'board_updates']))
+      expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['users', 'workspaces', 'memberships', 'boards', 'assets', 'generations', 'credit_ledger', 'board_updates', 'board_snapshots', 'board_checkpoints']))
     } finally {
       await sql.end()
       const admin = createDb({ url: url.replace(/\/[^/]+$/, '/postgres'), max: 1 })

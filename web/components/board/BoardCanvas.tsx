@@ -46,6 +46,16 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
   const { store, ready, sync, problem, peers } = useYjsStore({ boardId, collabUrl, token, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
   const readOnly = role === 'reviewer'
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const followingId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])
+  const onFollow = useCallback(
+    (userId: string | null) => {
+      if (!editor) return
+      if (userId) editor.startFollowingUser(userId)
+      else editor.stopFollowingUser()
+    },
+    [editor],
+  )
 
   const refreshCredits = useCallback(() => {
     void fetch('/api/me')
@@ -63,6 +73,24 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
     return () => clearInterval(t)
   }, [refreshCredits])
 
+  useEffect(() => {
+    if (!editor) return
+    // A generation settles its credits when it finishes: refresh the balance the moment any
+    // variation on the board reaches a final state, wherever it was started.
+    return editor.store.listen(
+      ({ changes }) => {
+        const settled = Object.values(changes.updated).some(
+          ([before, after]) =>
+            after.typeName === 'shape' && after.type === 'variation' && before.typeName === 'shape' &&
+            (before.props as { status: string }).status !== (after.props as { status: string }).status &&
+            ['succeeded', 'failed', 'cancelled'].includes((after.props as { status: string }).status),
+        )
+        if (settled) refreshCredits()
+      },
+      { source: 'remote', scope: 'document' },
+    )
+  }, [editor, refreshCredits])
+
   const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits }), [boardId, readOnly, refreshCredits])
 
   const onMount = useCallback(
@@ -70,6 +98,10 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
       editor.user.updateUserPreferences({ colorScheme: 'dark', name: me.name, color: me.color })
       if (readOnly) editor.updateInstanceState({ isReadonly: true })
       ;(window as unknown as { __montageEditor?: Editor }).__montageEditor = editor
+      // Open on the work itself, not on an empty corner of the canvas; never zoom past 100%.
+      const bounds = editor.getCurrentPageBounds()
+      if (bounds) editor.zoomToBounds(bounds, { targetZoom: 1, inset: 96 })
+      setEditor(editor)
     },
     [me, readOnly],
   )
@@ -77,7 +109,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
   return (
     <BoardContext.Provider value={context}>
       <div className="m-board" data-testid="board" data-ready={ready ? 'true' : 'false'}>
-        <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} />
+        <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
           {ready && (
             <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} onMount={onMount} inferDarkMode />

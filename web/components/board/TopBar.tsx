@@ -19,9 +19,13 @@ interface Props {
   sync: TSyncStatus
   peers: TPeer[]
   user: { id: string; name: string; color: string }
+  /** The person whose viewport we follow, if any. */
+  followingId?: string | null
+  /** Follow a person's viewport (null stops following). */
+  onFollow?: (userId: string | null) => void
 }
 
-export function TopBar({ boardName, role, credits, sync, peers, user }: Props) {
+export function TopBar({ boardName, role, credits, sync, peers, user, followingId = null, onFollow }: Props) {
   return (
     <header className="m-topbar">
       <div className="m-topbar-left">
@@ -43,7 +47,19 @@ export function TopBar({ boardName, role, credits, sync, peers, user }: Props) {
         {peers.length > 0 && (
           <span className="m-peers" data-testid="peers">
             {peers.slice(0, 5).map((p) => (
-              <span key={p.id} className="avatar m-peer" style={{ background: p.color }} title={p.name}>{initials(p.name)}</span>
+              <button
+                key={p.id}
+                type="button"
+                className={`avatar m-peer${followingId === p.id ? ' m-peer-following' : ''}`}
+                style={{ background: p.color }}
+                title={followingId === p.id ? `Following ${p.name} · click to stop` : `${p.name} · click to follow`}
+                data-testid="peer"
+                data-user-id={p.id}
+                data-following={followingId === p.id ? 'true' : 'false'}
+                onClick={() => onFollow?.(followingId === p.id ? null : p.id)}
+              >
+                {initials(p.name)}
+              </button>
             ))}
             {peers.length > 5 && <span className="avatar m-peer m-peer-more">+{peers.length - 5}</span>}
           </span>

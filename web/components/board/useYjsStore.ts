@@ -20,6 +20,7 @@ import {
 } from 'tldraw'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
 import { getMeta, getRecords } from '@montage/board/client'
 
@@ -53,8 +54,10 @@ export interface UseYjsStoreOptions {
 
 export interface TYjsStoreState {
   store: TLStore
-  /** True once the document has been loaded from (or seeded into) the server's copy. */
+  /** True once the document has been loaded: from this browser's copy, the server's, or seeded. */
   ready: boolean
+  /** True once the server's copy has been merged in at least once this session. */
+  serverSynced: boolean
   sync: TSyncStatus
   problem: TSyncProblem | null
   peers: TPeer[]
@@ -81,12 +84,14 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     [boardId],
   )
   const [ready, setReady] = useState(false)
+  const [serverSynced, setServerSynced] = useState(false)
   const [sync, setSync] = useState<TSyncStatus>('connecting')
   const [problem, setProblem] = useState<TSyncProblem | null>(null)
   const [peers, setPeers] = useState<TPeer[]>([])
 
   useEffect(() => {
     setReady(false)
+    setServerSynced(false)
     setSync('connecting')
     setProblem(null)
     const doc = new Y.Doc()
@@ -99,6 +104,9 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     })
     const cleanups: (() => void)[] = []
     let loaded = false
+    // This browser's copy of the board: a reload shows it at once, and edits made while the
+    // server is out of reach survive a closed tab and reach the server on the next connection.
+    const local = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`montage-board-${boardId}`, doc)
 
     // --- local store → doc
     cleanups.push(
@@ -137,8 +145,10 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     records.on('change', onRemoteChange)
     cleanups.push(() => records.off('change', onRemoteChange))
 
-    function loadFromDoc() {
+    function loadFromDoc(fromServer: boolean) {
       if (records.yarray.length === 0) {
+        // Only the server may tell that a board is new; an empty local copy means nothing.
+        if (!fromServer) return
         // A new board: the first client seeds the default document and page. The page id is
         // tldraw's fixed default, so two clients seeding at once agree.
         store.mergeRemoteChanges(() => {
@@ -175,20 +185,27 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
       setReady(true)
     }
 
-    const onSync = (isSynced: boolean) => {
-      if (!isSynced) return
-      if (!loaded) {
-        try {
-          loadFromDoc()
-        } catch (e) {
-          setProblem({ kind: 'other', message: e instanceof Error ? e.message : String(e) })
-          setSync('error')
-          return
-        }
+    const load = (fromServer: boolean): boolean => {
+      if (loaded) return true
+      try {
+        loadFromDoc(fromServer)
+        return true
+      } catch (e) {
+        setProblem({ kind: 'other', message: e instanceof Error ? e.message : String(e) })
+        setSync('error')
+        return false
       }
+    }
+    const onSync = (isSynced: boolean) => {
+      if (!isSynced || !load(true)) return
+      setServerSynced(true)
       setSync('live')
     }
     provider.on('sync', onSync)
+    local?.on('synced', () => {
+      if (!loaded && records.yarray.length > 0) load(false)
+    })
+    if (local) cleanups.push(() => void local.destroy())
 
     provider.on('status', ({ status }: { status: 'connected' | 'disconnected' | 'connecting' }) => {
       if (status === 'connecting') setSync((s) => (s === 'error' ? s : 'connecting'))
@@ -251,5 +268,5 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     }
   }, [store, boardId, collabUrl, token, user])
 
-  return { store, ready, sync, problem, peers }
+  return { store, ready, serverSynced, sync, problem, peers }
 }

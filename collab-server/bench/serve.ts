@@ -1,0 +1,44 @@
+/**
+ * One server under test, in its own process so the clients' CPU is not its CPU:
+ * `node --expose-gc --import tsx serve.ts ours|hocuspocus <port> <statsPort>`.
+ * `GET /memory` on the stats port answers process.memoryUsage() after a full GC.
+ */
+import { createServer } from 'node:http'
+import { connect } from 'nats'
+import { Server } from '@hocuspocus/server'
+import { createDb } from '@montage/db'
+import { resolveJwtKey } from '@montage/auth'
+import { createCollabServer } from '../src'
+
+const [kind, portArg, statsPortArg] = process.argv.slice(2)
+const port = Number(portArg)
+const quiet = { info: () => {}, warn: () => {}, error: (m: string, f?: object) => console.error(m, f) }
+
+if (kind === 'ours') {
+  const db = createDb({ url: process.env.DATABASE_URL!, max: 10 })
+  const nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  const jwtKey = await resolveJwtKey({ authMode: 'local', dataDir: process.env.DATA_DIR! })
+  const server = createCollabServer({
+    db,
+    nats,
+    jwtKey,
+    logger: quiet,
+    consumerName: process.env.COLLAB_CONSUMER_NAME!,
+    commandDeliverPolicy: 'new',
+    consumerInactiveThresholdMs: 60_000,
+    // Knobs for finding where time goes; the recorded numbers use the defaults.
+    ...(process.env.BENCH_DEBOUNCE_MS ? { persistence: { debounceMs: Number(process.env.BENCH_DEBOUNCE_MS), maxDebounceMs: Number(process.env.BENCH_DEBOUNCE_MS) * 5 } } : {}),
+    ...(process.env.BENCH_RELAY === '0' ? { relay: false } : {}),
+  })
+  await server.listen(port)
+} else {
+  // Hocuspocus as documented, in memory (no database extension), default debounce.
+  const server = new Server({ port, address: '127.0.0.1', quiet: true })
+  await server.listen()
+}
+
+createServer((req, res) => {
+  globalThis.gc?.()
+  globalThis.gc?.()
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()))
+}).listen(Number(statsPortArg), '127.0.0.1', () => console.log('ready'))

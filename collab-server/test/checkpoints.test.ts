@@ -1,0 +1,53 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { subjects } from '@montage/core'
+import { listBoardCheckpoints } from '@montage/db'
+import { getRecords, readRecords, type TBoardHistoryCommand } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+
+let env: TestEnv
+let port: number
+
+beforeAll(async () => {
+  env = await openTestEnv()
+  port = (await startServer(env)).port
+})
+afterAll(() => closeTestEnv(env))
+
+async function publish(command: TBoardHistoryCommand): Promise<void> {
+  await env.nats.jetstream().publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
+}
+
+describe('named checkpoints', () => {
+  it('creates, lists and restores a checkpoint as a new edit, and the restore can itself be undone', async () => {
+    const { boardId, owner } = await createBoardWithMembers(env)
+    const a = await openProvider(env, port, boardId, owner.token)
+    const kv = getRecords(a.doc)
+    kv.set('shape:keep', shapeRecord('shape:keep', { x: 1 }))
+    kv.set('shape:later-deleted', shapeRecord('shape:later-deleted'))
+    await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 2)
+
+    const checkpointId = randomUUID()
+    const create: TBoardHistoryCommand = { id: randomUUID(), type: 'checkpoint.create', boardId, checkpointId, name: 'Client review v1' }
+    await publish(create)
+    await publish({ ...create, id: randomUUID() }) // a retry with the same checkpoint id
+    await waitFor(async () => (await listBoardCheckpoints(env.db, boardId)).length === 1)
+
+    kv.set('shape:keep', shapeRecord('shape:keep', { x: 999 }))
+    kv.delete('shape:later-deleted')
+    kv.set('shape:added-after', shapeRecord('shape:added-after'))
+    const edited = readRecords(a.doc)
+
+    await publish({ id: randomUUID(), type: 'checkpoint.restore', boardId, checkpointId })
+    await waitFor(() => readRecords(a.doc)['shape:later-deleted'] !== undefined && readRecords(a.doc)['shape:added-after'] === undefined)
+    expect(readRecords(a.doc)['shape:keep']).toMatchObject({ x: 1 })
+    await waitFor(async () => (await storedRecords(env.db, boardId))['shape:added-after'] === undefined)
+
+    const list = await listBoardCheckpoints(env.db, boardId)
+    expect(list.map((c) => c.name).sort()).toEqual(['Before restoring “Client review v1”', 'Client review v1'])
+    const before = list.find((c) => c.name.startsWith('Before'))!
+    await publish({ id: randomUUID(), type: 'checkpoint.restore', boardId, checkpointId: before.id })
+    await waitFor(() => (readRecords(a.doc)['shape:keep'] as unknown as { x: number }).x === 999)
+    expect(Object.keys(readRecords(a.doc)).sort()).toEqual(Object.keys(edited).sort())
+  })
+})

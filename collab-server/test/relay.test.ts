@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { subjects } from '@montage/core'
+import { getRecords, readRecords } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+
+let env: TestEnv
+let ports: number[]
+
+beforeAll(async () => {
+  env = await openTestEnv()
+  const started = await Promise.all([startServer(env, { antiEntropyMs: 300 }), startServer(env, { antiEntropyMs: 300 })])
+  ports = started.map((s) => s.port)
+})
+afterAll(() => closeTestEnv(env))
+
+describe('two instances over NATS', () => {
+  it('relays edits and presence both ways, and presence leaves with the person', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const a = await openProvider(env, ports[0]!, boardId, owner.token)
+    const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
+
+    getRecords(a.doc).set('shape:from-a', shapeRecord('shape:from-a'))
+    getRecords(b.doc).set('shape:from-b', shapeRecord('shape:from-b'))
+    await waitFor(() => readRecords(a.doc)['shape:from-b'] !== undefined && readRecords(b.doc)['shape:from-a'] !== undefined)
+
+    a.provider.awareness.setLocalStateField('user', { id: 'a', name: 'Ann', color: '#f00' })
+    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ann')
+    a.provider.destroy()
+    await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID))
+    await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 2)
+  })
+
+  it('a board command applied by whichever instance consumes it reaches clients of both', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const a = await openProvider(env, ports[0]!, boardId, owner.token)
+    const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
+    const cmd = { id: randomUUID(), type: 'variation.upsert', boardId, variationId: 'shape:v-both', patch: { status: 'running' } }
+    await env.nats.jetstream().publish(subjects.boardCommand(boardId), JSON.stringify(cmd), { msgID: cmd.id })
+    await waitFor(() => readRecords(a.doc)['shape:v-both'] !== undefined && readRecords(b.doc)['shape:v-both'] !== undefined)
+  })
+
+  it('an instance that loads a board another instance has not stored yet gets the unstored edits from it', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const slow = await startServer(env, { persistence: { debounceMs: 60_000, maxDebounceMs: 120_000 } })
+    const a = await openProvider(env, slow.port, boardId, owner.token)
+    getRecords(a.doc).set('shape:unstored', shapeRecord('shape:unstored'))
+    await waitFor(() => slow.server.loadedBoards().includes(boardId))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(await storedRecords(env.db, boardId)).toEqual({})
+    const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
+    await waitFor(() => readRecords(b.doc)['shape:unstored'] !== undefined)
+    // And the second instance stores what it was relayed: the board is safe if the first dies.
+    await waitFor(async () => (await storedRecords(env.db, boardId))['shape:unstored'] !== undefined)
+  })
+})
