@@ -16,7 +16,10 @@ export interface BenchEntry {
 export type BenchResults = Record<string, BenchEntry>
 
 /** Each area is a module whose default export runs it and returns its entries. */
-const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults> }>> = {}
+const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults> }>> = {
+  engine: () => import('../gpu-worker/bench/engine.bench'),
+  boards: () => import('../collab-server/bench/boards.bench'),
+}
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))
 

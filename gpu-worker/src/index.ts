@@ -1,4 +1,4 @@
-export { createGpuActivities, type TCreateGpuActivitiesOptions } from './activities/render-previz'
+export { createGpuActivities, type TCreateGpuActivitiesOptions } from './activities/create-gpu-activities'
 export { renderPrevizJob, PREVIZ_FPS, type TRenderPrevizJobDeps, type TRenderPrevizJobHooks } from './render/render-previz-job'
 export { MediaEngine, type TMediaEngineOptions, type TCropResizer } from './engine/MediaEngine'
 export { renderCameraMove, type TRenderCameraMoveOptions, type TRenderedClip } from './engine/render-camera-move'

@@ -5,7 +5,7 @@ import { connect } from 'nats'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
-import { createGpuActivities } from './activities/render-previz'
+import { createGpuActivities } from './activities/create-gpu-activities'
 import { MediaEngine } from './engine/MediaEngine'
 import { ZGpuWorkerEnv } from './env'
 import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
@@ -16,7 +16,12 @@ const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
 // Scratch files on the store's filesystem, so storing an output is a rename rather than a copy.
 const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
 await mkdir(workDir, { recursive: true })
-const engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), executionProvider: env.ENGINE_EXECUTION_PROVIDER, workDir })
+const engine = new MediaEngine({
+  ffmpeg: resolveFfmpegPaths(process.env),
+  executionProvider: env.ENGINE_EXECUTION_PROVIDER,
+  intraOpThreads: env.ENGINE_INTRA_OP_THREADS,
+  workDir,
+})
 
 const nats = await connect({ servers: env.NATS_URL, name: 'gpu-worker' })
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })

@@ -3,7 +3,7 @@ import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
 import { ApplicationFailure, CancelledFailure, noopMetricMeter } from '@temporalio/common'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createGpuActivities } from '../src/activities/render-previz'
+import { createGpuActivities } from '../src/activities/create-gpu-activities'
 import { createRig, smoothPlate, writeImage, type TTestRig } from './helpers'
 
 /**

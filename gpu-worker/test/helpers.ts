@@ -23,7 +23,7 @@ export async function createRig(): Promise<TTestRig> {
   const store = new AssetStore(path.join(dir, 'assets'))
   const workDir = path.join(dir, 'work')
   await (await import('node:fs/promises')).mkdir(workDir, { recursive: true })
-  const engine = new MediaEngine({ ffmpeg: paths, workDir, logger: { info: () => undefined, warn: () => undefined } })
+  const engine = new MediaEngine({ ffmpeg: paths, workDir, intraOpThreads: 1, logger: { info: () => undefined, warn: () => undefined } })
   return {
     dir,
     store,
@@ -209,4 +209,159 @@ function boxDownsample(img: Uint8Array, width: number, height: number, factor: n
     }
   }
   return out
+}
+
+/** Encodes raw RGB24 frames (made by `frame(i)`) into an H.264 mp4 at high quality. */
+export async function writeClip(
+  frame: (i: number) => Uint8Array,
+  frames: number,
+  width: number,
+  height: number,
+  fps: number,
+  file: string,
+  extra: string[] = [],
+): Promise<void> {
+  const child = spawn(
+    paths.ffmpeg,
+    ['-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-r', String(fps), '-i', '-', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '8', '-pix_fmt', 'yuv420p', ...extra, file],
+    { stdio: ['pipe', 'ignore', 'inherit'] },
+  )
+  child.stdin.on('error', () => undefined)
+  for (let i = 0; i < frames; i++) {
+    if (!child.stdin.write(frame(i))) await once(child.stdin, 'drain')
+  }
+  child.stdin.end()
+  const [code] = (await once(child, 'close')) as [number]
+  if (code !== 0) throw new Error(`ffmpeg could not write ${file}`)
+}
+
+/** Decodes every frame of a clip (or a still) to RGB24 at its own size. */
+export async function decodeRgbFrames(file: string, width: number, height: number): Promise<Uint8Array[]> {
+  const { stdout } = await runProcess(paths.ffmpeg, ['-v', 'error', '-i', file, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'])
+  const size = width * height * 3
+  const frames: Uint8Array[] = []
+  for (let o = 0; o + size <= stdout.length; o += size) frames.push(new Uint8Array(stdout.buffer, stdout.byteOffset + o, size))
+  return frames
+}
+
+export function luma(rgb: Uint8Array): Float64Array {
+  const out = new Float64Array(rgb.length / 3)
+  for (let i = 0; i < out.length; i++) out[i] = 0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!
+  return out
+}
+
+export function meanRgb(rgb: Uint8Array): [number, number, number] {
+  const sum = [0, 0, 0]
+  for (let i = 0; i < rgb.length; i++) sum[i % 3]! += rgb[i]!
+  const n = rgb.length / 3
+  return [sum[0]! / n, sum[1]! / n, sum[2]! / n]
+}
+
+export function pearson(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let sa = 0
+  let sb = 0
+  for (let i = 0; i < a.length; i++) {
+    sa += a[i]!
+    sb += b[i]!
+  }
+  const ma = sa / a.length
+  const mb = sb / b.length
+  let ab = 0
+  let aa = 0
+  let bb = 0
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]! - ma
+    const y = b[i]! - mb
+    ab += x * y
+    aa += x * x
+    bb += y * y
+  }
+  return ab / Math.sqrt(aa * bb)
+}
+
+/** Central-difference gradients (x then y) of a plane, as one vector for correlating structure. */
+export function gradients(plane: Float64Array, width: number, height: number): Float64Array {
+  const out = new Float64Array(2 * (width - 2) * (height - 2))
+  let k = 0
+  for (let y = 1; y < height - 1; y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x
+      out[k++] = plane[i + 1]! - plane[i - 1]!
+      out[k++] = plane[i + width]! - plane[i - width]!
+    }
+  }
+  return out
+}
+
+function bilinear(img: ArrayLike<number>, width: number, height: number, x: number, y: number): number {
+  const x0 = Math.floor(x)
+  const y0 = Math.floor(y)
+  const fx = x - x0
+  const fy = y - y0
+  const i = y0 * width + x0
+  return (img[i]! * (1 - fx) + img[i + 1]! * fx) * (1 - fy) + (img[i + width]! * (1 - fx) + img[i + width + 1]! * fx) * fy
+}
+
+/** Separable box blur (radius 2, applied twice: close to a Gaussian of sigma ~2). */
+function blur(img: Uint8Array, width: number, height: number): Float32Array {
+  let src = Float32Array.from(img)
+  let dst = new Float32Array(src.length)
+  for (let pass = 0; pass < 4; pass++) {
+    const horizontal = pass % 2 === 0
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        let sum = 0
+        for (let k = -2; k <= 2; k++) {
+          const xx = horizontal ? Math.min(width - 1, Math.max(0, x + k)) : x
+          const yy = horizontal ? y : Math.min(height - 1, Math.max(0, y + k))
+          sum += src[yy * width + xx]!
+        }
+        dst[y * width + x] = sum / 5
+      }
+    }
+    ;[src, dst] = [dst, src]
+  }
+  return src
+}
+
+/**
+ * The motion from gray frame `a` to `b`, to a small fraction of a pixel, by Gauss-Newton on every
+ * other pixel: `zoom`: b(p) = a(c + (p − c)/s), returns s; `shift-x|y`: b(p) = a(p + d), returns d.
+ * Both frames are blurred first: pixel-scale texture (even the rounding of the plate to 8 bits)
+ * otherwise pulls a bilinear estimator toward whole-pixel shifts ("peak locking").
+ */
+export function estimateStep(a8: Uint8Array, b8: Uint8Array, width: number, height: number, model: 'zoom' | 'shift-x' | 'shift-y'): number {
+  const a = blur(a8, width, height)
+  const b = blur(b8, width, height)
+  const cx = (width - 1) / 2
+  const cy = (height - 1) / 2
+  let v = model === 'zoom' ? 1 : 0
+  for (let iter = 0; iter < 30; iter++) {
+    let num = 0
+    let den = 0
+    const margin = 24
+    for (let y = margin; y < height - margin; y += 2) {
+      for (let x = margin + (y & 2) / 2; x < width - margin; x += 2) {
+        let sx = x
+        let sy = y
+        if (model === 'zoom') {
+          sx = cx + (x - cx) / v
+          sy = cy + (y - cy) / v
+        } else if (model === 'shift-x') sx = x + v
+        else sy = y + v
+        const av = bilinear(a, width, height, sx, sy)
+        const gx = (bilinear(a, width, height, sx + 0.5, sy) - bilinear(a, width, height, sx - 0.5, sy))
+        const gy = (bilinear(a, width, height, sx, sy + 0.5) - bilinear(a, width, height, sx, sy - 0.5))
+        // d(sample)/d(param)
+        const j = model === 'zoom' ? -(gx * (x - cx) + gy * (y - cy)) / (v * v) : model === 'shift-x' ? gx : gy
+        const e = b[y * width + x]! - av
+        num += j * e
+        den += j * j
+      }
+    }
+    const step = num / den
+    v += step
+    if (Math.abs(step) < 1e-7) break
+  }
+  return v
 }

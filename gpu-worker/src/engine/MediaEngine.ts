@@ -2,6 +2,7 @@ import * as ort from 'onnxruntime-node'
 import { tmpdir } from 'node:os'
 import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
 import { buildCropResizeGraph, type TCropResizeShape } from '../onnx/build-crop-resize-graph'
+import { buildYuvCropResizeGraph } from '../onnx/build-yuv-crop-resize-graph'
 import { OnnxSessionCache, type TExecutionProvider, type TLogger } from '../onnx/OnnxSessionCache'
 
 export interface TMediaEngineOptions {
@@ -10,6 +11,8 @@ export interface TMediaEngineOptions {
   logger?: TLogger
   /** Where renders keep their scratch files (default: the OS temp dir). */
   workDir?: string
+  /** ONNX Runtime intra-op threads per session (default: ORT's choice, one per core). */
+  intraOpThreads?: number
 }
 
 /** Crops and resizes one plate into frames; the plate tensor is built once per render. */
@@ -31,17 +34,56 @@ export class MediaEngine {
     this.ffmpeg = options.ffmpeg
     this.workDir = options.workDir ?? tmpdir()
     this.logger = options.logger ?? { info: (m, meta) => console.info(m, meta ?? ''), warn: (m, meta) => console.warn(m, meta ?? '') }
-    this.sessions = new OnnxSessionCache({ executionProvider: options.executionProvider ?? 'cpu', logger: this.logger })
+    this.sessions = new OnnxSessionCache({
+      executionProvider: options.executionProvider ?? 'cpu',
+      logger: this.logger,
+      intraOpThreads: options.intraOpThreads,
+    })
+  }
+
+  /** The session of a graph, built on first use; `key` must name everything the graph bakes in. */
+  session(key: string, build: () => Uint8Array): Promise<ort.InferenceSession> {
+    return this.sessions.get(key, build)
   }
 
   async cropResizer(plate: Uint8Array, shape: TCropResizeShape): Promise<TCropResizer> {
-    const key = `crop_resize:${shape.inWidth}x${shape.inHeight}->${shape.outWidth}x${shape.outHeight}`
+    const aa = shape.antialias === false ? 'noaa' : 'aa'
+    const key = `crop_resize:${shape.inWidth}x${shape.inHeight}->${shape.outWidth}x${shape.outHeight}:${aa}`
     const session = await this.sessions.get(key, () => buildCropResizeGraph(shape))
     const plateTensor = new ort.Tensor('uint8', plate, [1, shape.inHeight, shape.inWidth, 3])
     return {
       async frame(roi) {
         const result = await session.run({ plate: plateTensor, roi: new ort.Tensor('float32', roi, [4]) })
         return result.frame!.data as Uint8Array
+      },
+    }
+  }
+
+  /**
+   * Like cropResizer on a yuv420p plate (`yuv`: the Y, U and V planes back to back); frames come
+   * out as yuv420p too. `roiY` and `roiC` are the luma and chroma planes' rois.
+   */
+  async yuvCropResizer(yuv: Uint8Array, shape: TCropResizeShape): Promise<{ frame(roiY: Float32Array, roiC: Float32Array): Promise<Uint8Array> }> {
+    const aa = shape.antialias === false ? 'noaa' : 'aa'
+    const key = `yuv_crop_resize:${shape.inWidth}x${shape.inHeight}->${shape.outWidth}x${shape.outHeight}:${aa}`
+    const session = await this.sessions.get(key, () => buildYuvCropResizeGraph(shape))
+    const { inWidth: w, inHeight: h, outWidth: ow, outHeight: oh } = shape
+    const lumaBytes = w * h
+    const chromaBytes = lumaBytes / 4
+    const plane = (from: number, to: number) => Float32Array.from(yuv.subarray(from, to))
+    const plate = {
+      y: new ort.Tensor('float32', plane(0, lumaBytes), [1, 1, h, w]),
+      u: new ort.Tensor('float32', plane(lumaBytes, lumaBytes + chromaBytes), [1, 1, h / 2, w / 2]),
+      v: new ort.Tensor('float32', plane(lumaBytes + chromaBytes, lumaBytes + 2 * chromaBytes), [1, 1, h / 2, w / 2]),
+    }
+    return {
+      async frame(roiY, roiC) {
+        const r = await session.run({ ...plate, roiY: new ort.Tensor('float32', roiY, [4]), roiC: new ort.Tensor('float32', roiC, [4]) })
+        const out = new Uint8Array((ow * oh * 3) / 2)
+        out.set(r.outY!.data as Uint8Array, 0)
+        out.set(r.outU!.data as Uint8Array, ow * oh)
+        out.set(r.outV!.data as Uint8Array, (ow * oh * 5) / 4)
+        return out
       },
     }
   }

@@ -1,4 +1,4 @@
-import type { TCameraMove } from '@montage/core'
+import type { TCameraMove, TEasing } from '@montage/core'
 
 /** The part of the plate a frame shows, in plate fractions (0..1 on both axes). */
 export interface TCameraWindow {
@@ -23,9 +23,10 @@ function easeInOut(t: number): number {
  * - pans and tilts move a window 1/zoom of the plate from one edge to the other; with zoom 1
  *   there is nothing to pan across and the frame holds.
  * - static holds the whole plate.
+ * - `linear` easing moves at constant speed (constant zoom ratio a frame for push/pull).
  */
-export function cameraWindow(move: TCameraMove, zoom: number, t: number): TCameraWindow {
-  const e = easeInOut(t)
+export function cameraWindow(move: TCameraMove, zoom: number, t: number, easing: TEasing = 'ease_in_out'): TCameraWindow {
+  const e = easing === 'linear' ? Math.min(1, Math.max(0, t)) : easeInOut(t)
   switch (move) {
     case 'static':
       return centred(1)

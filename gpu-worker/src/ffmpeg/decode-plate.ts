@@ -11,6 +11,8 @@ export interface TDecodePlateOptions {
   width: number
   height: number
   signal?: AbortSignal
+  /** rgb24 by default; yuv420p gives the three planes back to back (even sizes only). */
+  pixFmt?: 'rgb24' | 'yuv420p'
 }
 
 /**
@@ -19,18 +21,18 @@ export interface TDecodePlateOptions {
  * only ever resamples by at most the zoom factor, and plates of any size share a few sessions.
  */
 export async function decodePlate(options: TDecodePlateOptions): Promise<Uint8Array> {
-  const { ffmpeg, file, label, image, width, height, signal } = options
+  const { ffmpeg, file, label, image, width, height, signal, pixFmt = 'rgb24' } = options
   const aspect = width / height
   const cropW = Math.min(image.width, Math.round(image.height * aspect))
   const cropH = Math.min(image.height, Math.round(cropW / aspect))
-  const expected = width * height * 3
+  const expected = pixFmt === 'rgb24' ? width * height * 3 : (width * height * 3) / 2
   try {
     const { stdout } = await runProcess(
       ffmpeg,
       [
         '-v', 'error', '-nostdin', '-i', file, '-frames:v', '1',
         '-vf', `crop=${cropW}:${cropH},scale=${width}:${height}:flags=lanczos`,
-        '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-',
+        '-f', 'rawvideo', '-pix_fmt', pixFmt, '-',
       ],
       { signal, maxStdoutBytes: expected },
     )

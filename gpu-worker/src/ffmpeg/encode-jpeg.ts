@@ -9,17 +9,25 @@ export interface TEncodeJpegOptions {
   height: number
   outFile: string
   signal?: AbortSignal
+  /** `jpeg` (a poster) by default; `png` for a lossless still output. */
+  format?: 'jpeg' | 'png'
+  /** Layout of `rgb`: rgb24 (default) or yuv420p planes. */
+  pixFmt?: 'rgb24' | 'yuv420p'
 }
 
-/** Writes one raw RGB24 frame as a JPEG (the poster of a clip). */
+/** Writes one raw RGB24 frame as a JPEG (the poster of a clip) or a PNG (a still output). */
 export async function encodeJpeg(options: TEncodeJpegOptions): Promise<void> {
-  const { ffmpeg, rgb, width, height, outFile, signal } = options
+  const { ffmpeg, rgb, width, height, outFile, signal, format = 'jpeg', pixFmt = 'rgb24' } = options
+  const codec =
+    format === 'png'
+      ? ['-pix_fmt', 'rgb24', '-c:v', 'png', '-fflags', '+bitexact', '-map_metadata', '-1']
+      : ['-q:v', '3', '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg']
   signal?.throwIfAborted()
   const child = spawn(
     ffmpeg,
     [
-      '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${width}x${height}`, '-i', '-',
-      '-frames:v', '1', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2', '-c:v', 'mjpeg', outFile,
+      '-v', 'error', '-y', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${width}x${height}`, '-i', '-',
+      '-frames:v', '1', ...codec, '-f', 'image2', outFile,
     ],
     { stdio: ['pipe', 'ignore', 'pipe'] },
   )

@@ -12,6 +12,8 @@ export interface TOnnxSessionCacheOptions {
   logger: TLogger
   /** Sessions kept; the least recently used one is released past this. */
   maxSessions?: number
+  /** Intra-op threads per session; ORT's default (one per core) when absent. */
+  intraOpThreads?: number
 }
 
 /**
@@ -48,9 +50,10 @@ export class OnnxSessionCache {
   }
 
   private async create(model: Uint8Array): Promise<ort.InferenceSession> {
+    const threads = this.options.intraOpThreads ? { intraOpNumThreads: this.options.intraOpThreads } : {}
     if (this.options.executionProvider === 'cuda' && !this.cudaUnavailable) {
       try {
-        return await ort.InferenceSession.create(model, { executionProviders: ['cuda', 'cpu'] })
+        return await ort.InferenceSession.create(model, { executionProviders: ['cuda', 'cpu'], ...threads })
       } catch (e) {
         this.cudaUnavailable = true
         this.options.logger.warn('CUDA execution provider unavailable, falling back to CPU', {
@@ -58,7 +61,7 @@ export class OnnxSessionCache {
         })
       }
     }
-    return ort.InferenceSession.create(model, { executionProviders: ['cpu'] })
+    return ort.InferenceSession.create(model, { executionProviders: ['cpu'], ...threads })
   }
 
   private evict(): void {

@@ -71,6 +71,7 @@ export async function renderPrevizJob(
       plateLabel,
       move: params.cameraMove,
       zoom: params.zoom,
+      easing: params.easing,
       durationSeconds: params.duration,
       fps: PREVIZ_FPS,
       width,

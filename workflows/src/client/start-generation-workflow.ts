@@ -19,7 +19,7 @@ export async function startGenerationWorkflow(opts: StartGenerationWorkflowOptio
     return await opts.client.workflow.start<typeof generationWorkflow>('generationWorkflow', {
       workflowId,
       taskQueue: taskQueueName(opts.taskQueuePrefix, 'control'),
-      args: [{ input: opts.input, gpuTaskQueue: taskQueueName(opts.taskQueuePrefix, 'gpu') }],
+      args: [{ input: opts.input, gpuTaskQueue: taskQueueName(opts.taskQueuePrefix, 'gpu'), hostedTaskQueue: taskQueueName(opts.taskQueuePrefix, 'hosted') }],
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
     })
   } catch (e) {

@@ -1,17 +1,20 @@
 import {
+  ActivityCancellationType,
   ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   isCancellation,
   proxyActivities,
 } from '@temporalio/workflow'
-import type { TGenerationInput, TGenerationOutput, TGpuActivities } from '@montage/core'
+import { MODELS, type TGenerationInput, type TGenerationOutput, type TGpuActivities, type THostedActivities } from '@montage/core'
 import type { ControlActivities } from '../activities'
 
 export interface GenerationWorkflowArgs {
   input: TGenerationInput
-  /** The queue the model runs on (`gpu`, or a prefixed one in tests). */
+  /** The queue the local engine runs on (`gpu`, or a prefixed one in tests). */
   gpuTaskQueue: string
+  /** The queue of provider calls (`hosted`); derived from `gpuTaskQueue` when absent (runs started before it existed). */
+  hostedTaskQueue?: string
 }
 
 export interface GenerationWorkflowResult {
@@ -36,12 +39,22 @@ function reasonOf(err: unknown): string {
  * One generation: reserve credits, render on the model's queue, record the result, settle.
  * Every way out (failure, cancel) releases the credits and tells the board.
  */
-export async function generationWorkflow({ input, gpuTaskQueue }: GenerationWorkflowArgs): Promise<GenerationWorkflowResult> {
+export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue }: GenerationWorkflowArgs): Promise<GenerationWorkflowResult> {
   const gpu = proxyActivities<TGpuActivities>({
     taskQueue: gpuTaskQueue,
     startToCloseTimeout: '10 minutes',
     heartbeatTimeout: '30 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
+  })
+  const hosted = proxyActivities<THostedActivities>({
+    taskQueue: hostedTaskQueue ?? gpuTaskQueue.replace(/gpu$/, 'hosted'),
+    // Provider renders queue and run for minutes; the task id in the heartbeat lets a retry resume it.
+    startToCloseTimeout: '30 minutes',
+    // Short: heartbeats are throttled to 80% of it, and a cancel only reaches the activity with one.
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+    // Wait for the activity to abort the provider task before the credits are released.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   })
 
   try {
@@ -53,14 +66,26 @@ export async function generationWorkflow({ input, gpuTaskQueue }: GenerationWork
 
   try {
     await control.markGenerationStarted(input)
-    const [plateSha256] = input.referenceAssets
-    if (!plateSha256) throw ApplicationFailure.nonRetryable('Previz needs a reference image as its plate.', 'BAD_INPUT')
-    const output = await gpu.renderPreviz({
-      generationId: input.generationId,
-      workspaceId: input.workspaceId,
-      params: input.params as Parameters<TGpuActivities['renderPreviz']>[0]['params'],
-      plateSha256,
-    })
+    let output: TGenerationOutput
+    if (MODELS[input.model].taskQueue === 'hosted') {
+      output = await hosted.runHostedModel({
+        generationId: input.generationId,
+        workspaceId: input.workspaceId,
+        model: input.model,
+        prompt: input.prompt,
+        params: input.params,
+        referenceAssets: input.referenceAssets,
+      })
+    } else {
+      const [plateSha256] = input.referenceAssets
+      if (!plateSha256) throw ApplicationFailure.nonRetryable('Previz needs a reference image as its plate.', 'BAD_INPUT')
+      output = await gpu.renderPreviz({
+        generationId: input.generationId,
+        workspaceId: input.workspaceId,
+        params: input.params as Parameters<TGpuActivities['renderPreviz']>[0]['params'],
+        plateSha256,
+      })
+    }
     await control.completeGeneration({ input, output })
     return { status: 'succeeded', output }
   } catch (err) {

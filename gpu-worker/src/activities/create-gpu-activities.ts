@@ -1,0 +1,80 @@
+import { Context } from '@temporalio/activity'
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common'
+import type { AssetStore } from '@montage/assets'
+import { AppError, AppErrorCode, subjects, type TGenerationOutput, type TGpuActivities, type TJobProgress } from '@montage/core'
+import type { NatsConnection } from 'nats'
+import type { MediaEngine } from '../engine/MediaEngine'
+import { compositeJob } from '../render/composite-job'
+import { interpolateJob } from '../render/interpolate-job'
+import { relightJob } from '../render/relight-job'
+import { renderPrevizJob, type TRenderPrevizJobHooks } from '../render/render-previz-job'
+import { restyleJob } from '../render/restyle-job'
+import { upscaleJob } from '../render/upscale-job'
+
+export interface TCreateGpuActivitiesOptions {
+  store: AssetStore
+  engine: MediaEngine
+  /** When given, progress is also published on `job.<id>.progress` for the board. */
+  nats?: Pick<NatsConnection, 'publish'>
+  /** Least time between two progress reports (heartbeats and NATS), in ms. */
+  progressIntervalMs?: number
+}
+
+/** Codes that no retry can fix: the input itself is wrong. */
+const NON_RETRYABLE: ReadonlySet<string> = new Set([
+  AppErrorCode.BAD_REQUEST,
+  AppErrorCode.NOT_FOUND,
+  AppErrorCode.UNSUPPORTED_MEDIA,
+  AppErrorCode.PAYLOAD_TOO_LARGE,
+])
+
+/**
+ * The activities of the `gpu` task queue, bound to this process's store and engine. Each wraps a
+ * plain job function with the same conventions: heartbeats and NATS progress (throttled),
+ * cancellation through the activity's signal (the job kills its ffmpeg and removes its scratch
+ * folder; CancelledFailure is rethrown), and bad input as a non-retryable ApplicationFailure whose
+ * type is the AppErrorCode and whose details name the field.
+ */
+export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuActivities {
+  const { store, engine, nats, progressIntervalMs = 250 } = options
+  const deps = { store, engine }
+
+  async function run(job: (hooks: TRenderPrevizJobHooks) => Promise<TGenerationOutput>): Promise<TGenerationOutput> {
+    const context = Context.current()
+    const encoder = new TextEncoder()
+    let lastReport = 0
+    const onProgress = (progress: TJobProgress) => {
+      const now = Date.now()
+      // Stage changes and the final report always go out; in-between ones are throttled.
+      if (now - lastReport < progressIntervalMs && progress.progress < 1 && progress.progress > 0) return
+      lastReport = now
+      context.heartbeat({ stage: progress.stage, progress: progress.progress })
+      try {
+        nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(progress)))
+      } catch (e) {
+        // Progress is the fast path, never the record: a closed connection must not fail a render.
+        context.log.warn('Could not publish job progress', { error: String(e) })
+      }
+    }
+    try {
+      return await job({ signal: context.cancellationSignal, onProgress })
+    } catch (e) {
+      if (context.cancellationSignal.aborted) {
+        throw context.cancellationSignal.reason instanceof CancelledFailure ? context.cancellationSignal.reason : e
+      }
+      if (e instanceof AppError && NON_RETRYABLE.has(e.code)) {
+        throw ApplicationFailure.nonRetryable(e.message, e.code, ...(e.field ? [{ field: e.field }] : []))
+      }
+      throw e
+    }
+  }
+
+  return {
+    renderPreviz: (input) => run((hooks) => renderPrevizJob(deps, input, hooks)),
+    relight: (input) => run((hooks) => relightJob(deps, input, hooks)),
+    restyle: (input) => run((hooks) => restyleJob(deps, input, hooks)),
+    composite: (input) => run((hooks) => compositeJob(deps, input, hooks)),
+    upscale: (input) => run((hooks) => upscaleJob(deps, input, hooks)),
+    interpolate: (input) => run((hooks) => interpolateJob(deps, input, hooks)),
+  }
+}

@@ -1,0 +1,53 @@
+/** Per-frame work of an operation. */
+export interface TFrameTransform<In> {
+  /**
+   * Called in frame order, without waiting for earlier calls to settle (so several frames are in
+   * inference at once); returns the output frames for this input (interpolation returns two).
+   */
+  push(input: In, index: number): Promise<Uint8Array[]>
+  /** Frames to emit after the last input (interpolation's tail). */
+  end?(): Promise<Uint8Array[]>
+}
+
+export interface TRunFramePipelineOptions<In> {
+  source: AsyncIterable<In>
+  transform: TFrameTransform<In>
+  /** Takes output frames in order; its promise resolving is the encoder's backpressure. */
+  sink: (frame: Uint8Array, index: number) => Promise<void>
+  /** Frames in inference at once (default 2). */
+  depth?: number
+  signal?: AbortSignal
+}
+
+/**
+ * Decode → inference → encode with bounded queues between them: the source reads ahead a few
+ * frames (RawFrameReader's prefetch), up to `depth` frames are in inference, and the sink waits for
+ * ffmpeg's stdin to drain. So the three overlap, and at most prefetch + depth + 1 frames are alive.
+ * Returns the number of frames written. On any failure the source iterator is closed (killing its
+ * ffmpeg) by `for await`'s own cleanup.
+ */
+export async function runFramePipeline<In>(options: TRunFramePipelineOptions<In>): Promise<number> {
+  const { source, transform, sink, depth = 2, signal } = options
+  const inflight: Promise<Uint8Array[]>[] = []
+  let written = 0
+  const writeOldest = async () => {
+    for (const frame of await inflight.shift()!) await sink(frame, written++)
+  }
+  let index = 0
+  try {
+    for await (const input of source) {
+      signal?.throwIfAborted()
+      const result = transform.push(input, index++)
+      // Observed here so a later frame failing while an earlier one is awaited is not "unhandled".
+      result.catch(() => undefined)
+      inflight.push(result)
+      if (inflight.length >= depth) await writeOldest()
+    }
+    while (inflight.length) await writeOldest()
+    signal?.throwIfAborted()
+    for (const frame of (await transform.end?.()) ?? []) await sink(frame, written++)
+  } finally {
+    inflight.length = 0
+  }
+  return written
+}

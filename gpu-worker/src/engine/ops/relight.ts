@@ -1,0 +1,98 @@
+import type { TRelightParams, TRelightPreset } from '@montage/core'
+import * as ort from 'onnxruntime-node'
+import { buildRelightGraph, type TFrameShape } from '../../onnx/build-relight-graph'
+import type { TFrameTransform } from '../frame-pipeline'
+import type { MediaEngine } from '../MediaEngine'
+
+interface TRelightLook {
+  /** Ambient multiplier per channel. */
+  tint: [number, number, number]
+  /** Added per channel (tinted shadows), in 0..255. */
+  lift: [number, number, number]
+  /** The key light's colour temperature, unless the params give one. */
+  kelvin: number
+  /** How much the key light varies across the frame (0 flat .. 1 dark on the far side). */
+  key: number
+}
+
+/** Each preset's look. Tints keep structure (a multiply), lifts move the shadows' colour. */
+export const RELIGHT_LOOKS: Record<TRelightPreset, TRelightLook> = {
+  golden_hour: { tint: [1.12, 0.96, 0.76], lift: [12, 5, 0], kelvin: 2700, key: 0.5 },
+  blue_hour: { tint: [0.74, 0.86, 1.12], lift: [0, 6, 22], kelvin: 9500, key: 0.3 },
+  night: { tint: [0.36, 0.44, 0.7], lift: [0, 3, 12], kelvin: 8500, key: 0.35 },
+  // Overcast flattens toward a neutral mid grey: contrast × 0.7 about ~145, blue a touch cooler.
+  overcast: { tint: [0.68, 0.69, 0.72], lift: [46, 46, 48], kelvin: 6500, key: 0.08 },
+  neon: { tint: [1.02, 0.7, 1.1], lift: [16, 0, 24], kelvin: 4500, key: 0.45 },
+}
+
+/** Black-body colour (sRGB, 0..1) at a few temperatures; interpolated in between. */
+const KELVIN_RGB: [number, [number, number, number]][] = [
+  [1500, [1, 0.43, 0]],
+  [2000, [1, 0.54, 0.07]],
+  [3000, [1, 0.71, 0.42]],
+  [4000, [1, 0.82, 0.64]],
+  [5000, [1, 0.89, 0.81]],
+  [6500, [1, 0.98, 0.99]],
+  [8000, [0.89, 0.91, 1]],
+  [10000, [0.8, 0.86, 1]],
+  [12000, [0.75, 0.83, 1]],
+]
+
+/** A light's colour at `kelvin`, scaled to unit luma so the temperature does not change exposure. */
+export function kelvinToGain(kelvin: number): [number, number, number] {
+  let i = 0
+  while (i < KELVIN_RGB.length - 2 && kelvin > KELVIN_RGB[i + 1]![0]) i++
+  const [k0, c0] = KELVIN_RGB[i]!
+  const [k1, c1] = KELVIN_RGB[i + 1]!
+  const t = Math.min(1, Math.max(0, (kelvin - k0) / (k1 - k0)))
+  const rgb = c0.map((v, c) => v + (c1[c]! - v) * t) as [number, number, number]
+  const luma = 0.299 * rgb[0] + 0.587 * rgb[1] + 0.114 * rgb[2]
+  return rgb.map((v) => v / luma) as [number, number, number]
+}
+
+/**
+ * The per-pixel gain and lift maps of a relight, computed once per job: ambient tint × a key light
+ * from `direction` whose strength falls off linearly across the frame, all blended toward identity
+ * by `intensity`. They are smooth in space, so the source's edges survive (a multiply by a slowly
+ * varying positive field).
+ */
+export function relightMaps(params: TRelightParams, { width, height }: TFrameShape): { gain: Float32Array; lift: Float32Array } {
+  const look = RELIGHT_LOOKS[params.preset]
+  const keyColour = kelvinToGain(params.temperature ?? look.kelvin)
+  const theta = (params.direction * Math.PI) / 180
+  const dx = Math.cos(theta)
+  const dy = -Math.sin(theta) // image rows grow downward; 90° is light from the top
+  const reach = 0.5 * (Math.abs(dx) * width + Math.abs(dy) * height) || 1
+  const k = look.key
+  const intensity = params.intensity
+  const gain = new Float32Array(width * height * 3)
+  const lift = new Float32Array(width * height * 3)
+  const liftRgb = look.lift.map((v) => v * intensity)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const along = ((x + 0.5 - width / 2) * dx + (y + 0.5 - height / 2) * dy) / reach
+      const facing = Math.min(1, Math.max(0, 0.5 + 0.5 * along))
+      const i = (y * width + x) * 3
+      for (let c = 0; c < 3; c++) {
+        const g = look.tint[c]! * (1 - k + 2 * k * facing * keyColour[c]!)
+        gain[i + c] = 1 + intensity * (g - 1)
+        lift[i + c] = liftRgb[c]!
+      }
+    }
+  }
+  return { gain, lift }
+}
+
+export async function relightTransform(engine: MediaEngine, params: TRelightParams, shape: TFrameShape): Promise<TFrameTransform<Uint8Array>> {
+  const session = await engine.session(`relight:${shape.width}x${shape.height}`, () => buildRelightGraph(shape))
+  const dims = [1, shape.height, shape.width, 3]
+  const maps = relightMaps(params, shape)
+  const gain = new ort.Tensor('float32', maps.gain, dims)
+  const lift = new ort.Tensor('float32', maps.lift, dims)
+  return {
+    async push(frame) {
+      const out = await session.run({ frame: new ort.Tensor('uint8', frame, dims), gain, lift })
+      return [out.out!.data as Uint8Array]
+    },
+  }
+}

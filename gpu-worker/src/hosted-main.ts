@@ -1,0 +1,61 @@
+import { AssetStore } from '@montage/assets'
+import { exitOnEnvError, parseEnv, taskQueueName, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
+import { NativeConnection, Worker } from '@temporalio/worker'
+import { connect } from 'nats'
+import { mkdir } from 'node:fs/promises'
+import { hostname } from 'node:os'
+import path from 'node:path'
+import { z } from 'zod'
+import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
+import { createHostedActivities } from './hosted/create-hosted-activities'
+
+const env = exitOnEnvError(() =>
+  parseEnv(
+    z.object({
+      TEMPORAL_ADDRESS: ZTemporalAddress,
+      TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+      TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
+      NATS_URL: ZNatsUrl,
+      DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
+      /** Without it the worker still runs, and Runway generations fail with that reason. */
+      RUNWAYML_API_SECRET: z.string().min(1).optional(),
+      RUNWAY_API_BASE_URL: z.string().url().optional(),
+      /** Runway asks for 5 s or more; tests against the local stand-in set less. */
+      RUNWAY_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(5000),
+      /** Polling holds no GPU, so many tasks fit one worker. */
+      HOSTED_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
+    }),
+  ),
+)
+
+const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
+const workDir = path.join(env.DATA_DIR, 'tmp', 'hosted-worker')
+await mkdir(workDir, { recursive: true })
+const nats = await connect({ servers: env.NATS_URL, name: 'hosted-worker' })
+const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'hosted')
+
+const worker = await Worker.create({
+  connection,
+  namespace: env.TEMPORAL_NAMESPACE,
+  taskQueue,
+  identity: `hosted-worker@${hostname()}:${process.pid}`,
+  activities: createHostedActivities({
+    store,
+    ffmpeg: resolveFfmpegPaths(process.env),
+    workDir,
+    nats,
+    runway: env.RUNWAYML_API_SECRET ? { apiSecret: env.RUNWAYML_API_SECRET, baseUrl: env.RUNWAY_API_BASE_URL, pollIntervalMs: env.RUNWAY_POLL_INTERVAL_MS } : undefined,
+  }),
+  maxConcurrentActivityTaskExecutions: env.HOSTED_WORKER_CONCURRENCY,
+  shutdownGraceTime: '10s',
+})
+console.info(`hosted-worker: worker on queue ${taskQueue}${env.RUNWAYML_API_SECRET ? '' : ' (Runway models unavailable: RUNWAYML_API_SECRET is not set)'}`)
+
+try {
+  await worker.run()
+} finally {
+  await nats.drain().catch(() => undefined)
+  await connection.close().catch(() => undefined)
+  console.info('hosted-worker: stopped')
+}

@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { RUNWAY_API_VERSION } from './RunwayClient'
+
+/*
+ * A local stand-in for Runway's task API, for tests only (Runway is outside our reach). It follows
+ * the documented contract: bearer auth and X-Runway-Version on every call, POST /v1/<endpoint>
+ * answering `{ id }`, GET /v1/tasks/{id} walking PENDING → THROTTLED → RUNNING (progress) →
+ * SUCCEEDED (output URLs) or FAILED (failure, failureCode), DELETE /v1/tasks/{id} answering 204,
+ * and 429 / 5xx with a JSON `error`, which a test injects with `failNext`.
+ */
+
+/** One answer of GET /v1/tasks/{id} without its id; `raw` sends the object as is (malformed answers). */
+export type TStandInStep =
+  | { status: 'PENDING' | 'THROTTLED' }
+  | { status: 'RUNNING'; progress?: number }
+  | { status: 'SUCCEEDED'; output: string[] }
+  | { status: 'FAILED'; failure?: string; failureCode?: string }
+  | { raw: unknown }
+
+export interface TStandInTask {
+  id: string
+  endpoint: string
+  body: Record<string, unknown>
+  steps: TStandInStep[]
+  polls: number
+  deleted: boolean
+}
+
+export interface RunwayStandInOptions {
+  apiSecret: string
+  /** The steps a new task walks through; the last one repeats. */
+  plan: (endpoint: string, body: Record<string, unknown>, standIn: RunwayStandIn) => TStandInStep[]
+}
+
+const ENDPOINTS = new Set(['image_to_video', 'text_to_video', 'text_to_image', 'video_to_video', 'character_performance', 'video_upscale'])
+
+export class RunwayStandIn {
+  readonly tasks = new Map<string, TStandInTask>()
+  readonly requests: Array<{ method: string; path: string; version?: string }> = []
+  private readonly outputs = new Map<string, { bytes: Uint8Array; type: string }>()
+  private readonly faults: Array<{ method: string; status: number }> = []
+  private server: Server | undefined
+  baseUrl = ''
+
+  constructor(private readonly opts: RunwayStandInOptions) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res).catch((e: unknown) => this.json(res, 500, { error: String(e) })))
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    this.baseUrl = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    return this
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections()
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()))
+  }
+
+  /** Serves `bytes` at a fresh output URL (what Runway's SUCCEEDED `output` points at). */
+  addOutput(bytes: Uint8Array, type: string): string {
+    const name = randomUUID()
+    this.outputs.set(name, { bytes, type })
+    return `${this.baseUrl}/outputs/${name}`
+  }
+
+  /** A URL that answers 404, as an expired output does. */
+  goneOutputUrl(): string {
+    return `${this.baseUrl}/outputs/${randomUUID()}`
+  }
+
+  /** The next API call with this method answers `status` (429, 500, 502, …) `count` times. */
+  failNext(method: string, status: number, count = 1): void {
+    for (let i = 0; i < count; i++) this.faults.push({ method, status })
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.baseUrl)
+    const method = req.method ?? 'GET'
+    if (url.pathname.startsWith('/outputs/')) {
+      const out = this.outputs.get(url.pathname.slice('/outputs/'.length))
+      if (!out) return this.json(res, 404, { error: 'Not found' })
+      res.writeHead(200, { 'Content-Type': out.type, 'Content-Length': out.bytes.byteLength })
+      res.end(out.bytes)
+      return
+    }
+    const version = req.headers['x-runway-version'] as string | undefined
+    this.requests.push({ method, path: url.pathname, version })
+    const body = await readBody(req)
+    if (req.headers.authorization !== `Bearer ${this.opts.apiSecret}`) return this.json(res, 401, { error: 'Invalid API key.' })
+    if (version !== RUNWAY_API_VERSION) return this.json(res, 400, { error: 'The X-Runway-Version header is missing or not supported.' })
+    const faultAt = this.faults.findIndex((f) => f.method === method)
+    if (faultAt >= 0) {
+      const [fault] = this.faults.splice(faultAt, 1)
+      return this.json(res, fault!.status, { error: fault!.status === 429 ? 'Too many requests.' : 'Service unavailable.' })
+    }
+
+    const taskMatch = /^\/v1\/tasks\/([^/]+)$/.exec(url.pathname)
+    if (taskMatch) {
+      const task = this.tasks.get(decodeURIComponent(taskMatch[1]!))
+      if (!task || (task.deleted && method !== 'DELETE')) return this.json(res, 404, { error: 'Task not found.' })
+      if (method === 'DELETE') {
+        task.deleted = true
+        res.writeHead(204).end()
+        return
+      }
+      if (method !== 'GET') return this.json(res, 405, { error: 'Method not allowed.' })
+      const step = task.steps[Math.min(task.polls, task.steps.length - 1)]!
+      task.polls++
+      if ('raw' in step) return this.json(res, 200, step.raw)
+      return this.json(res, 200, { id: task.id, createdAt: new Date().toISOString(), ...step })
+    }
+
+    const endpoint = /^\/v1\/([a-z_]+)$/.exec(url.pathname)?.[1]
+    if (!endpoint || !ENDPOINTS.has(endpoint)) return this.json(res, 404, { error: 'Not found.' })
+    if (method !== 'POST') return this.json(res, 405, { error: 'Method not allowed.' })
+    if (!body || typeof body !== 'object' || typeof (body as { model?: unknown }).model !== 'string') {
+      return this.json(res, 400, { error: 'model: Required' })
+    }
+    const parsed = body as Record<string, unknown>
+    const id = randomUUID()
+    this.tasks.set(id, { id, endpoint, body: parsed, steps: this.opts.plan(endpoint, parsed, this), polls: 0, deleted: false })
+    return this.json(res, 200, { id })
+  }
+
+  private json(res: ServerResponse, status: number, body: unknown): void {
+    res.writeHead(status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(body))
+  }
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  if (!chunks.length) return undefined
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto'
+import { createWriteStream } from 'node:fs'
+import { mkdir, open, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ReadableStream as WebReadableStream } from 'node:stream/web'
+import { z } from 'zod'
+import type { AssetStore } from '@montage/assets'
+import {
+  AppError,
+  AppErrorCode,
+  isRunwayModel,
+  parseInput,
+  RUNWAY_MODELS,
+  type TGenerationOutput,
+  type TJobProgress,
+  type TRunHostedModelInput,
+} from '@montage/core'
+import type { TFfmpegPaths } from '../../ffmpeg/ffmpeg-paths'
+import { probeMedia } from '../../ffmpeg/probe-media'
+import { runProcess } from '../../ffmpeg/run-process'
+import { buildRunwayRequest, type TParsedRunwayParams, type TRunwayInputAsset } from './build-runway-request'
+import { RunwayApiError, type RunwayClient } from './RunwayClient'
+import { runwayFailureMessage } from './runway-failure-message'
+
+/** Runway asks integrations to poll a task no more often than every 5 seconds. */
+export const RUNWAY_MIN_POLL_INTERVAL_MS = 5000
+
+export interface TRunRunwayTaskDeps {
+  client: RunwayClient
+  store: AssetStore
+  ffmpeg: TFfmpegPaths
+  /** Scratch folder for downloads; on the store's filesystem so storing is a rename. */
+  workDir: string
+  /** Time between two polls; 5 s (Runway's floor) unless a test injects less. */
+  pollIntervalMs?: number
+  /** Fetch for output downloads (the global one by default). */
+  fetch?: typeof fetch
+}
+
+export interface TRunRunwayTaskHooks {
+  signal: AbortSignal
+  onProgress: (progress: TJobProgress) => void
+  /** A task created by an earlier attempt of this generation: poll it instead of paying for a new one. */
+  resumeTaskId?: string
+  /** Called once the task exists, before the first poll, so a crash after it can resume the task. */
+  onTaskCreated: (taskId: string) => void
+}
+
+/** A task Runway ran and reported as failed (or cancelled on its side): retrying this call will not help. */
+export class RunwayTaskFailedError extends Error {
+  override name = 'RunwayTaskFailedError'
+  constructor(
+    message: string,
+    readonly failureCode?: string,
+  ) {
+    super(message)
+  }
+}
+
+const MAX_DATA_URI_BYTES = 16 * 1024 * 1024
+
+function sniffMime(head: Buffer): { mime: string; kind: 'image' | 'video' } | null {
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: 'image/png', kind: 'image' }
+  if (head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff) return { mime: 'image/jpeg', kind: 'image' }
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WEBP') return { mime: 'image/webp', kind: 'image' }
+  if (head.toString('latin1', 4, 8) === 'ftyp') return { mime: head.toString('latin1', 8, 10) === 'qt' ? 'video/quicktime' : 'video/mp4', kind: 'video' }
+  if (head.subarray(0, 4).equals(Buffer.from([0x1a, 0x45, 0xdf, 0xa3]))) return { mime: 'video/webm', kind: 'video' }
+  return null
+}
+
+async function readHead(file: string, bytes = 16): Promise<Buffer> {
+  const fh = await open(file, 'r')
+  try {
+    const buf = Buffer.alloc(bytes)
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0)
+    return buf.subarray(0, bytesRead)
+  } finally {
+    await fh.close()
+  }
+}
+
+async function referenceAsDataUri(store: AssetStore, sha256: string, index: number): Promise<TRunwayInputAsset> {
+  const label = `references: reference ${index + 1}`
+  if (!(await store.has(sha256))) throw new AppError(AppErrorCode.NOT_FOUND, `${label} is not in the asset store.`, { field: 'references' })
+  if ((await store.size(sha256)) > MAX_DATA_URI_BYTES) {
+    throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `${label} is larger than the 16 MB Runway takes inline.`, { field: 'references' })
+  }
+  const chunks: Buffer[] = []
+  for await (const chunk of store.read(sha256)) chunks.push(chunk as Buffer)
+  const bytes = Buffer.concat(chunks)
+  const type = sniffMime(bytes)
+  if (!type) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is not a PNG, JPEG or WebP image nor an MP4, MOV or WebM clip.`, { field: 'references' })
+  return { uri: `data:${type.mime};base64,${bytes.toString('base64')}`, kind: type.kind }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}
+
+/**
+ * Runs one generation on Runway: creates the task (or resumes an earlier attempt's), polls it,
+ * downloads the output into the asset store at once (Runway's URLs expire) with a poster, and
+ * deletes the task on Runway when `signal` aborts.
+ */
+export async function runRunwayTask(deps: TRunRunwayTaskDeps, input: TRunHostedModelInput, hooks: TRunRunwayTaskHooks): Promise<TGenerationOutput> {
+  const { client, store, signal } = { ...deps, ...hooks }
+  const pollIntervalMs = deps.pollIntervalMs ?? RUNWAY_MIN_POLL_INTERVAL_MS
+  const report = (stage: TJobProgress['stage'], progress: number) => hooks.onProgress({ generationId: input.generationId, stage, progress })
+  if (!isRunwayModel(input.model)) throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${input.model} is not a Runway model.`, { field: 'model' })
+  const model = input.model
+  const params = parseInput(z.object({ params: RUNWAY_MODELS[model].params }), { params: input.params }).params as TParsedRunwayParams
+
+  let taskId = hooks.resumeTaskId
+  if (!taskId) {
+    const assets = await Promise.all(input.referenceAssets.map((sha, i) => referenceAsDataUri(store, sha, i)))
+    const request = buildRunwayRequest(model, input.prompt, params, assets)
+    signal.throwIfAborted()
+    taskId = await client.createTask(request.endpoint, request.body, signal)
+    hooks.onTaskCreated(taskId)
+  }
+  report('queued', 0)
+
+  let outputUrl: string
+  try {
+    for (;;) {
+      await sleep(pollIntervalMs, signal)
+      const task = await client.getTask(taskId, signal)
+      if (task.status === 'PENDING' || task.status === 'THROTTLED') {
+        // THROTTLED: Runway has queued the task behind this account's concurrency limit.
+        report('queued', 0)
+      } else if (task.status === 'RUNNING') {
+        report('rendering', Math.min(task.progress ?? 0, 0.99))
+      } else if (task.status === 'SUCCEEDED') {
+        outputUrl = task.output[0]!
+        break
+      } else if (task.status === 'FAILED') {
+        throw new RunwayTaskFailedError(runwayFailureMessage(task.failureCode, task.failure), task.failureCode ?? undefined)
+      } else {
+        throw new RunwayTaskFailedError('The task was cancelled on Runway.')
+      }
+    }
+  } catch (e) {
+    if (signal.aborted) {
+      // Cancelled by us: stop paying for it. The original signal is aborted, so the DELETE gets its own.
+      await client.deleteTask(taskId, AbortSignal.timeout(15_000)).catch(() => undefined)
+    }
+    throw e
+  }
+
+  report('storing', 0.99)
+  return storeOutput(deps, outputUrl, signal)
+}
+
+async function storeOutput(deps: TRunRunwayTaskDeps, url: string, signal: AbortSignal): Promise<TGenerationOutput> {
+  const dir = path.join(deps.workDir, `runway-${randomUUID()}`)
+  await mkdir(dir, { recursive: true })
+  try {
+    const file = path.join(dir, 'output')
+    let res: Response
+    try {
+      res = await (deps.fetch ?? fetch)(url, { signal })
+    } catch (e) {
+      if (signal.aborted) throw e
+      throw new RunwayApiError(`Runway's result could not be downloaded (${(e as Error).message}).`, true)
+    }
+    if (!res.ok || !res.body) {
+      const expired = res.status === 403 || res.status === 404 || res.status === 410
+      throw new RunwayApiError(
+        expired
+          ? `Runway's result could not be downloaded (HTTP ${res.status}): its link is gone or has expired.`
+          : `Runway's result could not be downloaded (HTTP ${res.status}).`,
+        !expired,
+        res.status,
+      )
+    }
+    await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(file), { signal })
+    const type = sniffMime(await readHead(file))
+    if (!type) throw new RunwayTaskFailedError("Runway's result is not an image or a video we can read.")
+    const info = await probeMedia(deps.ffmpeg.ffprobe, file, "Runway's result", signal)
+    const posterFile = path.join(dir, 'poster.jpg')
+    await runProcess(deps.ffmpeg.ffmpeg, ['-v', 'error', '-y', '-i', file, '-frames:v', '1', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-f', 'image2', posterFile], { signal })
+    const asset = await deps.store.putFile(file)
+    const poster = await deps.store.putFile(posterFile)
+    const video = info.kind === 'video'
+    return {
+      assetSha256: asset.sha256,
+      byteSize: asset.byteSize,
+      posterSha256: poster.sha256,
+      posterByteSize: poster.byteSize,
+      mimeType: type.mime,
+      width: info.width,
+      height: info.height,
+      durationSeconds: video ? info.durationSeconds : 0,
+      fps: video && info.fps.den ? info.fps.num / info.fps.den : 0,
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}

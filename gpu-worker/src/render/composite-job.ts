@@ -1,0 +1,69 @@
+import { AppError, AppErrorCode, parseInput, ZCompositeParams, type TCompositeInput, type TGenerationOutput } from '@montage/core'
+import { z } from 'zod'
+import { compositeTransform, type TCompositeFrame } from '../engine/ops/composite'
+import { openSource, workingSize } from '../engine/open-source'
+import { renderFrames } from '../engine/render-frames'
+import { runEditJob, ZAssetSha256, ZJobId, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
+
+const ZCompositeInput = z.object({
+  generationId: ZJobId,
+  workspaceId: z.string().min(1),
+  foregroundSha256: ZAssetSha256,
+  backgroundSha256: ZAssetSha256,
+  params: ZCompositeParams,
+})
+
+/** Pairs the frames of two sources; ends with the shorter one (a still repeats for ever). */
+async function* zip(fg: AsyncIterable<Uint8Array>, bg: AsyncIterable<Uint8Array>): AsyncGenerator<TCompositeFrame> {
+  const a = fg[Symbol.asyncIterator]()
+  const b = bg[Symbol.asyncIterator]()
+  try {
+    for (;;) {
+      const [x, y] = await Promise.all([a.next(), b.next()])
+      if (x.done || y.done) return
+      yield { fg: x.value, bg: y.value }
+    }
+  } finally {
+    await Promise.allSettled([a.return?.(), b.return?.()])
+  }
+}
+
+/**
+ * A foreground (an RGBA still or clip, or one to chroma-key) over a new environment plate (still
+ * or clip), its colour pulled toward the plate's. The plate sets the size; the foreground is fitted
+ * inside it. Two stills make a still; otherwise a clip as long as the shorter clip.
+ */
+export async function compositeJob(deps: TEditJobDeps, input: TCompositeInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {
+  const job = parseInput(ZCompositeInput, input)
+  const { engine } = deps
+  const sources = [
+    { field: 'foregroundSha256', sha256: job.foregroundSha256 },
+    { field: 'backgroundSha256', sha256: job.backgroundSha256 },
+  ]
+  return runEditJob(deps, { kind: 'composite', generationId: job.generationId, sources }, hooks, async ({ sources: [fg, bg], workDir, signal, onProgress }) => {
+    if (job.params.key === 'alpha' && !fg!.info.hasAlpha) {
+      throw new AppError(AppErrorCode.BAD_REQUEST, `params.key: ${fg!.label} has no alpha channel; use key "chroma" to key out a colour`, {
+        field: 'params.key',
+      })
+    }
+    const size = workingSize(bg!.info)
+    const clips = [bg!, fg!].filter((s) => s.info.kind === 'video')
+    const ffmpeg = engine.ffmpeg.ffmpeg
+    const source = zip(
+      openSource({ ffmpeg, ...fg!, ...size, pixFmt: 'rgba', fit: 'contain', repeatStill: clips.length > 0, signal }),
+      openSource({ ffmpeg, ...bg!, ...size, pixFmt: 'rgb24', fit: 'fill', repeatStill: clips.length > 0, signal }),
+    )
+    const transform = await compositeTransform(engine, job.params, size)
+    const timing = clips[0]?.info
+    const rendered = await renderFrames(engine, {
+      source,
+      transform,
+      ...size,
+      output: timing ? { kind: 'video', fps: timing.fps, expectedFrames: Math.min(...clips.map((c) => c.info.frames)) } : { kind: 'still' },
+      outDir: workDir,
+      signal,
+      onProgress,
+    })
+    return { ...rendered, ...size, ...(timing ? { fps: timing.fps } : {}) }
+  })
+}

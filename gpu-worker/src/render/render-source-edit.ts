@@ -1,0 +1,36 @@
+import type { TFrameShape } from '../onnx/build-relight-graph'
+import type { TFrameTransform } from '../engine/frame-pipeline'
+import type { MediaEngine } from '../engine/MediaEngine'
+import { openSource, workingSize } from '../engine/open-source'
+import { renderFrames } from '../engine/render-frames'
+import type { TEditRender, TEditRenderContext } from './run-edit-job'
+
+export interface TRenderSourceEditOptions {
+  /** The output size for a working size (upscale multiplies it); the working size by default. */
+  outputSize?: (size: TFrameShape) => TFrameShape
+  /** Output frames per source frame (interpolation: 2). */
+  rateFactor?: number
+  transform: (size: TFrameShape) => Promise<TFrameTransform<Uint8Array>>
+}
+
+/** A one-source edit: decode the still or clip at its working size, transform each frame, encode. */
+export async function renderSourceEdit(engine: MediaEngine, context: TEditRenderContext, options: TRenderSourceEditOptions): Promise<TEditRender> {
+  const { sources, workDir, signal, onProgress } = context
+  const { file, label, info } = sources[0]!
+  const size = workingSize(info)
+  const out = options.outputSize?.(size) ?? size
+  const rateFactor = options.rateFactor ?? 1
+  const transform = await options.transform(size)
+  const source = openSource({ ffmpeg: engine.ffmpeg.ffmpeg, file, label, info, ...size, pixFmt: 'rgb24', fit: 'fill', signal })
+  const fps = { num: info.fps.num * rateFactor, den: info.fps.den }
+  const rendered = await renderFrames(engine, {
+    source,
+    transform,
+    ...out,
+    output: info.kind === 'image' ? { kind: 'still' } : { kind: 'video', fps, expectedFrames: info.frames * rateFactor },
+    outDir: workDir,
+    signal,
+    onProgress,
+  })
+  return { ...rendered, ...out, ...(info.kind === 'video' ? { fps } : {}) }
+}

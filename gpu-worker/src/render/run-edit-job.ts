@@ -1,0 +1,111 @@
+import type { AssetStore } from '@montage/assets'
+import { AppError, AppErrorCode, type TGenerationOutput, type TJobProgress } from '@montage/core'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import path from 'node:path'
+import { z } from 'zod'
+import type { MediaEngine } from '../engine/MediaEngine'
+import type { TRenderStage } from '../engine/render-camera-move'
+import type { TRenderedFrames } from '../engine/render-frames'
+import { probeMedia, type TMediaInfo } from '../ffmpeg/probe-media'
+import type { TRenderPrevizJobHooks } from './render-previz-job'
+
+export const ZJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, - or _')
+export const ZAssetSha256 = z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex sha256')
+
+export interface TEditJobDeps {
+  store: AssetStore
+  engine: MediaEngine
+}
+
+export type TEditJobHooks = TRenderPrevizJobHooks
+
+export interface TEditSource {
+  /** The input field that names it (`sourceSha256`), for errors. */
+  field: string
+  sha256: string
+}
+
+export interface TProbedSource extends TEditSource {
+  file: string
+  label: string
+  info: TMediaInfo
+}
+
+export interface TEditRenderContext {
+  sources: TProbedSource[]
+  workDir: string
+  signal?: AbortSignal
+  onProgress: (stage: TRenderStage, progress: number) => void
+}
+
+export interface TEditRender extends TRenderedFrames {
+  width: number
+  height: number
+  /** Output frame rate; absent for a still. */
+  fps?: { num: number; den: number }
+}
+
+/** Share of the overall progress each stage ends at. */
+const STAGE_END = { rendering: 0.85, encoding: 0.95, storing: 1 } as const
+
+/**
+ * The frame of every local edit (relight, restyle, composite, upscale, interpolate): the sources
+ * must be in the store (NOT_FOUND naming the field) and readable media (UNSUPPORTED_MEDIA,
+ * PAYLOAD_TOO_LARGE, probed before any decoding), the render runs in its own scratch folder that
+ * is always removed, and only a finished render is stored. Idempotent like renderPrevizJob: the
+ * same input renders the same bytes into a content-addressed store.
+ */
+export async function runEditJob(
+  deps: TEditJobDeps,
+  job: { kind: string; generationId: string; sources: TEditSource[] },
+  hooks: TEditJobHooks,
+  render: (context: TEditRenderContext) => Promise<TEditRender>,
+): Promise<TGenerationOutput> {
+  const { store, engine } = deps
+  const { signal, onProgress } = hooks
+  const { generationId } = job
+  for (const source of job.sources) {
+    if (!(await store.has(source.sha256))) {
+      throw new AppError(AppErrorCode.NOT_FOUND, `${source.field}: asset ${source.sha256} is not in the asset store`, { field: source.field })
+    }
+  }
+  const report = (stage: TJobProgress['stage'], progress: number) => onProgress?.({ generationId, stage, progress })
+  report('rendering', 0)
+  const sources: TProbedSource[] = []
+  for (const source of job.sources) {
+    const file = store.pathOf(source.sha256)
+    const label = `${source.field} asset ${source.sha256}`
+    sources.push({ ...source, file, label, info: await probeMedia(engine.ffmpeg.ffprobe, file, label, signal) })
+  }
+
+  await mkdir(engine.workDir, { recursive: true })
+  const workDir = await mkdtemp(path.join(engine.workDir, `montage-${job.kind}-${generationId}-`))
+  try {
+    const rendered = await render({
+      sources,
+      workDir,
+      signal,
+      onProgress: (stage, p) =>
+        report(stage, stage === 'rendering' ? p * STAGE_END.rendering : STAGE_END.rendering + p * (STAGE_END.encoding - STAGE_END.rendering)),
+    })
+    signal?.throwIfAborted()
+    report('storing', STAGE_END.encoding)
+    const output = await store.putFile(rendered.outputFile)
+    const poster = await store.putFile(rendered.posterFile)
+    report('storing', 1)
+    const fps = rendered.fps ? rendered.fps.num / rendered.fps.den : 0
+    return {
+      assetSha256: output.sha256,
+      byteSize: output.byteSize,
+      posterSha256: poster.sha256,
+      posterByteSize: poster.byteSize,
+      mimeType: rendered.mimeType,
+      width: rendered.width,
+      height: rendered.height,
+      durationSeconds: rendered.fps ? rendered.frames / fps : 0,
+      fps,
+    }
+  } finally {
+    await rm(workDir, { recursive: true, force: true })
+  }
+}

@@ -1,0 +1,158 @@
+import { z } from 'zod'
+import type { TModelDefinition } from './models'
+
+/*
+ * Runway's models, reached through its API from the `hosted` queue. Ids are Runway's own API
+ * model ids so a request can name them as they are; prices are Runway's published credits.
+ * Kept apart from models.ts (the local engine's catalogue) and spread into MODELS there.
+ */
+
+/** Aspect ratios a shot offers; the adapter maps them to Runway's pixel ratios. Same values as ZAspectRatio (not imported: models.ts imports this file). */
+const ZShotRatio = z.enum(['16:9', '9:16', '1:1'])
+const ZSeed = z.number().int().min(0).max(4_294_967_295).optional()
+
+export const ZGen45Params = z
+  .object({ duration: z.number().int().min(2).max(10).default(5), aspectRatio: ZShotRatio.default('16:9'), seed: ZSeed })
+  .strict()
+export const ZGen4TurboParams = z
+  .object({ duration: z.number().int().min(2).max(10).default(5), aspectRatio: ZShotRatio.default('16:9'), seed: ZSeed })
+  .strict()
+/** A still counts as one output second, as the local edit models do, so every schema has a duration. */
+export const ZGen4ImageParams = z
+  .object({ duration: z.literal(1).default(1), aspectRatio: ZShotRatio.default('16:9'), resolution: z.enum(['720p', '1080p']).default('720p'), seed: ZSeed })
+  .strict()
+export const ZGen4ImageTurboParams = z
+  .object({ duration: z.literal(1).default(1), aspectRatio: ZShotRatio.default('16:9'), seed: ZSeed })
+  .strict()
+/** Seconds of the source clip to edit; Aleph edits at most 10 s. */
+export const ZAleph2Params = z
+  .object({ duration: z.number().int().min(1).max(10).default(5), aspectRatio: ZShotRatio.default('16:9'), seed: ZSeed })
+  .strict()
+/** The driving performance's length in seconds (what is charged); Act-Two takes up to 30 s. */
+export const ZActTwoParams = z
+  .object({
+    duration: z.number().int().min(1).max(30).default(5),
+    aspectRatio: ZShotRatio.default('16:9'),
+    bodyControl: z.boolean().default(true),
+    expressionIntensity: z.number().int().min(1).max(5).default(3),
+    seed: ZSeed,
+  })
+  .strict()
+/** The source clip's length in seconds; the upscaler takes up to 40 s. */
+export const ZRunwayUpscaleParams = z.object({ duration: z.number().int().min(1).max(40).default(5) }).strict()
+
+/** The Runway endpoint (under /v1) a model's task is created on. */
+export type TRunwayEndpoint = 'image_to_video' | 'text_to_video' | 'text_to_image' | 'video_to_video' | 'character_performance' | 'video_upscale'
+
+export interface TRunwayModelDefinition<P extends z.ZodType = z.ZodType> extends TModelDefinition<P> {
+  backend: 'runway'
+  taskQueue: 'hosted'
+  runway: {
+    /** With a reference image the first endpoint, without one the second (gen4.5 does both). */
+    endpoints: readonly [TRunwayEndpoint, ...TRunwayEndpoint[]]
+    /** Credits per output image by resolution, for stills priced per image rather than per second. */
+    creditsPerImage?: Readonly<Record<string, number>>
+  }
+}
+
+export const RUNWAY_MODELS = {
+  'gen4.5': {
+    id: 'gen4.5',
+    label: 'Gen-4.5 (Runway)',
+    kind: 'image_to_video',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: false,
+    params: ZGen45Params,
+    creditsPerSecond: 12,
+    description: "Runway's Gen-4.5: text or a reference image to video, 2–10 s.",
+    runway: { endpoints: ['image_to_video', 'text_to_video'] },
+  },
+  gen4_turbo: {
+    id: 'gen4_turbo',
+    label: 'Gen-4 Turbo (Runway)',
+    kind: 'image_to_video',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: true,
+    params: ZGen4TurboParams,
+    creditsPerSecond: 5,
+    description: "Runway's fast Gen-4: a reference image to video, 2–10 s.",
+    runway: { endpoints: ['image_to_video'] },
+  },
+  gen4_image: {
+    id: 'gen4_image',
+    label: 'Gen-4 Image (Runway)',
+    kind: 'text_to_image',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: false,
+    params: ZGen4ImageParams,
+    creditsPerSecond: 5,
+    description: "Runway's Gen-4 Image: a still from text, optionally with up to 3 references; 5 credits at 720p, 8 at 1080p.",
+    runway: { endpoints: ['text_to_image'], creditsPerImage: { '720p': 5, '1080p': 8 } },
+  },
+  gen4_image_turbo: {
+    id: 'gen4_image_turbo',
+    label: 'Gen-4 Image Turbo (Runway)',
+    kind: 'text_to_image',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: true,
+    params: ZGen4ImageTurboParams,
+    creditsPerSecond: 2,
+    description: "Runway's fast Gen-4 Image: a still from text and at least one reference.",
+    runway: { endpoints: ['text_to_image'], creditsPerImage: { default: 2 } },
+  },
+  aleph2: {
+    id: 'aleph2',
+    label: 'Aleph (Runway)',
+    kind: 'video_edit',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: true,
+    params: ZAleph2Params,
+    creditsPerSecond: 15,
+    description: "Runway's Aleph: edits an existing clip from a prompt.",
+    runway: { endpoints: ['video_to_video'] },
+  },
+  act_two: {
+    id: 'act_two',
+    label: 'Act-Two (Runway)',
+    kind: 'performance',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: true,
+    params: ZActTwoParams,
+    creditsPerSecond: 5,
+    description: "Runway's Act-Two: a character (first reference) driven by a performance clip (second reference).",
+    runway: { endpoints: ['character_performance'] },
+  },
+  upscale_v1: {
+    id: 'upscale_v1',
+    label: 'Upscale 4× (Runway)',
+    kind: 'upscale',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: true,
+    params: ZRunwayUpscaleParams,
+    creditsPerSecond: 2,
+    description: "Runway's video upscaler: 4× up to 4K, clips up to 40 s.",
+    runway: { endpoints: ['video_upscale'] },
+  },
+} as const satisfies Record<string, TRunwayModelDefinition>
+
+export type TRunwayModelId = keyof typeof RUNWAY_MODELS
+export const RUNWAY_MODEL_IDS = Object.keys(RUNWAY_MODELS) as [TRunwayModelId, ...TRunwayModelId[]]
+
+export function isRunwayModel(id: string): id is TRunwayModelId {
+  return Object.hasOwn(RUNWAY_MODELS, id)
+}
+
+/** What a Runway generation costs, in credits, for parsed params (stills by image and resolution). */
+export function runwayCredits(id: TRunwayModelId, params: { duration: number; resolution?: string }): number {
+  const model: TRunwayModelDefinition = RUNWAY_MODELS[id]
+  const perImage = model.runway.creditsPerImage
+  if (perImage) return perImage[params.resolution ?? 'default'] ?? perImage.default ?? model.creditsPerSecond
+  return Math.ceil(model.creditsPerSecond * params.duration)
+}

@@ -1,0 +1,300 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { fileURLToPath } from 'node:url'
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client'
+import { NativeConnection, Worker } from '@temporalio/worker'
+import { connect, JSONCodec, type NatsConnection } from 'nats'
+import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
+import { openTestDb } from '@montage/db/testing'
+import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
+import { generationWorkflowId, runwayCredits, streams, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
+import { AssetStore } from '@montage/assets'
+import { resolveFfmpegPaths } from '@montage/gpu-worker'
+import { createHostedActivities } from '@montage/gpu-worker/src/hosted/create-hosted-activities'
+import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/src/hosted/runway/RunwayStandIn'
+import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
+import { bundleWorkflows, cancelGenerationWorkflow, createControlWorker, retryGenerationInput, startGenerationWorkflow } from '../src'
+
+// Real Temporal, PostgreSQL and NATS; only Runway is the documented-contract stand-in.
+const SECRET = `key_${randomUUID()}`
+const prefix = `hosted-${randomUUID().slice(0, 8)}`
+const ffmpeg = resolveFfmpegPaths(process.env)
+let sql: Sql
+let nc: NatsConnection
+let controlWorker: Worker
+let hostedWorker: Worker
+let running: Promise<unknown>
+let client: Client
+let nativeConnection: NativeConnection
+let dir: string
+let store: AssetStore
+let standIn: RunwayStandIn
+let mp4: Uint8Array
+let png: Uint8Array
+let plateSha: string
+/** The steps of tasks created for a prompt; the default succeeds with a short clip. */
+const children: ChildProcess[] = []
+const plans = new Map<string, (s: RunwayStandIn) => TStandInStep[]>()
+
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'montage-hosted-'))
+  store = new AssetStore(path.join(dir, 'assets'))
+  await mkdir(path.join(dir, 'work'), { recursive: true })
+  await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', path.join(dir, 'out.mp4')])
+  await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=192x108', '-frames:v', '1', path.join(dir, 'out.png')])
+  mp4 = await readFile(path.join(dir, 'out.mp4'))
+  png = await readFile(path.join(dir, 'out.png'))
+  plateSha = (await store.putBytes(png)).sha256
+  standIn = await new RunwayStandIn({
+    apiSecret: SECRET,
+    plan: (_endpoint, body, s) => (plans.get(String(body.promptText)) ?? ((x) => [{ status: 'RUNNING', progress: 0.5 }, { status: 'SUCCEEDED', output: [x.addOutput(mp4, 'video/mp4')] }]))(s),
+  }).start()
+
+  sql = await openTestDb()
+  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  await ensureBoardCommandStream(await nc.jetstreamManager())
+  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
+  controlWorker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream(), workflowBundle: await bundleWorkflows() })
+  hostedWorker = await Worker.create({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue: `${prefix}-hosted`,
+    activities: createHostedActivities({ store, ffmpeg, workDir: path.join(dir, 'work'), nats: nc, runway: { apiSecret: SECRET, baseUrl: standIn.baseUrl, pollIntervalMs: 20, backoffMs: 10 } }),
+  })
+  running = Promise.all([controlWorker.run(), hostedWorker.run()])
+  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+})
+
+afterAll(async () => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
+  controlWorker?.shutdown()
+  hostedWorker?.shutdown()
+  await running
+  await standIn?.stop()
+  await client?.connection.close()
+  await nativeConnection?.close()
+  await nc?.drain()
+  await sql?.end()
+  if (dir) await rm(dir, { recursive: true, force: true })
+})
+
+async function studio(credits: number) {
+  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Hana' })
+  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
+  if (credits) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
+  const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
+  return { user, ws, board }
+}
+
+type TStudio = Awaited<ReturnType<typeof studio>>
+
+async function generation(s: TStudio, opts: { model?: TRunwayModelId; prompt?: string; params?: Record<string, unknown>; credits?: number } = {}): Promise<TGenerationInput> {
+  const model = opts.model ?? 'gen4_turbo'
+  const params = opts.params ?? { duration: 2 }
+  const input: TGenerationInput = {
+    generationId: randomUUID(),
+    workspaceId: s.ws.id,
+    boardId: s.board.id,
+    userId: s.user.id,
+    shotId: 'shape:shot1',
+    variationId: `shape:v-${randomUUID().slice(0, 12)}`,
+    model,
+    params,
+    prompt: opts.prompt ?? `prompt ${randomUUID()}`,
+    referenceAssets: [plateSha],
+    referenceIds: ['shape:ref1'],
+    credits: opts.credits ?? runwayCredits(model, { duration: typeof params.duration === 'number' ? params.duration : 1 }),
+  }
+  await register(input)
+  return input
+}
+
+async function register(input: TGenerationInput): Promise<void> {
+  await createGeneration(sql, {
+    id: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId,
+    model: input.model, params: input.params, credits: input.credits, workflowId: generationWorkflowId(input.generationId), createdBy: input.userId,
+  })
+}
+
+async function ledger(generationId: string): Promise<Array<{ kind: string; amount: number }>> {
+  const rows = await sql<{ kind: string; amount: number }[]>`SELECT kind, amount FROM credit_ledger WHERE generation_id = ${generationId} ORDER BY id`
+  return rows.map((r) => ({ kind: r.kind, amount: r.amount }))
+}
+
+async function boardCommands(boardId: string): Promise<TBoardCommand[]> {
+  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
+  const out: TBoardCommand[] = []
+  const codec = JSONCodec<TBoardCommand>()
+  const batch = await consumer.fetch({ max_messages: 200, expires: 1000 })
+  for await (const m of batch) out.push(codec.decode(m.data))
+  return out
+}
+
+async function failureOf(input: TGenerationInput): Promise<string> {
+  const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+  const err = await handle.result().then(() => null, (e: unknown) => e)
+  expect(err).toBeInstanceOf(WorkflowFailedError)
+  return String((err as WorkflowFailedError).cause?.message)
+}
+
+describe('generation on the hosted queue (Runway)', () => {
+  it('renders on Runway, stores the output, charges the published price once and tells the board', async () => {
+    const s = await studio(100)
+    const input = await generation(s, { model: 'gen4_turbo', params: { duration: 4 } })
+    expect(input.credits).toBe(20)
+    const result = await (await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })).result()
+    expect(result.output).toMatchObject({ mimeType: 'video/mp4', width: 320, height: 180 })
+    expect(await store.has(result.output.assetSha256)).toBe(true)
+    expect(await getGeneration(sql, input.generationId)).toMatchObject({ status: 'succeeded', outputAsset: result.output.assetSha256 })
+    expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -20 }, { kind: 'settle', amount: 0 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(80)
+    expect((await boardCommands(s.board.id)).map((c) => c.patch.status)).toEqual(['running', 'succeeded'])
+  })
+
+  it('cancel deletes the Runway task, releases the credits and marks the variation cancelled', async () => {
+    const s = await studio(100)
+    const prompt = `endless ${randomUUID()}`
+    plans.set(prompt, () => [{ status: 'RUNNING', progress: 0.3 }])
+    const input = await generation(s, { prompt })
+    const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+    const task = async () => [...standIn.tasks.values()].find((t) => t.body.promptText === prompt && t.polls > 0)
+    while (!(await task())) await new Promise((r) => setTimeout(r, 50))
+    await cancelGenerationWorkflow({ client, generationId: input.generationId })
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError)
+    expect((await task())!.deleted).toBe(true)
+    expect(await getGeneration(sql, input.generationId)).toMatchObject({ status: 'cancelled', error: 'Cancelled.' })
+    expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -10 }, { kind: 'release', amount: 10 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(100)
+    expect((await boardCommands(s.board.id)).at(-1)).toMatchObject({ variationId: input.variationId, patch: { status: 'cancelled' } })
+  })
+
+  it('a model failure fails the variation with its reason and releases the credits; Retry is a new generation that is charged', async () => {
+    const s = await studio(30)
+    const prompt = `flaky ${randomUUID()}`
+    plans.set(prompt, () => [{ status: 'RUNNING', progress: 0.6 }, { status: 'FAILED', failure: 'bad output', failureCode: 'INTERNAL.BAD_OUTPUT.CODE01' }])
+    const first = await generation(s, { prompt })
+    expect(await failureOf(first)).toMatch(/Runway discarded a low-quality result.*INTERNAL\.BAD_OUTPUT\.CODE01/)
+    expect(await getGeneration(sql, first.generationId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/low-quality result/) })
+    expect(await ledger(first.generationId)).toEqual([{ kind: 'reserve', amount: -10 }, { kind: 'release', amount: 10 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(30)
+
+    plans.delete(prompt)
+    const retry = retryGenerationInput({ previous: first, generationId: randomUUID(), variationId: 'shape:v-retry' })
+    await register(retry)
+    await (await startGenerationWorkflow({ client, input: retry, taskQueuePrefix: prefix })).result()
+    expect(await getGeneration(sql, retry.generationId)).toMatchObject({ status: 'succeeded', shotId: first.shotId, model: first.model })
+    expect(await ledger(retry.generationId)).toEqual([{ kind: 'reserve', amount: -10 }, { kind: 'settle', amount: 0 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(20)
+    const statuses = (await boardCommands(s.board.id)).map((c) => `${c.variationId}:${c.patch.status}`)
+    expect(statuses).toEqual([`${first.variationId}:running`, `${first.variationId}:failed`, 'shape:v-retry:running', 'shape:v-retry:succeeded'])
+  })
+
+  it('an output URL that answers 404, a malformed task and out-of-range params each fail with a clear reason and release the credits', async () => {
+    const s = await studio(100)
+    const gonePrompt = `gone ${randomUUID()}`
+    plans.set(gonePrompt, (x) => [{ status: 'SUCCEEDED', output: [x.goneOutputUrl()] }])
+    const malformedPrompt = `malformed ${randomUUID()}`
+    plans.set(malformedPrompt, () => [{ raw: { status: 'RUNNING', progress: 'half' } }])
+    const gone = await generation(s, { prompt: gonePrompt })
+    const malformed = await generation(s, { prompt: malformedPrompt })
+    const outOfRange = await generation(s, { params: { duration: 60 }, credits: 10 })
+    const posts = standIn.requests.filter((r) => r.method === 'POST').length
+
+    const reasons = await Promise.all([failureOf(gone), failureOf(malformed), failureOf(outOfRange)])
+    expect(reasons[0]).toMatch(/could not be downloaded \(HTTP 404\): its link is gone or has expired/)
+    expect(reasons[1]).toMatch(/Runway sent a malformed task/)
+    expect(reasons[2]).toMatch(/params\.duration: Too big/)
+    for (const [i, g] of [gone, malformed, outOfRange].entries()) {
+      expect(await getGeneration(sql, g.generationId)).toMatchObject({ status: 'failed', error: reasons[i] })
+      expect((await ledger(g.generationId)).map((r) => r.kind)).toEqual(['reserve', 'release'])
+    }
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(100)
+    // The out-of-range one never reached Runway.
+    expect(standIn.requests.filter((r) => r.method === 'POST').length).toBe(posts + 2)
+  })
+
+  it('50 concurrent generations from 5 users all complete; the ledger sums exactly, no balance goes below zero, no variation twice', async () => {
+    const studios = await Promise.all(Array.from({ length: 5 }, () => studio(20)))
+    const inputs = await Promise.all(studios.flatMap((s) => Array.from({ length: 10 }, () => generation(s, { model: 'gen4_image_turbo', params: {} }))))
+    expect(inputs.every((i) => i.credits === 2)).toBe(true)
+    // Each start twice at once: the workflow id is the idempotency key.
+    const handles = await Promise.all(inputs.flatMap((input) => [startGenerationWorkflow({ client, input, taskQueuePrefix: prefix }), startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })]))
+    expect(new Set(handles.map((h) => h.workflowId)).size).toBe(50)
+    const results = await Promise.allSettled(inputs.map((input) => client.workflow.getHandle(generationWorkflowId(input.generationId)).result()))
+    expect(results.filter((r) => r.status === 'rejected')).toEqual([])
+
+    for (const s of studios) {
+      expect(await getCreditBalance(sql, s.ws.id)).toBe(0)
+      const rows = await sql<{ kind: string; n: number; total: number }[]>`
+        SELECT kind, count(*)::int AS n, sum(amount)::int AS total FROM credit_ledger WHERE workspace_id = ${s.ws.id} GROUP BY kind ORDER BY kind`
+      expect(rows).toEqual([{ kind: 'grant', n: 1, total: 20 }, { kind: 'reserve', n: 10, total: -20 }, { kind: 'settle', n: 10, total: 0 }])
+      // Running sum in ledger order never dips below zero.
+      const [dip] = await sql<{ low: number }[]>`
+        SELECT min(running)::int AS low FROM (SELECT sum(amount) OVER (ORDER BY id) AS running FROM credit_ledger WHERE workspace_id = ${s.ws.id}) t`
+      expect(dip!.low).toBeGreaterThanOrEqual(0)
+      const succeeded = (await boardCommands(s.board.id)).filter((c) => c.patch.status === 'succeeded').map((c) => c.variationId)
+      expect(succeeded).toHaveLength(10)
+      expect(new Set(succeeded).size).toBe(10)
+    }
+    const rows = await sql`SELECT status, count(DISTINCT variation_id)::int AS n FROM generations WHERE id = ANY(${inputs.map((i) => i.generationId)}) GROUP BY status`
+    expect(rows.map((r) => ({ ...r }))).toEqual([{ status: 'succeeded', n: 50 }])
+  })
+
+  it('kill -9 of the hosted worker mid-render: after a restart the same Runway task finishes, one asset, credits charged once', async () => {
+    const s = await studio(100)
+    const prompt = `crash ${randomUUID()}`
+    plans.set(prompt, (x) => [...Array.from({ length: 40 }, () => ({ status: 'RUNNING' as const, progress: 0.5 })), { status: 'SUCCEEDED', output: [x.addOutput(mp4, 'video/mp4')] }])
+    const input = await generation(s, { prompt })
+    const crashPrefix = `${prefix}-crash`
+    const root = fileURLToPath(new URL('../../', import.meta.url))
+    const startWorker = async (): Promise<ChildProcess> => {
+      // node itself with tsx's loader: the tsx CLI is a wrapper whose SIGKILL would orphan the real worker.
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosted-main.ts'], {
+        cwd: path.join(root, 'gpu-worker'),
+        env: { ...process.env, TASK_QUEUE_PREFIX: crashPrefix, DATA_DIR: dir, RUNWAYML_API_SECRET: SECRET, RUNWAY_API_BASE_URL: standIn.baseUrl, RUNWAY_POLL_INTERVAL_MS: '50' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      })
+      children.push(child)
+      let out = ''
+      await new Promise<void>((resolve, reject) => {
+        const onData = (c: Buffer) => {
+          out += c.toString()
+          if (/worker on queue/.test(out)) resolve()
+        }
+        child.stdout!.on('data', onData)
+        child.stderr!.on('data', onData)
+        child.once('exit', (code) => reject(new Error(`hosted worker exited (${code}):\n${out}`)))
+      })
+      return child
+    }
+    const first = await startWorker()
+    const handle = await client.workflow.start('generationWorkflow', {
+      workflowId: generationWorkflowId(input.generationId),
+      taskQueue: `${prefix}-control`,
+      args: [{ input, gpuTaskQueue: `${crashPrefix}-gpu`, hostedTaskQueue: `${crashPrefix}-hosted` }],
+    })
+    const task = () => [...standIn.tasks.values()].filter((t) => t.body.promptText === prompt)
+    while ((task()[0]?.polls ?? 0) < 3) await new Promise((r) => setTimeout(r, 20))
+    const exited = new Promise((r) => first.once('exit', r))
+    first.kill('SIGKILL')
+    await exited
+    await startWorker()
+    await handle.result()
+
+    // The restarted worker resumed the task the first one created: Runway was paid once.
+    expect(task()).toHaveLength(1)
+    const history = await handle.fetchHistory()
+    const attempts = (history.events ?? []).flatMap((e) => (e.activityTaskStartedEventAttributes ? [e.activityTaskStartedEventAttributes.attempt] : []))
+    expect(attempts).toContain(2)
+    expect(await getGeneration(sql, input.generationId)).toMatchObject({ status: 'succeeded' })
+    expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -10 }, { kind: 'settle', amount: 0 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(90)
+    const assets = await sql`SELECT mime_type FROM assets WHERE workspace_id = ${s.ws.id} ORDER BY mime_type`
+    expect(assets.map((a) => a.mime_type)).toEqual(['image/jpeg', 'video/mp4'])
+    expect((await boardCommands(s.board.id)).filter((c) => c.patch.status === 'succeeded')).toHaveLength(1)
+  })
+})
