@@ -88,6 +88,10 @@ describe('walking skeleton', () => {
     expect(started?.activityTaskStartedEventAttributes?.identity).toMatch(/^gpu-worker@/)
     expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(true)
     expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore - generation!.credits)
+    // What the people see: both top bars show the settled balance without a reload.
+    for (const page of [pageA, pageB]) {
+      await expect.poll(() => page.locator('[data-testid=credits]').textContent(), { timeout: 15_000 }).toContain(String(balanceBefore - generation!.credits))
+    }
 
     // The README's picture: the whole board, the new variation playing.
     await pageA.locator('.tl-canvas').click({ position: { x: 40, y: 500 } })

@@ -39,6 +39,8 @@ export function BoardActions() {
         props: { w, h, tag: tagFromFileName(file.name), kind: 'character', assetSha256: result.sha256, mimeType: result.mimeType },
       })
       editor.select(id)
+      // A free spot may lie outside the view: bring the new card into sight.
+      editor.zoomToSelectionIfOffscreen(64, { animation: { duration: 200 } })
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))
     } finally {

@@ -68,6 +68,7 @@ export function createShotInView(editor: ReturnType<typeof useEditor>): void {
     props: { referenceIds: selected.map((s) => s.id) },
   })
   editor.select(id)
+  editor.zoomToSelectionIfOffscreen(64, { animation: { duration: 200 } })
 }
 
 function ShotCard({ shape }: { shape: TShotShape }) {
