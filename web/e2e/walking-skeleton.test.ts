@@ -156,4 +156,41 @@ describe('walking skeleton', () => {
     expect((await stack.temporal.workflow.count(`TaskQueue = '${stack.prefix}-control'`)).count).toBe(workflowsBefore.count)
     await ada.close()
   })
+
+  it('a producer saves a checkpoint, adds a shot, restores: both people see the board as it was; a reviewer cannot', async () => {
+    const ada = await stack.signedIn('local:ada')
+    const ben = await stack.signedIn('local:ben')
+    const pageA = await ada.newPage()
+    const pageB = await ben.newPage()
+    await openBoard(pageA, stack.boardId)
+    await openBoard(pageB, stack.boardId)
+    const shots = (page: Page) => page.locator('[data-testid=shot]').count()
+    await expect.poll(() => shots(pageB), { timeout: 10_000 }).toBeGreaterThan(0)
+    const before = await shots(pageB)
+
+    await pageA.locator('[data-testid=history-button]').click()
+    await pageA.locator('[data-testid=checkpoint-name]').fill('Before the extra shot')
+    await pageA.locator('[data-testid=checkpoint-save]').click()
+    const item = pageA.locator('[data-testid=checkpoint-item]', { hasText: 'Before the extra shot' })
+    await item.waitFor({ timeout: 20_000 })
+    await pageA.keyboard.press('Escape')
+
+    await pageA.locator('[data-testid=add-shot]').click()
+    await expect.poll(() => shots(pageB), { timeout: 20_000 }).toBe(before + 1)
+
+    await pageA.locator('[data-testid=history-button]').click()
+    await item.locator('[data-testid=checkpoint-restore]').click()
+    await expect.poll(() => shots(pageB), { timeout: 20_000 }).toBe(before)
+    await expect.poll(() => shots(pageA), { timeout: 20_000 }).toBe(before)
+    // The restore kept what it replaced, so it can be undone.
+    await expect.poll(() => pageA.locator('[data-testid=checkpoint-item]', { hasText: /before restoring/i }).count(), { timeout: 20_000 }).toBeGreaterThan(0)
+
+    const rui = await stack.signedIn('local:rui') // reviewer
+    const refused = await rui.request.post(`/api/boards/${stack.boardId}/checkpoints`, { data: { name: 'Mine' } })
+    expect(refused.status()).toBe(403)
+    const empty = await ada.request.post(`/api/boards/${stack.boardId}/checkpoints`, { data: { name: '  ' } })
+    expect(empty.status()).toBe(400)
+    expect((await empty.json()).error.field).toBe('name')
+    await Promise.all([ada.close(), ben.close(), rui.close()])
+  })
 })

@@ -1,6 +1,7 @@
 import { JSONCodec, type JetStreamClient, type JetStreamManager } from 'nats'
 import { streams, subjects } from '@montage/core'
 import type { TBoardCommand } from './commands'
+import type { TBoardHistoryCommand } from './history-commands'
 
 /** How long JetStream remembers a command id to drop a repeat of it. */
 const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000
@@ -20,9 +21,9 @@ export async function ensureBoardCommandStream(jsm: JetStreamManager): Promise<v
   }
 }
 
-const codec = JSONCodec<TBoardCommand>()
+const codec = JSONCodec<TBoardCommand | TBoardHistoryCommand>()
 
 /** Publishes a board command; its id is the JetStream message id, so a retry is dropped as a duplicate. */
-export async function publishBoardCommand(js: JetStreamClient, command: TBoardCommand): Promise<void> {
+export async function publishBoardCommand(js: JetStreamClient, command: TBoardCommand | TBoardHistoryCommand): Promise<void> {
   await js.publish(subjects.boardCommand(command.boardId), codec.encode(command), { msgID: command.id })
 }

@@ -3,6 +3,7 @@
 import Link from 'next/link'
 import type { TRole } from '@montage/core'
 import { initials } from '@/lib/client/avatar'
+import { HistoryMenu } from './HistoryMenu'
 import type { TPeer, TSyncStatus } from './useYjsStore'
 
 const SYNC_TEXT: Record<TSyncStatus, string> = {
@@ -37,6 +38,7 @@ export function TopBar({ boardName, role, credits, sync, peers, user, followingI
         {role === 'reviewer' && <span className="pill">View only</span>}
       </div>
       <div className="m-topbar-right">
+        <HistoryMenu />
         <span className="m-sync" data-testid="sync-status" data-status={sync} title={SYNC_TEXT[sync]}>
           <span className={`m-sync-dot m-sync-${sync}`} />
           {SYNC_TEXT[sync]}

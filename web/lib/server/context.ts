@@ -3,6 +3,8 @@ import { Client, Connection } from '@temporalio/client'
 import { AssetStore } from '@montage/assets'
 import { ensureLocalKeys, resolveJwtKey, type LocalKeys } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
+import { connect, type JetStreamClient } from 'nats'
+import { ensureBoardCommandStream } from '@montage/board'
 import { webEnv } from './env'
 
 /**
@@ -15,6 +17,7 @@ interface ServerContext {
   store?: AssetStore
   jwtKey?: Promise<string>
   localKeys?: Promise<LocalKeys>
+  jetstream?: Promise<JetStreamClient>
 }
 
 const globalKey = Symbol.for('montage.web.context')
@@ -51,4 +54,19 @@ export function jwtKey(): Promise<string> {
 /** Local mode only: the key pair that signs session tokens. */
 export function localKeys(): Promise<LocalKeys> {
   return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR))
+}
+
+/** JetStream, for board commands that only the collab-server holding the live board can apply. */
+export function jetstream(): Promise<JetStreamClient> {
+  if (!ctx.jetstream) {
+    ctx.jetstream = (async () => {
+      const nc = await connect({ servers: webEnv().NATS_URL, name: 'montage-web' })
+      await ensureBoardCommandStream(await nc.jetstreamManager())
+      return nc.jetstream()
+    })().catch((e: unknown) => {
+      ctx.jetstream = undefined // retry on the next request
+      throw e
+    })
+  }
+  return ctx.jetstream
 }

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { ZAuthMode, ZDatabaseUrl, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
+import { ZAuthMode, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -10,6 +10,7 @@ function repoRoot(): string {
 
 const ZWebEnv = z.object({
   DATABASE_URL: ZDatabaseUrl,
+  NATS_URL: ZNatsUrl,
   TEMPORAL_ADDRESS: ZTemporalAddress,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
