@@ -8,7 +8,7 @@ import type { TRole } from '@montage/core'
 import { montageShapeUtils } from '@/components/shapes'
 import { colorFor } from '@/lib/client/avatar'
 import { BoardActions } from './BoardActions'
-import { BoardContext, type TBoardContext } from './BoardContext'
+import { BoardContext, type TBoardContext, type TModelOption } from './BoardContext'
 import { TopBar } from './TopBar'
 import { useYjsStore } from './useYjsStore'
 import 'tldraw/tldraw.css'
@@ -23,6 +23,8 @@ export interface BoardCanvasProps {
   token: string
   credits: number
   user: { id: string; name: string }
+  /** Every model of the catalogue with whether this deployment can run it (and why not). */
+  models: TModelOption[]
 }
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
@@ -41,7 +43,7 @@ function StylePanel() {
 
 const components: TLComponents = { TopPanel: BoardActions, PageMenu: null, StylePanel }
 
-export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, credits: initialCredits, user }: BoardCanvasProps) {
+export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, credits: initialCredits, user, models }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
   const { store, ready, sync, problem, peers } = useYjsStore({ boardId, collabUrl, token, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
@@ -91,7 +93,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
     )
   }, [editor, refreshCredits])
 
-  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits }), [boardId, readOnly, refreshCredits])
+  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models }), [boardId, readOnly, refreshCredits, models])
 
   const onMount = useCallback(
     (editor: Editor) => {

@@ -1,6 +1,10 @@
 'use client'
 
 import { createContext, useContext } from 'react'
+import type { listModels } from '@montage/core'
+
+/** A model as the shot's menu lists it: unavailable ones stay listed, with the reason. */
+export type TModelOption = ReturnType<typeof listModels>[number]
 
 export interface TBoardContext {
   boardId: string
@@ -8,9 +12,11 @@ export interface TBoardContext {
   readOnly: boolean
   /** Asks the top bar to refresh the workspace balance (after a generation starts). */
   refreshCredits: () => void
+  /** The model menu, with availability decided by the server's env. */
+  models: TModelOption[]
 }
 
-export const BoardContext = createContext<TBoardContext>({ boardId: '', readOnly: true, refreshCredits: () => {} })
+export const BoardContext = createContext<TBoardContext>({ boardId: '', readOnly: true, refreshCredits: () => {}, models: [] })
 
 export function useBoard(): TBoardContext {
   return useContext(BoardContext)

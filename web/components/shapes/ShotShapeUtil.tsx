@@ -3,11 +3,11 @@
 import { useState } from 'react'
 import { findFreeSpot } from '@/lib/client/placement'
 import { HTMLContainer, Rectangle2d, ShapeUtil, createShapeId, stopEventPropagation, useEditor, useValue, type TLShape } from 'tldraw'
-import { MODELS, MODEL_IDS, ZCameraMove, estimateCredits, type TCameraMove, type TModelId } from '@montage/core'
+import { MODELS, MODEL_IDS, ZCameraMove, type TCameraMove, type TModelId } from '@montage/core'
 import { SHOT_SHAPE, shotShapeMigrations, shotShapeProps } from '@montage/board/client'
 import { useBoard } from '@/components/board/BoardContext'
 import { assetUrl } from '@/lib/client/assets'
-import { startGeneration } from '@/lib/client/start-generation'
+import { shotCost, startGeneration } from '@/lib/client/start-generation'
 
 export type TShotShape = TLShape<typeof SHOT_SHAPE>
 type TReference = TLShape<'reference'>
@@ -73,7 +73,7 @@ export function createShotInView(editor: ReturnType<typeof useEditor>): void {
 
 function ShotCard({ shape }: { shape: TShotShape }) {
   const editor = useEditor()
-  const { boardId, readOnly, refreshCredits } = useBoard()
+  const { boardId, readOnly, refreshCredits, models } = useBoard()
   const [starting, setStarting] = useState(false)
   const { w, h, title, prompt, model, duration, cameraMove, referenceIds } = shape.props
   const update = (props: Partial<TShotShape['props']>) => editor.updateShape<TShotShape>({ id: shape.id, type: SHOT_SHAPE, props })
@@ -89,8 +89,12 @@ function ShotCard({ shape }: { shape: TShotShape }) {
   )
   const linked = referenceIds.map((id) => boardRefs.find((r) => r.id === id)).filter((r): r is (typeof boardRefs)[number] => !!r)
   const unlinked = boardRefs.filter((r) => !referenceIds.includes(r.id))
-  const cost = estimateCredits(model, duration)
+  const cost = shotCost(shape.props)
   const needsRef = MODELS[model].needsReference && linked.length === 0
+  // Every model stays listed; the ones this deployment cannot run are greyed out with the reason.
+  const options = models.length > 0 ? models : MODEL_IDS.map((id) => ({ id, label: MODELS[id].label, available: true as const }))
+  const current = options.find((m) => m.id === model)
+  const unavailable = current && !current.available ? current.reason : null
 
   async function generate() {
     setStarting(true)
@@ -135,8 +139,10 @@ function ShotCard({ shape }: { shape: TShotShape }) {
         <label className="m-field">
           <span className="m-field-label">Model</span>
           <select className="m-select" value={model} disabled={readOnly} data-testid="shot-model" onPointerDown={stopEventPropagation} onChange={(e) => update({ model: e.target.value as TModelId })}>
-            {MODEL_IDS.map((id) => (
-              <option key={id} value={id}>{MODELS[id].label}</option>
+            {options.map((m) => (
+              <option key={m.id} value={m.id} disabled={!m.available} title={m.available ? undefined : m.reason} data-available={m.available ? 'true' : 'false'}>
+                {m.available ? m.label : `${m.label}: unavailable`}
+              </option>
             ))}
           </select>
         </label>
@@ -197,11 +203,11 @@ function ShotCard({ shape }: { shape: TShotShape }) {
         </div>
       </div>
       <div className="m-shot-foot">
-        <span className="m-hint">{needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
+        <span className="m-hint" title={unavailable ?? undefined}>{unavailable ? 'Model unavailable' : needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
         <button
           className="m-btn m-btn-primary"
           data-testid="generate"
-          disabled={readOnly || starting || needsRef}
+          disabled={readOnly || starting || needsRef || !!unavailable}
           onPointerDown={stopEventPropagation}
           onClick={() => void generate()}
         >

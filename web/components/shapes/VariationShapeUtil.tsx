@@ -1,9 +1,11 @@
 'use client'
 
-import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, type TLResizeInfo, type TLShape } from 'tldraw'
+import { useState } from 'react'
+import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
 import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
 import { assetUrl } from '@/lib/client/assets'
-import { modelLabel } from '@/lib/client/start-generation'
+import { useBoard } from '@/components/board/BoardContext'
+import { cancelGeneration, modelLabel, retryGeneration } from '@/lib/client/start-generation'
 
 export type TVariationShape = TLShape<typeof VARIATION_SHAPE>
 
@@ -43,45 +45,91 @@ export class VariationShapeUtil extends ShapeUtil<TVariationShape> {
   }
 
   component(shape: TVariationShape) {
-    const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost } = shape.props
-    return (
-      <HTMLContainer className="m-card m-variation" style={{ width: w, height: h + FOOTER_H }} data-testid="variation" data-status={status} data-shape-id={shape.id} data-shot-id={shape.props.shotId}>
-        <div className="m-variation-media" style={{ height: h }}>
-          {status === 'succeeded' && assetSha256 ? (
-            <video
-              data-testid="variation-video"
-              src={assetUrl(assetSha256)}
-              poster={posterSha256 ? assetUrl(posterSha256) : undefined}
-              controls
-              muted
-              loop
-              autoPlay
-              playsInline
-              onPointerDown={stopEventPropagation}
-            />
-          ) : status === 'failed' || status === 'cancelled' ? (
-            <div className="m-variation-state m-variation-failed">
-              <span className="m-variation-status">{STATUS_TEXT[status]}</span>
-              {error && <span className="m-variation-error" data-testid="variation-error">{error}</span>}
-              <span className="m-hint">{modelLabel(model)}</span>
-            </div>
-          ) : (
-            <div className="m-variation-state">
-              <span className="m-spinner" aria-hidden />
-              <span className="m-variation-status">{STATUS_TEXT[status]}</span>
-            </div>
-          )}
-        </div>
-        <div className="m-variation-foot">
-          <span className={`m-dot m-dot-${status}`} />
-          <span className="m-variation-model">{modelLabel(model)}</span>
-          <span className="m-hint">{durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : ''}{cost ? ` · ${cost} cr` : ''}</span>
-        </div>
-      </HTMLContainer>
-    )
+    return <VariationCard shape={shape} />
   }
 
   indicator(shape: TVariationShape) {
     return <rect width={shape.props.w} height={shape.props.h + FOOTER_H} rx={8} ry={8} />
   }
+}
+
+function VariationCard({ shape }: { shape: TVariationShape }) {
+  const editor = useEditor()
+  const { readOnly, refreshCredits } = useBoard()
+  const [busy, setBusy] = useState(false)
+  const [actionError, setActionError] = useState<string | null>(null)
+  const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost, generationId } = shape.props
+  const active = status === 'queued' || status === 'running'
+  const ended = status === 'failed' || status === 'cancelled'
+  // Cancel needs the generation id (filled in once the server accepted the start).
+  const canCancel = !readOnly && active && !!generationId
+  const canRetry = !readOnly && ended && !!generationId && !!shape.props.shotId
+
+  async function cancel() {
+    setBusy(true)
+    setActionError(null)
+    try {
+      setActionError(await cancelGeneration(generationId))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  async function retry() {
+    setBusy(true)
+    setActionError(null)
+    try {
+      await retryGeneration({ editor, variation: shape })
+      refreshCredits()
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  return (
+    <HTMLContainer className="m-card m-variation" style={{ width: w, height: h + FOOTER_H }} data-testid="variation" data-status={status} data-shape-id={shape.id} data-shot-id={shape.props.shotId} data-generation-id={generationId || undefined}>
+      <div className="m-variation-media" style={{ height: h }}>
+        {status === 'succeeded' && assetSha256 ? (
+          <video
+            data-testid="variation-video"
+            src={assetUrl(assetSha256)}
+            poster={posterSha256 ? assetUrl(posterSha256) : undefined}
+            controls
+            muted
+            loop
+            autoPlay
+            playsInline
+            onPointerDown={stopEventPropagation}
+          />
+        ) : ended ? (
+          <div className="m-variation-state m-variation-failed">
+            <span className="m-variation-status">{STATUS_TEXT[status]}</span>
+            {error && error !== `${STATUS_TEXT[status]}.` && <span className="m-variation-error" data-testid="variation-error">{error}</span>}
+            <span className="m-hint">{modelLabel(model)}</span>
+            {canRetry && (
+              <button className="m-btn m-btn-sm" data-testid="variation-retry" disabled={busy} onPointerDown={stopEventPropagation} onClick={() => void retry()}>
+                {busy ? 'Retrying…' : 'Retry'}
+              </button>
+            )}
+          </div>
+        ) : (
+          <div className="m-variation-state">
+            <span className="m-spinner" aria-hidden />
+            <span className="m-variation-status">{STATUS_TEXT[status]}</span>
+            {canCancel && (
+              <button className="m-btn m-btn-sm" data-testid="variation-cancel" disabled={busy} onPointerDown={stopEventPropagation} onClick={() => void cancel()}>
+                {busy ? 'Cancelling…' : 'Cancel'}
+              </button>
+            )}
+          </div>
+        )}
+        {actionError && <span className="m-variation-action-error" data-testid="variation-action-error">{actionError}</span>}
+      </div>
+      <div className="m-variation-foot">
+        <span className={`m-dot m-dot-${status}`} />
+        <span className="m-variation-model">{modelLabel(model)}</span>
+        <span className="m-hint">{durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : ''}{cost ? ` · ${cost} cr` : ''}</span>
+      </div>
+    </HTMLContainer>
+  )
 }

@@ -1,11 +1,66 @@
 import { createShapeId, type Editor, type TLShape } from 'tldraw'
-import { estimateCredits, MODELS } from '@montage/core'
+import { generationCredits, MODELS, type TModelId } from '@montage/core'
 import { defaultVariationProps, variationSlot } from '@montage/board/client'
 
 type TShot = TLShape<'shot'>
 type TVariation = TLShape<'variation'>
 type TReference = TLShape<'reference'>
 
+/** The params a shot sends with Generate. */
+function shotParams(props: TShot['props']): Record<string, unknown> {
+  return { duration: props.duration, aspectRatio: props.aspectRatio, cameraMove: props.cameraMove }
+}
+
+/**
+ * What Generate will charge for these params: the model's own schema fills in its defaults, then the
+ * same price function the server uses (Runway models at Runway's prices).
+ */
+export function shotCredits(model: TModelId, params: Record<string, unknown>): number {
+  const parsed = MODELS[model].params.safeParse(params)
+  const priced = parsed.success ? (parsed.data as { duration: number; resolution?: string }) : { duration: Number(params.duration) || 1 }
+  return generationCredits(model, priced)
+}
+
+export function shotCost(props: TShot['props']): number {
+  return shotCredits(props.model, shotParams(props))
+}
+
+/** Places a queued variation in the shot's next free slot (beside the shot) and returns its id. */
+function placeQueuedVariation(editor: Editor, shot: TShot, props: Partial<TVariation['props']>): TVariation['id'] {
+  const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id)
+  const variationId = createShapeId()
+  const slot = variationSlot({ x: shot.x, y: shot.y, w: shot.props.w, aspectRatio: shot.props.aspectRatio }, siblings.length)
+  editor.createShape<TVariation>({
+    id: variationId,
+    type: 'variation',
+    x: slot.x,
+    y: slot.y,
+    props: { ...defaultVariationProps(), ...props, w: slot.w, h: slot.h, shotId: shot.id },
+  })
+  return variationId
+}
+
+/** Sends the start request for a placed variation; on refusal the variation shows the server's reason. */
+async function requestGeneration(editor: Editor, variationId: TVariation['id'], url: string, body: unknown): Promise<void> {
+  const fail = (message: string) => {
+    const current = editor.getShape<TVariation>(variationId)
+    // Server outcomes are not the person's edits: keep them out of undo.
+    if (current) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: { status: 'failed', error: message } }), { history: 'ignore' })
+  }
+  try {
+    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+    const json = (await res.json().catch(() => null)) as { generationId?: string; credits?: number; error?: { message?: string } } | null
+    if (!res.ok || !json?.generationId) {
+      fail(json?.error?.message ?? `The server refused the generation (${res.status}).`)
+      return
+    }
+    const current = editor.getShape<TVariation>(variationId)
+    // The workflow may already have moved it on; only fill in the id.
+    if (current) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: { generationId: json.generationId!, ...(typeof json.credits === 'number' ? { cost: json.credits } : {}) } }), { history: 'ignore' })
+  } catch {
+    fail('Could not reach the server. Check your connection and try again.')
+  }
+}
 
 export interface StartGenerationOptions {
   editor: Editor
@@ -22,60 +77,55 @@ export async function startGeneration({ editor, boardId, shot }: StartGeneration
   const references = props.referenceIds
     .map((id) => editor.getShape(id as TReference['id']))
     .filter((s): s is TReference => !!s && s.type === 'reference' && !!(s as TReference).props.assetSha256)
-  const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id)
-  const variationId = createShapeId()
-  const cost = estimateCredits(props.model, props.duration)
 
   editor.markHistoryStoppingPoint('generate')
-  const slot = variationSlot({ x: shot.x, y: shot.y, w: props.w, aspectRatio: props.aspectRatio }, siblings.length)
-  editor.createShape<TVariation>({
-    id: variationId,
-    type: 'variation',
-    x: slot.x,
-    y: slot.y,
-    props: {
-      ...defaultVariationProps(),
-      w: slot.w,
-      h: slot.h,
-      shotId: shot.id,
-      durationSeconds: props.duration,
-      model: props.model,
-      prompt: props.prompt,
-      referenceIds: references.map((r) => r.id),
-      cost,
-    },
+  const variationId = placeQueuedVariation(editor, shot, {
+    durationSeconds: props.duration,
+    model: props.model,
+    prompt: props.prompt,
+    referenceIds: references.map((r) => r.id),
+    cost: shotCost(props),
   })
+  await requestGeneration(editor, variationId, '/api/generations', {
+    boardId,
+    shotId: shot.id,
+    variationId,
+    model: props.model,
+    prompt: props.prompt,
+    params: shotParams(props),
+    references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256 })),
+  })
+}
 
-  const fail = (message: string) => {
-    const current = editor.getShape<TVariation>(variationId)
-    // Server outcomes are not the person's edits: keep them out of undo.
-    if (current) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: { status: 'failed', error: message } }), { history: 'ignore' })
-  }
+export interface RetryGenerationOptions {
+  editor: Editor
+  /** The failed or cancelled variation. */
+  variation: TVariation
+}
 
+/**
+ * Retry: a new queued variation beside the shot (as Generate places it), then the server starts a new
+ * generation with the failed one's shot, model, prompt, params and references.
+ */
+export async function retryGeneration({ editor, variation }: RetryGenerationOptions): Promise<void> {
+  const { generationId, shotId } = variation.props
+  const shot = editor.getShape<TShot>(shotId as TShot['id'])
+  if (!generationId || !shot || shot.type !== 'shot') return
+  editor.markHistoryStoppingPoint('retry')
+  const { model, prompt, referenceIds, durationSeconds, cost } = variation.props
+  const variationId = placeQueuedVariation(editor, shot, { model, prompt, referenceIds, durationSeconds, cost })
+  await requestGeneration(editor, variationId, `/api/generations/${encodeURIComponent(generationId)}/retry`, { variationId })
+}
+
+/** Asks the server to cancel a generation; the reason when it refused, null when it accepted. */
+export async function cancelGeneration(generationId: string): Promise<string | null> {
   try {
-    const res = await fetch('/api/generations', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        boardId,
-        shotId: shot.id,
-        variationId,
-        model: props.model,
-        prompt: props.prompt,
-        params: { duration: props.duration, aspectRatio: props.aspectRatio, cameraMove: props.cameraMove },
-        references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256 })),
-      }),
-    })
-    const body = (await res.json().catch(() => null)) as { generationId?: string; error?: { message?: string } } | null
-    if (!res.ok || !body?.generationId) {
-      fail(body?.error?.message ?? `The server refused the generation (${res.status}).`)
-      return
-    }
-    const current = editor.getShape<TVariation>(variationId)
-    // The workflow may already have moved it on; only fill in the id.
-    if (current) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: { generationId: body.generationId! } }), { history: 'ignore' })
+    const res = await fetch(`/api/generations/${encodeURIComponent(generationId)}/cancel`, { method: 'POST' })
+    if (res.ok) return null
+    const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
+    return json?.error?.message ?? `The server refused to cancel (${res.status}).`
   } catch {
-    fail('Could not reach the server. Check your connection and try again.')
+    return 'Could not reach the server. Check your connection and try again.'
   }
 }
 

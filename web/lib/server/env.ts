@@ -17,6 +17,8 @@ const ZWebEnv = z.object({
   DATA_DIR: z.string().min(1).optional(),
   AUTH_MODE: ZAuthMode,
   CLERK_JWT_KEY: z.string().optional(),
+  /** Only its presence matters here: whether the Runway models can run (the hosted worker holds the key). */
+  RUNWAYML_API_SECRET: z.string().optional(),
   COLLAB_PUBLIC_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('ws://localhost:1234'),
 })
 
@@ -30,4 +32,9 @@ export function webEnv(): TWebEnv {
   const parsed = parseEnv(ZWebEnv)
   cached = { ...parsed, DATA_DIR: path.resolve(/*turbopackIgnore: true*/ parsed.DATA_DIR ?? path.join(repoRoot(), '.data')) }
   return cached
+}
+
+/** Which models this deployment can run; derived from the env, never exposing the secret itself. */
+export function modelAvailabilityOptions(): { runwayConfigured: boolean } {
+  return { runwayConfigured: !!webEnv().RUNWAYML_API_SECRET?.trim() }
 }

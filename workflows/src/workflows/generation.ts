@@ -58,9 +58,11 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
   })
 
   try {
-    await control.reserveGenerationCredits(input)
+    // Not cancellable: a cancel that arrived mid-reserve would otherwise leave the reservation
+    // committed with nobody to release it. A pending cancel surfaces at the next step instead.
+    await CancellationScope.nonCancellable(() => control.reserveGenerationCredits(input))
   } catch (err) {
-    await control.finishGenerationUnsuccessfully({ input, status: 'failed', reason: reasonOf(err) })
+    await CancellationScope.nonCancellable(() => control.finishGenerationUnsuccessfully({ input, status: 'failed', reason: reasonOf(err) }))
     throw ApplicationFailure.nonRetryable(reasonOf(err), 'GENERATION_FAILED')
   }
 

@@ -1,10 +1,11 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
+import { listModels } from '@montage/core'
 import { getBoardAccess, getCreditBalance } from '@montage/db'
 import { BoardCanvasLoader } from '@/components/board/BoardCanvasLoader'
 import { StatusPage } from '@/components/StatusPage'
 import { db } from '@/lib/server/context'
-import { webEnv } from '@/lib/server/env'
+import { modelAvailabilityOptions, webEnv } from '@/lib/server/env'
 import { optionalSession, requirePageSession } from '@/lib/server/session'
 
 type Props = { params: Promise<{ boardId: string }> }
@@ -44,6 +45,7 @@ export default async function BoardPage({ params }: Props) {
       token={token}
       credits={credits}
       user={{ id: user.id, name: user.name }}
+      models={listModels(modelAvailabilityOptions())}
     />
   )
 }
