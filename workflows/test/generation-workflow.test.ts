@@ -185,4 +185,33 @@ describe('generation workflow', () => {
     const again = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     expect(again.workflowId).toBe(handle.workflowId)
   })
+
+  it('a cancel that lands while the credits are being reserved still releases them and marks the variation cancelled', async () => {
+    // Bug: a cancel during the credit reservation left the reservation in the ledger with nothing to release it.
+    const { user, ws, board } = await studio(10)
+    const plate = await store.putBytes(await renderDemoPlate(320, 180))
+    const input: TGenerationInput = {
+      generationId: randomUUID(), workspaceId: ws.id, boardId: board.id, userId: user.id, shotId: 'shape:shot1', variationId: 'shape:var-cancel', model: 'previz',
+      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 }, prompt: '', referenceAssets: [plate.sha256], referenceIds: ['shape:ref1'], credits: 2,
+    }
+    await insertGeneration(input)
+    // Holding the workspace row keeps the reservation (which locks it) in flight until we let go.
+    const held = sql.reserve()
+    const tx = await held
+    await tx`BEGIN`
+    await tx`SELECT id FROM workspaces WHERE id = ${ws.id} FOR UPDATE`
+    const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+    await expect
+      .poll(async () => (await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'reserveGenerationCredits' && a.attempt === 1 && a.lastStartedTime), { timeout: 30_000 })
+      .toBe(true)
+    await handle.cancel()
+    await tx`COMMIT`
+    tx.release()
+
+    await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError)
+    await expect.poll(async () => (await getGeneration(sql, input.generationId))?.status, { timeout: 30_000 }).toBe('cancelled')
+    const kinds = await sql`SELECT kind FROM credit_ledger WHERE generation_id = ${input.generationId} ORDER BY id`
+    expect(kinds.map((k) => k.kind)).toEqual(['reserve', 'release'])
+    expect(await getCreditBalance(sql, ws.id)).toBe(10)
+  })
 })
