@@ -78,11 +78,15 @@ export class MediaEngine {
     }
     return {
       async frame(roiY, roiC) {
-        const r = await session.run({ ...plate, roiY: new ort.Tensor('float32', roiY, [4]), roiC: new ort.Tensor('float32', roiC, [4]) })
+        // ORT writes the three planes straight into views of the one yuv420p frame: no copies.
         const out = new Uint8Array((ow * oh * 3) / 2)
-        out.set(r.outY!.data as Uint8Array, 0)
-        out.set(r.outU!.data as Uint8Array, ow * oh)
-        out.set(r.outV!.data as Uint8Array, (ow * oh * 5) / 4)
+        const luma = ow * oh
+        const fetches = {
+          outY: new ort.Tensor('uint8', out.subarray(0, luma), [1, 1, oh, ow]),
+          outU: new ort.Tensor('uint8', out.subarray(luma, luma * 1.25), [1, 1, oh / 2, ow / 2]),
+          outV: new ort.Tensor('uint8', out.subarray(luma * 1.25, luma * 1.5), [1, 1, oh / 2, ow / 2]),
+        }
+        await session.run({ ...plate, roiY: new ort.Tensor('float32', roiY, [4]), roiC: new ort.Tensor('float32', roiC, [4]) }, fetches)
         return out
       },
     }

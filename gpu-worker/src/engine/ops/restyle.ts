@@ -70,18 +70,66 @@ function vignetteMap(amount: number, { width, height }: TFrameShape): Float32Arr
   return map
 }
 
-export async function restyleTransform(engine: MediaEngine, params: TRestyleParams, shape: TFrameShape): Promise<TFrameTransform<Uint8Array>> {
-  const session = await engine.session(`restyle:${shape.width}x${shape.height}`, () => buildRestyleGraph(shape))
-  const scalars = restyleScalars(params)
-  const feeds: Record<string, ort.Tensor> = {
-    vignette: new ort.Tensor('float32', vignetteMap(STYLES[params.preset].vignette, shape), [1, 1, shape.height, shape.width]),
+/** Rows of context each strip carries past its output rows: the 5×5 pool (2) and the Sobel on its luma (1). */
+const STRIP_HALO = 3
+/** Pixels per strip run: a 1080p frame runs as 4 strips, 720p as 2. */
+const STRIP_PIXELS = 600_000
+
+export interface TRestyleStrip {
+  /** First source row of the strip's input. */
+  start: number
+  /** Output rows [from, to) it supplies. */
+  from: number
+  to: number
+}
+
+/**
+ * Splits a frame into horizontal strips that each run through one fixed-size session: every
+ * intermediate of the NCHW float graph is then a strip, not a frame (at 1080p a frame's worth is
+ * 25 MB a tensor, and a run holds several), which is what keeps the peak memory of a 1080p restyle
+ * low. Each strip's input carries `STRIP_HALO` rows past its output rows (clamped at the frame's
+ * edges, where the graph's own padding applies as on a whole frame), so the output is the same as
+ * one whole-frame run.
+ */
+export function restyleStrips(height: number, width: number): { rows: number; strips: TRestyleStrip[] } {
+  const count = Math.max(1, Math.ceil((height * width) / STRIP_PIXELS))
+  const step = Math.ceil(height / count)
+  const rows = Math.min(height, step + 2 * STRIP_HALO)
+  const strips: TRestyleStrip[] = []
+  for (let from = 0; from < height; from += step) {
+    const to = Math.min(height, from + step)
+    const start = Math.max(0, Math.min(from - STRIP_HALO, height - rows))
+    strips.push({ start, from, to })
   }
+  return { rows, strips }
+}
+
+export async function restyleTransform(engine: MediaEngine, params: TRestyleParams, shape: TFrameShape): Promise<TFrameTransform<Uint8Array>> {
+  const { width, height } = shape
+  const { rows, strips } = restyleStrips(height, width)
+  const session = await engine.session(`restyle:${width}x${rows}`, () => buildRestyleGraph({ width, height: rows }))
+  const scalars = restyleScalars(params)
+  const vignette = vignetteMap(STYLES[params.preset].vignette, shape)
+  const feeds: Record<string, ort.Tensor> = {}
   for (const name of RESTYLE_SCALARS) feeds[name] = new ort.Tensor('float32', Float32Array.of(scalars[name]), [1])
-  const dims = [1, shape.height, shape.width, 3]
+  // Row-major planes, so a strip of the vignette and of the frame is a view, not a copy.
+  const stripVignettes = strips.map(({ start }) => new ort.Tensor('float32', vignette.subarray(start * width, (start + rows) * width), [1, 1, rows, width]))
+  const dims = [1, rows, width, 3]
+  const rowBytes = width * 3
   return {
     async push(frame) {
-      const out = await session.run({ ...feeds, frame: new ort.Tensor('uint8', frame, dims) })
-      return [out.out!.data as Uint8Array]
+      if (strips.length === 1) {
+        const out = await session.run({ ...feeds, vignette: stripVignettes[0]!, frame: new ort.Tensor('uint8', frame, dims) })
+        return [out.out!.data as Uint8Array]
+      }
+      const result = new Uint8Array(frame.length)
+      for (const [i, { start, from, to }] of strips.entries()) {
+        const input = frame.subarray(start * rowBytes, (start + rows) * rowBytes)
+        const out = await session.run({ ...feeds, vignette: stripVignettes[i]!, frame: new ort.Tensor('uint8', input, dims) })
+        const data = out.out!.data as Uint8Array
+        result.set(data.subarray((from - start) * rowBytes, (to - start) * rowBytes), from * rowBytes)
+      }
+      return [result]
     },
   }
 }
