@@ -1,39 +1,9 @@
 import type { TJobProgress, TRenderPrevizInput } from '@montage/core'
-import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
-import { ApplicationFailure, CancelledFailure, noopMetricMeter } from '@temporalio/common'
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGpuActivities } from '../src/activities/create-gpu-activities'
-import { createRig, smoothPlate, writeImage, type TTestRig } from './helpers'
-
-/**
- * @temporalio/testing (MockActivityEnvironment) is not installed, so this builds the same thing
- * it does: an activity Context in the SDK's async local storage, with a recording heartbeat.
- */
-async function runInActivity<T>(fn: () => Promise<T>, options: { cancelAfterHeartbeats?: number } = {}) {
-  const heartbeats: unknown[] = []
-  const controller = new AbortController()
-  let reject!: (e: unknown) => void
-  const cancelled = new Promise<never>((_, r) => (reject = r))
-  cancelled.catch(() => undefined)
-  const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
-  const heartbeat = (details: unknown) => {
-    heartbeats.push(details)
-    if (heartbeats.length === options.cancelAfterHeartbeats) {
-      const failure = new CancelledFailure('CANCELLED')
-      controller.abort(failure)
-      reject(failure)
-    }
-  }
-  const info = { activityId: 'test', activityType: 'renderPreviz', attempt: 1 } as unknown as Info
-  const ContextClass = Context as unknown as new (...args: unknown[]) => Context
-  const context = new ContextClass(info, cancelled, controller.signal, heartbeat, undefined, silent, noopMetricMeter, {})
-  const result = await asyncLocalStorage.run(context, fn).then(
-    (value) => ({ value, error: undefined }),
-    (error: unknown) => ({ value: undefined, error }),
-  )
-  return { ...result, heartbeats }
-}
+import { createRig, runInActivity, smoothPlate, writeImage, type TTestRig } from './helpers'
 
 let rig: TTestRig
 let plateSha: string

@@ -1,37 +1,10 @@
-import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
-import { ApplicationFailure, CancelledFailure, noopMetricMeter } from '@temporalio/common'
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGpuActivities } from '../src/activities/create-gpu-activities'
-import { createRig, smoothPlate, storedBlobs, writeClip, type TTestRig } from './helpers'
-
-/** An activity Context by hand (as in activity.test.ts): records heartbeats, can cancel after N. */
-async function runInActivity<T>(fn: () => Promise<T>, cancelAfterHeartbeats?: number) {
-  const heartbeats: unknown[] = []
-  const controller = new AbortController()
-  let reject!: (e: unknown) => void
-  const cancelled = new Promise<never>((_, r) => (reject = r))
-  cancelled.catch(() => undefined)
-  const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
-  const heartbeat = (details: unknown) => {
-    heartbeats.push(details)
-    if (heartbeats.length === cancelAfterHeartbeats) {
-      const failure = new CancelledFailure('CANCELLED')
-      controller.abort(failure)
-      reject(failure)
-    }
-  }
-  const info = { activityId: 'test', activityType: 'edit', attempt: 1 } as unknown as Info
-  const ContextClass = Context as unknown as new (...args: unknown[]) => Context
-  const context = new ContextClass(info, cancelled, controller.signal, heartbeat, undefined, silent, noopMetricMeter, {})
-  const error = await asyncLocalStorage.run(context, fn).then(
-    () => undefined,
-    (e: unknown) => e,
-  )
-  return { error, heartbeats }
-}
+import { createRig, runInActivity, smoothPlate, storedBlobs, writeClip, type TTestRig } from './helpers'
 
 /** A PNG whose header claims width×height, with no real pixels behind it. */
 function pngHeader(width: number, height: number): Uint8Array {
@@ -146,7 +119,7 @@ describe('edit activities', () => {
   it('rethrow CancelledFailure when cancelled, kill ffmpeg and leave no scratch files or outputs', async () => {
     const before = await storedBlobs(rig.store)
     const { restyle } = createGpuActivities({ store: rig.store, engine: rig.engine, progressIntervalMs: 0 })
-    const { error } = await runInActivity(() => restyle({ ...ids, generationId: 'cancel-me', sourceSha256: clipSha, params: { preset: 'comic', strength: 1 } }), 5)
+    const { error } = await runInActivity(() => restyle({ ...ids, generationId: 'cancel-me', sourceSha256: clipSha, params: { preset: 'comic', strength: 1 } }), { cancelAfterHeartbeats: 5 })
     expect(error).toBeInstanceOf(CancelledFailure)
     expect(await readdir(rig.workDir)).toEqual([])
     expect(await storedBlobs(rig.store)).toEqual(before)

@@ -1,4 +1,6 @@
 import { AssetStore } from '@montage/assets'
+import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
+import { CancelledFailure, noopMetricMeter } from '@temporalio/common'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { mkdtemp, readdir, rm } from 'node:fs/promises'
@@ -364,4 +366,33 @@ export function estimateStep(a8: Uint8Array, b8: Uint8Array, width: number, heig
     if (Math.abs(step) < 1e-7) break
   }
   return v
+}
+
+/**
+ * @temporalio/testing (MockActivityEnvironment) is not installed, so this builds the same thing
+ * it does: an activity Context in the SDK's async local storage, with a recording heartbeat.
+ */
+export async function runInActivity<T>(fn: () => Promise<T>, options: { cancelAfterHeartbeats?: number; activityType?: string } = {}) {
+  const heartbeats: unknown[] = []
+  const controller = new AbortController()
+  let reject!: (e: unknown) => void
+  const cancelled = new Promise<never>((_, r) => (reject = r))
+  cancelled.catch(() => undefined)
+  const silent = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined }
+  const heartbeat = (details: unknown) => {
+    heartbeats.push(details)
+    if (heartbeats.length === options.cancelAfterHeartbeats) {
+      const failure = new CancelledFailure('CANCELLED')
+      controller.abort(failure)
+      reject(failure)
+    }
+  }
+  const info = { activityId: 'test', activityType: options.activityType ?? 'test', attempt: 1 } as unknown as Info
+  const ContextClass = Context as unknown as new (...args: unknown[]) => Context
+  const context = new ContextClass(info, cancelled, controller.signal, heartbeat, undefined, silent, noopMetricMeter, {})
+  const result = await asyncLocalStorage.run(context, fn).then(
+    (value) => ({ value, error: undefined }),
+    (error: unknown) => ({ value: undefined, error }),
+  )
+  return { ...result, heartbeats }
 }
