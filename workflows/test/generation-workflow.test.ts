@@ -82,6 +82,29 @@ async function insertGeneration(input: TGenerationInput) {
   })
 }
 
+/** A 2-second previz push-in on the studio's board, its row written as the API would. */
+async function queuedPreviz(
+  { user, ws, board }: Awaited<ReturnType<typeof studio>>,
+  opts: { variationId: string; plateSha256: string; prompt?: string },
+): Promise<TGenerationInput> {
+  const input: TGenerationInput = {
+    generationId: randomUUID(),
+    workspaceId: ws.id,
+    boardId: board.id,
+    userId: user.id,
+    shotId: 'shape:shot1',
+    variationId: opts.variationId,
+    model: 'previz',
+    params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 },
+    prompt: opts.prompt ?? '',
+    referenceAssets: [opts.plateSha256],
+    referenceIds: ['shape:ref1'],
+    credits: 2,
+  }
+  await insertGeneration(input)
+  return input
+}
+
 async function studio(credits: number) {
   const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Wanda' })
   const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
@@ -94,22 +117,8 @@ describe('generation workflow', () => {
   it('renders a previz on the gpu queue, records both assets, charges once and tells the board', async () => {
     const { user, ws, board } = await studio(10)
     const plate = await store.putBytes(await renderDemoPlate(640, 360))
-    const generationId = randomUUID()
-    const input: TGenerationInput = {
-      generationId,
-      workspaceId: ws.id,
-      boardId: board.id,
-      userId: user.id,
-      shotId: 'shape:shot1',
-      variationId: 'shape:var-ok',
-      model: 'previz',
-      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 },
-      prompt: 'push in on the lighthouse',
-      referenceAssets: [plate.sha256],
-      referenceIds: ['shape:ref1'],
-      credits: 2,
-    }
-    await insertGeneration(input)
+    const input = await queuedPreviz({ user, ws, board }, { variationId: 'shape:var-ok', plateSha256: plate.sha256, prompt: 'push in on the lighthouse' })
+    const { generationId } = input
 
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     const result = await handle.result()
@@ -131,12 +140,8 @@ describe('generation workflow', () => {
   it('fails the variation with a clear reason and releases the credits when the plate is not an image', async () => {
     const { user, ws, board } = await studio(10)
     const notAnImage = await store.putBytes(Buffer.from('this is a text file, not a picture'))
-    const generationId = randomUUID()
-    const input: TGenerationInput = {
-      generationId, workspaceId: ws.id, boardId: board.id, userId: user.id, shotId: 'shape:shot1', variationId: 'shape:var-bad', model: 'previz',
-      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 }, prompt: '', referenceAssets: [notAnImage.sha256], referenceIds: ['shape:ref1'], credits: 2,
-    }
-    await insertGeneration(input)
+    const input = await queuedPreviz({ user, ws, board }, { variationId: 'shape:var-bad', plateSha256: notAnImage.sha256 })
+    const { generationId } = input
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError)
     expect(await getGeneration(sql, generationId)).toMatchObject({ status: 'failed', error: expect.stringMatching(/not a readable image/) })
@@ -147,25 +152,9 @@ describe('generation workflow', () => {
   })
 
   it('refuses to run without enough credits: fails the variation with the reason and moves no credit', async () => {
-    const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Wanda' })
-    const ws = await createWorkspace(sql, { name: 'Broke studio', ownerId: user.id })
-    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
-    const generationId = randomUUID()
-    const input: TGenerationInput = {
-      generationId,
-      workspaceId: ws.id,
-      boardId: board.id,
-      userId: user.id,
-      shotId: 'shape:shot1',
-      variationId: 'shape:var1',
-      model: 'previz',
-      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 },
-      prompt: 'a lighthouse',
-      referenceAssets: ['a'.repeat(64)],
-      referenceIds: ['shape:ref1'],
-      credits: 2,
-    }
-    await insertGeneration(input)
+    const { user, ws, board } = await studio(0)
+    const input = await queuedPreviz({ user, ws, board }, { variationId: 'shape:var1', plateSha256: 'a'.repeat(64), prompt: 'a lighthouse' })
+    const { generationId } = input
 
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     const failure = await handle.result().then(() => null, (e: unknown) => e)
@@ -190,11 +179,7 @@ describe('generation workflow', () => {
     // Bug: a cancel during the credit reservation left the reservation in the ledger with nothing to release it.
     const { user, ws, board } = await studio(10)
     const plate = await store.putBytes(await renderDemoPlate(320, 180))
-    const input: TGenerationInput = {
-      generationId: randomUUID(), workspaceId: ws.id, boardId: board.id, userId: user.id, shotId: 'shape:shot1', variationId: 'shape:var-cancel', model: 'previz',
-      params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 }, prompt: '', referenceAssets: [plate.sha256], referenceIds: ['shape:ref1'], credits: 2,
-    }
-    await insertGeneration(input)
+    const input = await queuedPreviz({ user, ws, board }, { variationId: 'shape:var-cancel', plateSha256: plate.sha256 })
     // Holding the workspace row keeps the reservation (which locks it) in flight until we let go.
     const held = sql.reserve()
     const tx = await held
