@@ -14,6 +14,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { MediaEngine } from '../engine/MediaEngine'
 import { renderCameraMove } from '../engine/render-camera-move'
+import { reportRenderStage, storeRenderOutputs } from './store-render-outputs'
 
 export const PREVIZ_FPS = 24
 
@@ -33,9 +34,6 @@ export interface TRenderPrevizJobHooks {
   signal?: AbortSignal
   onProgress?: (progress: TJobProgress) => void
 }
-
-/** Share of the overall progress each stage ends at. */
-const STAGE_END = { rendering: 0.85, encoding: 0.95, storing: 1 } as const
 
 /**
  * Renders a previz clip and its poster and stores both. Plain async function, independent of
@@ -78,19 +76,12 @@ export async function renderPrevizJob(
       height,
       outDir: workDir,
       signal,
-      onProgress: (stage, p) =>
-        report(stage, stage === 'rendering' ? p * STAGE_END.rendering : STAGE_END.rendering + p * (STAGE_END.encoding - STAGE_END.rendering)),
+      onProgress: reportRenderStage(report),
     })
     signal?.throwIfAborted()
-    report('storing', STAGE_END.encoding)
-    const video = await store.putFile(clip.videoFile)
-    const poster = await store.putFile(clip.posterFile)
-    report('storing', 1)
+    const stored = await storeRenderOutputs(store, { outputFile: clip.videoFile, posterFile: clip.posterFile }, report)
     return {
-      assetSha256: video.sha256,
-      byteSize: video.byteSize,
-      posterSha256: poster.sha256,
-      posterByteSize: poster.byteSize,
+      ...stored,
       mimeType: 'video/mp4',
       width,
       height,

@@ -7,6 +7,7 @@ import type { MediaEngine } from '../engine/MediaEngine'
 import type { TRenderStage } from '../engine/render-camera-move'
 import type { TRenderedFrames } from '../engine/render-frames'
 import { probeMedia, type TMediaInfo } from '../ffmpeg/probe-media'
+import { reportRenderStage, storeRenderOutputs } from './store-render-outputs'
 import type { TRenderPrevizJobHooks } from './render-previz-job'
 
 export const ZJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, - or _')
@@ -45,9 +46,6 @@ export interface TEditRender extends TRenderedFrames {
   fps?: { num: number; den: number }
 }
 
-/** Share of the overall progress each stage ends at. */
-const STAGE_END = { rendering: 0.85, encoding: 0.95, storing: 1 } as const
-
 /**
  * The frame of every local edit (relight, restyle, composite, upscale, interpolate): the sources
  * must be in the store (NOT_FOUND naming the field) and readable media (UNSUPPORTED_MEDIA,
@@ -85,20 +83,13 @@ export async function runEditJob(
       sources,
       workDir,
       signal,
-      onProgress: (stage, p) =>
-        report(stage, stage === 'rendering' ? p * STAGE_END.rendering : STAGE_END.rendering + p * (STAGE_END.encoding - STAGE_END.rendering)),
+      onProgress: reportRenderStage(report),
     })
     signal?.throwIfAborted()
-    report('storing', STAGE_END.encoding)
-    const output = await store.putFile(rendered.outputFile)
-    const poster = await store.putFile(rendered.posterFile)
-    report('storing', 1)
+    const stored = await storeRenderOutputs(store, rendered, report)
     const fps = rendered.fps ? rendered.fps.num / rendered.fps.den : 0
     return {
-      assetSha256: output.sha256,
-      byteSize: output.byteSize,
-      posterSha256: poster.sha256,
-      posterByteSize: poster.byteSize,
+      ...stored,
       mimeType: rendered.mimeType,
       width: rendered.width,
       height: rendered.height,
