@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url'
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
 const config: NextConfig = {
+  // Lets two builds (say, two people's test runs in one checkout) live side by side; `next start` reads the same variable.
+  distDir: process.env.NEXT_DIST_DIR ?? '.next',
   // Internal packages ship TypeScript source ("main": "./src/index.ts").
   transpilePackages: ['@montage/core', '@montage/db', '@montage/board', '@montage/assets', '@montage/auth', '@montage/workflows'],
   // Native / Node-only clients stay outside the server bundle.
