@@ -2,10 +2,11 @@ import { z } from 'zod'
 import * as Y from 'yjs'
 import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import type { TLRecord, TLShape, TLShapeId } from '@tldraw/tlschema'
-import { ZGenerationStatus, ZShapeId } from '@montage/core'
+import { ZGenerationStatus, ZShapeId, ZThreadSummary, type TThreadSummary } from '@montage/core'
 import { getRecords } from './doc'
 import { validateRecord } from './schema'
-import { defaultVariationProps, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
+import { defaultVariationProps, REVIEW_STATES, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
+import { defaultReferenceProps, REFERENCE_INGEST_STATES, REFERENCE_SHAPE, type TReferenceProps } from './shapes'
 
 /** Fields of a variation a server-side writer may set. */
 export const ZVariationPatch = z
@@ -22,10 +23,29 @@ export const ZVariationPatch = z
     referenceIds: z.array(ZShapeId),
     cost: z.number().nonnegative(),
     error: z.string(),
+    /** Lineage of an edit: the variation it was made from. */
+    parentVariationId: ZShapeId,
+    /** Set by a producer's or owner's decision (the audit row is in review_decisions). */
+    reviewState: z.enum(REVIEW_STATES),
   })
   .partial()
   .strict()
 export type TVariationPatch = z.infer<typeof ZVariationPatch>
+
+/** Fields of a reference (or plain media) shape that ingest sets once an upload's renditions exist. */
+export const ZReferencePatch = z
+  .object({
+    assetSha256: z.string(),
+    mimeType: z.string(),
+    posterSha256: z.string(),
+    stripSha256: z.string(),
+    stripFrames: z.number().int().nonnegative(),
+    proxySha256: z.string(),
+    ingest: z.enum(REFERENCE_INGEST_STATES),
+  })
+  .partial()
+  .strict()
+export type TReferencePatch = z.infer<typeof ZReferencePatch>
 
 /**
  * A change a server-side writer (a workflow, the API) asks the collab-server to make to a live
@@ -39,6 +59,23 @@ export const ZBoardCommand = z.discriminatedUnion('type', [
     boardId: z.string().uuid(),
     variationId: ZShapeId,
     patch: ZVariationPatch,
+  }),
+  z.object({
+    id: z.string().min(1).max(200),
+    type: z.literal('reference.upsert'),
+    boardId: z.string().uuid(),
+    /** The shape the uploader placed, if it said which; created at the origin when missing. */
+    shapeId: ZShapeId.optional(),
+    /** Every reference shape showing these bytes is patched too (the same file dropped twice). */
+    assetSha256: z.string().regex(/^[a-f0-9]{64}$/),
+    patch: ZReferencePatch,
+  }),
+  z.object({
+    id: z.string().min(1).max(200),
+    type: z.literal('thread.upsert'),
+    boardId: z.string().uuid(),
+    /** The whole summary; an older one arriving late is skipped by `updatedAt`. */
+    thread: ZThreadSummary,
   }),
 ])
 export type TBoardCommand = z.infer<typeof ZBoardCommand>
@@ -68,14 +105,17 @@ function placeBeside(records: Map<string, { val: TLRecord }>, shot: TLShape | un
  * Applies a command to a board document in one transaction. Unknown shots still get their
  * variation (placed at the origin) so that a result is never dropped.
  */
-export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord {
+export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord | TThreadSummary {
+  if (command.type === 'reference.upsert') return applyReferenceUpsert(doc, command)
+  if (command.type === 'thread.upsert') return applyThreadUpsert(doc, command.thread)
   const kv = getRecords(doc)
   const id = command.variationId as TLShapeId
   const existing = kv.get(id) as TLShape | undefined
   let next: TLRecord
   if (existing) {
     if (existing.type !== VARIATION_SHAPE) throw new Error(`${id} is a ${existing.type}, not a variation`)
-    next = { ...existing, props: { ...existing.props, ...command.patch } } as TLRecord
+    // Defaults first: a variation stored before a prop existed (parentVariationId) still validates.
+    next = { ...existing, props: { ...defaultVariationProps(), ...existing.props, ...command.patch } } as TLRecord
   } else {
     const found = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
     const shot = found?.type === 'shot' ? found : undefined
@@ -98,4 +138,63 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
   const valid = validateRecord(next)
   doc.transact(() => kv.set(id, valid), BOARD_COMMAND_ORIGIN)
   return valid
+}
+
+/**
+ * Patches the uploader's shape and every other reference shape showing the same bytes. Returns
+ * the uploader's shape (or the first one patched); a command that matches nothing and names no
+ * shape changes nothing.
+ */
+function applyReferenceUpsert(doc: Y.Doc, command: Extract<TBoardCommand, { type: 'reference.upsert' }>): TLRecord {
+  const kv = getRecords(doc)
+  const patch = { ...command.patch, assetSha256: command.assetSha256 }
+  const next: TLRecord[] = []
+  for (const { val } of (kv.map as Map<string, { val: TLRecord }>).values()) {
+    if (val.typeName !== 'shape' || val.type !== REFERENCE_SHAPE) continue
+    const props = val.props as TReferenceProps
+    if (val.id === command.shapeId || props.assetSha256 === command.assetSha256) next.push({ ...val, props: { ...props, ...patch } } as TLRecord)
+  }
+  if (command.shapeId && !next.some((r) => r.id === command.shapeId)) {
+    const existing = kv.get(command.shapeId) as TLShape | undefined
+    if (existing) throw new Error(`${command.shapeId} is a ${existing.type}, not a reference`)
+    const place = placeBeside(kv.map as Map<string, { val: TLRecord }>, undefined)
+    // Right of everything on the board, so it covers nothing the team arranged.
+    let right = -48
+    for (const { val } of (kv.map as Map<string, { val: TLRecord }>).values()) {
+      if (val.typeName === 'shape') right = Math.max(right, val.x + (((val.props as { w?: number }).w ?? 0) || 0))
+    }
+    next.unshift({
+      id: command.shapeId as TLShapeId,
+      typeName: 'shape',
+      type: REFERENCE_SHAPE,
+      x: right + 48,
+      y: 0,
+      rotation: 0,
+      index: place.index,
+      parentId: place.parentId,
+      isLocked: false,
+      opacity: 1,
+      meta: {},
+      props: { ...defaultReferenceProps(), ...patch },
+    } as TLRecord)
+  }
+  const valid = next.map(validateRecord)
+  if (valid.length > 0) doc.transact(() => valid.forEach((r) => kv.set(r.id, r)), BOARD_COMMAND_ORIGIN)
+  return valid.find((r) => r.id === command.shapeId) ?? valid[0] ?? ({ id: command.shapeId ?? '', typeName: 'shape' } as unknown as TLRecord)
+}
+
+/** Comment threads live beside the records (they are not tldraw records), keyed by their root comment id. */
+export const THREADS_MAP = 'threads'
+
+export function getThreads(doc: Y.Doc): Y.Map<TThreadSummary> {
+  return doc.getMap<TThreadSummary>(THREADS_MAP)
+}
+
+/** Writes a thread's summary unless the board already holds a newer one (commands may arrive out of order). */
+function applyThreadUpsert(doc: Y.Doc, thread: TThreadSummary): TThreadSummary {
+  const threads = getThreads(doc)
+  const current = threads.get(thread.id)
+  if (current && current.updatedAt > thread.updatedAt) return current
+  doc.transact(() => threads.set(thread.id, thread), BOARD_COMMAND_ORIGIN)
+  return thread
 }

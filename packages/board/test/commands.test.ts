@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { applyBoardCommand, getRecords, readRecords, type TBoardCommand } from '../src'
+import { applyBoardCommand, getRecords, getThreads, readRecords, ZBoardCommand, type TBoardCommand } from '../src'
 
 const boardId = '7f1d8a52-2c64-4a4e-9d70-0d7b6f1f0a11'
 
@@ -42,8 +42,71 @@ describe('applyBoardCommand', () => {
     expect(doc.getArray('records').length).toBe(3)
   })
 
+  it('finishes a variation stored before lineage existed (no parentVariationId) and records an edit\'s parent', () => {
+    const doc = docWithShot()
+    applyBoardCommand(doc, { id: 'c1', type: 'variation.upsert', boardId, variationId: 'shape:old', patch: { shotId: 'shape:shot1', status: 'running' } })
+    const kv = getRecords(doc)
+    const old = kv.get('shape:old') as unknown as { props: Record<string, unknown> }
+    const { parentVariationId: _dropped, ...oldProps } = old.props
+    kv.set('shape:old', { ...old, props: oldProps } as never)
+    applyBoardCommand(doc, { id: 'c2', type: 'variation.upsert', boardId, variationId: 'shape:old', patch: { status: 'succeeded' } })
+    applyBoardCommand(doc, { id: 'c3', type: 'variation.upsert', boardId, variationId: 'shape:edit', patch: { shotId: 'shape:shot1', status: 'running', parentVariationId: 'shape:old' } })
+    const records = readRecords(doc) as unknown as Record<string, { props: Record<string, unknown> }>
+    expect(records['shape:old']!.props).toMatchObject({ status: 'succeeded', parentVariationId: '' })
+    expect(records['shape:edit']!.props).toMatchObject({ status: 'running', parentVariationId: 'shape:old', shotId: 'shape:shot1' })
+  })
+
   it('refuses to turn another kind of shape into a variation', () => {
     const doc = docWithShot()
     expect(() => applyBoardCommand(doc, { id: 'x', type: 'variation.upsert', boardId, variationId: 'shape:shot1', patch: { status: 'failed' } })).toThrow(/not a variation/)
+  })
+})
+
+describe('thread.upsert', () => {
+  const thread = {
+    id: '0b7c8a9e-5a0f-4a57-9d7e-3f4c2a1b0c9d',
+    variationId: 'shape:v1',
+    timeSeconds: 1.2,
+    endSeconds: null,
+    region: { shape: 'rect' as const, x: 0.1, y: 0.2, w: 0.3, h: 0.4 },
+    authorName: 'Rui Tanaka',
+    excerpt: 'The horizon tilts here',
+    replies: 0,
+    resolved: false,
+    updatedAt: '2026-01-01T10:00:00.000Z',
+  }
+
+  it('writes the summary into the threads map, beside the records, and later summaries replace it', () => {
+    const doc = docWithShot()
+    const before = readRecords(doc)
+    applyBoardCommand(doc, { id: 't1', type: 'thread.upsert', boardId, thread })
+    expect(getThreads(doc).get(thread.id)).toEqual(thread)
+    expect(readRecords(doc)).toEqual(before)
+
+    applyBoardCommand(doc, { id: 't2', type: 'thread.upsert', boardId, thread: { ...thread, replies: 2, resolved: true, updatedAt: '2026-01-01T10:05:00.000Z' } })
+    expect(getThreads(doc).get(thread.id)).toMatchObject({ replies: 2, resolved: true })
+  })
+
+  it('keeps the newer summary when an older one arrives late', () => {
+    const doc = docWithShot()
+    applyBoardCommand(doc, { id: 't2', type: 'thread.upsert', boardId, thread: { ...thread, resolved: true, updatedAt: '2026-01-01T10:05:00.000Z' } })
+    applyBoardCommand(doc, { id: 't1', type: 'thread.upsert', boardId, thread })
+    expect(getThreads(doc).get(thread.id)?.resolved).toBe(true)
+  })
+
+  it('a thread.upsert from JSON is parsed by the command schema, and a bad region is refused', () => {
+    expect(ZBoardCommand.safeParse(JSON.parse(JSON.stringify({ id: 't1', type: 'thread.upsert', boardId, thread }))).success).toBe(true)
+    const bad = { id: 't1', type: 'thread.upsert', boardId, thread: { ...thread, region: { shape: 'rect', x: 1.4, y: 0, w: 0.1, h: 0.1 } } }
+    expect(ZBoardCommand.safeParse(bad).success).toBe(false)
+  })
+})
+
+describe('variation.upsert reviewState', () => {
+  it('sets a variation approved and keeps its other props', () => {
+    const doc = docWithShot()
+    applyBoardCommand(doc, { id: 'c1', type: 'variation.upsert', boardId, variationId: 'shape:v1', patch: { shotId: 'shape:shot1', status: 'succeeded' } })
+    applyBoardCommand(doc, { id: 'c2', type: 'variation.upsert', boardId, variationId: 'shape:v1', patch: { reviewState: 'approved' } })
+    const v = readRecords(doc)['shape:v1'] as unknown as { props: Record<string, unknown> }
+    expect(v.props).toMatchObject({ reviewState: 'approved', status: 'succeeded', shotId: 'shape:shot1' })
   })
 })

@@ -1,8 +1,10 @@
 import type { TGenerationOutput } from './generation'
+import type { TIngestAssetInput, TIngestAssetOutput } from './library'
+import type { TJobProgressTarget } from './job-progress'
 import type { TCompositeParams, TInterpolateParams, TRelightParams, TRestyleParams, TUpscaleParams } from './models'
 
 /** Input of a local-engine render on the `gpu` queue. */
-export interface TRenderPrevizInput {
+export interface TRenderPrevizInput extends TJobProgressTarget {
   generationId: string
   workspaceId: string
   /** Already parsed with ZPrevizParams. */
@@ -20,7 +22,7 @@ export interface TRenderPrevizInput {
 }
 
 /** Input of a local-engine edit of one stored still or clip. */
-export interface TEditSourceInput<P> {
+export interface TEditSourceInput<P> extends TJobProgressTarget {
   generationId: string
   workspaceId: string
   /** sha256 of the source (a PNG, JPEG or WebP still, or a video) in the asset store. */
@@ -35,7 +37,7 @@ export type TUpscaleInput = TEditSourceInput<TUpscaleParams>
 export type TInterpolateInput = TEditSourceInput<TInterpolateParams>
 
 /** Input of a composite: a foreground (alpha still/clip, or one to chroma-key) over an environment. */
-export interface TCompositeInput {
+export interface TCompositeInput extends TJobProgressTarget {
   generationId: string
   workspaceId: string
   foregroundSha256: string
@@ -60,6 +62,8 @@ export interface TGpuActivities {
   composite(input: TCompositeInput): Promise<TGenerationOutput>
   upscale(input: TUpscaleInput): Promise<TGenerationOutput>
   interpolate(input: TInterpolateInput): Promise<TGenerationOutput>
+  /** Probe, poster, thumbnail strip and (video) web proxy of an upload; idempotent by asset id. */
+  ingestAsset(input: TIngestAssetInput): Promise<TIngestAssetOutput>
 }
 
-export const GPU_ACTIVITY_NAMES = ['renderPreviz', 'relight', 'restyle', 'composite', 'upscale', 'interpolate'] as const
+export const GPU_ACTIVITY_NAMES = ['renderPreviz', 'relight', 'restyle', 'composite', 'upscale', 'interpolate', 'ingestAsset'] as const

@@ -21,7 +21,10 @@ export const ZStartGenerationRequest = z
     prompt: z.string().max(4000).default(''),
     params: z.record(z.string(), z.unknown()).default({}),
     /** The shot's linked references: the shape and the stored image it shows. */
-    references: z.array(z.object({ shapeId: ZShapeId, assetSha256: ZSha256 }).strict()).max(8).default([]),
+    references: z
+      .array(z.object({ shapeId: ZShapeId, assetSha256: ZSha256, /** The shape's `@tag`, so prompts can name it. */ tag: z.string().max(32).optional() }).strict())
+      .max(8)
+      .default([]),
   })
   .strict()
 export type TStartGenerationRequest = z.infer<typeof ZStartGenerationRequest>
@@ -33,6 +36,14 @@ export type TStartGenerationRequest = z.infer<typeof ZStartGenerationRequest>
 export function parseModelParams(model: z.infer<typeof ZModelId>, params: unknown): z.infer<(typeof MODELS)[typeof model]['params']> {
   return parseInput(z.object({ params: MODELS[model].params }), { params }).params
 }
+
+/** One `@tag` of a prompt, resolved at generation start: what the model receives. */
+export const ZGenerationReference = z.object({
+  tag: z.string().min(1).max(32),
+  assetSha256: ZSha256,
+  mimeType: z.string(),
+})
+export type TGenerationReference = z.infer<typeof ZGenerationReference>
 
 /** What the workflow needs to run one generation; everything already validated. */
 export const ZGenerationInput = z.object({
@@ -48,6 +59,8 @@ export const ZGenerationInput = z.object({
   /** sha256 of the reference images' stored bytes, in the order the shot lists them. */
   referenceAssets: z.array(ZSha256),
   referenceIds: z.array(ZShapeId),
+  /** The prompt's `@tags`, resolved at start (absent in inputs recorded before tags existed). */
+  references: z.array(ZGenerationReference).max(8).optional(),
   credits: z.number().int().nonnegative(),
 })
 export type TGenerationInput = z.infer<typeof ZGenerationInput>

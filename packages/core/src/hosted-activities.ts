@@ -1,7 +1,8 @@
-import type { TGenerationOutput } from './generation'
+import type { TJobProgressTarget } from './job-progress'
+import type { TGenerationOutput, TGenerationReference } from './generation'
 
 /** Input of a hosted (provider) generation on the `hosted` queue. */
-export interface TRunHostedModelInput {
+export interface TRunHostedModelInput extends TJobProgressTarget {
   generationId: string
   workspaceId: string
   /** A catalogue id whose backend is not `local` (`gen4.5`, `gen4_turbo`, …). */
@@ -11,6 +12,8 @@ export interface TRunHostedModelInput {
   params: Record<string, unknown>
   /** sha256 of the reference images (or clips) in the asset store, in the shot's order. */
   referenceAssets: string[]
+  /** The prompt's resolved `@tags`; image models send them as tagged `referenceImages`. */
+  references?: TGenerationReference[]
 }
 
 /** Activities of the `hosted` queue, by name. Workflows import this type only. */

@@ -2,10 +2,14 @@
 export const subjects = {
   boardCommand: (boardId: string) => `board.cmd.${boardId}`,
   boardCommandWildcard: 'board.cmd.*',
+  workspaceFeed: (workspaceId: string) => `feed.ws.${workspaceId}`,
   jobProgress: (generationId: string) => `job.${generationId}.progress`,
+  jobProgressWildcard: 'job.*.progress',
 } as const
 
 export const streams = {
   /** Board commands from server-side writers; idempotent by command id (JetStream dedup window). */
   boardCommands: { name: 'BOARD_COMMANDS', subjects: ['board.cmd.*'] },
+  /** Per-workspace notifications (mentions, new variations, approvals); readers keep their place in Postgres. */
+  workspaceFeed: { name: 'WORKSPACE_FEED', subjects: ['feed.ws.*'] },
 } as const

@@ -15,7 +15,19 @@ export interface TReferenceProps {
   /** sha256 of the image in the asset store; empty while nothing is attached. */
   assetSha256: string
   mimeType: string
+  /** Renditions made by the ingest workflow; empty until it is done (and for stills, strip and proxy stay empty). */
+  posterSha256: string
+  stripSha256: string
+  /** Frames in the strip, each STRIP_FRAME_WIDTH px wide; 0 without a strip. */
+  stripFrames: number
+  proxySha256: string
+  ingest: TReferenceIngest
+  /** The workspace library reference this shape stands for, or '' for board-only media. */
+  libraryId: string
 }
+
+export const REFERENCE_INGEST_STATES = ['pending', 'ready', 'failed'] as const
+export type TReferenceIngest = (typeof REFERENCE_INGEST_STATES)[number]
 
 export const referenceShapeProps = {
   w: T.nonZeroNumber,
@@ -26,8 +38,47 @@ export const referenceShapeProps = {
   kind: T.literalEnum(...REFERENCE_KINDS),
   assetSha256: T.string,
   mimeType: T.string,
+  posterSha256: T.string,
+  stripSha256: T.string,
+  stripFrames: T.number,
+  proxySha256: T.string,
+  ingest: T.literalEnum(...REFERENCE_INGEST_STATES),
+  libraryId: T.string,
 }
 
-const versions = createShapePropsMigrationIds(REFERENCE_SHAPE, {})
-export const referenceShapeMigrations = createShapePropsMigrationSequence({ sequence: [] })
-void versions
+const versions = createShapePropsMigrationIds(REFERENCE_SHAPE, { AddMedia: 1 })
+
+const MEDIA_PROPS = ['posterSha256', 'stripSha256', 'stripFrames', 'proxySha256', 'ingest', 'libraryId'] as const
+
+export const referenceShapeMigrations = createShapePropsMigrationSequence({
+  sequence: [
+    {
+      id: versions.AddMedia,
+      // Shapes made before ingest existed showed a finished still: nothing left to make.
+      up(props: Record<string, unknown>) {
+        Object.assign(props, { posterSha256: '', stripSha256: '', stripFrames: 0, proxySha256: '', ingest: 'ready', libraryId: '' })
+      },
+      down(props: Record<string, unknown>) {
+        for (const key of MEDIA_PROPS) delete props[key]
+      },
+    },
+  ],
+})
+
+/** A reference (or plain media) shape before anything is attached. */
+export function defaultReferenceProps(): TReferenceProps {
+  return {
+    w: 240,
+    h: 240,
+    tag: '',
+    kind: 'character',
+    assetSha256: '',
+    mimeType: '',
+    posterSha256: '',
+    stripSha256: '',
+    stripFrames: 0,
+    proxySha256: '',
+    ingest: 'ready',
+    libraryId: '',
+  }
+}

@@ -1,5 +1,5 @@
 import { T } from '@tldraw/validate'
-import { createShapePropsMigrationSequence } from '@tldraw/tlschema'
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence } from '@tldraw/tlschema'
 import { ZGenerationStatus, type TGenerationStatus } from '@montage/core'
 
 export const VARIATION_SHAPE = 'variation' as const
@@ -26,6 +26,8 @@ export interface TVariationProps {
   /** Why it failed, in words a person can act on. */
   error: string
   reviewState: TReviewState
+  /** Lineage: the variation this one is an edit of (relight, restyle, …); empty for a generation from the shot. */
+  parentVariationId: string
 }
 
 export const variationShapeProps = {
@@ -44,9 +46,25 @@ export const variationShapeProps = {
   cost: T.number,
   error: T.string,
   reviewState: T.literalEnum(...REVIEW_STATES),
+  parentVariationId: T.string,
 }
 
-export const variationShapeMigrations = createShapePropsMigrationSequence({ sequence: [] })
+const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1 })
+
+export const variationShapeMigrations = createShapePropsMigrationSequence({
+  sequence: [
+    {
+      id: versions.AddParentVariation,
+      // Variations made before edits existed came straight from their shot.
+      up(props: Record<string, unknown>) {
+        props.parentVariationId = ''
+      },
+      down(props: Record<string, unknown>) {
+        delete props.parentVariationId
+      },
+    },
+  ],
+})
 
 /** Width of a variation card on the board; its height follows the shot's aspect ratio. */
 export const VARIATION_W = 320
@@ -86,5 +104,6 @@ export function defaultVariationProps(aspect = 16 / 9): TVariationProps {
     cost: 0,
     error: '',
     reviewState: 'pending',
+    parentVariationId: '',
   }
 }
