@@ -3,7 +3,7 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
-import { AppError, AppErrorCode, wsCloseCodeFor } from '@montage/core'
+import { AppError, AppErrorCode, wsCloseCodeFor, type TJobProgressMessage } from '@montage/core'
 import { appendBoardUpdate, compactBoardUpdates, loadBoardUpdates, type Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { applyBoardCommand, getRecords, type TBoardCommand } from '@montage/board'
@@ -12,6 +12,7 @@ import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { hasMissingDependencies } from './missing-dependencies'
+import { LiveJobs } from './LiveJobs'
 import { RATE_LIMIT_CLOSE_CODE, TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TPersistenceOptions {
@@ -44,6 +45,8 @@ export interface BoardRoomOptions {
   writer?: BoardUpdateWriter
   /** Called whenever the room may have become unloadable: no holders and (maybe) nothing pending. */
   onIdle: (room: BoardRoom) => void
+  /** A live job not heard from for this long leaves the board's progress entry (default 30 s). */
+  jobIdleMs?: number
 }
 
 export interface TConnectionInfo {
@@ -97,6 +100,8 @@ export class BoardRoom {
   private antiEntropyTimer: NodeJS.Timeout | null = null
   /** Relay messages that arrive while the board is loading, applied once it is. */
   private relayBacklog: (() => void)[] | null = []
+  /** Job progress shown through the server's own awareness entry (every instance keeps its own). */
+  private readonly liveJobs: LiveJobs
 
   private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
@@ -121,6 +126,7 @@ export class BoardRoom {
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server is not a participant: without this it would show up as an empty peer.
     this.awareness.setLocalState(null)
+    this.liveJobs = new LiveJobs({ idleMs: opts.jobIdleMs ?? 30_000, onChange: (state) => this.awareness.setLocalState(state) })
     this.doc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
@@ -233,6 +239,11 @@ export class BoardRoom {
     await this.flush()
   }
 
+  /** Shows a job's progress to the board's clients, on the server's own awareness entry. */
+  reportJobProgress(message: TJobProgressMessage): void {
+    if (!this.destroyed) this.liveJobs.report(message)
+  }
+
   /** Stores every pending update now (after any store in progress). Rejects when the store fails. */
   flush(): Promise<void> {
     this.clearStoreTimer()
@@ -248,6 +259,7 @@ export class BoardRoom {
     if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer)
     this.relay?.leave()
     this.relay = null
+    this.liveJobs.destroy()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
@@ -290,8 +302,11 @@ export class BoardRoom {
     const message = this.encodeAwareness(changed)
     for (const c of this.connections) this.send(c, message)
     // A timed-out entry is only stale here; telling peers would remove it where it is still live.
-    if (origin !== RELAY_ORIGIN && origin !== 'timeout' && this.relay?.hasPeers()) {
-      this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed))
+    // Our own (job progress) entry stays here too: every instance builds its own from NATS, so
+    // relaying it would show each job twice to the clients of the other instances.
+    const relayed = changed.filter((id) => id !== this.awareness.clientID)
+    if (origin !== RELAY_ORIGIN && origin !== 'timeout' && relayed.length > 0 && this.relay?.hasPeers()) {
+      this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, relayed))
     }
   }
 
@@ -309,7 +324,7 @@ export class BoardRoom {
 
   private answerSyncRequest(stateVector: Uint8Array): void {
     this.relay?.publish('update', Y.encodeStateAsUpdate(this.doc, stateVector))
-    const states = [...this.awareness.getStates().keys()]
+    const states = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID)
     if (states.length > 0) this.relay?.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, states))
   }
 
@@ -346,7 +361,8 @@ export class BoardRoom {
       case 'awareness': {
         // y-websocket clients echo every presence change they see, including removals of others
         // they timed out; only their own entries (and new ids) count, the rest is dropped.
-        const own = message.entries.filter((e) => this.mayUpdatePresence(conn, e.clientId))
+        // Live jobs are the server's to announce: a client's entry claiming some is dropped whole.
+        const own = message.entries.filter((e) => this.mayUpdatePresence(conn, e.clientId) && !claimsJobs(e.state))
         if (own.length === 0) return
         const update = own.length === message.entries.length ? message.update : encodeAwarenessEntries(own)
         awarenessProtocol.applyAwarenessUpdate(this.awareness, update, conn)
@@ -363,6 +379,8 @@ export class BoardRoom {
 
   /** A connection speaks for the ids it announced, and for new ones; the same person may take one over (a reconnect while the old socket is half-open). */
   private mayUpdatePresence(conn: Connection, clientId: number): boolean {
+    // The server's own entry carries job progress; no client may write it, even while it is empty.
+    if (clientId === this.awareness.clientID) return false
     const owner = this.presenceOwners.get(clientId)
     if (owner === conn) return true
     if (owner) {
@@ -512,6 +530,12 @@ function mergeIntoSnapshot(updates: Uint8Array[]): Uint8Array {
   const snapshot = Y.encodeStateAsUpdate(doc)
   doc.destroy()
   return snapshot
+}
+
+function claimsJobs(state: string): boolean {
+  if (!state.includes('"jobs"')) return false
+  const parsed: unknown = JSON.parse(state)
+  return typeof parsed === 'object' && parsed !== null && 'jobs' in parsed
 }
 
 function toUint8Array(data: RawData): Uint8Array {

@@ -21,6 +21,8 @@ export interface BoardRoomsOptions {
   writer?: BoardUpdateWriter
   /** How long an idle, fully stored room stays loaded, so a reload or a burst of commands reuses it. */
   lingerMs: number
+  /** How long a silent job keeps its progress bar. */
+  jobIdleMs?: number
 }
 
 interface Entry {
@@ -64,6 +66,7 @@ export class BoardRooms {
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
         writer: this.opts.writer,
+        jobIdleMs: this.opts.jobIdleMs,
         onIdle: (r) => this.onIdle(r),
       })
       const created: Entry = { room, ready: room.load(), lingerTimer: null }

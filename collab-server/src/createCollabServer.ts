@@ -13,6 +13,7 @@ import { BoardRelay } from './BoardRelay'
 import { BoardUpdateWriter } from './BoardUpdateWriter'
 import { authorizeConnection } from './authorize-connection'
 import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-board-commands'
+import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
 import { createConsoleLogger, errorFields, type TLogger } from './logger'
 
@@ -39,6 +40,8 @@ export interface CreateCollabServerOptions {
   relay?: boolean
   /** How often each open board exchanges state vectors with its peers (repairs lost relay messages). */
   antiEntropyMs?: number
+  /** How long a job that stopped reporting keeps its progress bar on the board (default 30 s). */
+  jobIdleMs?: number
 }
 
 export interface CollabServer {
@@ -64,7 +67,9 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
   const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger)
   const writer = new BoardUpdateWriter(opts.db)
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000 })
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs })
+  // Live job progress from the workers, shown on the boards this instance holds.
+  const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
   const http = createServer(handleRequest)
   http.on('upgrade', handleUpgrade)
@@ -221,6 +226,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       closed ??= (async () => {
         closing = true
         clearInterval(pinger)
+        jobProgress.stop()
         const httpClosed = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()))
         http.closeIdleConnections()
         await consumer?.stop()

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JetStreamClient } from 'nats'
 import { streams, subjects } from '@montage/core'
-import { readRecords, type TBoardCommand } from '@montage/board'
+import { readRecords, type TBoardCommand, type TVariationPatch } from '@montage/board'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 
 let env: TestEnv
@@ -19,7 +19,7 @@ beforeAll(async () => {
 })
 afterAll(() => closeTestEnv(env))
 
-function upsert(boardId: string, variationId: string, patch: TBoardCommand['patch']): TBoardCommand {
+function upsert(boardId: string, variationId: string, patch: TVariationPatch): TBoardCommand {
   return { id: randomUUID(), type: 'variation.upsert', boardId, variationId, patch }
 }
 
