@@ -1,4 +1,4 @@
-import type { TJobProgress, TRenderPrevizInput } from '@montage/core'
+import { ZJobProgressMessage, type TJobProgress, type TRenderPrevizInput } from '@montage/core'
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -15,8 +15,10 @@ beforeAll(async () => {
 })
 afterAll(async () => rig?.cleanup())
 
+const BOARD_ID = '6f0a1c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b'
+
 function input(params: Record<string, unknown>, plateSha256 = plateSha): TRenderPrevizInput {
-  return { generationId: 'gen-activity-test', workspaceId: 'ws', plateSha256, params: params as TRenderPrevizInput['params'] }
+  return { generationId: 'gen-activity-test', workspaceId: 'ws', boardId: BOARD_ID, variationId: 'shape:v1', plateSha256, params: params as TRenderPrevizInput['params'] }
 }
 
 describe('renderPreviz activity', () => {
@@ -30,7 +32,9 @@ describe('renderPreviz activity', () => {
     expect(heartbeats.length).toBeGreaterThan(1)
     expect(heartbeats.at(-1)).toEqual({ stage: 'storing', progress: 1 })
     expect(published.every((p) => p.subject === 'job.gen-activity-test.progress')).toBe(true)
-    expect(published.at(-1)!.progress).toEqual({ generationId: 'gen-activity-test', stage: 'storing', progress: 1 })
+    // The board and variation ride along so the collab-server can show the bar on that card.
+    expect(published.at(-1)!.progress).toEqual({ generationId: 'gen-activity-test', boardId: BOARD_ID, variationId: 'shape:v1', stage: 'storing', progress: 1 })
+    expect(published.every((p) => ZJobProgressMessage.safeParse(p.progress).success)).toBe(true)
   })
 
   it('turns bad input into a non-retryable failure naming the field', async () => {

@@ -1,9 +1,6 @@
 import type { TRenderPrevizInput } from '@montage/core'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cameraWindow, roiForWindow } from '../src/engine/camera-window'
-import { decodePlate } from '../src/ffmpeg/decode-plate'
-import { probeImage } from '../src/ffmpeg/probe-image'
 import { renderPrevizJob } from '../src/render/render-previz-job'
 import { createRig, decodeGrayFrames, estimateStep, smoothPlate, writeImage, type TTestRig } from './helpers'
 

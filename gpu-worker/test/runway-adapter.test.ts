@@ -67,7 +67,7 @@ describe('Runway adapter against the task API stand-in', () => {
     expect(task.endpoint).toBe('image_to_video')
     expect(task.body).toMatchObject({ model: 'gen4_turbo', ratio: '1280:720', duration: 5, promptText: 'a lighthouse at dusk' })
     expect(String(task.body.promptImage)).toMatch(/^data:image\/png;base64,/)
-    expect(progress.map((p) => `${p.stage}:${p.progress}`)).toEqual(['queued:0', 'queued:0', 'queued:0', 'rendering:0.4', 'storing:0.99'])
+    expect(progress.map((p) => `${p.stage}:${p.progress}`)).toEqual(['queued:0', 'queued:0', 'queued:0', 'rendering:0.4', 'storing:0.99', 'storing:1'])
     expect(standIn.requests.every((r) => r.version === RUNWAY_API_VERSION)).toBe(true)
   })
 

@@ -1,10 +1,11 @@
 import { Context } from '@temporalio/activity'
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common'
 import type { AssetStore } from '@montage/assets'
-import { AppError, AppErrorCode, subjects, type TGenerationOutput, type TGpuActivities, type TJobProgress } from '@montage/core'
+import { AppError, AppErrorCode, subjects, type TGenerationOutput, type TGpuActivities, type TJobProgress, type TJobProgressMessage, type TJobProgressTarget } from '@montage/core'
 import type { NatsConnection } from 'nats'
 import type { MediaEngine } from '../engine/MediaEngine'
 import { compositeJob } from '../render/composite-job'
+import { ingestAssetJob } from '../render/ingest-asset-job'
 import { interpolateJob } from '../render/interpolate-job'
 import { relightJob } from '../render/relight-job'
 import { renderPrevizJob, type TRenderPrevizJobHooks } from '../render/render-previz-job'
@@ -39,7 +40,8 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
   const { store, engine, nats, progressIntervalMs = 250 } = options
   const deps = { store, engine }
 
-  async function run(job: (hooks: TRenderPrevizJobHooks) => Promise<TGenerationOutput>): Promise<TGenerationOutput> {
+  /** `target`: the board and variation the job renders for, added to what is published so the collab-server can route it. */
+  async function run<T = TGenerationOutput>(target: TJobProgressTarget, job: (hooks: TRenderPrevizJobHooks) => Promise<T>): Promise<T> {
     const context = Context.current()
     const encoder = new TextEncoder()
     let lastReport = 0
@@ -50,7 +52,8 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
       lastReport = now
       context.heartbeat({ stage: progress.stage, progress: progress.progress })
       try {
-        nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(progress)))
+        const message: TJobProgressMessage | TJobProgress = target.boardId && target.variationId ? { ...progress, boardId: target.boardId, variationId: target.variationId } : progress
+        nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
       } catch (e) {
         // Progress is the fast path, never the record: a closed connection must not fail a render.
         context.log.warn('Could not publish job progress', { error: String(e) })
@@ -70,11 +73,13 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
   }
 
   return {
-    renderPreviz: (input) => run((hooks) => renderPrevizJob(deps, input, hooks)),
-    relight: (input) => run((hooks) => relightJob(deps, input, hooks)),
-    restyle: (input) => run((hooks) => restyleJob(deps, input, hooks)),
-    composite: (input) => run((hooks) => compositeJob(deps, input, hooks)),
-    upscale: (input) => run((hooks) => upscaleJob(deps, input, hooks)),
-    interpolate: (input) => run((hooks) => interpolateJob(deps, input, hooks)),
+    renderPreviz: (input) => run(input, (hooks) => renderPrevizJob(deps, input, hooks)),
+    relight: (input) => run(input, (hooks) => relightJob(deps, input, hooks)),
+    restyle: (input) => run(input, (hooks) => restyleJob(deps, input, hooks)),
+    composite: (input) => run(input, (hooks) => compositeJob(deps, input, hooks)),
+    upscale: (input) => run(input, (hooks) => upscaleJob(deps, input, hooks)),
+    interpolate: (input) => run(input, (hooks) => interpolateJob(deps, input, hooks)),
+    // Progress goes out under the asset id; no variation to route it to.
+    ingestAsset: (input) => run({}, (hooks) => ingestAssetJob(deps, input, hooks)),
   }
 }

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity'
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common'
 import type { AssetStore } from '@montage/assets'
-import { AppError, AppErrorCode, isRunwayModel, modelAvailability, subjects, type THostedActivities, type TJobProgress } from '@montage/core'
+import { AppError, AppErrorCode, isRunwayModel, modelAvailability, subjects, type THostedActivities, type TJobProgress, type TJobProgressMessage } from '@montage/core'
 import type { NatsConnection } from 'nats'
 import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
 import { RunwayApiError, RunwayClient } from './runway/RunwayClient'
@@ -57,7 +57,9 @@ export function createHostedActivities(options: TCreateHostedActivitiesOptions):
             onProgress: (progress) => {
               context.heartbeat({ taskId, stage: progress.stage, progress: progress.progress } satisfies THostedHeartbeat)
               try {
-                options.nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(progress)))
+                const message: TJobProgressMessage | TJobProgress =
+                  input.boardId && input.variationId ? { ...progress, boardId: input.boardId, variationId: input.variationId } : progress
+                options.nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
               } catch (e) {
                 context.log.warn('Could not publish job progress', { error: String(e) })
               }

@@ -119,6 +119,8 @@ export class RunwayStandIn {
       return this.json(res, 400, { error: 'model: Required' })
     }
     const parsed = body as Record<string, unknown>
+    const problem = endpoint === 'text_to_image' ? checkTextToImage(parsed) : null
+    if (problem) return this.json(res, 400, { error: problem })
     const id = randomUUID()
     this.tasks.set(id, { id, endpoint, body: parsed, steps: this.opts.plan(endpoint, parsed, this), polls: 0, deleted: false })
     return this.json(res, 200, { id })
@@ -128,6 +130,30 @@ export class RunwayStandIn {
     res.writeHead(status, { 'Content-Type': 'application/json' })
     res.end(JSON.stringify(body))
   }
+}
+
+/** Runway's documented reference-image tag: 3–16 characters, letters, digits or _, starting with a letter. */
+const TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/
+
+/**
+ * What Runway documents for POST /v1/text_to_image: a promptText, a ratio, and up to three
+ * `referenceImages` `{ uri, tag? }` (an HTTPS URL or a data URI of an image); gen4_image_turbo needs at
+ * least one. Returns the error Runway would give, or null.
+ */
+function checkTextToImage(body: Record<string, unknown>): string | null {
+  if (typeof body.promptText !== 'string' || body.promptText.length < 1 || body.promptText.length > 1000) return 'promptText: must be 1–1000 characters'
+  if (typeof body.ratio !== 'string') return 'ratio: Required'
+  const refs = body.referenceImages
+  if (refs === undefined) return body.model === 'gen4_image_turbo' ? 'referenceImages: gen4_image_turbo needs at least one reference image' : null
+  if (!Array.isArray(refs) || refs.length < 1 || refs.length > 3) return 'referenceImages: must hold 1 to 3 images'
+  for (const [i, ref] of refs.entries()) {
+    if (!ref || typeof ref !== 'object') return `referenceImages.${i}: must be an object`
+    const { uri, tag, ...rest } = ref as Record<string, unknown>
+    if (Object.keys(rest).length > 0) return `referenceImages.${i}: unknown field ${Object.keys(rest)[0]}`
+    if (typeof uri !== 'string' || !/^(https:\/\/|data:image\/(png|jpeg|webp);base64,)/.test(uri)) return `referenceImages.${i}.uri: must be an HTTPS URL or an image data URI`
+    if (tag !== undefined && (typeof tag !== 'string' || !TAG.test(tag))) return `referenceImages.${i}.tag: must be 3–16 letters, digits or _, starting with a letter`
+  }
+  return null
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

@@ -126,7 +126,8 @@ export async function runRunwayTask(deps: TRunRunwayTaskDeps, input: TRunHostedM
   let taskId = hooks.resumeTaskId
   if (!taskId) {
     const assets = await Promise.all(input.referenceAssets.map((sha, i) => referenceAsDataUri(store, sha, i)))
-    const request = buildRunwayRequest(model, input.prompt, params, assets)
+    const tagged = await Promise.all((input.references ?? []).map(async (r, i) => ({ ...(await referenceAsDataUri(store, r.assetSha256, i)), tag: r.tag })))
+    const request = buildRunwayRequest(model, input.prompt, params, assets, tagged)
     signal.throwIfAborted()
     taskId = await client.createTask(request.endpoint, request.body, signal)
     hooks.onTaskCreated(taskId)
@@ -161,7 +162,10 @@ export async function runRunwayTask(deps: TRunRunwayTaskDeps, input: TRunHostedM
   }
 
   report('storing', 0.99)
-  return storeOutput(deps, outputUrl, signal)
+  const output = await storeOutput(deps, outputUrl, signal)
+  // The final report lets the board drop the job's bar before the variation's own update lands.
+  report('storing', 1)
+  return output
 }
 
 async function storeOutput(deps: TRunRunwayTaskDeps, url: string, signal: AbortSignal): Promise<TGenerationOutput> {
