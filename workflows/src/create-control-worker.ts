@@ -2,7 +2,7 @@ import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { taskQueueName } from '@montage/core'
-import { createControlActivities, type ControlActivityDeps } from './activities'
+import { createControlActivities, createIngestActivities, type ControlActivityDeps } from './activities'
 
 export interface CreateControlWorkerOptions extends ControlActivityDeps {
   connection: NativeConnection
@@ -26,6 +26,6 @@ export async function createControlWorker(opts: CreateControlWorkerOptions): Pro
     taskQueue: taskQueueName(opts.taskQueuePrefix, 'control'),
     identity: `workflows@${hostname()}:${process.pid}`,
     workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    activities: createControlActivities({ db: opts.db, js: opts.js }),
+    activities: { ...createControlActivities({ db: opts.db, js: opts.js }), ...createIngestActivities({ db: opts.db, js: opts.js }) },
   })
 }

@@ -5,7 +5,7 @@ import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect, JSONCodec, type NatsConnection } from 'nats'
 import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
-import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
+import { ensureBoardCommandStream, readWorkspaceFeed, type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, streams, subjects, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
@@ -133,8 +133,10 @@ describe('generation workflow', () => {
     expect(await getCreditBalance(sql, ws.id)).toBe(8)
 
     const commands = await boardCommands(board.id)
-    expect(commands.map((c) => c.patch.status)).toEqual(['running', 'succeeded'])
+    expect(commands.map((c) => (c.type === 'variation.upsert' ? c.patch.status : c.type))).toEqual(['running', 'succeeded'])
     expect(commands[1]).toMatchObject({ variationId: 'shape:var-ok', patch: { assetSha256: result.output.assetSha256, durationSeconds: result.output.durationSeconds } })
+    // The workspace feed hears of the new variation.
+    expect(await readWorkspaceFeed(nc.jetstream(), ws.id)).toMatchObject([{ type: 'variation.succeeded', boardId: board.id, variationId: 'shape:var-ok', generationId }])
   })
 
   it('fails the variation with a clear reason and releases the credits when the plate is not an image', async () => {
@@ -185,10 +187,12 @@ describe('generation workflow', () => {
     const tx = await held
     await tx`BEGIN`
     await tx`SELECT id FROM workspaces WHERE id = ${ws.id} FOR UPDATE`
+    const pid = (await tx<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`)[0]!.pid
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+    // The reservation (a local activity: not listed among pending activities) is waiting on our lock.
     await expect
-      .poll(async () => (await handle.describe()).raw.pendingActivities?.some((a) => a.activityType?.name === 'reserveGenerationCredits' && a.attempt === 1 && a.lastStartedTime), { timeout: 30_000 })
-      .toBe(true)
+      .poll(async () => (await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE ${pid}::int = ANY(pg_blocking_pids(pid))`)[0]!.n, { timeout: 30_000 })
+      .toBeGreaterThan(0)
     await handle.cancel()
     await tx`COMMIT`
     tx.release()

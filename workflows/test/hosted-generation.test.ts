@@ -125,10 +125,13 @@ async function ledger(generationId: string): Promise<Array<{ kind: string; amoun
   return rows.map((r) => ({ kind: r.kind, amount: r.amount }))
 }
 
-async function boardCommands(boardId: string): Promise<TBoardCommand[]> {
+type TVariationUpsert = Extract<TBoardCommand, { type: 'variation.upsert' }>
+
+/** The variation commands published for a board (workflows publish no other kind). */
+async function boardCommands(boardId: string): Promise<TVariationUpsert[]> {
   const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
-  const out: TBoardCommand[] = []
-  const codec = JSONCodec<TBoardCommand>()
+  const out: TVariationUpsert[] = []
+  const codec = JSONCodec<TVariationUpsert>()
   const batch = await consumer.fetch({ max_messages: 200, expires: 1000 })
   for await (const m of batch) out.push(codec.decode(m.data))
   return out
@@ -146,7 +149,14 @@ describe('generation on the hosted queue (Runway)', () => {
     const s = await studio(100)
     const input = await generation(s, { model: 'gen4_turbo', params: { duration: 4 } })
     expect(input.credits).toBe(20)
+    const progress: unknown[] = []
+    const sub = nc.subscribe(subjects.jobProgress(input.generationId), { callback: (_e, m) => progress.push(JSON.parse(new TextDecoder().decode(m.data))) })
     const result = await (await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })).result()
+    // The board sees Runway's own progress, on the right variation, and the download as storing.
+    const target = { generationId: input.generationId, boardId: s.board.id, variationId: input.variationId }
+    await expect.poll(() => progress.at(-1)).toEqual({ ...target, stage: 'storing', progress: 1 })
+    sub.unsubscribe()
+    expect(progress).toContainEqual({ ...target, stage: 'rendering', progress: 0.5 })
     expect(result.output).toMatchObject({ mimeType: 'video/mp4', width: 320, height: 180 })
     expect(await store.has(result.output.assetSha256)).toBe(true)
     expect(await getGeneration(sql, input.generationId)).toMatchObject({ status: 'succeeded', outputAsset: result.output.assetSha256 })

@@ -10,15 +10,21 @@ import {
   settleCredits,
   type Sql,
 } from '@montage/db'
-import { publishBoardCommand, type TVariationPatch } from '@montage/board'
+import { publishBoardCommand, publishFeedEvent, type TVariationPatch } from '@montage/board'
 
 export interface ControlActivityDeps {
   db: Sql
   js: JetStreamClient
 }
 
+/**
+ * What the control activities need of a generation: a shot generation's input, or an edit's (whose
+ * model is an edit operation and which names the variation it was made from).
+ */
+export type TControlGenerationInput = Omit<TGenerationInput, 'model'> & { model: string; parentVariationId?: string }
+
 export interface TFinishFailedInput {
-  input: TGenerationInput
+  input: TControlGenerationInput
   status: 'failed' | 'cancelled'
   reason: string
 }
@@ -28,7 +34,7 @@ export interface TFinishFailedInput {
  * idempotent by generation id, so Temporal may retry any of them safely.
  */
 export function createControlActivities({ db, js }: ControlActivityDeps) {
-  async function publishVariation(input: TGenerationInput, step: string, patch: TVariationPatch): Promise<void> {
+  async function publishVariation(input: TControlGenerationInput, step: string, patch: TVariationPatch): Promise<void> {
     await publishBoardCommand(js, {
       // One id per (generation, step): a retried activity publishes a duplicate JetStream drops.
       id: `${input.generationId}:${step}`,
@@ -40,7 +46,7 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
   }
 
   return {
-    async reserveGenerationCredits(input: TGenerationInput): Promise<void> {
+    async reserveGenerationCredits(input: TControlGenerationInput): Promise<void> {
       try {
         await reserveCredits(db, { workspaceId: input.workspaceId, generationId: input.generationId, amount: input.credits })
       } catch (e) {
@@ -51,40 +57,49 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
       }
     },
 
-    async markGenerationStarted(input: TGenerationInput): Promise<void> {
-      await markGenerationRunning(db, input.generationId)
-      await publishVariation(input, 'running', {
-        status: 'running',
-        model: input.model,
-        prompt: input.prompt,
-        referenceIds: input.referenceIds,
-        cost: input.credits,
-      })
+    async markGenerationStarted(input: TControlGenerationInput): Promise<void> {
+      // Independent writes, at once: every round trip here is on the way to the board.
+      await Promise.all([
+        markGenerationRunning(db, input.generationId),
+        publishVariation(input, 'running', {
+          status: 'running',
+          model: input.model,
+          prompt: input.prompt,
+          referenceIds: input.referenceIds,
+          cost: input.credits,
+          ...(input.parentVariationId ? { parentVariationId: input.parentVariationId } : {}),
+        }),
+      ])
     },
 
-    async completeGeneration(args: { input: TGenerationInput; output: TGenerationOutput }): Promise<void> {
+    async completeGeneration(args: { input: TControlGenerationInput; output: TGenerationOutput }): Promise<void> {
       const { input, output } = args
-      await recordAsset(db, {
-        workspaceId: input.workspaceId,
-        sha256: output.assetSha256,
-        mimeType: output.mimeType,
-        byteSize: output.byteSize,
-        width: output.width,
-        height: output.height,
-        durationMs: Math.round(output.durationSeconds * 1000),
-        createdBy: input.userId,
-      })
-      await recordAsset(db, {
-        workspaceId: input.workspaceId,
-        sha256: output.posterSha256,
-        mimeType: 'image/jpeg',
-        byteSize: output.posterByteSize,
-        width: output.width,
-        height: output.height,
-        createdBy: input.userId,
-      })
-      await finishGeneration(db, { id: input.generationId, status: 'succeeded', outputAsset: output.assetSha256, posterAsset: output.posterSha256 })
-      await settleCredits(db, { generationId: input.generationId, actualCost: input.credits })
+      // Independent, idempotent writes two at a time (a retry redoes whichever did not land).
+      await Promise.all([
+        recordAsset(db, {
+          workspaceId: input.workspaceId,
+          sha256: output.assetSha256,
+          mimeType: output.mimeType,
+          byteSize: output.byteSize,
+          width: output.width,
+          height: output.height,
+          durationMs: Math.round(output.durationSeconds * 1000),
+          createdBy: input.userId,
+        }),
+        recordAsset(db, {
+          workspaceId: input.workspaceId,
+          sha256: output.posterSha256,
+          mimeType: 'image/jpeg',
+          byteSize: output.posterByteSize,
+          width: output.width,
+          height: output.height,
+          createdBy: input.userId,
+        }),
+      ])
+      await Promise.all([
+        finishGeneration(db, { id: input.generationId, status: 'succeeded', outputAsset: output.assetSha256, posterAsset: output.posterSha256 }),
+        settleCredits(db, { generationId: input.generationId, actualCost: input.credits }),
+      ])
       await publishVariation(input, 'succeeded', {
         status: 'succeeded',
         assetSha256: output.assetSha256,
@@ -92,6 +107,19 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
         mimeType: output.mimeType,
         durationSeconds: output.durationSeconds,
         error: '',
+      })
+      // The workspace feed hears of it; a feed outage never fails a finished generation.
+      await publishFeedEvent(js, {
+        id: `variation:${input.generationId}`,
+        type: 'variation.succeeded',
+        workspaceId: input.workspaceId,
+        boardId: input.boardId,
+        at: new Date().toISOString(),
+        actor: { id: input.userId, name: '' },
+        variationId: input.variationId,
+        shotId: input.shotId,
+        generationId: input.generationId,
+        model: input.model,
       })
     },
 

@@ -1,1 +1,2 @@
 export * from './create-control-activities'
+export * from './create-ingest-activities'

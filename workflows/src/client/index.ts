@@ -3,3 +3,7 @@ export type { GenerationWorkflowArgs, GenerationWorkflowResult } from '../workfl
 export * from './cancel-generation-workflow'
 export * from './retry-generation-input'
 export * from './generation-workflow-input'
+export * from './start-batch-generation'
+export * from './start-edit-generation'
+export * from '../edit-models'
+export * from './start-ingest-asset-workflow'

@@ -4,7 +4,9 @@ import {
   ApplicationFailure,
   CancellationScope,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
 } from '@temporalio/workflow'
 import { MODELS, type TGenerationInput, type TGenerationOutput, type TGpuActivities, type THostedActivities } from '@montage/core'
 import type { ControlActivities } from '../activities'
@@ -22,7 +24,16 @@ export interface GenerationWorkflowResult {
   output: TGenerationOutput
 }
 
-const control = proxyActivities<ControlActivities>({
+const remoteControl = proxyActivities<ControlActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
+})
+/**
+ * The control steps (credits, rows, board commands) as local activities: they run in this worker
+ * inside the workflow task, without a server round trip each. As remote activities they were most
+ * of a generation's overhead (`npm run bench -- pipeline`).
+ */
+const localControl = proxyLocalActivities<ControlActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
 })
@@ -40,10 +51,13 @@ function reasonOf(err: unknown): string {
  * Every way out (failure, cancel) releases the credits and tells the board.
  */
 export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue }: GenerationWorkflowArgs): Promise<GenerationWorkflowResult> {
+  // Runs started before the control steps became local replay with the remote ones.
+  const control = patched('control-local-activities') ? localControl : remoteControl
   const gpu = proxyActivities<TGpuActivities>({
     taskQueue: gpuTaskQueue,
     startToCloseTimeout: '10 minutes',
-    heartbeatTimeout: '30 seconds',
+    // Short, so a worker killed mid-render is noticed in seconds and the render restarts on another.
+    heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', maximumAttempts: 3 },
   })
   const hosted = proxyActivities<THostedActivities>({
@@ -73,17 +87,23 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
       output = await hosted.runHostedModel({
         generationId: input.generationId,
         workspaceId: input.workspaceId,
+        boardId: input.boardId,
+        variationId: input.variationId,
         model: input.model,
         prompt: input.prompt,
         params: input.params,
         referenceAssets: input.referenceAssets,
+        ...(input.references?.length ? { references: input.references } : {}),
       })
     } else {
-      const [plateSha256] = input.referenceAssets
+      // The prompt's first @tagged still is the plate; else the shot's first linked reference.
+      const plateSha256 = input.references?.[0]?.assetSha256 ?? input.referenceAssets[0]
       if (!plateSha256) throw ApplicationFailure.nonRetryable('Previz needs a reference image as its plate.', 'BAD_INPUT')
       output = await gpu.renderPreviz({
         generationId: input.generationId,
         workspaceId: input.workspaceId,
+        boardId: input.boardId,
+        variationId: input.variationId,
         params: input.params as Parameters<TGpuActivities['renderPreviz']>[0]['params'],
         plateSha256,
       })

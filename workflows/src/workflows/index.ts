@@ -1,2 +1,7 @@
 export { generationWorkflow } from './generation'
 export type { GenerationWorkflowArgs, GenerationWorkflowResult } from './generation'
+export { batchGenerationWorkflow } from './batch-generation'
+export type { BatchGenerationWorkflowArgs, BatchGenerationWorkflowResult } from './batch-generation'
+export { editGenerationWorkflow } from './edit-generation'
+export type { EditGenerationWorkflowArgs, EditGenerationWorkflowResult } from './edit-generation'
+export { ingestAssetWorkflow } from './ingest-asset'

@@ -1,0 +1,111 @@
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+} from '@temporalio/workflow'
+import type { TGenerationOutput, TGpuActivities, THostedActivities } from '@montage/core'
+import type { ControlActivities } from '../activities'
+import type { TEditGenerationInput } from '../edit-models'
+
+export interface EditGenerationWorkflowArgs {
+  input: TEditGenerationInput
+  gpuTaskQueue: string
+  hostedTaskQueue: string
+}
+
+export interface EditGenerationWorkflowResult {
+  status: 'succeeded'
+  output: TGenerationOutput
+}
+
+// Local: no server round trip per bookkeeping step (see generation.ts).
+const control = proxyLocalActivities<ControlActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
+})
+
+function reasonOf(err: unknown): string {
+  let e: unknown = err
+  while (e instanceof ActivityFailure && e.cause) e = e.cause
+  return e instanceof Error && e.message ? e.message : 'The edit failed for an unknown reason.'
+}
+
+/**
+ * One edit of a finished variation, with the same credit and board bookkeeping as a generation:
+ * reserve (already done by the starter, so a no-op here), render, record, settle; every way out
+ * releases the credits and tells the board. The new variation carries `parentVariationId`.
+ */
+export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQueue }: EditGenerationWorkflowArgs): Promise<EditGenerationWorkflowResult> {
+  const gpu = proxyActivities<TGpuActivities>({
+    taskQueue: gpuTaskQueue,
+    startToCloseTimeout: '10 minutes',
+    // Short, so a dead worker is noticed in seconds and the edit restarts on another.
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', maximumAttempts: 3 },
+  })
+  const hosted = proxyActivities<THostedActivities>({
+    taskQueue: hostedTaskQueue,
+    startToCloseTimeout: '30 minutes',
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  })
+
+  try {
+    await CancellationScope.nonCancellable(() => control.reserveGenerationCredits(input))
+  } catch (err) {
+    await CancellationScope.nonCancellable(() => control.finishGenerationUnsuccessfully({ input, status: 'failed', reason: reasonOf(err) }))
+    throw ApplicationFailure.nonRetryable(reasonOf(err), 'GENERATION_FAILED')
+  }
+
+  try {
+    await control.markGenerationStarted(input)
+    const target = { generationId: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, variationId: input.variationId }
+    const source = { ...target, sourceSha256: input.sourceAssetSha256 }
+    let output: TGenerationOutput
+    switch (input.model) {
+      case 'relight':
+        output = await gpu.relight({ ...source, params: input.params as Parameters<TGpuActivities['relight']>[0]['params'] })
+        break
+      case 'restyle':
+        output = await gpu.restyle({ ...source, params: input.params as Parameters<TGpuActivities['restyle']>[0]['params'] })
+        break
+      case 'upscale':
+        output = await gpu.upscale({ ...source, params: input.params as Parameters<TGpuActivities['upscale']>[0]['params'] })
+        break
+      case 'interpolate':
+        output = await gpu.interpolate({ ...source, params: input.params as Parameters<TGpuActivities['interpolate']>[0]['params'] })
+        break
+      case 'composite': {
+        const [backgroundSha256] = input.referenceAssets
+        if (!backgroundSha256) throw ApplicationFailure.nonRetryable('A composite needs an environment plate: link a reference image to the shot.', 'BAD_INPUT')
+        output = await gpu.composite({ ...target, foregroundSha256: input.sourceAssetSha256, backgroundSha256, params: input.params as Parameters<TGpuActivities['composite']>[0]['params'] })
+        break
+      }
+      case 'aleph2':
+      case 'upscale_v1':
+        output = await hosted.runHostedModel({
+          ...target,
+          model: input.model,
+          prompt: input.prompt,
+          params: input.params,
+          referenceAssets: [input.sourceAssetSha256, ...input.referenceAssets],
+        })
+        break
+    }
+    await control.completeGeneration({ input, output })
+    return { status: 'succeeded', output }
+  } catch (err) {
+    const cancelled = isCancellation(err)
+    const reason = cancelled ? 'Cancelled.' : reasonOf(err)
+    await CancellationScope.nonCancellable(() =>
+      control.finishGenerationUnsuccessfully({ input, status: cancelled ? 'cancelled' : 'failed', reason }),
+    )
+    if (cancelled) throw err
+    throw ApplicationFailure.nonRetryable(reason, 'GENERATION_FAILED')
+  }
+}

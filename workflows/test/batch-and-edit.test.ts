@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { Client, Connection } from '@temporalio/client'
+import { NativeConnection, Worker } from '@temporalio/worker'
+import { connect, JSONCodec, type NatsConnection } from 'nats'
+import { createBoard, createWorkspace, getCreditBalance, getGeneration, getGenerationParent, grantCredits, upsertUser, type Sql } from '@montage/db'
+import { openTestDb } from '@montage/db/testing'
+import { applyBoardCommand, ensureBoardCommandStream, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
+import { AppError, AppErrorCode, streams, subjects, type TGenerationInput } from '@montage/core'
+import { AssetStore } from '@montage/assets'
+import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
+import { renderDemoPlate } from '@montage/infra'
+import { batchWorkflowId, bundleWorkflows, createControlWorker, startBatchGeneration, startEditGeneration, type TEditGenerationInput } from '../src'
+
+// Real Temporal (batch children, edit workflow), PostgreSQL, NATS, ONNX Runtime and ffmpeg.
+const prefix = `batchedit-${randomUUID().slice(0, 8)}`
+let sql: Sql
+let nc: NatsConnection
+let controlWorker: Worker
+let gpuWorker: Worker
+let running: Promise<unknown>
+let client: Client
+let nativeConnection: NativeConnection
+let dataDir: string
+let store: AssetStore
+let engine: MediaEngine
+let plateSha: string
+
+beforeAll(async () => {
+  sql = await openTestDb()
+  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  await ensureBoardCommandStream(await nc.jetstreamManager())
+  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
+  dataDir = await mkdtemp(path.join(tmpdir(), 'montage-batchedit-'))
+  store = new AssetStore(path.join(dataDir, 'assets'))
+  engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), workDir: path.join(dataDir, 'tmp') })
+  controlWorker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream(), workflowBundle: await bundleWorkflows() })
+  gpuWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) })
+  running = Promise.all([controlWorker.run(), gpuWorker.run()])
+  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+  plateSha = (await store.putBytes(await renderDemoPlate(640, 360))).sha256
+})
+
+afterAll(async () => {
+  controlWorker?.shutdown()
+  gpuWorker?.shutdown()
+  await running
+  await engine?.close()
+  await client?.connection.close()
+  await nativeConnection?.close()
+  await nc?.drain()
+  await sql?.end()
+  if (dataDir) await rm(dataDir, { recursive: true, force: true })
+})
+
+async function studio(credits: number) {
+  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Bea' })
+  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
+  if (credits) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
+  const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
+  return { user, ws, board }
+}
+
+/** A 2-second previz of shot1 (2 credits), under fresh ids. */
+function previz(s: Awaited<ReturnType<typeof studio>>): TGenerationInput {
+  return {
+    generationId: randomUUID(),
+    workspaceId: s.ws.id,
+    boardId: s.board.id,
+    userId: s.user.id,
+    shotId: 'shape:shot1',
+    variationId: `shape:v-${randomUUID().slice(0, 12)}`,
+    model: 'previz',
+    params: { duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', zoom: 1.3 },
+    prompt: 'push in on the lighthouse',
+    referenceAssets: [plateSha],
+    referenceIds: ['shape:ref1'],
+    credits: 2,
+  }
+}
+
+async function ledger(generationId: string): Promise<Array<{ kind: string; amount: number }>> {
+  const rows = await sql<{ kind: string; amount: number }[]>`SELECT kind, amount FROM credit_ledger WHERE generation_id = ${generationId} ORDER BY id`
+  return rows.map((r) => ({ kind: r.kind, amount: r.amount }))
+}
+
+type TVariationCommand = Extract<TBoardCommand, { type: 'variation.upsert' }>
+
+async function variationCommands(boardId: string): Promise<TVariationCommand[]> {
+  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
+  const out: TBoardCommand[] = []
+  const codec = JSONCodec<TBoardCommand>()
+  const batch = await consumer.fetch({ max_messages: 100, expires: 1000 })
+  for await (const m of batch) out.push(codec.decode(m.data))
+  return out.filter((c): c is TVariationCommand => c.type === 'variation.upsert')
+}
+
+describe('batch generation', () => {
+  it('three variations of one shot run as three children: three succeeded variations, three reserve/settle pairs', async () => {
+    const s = await studio(10)
+    const inputs = [previz(s), previz(s), previz(s)]
+    const { workflowId } = await startBatchGeneration({ client, sql, inputs, taskQueuePrefix: prefix })
+    expect(workflowId).toBe(batchWorkflowId(inputs[0]!.generationId))
+    // All three are held as soon as the batch is accepted, before any child has run.
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(4)
+    const result = await client.workflow.getHandle(workflowId).result()
+    expect(result.generations.map((g: { status: string }) => g.status)).toEqual(['succeeded', 'succeeded', 'succeeded'])
+
+    const outputs = new Set<string>()
+    for (const input of inputs) {
+      const row = await getGeneration(sql, input.generationId)
+      expect(row).toMatchObject({ status: 'succeeded', variationId: input.variationId, shotId: 'shape:shot1' })
+      outputs.add(row!.outputAsset!)
+      expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -2 }, { kind: 'settle', amount: 0 }])
+      // Each child is an ordinary generation/<id> with its own history.
+      expect((await client.workflow.getHandle(`generation/${input.generationId}`).describe()).status.name).toBe('COMPLETED')
+    }
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(4)
+    const succeeded = (await variationCommands(s.board.id)).filter((c) => c.patch.status === 'succeeded').map((c) => c.variationId)
+    expect(succeeded.sort()).toEqual(inputs.map((i) => i.variationId).sort())
+  })
+
+  it('refuses the whole batch when the balance cannot pay for all of it: nothing stored, nothing started', async () => {
+    const s = await studio(5)
+    const inputs = [previz(s), previz(s), previz(s)]
+    const err = await startBatchGeneration({ client, sql, inputs, taskQueuePrefix: prefix }).then(() => null, (e: unknown) => e)
+    expect(err).toBeInstanceOf(AppError)
+    expect((err as AppError).code).toBe(AppErrorCode.INSUFFICIENT_CREDITS)
+    expect((err as AppError).message).toMatch(/need 6 credits; the workspace has 5/)
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(5)
+    const rows = await sql`SELECT id FROM generations WHERE board_id = ${s.board.id}`
+    expect(rows).toHaveLength(0)
+    const entries = await sql`SELECT kind FROM credit_ledger WHERE workspace_id = ${s.ws.id}`
+    expect(entries.map((r) => r.kind)).toEqual(['grant'])
+    const describe = await client.workflow.getHandle(batchWorkflowId(inputs[0]!.generationId)).describe().then(() => 'started', (e: Error) => e.name)
+    expect(describe).toBe('WorkflowNotFoundError')
+    expect(await variationCommands(s.board.id)).toEqual([])
+  })
+})
+
+describe('edit of a variation', () => {
+  it('relights a succeeded variation: a new generation whose parent is recorded in PostgreSQL and on the board, charged once', async () => {
+    const s = await studio(10)
+    const parent = previz(s)
+    await startBatchGeneration({ client, sql, inputs: [parent], taskQueuePrefix: prefix })
+    await client.workflow.getHandle(batchWorkflowId(parent.generationId)).result()
+    const parentResult = await client.workflow.getHandle(`generation/${parent.generationId}`).result()
+    const parentRow = await getGeneration(sql, parent.generationId)
+    expect(parentRow?.status).toBe('succeeded')
+
+    const edit: TEditGenerationInput = {
+      ...parent,
+      generationId: randomUUID(),
+      variationId: `shape:v-${randomUUID().slice(0, 12)}`,
+      model: 'relight',
+      params: { preset: 'night', direction: 135, intensity: 0.8 },
+      prompt: '',
+      credits: 2,
+      sourceAssetSha256: parentRow!.outputAsset!,
+      parentGenerationId: parent.generationId,
+      parentVariationId: parent.variationId,
+    }
+    const { workflowId } = await startEditGeneration({ client, sql, input: edit, taskQueuePrefix: prefix })
+    expect(workflowId).toBe(`generation/${edit.generationId}`)
+    const result = await client.workflow.getHandle(workflowId).result()
+    expect(result.output).toMatchObject({ mimeType: 'video/mp4', width: 1280, height: 720 })
+    expect(result.output.assetSha256).not.toBe(parentResult.output.assetSha256)
+    expect(await store.has(result.output.assetSha256)).toBe(true)
+
+    expect(await getGeneration(sql, edit.generationId)).toMatchObject({ status: 'succeeded', model: 'relight', shotId: parent.shotId, outputAsset: result.output.assetSha256 })
+    expect(await getGenerationParent(sql, edit.generationId)).toBe(parent.generationId)
+    expect(await getGenerationParent(sql, parent.generationId)).toBeNull()
+    expect(await ledger(edit.generationId)).toEqual([{ kind: 'reserve', amount: -2 }, { kind: 'settle', amount: 0 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(6)
+
+    // The board as the collab-server builds it from the published commands: the edit sits in the
+    // parent's shot row, after the parent, and names its parent.
+    const doc = new Y.Doc()
+    const kv = getRecords(doc)
+    kv.set('page:main', { id: 'page:main', typeName: 'page', name: 'Board', index: 'a1', meta: {} } as never)
+    kv.set('shape:shot1', {
+      id: 'shape:shot1', typeName: 'shape', type: 'shot', x: 100, y: 50, rotation: 0, index: 'a1', parentId: 'page:main', isLocked: false, opacity: 1, meta: {},
+      props: { w: 360, h: 424, title: 'Opening', prompt: '', model: 'previz', duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] },
+    } as never)
+    for (const command of await variationCommands(s.board.id)) applyBoardCommand(doc, command)
+    const records = readRecords(doc) as unknown as Record<string, { x: number; y: number; props: Record<string, unknown> }>
+    expect(records[parent.variationId]!.props).toMatchObject({ status: 'succeeded', parentVariationId: '' })
+    const child = records[edit.variationId]!
+    expect(child.props).toMatchObject({ status: 'succeeded', shotId: 'shape:shot1', parentVariationId: parent.variationId, model: 'relight', assetSha256: result.output.assetSha256 })
+    const slot = variationSlot({ x: 100, y: 50, w: 360, aspectRatio: '16:9' }, 1)
+    expect({ x: child.x, y: child.y }).toEqual({ x: slot.x, y: slot.y })
+  })
+
+  it('an edit the workspace cannot pay for is refused before anything is stored', async () => {
+    const s = await studio(2)
+    const parent = previz(s)
+    await startBatchGeneration({ client, sql, inputs: [parent], taskQueuePrefix: prefix })
+    await client.workflow.getHandle(batchWorkflowId(parent.generationId)).result()
+    const source = (await getGeneration(sql, parent.generationId))!.outputAsset!
+    const edit: TEditGenerationInput = {
+      ...parent, generationId: randomUUID(), variationId: 'shape:v-upscale', model: 'upscale', params: { factor: 2 }, credits: 2,
+      sourceAssetSha256: source, parentGenerationId: parent.generationId, parentVariationId: parent.variationId,
+    }
+    await expect(startEditGeneration({ client, sql, input: edit, taskQueuePrefix: prefix })).rejects.toMatchObject({ code: AppErrorCode.INSUFFICIENT_CREDITS })
+    expect(await getGeneration(sql, edit.generationId)).toBeNull()
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(0)
+  })
+})
