@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint'
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)]
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', '**/.next/**', '**/.data/**', '**/dist/**', 'web/public/**', '**/next-env.d.ts', '**/.scratch/**'] },
+  { ignores: ['**/node_modules/**', '**/.next/**', '**/.next-*/**', '**/.data/**', '**/dist/**', 'web/public/**', '**/next-env.d.ts', '**/.scratch/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord } from '@tldraw/tlschema'
 import { AssetStore } from '@montage/assets'
-import { boardSchema, getMeta, getRecords, validateRecord, type TReferenceProps, type TShotProps } from '@montage/board'
+import { boardSchema, defaultReferenceProps, getMeta, getRecords, validateRecord, type TReferenceProps, type TShotProps } from '@montage/board'
 import {
   addMember,
   appendBoardUpdate,
@@ -66,7 +66,7 @@ function demoBoardDoc(plateSha256: string): Y.Doc {
   const shape = (id: string, type: string, x: number, y: number, index: string, props: object): TLRecord =>
     validateRecord({ id, typeName: 'shape', type, x, y, rotation: 0, index, parentId: pageId, isLocked: false, opacity: 1, meta: {}, props } as unknown as TLRecord)
 
-  const reference: TReferenceProps = { w: 320, h: 180, tag: 'lighthouse', kind: 'location', assetSha256: plateSha256, mimeType: 'image/png' }
+  const reference: TReferenceProps = { ...defaultReferenceProps(), w: 320, h: 180, tag: 'lighthouse', kind: 'location', assetSha256: plateSha256, mimeType: 'image/png' }
   const shot: TShotProps = {
     w: 360,
     h: 424,

@@ -9,8 +9,17 @@ import { montageShapeUtils } from '@/components/shapes'
 import { colorFor } from '@/lib/client/avatar'
 import { BoardActions } from './BoardActions'
 import { BoardContext, type TBoardContext, type TModelOption } from './BoardContext'
+import { LiveJobsContext } from './LiveJobs'
 import { TopBar } from './TopBar'
+import { ReviewProvider } from '@/components/review/ReviewProvider'
 import { useYjsStore } from './useYjsStore'
+import { LibraryProvider } from '@/components/library/LibraryContext'
+import { LibraryLayer } from '@/components/library/LibraryLayer'
+import { libraryShortcut } from '@/components/library/library-shortcut'
+import { UploadsContext } from '@/components/uploads/UploadsContext'
+import { UploadTracker } from '@/components/uploads/UploadTracker'
+import { registerUploadHandlers } from '@/components/uploads/register-upload-handlers'
+import { AssetUrlProvider } from '@/lib/client/use-asset-url'
 import 'tldraw/tldraw.css'
 import './canvas.css'
 
@@ -45,10 +54,16 @@ const components: TLComponents = { TopPanel: BoardActions, PageMenu: null, Style
 
 export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, credits: initialCredits, user, models }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
-  const { store, ready, sync, problem, peers } = useYjsStore({ boardId, collabUrl, token, shapeUtils: montageShapeUtils, user: me })
+  const { store, ready, sync, problem, peers, liveJobs, threads } = useYjsStore({ boardId, collabUrl, token, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
   const readOnly = role === 'reviewer'
   const [editor, setEditor] = useState<Editor | null>(null)
+  const [libraryOpen, setLibraryOpen] = useState(false)
+  const [uploads] = useState(() => new UploadTracker())
+  const uiOverrides = useMemo(() => libraryShortcut(() => setLibraryOpen((open) => !open)), [])
+  useEffect(() => {
+    if (editor) registerUploadHandlers(editor, { boardId, tracker: uploads })
+  }, [editor, boardId, uploads])
   const followingId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])
   const onFollow = useCallback(
     (userId: string | null) => {
@@ -110,12 +125,18 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
 
   return (
     <BoardContext.Provider value={context}>
+      <AssetUrlProvider boardId={boardId}>
+      <LibraryProvider workspaceId={workspaceId} open={libraryOpen} onOpenChange={setLibraryOpen}>
+      <UploadsContext.Provider value={uploads}>
+      <LiveJobsContext.Provider value={liveJobs}>
+      <ReviewProvider boardId={boardId} editor={editor} role={role} userId={user.id} threads={threads}>
       <div className="m-board" data-testid="board" data-ready={ready ? 'true' : 'false'}>
         <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
           {ready && (
-            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} onMount={onMount} inferDarkMode />
+            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} inferDarkMode />
           )}
+          {ready && editor && <LibraryLayer editor={editor} boardId={boardId} readOnly={readOnly} />}
           {!ready && !problem && (
             <div className="m-overlay">
               <span className="m-spinner m-spinner-lg" />
@@ -137,6 +158,11 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
           )}
         </div>
       </div>
+      </ReviewProvider>
+      </LiveJobsContext.Provider>
+      </UploadsContext.Provider>
+      </LibraryProvider>
+      </AssetUrlProvider>
     </BoardContext.Provider>
   )
 }

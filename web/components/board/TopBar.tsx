@@ -4,6 +4,8 @@ import Link from 'next/link'
 import type { TRole } from '@montage/core'
 import { initials } from '@/lib/client/avatar'
 import { HistoryMenu } from './HistoryMenu'
+import { LibraryToggle } from '@/components/library/LibraryToggle'
+import { ShareReviewButton } from '@/components/review/ShareReviewButton'
 import type { TPeer, TSyncStatus } from './useYjsStore'
 
 const SYNC_TEXT: Record<TSyncStatus, string> = {
@@ -38,6 +40,8 @@ export function TopBar({ boardName, role, credits, sync, peers, user, followingI
         {role === 'reviewer' && <span className="pill">View only</span>}
       </div>
       <div className="m-topbar-right">
+        {(role === 'producer' || role === 'owner') && <ShareReviewButton />}
+        <LibraryToggle />
         <HistoryMenu />
         <span className="m-sync" data-testid="sync-status" data-status={sync} title={SYNC_TEXT[sync]}>
           <span className={`m-sync-dot m-sync-${sync}`} />

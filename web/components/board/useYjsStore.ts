@@ -23,6 +23,8 @@ import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
 import { getMeta, getRecords } from '@montage/board/client'
+import { createLiveJobsStore, type TLiveJobsStore } from './LiveJobs'
+import type { TThreadSummary } from '@montage/core'
 
 export type TSyncStatus = 'connecting' | 'live' | 'offline' | 'error'
 
@@ -61,6 +63,10 @@ export interface TYjsStoreState {
   sync: TSyncStatus
   problem: TSyncProblem | null
   peers: TPeer[]
+  /** The board's running jobs as the collab-server reports them (its own awareness entry). */
+  liveJobs: TLiveJobsStore
+  /** Comment thread summaries the API writes into the document's `threads` map (pins on cards). */
+  threads: TThreadSummary[]
 }
 
 /** Origin of every transaction this client makes, so it can skip its own updates. */
@@ -88,6 +94,8 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
   const [sync, setSync] = useState<TSyncStatus>('connecting')
   const [problem, setProblem] = useState<TSyncProblem | null>(null)
   const [peers, setPeers] = useState<TPeer[]>([])
+  const [threads, setThreads] = useState<TThreadSummary[]>([])
+  const liveJobs = useMemo(() => createLiveJobsStore(), [boardId])
 
   useEffect(() => {
     setReady(false)
@@ -97,12 +105,18 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     const doc = new Y.Doc()
     const records = getRecords(doc)
     const meta = getMeta(doc)
+    // Written only by the server (board command `thread.upsert`); named as in @montage/board's THREADS_MAP.
+    const threadMap = doc.getMap<TThreadSummary>('threads')
+    const onThreads = () => setThreads([...threadMap.values()])
+    setThreads([])
     const provider = new WebsocketProvider(`${collabUrl.replace(/\/$/, '')}/boards`, boardId, doc, {
       params: { token },
       disableBc: true,
       maxBackoffTime: 10_000,
     })
     const cleanups: (() => void)[] = []
+    threadMap.observe(onThreads)
+    cleanups.push(() => threadMap.unobserve(onThreads))
     let loaded = false
     // This browser's copy of the board: a reload shows it at once, and edits made while the
     // server is out of reach survive a closed tab and reach the server on the next connection.
@@ -252,6 +266,7 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
         if (!seen.has(s.user.id)) seen.set(s.user.id, { clientId, ...s.user })
       })
       setPeers([...seen.values()])
+      liveJobs.setFromAwareness(states.values())
     }
     provider.awareness.on('change', onAwareness)
     cleanups.push(() => provider.awareness.off('change', onAwareness))
@@ -263,10 +278,11 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     return () => {
       for (const c of cleanups) c()
       provider.awareness.setLocalState(null)
+      liveJobs.setFromAwareness([])
       provider.destroy()
       doc.destroy()
     }
-  }, [store, boardId, collabUrl, token, user])
+  }, [store, liveJobs, boardId, collabUrl, token, user])
 
-  return { store, ready, serverSynced, sync, problem, peers }
+  return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads }
 }

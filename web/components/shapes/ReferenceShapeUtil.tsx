@@ -1,8 +1,9 @@
 'use client'
 
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
-import { REFERENCE_KINDS, REFERENCE_SHAPE, referenceShapeMigrations, referenceShapeProps, type TReferenceKind } from '@montage/board/client'
-import { assetUrl, sanitizeTag } from '@/lib/client/assets'
+import { REFERENCE_KINDS, REFERENCE_SHAPE, defaultReferenceProps, referenceShapeMigrations, referenceShapeProps, type TReferenceKind } from '@montage/board/client'
+import { sanitizeTag } from '@/lib/client/assets'
+import { MediaPreview } from '@/components/uploads/MediaPreview'
 import { useBoard } from '@/components/board/BoardContext'
 
 export type TReferenceShape = TLShape<typeof REFERENCE_SHAPE>
@@ -13,7 +14,7 @@ export class ReferenceShapeUtil extends ShapeUtil<TReferenceShape> {
   static override migrations = referenceShapeMigrations
 
   getDefaultProps(): TReferenceShape['props'] {
-    return { w: 240, h: 240, tag: 'ref', kind: 'character', assetSha256: '', mimeType: '' }
+    return { ...defaultReferenceProps(), tag: 'ref' }
   }
 
   getGeometry(shape: TReferenceShape) {
@@ -46,14 +47,14 @@ const FOOTER_H = 40
 function ReferenceCard({ shape }: { shape: TReferenceShape }) {
   const editor = useEditor()
   const { readOnly } = useBoard()
-  const { w, h, tag, kind, assetSha256 } = shape.props
+  const { w, h, tag, kind } = shape.props
   const update = (props: Partial<TReferenceShape['props']>) => editor.updateShape<TReferenceShape>({ id: shape.id, type: REFERENCE_SHAPE, props })
 
   return (
-    <HTMLContainer className="m-card m-ref" style={{ width: w, height: h + FOOTER_H }} data-testid="reference" data-tag={tag}>
+    <HTMLContainer className="m-card m-ref" style={{ width: w, height: h + FOOTER_H }} data-testid="reference" data-tag={tag} data-shape-id={shape.id}>
       <div className="m-ref-media" style={{ height: h }}>
-        {assetSha256 ? <img src={assetUrl(assetSha256)} alt={`@${tag}`} draggable={false} /> : <div className="m-ref-empty">No image</div>}
-        <span className="m-badge m-ref-kind">{kind}</span>
+        <MediaPreview shape={shape} />
+        {tag && <span className="m-badge m-ref-kind">{kind}</span>}
       </div>
       <div className="m-ref-footer">
         <span className="m-ref-at">@</span>
@@ -62,6 +63,7 @@ function ReferenceCard({ shape }: { shape: TReferenceShape }) {
           value={tag}
           disabled={readOnly}
           aria-label="Reference tag"
+          placeholder="add a tag"
           data-testid="reference-tag"
           onPointerDown={stopEventPropagation}
           onChange={(e) => update({ tag: sanitizeTag(e.target.value) })}

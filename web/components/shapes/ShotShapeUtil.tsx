@@ -3,28 +3,21 @@
 import { useState } from 'react'
 import { findFreeSpot } from '@/lib/client/placement'
 import { HTMLContainer, Rectangle2d, ShapeUtil, createShapeId, stopEventPropagation, useEditor, useValue, type TLShape } from 'tldraw'
-import { MODELS, MODEL_IDS, ZCameraMove, type TCameraMove, type TModelId } from '@montage/core'
+import { MODELS, MODEL_IDS, type TModelId } from '@montage/core'
 import { SHOT_SHAPE, shotShapeMigrations, shotShapeProps } from '@montage/board/client'
 import { useBoard } from '@/components/board/BoardContext'
-import { assetUrl } from '@/lib/client/assets'
+import { ShotPrompt } from '@/components/library/ShotPrompt'
+import { SignedImg } from '@/components/media/SignedImg'
+import { ShotParamFields } from './ShotParamFields'
 import { shotCost, startGeneration } from '@/lib/client/start-generation'
+import { GenerateCountPicker } from './GenerateCountPicker'
+import { generateCountOf } from '@/lib/client/generate-count'
 
 export type TShotShape = TLShape<typeof SHOT_SHAPE>
 type TReference = TLShape<'reference'>
 
 export const SHOT_W = 360
 export const SHOT_H = 424
-
-const CAMERA_LABELS: Record<TCameraMove, string> = {
-  static: 'Static',
-  push_in: 'Push in',
-  pull_out: 'Pull out',
-  pan_left: 'Pan left',
-  pan_right: 'Pan right',
-  tilt_up: 'Tilt up',
-  tilt_down: 'Tilt down',
-}
-const DURATIONS = [2, 3, 4, 5, 6, 7, 8, 9, 10]
 
 export class ShotShapeUtil extends ShapeUtil<TShotShape> {
   static override type = SHOT_SHAPE
@@ -75,7 +68,7 @@ function ShotCard({ shape }: { shape: TShotShape }) {
   const editor = useEditor()
   const { boardId, readOnly, refreshCredits, models } = useBoard()
   const [starting, setStarting] = useState(false)
-  const { w, h, title, prompt, model, duration, cameraMove, referenceIds } = shape.props
+  const { w, h, title, model, duration, referenceIds } = shape.props
   const update = (props: Partial<TShotShape['props']>) => editor.updateShape<TShotShape>({ id: shape.id, type: SHOT_SHAPE, props })
 
   const boardRefs = useValue(
@@ -89,7 +82,8 @@ function ShotCard({ shape }: { shape: TShotShape }) {
   )
   const linked = referenceIds.map((id) => boardRefs.find((r) => r.id === id)).filter((r): r is (typeof boardRefs)[number] => !!r)
   const unlinked = boardRefs.filter((r) => !referenceIds.includes(r.id))
-  const cost = shotCost(shape.props)
+  // The Generate button shows what the whole click charges: the shot's cost times ×N.
+  const cost = shotCost(shape.props, shape.meta) * generateCountOf(shape)
   const needsRef = MODELS[model].needsReference && linked.length === 0
   // Every model stays listed; the ones this deployment cannot run are greyed out with the reason.
   const options = models.length > 0 ? models : MODEL_IDS.map((id) => ({ id, label: MODELS[id].label, available: true as const }))
@@ -124,17 +118,7 @@ function ShotCard({ shape }: { shape: TShotShape }) {
       <div className="m-shot-body">
         <label className="m-field">
           <span className="m-field-label">Prompt</span>
-          <textarea
-            className="m-textarea"
-            value={prompt}
-            rows={3}
-            maxLength={4000}
-            disabled={readOnly}
-            placeholder="Describe the shot: subject, action, light, lens…"
-            data-testid="shot-prompt"
-            onPointerDown={stopEventPropagation}
-            onChange={(e) => update({ prompt: e.target.value })}
-          />
+          <ShotPrompt shape={shape} readOnly={readOnly} />
         </label>
         <label className="m-field">
           <span className="m-field-label">Model</span>
@@ -146,30 +130,13 @@ function ShotCard({ shape }: { shape: TShotShape }) {
             ))}
           </select>
         </label>
-        <div className="m-row">
-          <label className="m-field">
-            <span className="m-field-label">Duration</span>
-            <select className="m-select" value={duration} disabled={readOnly} data-testid="shot-duration" onPointerDown={stopEventPropagation} onChange={(e) => update({ duration: Number(e.target.value) })}>
-              {DURATIONS.map((d) => (
-                <option key={d} value={d}>{d} s</option>
-              ))}
-            </select>
-          </label>
-          <label className="m-field">
-            <span className="m-field-label">Camera</span>
-            <select className="m-select" value={cameraMove} disabled={readOnly} data-testid="shot-camera" onPointerDown={stopEventPropagation} onChange={(e) => update({ cameraMove: e.target.value as TCameraMove })}>
-              {ZCameraMove.options.map((c) => (
-                <option key={c} value={c}>{CAMERA_LABELS[c]}</option>
-              ))}
-            </select>
-          </label>
-        </div>
+        <ShotParamFields shape={shape} readOnly={readOnly} />
         <div className="m-field">
           <span className="m-field-label">References</span>
           <div className="m-ref-strip" data-testid="shot-references">
             {linked.map((r) => (
               <span key={r.id} className="m-ref-chip" title={`@${r.tag}`}>
-                {r.sha ? <img src={assetUrl(r.sha)} alt="" draggable={false} /> : <span className="m-ref-chip-empty" />}
+                {r.sha ? <SignedImg sha256={r.sha} alt="" draggable={false} /> : <span className="m-ref-chip-empty" />}
                 <span className="m-ref-chip-tag">@{r.tag}</span>
                 {!readOnly && (
                   <button
@@ -204,6 +171,7 @@ function ShotCard({ shape }: { shape: TShotShape }) {
       </div>
       <div className="m-shot-foot">
         <span className="m-hint" title={unavailable ?? undefined}>{unavailable ? 'Model unavailable' : needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
+        <GenerateCountPicker shape={shape} readOnly={readOnly} unitCost={shotCost(shape.props, shape.meta)} />
         <button
           className="m-btn m-btn-primary"
           data-testid="generate"

@@ -3,9 +3,12 @@
 import { useState } from 'react'
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
 import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
-import { assetUrl } from '@/lib/client/assets'
+import { useAssetUrl } from '@/lib/client/use-asset-url'
 import { useBoard } from '@/components/board/BoardContext'
+import { VariationReviewBadge } from '@/components/review/VariationReviewBadge'
 import { cancelGeneration, modelLabel, retryGeneration } from '@/lib/client/start-generation'
+import { JobProgressBar } from './JobProgressBar'
+import { VariationEditMenu } from './VariationEditMenu'
 
 export type TVariationShape = TLShape<typeof VARIATION_SHAPE>
 
@@ -59,6 +62,8 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<string | null>(null)
   const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost, generationId } = shape.props
+  const videoUrl = useAssetUrl(status === 'succeeded' ? assetSha256 : '')
+  const posterUrl = useAssetUrl(posterSha256)
   const active = status === 'queued' || status === 'running'
   const ended = status === 'failed' || status === 'cancelled'
   // Cancel needs the generation id (filled in once the server accepted the start).
@@ -92,8 +97,8 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
         {status === 'succeeded' && assetSha256 ? (
           <video
             data-testid="variation-video"
-            src={assetUrl(assetSha256)}
-            poster={posterSha256 ? assetUrl(posterSha256) : undefined}
+            src={videoUrl}
+            poster={posterUrl}
             controls
             muted
             loop
@@ -123,11 +128,14 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
             )}
           </div>
         )}
+        <JobProgressBar variationId={shape.id} status={status} />
+        <VariationEditMenu shape={shape} />
         {actionError && <span className="m-variation-action-error" data-testid="variation-action-error">{actionError}</span>}
       </div>
       <div className="m-variation-foot">
         <span className={`m-dot m-dot-${status}`} />
         <span className="m-variation-model">{modelLabel(model)}</span>
+        <VariationReviewBadge shape={shape} />
         <span className="m-hint">{durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : ''}{cost ? ` · ${cost} cr` : ''}</span>
       </div>
     </HTMLContainer>

@@ -20,8 +20,9 @@ export function uploadImage(boardId: string, file: File, onProgress: (fraction: 
       if (e.lengthComputable) onProgress(e.loaded / e.total)
     }
     xhr.onload = () => {
-      const body = xhr.response as (TUploadResult & { error?: { message: string } }) | null
-      if (xhr.status >= 200 && xhr.status < 300 && body?.sha256) resolve(body)
+      const body = xhr.response as { asset?: Omit<TUploadResult, 'width' | 'height'> & { width: number | null; height: number | null }; error?: { message: string } } | null
+      const asset = body?.asset
+      if (xhr.status >= 200 && xhr.status < 300 && asset?.sha256) resolve({ sha256: asset.sha256, mimeType: asset.mimeType, width: asset.width ?? 0, height: asset.height ?? 0 })
       else reject(new Error(body?.error?.message ?? `Upload failed (${xhr.status})`))
     }
     xhr.onerror = () => reject(new Error('Upload failed: the connection dropped.'))

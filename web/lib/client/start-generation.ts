@@ -1,14 +1,17 @@
 import { createShapeId, type Editor, type TLShape } from 'tldraw'
-import { generationCredits, MODELS, type TModelId } from '@montage/core'
+import { generationCredits, LOCAL_EDIT_MODELS, MODELS, type TModelId } from '@montage/core'
 import { defaultVariationProps, variationSlot } from '@montage/board/client'
+import { generateCountOf } from './generate-count'
+import { paramsForModel } from '@/components/shapes/model-param-fields'
+import { shotParamValues } from '@/components/shapes/ShotParamFields'
 
 type TShot = TLShape<'shot'>
 type TVariation = TLShape<'variation'>
 type TReference = TLShape<'reference'>
 
-/** The params a shot sends with Generate. */
-function shotParams(props: TShot['props']): Record<string, unknown> {
-  return { duration: props.duration, aspectRatio: props.aspectRatio, cameraMove: props.cameraMove }
+/** The params a shot sends with Generate: only those its model takes (model schemas are strict). */
+function shotParams(props: TShot['props'], meta?: TShot['meta']): Record<string, unknown> {
+  return paramsForModel(props.model, shotParamValues({ props, meta: meta ?? {} }))
 }
 
 /**
@@ -21,12 +24,12 @@ export function shotCredits(model: TModelId, params: Record<string, unknown>): n
   return generationCredits(model, priced)
 }
 
-export function shotCost(props: TShot['props']): number {
-  return shotCredits(props.model, shotParams(props))
+export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
+  return shotCredits(props.model, shotParams(props, meta))
 }
 
 /** Places a queued variation in the shot's next free slot (beside the shot) and returns its id. */
-function placeQueuedVariation(editor: Editor, shot: TShot, props: Partial<TVariation['props']>): TVariation['id'] {
+export function placeQueuedVariation(editor: Editor, shot: TShot, props: Partial<TVariation['props']>): TVariation['id'] {
   const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id)
   const variationId = createShapeId()
   const slot = variationSlot({ x: shot.x, y: shot.y, w: shot.props.w, aspectRatio: shot.props.aspectRatio }, siblings.length)
@@ -73,6 +76,7 @@ export interface StartGenerationOptions {
  * The variation is the placeholder the workflow fills in; on refusal it shows the server's reason.
  */
 export async function startGeneration({ editor, boardId, shot }: StartGenerationOptions): Promise<void> {
+  if (generateCountOf(shot) > 1) return startBatchGeneration({ editor, boardId, shot, count: generateCountOf(shot) })
   const { props } = shot
   const references = props.referenceIds
     .map((id) => editor.getShape(id as TReference['id']))
@@ -80,11 +84,11 @@ export async function startGeneration({ editor, boardId, shot }: StartGeneration
 
   editor.markHistoryStoppingPoint('generate')
   const variationId = placeQueuedVariation(editor, shot, {
-    durationSeconds: props.duration,
+    durationSeconds: Number(shotParams(props, shot.meta).duration ?? 0),
     model: props.model,
     prompt: props.prompt,
     referenceIds: references.map((r) => r.id),
-    cost: shotCost(props),
+    cost: shotCost(props, shot.meta),
   })
   await requestGeneration(editor, variationId, '/api/generations', {
     boardId,
@@ -92,8 +96,8 @@ export async function startGeneration({ editor, boardId, shot }: StartGeneration
     variationId,
     model: props.model,
     prompt: props.prompt,
-    params: shotParams(props),
-    references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256 })),
+    params: shotParams(props, shot.meta),
+    references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256, tag: r.props.tag })),
   })
 }
 
@@ -130,5 +134,48 @@ export async function cancelGeneration(generationId: string): Promise<string | n
 }
 
 export function modelLabel(model: string): string {
+  if (model in LOCAL_EDIT_MODELS) return LOCAL_EDIT_MODELS[model as keyof typeof LOCAL_EDIT_MODELS].label
   return model in MODELS ? MODELS[model as keyof typeof MODELS].label : model
+}
+
+/**
+ * Generate ×N: N queued variations beside the shot, then one request for all of them (a batch of N
+ * child workflows). A refusal (too few credits for all N, a bad parameter) fails every placeholder
+ * with the server's reason; nothing was started.
+ */
+async function startBatchGeneration({ editor, boardId, shot, count }: StartGenerationOptions & { count: number }): Promise<void> {
+  const { props } = shot
+  const references = props.referenceIds
+    .map((id) => editor.getShape(id as TReference['id']))
+    .filter((s): s is TReference => !!s && s.type === 'reference' && !!(s as TReference).props.assetSha256)
+  const params = shotParams(props, shot.meta)
+  editor.markHistoryStoppingPoint('generate')
+  const variationIds = Array.from({ length: count }, () =>
+    placeQueuedVariation(editor, shot, {
+      durationSeconds: Number(params.duration ?? 0),
+      model: props.model,
+      prompt: props.prompt,
+      referenceIds: references.map((r) => r.id),
+      cost: shotCost(props, shot.meta),
+    }),
+  )
+  // Server outcomes are not the person's edits: keep them out of undo.
+  const patch = (id: TVariation['id'], p: Partial<TVariation['props']>) => {
+    if (editor.getShape<TVariation>(id)) editor.run(() => editor.updateShape<TVariation>({ id, type: 'variation', props: p }), { history: 'ignore' })
+  }
+  try {
+    const res = await fetch('/api/generations', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ boardId, shotId: shot.id, count, variationIds, model: props.model, prompt: props.prompt, params, references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256, tag: r.props.tag })) }),
+    })
+    const json = (await res.json().catch(() => null)) as { generations?: Array<{ generationId: string; variationId: string; credits: number }>; error?: { message?: string } } | null
+    if (!res.ok || !json?.generations) {
+      for (const id of variationIds) patch(id, { status: 'failed', error: json?.error?.message ?? `The server refused the generation (${res.status}).` })
+      return
+    }
+    for (const g of json.generations) patch(g.variationId as TVariation['id'], { generationId: g.generationId, cost: g.credits })
+  } catch {
+    for (const id of variationIds) patch(id, { status: 'failed', error: 'Could not reach the server. Check your connection and try again.' })
+  }
 }

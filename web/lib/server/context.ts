@@ -6,6 +6,7 @@ import { createDb, type Sql } from '@montage/db'
 import { connect, type JetStreamClient } from 'nats'
 import { ensureBoardCommandStream } from '@montage/board'
 import { webEnv } from './env'
+import { loadMediaUrlSecret } from './media-url-secret'
 
 /**
  * The server's dependencies, created lazily once per process. Next gives route handlers no
@@ -18,6 +19,7 @@ interface ServerContext {
   jwtKey?: Promise<string>
   localKeys?: Promise<LocalKeys>
   jetstream?: Promise<JetStreamClient>
+  mediaUrlSecret?: Promise<Buffer>
 }
 
 const globalKey = Symbol.for('montage.web.context')
@@ -69,4 +71,13 @@ export function jetstream(): Promise<JetStreamClient> {
     })
   }
   return ctx.jetstream
+}
+
+/** The HMAC key of signed asset URLs (`/api/media/…`). */
+export function mediaUrlSecret(): Promise<Buffer> {
+  const env = webEnv()
+  return (ctx.mediaUrlSecret ??= loadMediaUrlSecret({ dataDir: env.DATA_DIR, secret: env.MEDIA_URL_SECRET }).catch((e: unknown) => {
+    ctx.mediaUrlSecret = undefined // retry on the next request
+    throw e
+  }))
 }

@@ -19,6 +19,10 @@ const ZWebEnv = z.object({
   CLERK_JWT_KEY: z.string().optional(),
   /** Only its presence matters here: whether the Runway models can run (the hosted worker holds the key). */
   RUNWAYML_API_SECRET: z.string().optional(),
+  /** HMAC key of signed asset URLs; generated into DATA_DIR/auth when unset (one web instance, or a shared DATA_DIR). */
+  MEDIA_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** ffprobe for upload checks; the bundled @ffprobe-installer binary when unset. */
+  FFPROBE_PATH: z.string().min(1).optional(),
   COLLAB_PUBLIC_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('ws://localhost:1234'),
 })
 

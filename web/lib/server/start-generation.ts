@@ -7,14 +7,19 @@ import {
   generationWorkflowId,
   modelAvailability,
   parseModelParams,
+  ZShapeId,
+  ZStartGenerationRequest,
   type TGenerationInput,
+  type TGenerationReference,
   type TStartGenerationRequest,
 } from '@montage/core'
 import { createGeneration, finishGeneration, getAsset, type Sql } from '@montage/db'
-import { startGenerationWorkflow } from '@montage/workflows/client'
+import { startBatchGeneration, startGenerationWorkflow } from '@montage/workflows/client'
+import { z } from 'zod'
 import { temporalClient } from './context'
 import { modelAvailabilityOptions, webEnv } from './env'
 import { requireBoardAccess } from './require-board-access'
+import { resolvePromptReferences } from './resolve-prompt-references'
 
 export interface StartedGeneration {
   generationId: string
@@ -23,11 +28,45 @@ export interface StartedGeneration {
   credits: number
 }
 
+/** The most variations one Generate makes (the shot card's ×1 / ×2 / ×4). */
+export const MAX_BATCH = 4
+
+/**
+ * Body of `POST /api/generations`: one generation, or `count` variations of the shot (a batch).
+ * `variationIds` are the placeholders the client placed, one per variation.
+ */
+export const ZStartGenerationsRequest = ZStartGenerationRequest.extend({
+  count: z.number().int().min(1).max(MAX_BATCH).default(1),
+  variationIds: z.array(ZShapeId).min(1).max(MAX_BATCH).optional(),
+})
+export type TStartGenerationsRequest = z.infer<typeof ZStartGenerationsRequest>
+
+/** The first generation's fields (the single-generation shape) plus every generation of the request. */
+export interface StartedGenerations extends StartedGeneration {
+  generations: StartedGeneration[]
+  /** `batch/<first id>` when count > 1. */
+  batchWorkflowId?: string
+}
+
 /**
  * Validates a generation request and starts its workflow. Everything is checked before anything is
  * stored, so a refused request stores nothing and moves no credit. Used by Generate and by Retry.
  */
-export async function validateAndStartGeneration(sql: Sql, userId: string, body: TStartGenerationRequest): Promise<StartedGeneration> {
+export async function validateAndStartGeneration(
+  sql: Sql,
+  userId: string,
+  body: TStartGenerationRequest & { count?: number; variationIds?: string[] },
+): Promise<StartedGenerations> {
+  const count = body.count ?? 1
+  if (body.variationIds && body.variationId) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'variationIds: send either variationId or variationIds, not both', { field: 'variationIds' })
+  }
+  if (body.variationIds && body.variationIds.length !== count) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, `variationIds: ${count} variation${count === 1 ? '' : 's'} requested, ${body.variationIds.length} id${body.variationIds.length === 1 ? '' : 's'} sent`, { field: 'variationIds' })
+  }
+  if (body.variationIds && new Set(body.variationIds).size !== body.variationIds.length) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'variationIds: each variation needs its own id', { field: 'variationIds' })
+  }
   const params = parseModelParams(body.model, body.params)
   const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId, permission: 'generation.start' })
 
@@ -35,8 +74,11 @@ export async function validateAndStartGeneration(sql: Sql, userId: string, body:
   if (!availability.available) {
     throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${availability.reason}`, { field: 'model' })
   }
+  // The prompt's @tags, resolved now so the model gets exactly the images the person saw.
+  const references = await resolvePromptReferences(sql, { workspaceId: board.workspaceId, prompt: body.prompt, linked: body.references })
+
   const model = MODELS[body.model]
-  if (model.needsReference && body.references.length === 0) {
+  if (model.needsReference && body.references.length === 0 && references.length === 0) {
     throw new AppError(AppErrorCode.BAD_REQUEST, `references: ${model.label} needs at least one reference image linked to the shot.`, { field: 'references' })
   }
   for (const [i, ref] of body.references.entries()) {
@@ -46,10 +88,14 @@ export async function validateAndStartGeneration(sql: Sql, userId: string, body:
     }
   }
 
+  const credits = generationCredits(body.model, params as { duration: number; resolution?: string })
+  if (count > 1 || body.variationIds) {
+    return startBatch(sql, { userId, body, params, credits, count, workspaceId: board.workspaceId, boardId: board.id, references })
+  }
+
   const generationId = randomUUID()
   const variationId = body.variationId ?? `shape:${randomUUID().replace(/-/g, '')}`
   const workflowId = generationWorkflowId(generationId)
-  const credits = generationCredits(body.model, params as { duration: number; resolution?: string })
   await createGeneration(sql, {
     id: generationId,
     workspaceId: board.workspaceId,
@@ -81,6 +127,7 @@ export async function validateAndStartGeneration(sql: Sql, userId: string, body:
     prompt: body.prompt,
     referenceAssets: body.references.map((r) => r.assetSha256),
     referenceIds: body.references.map((r) => r.shapeId),
+    references,
     credits,
   }
   try {
@@ -90,5 +137,49 @@ export async function validateAndStartGeneration(sql: Sql, userId: string, body:
     await finishGeneration(sql, { id: generationId, status: 'failed', error: 'The render queue is unavailable.' })
     throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
   }
-  return { generationId, variationId, workflowId, credits }
+  const started = { generationId, variationId, workflowId, credits }
+  return { ...started, generations: [started] }
+}
+
+interface BatchOptions {
+  userId: string
+  body: TStartGenerationRequest & { variationIds?: string[] }
+  params: Record<string, unknown>
+  credits: number
+  count: number
+  workspaceId: string
+  boardId: string
+  references: TGenerationReference[]
+}
+
+/**
+ * N variations as child workflows of one batch. Every credit is reserved with the rows, in one
+ * transaction, so a workspace that cannot pay for all N gets a 402 and nothing starts.
+ */
+async function startBatch(sql: Sql, o: BatchOptions): Promise<StartedGenerations> {
+  const inputs: TGenerationInput[] = Array.from({ length: o.count }, (_, i) => ({
+    generationId: randomUUID(),
+    workspaceId: o.workspaceId,
+    boardId: o.boardId,
+    userId: o.userId,
+    shotId: o.body.shotId,
+    variationId: o.body.variationIds?.[i] ?? `shape:${randomUUID().replace(/-/g, '')}`,
+    model: o.body.model,
+    params: o.params,
+    prompt: o.body.prompt,
+    referenceAssets: o.body.references.map((r) => r.assetSha256),
+    referenceIds: o.body.references.map((r) => r.shapeId),
+    references: o.references,
+    credits: o.credits,
+  }))
+  let batchWorkflowId: string
+  try {
+    ;({ workflowId: batchWorkflowId } = await startBatchGeneration({ client: await temporalClient(), sql, inputs, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX }))
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    console.error('[web] could not start batch generation', e)
+    throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
+  }
+  const generations = inputs.map((i) => ({ generationId: i.generationId, variationId: i.variationId, workflowId: generationWorkflowId(i.generationId), credits: i.credits }))
+  return { ...generations[0]!, generations, batchWorkflowId }
 }

@@ -1,63 +1,70 @@
+import path from 'node:path'
+import { rm } from 'node:fs/promises'
 import { NextResponse } from 'next/server'
-import { z } from 'zod'
-import { AppError, AppErrorCode, parseInput } from '@montage/core'
-import { recordAsset } from '@montage/db'
+import { parseInput, ZUploadQuery, type TUploadResponse } from '@montage/core'
+import { insertUploadedAsset, recordAssetIngest } from '@montage/db'
+import { startIngestAssetWorkflow } from '@montage/workflows/client'
 import { route } from '@/lib/server/api-error'
-import { assetStore, db } from '@/lib/server/context'
-import { readImageInfo } from '@/lib/server/image-size'
+import { assetStore, db, temporalClient } from '@/lib/server/context'
+import { webEnv } from '@/lib/server/env'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
+import { checkImageUpload } from '@/lib/server/uploads/check-image-upload'
+import { checkIsoBoxes } from '@/lib/server/uploads/check-iso-boxes'
+import { ffprobePath } from '@/lib/server/uploads/ffprobe-path'
+import { probeVideoUpload } from '@/lib/server/uploads/probe-video-upload'
+import { receiveUpload } from '@/lib/server/uploads/receive-upload'
+import { toAssetView } from '@/lib/server/uploads/to-asset-view'
 
-const MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-const ZUploadQuery = z.object({ boardId: z.string().uuid() })
-
-/** Reads the body, refusing as soon as it passes the limit rather than buffering it all first. */
-async function readBodyLimited(req: Request, max: number): Promise<Uint8Array> {
-  const declared = Number(req.headers.get('content-length') ?? '0')
-  if (declared > max) throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `Images can be at most ${max / 1024 / 1024} MB.`)
-  if (!req.body) return new Uint8Array()
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = req.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    total += value.byteLength
-    if (total > max) {
-      await reader.cancel()
-      throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `Images can be at most ${max / 1024 / 1024} MB.`)
-    }
-    chunks.push(value)
-  }
-  const out = new Uint8Array(total)
-  let offset = 0
-  for (const c of chunks) {
-    out.set(c, offset)
-    offset += c.byteLength
-  }
-  return out
-}
-
-/** `POST /api/uploads?boardId=…` with the raw image bytes as the body. */
+/**
+ * `POST /api/uploads?boardId=…[&shapeId=…]` with the raw bytes of an image or a clip as the body.
+ * Every check (type by magic bytes, byte, pixel and duration limits, a readable container) runs
+ * on a temp file before anything is stored; then the same bytes are one asset per workspace, and
+ * a new asset starts its ingest workflow (poster, strip, proxy). Contract: packages/core/src/library.ts.
+ */
 export const POST = route(async (req) => {
   const { user } = await requireApiSession()
-  const { boardId } = parseInput(ZUploadQuery, Object.fromEntries(new URL(req.url).searchParams))
+  const query = parseInput(ZUploadQuery, Object.fromEntries(new URL(req.url).searchParams))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.edit' })
-  const bytes = await readBodyLimited(req, MAX_UPLOAD_BYTES)
-  if (bytes.byteLength === 0) throw new AppError(AppErrorCode.BAD_REQUEST, 'The upload is empty.', { field: 'body' })
-  // The bytes decide the type, whatever Content-Type claims.
-  const info = readImageInfo(bytes)
-  if (!info) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, 'Upload a PNG, JPEG or WebP image.', { field: 'body' })
-  const stored = await assetStore().putBytes(bytes)
-  await recordAsset(sql, {
+  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, userId: user.id, permission: 'board.edit' })
+  const env = webEnv()
+  const upload = await receiveUpload(req, path.join(env.DATA_DIR, 'tmp', 'uploads'))
+  let facts: { width: number; height: number; durationMs: number | null }
+  try {
+    if (upload.type.kind === 'image') {
+      facts = { ...checkImageUpload(upload.head, upload.type), durationMs: null }
+    } else {
+      if (upload.type.mimeType !== 'video/webm') await checkIsoBoxes(upload.file, upload.byteSize, upload.type)
+      facts = await probeVideoUpload(ffprobePath(), upload.file, upload.type)
+    }
+  } catch (e) {
+    await rm(upload.file, { force: true })
+    throw e
+  }
+  const stored = await assetStore().putFile(upload.file)
+  const { asset, created } = await insertUploadedAsset(sql, {
     workspaceId: board.workspaceId,
     sha256: stored.sha256,
-    mimeType: info.mimeType,
+    mimeType: upload.type.mimeType,
     byteSize: stored.byteSize,
-    width: info.width,
-    height: info.height,
+    ...facts,
+    ingest: 'pending',
     createdBy: user.id,
   })
-  return NextResponse.json({ sha256: stored.sha256, mimeType: info.mimeType, width: info.width, height: info.height }, { status: 201 })
+  let view = asset
+  if (created) {
+    try {
+      await startIngestAssetWorkflow({
+        client: await temporalClient(),
+        args: { assetId: asset.id, workspaceId: board.workspaceId, sha256: asset.sha256, mimeType: asset.mimeType, boardId: board.id, ...(query.shapeId ? { shapeId: query.shapeId } : {}) },
+        taskQueuePrefix: env.TASK_QUEUE_PREFIX,
+      })
+    } catch (e) {
+      // The upload itself is safe; only its renditions are missing, and the asset says so.
+      console.error('[web] could not start ingest workflow', e)
+      view = (await recordAssetIngest(sql, { assetId: asset.id, ingest: 'failed', error: 'The ingest queue is unavailable.' })) ?? asset
+    }
+  }
+  const body: TUploadResponse = { asset: toAssetView(view), deduplicated: !created }
+  return NextResponse.json(body, { status: 201 })
 })

@@ -1,0 +1,120 @@
+'use client'
+
+/**
+ * The review API as the viewer uses it. The board and the guest page talk to different routes
+ * (a member's session vs a review link's guest cookie), so the viewer takes one of these.
+ */
+
+import type { TBoardMember, TComment, TCommentRegion, TReviewDecisionKind, TThreadSummary as TCoreThreadSummary } from '@montage/core'
+
+export type TRegion = TCommentRegion
+export type TReviewComment = TComment
+export type TMember = TBoardMember
+export type TDecision = TReviewDecisionKind
+/** What the board document's `threads` map holds per thread (written by the API). */
+export type TThreadSummary = TCoreThreadSummary
+
+export interface TNewComment {
+  variationId: string
+  body: string
+  timeSeconds?: number
+  endSeconds?: number
+  region?: TRegion
+  parentId?: string
+}
+
+/** An API error as the routes answer it; `field` names the input at fault. */
+export class ReviewApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly code: string,
+    readonly field?: string,
+  ) {
+    super(message)
+  }
+}
+
+export interface TReviewApi {
+  listComments(variationId: string): Promise<TReviewComment[]>
+  createComment(input: TNewComment): Promise<TReviewComment>
+  /** Absent for guests: they can't resolve. */
+  setResolved?(commentId: string, resolved: boolean): Promise<TReviewComment>
+  members?(): Promise<TMember[]>
+  decide?(variationId: string, decision: TDecision): Promise<void>
+  /** Where the viewer loads a video or poster from (for members, the fallback cookie route). */
+  assetSrc(sha256: string): string
+  /** Members play the board's short-lived signed URLs (useAssetUrl) rather than assetSrc. */
+  signed?: boolean
+}
+
+export async function requestJson<T>(url: string, init?: RequestInit): Promise<T> {
+  let res: Response
+  try {
+    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
+  } catch {
+    throw new ReviewApiError('The server could not be reached. Check your connection and try again.', 0, 'NETWORK')
+  }
+  const body = (await res.json().catch(() => null)) as ({ error?: { code: string; message: string; field?: string } } & T) | null
+  if (!res.ok) {
+    const err = body?.error
+    throw new ReviewApiError(err?.message ?? `The request failed (${res.status}).`, res.status, err?.code ?? 'HTTP', err?.field)
+  }
+  return body as T
+}
+
+export function memberReviewApi(boardId: string, assetSrc: (sha256: string) => string): TReviewApi {
+  const base = `/api/boards/${encodeURIComponent(boardId)}`
+  return {
+    assetSrc,
+    signed: true,
+    async listComments(variationId) {
+      const { comments } = await requestJson<{ comments: TReviewComment[] }>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`)
+      return comments
+    },
+    async createComment(input) {
+      const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { method: 'POST', body: JSON.stringify(input) })
+      return comment
+    },
+    async setResolved(commentId, resolved) {
+      const { comment } = await requestJson<{ comment: TReviewComment }>(`/api/comments/${encodeURIComponent(commentId)}`, { method: 'PATCH', body: JSON.stringify({ resolved }) })
+      return comment
+    },
+    async members() {
+      const { members } = await requestJson<{ members: TMember[] }>(`${base}/members`)
+      return members
+    },
+    async decide(variationId, decision) {
+      await requestJson(`${base}/variations/${encodeURIComponent(variationId)}/decision`, { method: 'POST', body: JSON.stringify({ decision }) })
+    },
+  }
+}
+
+export function guestReviewApi(token: string): TReviewApi {
+  const base = `/api/r/${encodeURIComponent(token)}`
+  return {
+    assetSrc: (sha256) => `${base}/assets/${sha256}`,
+    async listComments(variationId) {
+      const { comments } = await requestJson<{ comments: TReviewComment[] }>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`)
+      // The guest route answers every comment in the link's scope.
+      return comments.filter((c) => c.variationId === variationId)
+    },
+    async createComment(input) {
+      const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { method: 'POST', body: JSON.stringify(input) })
+      return comment
+    },
+  }
+}
+
+export const FPS = 24
+
+/** `1.21 s · f 29`: seconds and the frame number at 24 fps, what reviewers quote to each other. */
+export function timecode(seconds: number): string {
+  const s = Math.max(0, seconds)
+  // A browser reports a frame's start time rounded (1.208333 for 29/24), so allow for it.
+  return `${s.toFixed(2)} s · f ${Math.floor(s * FPS + 1e-3)}`
+}
+
+export function shortTime(seconds: number): string {
+  return `${Math.max(0, seconds).toFixed(2)} s`
+}

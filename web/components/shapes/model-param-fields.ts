@@ -1,0 +1,80 @@
+import { z } from 'zod'
+import { MODELS, type TModelId } from '@montage/core'
+
+/** A shot parameter the card can offer, with the values the chosen model allows. */
+export type TParamField =
+  | { key: string; kind: 'select'; options: readonly (string | number)[]; defaultValue: string | number }
+  | { key: string; kind: 'toggle'; defaultValue: boolean }
+
+/** Parameters the shot card shows, in this order; others (seed, zoom, easing) keep their defaults. */
+const SHOWN = ['duration', 'aspectRatio', 'cameraMove', 'resolution', 'expressionIntensity', 'bodyControl'] as const
+
+/** More choices than this in a numeric range would be a wall of options; none of ours has more than 30. */
+const MAX_RANGE_OPTIONS = 60
+
+function unwrap(schema: z.ZodType): { inner: z.ZodType; defaultValue: unknown } {
+  let inner = schema
+  let defaultValue: unknown
+  for (;;) {
+    if (inner instanceof z.ZodDefault) {
+      defaultValue ??= inner.def.defaultValue
+      inner = inner.unwrap() as z.ZodType
+    } else if (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType
+    else return { inner, defaultValue }
+  }
+}
+
+function fieldOf(key: string, schema: z.ZodType): TParamField | null {
+  const { inner, defaultValue } = unwrap(schema)
+  if (inner instanceof z.ZodEnum) {
+    const options = inner.options as (string | number)[]
+    return { key, kind: 'select', options, defaultValue: (defaultValue as string | undefined) ?? options[0]! }
+  }
+  if (inner instanceof z.ZodBoolean) return { key, kind: 'toggle', defaultValue: (defaultValue as boolean | undefined) ?? false }
+  if (inner instanceof z.ZodNumber) {
+    const min = inner.minValue
+    const max = inner.maxValue
+    if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max) || max - min >= MAX_RANGE_OPTIONS) return null
+    const options: number[] = []
+    for (let v = Math.ceil(min); v <= max; v++) options.push(v)
+    return { key, kind: 'select', options, defaultValue: (defaultValue as number | undefined) ?? options[0]! }
+  }
+  // A literal (a still's duration of 1) is no choice at all: nothing to show.
+  return null
+}
+
+/** The fields the shot card shows for a model, read from its parameter schema in the catalogue. */
+export function paramFieldsFor(model: TModelId): TParamField[] {
+  const schema = MODELS[model].params
+  if (!(schema instanceof z.ZodObject)) return []
+  const shape = schema.shape as Record<string, z.ZodType>
+  const fields: TParamField[] = []
+  for (const key of SHOWN) {
+    if (!shape[key]) continue
+    const field = fieldOf(key, shape[key])
+    if (field) fields.push(field)
+  }
+  return fields
+}
+
+/** A value the field allows: the given one when it does, the field's default otherwise. */
+export function allowedValue(field: TParamField, value: unknown): string | number | boolean {
+  if (field.kind === 'toggle') return typeof value === 'boolean' ? value : field.defaultValue
+  if (field.options.includes(value as string | number)) return value as string | number
+  // A duration the new model does not take: the nearest it does, not a jump back to its default.
+  if (typeof value === 'number' && field.options.every((o) => typeof o === 'number')) {
+    const nums = field.options as number[]
+    return nums.reduce((best, o) => (Math.abs(o - value) < Math.abs(best - value) ? o : best), nums[0]!)
+  }
+  return field.defaultValue
+}
+
+/**
+ * The params Generate sends for a model: exactly the fields it takes (its schema is strict), each
+ * brought into its allowed values; what it does not take (a camera move for Runway) is left out.
+ */
+export function paramsForModel(model: TModelId, values: Record<string, unknown>): Record<string, unknown> {
+  const params: Record<string, unknown> = {}
+  for (const field of paramFieldsFor(model)) params[field.key] = allowedValue(field, values[field.key])
+  return params
+}

@@ -1,0 +1,85 @@
+'use client'
+
+import { stopEventPropagation, useEditor, type TLShape } from 'tldraw'
+import { HoverScrub } from './HoverScrub'
+import { useLocalUpload } from './UploadsContext'
+import { useAssetUrl } from '@/lib/client/use-asset-url'
+import './uploads.css'
+
+type TReference = TLShape<'reference'>
+
+/**
+ * The media area of a reference or plain media card through an upload's life: the uploader's
+ * progress bar (or the server's refusal), "Processing…" while ingest runs, then the still or, for a
+ * clip, its poster with hover-scrub.
+ */
+export function MediaPreview({ shape }: { shape: TReference }) {
+  const editor = useEditor()
+  const upload = useLocalUpload(shape.id)
+  const { assetSha256, mimeType, ingest, posterSha256, stripSha256, stripFrames, proxySha256, tag } = shape.props
+  const isVideo = mimeType.startsWith('video/')
+  const label = tag ? `@${tag}` : 'Uploaded media'
+  // A still is shown from its own bytes while its poster is made.
+  const stillUrl = useAssetUrl(isVideo ? '' : posterSha256 || assetSha256)
+
+  if (upload?.error) {
+    return (
+      <div className="m-media-state m-media-failed" role="alert" data-testid="media" data-state="refused">
+        <strong>Upload refused</strong>
+        <span className="m-media-error" data-testid="upload-error">{upload.error}</span>
+        <span className="m-hint">{upload.fileName}</span>
+        <button className="m-btn m-btn-sm" onPointerDown={stopEventPropagation} onClick={() => editor.deleteShape(shape.id)}>
+          Remove
+        </button>
+      </div>
+    )
+  }
+  if (upload) {
+    const pct = Math.round(upload.progress * 100)
+    return (
+      <div className="m-media-state" data-testid="media" data-state="uploading">
+        <span className="m-media-label">Uploading {pct}%</span>
+        <span className="m-progress m-media-progress" data-testid="upload-progress-bar" role="progressbar" aria-valuenow={pct} aria-valuemin={0} aria-valuemax={100}>
+          <span style={{ width: `${pct}%` }} />
+        </span>
+        <span className="m-hint m-media-file">{upload.fileName}</span>
+      </div>
+    )
+  }
+  if (!assetSha256) {
+    return (
+      <div className="m-media-state" data-testid="media" data-state={ingest === 'failed' ? 'failed' : 'uploading'}>
+        {ingest === 'failed' ? <span className="m-media-error">Upload failed</span> : <><span className="m-spinner" aria-hidden /><span className="m-media-label">Uploading…</span></>}
+      </div>
+    )
+  }
+  if (ingest === 'failed') {
+    return (
+      <div className="m-media-state m-media-failed" data-testid="media" data-state="failed">
+        <strong>Could not process this file</strong>
+        <span className="m-hint">It is stored, but no preview could be made.</span>
+      </div>
+    )
+  }
+  if (isVideo) {
+    if (ingest === 'pending' || !posterSha256) {
+      return (
+        <div className="m-media-state" data-testid="media" data-state="processing">
+          <span className="m-spinner" aria-hidden />
+          <span className="m-media-label">Processing…</span>
+        </div>
+      )
+    }
+    return (
+      <div className="m-media-fill" data-testid="media" data-state="ready" data-kind="video">
+        <HoverScrub posterSha256={posterSha256} stripSha256={stripSha256} stripFrames={stripFrames} videoSha256={proxySha256 || assetSha256} label={label} />
+      </div>
+    )
+  }
+  return (
+    <div className="m-media-fill" data-testid="media" data-state={ingest === 'pending' ? 'processing' : 'ready'} data-kind="image">
+      {stillUrl && <img src={stillUrl} alt={label} draggable={false} data-testid="media-thumbnail" />}
+      {ingest === 'pending' && <span className="m-media-chip">Processing…</span>}
+    </div>
+  )
+}

@@ -1,0 +1,326 @@
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  addMember,
+  createBoard,
+  createBoardCheckpoint,
+  createComment,
+  createLibraryReference,
+  createReviewLink,
+  createWorkspace,
+  loadBoardUpdates,
+  upsertUser,
+} from '@montage/db'
+import { DEMO } from '@montage/infra'
+import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
+import { addSucceededVariation, signInCookie, type SucceededVariation } from './review-fixtures'
+
+/**
+ * Every API route × method × who is asking → allowed or refused. The routes come from the
+ * filesystem, so a new route without a row here fails the first test: read it and add its row.
+ */
+
+const ACTORS = ['owner', 'producer', 'editor', 'reviewer', 'outsider', 'anonymous'] as const
+type Actor = (typeof ACTORS)[number]
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+
+const EVERYONE: readonly Actor[] = ACTORS
+const SIGNED_IN: readonly Actor[] = ['owner', 'producer', 'editor', 'reviewer', 'outsider']
+const MEMBERS: readonly Actor[] = ['owner', 'producer', 'editor', 'reviewer']
+const EDITORS: readonly Actor[] = ['owner', 'producer', 'editor']
+const PRODUCERS: readonly Actor[] = ['owner', 'producer']
+const NOBODY: readonly Actor[] = []
+
+interface Fixtures {
+  boardId: string
+  workspaceId: string
+  shotId: string
+  variation: SucceededVariation
+  /** A plate asset of the demo workspace. */
+  plateSha256: string
+  checkpointId: string
+  /** Written by the reviewer: authors may resolve their own comments. */
+  reviewerCommentId: string
+  linkToken: string
+  /** A fresh link per request, for requests that use one up (revoke). */
+  newLinkId(): Promise<string>
+  /** Asset row ids (the library speaks ids) of the plate and of the variation's poster. */
+  plateAssetId: string
+  posterAssetId: string
+  /** A signed URL of the plate, made by the owner through /api/assets/sign. */
+  signedPlatePath: string
+  /** A fresh library reference per request (a reference holds at most 3 views). */
+  newReferenceId(): Promise<string>
+}
+
+interface Req {
+  path: string
+  body?: unknown
+  /** Raw bytes instead of JSON. */
+  bytes?: Uint8Array<ArrayBuffer>
+  headers?: Record<string, string>
+}
+
+interface Rule {
+  /** Who gets through. */
+  allow: readonly Actor[]
+  /** The statuses an allowed caller gets (a 409 on a finished generation still passed the access check). */
+  ok: readonly number[]
+  /** What a refused caller gets, where not the default (signed out 401, anyone else 403). */
+  denied?: Partial<Record<Actor, number>>
+  request(fx: Fixtures, actor: Actor): Req | Promise<Req>
+}
+
+/** One pixel PNG, for uploads. */
+const PNG_1PX = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64'))
+
+/** Guest routes are opened by a link's guest cookie, which no caller here holds. */
+const GUEST_ONLY: Rule = { allow: NOBODY, ok: [200], denied: { anonymous: 401, owner: 401, producer: 401, editor: 401, reviewer: 401, outsider: 401 }, request: (fx) => ({ path: `/api/r/${fx.linkToken}` }) }
+
+const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
+  'auth/local/sign-in': { POST: { allow: EVERYONE, ok: [200], request: () => ({ path: '/api/auth/local/sign-in', body: { name: 'Walk-in' } }) } },
+  'auth/sign-out': { POST: { allow: EVERYONE, ok: [200], request: () => ({ path: '/api/auth/sign-out' }) } },
+  me: { GET: { allow: SIGNED_IN, ok: [200], request: () => ({ path: '/api/me' }) } },
+  'assets/[sha256]': {
+    GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/assets/${fx.plateSha256}` }) },
+    HEAD: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/assets/${fx.plateSha256}` }) },
+  },
+  uploads: { POST: { allow: EDITORS, ok: [201], request: (fx) => ({ path: `/api/uploads?boardId=${fx.boardId}`, bytes: PNG_1PX, headers: { 'content-type': 'image/png' } }) } },
+  boards: { POST: { allow: EDITORS, ok: [201], request: (fx) => ({ path: '/api/boards', body: { workspaceId: fx.workspaceId, name: 'Matrix board' } }) } },
+  'boards/[boardId]': { GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}` }) } },
+  'boards/[boardId]/checkpoints': {
+    GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}/checkpoints` }) },
+    POST: { allow: EDITORS, ok: [201, 202], request: (fx, a) => ({ path: `/api/boards/${fx.boardId}/checkpoints`, body: { name: `by ${a}` } }) },
+  },
+  'boards/[boardId]/checkpoints/[checkpointId]/restore': {
+    POST: { allow: EDITORS, ok: [202], request: (fx) => ({ path: `/api/boards/${fx.boardId}/checkpoints/${fx.checkpointId}/restore` }) },
+  },
+  'boards/[boardId]/comments': {
+    GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}/comments` }) },
+    POST: { allow: MEMBERS, ok: [201], request: (fx, a) => ({ path: `/api/boards/${fx.boardId}/comments`, body: { variationId: fx.variation.variationId, body: `A note from the ${a}`, timeSeconds: 0.5 } }) },
+  },
+  'comments/[commentId]': {
+    PATCH: { allow: ['owner', 'producer', 'reviewer'], ok: [200], request: (fx) => ({ path: `/api/comments/${fx.reviewerCommentId}`, body: { resolved: true } }) },
+  },
+  'boards/[boardId]/members': { GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}/members` }) } },
+  'boards/[boardId]/variations/[variationId]/decision': {
+    POST: { allow: PRODUCERS, ok: [201], request: (fx) => ({ path: `/api/boards/${fx.boardId}/variations/${fx.variation.variationId}/decision`, body: { decision: 'approved' } }) },
+  },
+  'boards/[boardId]/variations/[variationId]/decisions': {
+    GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}/variations/${fx.variation.variationId}/decisions` }) },
+  },
+  'boards/[boardId]/review-links': {
+    GET: { allow: PRODUCERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}/review-links` }) },
+    POST: { allow: PRODUCERS, ok: [201], request: (fx) => ({ path: `/api/boards/${fx.boardId}/review-links`, body: { scope: 'shot', shotId: fx.shotId, expiresInHours: 24 } }) },
+  },
+  'review-links/[linkId]': { DELETE: { allow: PRODUCERS, ok: [200], request: async (fx) => ({ path: `/api/review-links/${await fx.newLinkId()}` }) } },
+  'generations': {
+    POST: {
+      allow: EDITORS, ok: [202],
+      request: (fx) => ({ path: '/api/generations', body: { boardId: fx.boardId, shotId: fx.shotId, model: 'previz', params: { duration: 2 }, references: [{ shapeId: 'shape:demo-ref-lighthouse', assetSha256: fx.plateSha256 }] } }),
+    },
+  },
+  // A finished generation: allowed callers pass the access check and get 409 (nothing to cancel or retry).
+  'generations/[id]/cancel': { POST: { allow: EDITORS, ok: [409], request: (fx) => ({ path: `/api/generations/${fx.variation.generationId}/cancel` }) } },
+  'generations/[id]/retry': { POST: { allow: EDITORS, ok: [409], request: (fx) => ({ path: `/api/generations/${fx.variation.generationId}/retry`, body: {} }) } },
+  // The workspace's library and asset views (a non-member learns nothing: 404).
+  'assets/by-id/[assetId]': { GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/assets/by-id/${fx.plateAssetId}` }) } },
+  'assets/lookup': { GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/assets/lookup?boardId=${fx.boardId}&sha256=${fx.plateSha256}` }) } },
+  'assets/sign': { POST: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: '/api/assets/sign', body: { boardId: fx.boardId, sha256s: [fx.plateSha256] } }) } },
+  // A signed URL is its own capability: no cookie needed, whoever holds it (the cross-tenant test tries it unsigned).
+  'media/[sha256]': {
+    GET: { allow: EVERYONE, ok: [200], request: (fx) => ({ path: fx.signedPlatePath }) },
+    HEAD: { allow: EVERYONE, ok: [200], request: (fx) => ({ path: fx.signedPlatePath }) },
+  },
+  'workspaces/[workspaceId]/references': {
+    GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/workspaces/${fx.workspaceId}/references` }) },
+    POST: { allow: EDITORS, ok: [201], denied: { outsider: 404 }, request: (fx, a) => ({ path: `/api/workspaces/${fx.workspaceId}/references`, body: { tag: `matrix_${a}`, kind: 'location', assetIds: [fx.plateAssetId] } }) },
+  },
+  'references/[referenceId]/views': {
+    POST: { allow: EDITORS, ok: [201], denied: { outsider: 404 }, request: async (fx) => ({ path: `/api/references/${await fx.newReferenceId()}/views`, body: { assetId: fx.posterAssetId } }) },
+  },
+  'references/promote': {
+    POST: { allow: EDITORS, ok: [201], request: (fx, a) => ({ path: '/api/references/promote', body: { boardId: fx.boardId, variationId: fx.variation.variationId, tag: `promoted_${a}`, kind: 'style' } }) },
+  },
+  'generations/[id]/edit': {
+    POST: { allow: EDITORS, ok: [202], request: (fx) => ({ path: `/api/generations/${fx.variation.generationId}/edit`, body: { model: 'upscale', params: { factor: 2 } } }) },
+  },
+  feed: { GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/feed?workspaceId=${fx.workspaceId}` }) } },
+  'feed/read': { POST: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: '/api/feed/read', body: { workspaceId: fx.workspaceId } }) } },
+  // Guest routes: the link token is the capability; a session cookie opens nothing here.
+  'r/[token]/info': { GET: { allow: EVERYONE, ok: [200], request: (fx) => ({ path: `/api/r/${fx.linkToken}/info` }) } },
+  'r/[token]/session': { POST: { allow: EVERYONE, ok: [201], request: (fx) => ({ path: `/api/r/${fx.linkToken}/session`, body: { name: 'Visitor' } }) } },
+  'r/[token]': { GET: GUEST_ONLY },
+  'r/[token]/comments': {
+    GET: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/comments` }) },
+    POST: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/comments`, body: { variationId: fx.variation.variationId, body: 'hi' } }) },
+  },
+  'r/[token]/assets/[sha256]': {
+    GET: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/assets/${fx.variation.assetSha256}` }) },
+    HEAD: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/assets/${fx.variation.assetSha256}` }) },
+  },
+}
+
+const API_DIR = path.join(REPO_ROOT, 'web/app/api')
+
+/** Every `route.ts` under web/app/api with the methods it exports. */
+async function apiRoutes(): Promise<{ route: string; methods: Method[] }[]> {
+  const out: { route: string; methods: Method[] }[] = []
+  for (const entry of await readdir(API_DIR, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !/^route\.(ts|tsx|js)$/.test(entry.name)) continue
+    const file = path.join(entry.parentPath, entry.name)
+    const text = await readFile(file, 'utf8')
+    const methods = [...text.matchAll(/export\s+(?:const|async\s+function|function)\s+(GET|HEAD|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1] as Method)
+    out.push({ route: path.relative(API_DIR, entry.parentPath).split(path.sep).join('/'), methods: [...new Set(methods)].sort() })
+  }
+  return out.sort((a, b) => a.route.localeCompare(b.route))
+}
+
+let stack: E2EStack
+let fx: Fixtures
+const cookies = new Map<Actor, string>()
+const tokens = new Map<Actor, string>()
+let outsiderBoardId: string
+
+beforeAll(async () => {
+  stack = await startE2EStack({ services: ['web', 'collab-server'] })
+  const sql = stack.sql
+  for (const [actor, subject] of [['owner', 'local:sam'], ['producer', 'local:ada'], ['editor', 'local:ben'], ['reviewer', 'local:rui']] as const) {
+    const s = await signInCookie(stack, subject)
+    cookies.set(actor, s.cookie)
+    tokens.set(actor, s.token)
+  }
+  // A second studio with its own board and members; its owner is the outsider of the demo studio.
+  const olga = await upsertUser(sql, { authSubject: 'local:olga', name: 'Olga Other' })
+  const otto = await upsertUser(sql, { authSubject: 'local:otto', name: 'Otto Other' })
+  const other = await createWorkspace(sql, { name: 'Other Studio', ownerId: olga.id })
+  await addMember(sql, { workspaceId: other.id, userId: otto.id, role: 'reviewer' })
+  outsiderBoardId = (await createBoard(sql, { workspaceId: other.id, name: 'Other board', createdBy: olga.id })).id
+  const outsider = await signInCookie(stack, 'local:olga')
+  cookies.set('outsider', outsider.cookie)
+  tokens.set('outsider', outsider.token)
+
+  const [sam] = await sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:sam'`
+  const [rui] = await sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:rui'`
+  const shotId = 'shape:demo-shot-1'
+  const variation = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: DEMO.workspaceId, shotId, createdBy: sam!.id })
+  const [plate] = await sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${DEMO.workspaceId} AND mime_type = 'image/png' ORDER BY created_at LIMIT 1`
+  // A checkpoint of the current board, so restoring it changes nothing the other rows rely on.
+  const doc = new Y.Doc()
+  Y.applyUpdate(doc, Y.mergeUpdates(await loadBoardUpdates(sql, stack.boardId)))
+  const checkpoint = await createBoardCheckpoint(sql, { boardId: stack.boardId, name: 'Matrix', snapshot: Y.encodeStateAsUpdate(doc), createdBy: sam!.id })
+  const comment = await createComment(sql, { boardId: stack.boardId, variationId: variation.variationId, author: { id: rui!.id, name: 'Rui Tanaka' }, body: 'Mine to resolve', mentions: [] })
+  const link = await createReviewLink(sql, { boardId: stack.boardId, scope: 'board', expiresInHours: 24, createdBy: sam!.id })
+  const assetId = async (sha256: string) => (await sql<{ id: string }[]>`SELECT id FROM assets WHERE workspace_id = ${DEMO.workspaceId} AND sha256 = ${sha256}`)[0]!.id
+  const plateAssetId = await assetId(plate!.sha256)
+  const signed = await fetch(`${stack.baseUrl}/api/assets/sign`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: cookies.get('owner')! },
+    body: JSON.stringify({ boardId: stack.boardId, sha256s: [plate!.sha256] }),
+  })
+  const signedUrl = new URL(((await signed.json()) as { urls: Record<string, string> }).urls[plate!.sha256]!, stack.baseUrl)
+  let references = 0
+  fx = {
+    boardId: stack.boardId,
+    workspaceId: DEMO.workspaceId,
+    shotId,
+    variation,
+    plateSha256: plate!.sha256,
+    checkpointId: checkpoint.id,
+    reviewerCommentId: comment!.id,
+    linkToken: link.token,
+    plateAssetId,
+    posterAssetId: await assetId(variation.posterSha256),
+    signedPlatePath: signedUrl.pathname + signedUrl.search,
+    newReferenceId: async () => (await createLibraryReference(sql, { workspaceId: DEMO.workspaceId, tag: `viewed_${++references}`, kind: 'character', name: '', assetIds: [plateAssetId], createdBy: sam!.id })).id,
+    newLinkId: async () => (await createReviewLink(sql, { boardId: stack.boardId, scope: 'board', expiresInHours: 1, createdBy: sam!.id })).link.id,
+  }
+}, 240_000)
+
+afterAll(async () => {
+  await stack?.close()
+})
+
+async function call(method: Method, req: Req, cookie: string | undefined): Promise<number> {
+  const headers: Record<string, string> = { ...(req.headers ?? {}) }
+  if (cookie) headers.cookie = cookie
+  let body: BodyInit | undefined
+  if (req.bytes) body = req.bytes
+  else if (req.body !== undefined) {
+    body = JSON.stringify(req.body)
+    headers['content-type'] = 'application/json'
+  }
+  const res = await fetch(`${stack.baseUrl}${req.path}`, { method, headers, body, redirect: 'manual' })
+  await res.arrayBuffer().catch(() => undefined)
+  return res.status
+}
+
+describe('authorization matrix', () => {
+  it('has a row for every route file and every method it exports, and no row for a route that is gone', async () => {
+    const routes = await apiRoutes()
+    const missing = routes.flatMap((r) => r.methods.filter((m) => !MATRIX[r.route]?.[m]).map((m) => `${m} ${r.route}`))
+    const stale = Object.entries(MATRIX).flatMap(([route, methods]) =>
+      Object.keys(methods).filter((m) => !routes.some((r) => r.route === route && r.methods.includes(m as Method))).map((m) => `${m} ${route}`),
+    )
+    expect(missing, 'routes without a matrix row: read each and add its row').toEqual([])
+    expect(stale, 'matrix rows for routes or methods that no longer exist').toEqual([])
+  })
+
+  it('allows and refuses each role of the workspace, a member of another workspace and a signed-out caller as the matrix says', async () => {
+    const wrong: string[] = []
+    let checked = 0
+    for (const { route, methods } of await apiRoutes()) {
+      for (const method of methods) {
+        const rule = MATRIX[route]?.[method]
+        if (!rule) continue
+        for (const actor of ACTORS) {
+          const expected = rule.allow.includes(actor) ? rule.ok : [rule.denied?.[actor] ?? (actor === 'anonymous' ? 401 : 403)]
+          const status = await call(method, await rule.request(fx, actor), cookies.get(actor))
+          checked++
+          if (!expected.includes(status)) wrong.push(`${method} ${route} as ${actor}: got ${status}, expected ${expected.join(' or ')}`)
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100)
+    expect(wrong).toEqual([])
+  }, 300_000)
+
+  it("lets a member of the other workspace into their own board, and keeps the demo studio's producer out of it", async () => {
+    expect(await call('GET', { path: `/api/boards/${outsiderBoardId}` }, cookies.get('outsider'))).toBe(200)
+    expect(await call('GET', { path: `/api/boards/${outsiderBoardId}/comments` }, cookies.get('outsider'))).toBe(200)
+    expect(await call('GET', { path: `/api/boards/${outsiderBoardId}` }, cookies.get('producer'))).toBe(403)
+    expect(await call('POST', { path: `/api/boards/${outsiderBoardId}/review-links`, body: { scope: 'board', expiresInHours: 1 } }, cookies.get('producer'))).toBe(403)
+    // A media URL without its signature, or signed for another asset, serves nothing.
+    const [sha] = fx.signedPlatePath.replace(/^\/api\/media\//, '').split('?')
+    expect([401, 403, 404]).toContain(await call('GET', { path: `/api/media/${sha}` }, cookies.get('owner')))
+    expect([401, 403, 404]).toContain(await call('GET', { path: fx.signedPlatePath.replace(sha!, fx.variation.assetSha256) }, undefined))
+  })
+})
+
+/** The close code a connection ends with, or 'open' once the server has sent its first sync message. */
+function connectOutcome(url: string): Promise<number | 'open'> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url)
+    ws.on('message', () => {
+      resolve('open')
+      ws.close()
+    })
+    ws.on('close', (code) => resolve(code))
+    ws.on('error', reject)
+  })
+}
+
+describe('authorization matrix: the board WebSocket', () => {
+  it('lets every member of the workspace sync, closes another workspace with 4403 and a missing or bad token with 4401', async () => {
+    const url = (boardId: string, token?: string) => `${stack.collabUrl}/boards/${boardId}${token ? `?token=${encodeURIComponent(token)}` : ''}`
+    const outcomes: Record<string, number | 'open'> = {}
+    for (const actor of ['owner', 'producer', 'editor', 'reviewer', 'outsider'] as const) outcomes[actor] = await connectOutcome(url(stack.boardId, tokens.get(actor)))
+    outcomes.anonymous = await connectOutcome(url(stack.boardId))
+    outcomes.forged = await connectOutcome(url(stack.boardId, `${tokens.get('owner')!.slice(0, -4)}AAAA`))
+    outcomes.outsiderOwnBoard = await connectOutcome(url(outsiderBoardId, tokens.get('outsider')))
+    expect(outcomes).toEqual({ owner: 'open', producer: 'open', editor: 'open', reviewer: 'open', outsider: 4403, anonymous: 4401, forged: 4401, outsiderOwnBoard: 'open' })
+  })
+})

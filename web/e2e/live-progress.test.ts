@@ -1,0 +1,131 @@
+import { mkdir } from 'node:fs/promises'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { BrowserContext, Page } from 'playwright-core'
+import { startE2EStack, type E2EStack } from './harness'
+
+let stack: E2EStack
+let ada: BrowserContext
+let ben: BrowserContext
+
+/** Pictures of the card mid-render, for whoever reviews the UI (outside git). */
+const SHOTS = '/tmp/shots-progress'
+const SHOT = 'shape:demo-shot-1'
+
+beforeAll(async () => {
+  stack = await startE2EStack()
+  await mkdir(SHOTS, { recursive: true })
+  ada = await stack.signedIn('local:ada') // producer
+  ben = await stack.signedIn('local:ben') // editor
+})
+
+afterAll(async () => {
+  await ada?.close()
+  await ben?.close()
+  await stack?.close()
+})
+
+async function openBoard(context: BrowserContext): Promise<Page> {
+  const page = await context.newPage()
+  await page.setViewportSize({ width: 1440, height: 900 })
+  await page.goto(`/boards/${stack.boardId}`)
+  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
+  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
+  return page
+}
+
+function variationIds(page: Page): Promise<string[]> {
+  return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
+}
+
+/**
+ * Waits in the page itself (no round trip per look) until the card's bar shows a stage with a
+ * percentage, and returns what it said then and whether the video was already there.
+ */
+async function seeRenderingPercent(page: Page, variationId: string): Promise<{ label: string; videoPlaying: boolean }> {
+  const handle = await page.waitForFunction(
+    (id) => {
+      const card = document.querySelector(`[data-testid=variation][data-shape-id="${id}"]`)
+      const bar = card?.querySelector('[data-testid=job-progress][data-percent]')
+      if (!card || !bar) return null
+      return { label: bar.getAttribute('aria-valuetext') ?? '', videoPlaying: !!card.querySelector('[data-testid=variation-video]') }
+    },
+    variationId,
+    { timeout: 90_000, polling: 'raf' },
+  )
+  return (await handle.jsonValue())!
+}
+
+describe('live job progress', () => {
+  it("both people see the variation's stage and percentage while it renders, and the bar leaves when the video plays", async () => {
+    const [adaPage, benPage] = await Promise.all([openBoard(ada), openBoard(ben)])
+    const shot = adaPage.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
+    await shot.waitFor({ timeout: 30_000 })
+    // A long previz, so that there is a render to watch.
+    await shot.locator('[data-testid=shot-model]').selectOption('previz')
+    await shot.locator('[data-testid=shot-duration]').selectOption('10')
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/10 credits/)
+    const before = await variationIds(adaPage)
+    await shot.locator('[data-testid=generate]').click()
+    await expect.poll(async () => (await variationIds(adaPage)).filter((id) => !before.includes(id)).length, { timeout: 30_000 }).toBe(1)
+    const variationId = (await variationIds(adaPage)).find((id) => !before.includes(id))!
+    // Before the worker reports a number the bar sweeps (a picture only: the job may already be under way).
+    await adaPage.locator(`[data-testid=variation][data-shape-id="${variationId}"]`).screenshot({ path: `${SHOTS}/variation-queued.png` }).catch(() => undefined)
+
+    const [seenByAda, seenByBen] = await Promise.all([seeRenderingPercent(adaPage, variationId), seeRenderingPercent(benPage, variationId)])
+    for (const seen of [seenByAda, seenByBen]) {
+      expect(seen.label).toMatch(/^(Rendering|Encoding|Storing) \d{1,2}%$/)
+      expect(seen.videoPlaying).toBe(false)
+    }
+    const benCard = benPage.locator(`[data-testid=variation][data-shape-id="${variationId}"]`)
+    // For the picture, a bar well under way; a render that finishes first just leaves no picture.
+    const wellUnderWay = await benPage
+      .waitForFunction((id) => Number(document.querySelector(`[data-shape-id="${id}"] [data-testid=job-progress]`)?.getAttribute('data-percent') ?? 0) >= 30, variationId, { timeout: 60_000, polling: 'raf' })
+      .then(() => true, () => false)
+    if (wellUnderWay) await benCard.screenshot({ path: `${SHOTS}/variation-mid-render.png` }).catch(() => undefined)
+    await benPage.screenshot({ path: `${SHOTS}/board-mid-render.png` })
+
+    for (const page of [adaPage, benPage]) {
+      const card = page.locator(`[data-testid=variation][data-shape-id="${variationId}"]`)
+      await expect.poll(() => card.getAttribute('data-status'), { timeout: 120_000 }).toBe('succeeded')
+      await card.locator('[data-testid=variation-video]').waitFor({ timeout: 30_000 })
+      expect(await card.locator('[data-testid=job-progress]').count()).toBe(0)
+    }
+    await benCard.screenshot({ path: `${SHOTS}/variation-played.png` }).catch(() => undefined)
+  })
+})
+
+describe('shot parameters per model', () => {
+  it('the shot card shows only the fields the chosen model takes, and prices them', async () => {
+    const page = await openBoard(ada)
+    const shot = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
+    await shot.waitFor({ timeout: 30_000 })
+    await shot.locator('[data-testid=shot-model]').selectOption('previz')
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Duration', 'Aspect', 'Camera'])
+
+    // Without a Runway key the menu greys Gen-4 Image out; pick it the way a synced edit would.
+    const setShot = (patch: { props?: Record<string, unknown>; meta?: Record<string, unknown> }) =>
+      page.evaluate(
+        ([id, p]) => {
+          const editor = (window as unknown as { __montageEditor: { updateShape(s: unknown): void } }).__montageEditor
+          editor.updateShape({ id, type: 'shot', ...p })
+        },
+        [SHOT, patch] as const,
+      )
+    await setShot({ props: { model: 'gen4_image' } })
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Aspect', 'Resolution'])
+    expect(await shot.locator('[data-testid=shot-duration]').count()).toBe(0)
+    expect(await shot.locator('[data-testid=shot-camera]').count()).toBe(0)
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/5 credits/)
+    await shot.locator('[data-testid=shot-param-resolution]').selectOption('1080p')
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/8 credits/)
+    await shot.screenshot({ path: `${SHOTS}/shot-gen4-image.png` })
+
+    await setShot({ props: { model: 'act_two' } })
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Duration', 'Aspect', 'Expression', 'Body'])
+    expect(await shot.locator('[data-testid=shot-duration] option').count()).toBe(30)
+    expect(await shot.locator('[data-testid=shot-params]').getAttribute('title')).toMatch(/character.*driving performance/)
+    await shot.screenshot({ path: `${SHOTS}/shot-act-two.png` })
+    await setShot({ props: { model: 'previz' } })
+    await page.close()
+  })
+})

@@ -1,0 +1,303 @@
+import { execFile } from 'node:child_process'
+import { createRequire } from 'node:module'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { promisify } from 'node:util'
+import { crc32, deflateSync, createDeflate } from 'node:zlib'
+import type { APIRequestContext, BrowserContext } from 'playwright-core'
+import * as Y from 'yjs'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { TAssetView, TLibraryReference, TSignAssetsResponse, TUploadResponse } from '@montage/core'
+import { readRecords } from '@montage/board'
+import { addMember, createWorkspace, loadBoardUpdates, upsertUser } from '@montage/db'
+import { DEMO } from '@montage/infra'
+import { signMediaUrl } from '../lib/server/media-url'
+import { startE2EStack, type E2EStack } from './harness'
+
+const run = promisify(execFile)
+const require = createRequire(import.meta.url)
+const FFMPEG = process.env.FFMPEG_PATH || (require('@ffmpeg-installer/ffmpeg') as { path: string }).path
+const FFPROBE = process.env.FFPROBE_PATH || (require('@ffprobe-installer/ffprobe') as { path: string }).path
+
+let stack: E2EStack
+let ada: BrowserContext
+let api: APIRequestContext
+let outsider: BrowserContext
+
+/** A PNG chunk: length, type, data, CRC over type and data. */
+function chunk(type: string, data: Buffer): Buffer {
+  const len = Buffer.alloc(4)
+  len.writeUInt32BE(data.length)
+  const typeAndData = Buffer.concat([Buffer.from(type, 'latin1'), data])
+  const crc = Buffer.alloc(4)
+  crc.writeUInt32BE(crc32(typeAndData) >>> 0)
+  return Buffer.concat([len, typeAndData, crc])
+}
+
+function pngWith(width: number, height: number, idat: Buffer): Buffer {
+  const ihdr = Buffer.alloc(13)
+  ihdr.writeUInt32BE(width, 0)
+  ihdr.writeUInt32BE(height, 4)
+  ihdr[8] = 8 // bit depth
+  ihdr[9] = 0 // greyscale
+  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', idat), chunk('IEND', Buffer.alloc(0))])
+}
+
+/** A real zip bomb: every row of a width×height greyscale image, deflated as a stream (never all in memory). */
+async function bombPng(width: number, height: number): Promise<Buffer> {
+  const deflate = createDeflate({ level: 9 })
+  const out: Buffer[] = []
+  deflate.on('data', (c: Buffer) => out.push(c))
+  const done = new Promise((resolve) => deflate.on('end', resolve))
+  const rows = Buffer.alloc((width + 1) * 256) // 256 rows of a zero filter byte and zero pixels
+  for (let y = 0; y < height; y += 256) {
+    if (!deflate.write(rows.subarray(0, (width + 1) * Math.min(256, height - y)))) await new Promise((r) => deflate.once('drain', r))
+  }
+  deflate.end()
+  await done
+  return pngWith(width, height, Buffer.concat(out))
+}
+
+async function ffmpegBytes(args: string[], ext: string): Promise<Buffer> {
+  const file = path.join(stack.dataDir, `fixture-${Math.random().toString(36).slice(2)}.${ext}`)
+  await run(FFMPEG, ['-v', 'error', '-y', ...args, file])
+  return readFile(file)
+}
+
+const solidPng = (color: string) => ffmpegBytes(['-f', 'lavfi', '-i', `color=c=${color}:s=320x180`, '-frames:v', '1'], 'png')
+
+async function assetRows(): Promise<number> {
+  const [row] = await stack.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM assets`
+  return row!.n
+}
+
+/** Every blob under the data dir's assets folder, temp files included. */
+async function assetFiles(): Promise<string[]> {
+  const root = path.join(stack.dataDir, 'assets')
+  const out: string[] = []
+  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) if (entry.isFile()) out.push(path.join(entry.parentPath, entry.name))
+  return out.sort()
+}
+
+async function upload(bytes: Buffer, query = ''): Promise<{ status: number; body: TUploadResponse & { error?: { message: string; field?: string } } }> {
+  const res = await api.post(`/api/uploads?boardId=${stack.boardId}${query}`, { data: bytes, headers: { 'Content-Type': 'application/octet-stream' } })
+  return { status: res.status(), body: (await res.json()) as TUploadResponse & { error?: { message: string } } }
+}
+
+async function assetById(id: string): Promise<TAssetView> {
+  const res = await api.get(`/api/assets/by-id/${id}`)
+  expect(res.status()).toBe(200)
+  return ((await res.json()) as { asset: TAssetView }).asset
+}
+
+beforeAll(async () => {
+  stack = await startE2EStack({ services: ['web', 'collab-server', 'workflows', 'gpu-worker'] })
+  ada = await stack.signedIn('local:ada')
+  api = ada.request
+  // Someone with a workspace of their own, and none of the demo's.
+  const user = await upsertUser(stack.sql, { authSubject: 'local:outsider', name: 'Olga Outsider' })
+  const ws = await createWorkspace(stack.sql, { name: 'Elsewhere', ownerId: user.id })
+  await addMember(stack.sql, { workspaceId: ws.id, userId: user.id, role: 'owner' }).catch(() => undefined)
+  outsider = await stack.signedIn('local:outsider')
+}, 180_000)
+
+afterAll(async () => {
+  await stack?.close()
+})
+
+describe('uploads: bad files are refused with a reason, and nothing is stored', () => {
+  it.each([
+    ['a .png that is a text file', async () => Buffer.from('this is just a note, not a picture\n'.repeat(40)), 415, /not a PNG, JPEG, WebP, MP4, MOV or WebM \(its bytes are plain text\)/],
+    [
+      'an mp4 cut in half',
+      async () => {
+        const mp4 = await ffmpegBytes(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=24', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264'], 'mp4')
+        return mp4.subarray(0, mp4.length >> 1)
+      },
+      415,
+      /The MP4 cannot be read: it is truncated or damaged/,
+    ],
+    ['a 30,000×30,000 PNG (header and a tiny IDAT)', async () => pngWith(30_000, 30_000, deflateSync(Buffer.alloc(16))), 413, /30000×30000 pixels is over the 8192×8192 limit/],
+    ['an 8000×8000 PNG, inside the side limit but 64 MP', async () => pngWith(8000, 8000, deflateSync(Buffer.alloc(16))), 413, /8000×8000 pixels \(64 MP\) is over the 40 MP limit/],
+    ['an empty file', async () => Buffer.alloc(0), 400, /The file is empty/],
+    [
+      'a decompression bomb (20,000×20,000 of zeros, deflated)',
+      async () => {
+        const bomb = await bombPng(20_000, 20_000)
+        // Small on the wire, 400 MB once inflated: only its header may be read.
+        expect(bomb.length).toBeLessThan(1024 * 1024)
+        return bomb
+      },
+      413,
+      /20000×20000 pixels is over the 8192×8192 limit/,
+    ],
+  ])('%s', async (_name, make, status, message) => {
+    const bytes = await make()
+    const [rowsBefore, filesBefore] = [await assetRows(), await assetFiles()]
+    const res = await upload(bytes)
+    expect(res.status).toBe(status)
+    expect(res.body.error?.message).toMatch(message)
+    expect(await assetRows()).toBe(rowsBefore)
+    expect(await assetFiles()).toEqual(filesBefore)
+  })
+})
+
+describe('uploads: dedupe and ingest', () => {
+  it('stores the same image once: the second upload is deduplicated and the same asset', async () => {
+    const png = await solidPng('0x3366aa')
+    const first = await upload(png)
+    expect(first.status).toBe(201)
+    expect(first.body).toMatchObject({ deduplicated: false, asset: { mimeType: 'image/png', width: 320, height: 180, ingest: 'pending' } })
+    const second = await upload(png)
+    expect(second.status).toBe(201)
+    expect(second.body.deduplicated).toBe(true)
+    expect(second.body.asset.id).toBe(first.body.asset.id)
+    const rows = await stack.sql`SELECT id FROM assets WHERE sha256 = ${first.body.asset.sha256}`
+    expect(rows).toHaveLength(1)
+    await expect.poll(async () => (await assetById(first.body.asset.id)).ingest, { timeout: 60_000, interval: 500 }).toBe('ready')
+    expect((await assetById(first.body.asset.id)).posterSha256).toMatch(/^[a-f0-9]{64}$/)
+  })
+
+  it('ingests a video: poster, strip and an H.264 yuv420p proxy, and the board shape shows them', async () => {
+    const mp4 = await ffmpegBytes(['-f', 'lavfi', '-i', 'testsrc2=size=1280x960:rate=24', '-t', '3', '-pix_fmt', 'yuv444p', '-c:v', 'libx264', '-preset', 'ultrafast'], 'mp4')
+    const shapeId = 'shape:uploadsapiclip'
+    const res = await upload(mp4, `&shapeId=${shapeId}`)
+    expect(res.status).toBe(201)
+    expect(res.body.asset).toMatchObject({ mimeType: 'video/mp4', width: 1280, height: 960, durationMs: 3000, ingest: 'pending', proxySha256: null })
+    await expect.poll(async () => (await assetById(res.body.asset.id)).ingest, { timeout: 120_000, interval: 1000 }).toBe('ready')
+    const asset = await assetById(res.body.asset.id)
+    expect(asset).toMatchObject({ stripFrames: 10 })
+    for (const sha of [asset.posterSha256, asset.stripSha256, asset.proxySha256]) {
+      expect(sha).toMatch(/^[a-f0-9]{64}$/)
+    }
+    const proxyFile = path.join(stack.dataDir, 'assets', asset.proxySha256!.slice(0, 2), asset.proxySha256!)
+    const { stdout } = await run(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,pix_fmt,width,height', '-of', 'json', proxyFile])
+    expect(JSON.parse(stdout).streams[0]).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', height: 720, width: 960 })
+
+    // The ingest workflow's board command reached the stored board.
+    await expect
+      .poll(
+        async () => {
+          const doc = new Y.Doc()
+          for (const u of await loadBoardUpdates(stack.sql, stack.boardId)) Y.applyUpdate(doc, u)
+          const shape = readRecords(doc)[shapeId] as unknown as { props: Record<string, unknown> } | undefined
+          return shape?.props
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toMatchObject({ assetSha256: asset.sha256, ingest: 'ready', proxySha256: asset.proxySha256, stripFrames: 10 })
+  })
+})
+
+describe('signed asset URLs', () => {
+  let png: TAssetView
+  let other: TAssetView
+  let urls: Record<string, string>
+
+  beforeAll(async () => {
+    png = (await upload(await solidPng('0xaa7733'))).body.asset
+    other = (await upload(await solidPng('0x33aa77'))).body.asset
+    const res = await api.post('/api/assets/sign', { data: { sha256s: [png.sha256, other.sha256], boardId: stack.boardId } })
+    expect(res.status()).toBe(200)
+    const body = (await res.json()) as TSignAssetsResponse
+    expect(body.expiresAt).toBeGreaterThan(Date.now())
+    urls = body.urls
+  })
+
+  it('serves its asset without a cookie, with 206 on a Range', async () => {
+    const bytes = await readFile(path.join(stack.dataDir, 'assets', png.sha256.slice(0, 2), png.sha256))
+    const res = await fetch(`${stack.baseUrl}${urls[png.sha256]}`, { headers: { Range: 'bytes=0-99' } })
+    expect(res.status).toBe(206)
+    expect(res.headers.get('content-range')).toBe(`bytes 0-99/${bytes.length}`)
+    expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes.subarray(0, 100))
+    const whole = await fetch(`${stack.baseUrl}${urls[png.sha256]}`)
+    expect(whole.status).toBe(200)
+    expect(Buffer.from(await whole.arrayBuffer())).toEqual(bytes)
+  })
+
+  it('is refused for another sha256, with a tampered signature, and after it expires', async () => {
+    const url = new URL(urls[png.sha256]!, stack.baseUrl)
+    const swapped = new URL(url)
+    swapped.pathname = `/api/media/${other.sha256}`
+    expect((await fetch(swapped)).status).toBe(403)
+    const tampered = new URL(url)
+    const s = tampered.searchParams.get('s')!
+    tampered.searchParams.set('s', `${s.slice(0, -1)}${s.endsWith('A') ? 'B' : 'A'}`)
+    expect((await fetch(tampered)).status).toBe(403)
+    const later = new URL(url)
+    later.searchParams.set('e', String(Number(url.searchParams.get('e')) + 3600))
+    expect((await fetch(later)).status).toBe(403)
+    // A correctly signed URL whose time has passed (signed with the server's own key).
+    const secret = Buffer.from(await readFile(path.join(stack.dataDir, 'auth', 'media-url.key'), 'utf8'), 'base64')
+    const expired = signMediaUrl(secret, { sha256: png.sha256, workspaceId: DEMO.workspaceId, expires: Math.floor(Date.now() / 1000) - 1 })
+    const res = await fetch(`${stack.baseUrl}${expired}`)
+    expect(res.status).toBe(410)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/expired/)
+  })
+
+  it('is what the board\'s cards load their media through (useAssetUrl), and it loads', async () => {
+    const page = await ada.newPage()
+    await page.goto(`/boards/${stack.boardId}`)
+    const img = page.locator('[data-testid=reference] img').first()
+    await expect.poll(() => img.getAttribute('src'), { timeout: 30_000 }).toMatch(/^\/api\/media\/[a-f0-9]{64}\?w=.+&e=\d+&s=/)
+    await expect.poll(() => img.evaluate((el) => (el as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBeGreaterThan(0)
+    await mkdir('/tmp/shots-uploads-api', { recursive: true })
+    await page.screenshot({ path: '/tmp/shots-uploads-api/board-signed-media.png' })
+    await page.close()
+  })
+
+  it('is not given to a member of another workspace (403) nor to a signed-out caller (401)', async () => {
+    const res = await outsider.request.post('/api/assets/sign', { data: { sha256s: [png.sha256], boardId: stack.boardId } })
+    expect(res.status()).toBe(403)
+    const anon = await fetch(`${stack.baseUrl}/api/assets/sign`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ sha256s: [png.sha256], boardId: stack.boardId }) })
+    expect(anon.status).toBe(401)
+  })
+})
+
+describe('@tags from the workspace library reach the local engine', () => {
+  it('renders a previz whose plate is @hero, and refuses an unknown @tag naming it', async () => {
+    const hero = (await upload(await solidPng('red'))).body.asset
+    const bottle = (await upload(await solidPng('blue'))).body.asset
+    for (const [tag, kind, id] of [['hero', 'character', hero.id], ['bottle', 'product', bottle.id]] as const) {
+      const res = await api.post(`/api/workspaces/${DEMO.workspaceId}/references`, { data: { tag, kind, assetIds: [id] } })
+      expect(res.status()).toBe(201)
+    }
+    const dup = await api.post(`/api/workspaces/${DEMO.workspaceId}/references`, { data: { tag: 'hero', kind: 'character', assetIds: [bottle.id] } })
+    expect(dup.status()).toBe(409)
+    expect(((await dup.json()) as { error: { field: string } }).error.field).toBe('tag')
+    const list = (await (await api.get(`/api/workspaces/${DEMO.workspaceId}/references`)).json()) as { references: TLibraryReference[] }
+    expect(list.references.map((r) => [r.tag, r.views[0]?.sha256])).toEqual(expect.arrayContaining([['hero', hero.sha256], ['bottle', bottle.sha256]]))
+    expect((await outsider.request.get(`/api/workspaces/${DEMO.workspaceId}/references`)).status()).toBe(404)
+
+    const generation = { boardId: stack.boardId, shotId: 'shape:demo-shot-1', model: 'previz', params: { duration: 2, cameraMove: 'push_in' }, references: [] }
+    const unknown = await api.post('/api/generations', { data: { ...generation, prompt: '@hero meets @nobody' } })
+    expect(unknown.status()).toBe(400)
+    expect(await unknown.json()).toMatchObject({ error: { field: 'prompt', message: expect.stringContaining('@nobody') } })
+
+    const started = await api.post('/api/generations', { data: { ...generation, prompt: '@hero walks to @bottle' } })
+    expect(started.status()).toBe(202)
+    const { generationId, variationId } = (await started.json()) as { generationId: string; variationId: string }
+    await expect
+      .poll(async () => (await stack.sql<{ status: string }[]>`SELECT status FROM generations WHERE id = ${generationId}`)[0]?.status, { timeout: 120_000, interval: 1000 })
+      .toBe('succeeded')
+    const [row] = await stack.sql<{ outputAsset: string }[]>`SELECT output_asset AS "outputAsset" FROM generations WHERE id = ${generationId}`
+    const file = path.join(stack.dataDir, 'assets', row!.outputAsset.slice(0, 2), row!.outputAsset)
+    const { stdout } = await run(FFMPEG, ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', 'scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' })
+    const [r, g, b] = stdout as unknown as Buffer
+    // @hero is solid red, @bottle solid blue: the first frame is @hero's.
+    expect(r).toBeGreaterThan(200)
+    expect(g).toBeLessThan(60)
+    expect(b).toBeLessThan(60)
+
+    // The take becomes a reference in one action: its poster is the new reference's view.
+    const promoted = await api.post('/api/references/promote', { data: { boardId: stack.boardId, variationId, tag: 'hero_take', kind: 'character' } })
+    expect(promoted.status()).toBe(201)
+    const [gen] = await stack.sql<{ posterAsset: string }[]>`SELECT poster_asset AS "posterAsset" FROM generations WHERE id = ${generationId}`
+    const { reference } = (await promoted.json()) as { reference: TLibraryReference }
+    expect(reference).toMatchObject({ tag: 'hero_take', views: [{ sha256: gen!.posterAsset, mimeType: 'image/jpeg' }] })
+    const view = await api.post(`/api/references/${reference.id}/views`, { data: { assetId: hero.id } })
+    expect(view.status()).toBe(201)
+    expect(((await view.json()) as { reference: TLibraryReference }).reference.views.map((v) => v.sha256)).toEqual([gen!.posterAsset, hero.sha256])
+    expect((await outsider.request.post(`/api/references/${reference.id}/views`, { data: { assetId: hero.id } })).status()).toBe(404)
+  })
+})

@@ -1,0 +1,73 @@
+import { AppError, AppErrorCode, parseMentions, type TComment, type TCreateCommentRequest } from '@montage/core'
+import { createComment, getVariationClip, listWorkspaceMembers, type Sql, type TBoardRow } from '@montage/db'
+import { publishFeed } from './publish-feed'
+import { publishThread } from './publish-thread'
+import { storedBoardScope, type StoredBoardScope } from './stored-board-scope'
+
+export interface CreateReviewCommentOptions {
+  board: TBoardRow
+  body: TCreateCommentRequest
+  author: { id: string; name: string } | { guestName: string; reviewLinkId: string }
+  /** A guest's link scope; members may comment on any variation of the board. */
+  guestScope?: StoredBoardScope
+}
+
+/**
+ * Checks a comment against the clip it is pinned to, stores it and updates the live board. Every
+ * check runs before the insert, so a refused comment stores nothing.
+ */
+export async function createReviewComment(sql: Sql, opts: CreateReviewCommentOptions): Promise<TComment> {
+  const { board, body } = opts
+  if (opts.guestScope && !opts.guestScope.variationIds.has(body.variationId)) {
+    throw new AppError(AppErrorCode.NOT_FOUND, 'variationId: no such variation in this review', { field: 'variationId' })
+  }
+  const clip = await getVariationClip(sql, { boardId: board.id, variationId: body.variationId })
+  let duration = clip?.durationSeconds ?? null
+  if (!clip || duration === null) {
+    // Not (yet) a finished generation: the stored board knows the variation and its length.
+    const stored = opts.guestScope ?? (await storedBoardScope(sql, { boardId: board.id, scope: 'board', shotId: null }))
+    if (!clip && !stored.variationIds.has(body.variationId)) {
+      throw new AppError(AppErrorCode.BAD_REQUEST, 'variationId: no such variation on this board', { field: 'variationId' })
+    }
+    duration = stored.durations.get(body.variationId) ?? null
+  }
+  if (duration !== null && duration > 0) {
+    if (body.timeSeconds !== undefined && body.timeSeconds > duration) {
+      throw new AppError(AppErrorCode.BAD_REQUEST, `timeSeconds: the clip is ${duration} s long`, { field: 'timeSeconds' })
+    }
+    if (body.endSeconds !== undefined && body.endSeconds > duration) {
+      throw new AppError(AppErrorCode.BAD_REQUEST, `endSeconds: the clip is ${duration} s long`, { field: 'endSeconds' })
+    }
+  }
+  const members = await listWorkspaceMembers(sql, board.workspaceId)
+  const comment = await createComment(sql, {
+    boardId: board.id,
+    variationId: body.variationId,
+    parentId: body.parentId ?? null,
+    author: opts.author,
+    body: body.body,
+    mentions: parseMentions(body.body, members),
+    timeSeconds: body.timeSeconds ?? null,
+    endSeconds: body.endSeconds ?? null,
+    region: body.region ?? null,
+  })
+  if (!comment) throw new AppError(AppErrorCode.BAD_REQUEST, 'parentId: no such comment on this variation', { field: 'parentId' })
+  await publishThread(sql, { boardId: board.id, rootId: comment.parentId ?? comment.id })
+  // Nobody is told about their own mention of themselves.
+  const recipients = comment.mentions.filter((id) => id !== comment.author.id)
+  if (recipients.length > 0) {
+    await publishFeed({
+      id: `mention:${comment.id}`,
+      type: 'mention',
+      workspaceId: board.workspaceId,
+      boardId: board.id,
+      at: comment.createdAt,
+      actor: { id: comment.author.id, name: comment.author.name },
+      recipients,
+      commentId: comment.id,
+      variationId: comment.variationId,
+      excerpt: comment.body.replace(/\s+/g, ' ').slice(0, 140),
+    })
+  }
+  return comment
+}

@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto'
+import { z } from 'zod'
+import {
+  AppError,
+  AppErrorCode,
+  LOCAL_EDIT_MODELS,
+  generationCredits,
+  generationWorkflowId,
+  modelAvailability,
+  parseInput,
+  ZSha256,
+  ZShapeId,
+} from '@montage/core'
+import { getAsset, type Sql } from '@montage/db'
+import { editModel, startEditGeneration, ZEditModelId, type TEditGenerationInput, type TRunwayEditModelId } from '@montage/workflows/client'
+import { temporalClient } from './context'
+import { modelAvailabilityOptions, webEnv } from './env'
+import { requireGenerationAccess } from './require-generation-access'
+import type { StartedGeneration } from './start-generation'
+
+/** Body of `POST /api/generations/<parent id>/edit`. */
+export const ZStartEditRequest = z
+  .object({
+    model: ZEditModelId,
+    /** Checked against the edit model's own schema (`params.preset`, …) in a second pass. */
+    params: z.record(z.string(), z.unknown()).default({}),
+    prompt: z.string().max(4000).default(''),
+    /** The variation shape the client already placed (queued); the server makes one up if absent. */
+    variationId: ZShapeId.optional(),
+    /** A composite's environment plate (its first entry); other edits take none. */
+    references: z.array(z.object({ shapeId: ZShapeId, assetSha256: ZSha256 }).strict()).max(1).default([]),
+  })
+  .strict()
+export type TStartEditRequest = z.infer<typeof ZStartEditRequest>
+
+export interface StartedEdit extends StartedGeneration {
+  parentGenerationId: string
+}
+
+/**
+ * Validates an edit of a succeeded generation's output and starts it: a new generation in the
+ * parent's shot whose row records its parent. Everything is checked first; the credits are reserved
+ * with the row, so a workspace that cannot pay gets a 402 and nothing is stored.
+ */
+export async function validateAndStartEdit(sql: Sql, userId: string, parentGenerationId: string, body: TStartEditRequest): Promise<StartedEdit> {
+  const definition = editModel(body.model)
+  const params = parseInput(z.object({ params: definition.params as z.ZodType<Record<string, unknown>> }), { params: body.params }).params
+  const parent = await requireGenerationAccess(sql, { generationId: parentGenerationId, userId })
+  if (parent.status !== 'succeeded' || !parent.outputAsset) {
+    throw new AppError(AppErrorCode.CONFLICT, `This variation is ${parent.status}; only a finished variation can be edited.`)
+  }
+  if (!(body.model in LOCAL_EDIT_MODELS)) {
+    const availability = modelAvailability(body.model as TRunwayEditModelId, modelAvailabilityOptions())
+    if (!availability.available) throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${availability.reason}`, { field: 'model' })
+  }
+  if (body.model === 'composite' && body.references.length === 0) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'references: a composite needs an environment plate', { field: 'references' })
+  }
+  for (const [i, ref] of body.references.entries()) {
+    if (!(await getAsset(sql, { workspaceId: parent.workspaceId, sha256: ref.assetSha256 }))) {
+      throw new AppError(AppErrorCode.BAD_REQUEST, `references.${i}.assetSha256: no such image in this workspace`, { field: `references.${i}.assetSha256` })
+    }
+  }
+  const source = await getAsset(sql, { workspaceId: parent.workspaceId, sha256: parent.outputAsset })
+  // Local edits are priced per output second (a still counts as one), Runway's at Runway's price.
+  const seconds = Math.max(1, Math.ceil((source?.durationMs ?? 0) / 1000))
+  const credits = body.model in LOCAL_EDIT_MODELS
+    ? Math.ceil(definition.creditsPerSecond * seconds)
+    : generationCredits(body.model as TRunwayEditModelId, params as { duration: number })
+
+  const generationId = randomUUID()
+  const variationId = body.variationId ?? `shape:${randomUUID().replace(/-/g, '')}`
+  const input: TEditGenerationInput = {
+    generationId,
+    workspaceId: parent.workspaceId,
+    boardId: parent.boardId,
+    userId,
+    shotId: parent.shotId,
+    variationId,
+    model: body.model,
+    params,
+    prompt: body.prompt,
+    referenceAssets: body.references.map((r) => r.assetSha256),
+    referenceIds: body.references.map((r) => r.shapeId),
+    credits,
+    sourceAssetSha256: parent.outputAsset,
+    parentGenerationId: parent.id,
+    parentVariationId: parent.variationId,
+  }
+  try {
+    await startEditGeneration({ client: await temporalClient(), sql, input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX })
+  } catch (e) {
+    if (e instanceof AppError) throw e
+    console.error('[web] could not start edit', e)
+    throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
+  }
+  return { generationId, variationId, workflowId: generationWorkflowId(generationId), credits, parentGenerationId: parent.id }
+}
