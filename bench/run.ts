@@ -19,6 +19,7 @@ export type BenchResults = Record<string, BenchEntry>
 const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults> }>> = {
   engine: () => import('../gpu-worker/bench/engine.bench'),
   boards: () => import('../collab-server/bench/boards.bench'),
+  pipeline: () => import('./pipeline.bench'),
 }
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))
@@ -53,3 +54,5 @@ for (const area of areas) {
   const sorted = Object.fromEntries(Object.entries(results).sort(([a], [b]) => a.localeCompare(b)))
   await writeFile(RESULTS, JSON.stringify(sorted, null, 2) + '\n')
 }
+// Areas leave native handles behind (Temporal's runtime) that would keep the process alive.
+process.exit(0)
