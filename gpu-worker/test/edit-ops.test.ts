@@ -102,6 +102,43 @@ describe('relight', () => {
   })
 })
 
+describe('relight within a focus (edit from comment)', () => {
+  it('changes only the region, only within the time range; every other pixel keeps the source', async () => {
+    // 0.5–1.0 s of the 2 s clip (frames 12–24), inside a box at x 160–240, y 90–162.
+    const focus = { startSeconds: 0.5, endSeconds: 1, region: { shape: 'rect' as const, x: 0.5, y: 0.5, w: 0.25, h: 0.4 } }
+    const out = await relightJob(deps(), { ...ids, sourceSha256: clipSha, params: { preset: 'night', direction: 90, intensity: 1 }, focus })
+    await expectVideo(out, W, H, 24, 2)
+    const src = await decodeRgbFrames(rig.store.pathOf(clipSha), W, H)
+    const dst = await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)
+    expect(dst).toHaveLength(48)
+    // Mean absolute difference over pixels inside (or outside) the box, kept 4 px clear of its edge
+    // where chroma subsampling blends the two sides.
+    const diff = (i: number, inside: boolean) => {
+      let sum = 0
+      let n = 0
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const inBox = x >= 164 && x < 236 && y >= 94 && y < 158
+          const outBox = x < 156 || x >= 244 || y < 86 || y >= 166
+          if (inside ? !inBox : !outBox) continue
+          const o = (y * W + x) * 3
+          for (let c = 0; c < 3; c++) sum += Math.abs(src[i]![o + c]! - dst[i]![o + c]!)
+          n += 3
+        }
+      }
+      return sum / n
+    }
+    const outsideRange = [0, 5, 10, 27, 35, 47]
+    const insideRange = [13, 18, 23]
+    // Unchanged up to re-encoding noise: far below what a night relight does.
+    for (const i of outsideRange) expect(Math.max(diff(i, true), diff(i, false)), `frame ${i}`).toBeLessThan(3)
+    for (const i of insideRange) {
+      expect(diff(i, false), `frame ${i} outside the region`).toBeLessThan(3)
+      expect(diff(i, true), `frame ${i} inside the region`).toBeGreaterThan(20)
+    }
+  })
+})
+
 describe('restyle', () => {
   it.each(['anime', 'film_noir', 'watercolor', 'comic'] as const)('%s keeps the motion and does not flicker', async (preset) => {
     const out = await restyleJob(deps(), { ...ids, sourceSha256: clipSha, params: { preset, strength: 1 } })

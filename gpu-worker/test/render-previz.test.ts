@@ -1,4 +1,4 @@
-import { AppError, type TRenderPrevizInput } from '@montage/core'
+import { AppError, STRIP_FRAME_WIDTH, STRIP_FRAMES, type TRenderPrevizInput } from '@montage/core'
 import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -46,6 +46,21 @@ describe('renderPrevizJob', () => {
     expect([...progress].sort((a, b) => a - b)).toEqual(progress)
     // Scratch files are gone once the clip is stored.
     expect(await readdir(rig.workDir)).toEqual([])
+  })
+
+  it('stores a hover-scrub strip of the clip: STRIP_FRAMES stills of STRIP_FRAME_WIDTH px side by side, changing as the camera pushes in', async () => {
+    expect(pushIn.stripFrames).toBe(STRIP_FRAMES)
+    const strip = await probe(rig.store.pathOf(pushIn.stripSha256!))
+    // 16:9 tiles of 160 px: 90 px tall.
+    expect(strip.stream).toMatchObject({ codec_name: 'mjpeg', width: STRIP_FRAMES * STRIP_FRAME_WIDTH, height: 90 })
+    const [gray] = await decodeGrayFrames(rig.store.pathOf(pushIn.stripSha256!), STRIP_FRAMES * STRIP_FRAME_WIDTH, 90)
+    const tile = (i: number) => {
+      let sum = 0
+      for (let y = 0; y < 90; y++) for (let x = 0; x < STRIP_FRAME_WIDTH; x++) sum += Math.abs(gray![y * STRIP_FRAMES * STRIP_FRAME_WIDTH + i * STRIP_FRAME_WIDTH + x]! - gray![y * STRIP_FRAMES * STRIP_FRAME_WIDTH + x]!)
+      return sum / (90 * STRIP_FRAME_WIDTH)
+    }
+    // The first and last tiles are different moments of the push-in, not one frame repeated.
+    expect(tile(STRIP_FRAMES - 1)).toBeGreaterThan(2)
   })
 
   it('zooms in smoothly and ends at the requested factor', async () => {

@@ -2,10 +2,11 @@ import { spawn } from 'node:child_process'
 import { mkdir, rm } from 'node:fs/promises'
 import path from 'node:path'
 import type { AssetStore } from '@montage/assets'
-import { STRIP_FRAME_WIDTH, STRIP_FRAMES, type TIngestAssetInput, type TIngestAssetOutput, type TJobProgress } from '@montage/core'
+import { type TIngestAssetInput, type TIngestAssetOutput, type TJobProgress } from '@montage/core'
 import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
 import { probeMedia } from '../ffmpeg/probe-media'
 import { ProcessError, runProcess } from '../ffmpeg/run-process'
+import { makeThumbnailStrip } from './make-thumbnail-strip'
 
 export interface TIngestAssetJobDeps {
   store: AssetStore
@@ -70,19 +71,8 @@ export async function ingestAssetJob(deps: TIngestAssetJobDeps, input: TIngestAs
       }
     }
 
-    const stripFrames = Math.max(1, Math.min(STRIP_FRAMES, info.frames))
     const stripFile = path.join(scratch, 'strip.jpg')
-    // One frame per equal slice of the clip, taken at the slice's middle, laid side by side.
-    const rate = stripFrames / info.durationSeconds
-    await runProcess(
-      engine.ffmpeg.ffmpeg,
-      [
-        '-v', 'error', '-y', '-i', source, '-an',
-        '-vf', `fps=${rate.toFixed(6)}:start_time=${(0.5 / rate).toFixed(6)}:round=near,scale=${STRIP_FRAME_WIDTH}:-2,tile=${stripFrames}x1`,
-        '-frames:v', '1', '-q:v', '4', '-pix_fmt', 'yuvj420p', '-f', 'image2', stripFile,
-      ],
-      { signal },
-    )
+    const stripFrames = await makeThumbnailStrip(engine.ffmpeg, { file: source, frames: info.frames, durationSeconds: info.durationSeconds }, stripFile, signal)
     report('rendering', 0.2)
 
     const proxyFile = path.join(scratch, 'proxy.mp4')

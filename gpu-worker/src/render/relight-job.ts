@@ -1,15 +1,15 @@
-import { parseInput, ZRelightParams, type TGenerationOutput, type TRelightInput } from '@montage/core'
+import { parseInput, ZEditFocus, ZRelightParams, type TGenerationOutput, type TRelightInput } from '@montage/core'
 import { z } from 'zod'
 import { relightTransform } from '../engine/ops/relight'
 import { renderSourceEdit } from './render-source-edit'
 import { runEditJob, ZAssetSha256, ZJobId, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
 
-const ZRelightInput = z.object({ generationId: ZJobId, workspaceId: z.string().min(1), sourceSha256: ZAssetSha256, params: ZRelightParams })
+const ZRelightInput = z.object({ generationId: ZJobId, workspaceId: z.string().min(1), sourceSha256: ZAssetSha256, params: ZRelightParams, focus: ZEditFocus.optional() })
 
 /** Relights a stored still or clip with a time-of-day preset and a key light. */
 export async function relightJob(deps: TEditJobDeps, input: TRelightInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {
   const job = parseInput(ZRelightInput, input)
   return runEditJob(deps, { kind: 'relight', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256 }] }, hooks, (context) =>
-    renderSourceEdit(deps.engine, context, { transform: (size) => relightTransform(deps.engine, job.params, size) }),
+    renderSourceEdit(deps.engine, context, { focus: job.focus, transform: (size) => relightTransform(deps.engine, job.params, size) }),
   )
 }

@@ -79,7 +79,13 @@ export async function renderPrevizJob(
       onProgress: reportRenderStage(report),
     })
     signal?.throwIfAborted()
-    const stored = await storeRenderOutputs(store, { outputFile: clip.videoFile, posterFile: clip.posterFile }, report)
+    const stored = await storeRenderOutputs(store, { outputFile: clip.videoFile, posterFile: clip.posterFile }, report, {
+      ffmpeg: engine.ffmpeg,
+      workDir,
+      frames: clip.frames,
+      durationSeconds: clip.frames / PREVIZ_FPS,
+      signal,
+    })
     return {
       ...stored,
       mimeType: 'video/mp4',

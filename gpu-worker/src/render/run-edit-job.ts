@@ -86,8 +86,9 @@ export async function runEditJob(
       onProgress: reportRenderStage(report),
     })
     signal?.throwIfAborted()
-    const stored = await storeRenderOutputs(store, rendered, report)
     const fps = rendered.fps ? rendered.fps.num / rendered.fps.den : 0
+    const strip = rendered.fps ? { ffmpeg: engine.ffmpeg, workDir, frames: rendered.frames, durationSeconds: rendered.frames / fps, signal } : undefined
+    const stored = await storeRenderOutputs(store, rendered, report, strip)
     return {
       ...stored,
       mimeType: rendered.mimeType,
