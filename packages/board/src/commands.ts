@@ -25,6 +25,11 @@ export const ZVariationPatch = z
     error: z.string(),
     /** Lineage of an edit: the variation it was made from. */
     parentVariationId: ZShapeId,
+    /** Provenance: the references' @tags (without the @). */
+    referenceTags: z.array(z.string().max(64)).max(16),
+    /** Hover-scrub strip of a video output. */
+    stripSha256: z.string(),
+    stripFrames: z.number().int().nonnegative(),
     /** Set by a producer's or owner's decision (the audit row is in review_decisions). */
     reviewState: z.enum(REVIEW_STATES),
   })

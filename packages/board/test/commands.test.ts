@@ -56,6 +56,27 @@ describe('applyBoardCommand', () => {
     expect(records['shape:edit']!.props).toMatchObject({ status: 'running', parentVariationId: 'shape:old', shotId: 'shape:shot1' })
   })
 
+  it('records the references\' @tags and the hover-scrub strip, and fills them in on a variation stored before they existed', () => {
+    const doc = docWithShot()
+    applyBoardCommand(doc, { id: 'c1', type: 'variation.upsert', boardId, variationId: 'shape:old', patch: { shotId: 'shape:shot1', status: 'running' } })
+    const kv = getRecords(doc)
+    const old = kv.get('shape:old') as unknown as { props: Record<string, unknown> }
+    const { referenceTags: _t, stripSha256: _s, stripFrames: _f, ...oldProps } = old.props
+    kv.set('shape:old', { ...old, props: oldProps } as never)
+    applyBoardCommand(doc, { id: 'c2', type: 'variation.upsert', boardId, variationId: 'shape:old', patch: { status: 'succeeded' } })
+
+    const tagged = ZBoardCommand.parse({
+      id: 'c3', type: 'variation.upsert', boardId, variationId: 'shape:v2',
+      patch: { shotId: 'shape:shot1', status: 'succeeded', referenceTags: ['hero', 'bottle'], stripSha256: 'b'.repeat(64), stripFrames: 10 },
+    })
+    applyBoardCommand(doc, tagged)
+    const records = readRecords(doc) as unknown as Record<string, { props: Record<string, unknown> }>
+    expect(records['shape:old']!.props).toMatchObject({ status: 'succeeded', referenceTags: [], stripSha256: '', stripFrames: 0 })
+    expect(records['shape:v2']!.props).toMatchObject({ referenceTags: ['hero', 'bottle'], stripSha256: 'b'.repeat(64), stripFrames: 10 })
+    expect(ZBoardCommand.safeParse({ ...tagged, patch: { stripFrames: -1 } }).success).toBe(false)
+    expect(ZBoardCommand.safeParse({ ...tagged, patch: { referenceTags: 'hero' } }).success).toBe(false)
+  })
+
   it('refuses to turn another kind of shape into a variation', () => {
     const doc = docWithShot()
     expect(() => applyBoardCommand(doc, { id: 'x', type: 'variation.upsert', boardId, variationId: 'shape:shot1', patch: { status: 'failed' } })).toThrow(/not a variation/)

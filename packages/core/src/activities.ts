@@ -1,5 +1,6 @@
 import type { TGenerationOutput } from './generation'
 import type { TIngestAssetInput, TIngestAssetOutput } from './library'
+import type { TEditFocus } from './review'
 import type { TJobProgressTarget } from './job-progress'
 import type { TCompositeParams, TInterpolateParams, TRelightParams, TRestyleParams, TUpscaleParams } from './models'
 
@@ -31,8 +32,9 @@ export interface TEditSourceInput<P> extends TJobProgressTarget {
   params: P
 }
 
-export type TRelightInput = TEditSourceInput<TRelightParams>
-export type TRestyleInput = TEditSourceInput<TRestyleParams>
+/** Relight and restyle change pixels in place, so an edit from a comment can keep them to its focus. */
+export type TRelightInput = TEditSourceInput<TRelightParams> & { focus?: TEditFocus }
+export type TRestyleInput = TEditSourceInput<TRestyleParams> & { focus?: TEditFocus }
 export type TUpscaleInput = TEditSourceInput<TUpscaleParams>
 export type TInterpolateInput = TEditSourceInput<TInterpolateParams>
 

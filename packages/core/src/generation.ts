@@ -71,6 +71,10 @@ export const ZGenerationOutput = z.object({
   byteSize: z.number().int().positive(),
   posterSha256: ZSha256,
   posterByteSize: z.number().int().positive(),
+  /** The hover-scrub strip of a clip made on our workers; absent for stills and hosted outputs. */
+  stripSha256: ZSha256.optional(),
+  stripByteSize: z.number().int().positive().optional(),
+  stripFrames: z.number().int().positive().optional(),
   mimeType: z.string(),
   width: z.number().int(),
   height: z.number().int(),

@@ -188,3 +188,21 @@ export const ZThreadSummary = z.object({
   updatedAt: z.string(),
 })
 export type TThreadSummary = z.infer<typeof ZThreadSummary>
+
+/**
+ * Where an "edit from comment" should apply: the comment's time range and region. Recorded with the
+ * edit's generation so the variation says what it was asked to change.
+ */
+export const ZEditFocus = z
+  .object({
+    startSeconds: z.number().finite().nonnegative(),
+    endSeconds: z.number().finite().nonnegative().optional(),
+    region: ZCommentRegion.optional(),
+    /** The comment it came from. */
+    commentId: z.string().uuid().optional(),
+  })
+  .strict()
+  .superRefine((f, ctx) => {
+    if (f.endSeconds !== undefined && f.endSeconds <= f.startSeconds) ctx.addIssue({ code: 'custom', path: ['endSeconds'], message: 'must be after startSeconds' })
+  })
+export type TEditFocus = z.infer<typeof ZEditFocus>

@@ -28,6 +28,11 @@ export interface TVariationProps {
   reviewState: TReviewState
   /** Lineage: the variation this one is an edit of (relight, restyle, …); empty for a generation from the shot. */
   parentVariationId: string
+  /** Provenance: the @tags of the references the model was given, as the prompt named them. */
+  referenceTags: string[]
+  /** Hover-scrub: a horizontal strip of `stripFrames` equal-width stills; empty for stills or before ingest. */
+  stripSha256: string
+  stripFrames: number
 }
 
 export const variationShapeProps = {
@@ -47,9 +52,12 @@ export const variationShapeProps = {
   error: T.string,
   reviewState: T.literalEnum(...REVIEW_STATES),
   parentVariationId: T.string,
+  referenceTags: T.arrayOf(T.string),
+  stripSha256: T.string,
+  stripFrames: T.number,
 }
 
-const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1 })
+const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1, AddTagsAndStrip: 2 })
 
 export const variationShapeMigrations = createShapePropsMigrationSequence({
   sequence: [
@@ -61,6 +69,20 @@ export const variationShapeMigrations = createShapePropsMigrationSequence({
       },
       down(props: Record<string, unknown>) {
         delete props.parentVariationId
+      },
+    },
+    {
+      id: versions.AddTagsAndStrip,
+      // Older variations kept no tags and had no strip: they show their poster without scrubbing.
+      up(props: Record<string, unknown>) {
+        props.referenceTags = []
+        props.stripSha256 = ''
+        props.stripFrames = 0
+      },
+      down(props: Record<string, unknown>) {
+        delete props.referenceTags
+        delete props.stripSha256
+        delete props.stripFrames
       },
     },
   ],
@@ -105,5 +127,8 @@ export function defaultVariationProps(aspect = 16 / 9): TVariationProps {
     error: '',
     reviewState: 'pending',
     parentVariationId: '',
+    referenceTags: [],
+    stripSha256: '',
+    stripFrames: 0,
   }
 }
