@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { LOCAL_EDIT_MODELS, MODELS, type TGenerationInput, type TLocalEditModelId } from '@montage/core'
+import { LOCAL_EDIT_MODELS, MODELS, type TEditFocus, type TGenerationInput, type TLocalEditModelId } from '@montage/core'
 
 /** Runway models that take a clip and return an edited one (video→video, upscale). */
 export const RUNWAY_EDIT_MODEL_IDS = ['aleph2', 'upscale_v1'] as const
@@ -21,4 +21,6 @@ export interface TEditGenerationInput extends Omit<TGenerationInput, 'model'> {
   sourceAssetSha256: string
   parentGenerationId: string
   parentVariationId: string
+  /** An edit from a comment: the time range and region it was asked about (kept with the row's params). */
+  focus?: TEditFocus
 }

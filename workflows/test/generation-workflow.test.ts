@@ -85,7 +85,7 @@ async function insertGeneration(input: TGenerationInput) {
 /** A 2-second previz push-in on the studio's board, its row written as the API would. */
 async function queuedPreviz(
   { user, ws, board }: Awaited<ReturnType<typeof studio>>,
-  opts: { variationId: string; plateSha256: string; prompt?: string },
+  opts: { variationId: string; plateSha256: string; prompt?: string; references?: TGenerationInput['references'] },
 ): Promise<TGenerationInput> {
   const input: TGenerationInput = {
     generationId: randomUUID(),
@@ -99,6 +99,7 @@ async function queuedPreviz(
     prompt: opts.prompt ?? '',
     referenceAssets: [opts.plateSha256],
     referenceIds: ['shape:ref1'],
+    ...(opts.references ? { references: opts.references } : {}),
     credits: 2,
   }
   await insertGeneration(input)
@@ -114,10 +115,15 @@ async function studio(credits: number) {
 }
 
 describe('generation workflow', () => {
-  it('renders a previz on the gpu queue, records both assets, charges once and tells the board', async () => {
+  it('renders a previz on the gpu queue, records its assets, charges once and tells the board with the @tags and the strip', async () => {
     const { user, ws, board } = await studio(10)
     const plate = await store.putBytes(await renderDemoPlate(640, 360))
-    const input = await queuedPreviz({ user, ws, board }, { variationId: 'shape:var-ok', plateSha256: plate.sha256, prompt: 'push in on the lighthouse' })
+    const input = await queuedPreviz({ user, ws, board }, {
+      variationId: 'shape:var-ok',
+      plateSha256: plate.sha256,
+      prompt: 'push in on @lighthouse',
+      references: [{ tag: 'lighthouse', assetSha256: plate.sha256, mimeType: 'image/png' }],
+    })
     const { generationId } = input
 
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
@@ -129,12 +135,18 @@ describe('generation workflow', () => {
 
     expect(await getGeneration(sql, generationId)).toMatchObject({ status: 'succeeded', outputAsset: result.output.assetSha256, posterAsset: result.output.posterSha256 })
     const assets = await sql`SELECT sha256, mime_type FROM assets WHERE workspace_id = ${ws.id} ORDER BY mime_type`
-    expect(assets.map((a) => a.mime_type)).toEqual(['image/jpeg', 'video/mp4'])
+    // The clip, its poster and its hover-scrub strip, each servable to the workspace.
+    expect(assets.map((a) => a.mime_type)).toEqual(['image/jpeg', 'image/jpeg', 'video/mp4'])
+    expect(assets.map((a) => a.sha256)).toContain(result.output.stripSha256)
     expect(await getCreditBalance(sql, ws.id)).toBe(8)
 
     const commands = await boardCommands(board.id)
     expect(commands.map((c) => (c.type === 'variation.upsert' ? c.patch.status : c.type))).toEqual(['running', 'succeeded'])
-    expect(commands[1]).toMatchObject({ variationId: 'shape:var-ok', patch: { assetSha256: result.output.assetSha256, durationSeconds: result.output.durationSeconds } })
+    expect(commands[0]).toMatchObject({ variationId: 'shape:var-ok', patch: { referenceTags: ['lighthouse'] } })
+    expect(commands[1]).toMatchObject({
+      variationId: 'shape:var-ok',
+      patch: { assetSha256: result.output.assetSha256, durationSeconds: result.output.durationSeconds, stripSha256: result.output.stripSha256, stripFrames: 10 },
+    })
     // The workspace feed hears of the new variation.
     expect(await readWorkspaceFeed(nc.jetstream(), ws.id)).toMatchObject([{ type: 'variation.succeeded', boardId: board.id, variationId: 'shape:var-ok', generationId }])
   })

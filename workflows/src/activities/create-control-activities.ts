@@ -66,6 +66,7 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
           model: input.model,
           prompt: input.prompt,
           referenceIds: input.referenceIds,
+          referenceTags: (input.references ?? []).map((r) => r.tag),
           cost: input.credits,
           ...(input.parentVariationId ? { parentVariationId: input.parentVariationId } : {}),
         }),
@@ -95,6 +96,10 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
           height: output.height,
           createdBy: input.userId,
         }),
+        // The strip is served like any asset of the workspace, so it is recorded like one.
+        output.stripSha256 && output.stripByteSize
+          ? recordAsset(db, { workspaceId: input.workspaceId, sha256: output.stripSha256, mimeType: 'image/jpeg', byteSize: output.stripByteSize, createdBy: input.userId })
+          : undefined,
       ])
       await Promise.all([
         finishGeneration(db, { id: input.generationId, status: 'succeeded', outputAsset: output.assetSha256, posterAsset: output.posterSha256 }),
@@ -106,6 +111,8 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
         posterSha256: output.posterSha256,
         mimeType: output.mimeType,
         durationSeconds: output.durationSeconds,
+        stripSha256: output.stripSha256 ?? '',
+        stripFrames: output.stripFrames ?? 0,
         error: '',
       })
       // The workspace feed hears of it; a feed outage never fails a finished generation.

@@ -21,7 +21,9 @@ export async function startEditGeneration(opts: StartEditGenerationOptions): Pro
   const workflowId = generationWorkflowId(opts.input.generationId)
   await createStartedGenerations({
     sql: opts.sql,
-    inputs: [{ ...opts.input, parentGenerationId: opts.input.parentGenerationId }],
+    // The focus rides with the stored params (what the variation was asked to change) but not with
+    // the model's own params, whose schemas are strict.
+    inputs: [{ ...opts.input, params: opts.input.focus ? { ...opts.input.params, focus: opts.input.focus } : opts.input.params, parentGenerationId: opts.input.parentGenerationId }],
     start: async () => {
       await opts.client.workflow.start<typeof editGenerationWorkflow>('editGenerationWorkflow', {
         workflowId,

@@ -69,10 +69,10 @@ export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQu
     let output: TGenerationOutput
     switch (input.model) {
       case 'relight':
-        output = await gpu.relight({ ...source, params: input.params as Parameters<TGpuActivities['relight']>[0]['params'] })
+        output = await gpu.relight({ ...source, params: input.params as Parameters<TGpuActivities['relight']>[0]['params'], ...(input.focus ? { focus: input.focus } : {}) })
         break
       case 'restyle':
-        output = await gpu.restyle({ ...source, params: input.params as Parameters<TGpuActivities['restyle']>[0]['params'] })
+        output = await gpu.restyle({ ...source, params: input.params as Parameters<TGpuActivities['restyle']>[0]['params'], ...(input.focus ? { focus: input.focus } : {}) })
         break
       case 'upscale':
         output = await gpu.upscale({ ...source, params: input.params as Parameters<TGpuActivities['upscale']>[0]['params'] })
