@@ -84,10 +84,6 @@ const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
   'auth/local/sign-in': { POST: { allow: EVERYONE, ok: [200], request: () => ({ path: '/api/auth/local/sign-in', body: { name: 'Walk-in' } }) } },
   'auth/sign-out': { POST: { allow: EVERYONE, ok: [200], request: () => ({ path: '/api/auth/sign-out' }) } },
   me: { GET: { allow: SIGNED_IN, ok: [200], request: () => ({ path: '/api/me' }) } },
-  'assets/[sha256]': {
-    GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/assets/${fx.plateSha256}` }) },
-    HEAD: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/assets/${fx.plateSha256}` }) },
-  },
   uploads: { POST: { allow: EDITORS, ok: [201], request: (fx) => ({ path: `/api/uploads?boardId=${fx.boardId}`, bytes: PNG_1PX, headers: { 'content-type': 'image/png' } }) } },
   boards: { POST: { allow: EDITORS, ok: [201], request: (fx) => ({ path: '/api/boards', body: { workspaceId: fx.workspaceId, name: 'Matrix board' } }) } },
   'boards/[boardId]': { GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/boards/${fx.boardId}` }) } },

@@ -123,7 +123,7 @@ describe('review links', () => {
     }
     expect(await status('POST', `${r}/comments`, { cookie: guest, body: { variationId: otherShot.variationId, body: 'sneaky' } })).toBe(404)
     // Member routes do not take a guest's cookie.
-    for (const p of [`/api/assets/${inScope.assetSha256}`, `/api/boards/${stack.boardId}`, `/api/boards/${stack.boardId}/comments`, '/api/me', `/api/boards/${stack.boardId}/review-links`]) {
+    for (const p of [`/api/assets/lookup?boardId=${stack.boardId}&sha256=${inScope.assetSha256}`, `/api/boards/${stack.boardId}`, `/api/boards/${stack.boardId}/comments`, '/api/me', `/api/boards/${stack.boardId}/review-links`]) {
       expect(await status('GET', p, { cookie: guest }), p).toBe(401)
     }
     expect(await status('POST', `/api/boards/${stack.boardId}/variations/${inScope.variationId}/decision`, { cookie: guest, body: { decision: 'approved' } })).toBe(401)

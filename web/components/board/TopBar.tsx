@@ -6,6 +6,7 @@ import { initials } from '@/lib/client/avatar'
 import { HistoryMenu } from './HistoryMenu'
 import { LibraryToggle } from '@/components/library/LibraryToggle'
 import { ShareReviewButton } from '@/components/review/ShareReviewButton'
+import { NotificationsBell } from '@/components/feed/NotificationsBell'
 import type { TPeer, TSyncStatus } from './useYjsStore'
 
 const SYNC_TEXT: Record<TSyncStatus, string> = {
@@ -43,6 +44,7 @@ export function TopBar({ boardName, role, credits, sync, peers, user, followingI
         {(role === 'producer' || role === 'owner') && <ShareReviewButton />}
         <LibraryToggle />
         <HistoryMenu />
+        <NotificationsBell />
         <span className="m-sync" data-testid="sync-status" data-status={sync} title={SYNC_TEXT[sync]}>
           <span className={`m-sync-dot m-sync-${sync}`} />
           {SYNC_TEXT[sync]}

@@ -24,6 +24,8 @@ interface Props {
   submitting: boolean
   submitError: string | null
   members: TMember[]
+  /** Board members who may edit: turn a thread's time range and region into an edit. */
+  onEditFromComment?: (comment: TReviewComment) => void
 }
 
 function when(iso: string): string {
@@ -45,7 +47,7 @@ function Body({ text, members }: { text: string; members: TMember[] }) {
   return <>{parts.map((p, i) => (i % 2 === 1 ? <span key={i} className="m-mention">{p}</span> : p))}</>
 }
 
-function Thread({ root, replies, selected, onSelect, canResolve, onResolve, onReply, members }: {
+function Thread({ root, replies, selected, onSelect, canResolve, onResolve, onReply, members, onEdit }: {
   root: TReviewComment
   replies: TReviewComment[]
   selected: boolean
@@ -54,6 +56,7 @@ function Thread({ root, replies, selected, onSelect, canResolve, onResolve, onRe
   onResolve: (resolved: boolean) => Promise<string | null>
   onReply: () => void
   members: TMember[]
+  onEdit?: () => void
 }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
@@ -81,6 +84,11 @@ function Thread({ root, replies, selected, onSelect, canResolve, onResolve, onRe
       )}
       <div className="m-thread-actions">
         <button type="button" className="m-link" onClick={onReply}>Reply</button>
+        {onEdit && !root.resolved && (
+          <button type="button" className="m-link" data-testid="thread-edit" title="Start an edit of this variation focused on this comment's time and region" onClick={onEdit}>
+            Edit from comment
+          </button>
+        )}
         {canResolve && (
           <button
             type="button"
@@ -157,6 +165,7 @@ export function CommentsPanel(p: Props) {
       onSelect={() => p.onSelect(t.root)}
       canResolve={p.canResolve(t.root)}
       onResolve={(r) => p.onResolve(t.root, r)}
+      onEdit={p.onEditFromComment ? () => p.onEditFromComment!(t.root) : undefined}
       onReply={() => {
         p.setDraft({ ...p.draft, parentId: t.root.id })
         textarea.current?.focus()

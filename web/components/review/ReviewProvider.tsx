@@ -3,11 +3,12 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useValue, type Editor, type TLShape } from 'tldraw'
 import { roleCan, type TRole } from '@montage/core'
-import { assetUrl } from '@/lib/client/assets'
 import { modelLabel } from '@/lib/client/start-generation'
 import { Compare } from './Compare'
 import { ReviewContext, type TReviewContext } from './ReviewContext'
-import { memberReviewApi, type TThreadSummary } from './review-client'
+import { memberReviewApi, type TReviewComment, type TThreadSummary } from './review-client'
+import { EditFromComment } from './EditFromComment'
+import { VersionStrip } from './VersionStrip'
 import { Viewer, type TViewerVariation } from './Viewer'
 import type { TReviewState } from './ReviewStateBadge'
 import './review.css'
@@ -19,7 +20,7 @@ type TOpen =
 interface TVariationLike {
   id: string
   type: string
-  props: { status: string; assetSha256: string; posterSha256: string; durationSeconds: number; reviewState: TReviewState; model: string; shotId: string }
+  props: { status: string; assetSha256: string; posterSha256: string; durationSeconds: number; reviewState: TReviewState; model: string; shotId: string; referenceTags?: string[] }
 }
 
 function asVariation(shape: TLShape | undefined): TVariationLike | null {
@@ -35,6 +36,7 @@ function toViewer(v: TVariationLike, editor: Editor): TViewerVariation {
     posterSha256: v.props.posterSha256,
     durationSeconds: v.props.durationSeconds,
     reviewState: v.props.reviewState,
+    referenceTags: v.props.referenceTags ?? [],
     label: title ? `${title} · ${modelLabel(v.props.model)}` : modelLabel(v.props.model),
   }
 }
@@ -51,8 +53,9 @@ function isTyping(target: EventTarget | null): boolean {
 export function ReviewProvider({ boardId, editor, role, userId, threads, children }: { boardId: string; editor: Editor | null; role: TRole; userId: string; threads: TThreadSummary[]; children: ReactNode }) {
   const [open, setOpen] = useState<TOpen | null>(null)
   const [notice, setNotice] = useState<string | null>(null)
+  const [editing, setEditing] = useState<{ variationId: string; comment: TReviewComment } | null>(null)
   const canDecide = roleCan(role, 'review.decide')
-  const api = useMemo(() => memberReviewApi(boardId, assetUrl), [boardId])
+  const api = useMemo(() => memberReviewApi(boardId), [boardId])
 
   const openViewer = useCallback<TReviewContext['openViewer']>((variationId, at) => {
     setOpen({ kind: 'viewer', variationId, threadId: at?.threadId ?? null, time: at?.time ?? null })
@@ -176,6 +179,20 @@ export function ReviewProvider({ boardId, editor, role, userId, threads, childre
           initialTime={open.time}
           liveKey={liveKey}
           onClose={close}
+          versions={editor && <VersionStrip editor={editor} variationId={open.variationId} onOpen={openViewer} />}
+          onEditFromComment={roleCan(role, 'generation.start') ? (comment) => setEditing({ variationId: open.variationId, comment }) : undefined}
+        />
+      )}
+      {editor && editing && open?.kind === 'viewer' && (
+        <EditFromComment
+          editor={editor}
+          variationId={editing.variationId}
+          comment={editing.comment}
+          onClose={() => setEditing(null)}
+          onStarted={() => {
+            setEditing(null)
+            setNotice('Edit started: it joins this shot\'s versions when it finishes.')
+          }}
         />
       )}
       {open?.kind === 'compare' && compared && <Compare a={compared[0]} b={compared[1]} api={api} onClose={close} />}

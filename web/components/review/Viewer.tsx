@@ -1,6 +1,6 @@
 'use client'
 
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { CommentsPanel, type TDraft } from './CommentsPanel'
 import { RegionLayer, type TRegionTool, type TShownRegion } from './RegionLayer'
 import { ScrubBar, type TScrubMark } from './ScrubBar'
@@ -9,6 +9,7 @@ import { usePlayer, useFittedBox } from './player'
 import { ReviewApiError, shortTime, timecode, type TDecision, type TMember, type TRegion, type TReviewApi, type TReviewComment } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { useReviewPosterSrc, useReviewVideoSrc } from './use-review-asset'
+import { ProvenanceTags } from './ProvenanceTags'
 
 export interface TViewerVariation {
   id: string
@@ -17,6 +18,8 @@ export interface TViewerVariation {
   durationSeconds: number
   reviewState: TReviewState
   label: string
+  /** Provenance: the references' @tags (members only; a guest's link does not carry them). */
+  referenceTags?: string[]
 }
 
 interface Props {
@@ -33,6 +36,10 @@ interface Props {
   /** Changes whenever the board's thread summaries change, so the list refetches live. */
   liveKey?: string
   onClose: () => void
+  /** Below the transport: the shot's version stack (on the board). */
+  versions?: ReactNode
+  /** A thread action on the board: start an edit focused on the comment. */
+  onEditFromComment?: (comment: TReviewComment) => void
 }
 
 const TOOLS: { tool: TRegionTool; label: string; icon: string }[] = [
@@ -53,7 +60,7 @@ function errorText(e: unknown): string {
 }
 
 /** A variation opened large: playback, frame-accurate scrubbing, comments pinned to time and region, decisions. */
-export function Viewer({ variation, api, canDecide, canModerate = false, userId = null, initialThreadId = null, initialTime = null, liveKey, onClose }: Props) {
+export function Viewer({ variation, api, canDecide, canModerate = false, userId = null, initialThreadId = null, initialTime = null, liveKey, onClose, versions, onEditFromComment }: Props) {
   const video = useRef<HTMLVideoElement>(null)
   const stageRef = useRef<HTMLDivElement>(null)
   const player = usePlayer(video, variation.durationSeconds)
@@ -236,6 +243,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
       <div className="m-review-main">
         <header className="m-review-head">
           <span className="m-review-title">{variation.label}</span>
+          <ProvenanceTags tags={variation.referenceTags} />
           <ReviewStateBadge state={reviewState} />
           <span className="m-review-head-spacer" />
           {canDecide && api.decide && (
@@ -315,6 +323,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
           <ScrubBar time={player.time} duration={player.duration} marks={marks} range={range} onSeek={player.seek} onMark={(id) => { const c = comments?.find((x) => x.id === id); if (c) selectThread(c) }} />
           <span className="m-hint m-timecode">{shortTime(player.duration)}</span>
         </div>
+        {versions}
       </div>
       <CommentsPanel
         comments={comments}
@@ -333,6 +342,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
         submitting={submitting}
         submitError={submitError}
         members={members}
+        onEditFromComment={onEditFromComment}
       />
     </div>
   )

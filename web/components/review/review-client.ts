@@ -42,9 +42,9 @@ export interface TReviewApi {
   setResolved?(commentId: string, resolved: boolean): Promise<TReviewComment>
   members?(): Promise<TMember[]>
   decide?(variationId: string, decision: TDecision): Promise<void>
-  /** Where the viewer loads a video or poster from (for members, the fallback cookie route). */
-  assetSrc(sha256: string): string
-  /** Members play the board's short-lived signed URLs (useAssetUrl) rather than assetSrc. */
+  /** Where a guest's viewer loads a video or poster from: the link's own route. */
+  assetSrc?(sha256: string): string
+  /** Members play the board's short-lived signed URLs (useAssetUrl); they have no assetSrc. */
   signed?: boolean
 }
 
@@ -63,10 +63,9 @@ export async function requestJson<T>(url: string, init?: RequestInit): Promise<T
   return body as T
 }
 
-export function memberReviewApi(boardId: string, assetSrc: (sha256: string) => string): TReviewApi {
+export function memberReviewApi(boardId: string): TReviewApi {
   const base = `/api/boards/${encodeURIComponent(boardId)}`
   return {
-    assetSrc,
     signed: true,
     async listComments(variationId) {
       const { comments } = await requestJson<{ comments: TReviewComment[] }>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`)
@@ -90,7 +89,7 @@ export function memberReviewApi(boardId: string, assetSrc: (sha256: string) => s
   }
 }
 
-export function guestReviewApi(token: string): TReviewApi {
+export function guestReviewApi(token: string): TReviewApi & Required<Pick<TReviewApi, 'assetSrc'>> {
   const base = `/api/r/${encodeURIComponent(token)}`
   return {
     assetSrc: (sha256) => `${base}/assets/${sha256}`,

@@ -11,7 +11,7 @@ import type { TReviewApi } from './review-client'
  */
 export function useReviewVideoSrc(api: Pick<TReviewApi, 'assetSrc' | 'signed'>, sha256: string, video: RefObject<HTMLVideoElement | null>) {
   const signed = useAssetUrl(api.signed ? sha256 : null)
-  const current = api.signed ? signed : api.assetSrc(sha256)
+  const current = api.signed ? signed : api.assetSrc?.(sha256)
   const [held, setHeld] = useState<string | undefined>(current)
   const resumeAt = useRef<number | null>(null)
 
@@ -37,5 +37,5 @@ export function useReviewVideoSrc(api: Pick<TReviewApi, 'assetSrc' | 'signed'>, 
 export function useReviewPosterSrc(api: Pick<TReviewApi, 'assetSrc' | 'signed'>, sha256: string): string | undefined {
   const signed = useAssetUrl(api.signed && sha256 ? sha256 : null)
   if (!sha256) return undefined
-  return api.signed ? signed : api.assetSrc(sha256)
+  return api.signed ? signed : api.assetSrc?.(sha256)
 }

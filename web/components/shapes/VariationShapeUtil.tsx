@@ -3,11 +3,13 @@
 import { useState } from 'react'
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
 import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
-import { useAssetUrl } from '@/lib/client/use-asset-url'
 import { useBoard } from '@/components/board/BoardContext'
 import { VariationReviewBadge } from '@/components/review/VariationReviewBadge'
+import { EditOfBadge } from '@/components/review/EditOfBadge'
 import { cancelGeneration, modelLabel, retryGeneration } from '@/lib/client/start-generation'
 import { JobProgressBar } from './JobProgressBar'
+import { VariationPlayer } from './VariationPlayer'
+import { ProvenanceTags, provenanceTitle } from '@/components/review/ProvenanceTags'
 import { VariationEditMenu } from './VariationEditMenu'
 
 export type TVariationShape = TLShape<typeof VARIATION_SHAPE>
@@ -62,8 +64,6 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<string | null>(null)
   const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost, generationId } = shape.props
-  const videoUrl = useAssetUrl(status === 'succeeded' ? assetSha256 : '')
-  const posterUrl = useAssetUrl(posterSha256)
   const active = status === 'queued' || status === 'running'
   const ended = status === 'failed' || status === 'cancelled'
   // Cancel needs the generation id (filled in once the server accepted the start).
@@ -95,17 +95,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
     <HTMLContainer className="m-card m-variation" style={{ width: w, height: h + FOOTER_H }} data-testid="variation" data-status={status} data-shape-id={shape.id} data-shot-id={shape.props.shotId} data-generation-id={generationId || undefined}>
       <div className="m-variation-media" style={{ height: h }}>
         {status === 'succeeded' && assetSha256 ? (
-          <video
-            data-testid="variation-video"
-            src={videoUrl}
-            poster={posterUrl}
-            controls
-            muted
-            loop
-            autoPlay
-            playsInline
-            onPointerDown={stopEventPropagation}
-          />
+          <VariationPlayer assetSha256={assetSha256} posterSha256={posterSha256} stripSha256={shape.props.stripSha256} stripFrames={shape.props.stripFrames} label={modelLabel(model)} />
         ) : ended ? (
           <div className="m-variation-state m-variation-failed">
             <span className="m-variation-status">{STATUS_TEXT[status]}</span>
@@ -132,10 +122,12 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
         <VariationEditMenu shape={shape} />
         {actionError && <span className="m-variation-action-error" data-testid="variation-action-error">{actionError}</span>}
       </div>
-      <div className="m-variation-foot">
+      <div className="m-variation-foot" title={provenanceTitle({ model: modelLabel(model), prompt: shape.props.prompt, referenceTags: shape.props.referenceTags })}>
         <span className={`m-dot m-dot-${status}`} />
         <span className="m-variation-model">{modelLabel(model)}</span>
+        <ProvenanceTags tags={shape.props.referenceTags} compact />
         <VariationReviewBadge shape={shape} />
+        <EditOfBadge shape={shape} />
         <span className="m-hint">{durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : ''}{cost ? ` · ${cost} cr` : ''}</span>
       </div>
     </HTMLContainer>

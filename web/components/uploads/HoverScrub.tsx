@@ -12,6 +12,8 @@ interface Props {
   /** What plays on click: the web proxy, or the original when there is none. */
   videoSha256: string
   label: string
+  /** Play somewhere else (the caller swaps in its own player) instead of in place. */
+  onPlay?: () => void
 }
 
 /**
@@ -19,7 +21,7 @@ interface Props {
  * (a CSS background offset into the one strip image, so scrubbing loads nothing) with a playhead.
  * The play button swaps in the video.
  */
-export function HoverScrub({ posterSha256, stripSha256, stripFrames, videoSha256, label }: Props) {
+export function HoverScrub({ posterSha256, stripSha256, stripFrames, videoSha256, label, onPlay }: Props) {
   const [at, setAt] = useState<number | null>(null)
   const [playing, setPlaying] = useState(false)
   const posterUrl = useAssetUrl(posterSha256)
@@ -65,7 +67,7 @@ export function HoverScrub({ posterSha256, stripSha256, stripFrames, videoSha256
       )}
       {at !== null && <div className="m-hscrub-playhead" style={{ left: `${at * 100}%` }} />}
       {videoUrl && (
-        <button className="m-hscrub-play" aria-label={`Play ${label}`} data-testid="media-play" onPointerDown={stopEventPropagation} onClick={() => setPlaying(true)}>
+        <button className="m-hscrub-play" aria-label={`Play ${label}`} data-testid="media-play" onPointerDown={stopEventPropagation} onClick={() => (onPlay ? onPlay() : setPlaying(true))}>
           <svg width="14" height="14" viewBox="0 0 14 14" aria-hidden>
             <path d="M3 1.5v11l9.5-5.5z" fill="currentColor" />
           </svg>

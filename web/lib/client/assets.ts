@@ -1,7 +1,3 @@
-export function assetUrl(sha256: string): string {
-  return `/api/assets/${sha256}`
-}
-
 export interface TUploadResult {
   sha256: string
   mimeType: string

@@ -1,7 +1,6 @@
 'use client'
 
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useSyncExternalStore, type ReactNode } from 'react'
-import { assetUrl } from './assets'
 import { AssetUrlSigner } from './asset-url-signer'
 
 const AssetUrlContext = createContext<AssetUrlSigner | null>(null)
@@ -17,8 +16,8 @@ const noop = () => () => {}
 
 /**
  * A short-lived signed URL of an asset (`/api/media/…`, HTTP Range included), refreshed before it
- * expires; undefined while it is being signed or when `sha256` is empty. Outside an
- * AssetUrlProvider it falls back to the cookie route.
+ * expires; undefined while it is being signed, when `sha256` is empty, or outside an
+ * AssetUrlProvider (assets are only ever served through signed URLs or a review link's route).
  */
 export function useAssetUrl(sha256: string | null | undefined): string | undefined {
   const signer = useContext(AssetUrlContext)
@@ -29,6 +28,5 @@ export function useAssetUrl(sha256: string | null | undefined): string | undefin
     () => (signer && sha256 ? signer.get(sha256) : undefined),
     () => undefined,
   )
-  if (!sha256) return undefined
-  return signer ? url : assetUrl(sha256)
+  return sha256 ? url : undefined
 }

@@ -8,6 +8,7 @@ import {
   generationWorkflowId,
   modelAvailability,
   parseInput,
+  ZEditFocus,
   ZSha256,
   ZShapeId,
 } from '@montage/core'
@@ -29,6 +30,8 @@ export const ZStartEditRequest = z
     variationId: ZShapeId.optional(),
     /** A composite's environment plate (its first entry); other edits take none. */
     references: z.array(z.object({ shapeId: ZShapeId, assetSha256: ZSha256 }).strict()).max(1).default([]),
+    /** An edit from a comment: the comment's time range and region. */
+    focus: ZEditFocus.optional(),
   })
   .strict()
 export type TStartEditRequest = z.infer<typeof ZStartEditRequest>
@@ -62,6 +65,14 @@ export async function validateAndStartEdit(sql: Sql, userId: string, parentGener
     }
   }
   const source = await getAsset(sql, { workspaceId: parent.workspaceId, sha256: parent.outputAsset })
+  // Only edits that change pixels in place can keep to a time range and a region.
+  if (body.focus && body.model !== 'relight' && body.model !== 'restyle') {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'focus: only a relight or a restyle can keep to a comment\'s time and region', { field: 'focus' })
+  }
+  const clipSeconds = (source?.durationMs ?? 0) / 1000
+  if (body.focus && clipSeconds > 0 && body.focus.startSeconds > clipSeconds) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'focus.startSeconds: past the end of the clip', { field: 'focus.startSeconds' })
+  }
   // Local edits are priced per output second (a still counts as one), Runway's at Runway's price.
   const seconds = Math.max(1, Math.ceil((source?.durationMs ?? 0) / 1000))
   const credits = body.model in LOCAL_EDIT_MODELS
@@ -86,6 +97,7 @@ export async function validateAndStartEdit(sql: Sql, userId: string, parentGener
     sourceAssetSha256: parent.outputAsset,
     parentGenerationId: parent.id,
     parentVariationId: parent.variationId,
+    ...(body.focus ? { focus: body.focus } : {}),
   }
   try {
     await startEditGeneration({ client: await temporalClient(), sql, input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX })
