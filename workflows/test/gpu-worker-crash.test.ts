@@ -143,11 +143,15 @@ describe('gpu-worker killed mid-render', () => {
     expect(result.output.durationSeconds).toBeCloseTo(10, 1)
     expect(await store.has(result.output.assetSha256)).toBe(true)
     expect(await getGeneration(sql, input.generationId)).toMatchObject({ status: 'succeeded', outputAsset: result.output.assetSha256 })
-    const assets = await sql`SELECT sha256, mime_type FROM assets WHERE workspace_id = ${ws.id} ORDER BY mime_type`
-    expect(assets.map((a) => ({ sha256: a.sha256, mime: a.mime_type }))).toEqual([
+    // Exactly the one render's files: the clip, its poster and its thumbnail strip, each once.
+    const assets = await sql`SELECT sha256, mime_type FROM assets WHERE workspace_id = ${ws.id} ORDER BY mime_type, sha256`
+    expect(result.output.stripSha256).toBeTruthy()
+    const expected = [
       { sha256: result.output.posterSha256, mime: 'image/jpeg' },
+      { sha256: result.output.stripSha256!, mime: 'image/jpeg' },
       { sha256: result.output.assetSha256, mime: 'video/mp4' },
-    ])
+    ].sort((a, b) => a.mime.localeCompare(b.mime) || a.sha256.localeCompare(b.sha256))
+    expect(assets.map((a) => ({ sha256: a.sha256, mime: a.mime_type }))).toEqual(expected)
     const ledger = await sql`SELECT kind, amount FROM credit_ledger WHERE generation_id = ${input.generationId} ORDER BY id`
     expect(ledger.map((r) => ({ kind: r.kind, amount: r.amount }))).toEqual([{ kind: 'reserve', amount: -10 }, { kind: 'settle', amount: 0 }])
     expect(await getCreditBalance(sql, ws.id)).toBe(40)
