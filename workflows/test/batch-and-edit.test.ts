@@ -7,7 +7,7 @@ import * as Y from 'yjs'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect, JSONCodec, type NatsConnection } from 'nats'
-import { createBoard, createWorkspace, getCreditBalance, getGeneration, getGenerationParent, grantCredits, upsertUser, type Sql } from '@montage/db'
+import { getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { applyBoardCommand, ensureBoardCommandStream, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
 import { AppError, AppErrorCode, streams, subjects, type TGenerationInput } from '@montage/core'
@@ -15,6 +15,7 @@ import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
 import { batchWorkflowId, bundleWorkflows, createControlWorker, startBatchGeneration, startEditGeneration, type TEditGenerationInput } from '../src'
+import { createStudio } from './helpers'
 
 // Real Temporal (batch children, edit workflow), PostgreSQL, NATS, ONNX Runtime and ffmpeg.
 const prefix = `batchedit-${randomUUID().slice(0, 8)}`
@@ -57,13 +58,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 })
 
-async function studio(credits: number) {
-  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Bea' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
-  if (credits) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
-  const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
-  return { user, ws, board }
-}
+const studio = (credits: number) => createStudio(sql, credits, 'Bea')
 
 /** A 2-second previz of shot1 (2 credits), under fresh ids. */
 function previz(s: Awaited<ReturnType<typeof studio>>): TGenerationInput {

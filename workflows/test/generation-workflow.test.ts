@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client'
 import { NativeConnection, Worker } from '@temporalio/worker'
-import { connect, JSONCodec, type NatsConnection } from 'nats'
-import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
+import { connect, type NatsConnection } from 'nats'
+import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
-import { ensureBoardCommandStream, readWorkspaceFeed, type TBoardCommand } from '@montage/board'
-import { generationWorkflowId, streams, subjects, type TGenerationInput } from '@montage/core'
+import { ensureBoardCommandStream, readWorkspaceFeed } from '@montage/board'
+import { generationWorkflowId, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
@@ -14,6 +14,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createControlWorker, startGenerationWorkflow } from '../src'
+import { createStudio, readBoardCommands } from './helpers'
 
 let sql: Sql
 let nc: NatsConnection
@@ -56,15 +57,7 @@ afterAll(async () => {
   await sql?.end()
 })
 
-async function boardCommands(boardId: string): Promise<TBoardCommand[]> {
-  const js = nc.jetstream()
-  const consumer = await js.consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
-  const out: TBoardCommand[] = []
-  const codec = JSONCodec<TBoardCommand>()
-  const batch = await consumer.fetch({ max_messages: 20, expires: 1000 })
-  for await (const m of batch) out.push(codec.decode(m.data))
-  return out
-}
+const boardCommands = (boardId: string) => readBoardCommands(nc, boardId)
 
 /** The row `POST /api/generations` writes before it starts the workflow. */
 async function insertGeneration(input: TGenerationInput) {
@@ -106,13 +99,7 @@ async function queuedPreviz(
   return input
 }
 
-async function studio(credits: number) {
-  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Wanda' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
-  if (credits) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
-  const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
-  return { user, ws, board }
-}
+const studio = (credits: number) => createStudio(sql, credits, 'Wanda')
 
 describe('generation workflow', () => {
   it('renders a previz on the gpu queue, records its assets, charges once and tells the board with the @tags and the strip', async () => {

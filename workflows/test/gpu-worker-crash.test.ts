@@ -1,25 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
 import { connect, JSONCodec, type NatsConnection } from 'nats'
 import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
-import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
-import { generationWorkflowId, streams, subjects, type TGenerationInput, type TJobProgress } from '@montage/core'
+import { ensureBoardCommandStream } from '@montage/board'
+import { generationWorkflowId, subjects, type TGenerationInput, type TJobProgress } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { renderDemoPlate } from '@montage/infra'
 import { createControlWorker, startGenerationWorkflow } from '../src'
+import { readBoardCommands, startWorkerProcess } from './helpers'
 
 // The real gpu-worker binary as a child process, so the test can SIGKILL it mid-render; real
 // Temporal, PostgreSQL, NATS, ONNX Runtime and ffmpeg.
 const prefix = `gpucrash-${randomUUID().slice(0, 8)}`
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const children: ChildProcess[] = []
 let sql: Sql
 let nc: NatsConnection
@@ -54,42 +54,21 @@ afterAll(async () => {
 })
 
 /** Starts `gpu-worker/src/main.ts` as `npm start` does and waits until it polls its queue. */
-async function startGpuWorker(): Promise<ChildProcess> {
-  // node itself with tsx's loader: the tsx CLI is a wrapper whose SIGKILL would orphan the real worker.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.join(ROOT, 'gpu-worker'),
-    env: {
-      ...process.env,
+function startGpuWorker(): Promise<ChildProcess> {
+  return startWorkerProcess(
+    'src/main.ts',
+    {
       TASK_QUEUE_PREFIX: prefix,
       DATABASE_URL: TEST_DATABASE_URL,
       DATA_DIR: dataDir,
       NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  await new Promise<void>((resolve, reject) => {
-    const onData = (c: Buffer) => {
-      out += c.toString()
-      if (/worker on queue/.test(out)) resolve()
-    }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
-    child.once('exit', (code, signal) => reject(new Error(`gpu-worker exited (${code ?? signal}):\n${out}`)))
-  })
-  return child
+    children,
+  )
 }
 
-async function boardCommands(boardId: string): Promise<TBoardCommand[]> {
-  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
-  const out: TBoardCommand[] = []
-  const codec = JSONCodec<TBoardCommand>()
-  const batch = await consumer.fetch({ max_messages: 50, expires: 1000 })
-  for await (const m of batch) out.push(codec.decode(m.data))
-  return out
-}
+const boardCommands = (boardId: string) => readBoardCommands(nc, boardId)
 
 describe('gpu-worker killed mid-render', () => {
   it('kill -9 while a previz renders, start another worker: one asset, one succeeded variation, credits reserved and settled once', async () => {

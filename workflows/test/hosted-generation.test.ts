@@ -1,23 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { fileURLToPath } from 'node:url'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client'
 import { NativeConnection, Worker } from '@temporalio/worker'
-import { connect, JSONCodec, type NatsConnection } from 'nats'
-import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
+import { connect, type NatsConnection } from 'nats'
+import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
-import { generationWorkflowId, runwayCredits, streams, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
+import { generationWorkflowId, runwayCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { resolveFfmpegPaths } from '@montage/gpu-worker'
 import { createHostedActivities } from '@montage/gpu-worker/src/hosted/create-hosted-activities'
 import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/src/hosted/runway/RunwayStandIn'
 import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
 import { bundleWorkflows, cancelGenerationWorkflow, createControlWorker, retryGenerationInput, startGenerationWorkflow } from '../src'
+import { createStudio, readBoardCommands, startWorkerProcess } from './helpers'
 
 // Real Temporal, PostgreSQL and NATS; only Runway is the documented-contract stand-in.
 const SECRET = `key_${randomUUID()}`
@@ -82,13 +82,7 @@ afterAll(async () => {
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
-async function studio(credits: number) {
-  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Hana' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
-  if (credits) await grantCredits(sql, { workspaceId: ws.id, amount: credits, note: 'test' })
-  const board = await createBoard(sql, { workspaceId: ws.id, name: 'Board', createdBy: user.id })
-  return { user, ws, board }
-}
+const studio = (credits: number) => createStudio(sql, credits, 'Hana')
 
 type TStudio = Awaited<ReturnType<typeof studio>>
 
@@ -129,12 +123,7 @@ type TVariationUpsert = Extract<TBoardCommand, { type: 'variation.upsert' }>
 
 /** The variation commands published for a board (workflows publish no other kind). */
 async function boardCommands(boardId: string): Promise<TVariationUpsert[]> {
-  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
-  const out: TVariationUpsert[] = []
-  const codec = JSONCodec<TVariationUpsert>()
-  const batch = await consumer.fetch({ max_messages: 200, expires: 1000 })
-  for await (const m of batch) out.push(codec.decode(m.data))
-  return out
+  return (await readBoardCommands(nc, boardId)).filter((c): c is TVariationUpsert => c.type === 'variation.upsert')
 }
 
 async function failureOf(input: TGenerationInput): Promise<string> {
@@ -260,27 +249,12 @@ describe('generation on the hosted queue (Runway)', () => {
     plans.set(prompt, (x) => [...Array.from({ length: 40 }, () => ({ status: 'RUNNING' as const, progress: 0.5 })), { status: 'SUCCEEDED', output: [x.addOutput(mp4, 'video/mp4')] }])
     const input = await generation(s, { prompt })
     const crashPrefix = `${prefix}-crash`
-    const root = fileURLToPath(new URL('../../', import.meta.url))
-    const startWorker = async (): Promise<ChildProcess> => {
-      // node itself with tsx's loader: the tsx CLI is a wrapper whose SIGKILL would orphan the real worker.
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/hosted-main.ts'], {
-        cwd: path.join(root, 'gpu-worker'),
-        env: { ...process.env, TASK_QUEUE_PREFIX: crashPrefix, DATA_DIR: dir, RUNWAYML_API_SECRET: SECRET, RUNWAY_API_BASE_URL: standIn.baseUrl, RUNWAY_POLL_INTERVAL_MS: '50' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      })
-      children.push(child)
-      let out = ''
-      await new Promise<void>((resolve, reject) => {
-        const onData = (c: Buffer) => {
-          out += c.toString()
-          if (/worker on queue/.test(out)) resolve()
-        }
-        child.stdout!.on('data', onData)
-        child.stderr!.on('data', onData)
-        child.once('exit', (code) => reject(new Error(`hosted worker exited (${code}):\n${out}`)))
-      })
-      return child
-    }
+    const startWorker = () =>
+      startWorkerProcess(
+        'src/hosted-main.ts',
+        { TASK_QUEUE_PREFIX: crashPrefix, DATA_DIR: dir, RUNWAYML_API_SECRET: SECRET, RUNWAY_API_BASE_URL: standIn.baseUrl, RUNWAY_POLL_INTERVAL_MS: '50' },
+        children,
+      )
     const first = await startWorker()
     const handle = await client.workflow.start('generationWorkflow', {
       workflowId: generationWorkflowId(input.generationId),

@@ -1,15 +1,8 @@
-import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  isCancellation,
-  proxyActivities,
-  proxyLocalActivities,
-} from '@temporalio/workflow'
+import { ActivityCancellationType, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow'
 import type { TGenerationOutput, TGpuActivities, THostedActivities } from '@montage/core'
 import type { ControlActivities } from '../activities'
 import type { TEditGenerationInput } from '../edit-models'
+import { runWithCredits } from './run-with-credits'
 
 export interface EditGenerationWorkflowArgs {
   input: TEditGenerationInput
@@ -27,12 +20,6 @@ const control = proxyLocalActivities<ControlActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
 })
-
-function reasonOf(err: unknown): string {
-  let e: unknown = err
-  while (e instanceof ActivityFailure && e.cause) e = e.cause
-  return e instanceof Error && e.message ? e.message : 'The edit failed for an unknown reason.'
-}
 
 /**
  * One edit of a finished variation, with the same credit and board bookkeeping as a generation:
@@ -55,15 +42,7 @@ export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQu
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   })
 
-  try {
-    await CancellationScope.nonCancellable(() => control.reserveGenerationCredits(input))
-  } catch (err) {
-    await CancellationScope.nonCancellable(() => control.finishGenerationUnsuccessfully({ input, status: 'failed', reason: reasonOf(err) }))
-    throw ApplicationFailure.nonRetryable(reasonOf(err), 'GENERATION_FAILED')
-  }
-
-  try {
-    await control.markGenerationStarted(input)
+  const render = async (): Promise<TGenerationOutput> => {
     const target = { generationId: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, variationId: input.variationId }
     const source = { ...target, sourceSha256: input.sourceAssetSha256 }
     let output: TGenerationOutput
@@ -97,15 +76,8 @@ export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQu
         })
         break
     }
-    await control.completeGeneration({ input, output })
-    return { status: 'succeeded', output }
-  } catch (err) {
-    const cancelled = isCancellation(err)
-    const reason = cancelled ? 'Cancelled.' : reasonOf(err)
-    await CancellationScope.nonCancellable(() =>
-      control.finishGenerationUnsuccessfully({ input, status: cancelled ? 'cancelled' : 'failed', reason }),
-    )
-    if (cancelled) throw err
-    throw ApplicationFailure.nonRetryable(reason, 'GENERATION_FAILED')
+    return output
   }
+  const output = await runWithCredits(control, input, render, 'The edit failed for an unknown reason.')
+  return { status: 'succeeded', output }
 }

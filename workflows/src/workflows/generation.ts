@@ -1,15 +1,7 @@
-import {
-  ActivityCancellationType,
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  isCancellation,
-  patched,
-  proxyActivities,
-  proxyLocalActivities,
-} from '@temporalio/workflow'
+import { ActivityCancellationType, ApplicationFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow'
 import { MODELS, type TGenerationInput, type TGenerationOutput, type TGpuActivities, type THostedActivities } from '@montage/core'
 import type { ControlActivities } from '../activities'
+import { runWithCredits } from './run-with-credits'
 
 export interface GenerationWorkflowArgs {
   input: TGenerationInput
@@ -38,14 +30,6 @@ const localControl = proxyLocalActivities<ControlActivities>({
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
 })
 
-/** The root cause of an activity failure, as a sentence a person can act on. */
-function reasonOf(err: unknown): string {
-  let e: unknown = err
-  while (e instanceof ActivityFailure && e.cause) e = e.cause
-  if (e instanceof ApplicationFailure && e.type === 'INSUFFICIENT_CREDITS') return e.message
-  return e instanceof Error && e.message ? e.message : 'The render failed for an unknown reason.'
-}
-
 /**
  * One generation: reserve credits, render on the model's queue, record the result, settle.
  * Every way out (failure, cancel) releases the credits and tells the board.
@@ -71,35 +55,27 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   })
 
-  try {
-    // Not cancellable: a cancel that arrived mid-reserve would otherwise leave the reservation
-    // committed with nobody to release it. A pending cancel surfaces at the next step instead.
-    await CancellationScope.nonCancellable(() => control.reserveGenerationCredits(input))
-  } catch (err) {
-    await CancellationScope.nonCancellable(() => control.finishGenerationUnsuccessfully({ input, status: 'failed', reason: reasonOf(err) }))
-    throw ApplicationFailure.nonRetryable(reasonOf(err), 'GENERATION_FAILED')
-  }
-
-  try {
-    await control.markGenerationStarted(input)
-    let output: TGenerationOutput
-    if (MODELS[input.model].taskQueue === 'hosted') {
-      output = await hosted.runHostedModel({
-        generationId: input.generationId,
-        workspaceId: input.workspaceId,
-        boardId: input.boardId,
-        variationId: input.variationId,
-        model: input.model,
-        prompt: input.prompt,
-        params: input.params,
-        referenceAssets: input.referenceAssets,
-        ...(input.references?.length ? { references: input.references } : {}),
-      })
-    } else {
+  const output = await runWithCredits(
+    control,
+    input,
+    async () => {
+      if (MODELS[input.model].taskQueue === 'hosted') {
+        return hosted.runHostedModel({
+          generationId: input.generationId,
+          workspaceId: input.workspaceId,
+          boardId: input.boardId,
+          variationId: input.variationId,
+          model: input.model,
+          prompt: input.prompt,
+          params: input.params,
+          referenceAssets: input.referenceAssets,
+          ...(input.references?.length ? { references: input.references } : {}),
+        })
+      }
       // The prompt's first @tagged still is the plate; else the shot's first linked reference.
       const plateSha256 = input.references?.[0]?.assetSha256 ?? input.referenceAssets[0]
       if (!plateSha256) throw ApplicationFailure.nonRetryable('Previz needs a reference image as its plate.', 'BAD_INPUT')
-      output = await gpu.renderPreviz({
+      return gpu.renderPreviz({
         generationId: input.generationId,
         workspaceId: input.workspaceId,
         boardId: input.boardId,
@@ -107,17 +83,8 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
         params: input.params as Parameters<TGpuActivities['renderPreviz']>[0]['params'],
         plateSha256,
       })
-    }
-    await control.completeGeneration({ input, output })
-    return { status: 'succeeded', output }
-  } catch (err) {
-    const cancelled = isCancellation(err)
-    const reason = cancelled ? 'Cancelled.' : reasonOf(err)
-    // Runs even when the workflow itself is being cancelled.
-    await CancellationScope.nonCancellable(() =>
-      control.finishGenerationUnsuccessfully({ input, status: cancelled ? 'cancelled' : 'failed', reason }),
-    )
-    if (cancelled) throw err
-    throw ApplicationFailure.nonRetryable(reason, 'GENERATION_FAILED')
-  }
+    },
+    'The render failed for an unknown reason.',
+  )
+  return { status: 'succeeded', output }
 }
