@@ -14,7 +14,6 @@ import {
   loadBoardUpdates,
   upsertUser,
 } from '@montage/db'
-import { DEMO } from '@montage/infra'
 import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, signInCookie, type SucceededVariation } from './review-fixtures'
 
@@ -202,15 +201,15 @@ beforeAll(async () => {
   const [sam] = await sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:sam'`
   const [rui] = await sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:rui'`
   const shotId = 'shape:demo-shot-1'
-  const variation = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: DEMO.workspaceId, shotId, createdBy: sam!.id })
-  const [plate] = await sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${DEMO.workspaceId} AND mime_type = 'image/png' ORDER BY created_at LIMIT 1`
+  const variation = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: stack.workspaceId, shotId, createdBy: sam!.id })
+  const [plate] = await sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${stack.workspaceId} AND mime_type = 'image/png' ORDER BY created_at LIMIT 1`
   // A checkpoint of the current board, so restoring it changes nothing the other rows rely on.
   const doc = new Y.Doc()
   Y.applyUpdate(doc, Y.mergeUpdates(await loadBoardUpdates(sql, stack.boardId)))
   const checkpoint = await createBoardCheckpoint(sql, { boardId: stack.boardId, name: 'Matrix', snapshot: Y.encodeStateAsUpdate(doc), createdBy: sam!.id })
   const comment = await createComment(sql, { boardId: stack.boardId, variationId: variation.variationId, author: { id: rui!.id, name: 'Rui Tanaka' }, body: 'Mine to resolve', mentions: [] })
   const link = await createReviewLink(sql, { boardId: stack.boardId, scope: 'board', expiresInHours: 24, createdBy: sam!.id })
-  const assetId = async (sha256: string) => (await sql<{ id: string }[]>`SELECT id FROM assets WHERE workspace_id = ${DEMO.workspaceId} AND sha256 = ${sha256}`)[0]!.id
+  const assetId = async (sha256: string) => (await sql<{ id: string }[]>`SELECT id FROM assets WHERE workspace_id = ${stack.workspaceId} AND sha256 = ${sha256}`)[0]!.id
   const plateAssetId = await assetId(plate!.sha256)
   const signed = await fetch(`${stack.baseUrl}/api/assets/sign`, {
     method: 'POST',
@@ -221,7 +220,7 @@ beforeAll(async () => {
   let references = 0
   fx = {
     boardId: stack.boardId,
-    workspaceId: DEMO.workspaceId,
+    workspaceId: stack.workspaceId,
     shotId,
     variation,
     plateSha256: plate!.sha256,
@@ -231,7 +230,7 @@ beforeAll(async () => {
     plateAssetId,
     posterAssetId: await assetId(variation.posterSha256),
     signedPlatePath: signedUrl.pathname + signedUrl.search,
-    newReferenceId: async () => (await createLibraryReference(sql, { workspaceId: DEMO.workspaceId, tag: `viewed_${++references}`, kind: 'character', name: '', assetIds: [plateAssetId], createdBy: sam!.id })).id,
+    newReferenceId: async () => (await createLibraryReference(sql, { workspaceId: stack.workspaceId, tag: `viewed_${++references}`, kind: 'character', name: '', assetIds: [plateAssetId], createdBy: sam!.id })).id,
     newLinkId: async () => (await createReviewLink(sql, { boardId: stack.boardId, scope: 'board', expiresInHours: 1, createdBy: sam!.id })).link.id,
   }
 }, 240_000)

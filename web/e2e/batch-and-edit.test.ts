@@ -3,7 +3,6 @@ import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { getCreditBalance } from '@montage/db'
-import { DEMO } from '@montage/infra'
 import { startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
@@ -73,10 +72,10 @@ describe('batch and edit', () => {
   })
 
   it('a batch the workspace cannot pay for in full is refused with 402 and starts nothing', async () => {
-    const balance = await getCreditBalance(stack.sql, DEMO.workspaceId)
-    const ref = (await stack.sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${DEMO.workspaceId} AND mime_type LIKE 'image/%' LIMIT 1`)[0]!
+    const balance = await getCreditBalance(stack.sql, stack.workspaceId)
+    const ref = (await stack.sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${stack.workspaceId} AND mime_type LIKE 'image/%' LIMIT 1`)[0]!
     // Leave 3 credits: enough for one 2-second previz, not for two.
-    await stack.sql`INSERT INTO credit_ledger (workspace_id, kind, amount, note) VALUES (${DEMO.workspaceId}, 'grant', ${3 - balance}, 'e2e: drain')`
+    await stack.sql`INSERT INTO credit_ledger (workspace_id, kind, amount, note) VALUES (${stack.workspaceId}, 'grant', ${3 - balance}, 'e2e: drain')`
     try {
       const generationsBefore = (await stack.sql`SELECT id FROM generations`).length
       const res = await ada.request.post('/api/generations', {
@@ -85,13 +84,13 @@ describe('batch and edit', () => {
       expect(res.status()).toBe(402)
       expect((await res.json()).error.message).toMatch(/need 4 credits; the workspace has 3/)
       expect((await stack.sql`SELECT id FROM generations`).length).toBe(generationsBefore)
-      expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(3)
+      expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(3)
       // A count out of range names the field.
       const bad = await ada.request.post('/api/generations', { data: { boardId: stack.boardId, shotId: SHOT, model: 'previz', count: 5, params: { duration: 2 } } })
       expect(bad.status()).toBe(400)
       expect((await bad.json()).error.field).toBe('count')
     } finally {
-      await stack.sql`INSERT INTO credit_ledger (workspace_id, kind, amount, note) VALUES (${DEMO.workspaceId}, 'grant', ${balance - 3}, 'e2e: refill')`
+      await stack.sql`INSERT INTO credit_ledger (workspace_id, kind, amount, note) VALUES (${stack.workspaceId}, 'grant', ${balance - 3}, 'e2e: refill')`
     }
   })
 

@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { AssetStore } from '@montage/assets'
 import { createWorkspace, getCreditBalance, recordAsset, upsertUser } from '@montage/db'
-import { DEMO } from '@montage/infra'
 import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
 
 // These tests are about a deployment without a Runway key: its models are listed but unavailable.
@@ -59,7 +58,7 @@ describe('generation controls', () => {
     await shot.locator('[data-testid=shot-model]').selectOption('previz')
     await shot.locator('[data-testid=shot-duration]').selectOption('10')
     await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/10 credits/)
-    const balanceBefore = await getCreditBalance(stack.sql, DEMO.workspaceId)
+    const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     const before = await variationIds(page)
 
     await shot.locator('[data-testid=generate]').click()
@@ -77,7 +76,7 @@ describe('generation controls', () => {
       { kind: 'reserve', amount: -10 },
       { kind: 'release', amount: 10 },
     ])
-    expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore)
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(balanceBefore)
 
     // A finished generation cannot be cancelled again: 409 naming what happened.
     const again = await ada.request.post(`/api/generations/${generationId}/cancel`)
@@ -99,12 +98,12 @@ describe('generation controls', () => {
     // A "reference" whose stored bytes are not an image (upload would refuse it; store it directly).
     const store = new AssetStore(path.join(stack.dataDir, 'assets'))
     const stored = await store.putBytes(new TextEncoder().encode(`not an image ${randomUUID()}\n`.repeat(20)))
-    await recordAsset(stack.sql, { workspaceId: DEMO.workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize })
+    await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize })
 
     const page = await ada.newPage()
     await openBoard(page)
     const before = await variationIds(page)
-    const balanceBefore = await getCreditBalance(stack.sql, DEMO.workspaceId)
+    const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     const res = await ada.request.post('/api/generations', {
       data: {
         boardId: stack.boardId,
@@ -126,7 +125,7 @@ describe('generation controls', () => {
       { kind: 'reserve', amount: -2 },
       { kind: 'release', amount: 2 },
     ])
-    expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore)
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(balanceBefore)
 
     // Retry: a new queued variation appears beside the shot, for a new generation of the same input.
     const withFailed = [...before, variationId]
@@ -145,7 +144,7 @@ describe('generation controls', () => {
       { kind: 'reserve', amount: -2 },
       { kind: 'release', amount: 2 },
     ])
-    expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore)
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(balanceBefore)
 
     await page.close()
   })
@@ -164,7 +163,7 @@ describe('generation controls', () => {
     await page.screenshot({ path: path.join(SHOTS, 'models.png') })
 
     const generationsBefore = await stack.sql`SELECT id FROM generations`
-    const balanceBefore = await getCreditBalance(stack.sql, DEMO.workspaceId)
+    const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     const res = await ada.request.post('/api/generations', {
       data: { boardId: stack.boardId, shotId: SHOT, model: 'gen4.5', prompt: 'a lighthouse', params: { duration: 5 } },
     })
@@ -173,7 +172,7 @@ describe('generation controls', () => {
     expect(json.error.field).toBe('model')
     expect(json.error.message).toMatch(/^model: .*RUNWAYML_API_SECRET/)
     expect(await stack.sql`SELECT id FROM generations`).toHaveLength(generationsBefore.length)
-    expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore)
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(balanceBefore)
     await page.close()
   })
 })

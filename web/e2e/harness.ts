@@ -35,6 +35,8 @@ export interface E2EStack {
   /** Every collab-server instance's URL, `collabUrl` first. */
   collabUrls: string[]
   dataDir: string
+  /** The seeded demo workspace and board, under fresh ids for this stack. */
+  workspaceId: string
   boardId: string
   prefix: string
   sql: Sql
@@ -57,7 +59,7 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
   const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-e2e-'))
   const prefix = `e2e-${id}`
   await prepareDatabase(databaseUrl)
-  const { boardId } = await seedDemo({ databaseUrl, dataDir })
+  const { boardId, workspaceId } = await seedDemo({ databaseUrl, dataDir, ids: { workspaceId: randomUUID(), boardId: randomUUID() } })
   const [webPort, collabPort] = [await freePort(), await freePort()]
   const extraCollabPorts: number[] = []
   for (let i = 1; i < (opts.collabInstances ?? 1); i++) extraCollabPorts.push(await freePort())
@@ -94,6 +96,7 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
     collabUrl: `ws://127.0.0.1:${collabPort}`,
     collabUrls: [collabPort, ...extraCollabPorts].map((p) => `ws://127.0.0.1:${p}`),
     dataDir,
+    workspaceId,
     boardId,
     prefix,
     sql,

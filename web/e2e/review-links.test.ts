@@ -4,7 +4,6 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getThreads } from '@montage/board'
 import { createBoard, createWorkspace, loadBoardUpdates, upsertUser } from '@montage/db'
-import { DEMO } from '@montage/infra'
 import type { TComment } from '@montage/core'
 import { startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, cookieFrom, signInCookie, storedRecord, type SucceededVariation } from './review-fixtures'
@@ -26,13 +25,13 @@ beforeAll(async () => {
   stack = await startE2EStack({ services: ['web', 'collab-server'] })
   producer = await signInCookie(stack, 'local:ada')
   reviewer = await signInCookie(stack, 'local:rui')
-  inScope = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: DEMO.workspaceId, shotId: SHOT, createdBy: producer.userId })
-  otherShot = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: DEMO.workspaceId, shotId: 'shape:another-shot', createdBy: producer.userId })
+  inScope = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: stack.workspaceId, shotId: SHOT, createdBy: producer.userId })
+  otherShot = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: stack.workspaceId, shotId: 'shape:another-shot', createdBy: producer.userId })
   const olga = await upsertUser(stack.sql, { authSubject: 'local:olga', name: 'Olga Other' })
   const ws = await createWorkspace(stack.sql, { name: 'Other Studio', ownerId: olga.id })
   const board = await createBoard(stack.sql, { workspaceId: ws.id, name: 'Other board', createdBy: olga.id })
   otherStudio = await addSucceededVariation(stack, { boardId: board.id, workspaceId: ws.id, shotId: 'shape:s', createdBy: olga.id })
-  plateSha256 = (await stack.sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${DEMO.workspaceId} AND mime_type = 'image/png' ORDER BY created_at LIMIT 1`)[0]!.sha256
+  plateSha256 = (await stack.sql<{ sha256: string }[]>`SELECT sha256 FROM assets WHERE workspace_id = ${stack.workspaceId} AND mime_type = 'image/png' ORDER BY created_at LIMIT 1`)[0]!.sha256
 }, 240_000)
 
 afterAll(async () => {
@@ -220,7 +219,7 @@ describe('review input', () => {
 
 describe('notifications feed', () => {
   type Feed = { items: { type: string; seq: number; unread: boolean; actor: { name: string }; recipients?: string[]; decision?: string }[]; unread: number }
-  const feedOf = async (cookie: string) => (await (await api('GET', `/api/feed?workspaceId=${DEMO.workspaceId}`, { cookie })).json()) as Feed
+  const feedOf = async (cookie: string) => (await (await api('GET', `/api/feed?workspaceId=${stack.workspaceId}`, { cookie })).json()) as Feed
 
   it("tells the mentioned member and everyone of a decision; one's own actions are not unread; reading clears the count", async () => {
     // The guest mentioned Ada and Ada approved a variation in the tests above.
@@ -234,7 +233,7 @@ describe('notifications feed', () => {
     expect(rui.items.find((i) => i.type === 'review.decision')).toMatchObject({ actor: { name: 'Ada Moreau' }, unread: true })
     expect(rui.unread).toBe(1)
 
-    const read = await api('POST', '/api/feed/read', { cookie: reviewer.cookie, body: { workspaceId: DEMO.workspaceId } })
+    const read = await api('POST', '/api/feed/read', { cookie: reviewer.cookie, body: { workspaceId: stack.workspaceId } })
     expect(read.status).toBe(200)
     expect((await feedOf(reviewer.cookie)).unread).toBe(0)
     // Ada's marker is her own.

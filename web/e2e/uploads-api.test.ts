@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TAssetView, TLibraryReference, TSignAssetsResponse, TUploadResponse } from '@montage/core'
 import { readRecords } from '@montage/board'
 import { addMember, createWorkspace, loadBoardUpdates, upsertUser } from '@montage/db'
-import { DEMO } from '@montage/infra'
 import { signMediaUrl } from '../lib/server/media-url'
 import { startE2EStack, type E2EStack } from './harness'
 
@@ -229,7 +228,7 @@ describe('signed asset URLs', () => {
     expect((await fetch(later)).status).toBe(403)
     // A correctly signed URL whose time has passed (signed with the server's own key).
     const secret = Buffer.from(await readFile(path.join(stack.dataDir, 'auth', 'media-url.key'), 'utf8'), 'base64')
-    const expired = signMediaUrl(secret, { sha256: png.sha256, workspaceId: DEMO.workspaceId, expires: Math.floor(Date.now() / 1000) - 1 })
+    const expired = signMediaUrl(secret, { sha256: png.sha256, workspaceId: stack.workspaceId, expires: Math.floor(Date.now() / 1000) - 1 })
     const res = await fetch(`${stack.baseUrl}${expired}`)
     expect(res.status).toBe(410)
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/expired/)
@@ -259,15 +258,15 @@ describe('@tags from the workspace library reach the local engine', () => {
     const hero = (await upload(await solidPng('red'))).body.asset
     const bottle = (await upload(await solidPng('blue'))).body.asset
     for (const [tag, kind, id] of [['hero', 'character', hero.id], ['bottle', 'product', bottle.id]] as const) {
-      const res = await api.post(`/api/workspaces/${DEMO.workspaceId}/references`, { data: { tag, kind, assetIds: [id] } })
+      const res = await api.post(`/api/workspaces/${stack.workspaceId}/references`, { data: { tag, kind, assetIds: [id] } })
       expect(res.status()).toBe(201)
     }
-    const dup = await api.post(`/api/workspaces/${DEMO.workspaceId}/references`, { data: { tag: 'hero', kind: 'character', assetIds: [bottle.id] } })
+    const dup = await api.post(`/api/workspaces/${stack.workspaceId}/references`, { data: { tag: 'hero', kind: 'character', assetIds: [bottle.id] } })
     expect(dup.status()).toBe(409)
     expect(((await dup.json()) as { error: { field: string } }).error.field).toBe('tag')
-    const list = (await (await api.get(`/api/workspaces/${DEMO.workspaceId}/references`)).json()) as { references: TLibraryReference[] }
+    const list = (await (await api.get(`/api/workspaces/${stack.workspaceId}/references`)).json()) as { references: TLibraryReference[] }
     expect(list.references.map((r) => [r.tag, r.views[0]?.sha256])).toEqual(expect.arrayContaining([['hero', hero.sha256], ['bottle', bottle.sha256]]))
-    expect((await outsider.request.get(`/api/workspaces/${DEMO.workspaceId}/references`)).status()).toBe(404)
+    expect((await outsider.request.get(`/api/workspaces/${stack.workspaceId}/references`)).status()).toBe(404)
 
     const generation = { boardId: stack.boardId, shotId: 'shape:demo-shot-1', model: 'previz', params: { duration: 2, cameraMove: 'push_in' }, references: [] }
     const unknown = await api.post('/api/generations', { data: { ...generation, prompt: '@hero meets @nobody' } })

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import type { Page } from 'playwright-core'
 import { createWorkspace, getCreditBalance, upsertUser } from '@montage/db'
-import { DEMO, renderDemoPlate } from '@montage/infra'
+import { renderDemoPlate } from '@montage/infra'
 import { REPO_ROOT, sessionTokenOf, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
@@ -67,7 +67,7 @@ describe('walking skeleton', () => {
     await newShot.locator('[data-testid=shot-duration]').selectOption('2')
     await expect.poll(() => newShot.locator('[data-testid=generate]').textContent()).toMatch(/2 credits/)
 
-    const balanceBefore = await getCreditBalance(stack.sql, DEMO.workspaceId)
+    const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     await newShot.locator('[data-testid=generate]').click()
 
     // Both browsers play a ~2 s mp4.
@@ -87,7 +87,7 @@ describe('walking skeleton', () => {
     const started = events.find((e) => e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() === scheduled?.eventId?.toString())
     expect(started?.activityTaskStartedEventAttributes?.identity).toMatch(/^gpu-worker@/)
     expect(events.some((e) => e.workflowExecutionCompletedEventAttributes)).toBe(true)
-    expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore - generation!.credits)
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(balanceBefore - generation!.credits)
     // What the people see: both top bars show the settled balance without a reload.
     for (const page of [pageA, pageB]) {
       await expect.poll(() => page.locator('[data-testid=credits]').textContent(), { timeout: 15_000 }).toContain(String(balanceBefore - generation!.credits))
@@ -135,7 +135,7 @@ describe('walking skeleton', () => {
       references: [{ shapeId: 'shape:demo-ref-lighthouse', assetSha256: (await stack.sql`SELECT sha256 FROM assets LIMIT 1`)[0]!.sha256 }],
     }
     const generationsBefore = await stack.sql`SELECT id FROM generations`
-    const balanceBefore = await getCreditBalance(stack.sql, DEMO.workspaceId)
+    const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     const workflowsBefore = await stack.temporal.workflow.count(`TaskQueue = '${stack.prefix}-control'`)
 
     const cases: [object, string][] = [
@@ -152,7 +152,7 @@ describe('walking skeleton', () => {
     }
 
     expect(await stack.sql`SELECT id FROM generations`).toHaveLength(generationsBefore.length)
-    expect(await getCreditBalance(stack.sql, DEMO.workspaceId)).toBe(balanceBefore)
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(balanceBefore)
     expect((await stack.temporal.workflow.count(`TaskQueue = '${stack.prefix}-control'`)).count).toBe(workflowsBefore.count)
     await ada.close()
   })

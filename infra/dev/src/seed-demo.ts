@@ -30,30 +30,37 @@ export const DEMO = {
 export interface SeedDemoOptions {
   databaseUrl: string
   dataDir: string
+  /**
+   * The workspace's and board's ids; the fixed DEMO ones by default. Test stacks pass fresh ones:
+   * board commands and relays are addressed by board id on a NATS every stack shares, so a fixed
+   * id would let one stack's commands land on another's board (or on `npm start`'s demo board).
+   */
+  ids?: { workspaceId: string; boardId: string }
 }
 
 /** Seeds the demo workspace, its members and a board with a reference and a shot. Idempotent. */
-export async function seedDemo({ databaseUrl, dataDir }: SeedDemoOptions): Promise<{ boardId: string; created: boolean }> {
+export async function seedDemo({ databaseUrl, dataDir, ids = DEMO }: SeedDemoOptions): Promise<{ boardId: string; workspaceId: string; created: boolean }> {
+  const { workspaceId, boardId } = ids
   const sql = createDb({ url: databaseUrl, max: 1 })
   try {
-    if (await getBoard(sql, DEMO.boardId)) return { boardId: DEMO.boardId, created: false }
+    if (await getBoard(sql, boardId)) return { boardId, workspaceId, created: false }
 
     const owner = await upsertUser(sql, { authSubject: DEMO.owner.subject, name: DEMO.owner.name })
-    await createWorkspace(sql, { id: DEMO.workspaceId, name: 'Northwind Studio', ownerId: owner.id })
+    await createWorkspace(sql, { id: workspaceId, name: 'Northwind Studio', ownerId: owner.id })
     for (const u of DEMO.users) {
       const user = await upsertUser(sql, { authSubject: u.subject, name: u.name })
-      await addMember(sql, { workspaceId: DEMO.workspaceId, userId: user.id, role: u.role })
+      await addMember(sql, { workspaceId, userId: user.id, role: u.role })
     }
-    await grantCredits(sql, { workspaceId: DEMO.workspaceId, amount: 1000, note: 'Demo credits' })
+    await grantCredits(sql, { workspaceId, amount: 1000, note: 'Demo credits' })
 
     const png = await renderDemoPlate()
     const stored = await new AssetStore(`${dataDir}/assets`).putBytes(png)
-    await recordAsset(sql, { workspaceId: DEMO.workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize, width: 1600, height: 900 })
+    await recordAsset(sql, { workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize, width: 1600, height: 900 })
 
-    await createBoard(sql, { id: DEMO.boardId, workspaceId: DEMO.workspaceId, name: 'Lighthouse — launch film', createdBy: owner.id })
+    await createBoard(sql, { id: boardId, workspaceId, name: 'Lighthouse — launch film', createdBy: owner.id })
     const doc = demoBoardDoc(stored.sha256)
-    await appendBoardUpdate(sql, { boardId: DEMO.boardId, update: Y.encodeStateAsUpdate(doc) })
-    return { boardId: DEMO.boardId, created: true }
+    await appendBoardUpdate(sql, { boardId, update: Y.encodeStateAsUpdate(doc) })
+    return { boardId, workspaceId, created: true }
   } finally {
     await sql.end()
   }
