@@ -1,6 +1,6 @@
 'use client'
 
-import { useMemo, useRef, useState } from 'react'
+import { useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { shortTime, type TMember, type TReviewComment } from './review-client'
 
 export interface TDraft {
@@ -115,6 +115,12 @@ export function CommentsPanel(p: Props) {
   const [showResolved, setShowResolved] = useState(false)
   const [mention, setMention] = useState<{ query: string; start: number; index: number } | null>(null)
   const textarea = useRef<HTMLTextAreaElement>(null)
+  const pendingCaret = useRef<number | null>(null)
+  useLayoutEffect(() => {
+    if (pendingCaret.current === null || !textarea.current) return
+    textarea.current.setSelectionRange(pendingCaret.current, pendingCaret.current)
+    pendingCaret.current = null
+  })
 
   const threads = useMemo(() => {
     const all = p.comments ?? []
@@ -147,13 +153,12 @@ export function CommentsPanel(p: Props) {
     const el = textarea.current
     const caret = el?.selectionStart ?? p.draft.body.length
     const body = `${p.draft.body.slice(0, mention.start)}@${member.name} ${p.draft.body.slice(caret)}`
+    // The caret goes after the inserted name in the same commit that writes the new value
+    // (a layout effect): set a frame later, keys typed in between landed at the end of the text.
+    pendingCaret.current = mention.start + member.name.length + 2
     p.setDraft({ ...p.draft, body })
     setMention(null)
-    requestAnimationFrame(() => {
-      const pos = mention.start + member.name.length + 2
-      el?.focus()
-      el?.setSelectionRange(pos, pos)
-    })
+    el?.focus()
   }
 
   const render = (t: (typeof threads)[number]) => (
