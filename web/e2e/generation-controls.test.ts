@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { AssetStore } from '@montage/assets'
 import { createWorkspace, getCreditBalance, recordAsset, upsertUser } from '@montage/db'
-import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
+import { REPO_ROOT, startE2EStack, type E2EStack, openBoard } from './harness'
 
 // These tests are about a deployment without a Runway key: its models are listed but unavailable.
 delete process.env.RUNWAYML_API_SECRET
@@ -28,12 +28,6 @@ const SHOT = 'shape:demo-shot-1'
 /** Where the cards' pictures go, for whoever reviews the UI (outside git). */
 const SHOTS = path.join(REPO_ROOT, '.data/e2e-screenshots')
 
-async function openBoard(page: Page) {
-  await page.goto(`/boards/${stack.boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
-}
-
 /** The ids of the shot's variations on the page. */
 function variationIds(page: Page): Promise<string[]> {
   return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
@@ -51,7 +45,7 @@ async function ledgerOf(generationId: string): Promise<{ kind: string; amount: n
 describe('generation controls', () => {
   it('cancels a running generation from its card: the variation shows cancelled and the credits come back', async () => {
     const page = await ada.newPage()
-    await openBoard(page)
+    await openBoard(page, stack.boardId)
     const shot = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
     await shot.waitFor({ timeout: 30_000 })
     // A long previz, so that it is still rendering when Cancel is pressed.
@@ -101,7 +95,7 @@ describe('generation controls', () => {
     await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize })
 
     const page = await ada.newPage()
-    await openBoard(page)
+    await openBoard(page, stack.boardId)
     const before = await variationIds(page)
     const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     const res = await ada.request.post('/api/generations', {
@@ -151,7 +145,7 @@ describe('generation controls', () => {
 
   it('lists the Runway models as unavailable (disabled, with the reason) and the API refuses them with 400 model', async () => {
     const page = await ada.newPage()
-    await openBoard(page)
+    await openBoard(page, stack.boardId)
     const select = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"] [data-testid=shot-model]`)
     await select.waitFor({ timeout: 30_000 })
     const option = select.locator('option[value="gen4.5"]')

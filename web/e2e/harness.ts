@@ -4,7 +4,7 @@ import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { Client, Connection } from '@temporalio/client'
 import { createDb, type Sql } from '@montage/db'
 import { prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceName } from '@montage/infra'
@@ -131,4 +131,27 @@ export async function sessionTokenOf(context: BrowserContext): Promise<string> {
   const cookie = (await context.cookies()).find((c) => c.name === 'montage_session')
   if (!cookie) throw new Error('not signed in')
   return cookie.value
+}
+
+/** Opens a board and waits until the canvas is ready and synced live. */
+export async function openBoard(page: Page, boardId: string): Promise<void> {
+  await page.goto(`/boards/${boardId}`)
+  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
+  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
+}
+
+/** Moves the camera onto those shapes, as a person would pan to them (off-screen cards can't be clicked). */
+export async function showShapes(page: Page, ids: string[]): Promise<void> {
+  await page.waitForFunction(() => !!(window as unknown as { __montageEditor?: unknown }).__montageEditor, null, { timeout: 30_000 })
+  await page.evaluate((ids) => {
+    type TBox = { x: number; y: number; w: number; h: number }
+    const editor = (window as unknown as { __montageEditor: { getShapePageBounds(id: string): TBox | undefined; zoomToBounds(b: TBox, o: object): void } }).__montageEditor
+    const boxes = ids.map((id) => editor.getShapePageBounds(id)).filter((b): b is TBox => !!b)
+    if (boxes.length === 0) return
+    const x = Math.min(...boxes.map((b) => b.x))
+    const y = Math.min(...boxes.map((b) => b.y))
+    const w = Math.max(...boxes.map((b) => b.x + b.w)) - x
+    const h = Math.max(...boxes.map((b) => b.y + b.h)) - y
+    editor.zoomToBounds({ x, y, w, h }, { targetZoom: 1, inset: 120 })
+  }, ids)
 }

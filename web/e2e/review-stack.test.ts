@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { startE2EStack, type E2EStack } from './harness'
+import { startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext // producer
@@ -13,26 +13,6 @@ let v1: string
 
 const SHOT = 'shape:demo-shot-1'
 const SHOTS = '/tmp/shots-review'
-
-async function openBoard(page: Page) {
-  await page.goto(`/boards/${stack.boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
-}
-
-/** Moves the camera onto those shapes, as a person would pan to them (off-screen cards can't be clicked). */
-async function showShapes(page: Page, ids: string[]) {
-  await page.waitForFunction(() => !!(window as unknown as { __montageEditor?: unknown }).__montageEditor, null, { timeout: 30_000 })
-  await page.evaluate((ids) => {
-    type TBox = { x: number; y: number; w: number; h: number }
-    const editor = (window as unknown as { __montageEditor: { getShapePageBounds(id: string): TBox | undefined; zoomToBounds(b: TBox, o: object): void } }).__montageEditor
-    const boxes = ids.map((id) => editor.getShapePageBounds(id)).filter((b): b is TBox => !!b)
-    if (boxes.length === 0) return
-    const x = Math.min(...boxes.map((b) => b.x))
-    const y = Math.min(...boxes.map((b) => b.y))
-    editor.zoomToBounds({ x, y, w: Math.max(...boxes.map((b) => b.x + b.w)) - x, h: Math.max(...boxes.map((b) => b.y + b.h)) - y }, { targetZoom: 1, inset: 120 })
-  }, ids)
-}
 
 const card = (page: Page, id: string) => page.locator(`[data-testid=variation][data-shape-id="${id}"]`)
 const variationIds = (page: Page) => page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
@@ -46,7 +26,7 @@ beforeAll(async () => {
   ada = await stack.signedIn('local:ada')
   rui = await stack.signedIn('local:rui')
   pageA = await ada.newPage()
-  await openBoard(pageA)
+  await openBoard(pageA, stack.boardId)
   const shot = pageA.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
   await showShapes(pageA, [SHOT])
   await shot.locator('[data-testid=shot-model]').selectOption('previz')
@@ -62,7 +42,7 @@ beforeAll(async () => {
   v1 = (await handle.jsonValue())!
   await card(pageA, v1).and(pageA.locator('[data-status=succeeded]')).waitFor({ state: 'attached', timeout: 240_000 })
   pageR = await rui.newPage()
-  await openBoard(pageR)
+  await openBoard(pageR, stack.boardId)
 }, 400_000)
 
 afterAll(async () => {

@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import type { Page } from 'playwright-core'
 import { createWorkspace, getCreditBalance, upsertUser } from '@montage/db'
 import { renderDemoPlate } from '@montage/infra'
-import { REPO_ROOT, sessionTokenOf, startE2EStack, type E2EStack } from './harness'
+import { REPO_ROOT, sessionTokenOf, startE2EStack, type E2EStack, openBoard } from './harness'
 
 let stack: E2EStack
 
@@ -17,12 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.close()
 })
-
-async function openBoard(page: Page, boardId: string) {
-  await page.goto(`/boards/${boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
-}
 
 /** Waits until the variation's video has metadata and its playhead moves; returns its duration. */
 async function playingVideoDuration(page: Page, shotId: string): Promise<number> {
