@@ -1,8 +1,13 @@
+import RunwayML, { APIConnectionError, APIError, APIUserAbortError } from '@runwayml/sdk'
+import type { TRunwayEndpoint } from '@montage/core'
 import { z } from 'zod'
 
 /*
- * Runway's task API over plain fetch (`@runwayml/sdk` is not installed in this repo). Everything
- * that talks HTTP to Runway lives in this file, so moving to the SDK later replaces this file only.
+ * Runway's task API through `@runwayml/sdk`. Everything that talks HTTP to Runway lives in this
+ * file. The SDK's own retries are off: Runway's error table asks clients to retry 429 and 502–504
+ * only (never 500, which is not transient), with exponential backoff and jitter, and our tests
+ * need that backoff configurable; the loop below does it. Task answers are still checked with zod:
+ * the SDK types them but does not validate, and a malformed answer must fail clearly.
  */
 
 export const RUNWAY_API_BASE_URL = 'https://api.dev.runwayml.com'
@@ -61,22 +66,43 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   })
 }
 
+/** The SDK's per-request options (we pass the abort signal). */
+type RequestOptions = NonNullable<Parameters<RunwayML['tasks']['retrieve']>[1]>
+
+/** Starts a task on one of Runway's generation endpoints; the body is checked by the caller's builder. */
+type TCreate = (sdk: RunwayML, body: Record<string, unknown>, options: RequestOptions) => PromiseLike<{ id: string }>
+
+/* The builder's bodies are Runway's documented fields, checked by our zod schemas before they get
+   here; each is handed to the SDK as that endpoint's parameters. */
+const CREATE: Record<TRunwayEndpoint, TCreate> = {
+  image_to_video: (sdk, body, o) => sdk.imageToVideo.create(body as unknown as RunwayML.ImageToVideoCreateParams, o),
+  text_to_video: (sdk, body, o) => sdk.textToVideo.create(body as unknown as RunwayML.TextToVideoCreateParams, o),
+  text_to_image: (sdk, body, o) => sdk.textToImage.create(body as unknown as RunwayML.TextToImageCreateParams, o),
+  video_to_video: (sdk, body, o) => sdk.videoToVideo.create(body as unknown as RunwayML.VideoToVideoCreateParams, o),
+  character_performance: (sdk, body, o) => sdk.characterPerformance.create(body as unknown as RunwayML.CharacterPerformanceCreateParams, o),
+  video_upscale: (sdk, body, o) => sdk.videoUpscale.create(body as unknown as RunwayML.VideoUpscaleCreateParams, o),
+}
+
 export class RunwayClient {
-  private readonly baseUrl: string
+  private readonly sdk: RunwayML
   private readonly maxAttempts: number
   private readonly backoffMs: number
-  private readonly fetchImpl: typeof fetch
 
-  constructor(private readonly opts: RunwayClientOptions) {
-    this.baseUrl = (opts.baseUrl ?? RUNWAY_API_BASE_URL).replace(/\/$/, '')
+  constructor(opts: RunwayClientOptions) {
+    this.sdk = new RunwayML({
+      apiKey: opts.apiSecret,
+      baseURL: (opts.baseUrl ?? RUNWAY_API_BASE_URL).replace(/\/$/, ''),
+      runwayVersion: RUNWAY_API_VERSION,
+      maxRetries: 0,
+      ...(opts.fetch ? { fetch: opts.fetch } : {}),
+    })
     this.maxAttempts = opts.maxAttempts ?? 5
     this.backoffMs = opts.backoffMs ?? 1000
-    this.fetchImpl = opts.fetch ?? fetch
   }
 
   /** `POST /v1/{endpoint}`: starts a task and returns its id. */
-  async createTask(endpoint: string, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
-    const json = await this.request('POST', `/v1/${endpoint}`, body, signal)
+  async createTask(endpoint: TRunwayEndpoint, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
+    const json: unknown = await this.call(`POST /v1/${endpoint}`, () => CREATE[endpoint](this.sdk, body, { signal }), signal)
     const parsed = z.object({ id: z.string().min(1) }).safeParse(json)
     if (!parsed.success) throw new RunwayApiError(`Runway answered the new task without a task id (${describe(json)}).`, false)
     return parsed.data.id
@@ -84,7 +110,7 @@ export class RunwayClient {
 
   /** `GET /v1/tasks/{id}`. */
   async getTask(id: string, signal?: AbortSignal): Promise<TRunwayTask> {
-    const json = await this.request('GET', `/v1/tasks/${encodeURIComponent(id)}`, undefined, signal)
+    const json: unknown = await this.call(`GET /v1/tasks/${id}`, () => this.sdk.tasks.retrieve(id, { signal }), signal)
     const parsed = ZRunwayTask.safeParse(json)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
@@ -96,49 +122,25 @@ export class RunwayClient {
   /** `DELETE /v1/tasks/{id}`: cancels a running task (deletes a finished one). A task already gone is fine. */
   async deleteTask(id: string, signal?: AbortSignal): Promise<void> {
     try {
-      await this.request('DELETE', `/v1/tasks/${encodeURIComponent(id)}`, undefined, signal)
+      await this.call(`DELETE /v1/tasks/${id}`, () => this.sdk.tasks.delete(id, { signal }), signal)
     } catch (e) {
       if (e instanceof RunwayApiError && e.status === 404) return
       throw e
     }
   }
 
-  private async request(method: string, path: string, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  /** One SDK call with Runway's retry policy; every failure leaves as a RunwayApiError (or the abort reason). */
+  private async call<T>(what: string, send: () => PromiseLike<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      let res: Response
       try {
-        res = await this.fetchImpl(`${this.baseUrl}${path}`, {
-          method,
-          headers: {
-            Authorization: `Bearer ${this.opts.apiSecret}`,
-            'X-Runway-Version': RUNWAY_API_VERSION,
-            ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
-          },
-          body: body === undefined ? undefined : JSON.stringify(body),
-          signal,
-        })
+        return await send()
       } catch (e) {
-        if (signal?.aborted) throw e
-        if (attempt >= this.maxAttempts) throw new RunwayApiError(`Runway could not be reached (${(e as Error).message}).`, true)
-        await this.backoff(attempt, undefined, signal)
-        continue
+        if (signal?.aborted) throw signal.reason ?? e
+        if (e instanceof APIUserAbortError) throw e
+        const error = toRunwayApiError(e, what)
+        if (!error.retryable || attempt >= this.maxAttempts) throw error
+        await this.backoff(attempt, e instanceof APIError ? e.headers?.get('retry-after') : undefined, signal)
       }
-      if (res.ok) {
-        if (res.status === 204) return undefined
-        const text = await res.text()
-        if (!text) return undefined
-        try {
-          return JSON.parse(text) as unknown
-        } catch {
-          throw new RunwayApiError(`Runway answered ${method} ${path} with something that is not JSON.`, false, res.status)
-        }
-      }
-      const message = await errorMessage(res)
-      if (RETRYABLE_STATUS.has(res.status) && attempt < this.maxAttempts) {
-        await this.backoff(attempt, res.headers.get('retry-after'), signal)
-        continue
-      }
-      throw new RunwayApiError(httpMessage(res.status, message), RETRYABLE_STATUS.has(res.status), res.status)
     }
   }
 
@@ -150,15 +152,21 @@ export class RunwayClient {
   }
 }
 
-async function errorMessage(res: Response): Promise<string> {
-  const text = await res.text().catch(() => '')
-  try {
-    const json = JSON.parse(text) as { error?: unknown }
-    if (typeof json.error === 'string') return json.error
-  } catch {
-    // not JSON: fall through to the raw text
+function toRunwayApiError(e: unknown, what: string): RunwayApiError {
+  if (e instanceof RunwayApiError) return e
+  if (e instanceof APIConnectionError) return new RunwayApiError(`Runway could not be reached (${e.cause instanceof Error ? e.cause.message : e.message}).`, true)
+  if (e instanceof APIError && typeof e.status === 'number') {
+    return new RunwayApiError(httpMessage(e.status, errorDetail(e.error)), RETRYABLE_STATUS.has(e.status), e.status)
   }
-  return text.slice(0, 200)
+  // The SDK parses every success as JSON; a body that is not JSON surfaces here.
+  return new RunwayApiError(`Runway answered ${what} with something we could not read (${(e as Error).message}).`, false)
+}
+
+/** Runway's error bodies are `{ "error": "…" }`; anything else is shown briefly as it came. */
+function errorDetail(body: unknown): string {
+  if (body && typeof body === 'object' && typeof (body as { error?: unknown }).error === 'string') return (body as { error: string }).error
+  if (typeof body === 'string') return body.slice(0, 200)
+  return body === undefined ? '' : describe(body)
 }
 
 function httpMessage(status: number, detail: string): string {
