@@ -1,5 +1,5 @@
 import { MODELS, estimateCredits, type TModelId } from './models'
-import { isRunwayModel, runwayCredits } from './runway-models'
+import { isRunwayModel, runwayCredits, RUNWAY_MODELS, type TRunwayModelDefinition } from './runway-models'
 
 export type TModelAvailability = { available: true } | { available: false; reason: string }
 
@@ -14,6 +14,10 @@ export interface ModelAvailabilityOptions {
  */
 export function modelAvailability(id: TModelId, opts: ModelAvailabilityOptions): TModelAvailability {
   const model = MODELS[id]
+  if (isRunwayModel(id)) {
+    const retired = (RUNWAY_MODELS[id] as TRunwayModelDefinition).retired
+    if (retired) return { available: false, reason: retired }
+  }
   if (model.backend === 'runway' && !opts.runwayConfigured) {
     return { available: false, reason: `${model.label} needs a Runway API key: set RUNWAYML_API_SECRET on the hosted worker.` }
   }

@@ -53,6 +53,11 @@ export interface TRunwayModelDefinition<P extends z.ZodType = z.ZodType> extends
     /** Credits per output image by resolution, for stills priced per image rather than per second. */
     creditsPerImage?: Readonly<Record<string, number>>
   }
+  /**
+   * Set when Runway has taken the model off its API: it stays in the catalogue so past
+   * generations keep their name and price, and shows as unavailable with this reason.
+   */
+  retired?: string
 }
 
 export const RUNWAY_MODELS = {
@@ -139,6 +144,9 @@ export const RUNWAY_MODELS = {
     creditsPerSecond: 2,
     description: "Runway's video upscaler: 4× up to 4K, clips up to 40 s.",
     runway: { endpoints: ['video_upscale'] },
+    // @runwayml/sdk 3.12.0 (2026-01-17): "Sunset upscale endpoint"; the video_upscale endpoint
+    // that came back in 4.4.0 takes other models (magnific_video_upscaler_creative), not this one.
+    retired: 'Runway retired its upscale_v1 upscaler in January 2026; use the local Upscale edit (2× or 4×).',
   },
 } as const satisfies Record<string, TRunwayModelDefinition>
 
