@@ -190,6 +190,10 @@ describe('review input', () => {
     }
     expect(got).toEqual(cases.map(([, field]) => [field, 400, field]))
     expect(await status('POST', `/api/boards/${stack.boardId}/comments`, { cookie: reviewer.cookie, body: '{"body": ' })).toBe(400)
+    // Over the JSON body cap: refused before it is parsed, naming the limit.
+    const huge = await api('POST', `/api/boards/${stack.boardId}/comments`, { cookie: reviewer.cookie, body: { ...base, body: 'x'.repeat(600 * 1024) } })
+    expect(huge.status).toBe(413)
+    expect(((await huge.json()) as { error: { message: string } }).error.message).toMatch(/larger than 512 KB/)
     expect((await stack.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM comments`)[0]!.n).toBe(before)
   })
 

@@ -26,9 +26,37 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   }
 }
 
-/** Reads a JSON body; a body that is not JSON is a BAD_REQUEST, not a 500. */
-export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text()
+/**
+ * The most a JSON request body may hold. Every JSON body we take (prompts, params, comments with
+ * their drawn regions) is a few KB; the cap stops a client from making the server buffer and
+ * parse megabytes before the schema can refuse them.
+ */
+export const MAX_JSON_BODY_BYTES = 512 * 1024
+
+/**
+ * Reads a JSON body of at most `maxBytes`; a body that is not JSON is a BAD_REQUEST and a bigger
+ * one a PAYLOAD_TOO_LARGE (read no further than the cap), never a 500.
+ */
+export async function readJson(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Promise<unknown> {
+  const tooLarge = () => new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `The request body is larger than ${Math.round(maxBytes / 1024)} KB.`)
+  const declared = Number(req.headers.get('content-length'))
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge()
+  const chunks: Uint8Array[] = []
+  let size = 0
+  if (req.body) {
+    const reader = req.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      size += value.byteLength
+      if (size > maxBytes) {
+        await reader.cancel().catch(() => {})
+        throw tooLarge()
+      }
+      chunks.push(value)
+    }
+  }
+  const text = new TextDecoder().decode(Buffer.concat(chunks))
   if (!text) return {}
   try {
     return JSON.parse(text) as unknown
