@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
 import { runProcess } from '../src/ffmpeg/run-process'
-import { RunwayApiError, RunwayClient, RUNWAY_API_VERSION } from '../src/hosted/runway/RunwayClient'
+import { RunwayApiError, RunwayClient, RUNWAY_API_VERSION, type TRunwayTaskRequest } from '../src/hosted/runway/RunwayClient'
 import { RunwayStandIn, type TStandInStep } from '../src/hosted/runway/RunwayStandIn'
 import { runRunwayTask, RunwayTaskFailedError } from '../src/hosted/runway/run-runway-task'
 
@@ -97,7 +97,9 @@ describe('Runway adapter against the task API stand-in', () => {
     await expect(result).resolves.toMatchObject({ mimeType: 'video/mp4' })
 
     const client = deps().client
-    await expect(client.createTask('image_to_video', { promptText: 'no model' })).rejects.toMatchObject({ status: 400, retryable: false, message: /model: Required/ })
+    // A body the SDK's types would not let us build (no model), to see Runway's 400 handled.
+    const noModel = { endpoint: 'image_to_video', body: { promptText: 'no model' } } as unknown as TRunwayTaskRequest
+    await expect(client.createTask(noModel)).rejects.toMatchObject({ status: 400, retryable: false, message: /model: Required/ })
     const badKey = deps({ apiSecret: 'wrong' }).client
     await expect(badKey.getTask('x')).rejects.toMatchObject({ status: 401, message: /API key/ })
     standIn.failNext('GET', 502, 5)
@@ -129,7 +131,7 @@ describe('Runway adapter against the task API stand-in', () => {
 
   it('resumes the task of an earlier attempt instead of creating another', async () => {
     nextPlan = (s) => [{ status: 'RUNNING', progress: 0.5 }, { status: 'SUCCEEDED', output: [s.addOutput(mp4, 'video/mp4')] }]
-    const first = await deps().client.createTask('image_to_video', { model: 'gen4_turbo', promptImage: 'data:,', ratio: '1280:720' })
+    const first = await deps().client.createTask({ endpoint: 'image_to_video', body: { model: 'gen4_turbo', promptImage: 'data:,', ratio: '1280:720', duration: 5 } })
     const posts = standIn.requests.filter((r) => r.method === 'POST').length
     const { result, created } = await run(input(), undefined, { resumeTaskId: first })
     await expect(result).resolves.toMatchObject({ mimeType: 'video/mp4' })
@@ -142,6 +144,12 @@ describe('Runway adapter against the task API stand-in', () => {
     const err = await (await run(input({ params: { duration: 60 } }))).result.catch((e: unknown) => e)
     expect(err).toBeInstanceOf(AppError)
     expect(err).toMatchObject({ code: 'BAD_REQUEST', field: 'params.duration' })
+    // What Runway's API (as @runwayml/sdk types it) does not take: Gen-4.5 without a prompt, and a
+    // 1:1 Gen-4.5 clip from text alone (its text_to_video is 16:9 or 9:16).
+    const noPrompt = await (await run(input({ model: 'gen4.5', prompt: '  ' }))).result.catch((e: unknown) => e)
+    expect(noPrompt).toMatchObject({ code: 'BAD_REQUEST', field: 'prompt', message: /Gen-4.5 needs a prompt/ })
+    const square = await (await run(input({ model: 'gen4.5', referenceAssets: [], params: { duration: 5, aspectRatio: '1:1' } }))).result.catch((e: unknown) => e)
+    expect(square).toMatchObject({ code: 'BAD_REQUEST', field: 'params.aspectRatio', message: /1:1 clips only from a reference image/ })
     expect(standIn.requests.filter((r) => r.method === 'POST').length).toBe(posts)
   })
 

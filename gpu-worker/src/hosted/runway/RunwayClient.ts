@@ -1,5 +1,4 @@
 import RunwayML, { APIConnectionError, APIError, APIUserAbortError } from '@runwayml/sdk'
-import type { TRunwayEndpoint } from '@montage/core'
 import { z } from 'zod'
 
 /*
@@ -69,18 +68,33 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 /** The SDK's per-request options (we pass the abort signal). */
 type RequestOptions = NonNullable<Parameters<RunwayML['tasks']['retrieve']>[1]>
 
-/** Starts a task on one of Runway's generation endpoints; the body is checked by the caller's builder. */
-type TCreate = (sdk: RunwayML, body: Record<string, unknown>, options: RequestOptions) => PromiseLike<{ id: string }>
+/**
+ * A task to start: the endpoint under /v1 and its body, typed by the SDK's parameters for that
+ * endpoint, so a field Runway renamed or a model it dropped fails to compile here.
+ */
+export type TRunwayTaskRequest =
+  | { endpoint: 'image_to_video'; body: RunwayML.ImageToVideoCreateParams }
+  | { endpoint: 'text_to_video'; body: RunwayML.TextToVideoCreateParams }
+  | { endpoint: 'text_to_image'; body: RunwayML.TextToImageCreateParams }
+  | { endpoint: 'video_to_video'; body: RunwayML.VideoToVideoCreateParams }
+  | { endpoint: 'character_performance'; body: RunwayML.CharacterPerformanceCreateParams }
+  | { endpoint: 'video_upscale'; body: RunwayML.VideoUpscaleCreateParams }
 
-/* The builder's bodies are Runway's documented fields, checked by our zod schemas before they get
-   here; each is handed to the SDK as that endpoint's parameters. */
-const CREATE: Record<TRunwayEndpoint, TCreate> = {
-  image_to_video: (sdk, body, o) => sdk.imageToVideo.create(body as unknown as RunwayML.ImageToVideoCreateParams, o),
-  text_to_video: (sdk, body, o) => sdk.textToVideo.create(body as unknown as RunwayML.TextToVideoCreateParams, o),
-  text_to_image: (sdk, body, o) => sdk.textToImage.create(body as unknown as RunwayML.TextToImageCreateParams, o),
-  video_to_video: (sdk, body, o) => sdk.videoToVideo.create(body as unknown as RunwayML.VideoToVideoCreateParams, o),
-  character_performance: (sdk, body, o) => sdk.characterPerformance.create(body as unknown as RunwayML.CharacterPerformanceCreateParams, o),
-  video_upscale: (sdk, body, o) => sdk.videoUpscale.create(body as unknown as RunwayML.VideoUpscaleCreateParams, o),
+function create(sdk: RunwayML, request: TRunwayTaskRequest, options: RequestOptions): PromiseLike<{ id: string }> {
+  switch (request.endpoint) {
+    case 'image_to_video':
+      return sdk.imageToVideo.create(request.body, options)
+    case 'text_to_video':
+      return sdk.textToVideo.create(request.body, options)
+    case 'text_to_image':
+      return sdk.textToImage.create(request.body, options)
+    case 'video_to_video':
+      return sdk.videoToVideo.create(request.body, options)
+    case 'character_performance':
+      return sdk.characterPerformance.create(request.body, options)
+    case 'video_upscale':
+      return sdk.videoUpscale.create(request.body, options)
+  }
 }
 
 export class RunwayClient {
@@ -101,8 +115,8 @@ export class RunwayClient {
   }
 
   /** `POST /v1/{endpoint}`: starts a task and returns its id. */
-  async createTask(endpoint: TRunwayEndpoint, body: Record<string, unknown>, signal?: AbortSignal): Promise<string> {
-    const json: unknown = await this.call(`POST /v1/${endpoint}`, () => CREATE[endpoint](this.sdk, body, { signal }), signal)
+  async createTask(request: TRunwayTaskRequest, signal?: AbortSignal): Promise<string> {
+    const json: unknown = await this.call(`POST /v1/${request.endpoint}`, () => create(this.sdk, request, { signal }), signal)
     const parsed = z.object({ id: z.string().min(1) }).safeParse(json)
     if (!parsed.success) throw new RunwayApiError(`Runway answered the new task without a task id (${describe(json)}).`, false)
     return parsed.data.id

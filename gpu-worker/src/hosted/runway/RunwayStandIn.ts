@@ -119,7 +119,7 @@ export class RunwayStandIn {
       return this.json(res, 400, { error: 'model: Required' })
     }
     const parsed = body as Record<string, unknown>
-    const problem = endpoint === 'text_to_image' ? checkTextToImage(parsed) : null
+    const problem = CHECKS[endpoint]?.(parsed) ?? null
     if (problem) return this.json(res, 400, { error: problem })
     const id = randomUUID()
     this.tasks.set(id, { id, endpoint, body: parsed, steps: this.opts.plan(endpoint, parsed, this), polls: 0, deleted: false })
@@ -154,6 +154,61 @@ function checkTextToImage(body: Record<string, unknown>): string | null {
     if (tag !== undefined && (typeof tag !== 'string' || !TAG.test(tag))) return `referenceImages.${i}.tag: must be 3–16 letters, digits or _, starting with a letter`
   }
   return null
+}
+
+/** The first field of `body` that is not in `known`, as Runway's error would name it; or null. */
+function unknownField(body: Record<string, unknown>, known: readonly string[]): string | null {
+  const extra = Object.keys(body).find((k) => !known.includes(k))
+  return extra ? `${extra}: unknown field` : null
+}
+
+/** A video input as Runway documents it: an HTTPS URL, or a base64 video data URI of at most 16 MB. */
+function checkVideoUri(field: string, uri: unknown): string | null {
+  if (typeof uri !== 'string') return `${field}: Required`
+  if (/^https:\/\//.test(uri)) return null
+  if (!/^data:video\/(mp4|quicktime|webm);base64,/.test(uri)) return `${field}: must be an HTTPS URL or a video data URI`
+  return uri.length > 16 * 1024 * 1024 ? `${field}: a data URI may be at most 16 MB` : null
+}
+
+function checkSeed(seed: unknown): string | null {
+  return seed === undefined || (Number.isInteger(seed) && (seed as number) >= 0 && (seed as number) <= 4_294_967_295) ? null : 'seed: must be an integer from 0 to 4294967295'
+}
+
+/**
+ * What Runway documents for POST /v1/video_to_video with model `aleph2`: the clip as `videoUri`,
+ * an optional non-empty `promptText` (at most 1000 characters) and `seed`, plus options we do not
+ * send (`keyframes`, `targetAspectRatio`, `outputFormat`, `proresProfile`, `contentModeration`,
+ * the deprecated `ratio`). The endpoint's other models are not ours and are refused here.
+ */
+function checkVideoToVideo(body: Record<string, unknown>): string | null {
+  if (body.model !== 'aleph2') return `model: ${String(body.model)} is not a video_to_video model this stand-in knows`
+  const known = ['model', 'videoUri', 'promptText', 'seed', 'keyframes', 'targetAspectRatio', 'outputFormat', 'proresProfile', 'contentModeration', 'ratio']
+  const promptText = body.promptText
+  if (promptText !== undefined && (typeof promptText !== 'string' || promptText.length < 1 || promptText.length > 1000)) return 'promptText: must be 1–1000 characters'
+  return unknownField(body, known) ?? checkVideoUri('videoUri', body.videoUri) ?? checkSeed(body.seed)
+}
+
+/**
+ * What Runway documents for POST /v1/video_upscale: `magnific_video_upscaler_creative` (with its
+ * optional controls) or `enhance_frame_rate` (with `targetFramerate`), each with `videoUri`. The
+ * older `upscale_v1` is gone from the API (@runwayml/sdk 3.12.0: "Sunset upscale endpoint").
+ */
+function checkVideoUpscale(body: Record<string, unknown>): string | null {
+  if (body.model === 'magnific_video_upscaler_creative') {
+    return unknownField(body, ['model', 'videoUri', 'creativity', 'flavor', 'fpsBoost', 'resolution', 'sharpen', 'smartGrain']) ?? checkVideoUri('videoUri', body.videoUri)
+  }
+  if (body.model === 'enhance_frame_rate') {
+    if (typeof body.targetFramerate !== 'string') return 'targetFramerate: Required'
+    return unknownField(body, ['model', 'videoUri', 'targetFramerate']) ?? checkVideoUri('videoUri', body.videoUri)
+  }
+  return `model: ${String(body.model)} is not a video_upscale model (expected magnific_video_upscaler_creative or enhance_frame_rate)`
+}
+
+/** The endpoints whose bodies the stand-in checks as Runway documents them. */
+const CHECKS: Partial<Record<string, (body: Record<string, unknown>) => string | null>> = {
+  text_to_image: checkTextToImage,
+  video_to_video: checkVideoToVideo,
+  video_upscale: checkVideoUpscale,
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

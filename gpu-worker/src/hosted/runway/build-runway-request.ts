@@ -1,4 +1,5 @@
-import { AppError, AppErrorCode, RUNWAY_MODELS, type TRunwayEndpoint, type TRunwayModelId } from '@montage/core'
+import { AppError, AppErrorCode, RUNWAY_MODELS, type TRunwayModelId } from '@montage/core'
+import type { TRunwayTaskRequest } from './RunwayClient'
 
 /** A reference sent to Runway: a data URI of the stored bytes (no public URL of ours is needed). */
 export interface TRunwayInputAsset {
@@ -11,10 +12,8 @@ export interface TRunwayInputAsset {
 /** Runway's rule for a reference image's tag: 3–16 letters, digits or _, starting with a letter. */
 export const RUNWAY_TAG = /^[A-Za-z][A-Za-z0-9_]{2,15}$/
 
-export interface TRunwayRequest {
-  endpoint: TRunwayEndpoint
-  body: Record<string, unknown>
-}
+/** The endpoint and body of a model's task, as the SDK types them. */
+export type TRunwayRequest = TRunwayTaskRequest
 
 const VIDEO_RATIO = { '16:9': '1280:720', '9:16': '720:1280', '1:1': '960:960' } as const
 const IMAGE_RATIO = {
@@ -55,13 +54,20 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
     case 'gen4.5':
     case 'gen4_turbo': {
       const image = assets[0] ?? tagged[0]
+      // Runway takes Gen-4.5 with a prompt, always (`promptText` is required on both its endpoints).
+      if (model === 'gen4.5' && !prompt.trim()) throw new AppError(AppErrorCode.BAD_REQUEST, 'prompt: Gen-4.5 needs a prompt.', { field: 'prompt' })
       if (!image) {
         if (model === 'gen4_turbo') throw new AppError(AppErrorCode.BAD_REQUEST, 'references: Gen-4 Turbo needs a reference image.', { field: 'references' })
-        if (!prompt.trim()) throw new AppError(AppErrorCode.BAD_REQUEST, 'prompt: Gen-4.5 needs a prompt or a reference image.', { field: 'prompt' })
-        return { endpoint: 'text_to_video', body: { model, ...promptText, ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed } }
+        // Runway's text_to_video takes 16:9 and 9:16 only; 1:1 needs a reference image.
+        if (ratio === '1:1') {
+          throw new AppError(AppErrorCode.BAD_REQUEST, 'params.aspectRatio: Gen-4.5 makes 1:1 clips only from a reference image; pick 16:9 or 9:16, or link a reference.', { field: 'params.aspectRatio' })
+        }
+        return { endpoint: 'text_to_video', body: { model, promptText: prompt.trim(), ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed } }
       }
       need([image], 0, 'image', 'the first reference')
-      return { endpoint: 'image_to_video', body: { model, promptImage: image.uri, ...promptText, ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed } }
+      const body = { promptImage: image.uri, ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed }
+      if (model === 'gen4_turbo') return { endpoint: 'image_to_video', body: { model, ...body, ...promptText } }
+      return { endpoint: 'image_to_video', body: { model, ...body, promptText: prompt.trim() } }
     }
     case 'gen4_image':
     case 'gen4_image_turbo': {
@@ -78,14 +84,17 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
         }
         return { uri: need(refs, i, 'image', a.tag ? `@${a.tag}` : `reference ${i + 1}`).uri, tag: a.tag! }
       })
-      return {
-        endpoint: 'text_to_image',
-        body: { model, ...promptText, ratio: IMAGE_RATIO[params.resolution ?? '1080p'][ratio], ...(referenceImages.length ? { referenceImages } : {}), ...seed },
-      }
+      const body = { promptText: prompt.trim(), ratio: IMAGE_RATIO[params.resolution ?? '1080p'][ratio], ...seed }
+      if (model === 'gen4_image_turbo') return { endpoint: 'text_to_image', body: { model, ...body, referenceImages } }
+      return { endpoint: 'text_to_image', body: { model, ...body, ...(referenceImages.length ? { referenceImages } : {}) } }
     }
     case 'aleph2': {
+      // https://docs.dev.runwayml.com/api/#tag/Start-generating/paths/~1v1~1video_to_video/post
+      // (@runwayml/sdk 4.20 `VideoToVideoCreateParams`): aleph2 takes `videoUri`, an optional
+      // `promptText` and `seed`; `ratio` is deprecated (the edit keeps the clip's own framing, and
+      // `targetAspectRatio` would letterbox and outpaint it), so none is sent.
       const video = need(assets, 0, 'video', 'the first reference (the clip to edit)')
-      return { endpoint: 'video_to_video', body: { model, videoUri: video.uri, ...promptText, ratio: VIDEO_RATIO[ratio], ...seed } }
+      return { endpoint: 'video_to_video', body: { model, videoUri: video.uri, ...promptText, ...seed } }
     }
     case 'act_two': {
       const character = assets[0]
@@ -104,9 +113,9 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
         },
       }
     }
-    case 'upscale_v1': {
-      const video = need(assets, 0, 'video', 'the first reference (the clip to upscale)')
-      return { endpoint: 'video_upscale', body: { model, videoUri: video.uri } }
-    }
+    case 'upscale_v1':
+      // Retired by Runway (its API no longer takes it; the SDK has no such model), so no body is
+      // built; runRunwayTask refuses it earlier with the catalogue's reason.
+      throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${RUNWAY_MODELS[model].retired}`, { field: 'model' })
   }
 }

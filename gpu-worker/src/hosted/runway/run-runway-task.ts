@@ -11,6 +11,7 @@ import {
   AppError,
   AppErrorCode,
   isRunwayModel,
+  modelAvailability,
   parseInput,
   RUNWAY_MODELS,
   type TGenerationOutput,
@@ -59,7 +60,12 @@ export class RunwayTaskFailedError extends Error {
   }
 }
 
-const MAX_DATA_URI_BYTES = 16 * 1024 * 1024
+const MB = 1024 * 1024
+/**
+ * The longest data URI (base64 and all) Runway takes for an input, by kind; past it a URL is
+ * needed. https://docs.dev.runwayml.com/assets/inputs (Size limits: image 5 MB, video 16 MB).
+ */
+const MAX_DATA_URI_LENGTH = { image: 5 * MB, video: 16 * MB } as const
 
 function sniffMime(head: Buffer): { mime: string; kind: 'image' | 'video' } | null {
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: 'image/png', kind: 'image' }
@@ -84,15 +90,20 @@ async function readHead(file: string, bytes = 16): Promise<Buffer> {
 async function referenceAsDataUri(store: AssetStore, sha256: string, index: number): Promise<TRunwayInputAsset> {
   const label = `references: reference ${index + 1}`
   if (!(await store.has(sha256))) throw new AppError(AppErrorCode.NOT_FOUND, `${label} is not in the asset store.`, { field: 'references' })
-  if ((await store.size(sha256)) > MAX_DATA_URI_BYTES) {
-    throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `${label} is larger than the 16 MB Runway takes inline.`, { field: 'references' })
-  }
+  const tooLarge = (kind: 'image' | 'video') =>
+    new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `${label} is larger than the ${MAX_DATA_URI_LENGTH[kind] / MB} MB Runway takes inline for ${kind === 'image' ? 'an image' : 'a clip'}.`, {
+      field: 'references',
+    })
+  // Base64 is 4/3 of the bytes: nothing over the larger limit is read at all.
+  if (Math.ceil((await store.size(sha256)) / 3) * 4 > MAX_DATA_URI_LENGTH.video) throw tooLarge('video')
   const chunks: Buffer[] = []
   for await (const chunk of store.read(sha256)) chunks.push(chunk as Buffer)
   const bytes = Buffer.concat(chunks)
   const type = sniffMime(bytes)
   if (!type) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is not a PNG, JPEG or WebP image nor an MP4, MOV or WebM clip.`, { field: 'references' })
-  return { uri: `data:${type.mime};base64,${bytes.toString('base64')}`, kind: type.kind }
+  const uri = `data:${type.mime};base64,${bytes.toString('base64')}`
+  if (uri.length > MAX_DATA_URI_LENGTH[type.kind]) throw tooLarge(type.kind)
+  return { uri, kind: type.kind }
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -125,11 +136,14 @@ export async function runRunwayTask(deps: TRunRunwayTaskDeps, input: TRunHostedM
 
   let taskId = hooks.resumeTaskId
   if (!taskId) {
+    // A model Runway has retired is refused before a task is paid for (a task of an earlier attempt is still polled).
+    const availability = modelAvailability(model, { runwayConfigured: true })
+    if (!availability.available) throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${availability.reason}`, { field: 'model' })
     const assets = await Promise.all(input.referenceAssets.map((sha, i) => referenceAsDataUri(store, sha, i)))
     const tagged = await Promise.all((input.references ?? []).map(async (r, i) => ({ ...(await referenceAsDataUri(store, r.assetSha256, i)), tag: r.tag })))
     const request = buildRunwayRequest(model, input.prompt, params, assets, tagged)
     signal.throwIfAborted()
-    taskId = await client.createTask(request.endpoint, request.body, signal)
+    taskId = await client.createTask(request, signal)
     hooks.onTaskCreated(taskId)
   }
   report('queued', 0)
