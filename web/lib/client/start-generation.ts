@@ -109,15 +109,16 @@ export interface RetryGenerationOptions {
 
 /**
  * Retry: a new queued variation beside the shot (as Generate places it), then the server starts a new
- * generation with the failed one's shot, model, prompt, params and references.
+ * generation with the failed one's shot, model, prompt, params and references; a failed edit's
+ * placeholder names the same parent, and the server edits that parent again.
  */
 export async function retryGeneration({ editor, variation }: RetryGenerationOptions): Promise<void> {
   const { generationId, shotId } = variation.props
   const shot = editor.getShape<TShot>(shotId as TShot['id'])
   if (!generationId || !shot || shot.type !== 'shot') return
   editor.markHistoryStoppingPoint('retry')
-  const { model, prompt, referenceIds, durationSeconds, cost } = variation.props
-  const variationId = placeQueuedVariation(editor, shot, { model, prompt, referenceIds, durationSeconds, cost })
+  const { model, prompt, referenceIds, durationSeconds, cost, parentVariationId } = variation.props
+  const variationId = placeQueuedVariation(editor, shot, { model, prompt, referenceIds, durationSeconds, cost, parentVariationId })
   await requestGeneration(editor, variationId, `/api/generations/${encodeURIComponent(generationId)}/retry`, { variationId })
 }
 
