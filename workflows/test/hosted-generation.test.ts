@@ -278,7 +278,8 @@ describe('generation on the hosted queue (Runway)', () => {
     expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -10 }, { kind: 'settle', amount: 0 }])
     expect(await getCreditBalance(sql, s.ws.id)).toBe(90)
     const assets = await sql`SELECT mime_type FROM assets WHERE workspace_id = ${s.ws.id} ORDER BY mime_type`
-    expect(assets.map((a) => a.mime_type)).toEqual(['image/jpeg', 'video/mp4'])
+    // One clip, its poster and its hover-scrub strip (a 320×180 clip needs no web proxy), each once.
+    expect(assets.map((a) => a.mime_type)).toEqual(['image/jpeg', 'image/jpeg', 'video/mp4'])
     expect((await boardCommands(s.board.id)).filter((c) => c.patch.status === 'succeeded')).toHaveLength(1)
   })
 })

@@ -5,6 +5,7 @@ import { AppError, AppErrorCode, isRunwayModel, modelAvailability, subjects, typ
 import type { NatsConnection } from 'nats'
 import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
 import { RunwayApiError, RunwayClient } from './runway/RunwayClient'
+import { storeHostedRenditions } from './store-hosted-renditions'
 import { runRunwayTask, RunwayTaskFailedError } from './runway/run-runway-task'
 
 export interface TCreateHostedActivitiesOptions {
@@ -15,6 +16,9 @@ export interface TCreateHostedActivitiesOptions {
   runway?: { apiSecret: string; baseUrl?: string; pollIntervalMs?: number; backoffMs?: number }
   nats?: Pick<NatsConnection, 'publish'>
 }
+
+/** Where the job's bar stands while a downloaded clip's strip and proxy are made. */
+const STORING_RENDITIONS = 0.995
 
 const NON_RETRYABLE: ReadonlySet<string> = new Set([AppErrorCode.BAD_REQUEST, AppErrorCode.NOT_FOUND, AppErrorCode.UNSUPPORTED_MEDIA, AppErrorCode.PAYLOAD_TOO_LARGE])
 
@@ -43,8 +47,18 @@ export function createHostedActivities(options: TCreateHostedActivitiesOptions):
       }
       const previous = (context.info.heartbeatDetails ?? {}) as THostedHeartbeat
       let taskId = previous.taskId
+      const report = (progress: TJobProgress) => {
+        context.heartbeat({ taskId, stage: progress.stage, progress: progress.progress } satisfies THostedHeartbeat)
+        try {
+          const message: TJobProgressMessage | TJobProgress =
+            input.boardId && input.variationId ? { ...progress, boardId: input.boardId, variationId: input.variationId } : progress
+          options.nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
+        } catch (e) {
+          context.log.warn('Could not publish job progress', { error: String(e) })
+        }
+      }
       try {
-        return await runRunwayTask(
+        const output = await runRunwayTask(
           { client, store: options.store, ffmpeg: options.ffmpeg, workDir: options.workDir, pollIntervalMs: options.runway?.pollIntervalMs },
           input,
           {
@@ -54,18 +68,24 @@ export function createHostedActivities(options: TCreateHostedActivitiesOptions):
               taskId = id
               context.heartbeat({ taskId: id, stage: 'queued', progress: 0 } satisfies THostedHeartbeat)
             },
-            onProgress: (progress) => {
-              context.heartbeat({ taskId, stage: progress.stage, progress: progress.progress } satisfies THostedHeartbeat)
-              try {
-                const message: TJobProgressMessage | TJobProgress =
-                  input.boardId && input.variationId ? { ...progress, boardId: input.boardId, variationId: input.variationId } : progress
-                options.nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
-              } catch (e) {
-                context.log.warn('Could not publish job progress', { error: String(e) })
-              }
-            },
+            // Progress 1 takes the job off the board: hold it back until the renditions are stored too.
+            onProgress: (progress) => report(progress.progress >= 1 ? { ...progress, progress: STORING_RENDITIONS } : progress),
           },
         )
+        const stored = await storeHostedRenditions(output, {
+          store: options.store,
+          ffmpeg: options.ffmpeg,
+          workDir: options.workDir,
+          signal: context.cancellationSignal,
+          onProgress: () => report({ generationId: input.generationId, stage: 'storing', progress: STORING_RENDITIONS }),
+        }).catch((e: unknown) => {
+          // The paid-for clip is stored and plays as it is; a missing strip or proxy is no reason to lose it.
+          if (context.cancellationSignal.aborted) throw e
+          context.log.warn('Could not make the strip and proxy of a hosted clip', { error: String(e), assetSha256: output.assetSha256 })
+          return output
+        })
+        report({ generationId: input.generationId, stage: 'storing', progress: 1 })
+        return stored
       } catch (e) {
         if (context.cancellationSignal.aborted) {
           throw context.cancellationSignal.reason instanceof CancelledFailure ? context.cancellationSignal.reason : e

@@ -82,6 +82,8 @@ export async function renderPrevizJob(
     const stored = await storeRenderOutputs(store, { outputFile: clip.videoFile, posterFile: clip.posterFile }, report, {
       ffmpeg: engine.ffmpeg,
       workDir,
+      width,
+      height,
       frames: clip.frames,
       durationSeconds: clip.frames / PREVIZ_FPS,
       signal,

@@ -87,8 +87,10 @@ export async function runEditJob(
     })
     signal?.throwIfAborted()
     const fps = rendered.fps ? rendered.fps.num / rendered.fps.den : 0
-    const strip = rendered.fps ? { ffmpeg: engine.ffmpeg, workDir, frames: rendered.frames, durationSeconds: rendered.frames / fps, signal } : undefined
-    const stored = await storeRenderOutputs(store, rendered, report, strip)
+    const clip = rendered.fps
+      ? { ffmpeg: engine.ffmpeg, workDir, width: rendered.width, height: rendered.height, frames: rendered.frames, durationSeconds: rendered.frames / fps, signal }
+      : undefined
+    const stored = await storeRenderOutputs(store, rendered, report, clip)
     return {
       ...stored,
       mimeType: rendered.mimeType,

@@ -30,6 +30,8 @@ export const ZVariationPatch = z
     /** Hover-scrub strip of a video output. */
     stripSha256: z.string(),
     stripFrames: z.number().int().nonnegative(),
+    /** The ≤720p web proxy of a video output larger than 720p; '' when the output plays as is. */
+    proxySha256: z.string().regex(/^([a-f0-9]{64})?$/, 'must be a sha256 hex digest or empty'),
     /** Set by a producer's or owner's decision (the audit row is in review_decisions). */
     reviewState: z.enum(REVIEW_STATES),
   })

@@ -71,10 +71,18 @@ export const ZGenerationOutput = z.object({
   byteSize: z.number().int().positive(),
   posterSha256: ZSha256,
   posterByteSize: z.number().int().positive(),
-  /** The hover-scrub strip of a clip made on our workers; absent for stills and hosted outputs. */
+  /** The hover-scrub strip of a clip; absent for stills (and for clips stored before strips existed). */
   stripSha256: ZSha256.optional(),
   stripByteSize: z.number().int().positive().optional(),
   stripFrames: z.number().int().positive().optional(),
+  /**
+   * The ≤720p H.264 web proxy that cards and review play, for a clip larger than 720p; absent
+   * when the output is small enough to be its own proxy. Downloads and edits use the output.
+   */
+  proxySha256: ZSha256.optional(),
+  proxyByteSize: z.number().int().positive().optional(),
+  proxyWidth: z.number().int().positive().optional(),
+  proxyHeight: z.number().int().positive().optional(),
   mimeType: z.string(),
   width: z.number().int(),
   height: z.number().int(),

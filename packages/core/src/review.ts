@@ -131,6 +131,8 @@ export interface TReviewScopeView {
       id: string
       status: string
       assetSha256: string
+      /** The ≤720p web proxy of a larger clip, played instead of the output; '' when there is none. */
+      proxySha256: string
       posterSha256: string
       mimeType: string
       durationSeconds: number

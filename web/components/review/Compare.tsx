@@ -8,11 +8,12 @@ import { ReviewStateBadge } from './ReviewStateBadge'
 import type { TViewerVariation } from './Viewer'
 import type { TReviewApi } from './review-client'
 import { useReviewPosterSrc, useReviewVideoSrc } from './use-review-asset'
+import { playbackSha256 } from '@/lib/client/playback-sha256'
 
 type TAssetApi = Pick<TReviewApi, 'assetSrc' | 'signed'>
 
 function CompareVideo({ v, api, videoRef, testId, onAspect }: { v: TViewerVariation; api: TAssetApi; videoRef: React.RefObject<HTMLVideoElement | null>; testId: string; onAspect?: (aspect: number) => void }) {
-  const media = useReviewVideoSrc(api, v.assetSha256, videoRef)
+  const media = useReviewVideoSrc(api, playbackSha256(v), videoRef)
   const poster = useReviewPosterSrc(api, v.posterSha256)
   return (
     <video

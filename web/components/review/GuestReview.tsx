@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { TReviewScopeView } from '@montage/core'
 import { modelLabel } from '@/lib/client/start-generation'
+import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { guestReviewApi, requestJson, ReviewApiError } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { Viewer, type TViewerVariation } from './Viewer'
@@ -131,6 +132,7 @@ function GuestReviewBody({ token }: { token: string }) {
                 const item: TViewerVariation = {
                   id: v.id,
                   assetSha256: v.assetSha256,
+                  proxySha256: v.proxySha256,
                   posterSha256: v.posterSha256,
                   durationSeconds: v.durationSeconds,
                   reviewState: v.reviewState as TReviewState,
@@ -140,7 +142,7 @@ function GuestReviewBody({ token }: { token: string }) {
                   <button key={v.id} type="button" className="m-guest-card" data-testid="guest-variation" data-variation-id={v.id} disabled={!playable} onClick={() => setOpen(item)}>
                     <span className="m-guest-thumb">
                       {/* A frame from inside the clip: posters are often the black first frame of a fade-in. */}
-                      {playable ? <video src={`${api.assetSrc(v.assetSha256)}#t=1`} muted playsInline preload="metadata" /> : v.status}
+                      {playable ? <video src={`${api.assetSrc(playbackSha256(v))}#t=1`} muted playsInline preload="metadata" /> : v.status}
                     </span>
                     <span className="m-guest-card-foot">
                       <span style={{ flex: 1 }}>{modelLabel(v.model)}</span>

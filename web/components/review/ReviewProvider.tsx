@@ -20,7 +20,7 @@ type TOpen =
 interface TVariationLike {
   id: string
   type: string
-  props: { status: string; assetSha256: string; posterSha256: string; durationSeconds: number; reviewState: TReviewState; model: string; shotId: string; referenceTags?: string[] }
+  props: { status: string; assetSha256: string; proxySha256?: string; posterSha256: string; durationSeconds: number; reviewState: TReviewState; model: string; shotId: string; referenceTags?: string[] }
 }
 
 function asVariation(shape: TLShape | undefined): TVariationLike | null {
@@ -33,6 +33,7 @@ function toViewer(v: TVariationLike, editor: Editor): TViewerVariation {
   return {
     id: v.id,
     assetSha256: v.props.assetSha256,
+    proxySha256: v.props.proxySha256 ?? '',
     posterSha256: v.props.posterSha256,
     durationSeconds: v.props.durationSeconds,
     reviewState: v.props.reviewState,

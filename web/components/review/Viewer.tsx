@@ -9,11 +9,14 @@ import { usePlayer, useFittedBox } from './player'
 import { ReviewApiError, shortTime, timecode, type TDecision, type TMember, type TRegion, type TReviewApi, type TReviewComment } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { useReviewPosterSrc, useReviewVideoSrc } from './use-review-asset'
+import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { ProvenanceTags } from './ProvenanceTags'
 
 export interface TViewerVariation {
   id: string
   assetSha256: string
+  /** The ≤720p web proxy review plays when the output is larger; absent or '' otherwise. */
+  proxySha256?: string
   posterSha256: string
   durationSeconds: number
   reviewState: TReviewState
@@ -64,7 +67,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
   const video = useRef<HTMLVideoElement>(null)
   const stageRef = useRef<HTMLDivElement>(null)
   const player = usePlayer(video, variation.durationSeconds)
-  const media = useReviewVideoSrc(api, variation.assetSha256, video)
+  const media = useReviewVideoSrc(api, playbackSha256(variation), video)
   const poster = useReviewPosterSrc(api, variation.posterSha256)
   const [aspect, setAspect] = useState(16 / 9)
   const box = useFittedBox(stageRef, aspect)

@@ -2,12 +2,15 @@
 
 import { useState, type SyntheticEvent } from 'react'
 import { stopEventPropagation } from 'tldraw'
+import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
 import { HoverScrub } from '@/components/uploads/HoverScrub'
 import '@/components/uploads/uploads.css'
 
 interface Props {
   assetSha256: string
+  /** The ≤720p web proxy of a larger output; '' when the output plays as it is. */
+  proxySha256: string
   posterSha256: string
   stripSha256: string
   stripFrames: number
@@ -17,16 +20,18 @@ interface Props {
 /**
  * A finished variation's clip: it plays (muted, looping) as it lands on the board; once someone
  * pauses it, the card shows its poster and scrubs through the thumbnail strip under the pointer,
- * with a play button to go back. Clips without a strip (older ones, hosted outputs) keep the video.
+ * with a play button to go back. Clips without a strip (older ones) keep the video. What plays is
+ * the web proxy when there is one: a 4K upscale streamed whole to a 320 px card is wasted bandwidth.
  */
-export function VariationPlayer({ assetSha256, posterSha256, stripSha256, stripFrames, label }: Props) {
+export function VariationPlayer({ assetSha256, proxySha256, posterSha256, stripSha256, stripFrames, label }: Props) {
   const [playing, setPlaying] = useState(true)
-  const videoUrl = useAssetUrl(assetSha256)
+  const playSha256 = playbackSha256({ assetSha256, proxySha256 })
+  const videoUrl = useAssetUrl(playSha256)
   const posterUrl = useAssetUrl(posterSha256)
   const canScrub = !!stripSha256 && stripFrames > 0
 
   if (!playing && canScrub) {
-    return <HoverScrub posterSha256={posterSha256} stripSha256={stripSha256} stripFrames={stripFrames} videoSha256={assetSha256} label={label} onPlay={() => setPlaying(true)} />
+    return <HoverScrub posterSha256={posterSha256} stripSha256={stripSha256} stripFrames={stripFrames} videoSha256={playSha256} label={label} onPlay={() => setPlaying(true)} />
   }
 
   // Only a pause a person asked for: a hidden tab or a detached element also pauses the video.

@@ -95,7 +95,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
     <HTMLContainer className="m-card m-variation" style={{ width: w, height: h + FOOTER_H }} data-testid="variation" data-status={status} data-shape-id={shape.id} data-shot-id={shape.props.shotId} data-generation-id={generationId || undefined}>
       <div className="m-variation-media" style={{ height: h }}>
         {status === 'succeeded' && assetSha256 ? (
-          <VariationPlayer assetSha256={assetSha256} posterSha256={posterSha256} stripSha256={shape.props.stripSha256} stripFrames={shape.props.stripFrames} label={modelLabel(model)} />
+          <VariationPlayer assetSha256={assetSha256} proxySha256={shape.props.proxySha256} posterSha256={posterSha256} stripSha256={shape.props.stripSha256} stripFrames={shape.props.stripFrames} label={modelLabel(model)} />
         ) : ended ? (
           <div className="m-variation-state m-variation-failed">
             <span className="m-variation-status">{STATUS_TEXT[status]}</span>

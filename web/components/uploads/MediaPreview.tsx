@@ -3,6 +3,7 @@
 import { stopEventPropagation, useEditor, type TLShape } from 'tldraw'
 import { HoverScrub } from './HoverScrub'
 import { useLocalUpload } from './UploadsContext'
+import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
 import './uploads.css'
 
@@ -72,7 +73,7 @@ export function MediaPreview({ shape }: { shape: TReference }) {
     }
     return (
       <div className="m-media-fill" data-testid="media" data-state="ready" data-kind="video">
-        <HoverScrub posterSha256={posterSha256} stripSha256={stripSha256} stripFrames={stripFrames} videoSha256={proxySha256 || assetSha256} label={label} />
+        <HoverScrub posterSha256={posterSha256} stripSha256={stripSha256} stripFrames={stripFrames} videoSha256={playbackSha256({ assetSha256, proxySha256 })} label={label} />
       </div>
     )
   }

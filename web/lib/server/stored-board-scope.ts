@@ -7,7 +7,7 @@ export interface StoredBoardScope {
   shots: TReviewScopeView['shots']
   /** Variation ids in scope. */
   variationIds: Set<string>
-  /** Every asset a guest of this scope may fetch: the variations' outputs and posters. */
+  /** Every asset a guest of this scope may fetch: the variations' outputs, web proxies and posters. */
   assetShas: Set<string>
   /** Clip lengths as the board shows them, by variation id. */
   durations: Map<string, number>
@@ -39,10 +39,13 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
         durations.set(r.id, p.durationSeconds)
         if (p.assetSha256) assetShas.add(p.assetSha256)
         if (p.posterSha256) assetShas.add(p.posterSha256)
+        // What the guest's viewer plays of a clip larger than 720p.
+        if (p.proxySha256) assetShas.add(p.proxySha256)
         return {
           id: r.id,
           status: p.status,
           assetSha256: p.assetSha256,
+          proxySha256: p.proxySha256 ?? '',
           posterSha256: p.posterSha256,
           mimeType: p.mimeType,
           durationSeconds: p.durationSeconds,

@@ -96,9 +96,21 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
           height: output.height,
           createdBy: input.userId,
         }),
-        // The strip is served like any asset of the workspace, so it is recorded like one.
+        // The strip and the proxy are served like any asset of the workspace, so they are recorded like one.
         output.stripSha256 && output.stripByteSize
           ? recordAsset(db, { workspaceId: input.workspaceId, sha256: output.stripSha256, mimeType: 'image/jpeg', byteSize: output.stripByteSize, createdBy: input.userId })
+          : undefined,
+        output.proxySha256 && output.proxyByteSize
+          ? recordAsset(db, {
+              workspaceId: input.workspaceId,
+              sha256: output.proxySha256,
+              mimeType: 'video/mp4',
+              byteSize: output.proxyByteSize,
+              width: output.proxyWidth,
+              height: output.proxyHeight,
+              durationMs: Math.round(output.durationSeconds * 1000),
+              createdBy: input.userId,
+            })
           : undefined,
       ])
       await Promise.all([
@@ -113,6 +125,7 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
         durationSeconds: output.durationSeconds,
         stripSha256: output.stripSha256 ?? '',
         stripFrames: output.stripFrames ?? 0,
+        proxySha256: output.proxySha256 ?? '',
         error: '',
       })
       // The workspace feed hears of it; a feed outage never fails a finished generation.

@@ -54,9 +54,12 @@ export const referenceShapeMigrations = createShapePropsMigrationSequence({
   sequence: [
     {
       id: versions.AddMedia,
-      // Shapes made before ingest existed showed a finished still: nothing left to make.
+      // Shapes made before ingest existed showed a finished still: nothing left to make. Only missing
+      // props are filled: a board keeps its creation schema, so records the server wrote since at
+      // this version come through here again on every load.
       up(props: Record<string, unknown>) {
-        Object.assign(props, { posterSha256: '', stripSha256: '', stripFrames: 0, proxySha256: '', ingest: 'ready', libraryId: '' })
+        const media: Record<(typeof MEDIA_PROPS)[number], unknown> = { posterSha256: '', stripSha256: '', stripFrames: 0, proxySha256: '', ingest: 'ready', libraryId: '' }
+        for (const key of MEDIA_PROPS) props[key] ??= media[key]
       },
       down(props: Record<string, unknown>) {
         for (const key of MEDIA_PROPS) delete props[key]

@@ -33,6 +33,8 @@ export interface TVariationProps {
   /** Hover-scrub: a horizontal strip of `stripFrames` equal-width stills; empty for stills or before ingest. */
   stripSha256: string
   stripFrames: number
+  /** The ≤720p H.264 web proxy the card and review play; empty when the output is small enough to play as is. */
+  proxySha256: string
 }
 
 export const variationShapeProps = {
@@ -55,17 +57,23 @@ export const variationShapeProps = {
   referenceTags: T.arrayOf(T.string),
   stripSha256: T.string,
   stripFrames: T.number,
+  proxySha256: T.string,
 }
 
-const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1, AddTagsAndStrip: 2 })
+const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1, AddTagsAndStrip: 2, AddProxy: 3 })
 
+/*
+ * Each `up` only fills a prop that is missing: a board keeps the schema it was created with, while
+ * the server writes records at the current version, so a load migrates those records again and a
+ * plain assignment would wipe what the server wrote (a strip, tags, a proxy).
+ */
 export const variationShapeMigrations = createShapePropsMigrationSequence({
   sequence: [
     {
       id: versions.AddParentVariation,
       // Variations made before edits existed came straight from their shot.
       up(props: Record<string, unknown>) {
-        props.parentVariationId = ''
+        props.parentVariationId ??= ''
       },
       down(props: Record<string, unknown>) {
         delete props.parentVariationId
@@ -75,14 +83,24 @@ export const variationShapeMigrations = createShapePropsMigrationSequence({
       id: versions.AddTagsAndStrip,
       // Older variations kept no tags and had no strip: they show their poster without scrubbing.
       up(props: Record<string, unknown>) {
-        props.referenceTags = []
-        props.stripSha256 = ''
-        props.stripFrames = 0
+        props.referenceTags ??= []
+        props.stripSha256 ??= ''
+        props.stripFrames ??= 0
       },
       down(props: Record<string, unknown>) {
         delete props.referenceTags
         delete props.stripSha256
         delete props.stripFrames
+      },
+    },
+    {
+      id: versions.AddProxy,
+      // Older variations had no proxy: they keep playing their output.
+      up(props: Record<string, unknown>) {
+        props.proxySha256 ??= ''
+      },
+      down(props: Record<string, unknown>) {
+        delete props.proxySha256
       },
     },
   ],
@@ -130,5 +148,6 @@ export function defaultVariationProps(aspect = 16 / 9): TVariationProps {
     referenceTags: [],
     stripSha256: '',
     stripFrames: 0,
+    proxySha256: '',
   }
 }

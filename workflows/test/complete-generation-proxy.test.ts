@@ -1,0 +1,64 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { connect, type NatsConnection } from 'nats'
+import { createGeneration, getAsset, type Sql } from '@montage/db'
+import { openTestDb } from '@montage/db/testing'
+import { ensureBoardCommandStream } from '@montage/board'
+import { generationWorkflowId, type TGenerationInput, type TGenerationOutput } from '@montage/core'
+import { createControlActivities } from '../src/activities/create-control-activities'
+import { createStudio, readBoardCommands } from './helpers'
+
+// Real PostgreSQL and NATS JetStream; the output is what a gpu-worker returns for a 1080p clip.
+let sql: Sql
+let nc: NatsConnection
+
+beforeAll(async () => {
+  sql = await openTestDb()
+  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  await ensureBoardCommandStream(await nc.jetstreamManager())
+})
+
+afterAll(async () => {
+  await nc?.drain()
+  await sql?.end()
+})
+
+const sha = (c: string) => c.repeat(64)
+
+async function generation(): Promise<TGenerationInput> {
+  const s = await createStudio(sql, 10, 'Ines')
+  const input: TGenerationInput = {
+    generationId: randomUUID(), workspaceId: s.ws.id, boardId: s.board.id, userId: s.user.id, shotId: 'shape:shot1', variationId: `shape:v${randomUUID().slice(0, 8)}`,
+    model: 'previz', params: {}, prompt: '', referenceAssets: [], referenceIds: [], credits: 2,
+  }
+  await createGeneration(sql, { id: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId, model: input.model, params: {}, credits: 2, workflowId: generationWorkflowId(input.generationId), createdBy: input.userId })
+  return input
+}
+
+const output: TGenerationOutput = {
+  assetSha256: sha('1'), byteSize: 9_000_000, posterSha256: sha('2'), posterByteSize: 90_000, stripSha256: sha('3'), stripByteSize: 20_000, stripFrames: 10,
+  proxySha256: sha('4'), proxyByteSize: 900_000, proxyWidth: 1280, proxyHeight: 720, mimeType: 'video/mp4', width: 1920, height: 1080, durationSeconds: 2, fps: 24,
+}
+
+describe('completeGeneration with a web proxy', () => {
+  it('records the proxy as an asset of the workspace (so members and guests can load it) and puts it on the variation', async () => {
+    const control = createControlActivities({ db: sql, js: nc.jetstream() })
+    const input = await generation()
+    await control.reserveGenerationCredits(input)
+    await control.completeGeneration({ input, output })
+
+    expect(await getAsset(sql, { workspaceId: input.workspaceId, sha256: output.proxySha256! })).toMatchObject({ mimeType: 'video/mp4', width: 1280, height: 720, durationMs: 2000 })
+    const succeeded = (await readBoardCommands(nc, input.boardId)).find((c) => c.id === `${input.generationId}:succeeded`)
+    expect(succeeded).toMatchObject({ type: 'variation.upsert', patch: { assetSha256: output.assetSha256, proxySha256: output.proxySha256 } })
+  })
+
+  it('leaves the proxy empty for an output that plays as it is', async () => {
+    const control = createControlActivities({ db: sql, js: nc.jetstream() })
+    const input = await generation()
+    await control.reserveGenerationCredits(input)
+    const { proxySha256: _p, proxyByteSize: _b, proxyWidth: _w, proxyHeight: _h, ...small } = output
+    await control.completeGeneration({ input, output: { ...small, assetSha256: sha('5'), width: 1280, height: 720 } })
+    const succeeded = (await readBoardCommands(nc, input.boardId)).find((c) => c.id === `${input.generationId}:succeeded`)
+    expect(succeeded).toMatchObject({ patch: { assetSha256: sha('5'), proxySha256: '' } })
+  })
+})
