@@ -5,13 +5,13 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { AssetStore } from '@montage/assets'
 import { getCreditBalance, recordAsset } from '@montage/db'
 import { renderDemoPlate } from '@montage/infra'
-import { REPO_ROOT, openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
+import { SCREENSHOT_DIR, openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext
 
 const SHOT = 'shape:demo-shot-1'
-const SHOTS = path.join(REPO_ROOT, '.data/e2e-screenshots')
+const SHOTS = SCREENSHOT_DIR
 
 beforeAll(async () => {
   stack = await startE2EStack()

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { AssetStore } from '@montage/assets'
 import { createWorkspace, getCreditBalance, recordAsset, upsertUser } from '@montage/db'
-import { REPO_ROOT, startE2EStack, type E2EStack, openBoard } from './harness'
+import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard } from './harness'
 
 // These tests are about a deployment without a Runway key: its models are listed but unavailable.
 delete process.env.RUNWAYML_API_SECRET
@@ -26,7 +26,7 @@ afterAll(async () => {
 
 const SHOT = 'shape:demo-shot-1'
 /** Where the cards' pictures go, for whoever reviews the UI (outside git). */
-const SHOTS = path.join(REPO_ROOT, '.data/e2e-screenshots')
+const SHOTS = SCREENSHOT_DIR
 
 /** The ids of the shot's variations on the page. */
 function variationIds(page: Page): Promise<string[]> {

@@ -10,6 +10,11 @@ import { createDb, type Sql } from '@montage/db'
 import { prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceName } from '@montage/infra'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/**
+ * Where browser tests save their screenshots: `.data/e2e-screenshots`, or the README's
+ * `docs/screenshots` when UPDATE_SCREENSHOTS=1 (so a test run leaves the tracked images alone).
+ */
+export const SCREENSHOT_DIR = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/e2e-screenshots')
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

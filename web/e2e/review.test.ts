@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { REPO_ROOT, startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
+import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext // producer
@@ -13,7 +13,7 @@ let variations: [string, string]
 
 const SHOT = 'shape:demo-shot-1'
 const FRAME = 1 / 24
-const SCREENSHOTS = path.join(REPO_ROOT, 'docs/screenshots')
+const SCREENSHOTS = SCREENSHOT_DIR
 
 function variationIds(page: Page): Promise<string[]> {
   return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))

@@ -6,11 +6,11 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Editor, TLShape } from 'tldraw'
-import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
+import { REPO_ROOT, SCREENSHOT_DIR, startE2EStack, type E2EStack } from './harness'
 
 const run = promisify(execFile)
 const FFMPEG = process.env.FFMPEG_PATH ?? ffmpeg.path
-const SHOTS = path.join(REPO_ROOT, 'docs/screenshots')
+const SHOTS = SCREENSHOT_DIR
 
 let stack: E2EStack
 /** The board Ada uploads to in the first test, and the still on it; the second makes it a reference. */

@@ -3,11 +3,11 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Editor, TLShape } from 'tldraw'
-import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
+import { SCREENSHOT_DIR, startE2EStack, type E2EStack } from './harness'
 
 /** The seeded shot: "Slow push in on @lighthouse at dusk …", linked to the @lighthouse reference. */
 const SHOT = 'shape:demo-shot-1'
-const SHOTS = process.env.SCREENSHOT_DIR ?? path.join(REPO_ROOT, '.data/e2e-screenshots')
+const SHOTS = SCREENSHOT_DIR
 
 let stack: E2EStack
 

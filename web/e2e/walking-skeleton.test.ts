@@ -6,7 +6,7 @@ import WebSocket from 'ws'
 import type { Page } from 'playwright-core'
 import { createWorkspace, getCreditBalance, upsertUser } from '@montage/db'
 import { renderDemoPlate } from '@montage/infra'
-import { REPO_ROOT, sessionTokenOf, startE2EStack, type E2EStack, openBoard } from './harness'
+import { SCREENSHOT_DIR, sessionTokenOf, startE2EStack, type E2EStack, openBoard } from './harness'
 
 let stack: E2EStack
 
@@ -91,8 +91,8 @@ describe('walking skeleton', () => {
     await pageA.locator('.tl-canvas').click({ position: { x: 40, y: 500 } })
     await pageA.keyboard.press('Shift+1')
     await pageA.waitForTimeout(600)
-    await mkdir(path.join(REPO_ROOT, 'docs/screenshots'), { recursive: true })
-    await pageA.screenshot({ path: path.join(REPO_ROOT, 'docs/screenshots/board.png') })
+    await mkdir(SCREENSHOT_DIR, { recursive: true })
+    await pageA.screenshot({ path: path.join(SCREENSHOT_DIR, 'board.png') })
     await ada.close()
     await ben.close()
   })
