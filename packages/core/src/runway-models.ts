@@ -164,3 +164,25 @@ export function runwayCredits(id: TRunwayModelId, params: { duration: number; re
   if (perImage) return perImage[params.resolution ?? 'default'] ?? perImage.default ?? model.creditsPerSecond
   return Math.ceil(model.creditsPerSecond * params.duration)
 }
+
+/** What Runway refuses for a model that its param schema cannot see: the prompt and the images. */
+export interface TRunwayInputProblem {
+  field: string
+  message: string
+}
+
+/**
+ * Checks a Runway generation's prompt and images against what Runway's API takes for its model
+ * (`@runwayml/sdk` types: Gen-4.5 and the Gen-4 Image models require `promptText`; Gen-4.5's
+ * text_to_video is 16:9 or 9:16 only). Generate calls it before anything is stored; the adapter
+ * calls it again before a task is created.
+ */
+export function runwayInputProblem(model: TRunwayModelId, input: { prompt: string; aspectRatio?: string; imageCount: number }): TRunwayInputProblem | null {
+  const { label } = RUNWAY_MODELS[model]
+  const needsPrompt = model === 'gen4.5' || model === 'gen4_image' || model === 'gen4_image_turbo'
+  if (needsPrompt && !input.prompt.trim()) return { field: 'prompt', message: `prompt: ${label} needs a prompt.` }
+  if (model === 'gen4.5' && input.imageCount === 0 && input.aspectRatio === '1:1') {
+    return { field: 'params.aspectRatio', message: 'params.aspectRatio: Gen-4.5 makes 1:1 clips only from a reference image; pick 16:9 or 9:16, or link a reference.' }
+  }
+  return null
+}

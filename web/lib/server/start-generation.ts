@@ -5,8 +5,10 @@ import {
   MODELS,
   generationCredits,
   generationWorkflowId,
+  isRunwayModel,
   modelAvailability,
   parseModelParams,
+  runwayInputProblem,
   ZShapeId,
   ZStartGenerationRequest,
   type TGenerationInput,
@@ -80,6 +82,11 @@ export async function validateAndStartGeneration(
   const model = MODELS[body.model]
   if (model.needsReference && body.references.length === 0 && references.length === 0) {
     throw new AppError(AppErrorCode.BAD_REQUEST, `references: ${model.label} needs at least one reference image linked to the shot.`, { field: 'references' })
+  }
+  if (isRunwayModel(body.model)) {
+    const imageCount = body.references.length + references.length
+    const problem = runwayInputProblem(body.model, { prompt: body.prompt, aspectRatio: (params as { aspectRatio?: string }).aspectRatio, imageCount })
+    if (problem) throw new AppError(AppErrorCode.BAD_REQUEST, problem.message, { field: problem.field })
   }
   for (const [i, ref] of body.references.entries()) {
     const asset = await getAsset(sql, { workspaceId: board.workspaceId, sha256: ref.assetSha256 })

@@ -1,4 +1,4 @@
-import { AppError, AppErrorCode, RUNWAY_MODELS, type TRunwayModelId } from '@montage/core'
+import { AppError, AppErrorCode, RUNWAY_MODELS, runwayInputProblem, type TRunwayModelId } from '@montage/core'
 import type { TRunwayTaskRequest } from './RunwayClient'
 
 /** A reference sent to Runway: a data URI of the stored bytes (no public URL of ours is needed). */
@@ -50,18 +50,16 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
   const ratio = params.aspectRatio ?? '16:9'
   const seed = params.seed === undefined ? {} : { seed: params.seed }
   const promptText = prompt.trim() ? { promptText: prompt.trim() } : {}
+  const problem = runwayInputProblem(model, { prompt, aspectRatio: ratio, imageCount: assets.length + tagged.length })
+  if (problem) throw new AppError(AppErrorCode.BAD_REQUEST, problem.message, { field: problem.field })
   switch (model) {
     case 'gen4.5':
     case 'gen4_turbo': {
       const image = assets[0] ?? tagged[0]
-      // Runway takes Gen-4.5 with a prompt, always (`promptText` is required on both its endpoints).
-      if (model === 'gen4.5' && !prompt.trim()) throw new AppError(AppErrorCode.BAD_REQUEST, 'prompt: Gen-4.5 needs a prompt.', { field: 'prompt' })
       if (!image) {
         if (model === 'gen4_turbo') throw new AppError(AppErrorCode.BAD_REQUEST, 'references: Gen-4 Turbo needs a reference image.', { field: 'references' })
-        // Runway's text_to_video takes 16:9 and 9:16 only; 1:1 needs a reference image.
-        if (ratio === '1:1') {
-          throw new AppError(AppErrorCode.BAD_REQUEST, 'params.aspectRatio: Gen-4.5 makes 1:1 clips only from a reference image; pick 16:9 or 9:16, or link a reference.', { field: 'params.aspectRatio' })
-        }
+        // runwayInputProblem refused 1:1 without an image above; this narrows the type to match.
+        if (ratio === '1:1') throw new Error('unreachable: a 1:1 Gen-4.5 clip from text alone was let through')
         return { endpoint: 'text_to_video', body: { model, promptText: prompt.trim(), ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed } }
       }
       need([image], 0, 'image', 'the first reference')
@@ -71,7 +69,6 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
     }
     case 'gen4_image':
     case 'gen4_image_turbo': {
-      if (!prompt.trim()) throw new AppError(AppErrorCode.BAD_REQUEST, `prompt: ${RUNWAY_MODELS[model].label} needs a prompt.`, { field: 'prompt' })
       // The prompt's @tags when it has any (it names them); else the linked references as ref1…
       const refs = tagged.length > 0 ? tagged : assets.map((a, i) => ({ ...a, tag: `ref${i + 1}` }))
       if (model === 'gen4_image_turbo' && refs.length === 0) {
