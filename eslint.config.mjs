@@ -13,6 +13,20 @@ export default tseslint.config(
     },
   },
   {
+    // Vitest's toMatchObject walks a RegExp like an object with no keys, so `{ message: /x/ }`
+    // matches any value and the assertion can never fail; expect.stringMatching(/x/) does match.
+    files: ['**/*.test.ts', '**/test/**/*.ts', '**/e2e/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.property.name=/^(toMatchObject|toHaveProperty)$/] Property > Literal[regex]",
+          message: 'A RegExp inside toMatchObject matches anything; use expect.stringMatching(/…/).',
+        },
+      ],
+    },
+  },
+  {
     // Workflow code is replayed deterministically in Temporal's sandbox: no Node builtins there.
     files: ['workflows/src/workflows/**/*.ts'],
     rules: {
