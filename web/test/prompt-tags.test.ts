@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { promptTags } from '@montage/core'
+import { promptTags, ZReferenceTag } from '@montage/core'
 import { tagQueryAt, tokenizePrompt } from '../components/library/prompt-tags'
 import { stripFrameAt } from '../components/uploads/strip-frame-at'
 
@@ -29,5 +29,23 @@ describe('hover-scrub', () => {
     expect(stripFrameAt(0.999, 10)).toBe(9)
     expect(stripFrameAt(1, 10)).toBe(9)
     expect(stripFrameAt(-0.2, 10)).toBe(0)
+  })
+})
+
+describe('tags made from file names', () => {
+  it('are tags a prompt can use: lowercase letters, digits and _, starting with a letter', async () => {
+    const { tagFromFileName, sanitizeTag } = await import('../lib/client/assets')
+    const cases: [string, string][] = [
+      ['Hero Shot (2).png', 'hero_shot_2'],
+      ['lighthouse-wide.jpg', 'lighthouse_wide'],
+      ['2024-bottle.jpg', 'ref_2024_bottle'],
+      ['---.png', 'ref'],
+    ]
+    for (const [file, tag] of cases) {
+      expect(tagFromFileName(file)).toBe(tag)
+      expect(ZReferenceTag.safeParse(tag).success).toBe(true)
+      expect(promptTags(`push toward @${tag}`)).toEqual([tag])
+    }
+    expect(sanitizeTag('@Light-House!')).toBe('light_house')
   })
 })

@@ -26,13 +26,19 @@ export function uploadImage(boardId: string, file: File, onProgress: (fraction: 
   })
 }
 
-/** A prompt tag from a file name: `Hero Shot (2).png` → `hero-shot-2`. */
+/**
+ * A prompt tag from a file name, in the alphabet prompts and the library take (`ZReferenceTag`:
+ * lowercase letters, digits and _, starting with a letter): `Hero Shot (2).png` → `hero_shot_2`,
+ * `2024-bottle.jpg` → `ref_2024_bottle`.
+ */
 export function tagFromFileName(name: string): string {
   const base = name.replace(/\.[^.]+$/, '').toLowerCase()
-  const tag = base.replace(/[^a-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').replace(/-{2,}/g, '-').slice(0, 32)
-  return tag || 'ref'
+  const tag = base.replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '')
+  if (!tag) return 'ref'
+  return (/^[a-z]/.test(tag) ? tag : `ref_${tag}`).slice(0, 32).replace(/_+$/, '')
 }
 
+/** What a person types as a tag, kept to the same alphabet as they type (a leading @ dropped). */
 export function sanitizeTag(input: string): string {
-  return input.toLowerCase().replace(/^@/, '').replace(/[^a-z0-9_-]/g, '').slice(0, 32)
+  return input.toLowerCase().replace(/^@/, '').replace(/-/g, '_').replace(/[^a-z0-9_]/g, '').slice(0, 32)
 }

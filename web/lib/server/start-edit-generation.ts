@@ -46,9 +46,10 @@ export interface StartedEdit extends StartedGeneration {
  * with the row, so a workspace that cannot pay gets a 402 and nothing is stored.
  */
 export async function validateAndStartEdit(sql: Sql, userId: string, parentGenerationId: string, body: TStartEditRequest): Promise<StartedEdit> {
+  // Access first: someone who may not edit this generation learns nothing from a params error.
+  const parent = await requireGenerationAccess(sql, { generationId: parentGenerationId, userId })
   const definition = editModel(body.model)
   const params = parseInput(z.object({ params: definition.params as z.ZodType<Record<string, unknown>> }), { params: body.params }).params
-  const parent = await requireGenerationAccess(sql, { generationId: parentGenerationId, userId })
   if (parent.status !== 'succeeded' || !parent.outputAsset) {
     throw new AppError(AppErrorCode.CONFLICT, `This variation is ${parent.status}; only a finished variation can be edited.`)
   }
