@@ -1,7 +1,10 @@
 import type { TCompositeParams } from '@montage/core'
 import * as ort from 'onnxruntime-node'
-import { buildCompositeGraph, COMPOSITE_SCALARS, type TCompositeScalar } from '../../onnx/build-composite-graph'
+import { buildCompositeForegroundGraph } from '../../onnx/build-composite-foreground-graph'
+import { buildCompositeGraph } from '../../onnx/build-composite-graph'
+import { buildCompositeOverGraph } from '../../onnx/build-composite-over-graph'
 import type { TFrameShape } from '../../onnx/build-relight-graph'
+import { KEYED_FOREGROUND, type TChromaKeyScalar } from '../../onnx/composite-nodes'
 import type { TFrameTransform } from '../frame-pipeline'
 import type { MediaEngine } from '../MediaEngine'
 
@@ -14,28 +17,53 @@ export interface TCompositeFrame {
 /** Chroma distances are in Cb/Cr levels; the params' 0..1 scale maps onto half their range. */
 const CHROMA_RANGE = 128
 
-export function compositeScalars(params: TCompositeParams): Record<TCompositeScalar, number> {
+/** The chroma key's graph inputs; undefined for an alpha key (its graphs have no key inputs). */
+export function chromaKeyScalars(params: TCompositeParams): Record<TChromaKeyScalar, number> | undefined {
+  if (params.key === 'alpha') return undefined
   const hex = params.keyColor.slice(1)
   const [r, g, b] = [0, 2, 4].map((o) => parseInt(hex.slice(o, o + 2), 16)) as [number, number, number]
   const keyCb = -0.168736 * r - 0.331264 * g + 0.5 * b
   const keyCr = 0.5 * r - 0.418688 * g - 0.081312 * b
-  if (params.key === 'alpha') return { keyCb, keyCr, keyA: 0, keyB: 1, match: params.match }
   const keyA = 1 / Math.max(1, params.softness * CHROMA_RANGE)
-  return { keyCb, keyCr, keyA, keyB: -params.similarity * CHROMA_RANGE * keyA, match: params.match }
+  return { keyCb, keyCr, keyA, keyB: -params.similarity * CHROMA_RANGE * keyA }
 }
 
+/**
+ * A foreground that arrives as the same buffer frame after frame (a still: openSource yields one
+ * buffer for ever) is keyed once, by the foreground graph, and each frame runs only the over
+ * graph. Once a frame brings a different foreground buffer, that and every later frame run the
+ * whole graph in one go (a clip's keyed planes would otherwise cross into JavaScript and back).
+ */
 export async function compositeTransform(engine: MediaEngine, params: TCompositeParams, shape: TFrameShape): Promise<TFrameTransform<TCompositeFrame>> {
-  const session = await engine.session(`composite:${shape.width}x${shape.height}`, () => buildCompositeGraph(shape))
-  const scalars = compositeScalars(params)
-  const feeds: Record<string, ort.Tensor> = {}
-  for (const name of COMPOSITE_SCALARS) feeds[name] = new ort.Tensor('float32', Float32Array.of(scalars[name]), [1])
+  const options = { chroma: params.key === 'chroma' }
+  const size = `${shape.width}x${shape.height}`
+  const frameDims = (channels: number) => [1, shape.height, shape.width, channels]
+  const keyFeeds: Record<string, ort.Tensor> = {}
+  for (const [name, value] of Object.entries(chromaKeyScalars(params) ?? {})) keyFeeds[name] = new ort.Tensor('float32', Float32Array.of(value), [1])
+  const match = new ort.Tensor('float32', Float32Array.of(params.match), [1])
+
+  const keyForeground = async (fg: Uint8Array): Promise<Record<string, ort.Tensor>> => {
+    const session = await engine.session(`composite_foreground:${params.key}:${size}`, () => buildCompositeForegroundGraph(shape, options))
+    return session.run({ ...keyFeeds, fg: new ort.Tensor('uint8', fg, frameDims(4)) })
+  }
+  let still: { fg: Uint8Array; keyed: Promise<Record<string, ort.Tensor>> } | undefined
+  let moving = false
+
   return {
     async push({ fg, bg }) {
-      const out = await session.run({
-        ...feeds,
-        fg: new ort.Tensor('uint8', fg, [1, shape.height, shape.width, 4]),
-        bg: new ort.Tensor('uint8', bg, [1, shape.height, shape.width, 3]),
-      })
+      const plate = new ort.Tensor('uint8', bg, frameDims(3))
+      if (!moving && (!still || still.fg === fg)) {
+        still ??= { fg, keyed: keyForeground(fg) }
+        const keyed = await still.keyed
+        const session = await engine.session(`composite_over:${size}`, () => buildCompositeOverGraph(shape))
+        const feeds: Record<string, ort.Tensor> = { bg: plate, match }
+        for (const name of KEYED_FOREGROUND) feeds[name] = keyed[name]!
+        return [(await session.run(feeds)).out!.data as Uint8Array]
+      }
+      moving = true
+      still = undefined
+      const session = await engine.session(`composite:${params.key}:${size}`, () => buildCompositeGraph(shape, options))
+      const out = await session.run({ ...keyFeeds, match, fg: new ort.Tensor('uint8', fg, frameDims(4)), bg: plate })
       return [out.out!.data as Uint8Array]
     },
   }
