@@ -32,6 +32,8 @@ export interface E2EStackOptions {
   services?: ServiceName[]
   /** How many collab-server instances (1 by default); web points at the first. */
   collabInstances?: number
+  /** Extra environment for the app's processes (e.g. a short MEDIA_URL_TTL_SECONDS). */
+  env?: Record<string, string>
 }
 
 export interface E2EStack {
@@ -81,6 +83,7 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
       COLLAB_CONSUMER_NAME: `collab-${prefix}`,
       COLLAB_COMMAND_DELIVER_POLICY: 'new',
       COLLAB_CONSUMER_INACTIVE_MS: String(10 * 60_000),
+      ...opts.env,
     },
     webPort,
     collabPort,

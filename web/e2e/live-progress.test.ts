@@ -12,7 +12,8 @@ const SHOTS = '/tmp/shots-progress'
 const SHOT = 'shape:demo-shot-1'
 
 beforeAll(async () => {
-  stack = await startE2EStack()
+  // Signed URLs that live 70 s: browsers re-sign them every ~10 s, so a refresh happens in the test.
+  stack = await startE2EStack({ env: { MEDIA_URL_TTL_SECONDS: '70' } })
   await mkdir(SHOTS, { recursive: true })
   ada = await stack.signedIn('local:ada') // producer
   ben = await stack.signedIn('local:ben') // editor
@@ -91,6 +92,19 @@ describe('live job progress', () => {
       expect(await card.locator('[data-testid=job-progress]').count()).toBe(0)
     }
     await benCard.screenshot({ path: `${SHOTS}/variation-played.png` }).catch(() => undefined)
+
+    // The card keeps playing across a re-signed URL: the video is not reloaded (it used to restart).
+    const video = adaPage.locator(`[data-testid=variation][data-shape-id="${variationId}"] [data-testid=variation-video]`)
+    const src = await video.getAttribute('src')
+    await video.evaluate((v: HTMLVideoElement) => {
+      ;(window as unknown as { loads: number }).loads = 0
+      v.addEventListener('loadstart', () => (window as unknown as { loads: number }).loads++)
+    })
+    await adaPage.waitForResponse((r) => r.url().endsWith('/api/assets/sign') && r.ok(), { timeout: 30_000 })
+    await adaPage.waitForTimeout(1500)
+    expect(await video.getAttribute('src')).toBe(src)
+    expect(await adaPage.evaluate(() => (window as unknown as { loads: number }).loads)).toBe(0)
+    expect(await video.evaluate((v: HTMLVideoElement) => !v.paused && v.currentTime > 0)).toBe(true)
   })
 })
 

@@ -1,9 +1,10 @@
 'use client'
 
-import { useState, type SyntheticEvent } from 'react'
+import { useRef, useState, type SyntheticEvent } from 'react'
 import { stopEventPropagation } from 'tldraw'
 import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
+import { useHeldVideoSrc } from '@/lib/client/use-held-video-src'
 import { HoverScrub } from '@/components/uploads/HoverScrub'
 import '@/components/uploads/uploads.css'
 
@@ -26,7 +27,9 @@ interface Props {
 export function VariationPlayer({ assetSha256, proxySha256, posterSha256, stripSha256, stripFrames, label }: Props) {
   const [playing, setPlaying] = useState(true)
   const playSha256 = playbackSha256({ assetSha256, proxySha256 })
-  const videoUrl = useAssetUrl(playSha256)
+  const video = useRef<HTMLVideoElement>(null)
+  // Held across signature refreshes, so a playing card does not restart every few minutes.
+  const media = useHeldVideoSrc(useAssetUrl(playSha256), video)
   const posterUrl = useAssetUrl(posterSha256)
   const canScrub = !!stripSha256 && stripFrames > 0
 
@@ -42,8 +45,11 @@ export function VariationPlayer({ assetSha256, proxySha256, posterSha256, stripS
 
   return (
     <video
+      ref={video}
       data-testid="variation-video"
-      src={videoUrl}
+      src={media.src}
+      onError={media.onError}
+      onLoadedMetadata={media.onLoadedMetadata}
       poster={posterUrl}
       controls
       muted

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { ZAuthMode, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
+import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -21,6 +21,8 @@ const ZWebEnv = z.object({
   RUNWAYML_API_SECRET: z.string().optional(),
   /** HMAC key of signed asset URLs; generated into DATA_DIR/auth when unset (one web instance, or a shared DATA_DIR). */
   MEDIA_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** How long a signed asset URL lives; browsers re-sign a minute before it ends, so over 60 s. */
+  MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(65, 'must be at least 65 (browsers re-sign a minute early)').max(86_400).default(SIGNED_URL_TTL_SECONDS),
   /** ffprobe for upload checks; the bundled @ffprobe-installer binary when unset. */
   FFPROBE_PATH: z.string().min(1).optional(),
   COLLAB_PUBLIC_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('ws://localhost:1234'),

@@ -1,8 +1,9 @@
 import { NextResponse } from 'next/server'
-import { parseInput, SIGNED_URL_TTL_SECONDS, ZSignAssetsRequest, type TSignAssetsResponse } from '@montage/core'
+import { parseInput, ZSignAssetsRequest, type TSignAssetsResponse } from '@montage/core'
 import { filterWorkspaceAssets } from '@montage/db'
 import { route, readJson } from '@/lib/server/api-error'
 import { db, mediaUrlSecret } from '@/lib/server/context'
+import { webEnv } from '@/lib/server/env'
 import { signMediaUrl } from '@/lib/server/media-url'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
@@ -18,7 +19,7 @@ export const POST = route(async (req) => {
   const sql = db()
   const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId: user.id, permission: 'board.view' })
   const known = await filterWorkspaceAssets(sql, { workspaceId: board.workspaceId, sha256s: [...new Set(body.sha256s)] })
-  const expires = Math.floor(Date.now() / 1000) + SIGNED_URL_TTL_SECONDS
+  const expires = Math.floor(Date.now() / 1000) + webEnv().MEDIA_URL_TTL_SECONDS
   const secret = await mediaUrlSecret()
   const urls: Record<string, string> = {}
   for (const sha256 of known) urls[sha256] = signMediaUrl(secret, { sha256, workspaceId: board.workspaceId, expires })
