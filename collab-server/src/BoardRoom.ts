@@ -13,6 +13,7 @@ import { errorFields, type TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { hasMissingDependencies } from './missing-dependencies'
 import { LiveJobs } from './LiveJobs'
+import { guardReviewState } from './guard-review-state'
 import { RATE_LIMIT_CLOSE_CODE, TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TPersistenceOptions {
@@ -102,6 +103,9 @@ export class BoardRoom {
   private relayBacklog: (() => void)[] | null = []
   /** Job progress shown through the server's own awareness entry (every instance keeps its own). */
   private readonly liveJobs: LiveJobs
+  /** The board's records, observed for the room's lifetime (checkpoint restores write through it too). */
+  private readonly records: ReturnType<typeof getRecords>
+  private readonly stopReviewGuard: () => void
 
   private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
@@ -129,6 +133,15 @@ export class BoardRoom {
     this.liveJobs = new LiveJobs({ idleMs: opts.jobIdleMs ?? 30_000, onChange: (state) => this.awareness.setLocalState(state) })
     this.doc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
+    this.records = getRecords(this.doc)
+    // Review decisions are the server's: a client's change to one is put back, as a server write.
+    this.stopReviewGuard = guardReviewState({
+      boardId: this.boardId,
+      records: this.records,
+      logger: this.logger,
+      clientOf: (origin) => (this.connections.has(origin as Connection) ? (origin as Connection) : null),
+      revertOrigin: SERVER_ORIGIN,
+    })
   }
 
   /**
@@ -177,7 +190,7 @@ export class BoardRoom {
     Y.applyUpdate(target, snapshot)
     const wanted = new Map(getRecords(target).yarray.toArray().map(({ key, val }) => [key, val]))
     target.destroy()
-    const kv = getRecords(this.doc)
+    const kv = this.records
     this.doc.transact(() => {
       for (const { key } of kv.yarray.toArray()) if (!wanted.has(key)) kv.delete(key)
       for (const [key, val] of wanted) {
@@ -260,6 +273,7 @@ export class BoardRoom {
     this.relay?.leave()
     this.relay = null
     this.liveJobs.destroy()
+    this.stopReviewGuard()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
