@@ -9,8 +9,20 @@ import type { TLRecord } from '@tldraw/tlschema'
 export const RECORDS_ARRAY = 'records'
 export const META_MAP = 'meta'
 
+const recordsOf = new WeakMap<Y.Doc, YKeyValue<TLRecord>>()
+
+/**
+ * The board's records, one YKeyValue per document for its whole life. A YKeyValue observes its
+ * array for good and copies it on every transaction, so making one per call (as every board
+ * command did) left one more listener behind each time and made each later update slower.
+ */
 export function getRecords(doc: Y.Doc): YKeyValue<TLRecord> {
-  return new YKeyValue<TLRecord>(doc.getArray<{ key: string; val: TLRecord }>(RECORDS_ARRAY))
+  let kv = recordsOf.get(doc)
+  if (!kv) {
+    kv = new YKeyValue<TLRecord>(doc.getArray<{ key: string; val: TLRecord }>(RECORDS_ARRAY))
+    recordsOf.set(doc, kv)
+  }
+  return kv
 }
 
 export function getMeta(doc: Y.Doc): Y.Map<unknown> {
