@@ -52,11 +52,11 @@ const ids = { generationId: 'bad-input', workspaceId: 'ws' }
 
 describe('edits refuse bad input with a clear non-retryable failure and store nothing', () => {
   const cases: [string, () => Promise<string> | string, string, RegExp][] = [
-    ['a truncated mp4', () => truncatedSha, 'UNSUPPORTED_MEDIA', /sourceSha256 asset [0-9a-f]{64} (could not be decoded|is truncated)/],
-    ['bytes that are no image', async () => (await rig.store.putBytes(new TextEncoder().encode('just some words, no pixels\n'))).sha256, 'UNSUPPORTED_MEDIA', /sourceSha256 asset [0-9a-f]{64} is not a readable image or video/],
+    ['a truncated mp4', () => truncatedSha, 'UNSUPPORTED_MEDIA', /sourceSha256: the clip to edit \(asset [0-9a-f]{12}…\) (could not be decoded|is truncated)/],
+    ['bytes that are no image', async () => (await rig.store.putBytes(new TextEncoder().encode('just some words, no pixels\n'))).sha256, 'UNSUPPORTED_MEDIA', /sourceSha256: the clip to edit \(asset [0-9a-f]{12}…\) is not a readable image or video/],
     ['a 20,000×20,000 PNG', async () => (await rig.store.putBytes(pngHeader(20000, 20000))).sha256, 'PAYLOAD_TOO_LARGE', /20000×20000, larger than 8192×8192/],
-    ['a zero-length file', async () => (await rig.store.putBytes(new Uint8Array(0))).sha256, 'UNSUPPORTED_MEDIA', /sourceSha256 asset [0-9a-f]{64} is not a readable image or video/],
-    ['a missing asset', () => 'c'.repeat(64), 'NOT_FOUND', /sourceSha256: asset c{64} is not in the asset store/],
+    ['a zero-length file', async () => (await rig.store.putBytes(new Uint8Array(0))).sha256, 'UNSUPPORTED_MEDIA', /sourceSha256: the clip to edit \(asset [0-9a-f]{12}…\) is not a readable image or video/],
+    ['a missing asset', () => 'c'.repeat(64), 'NOT_FOUND', /sourceSha256: the clip to edit \(asset c{12}…\) is no longer in the asset store/],
   ]
   it.each(cases)('%s', async (_name, source, code, message) => {
     const sha = await source()

@@ -85,7 +85,7 @@ describe('retry of a failed edit', () => {
     const failed = (await editRes.json()) as { generationId: string; variationId: string; parentGenerationId: string }
     expect(failed.parentGenerationId).toBe(parent.generationId)
     await expect.poll(async () => (await rowOf({ id: failed.generationId }))?.status, { timeout: 120_000 }).toBe('failed')
-    expect((await rowOf({ id: failed.generationId }))?.error).toMatch(/not in the asset store/)
+    expect((await rowOf({ id: failed.generationId }))?.error).toMatch(/the environment plate \(asset [0-9a-f]{12}…\) is no longer in the asset store/)
     await expect.poll(() => ledgerOf(failed.generationId), { timeout: 30_000 }).toEqual(['reserve', 'release'])
 
     // The plate is back; the card's Retry starts the same edit again under new ids.

@@ -37,8 +37,8 @@ export async function compositeJob(deps: TEditJobDeps, input: TCompositeInput, h
   const job = parseInput(ZCompositeInput, input)
   const { engine } = deps
   const sources = [
-    { field: 'foregroundSha256', sha256: job.foregroundSha256 },
-    { field: 'backgroundSha256', sha256: job.backgroundSha256 },
+    { field: 'foregroundSha256', sha256: job.foregroundSha256, what: 'the foreground' },
+    { field: 'backgroundSha256', sha256: job.backgroundSha256, what: 'the environment plate' },
   ]
   return runEditJob(deps, { kind: 'composite', generationId: job.generationId, sources }, hooks, async ({ sources: [fg, bg], workDir, signal, onProgress }) => {
     if (job.params.key === 'alpha' && !fg!.info.hasAlpha) {

@@ -9,7 +9,7 @@ const ZInterpolateInput = z.object({ generationId: ZJobId, workspaceId: z.string
 /** Doubles a stored clip's frame rate (24 → 48 fps) at the same duration. */
 export async function interpolateJob(deps: TEditJobDeps, input: TInterpolateInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {
   const job = parseInput(ZInterpolateInput, input)
-  return runEditJob(deps, { kind: 'interpolate', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256 }] }, hooks, (context) => {
+  return runEditJob(deps, { kind: 'interpolate', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256, what: 'the clip to edit' }] }, hooks, (context) => {
     const { info, label } = context.sources[0]!
     if (info.kind !== 'video') {
       throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is a still; interpolation needs a video`, { field: 'sourceSha256' })

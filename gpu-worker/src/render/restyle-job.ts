@@ -9,7 +9,7 @@ const ZRestyleInput = z.object({ generationId: ZJobId, workspaceId: z.string().m
 /** Restyles a stored still or clip with a stylization preset, stable from frame to frame. */
 export async function restyleJob(deps: TEditJobDeps, input: TRestyleInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {
   const job = parseInput(ZRestyleInput, input)
-  return runEditJob(deps, { kind: 'restyle', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256 }] }, hooks, (context) =>
+  return runEditJob(deps, { kind: 'restyle', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256, what: 'the clip to edit' }] }, hooks, (context) =>
     renderSourceEdit(deps.engine, context, { focus: job.focus, transform: (size) => restyleTransform(deps.engine, job.params, size) }),
   )
 }

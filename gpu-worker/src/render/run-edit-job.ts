@@ -24,6 +24,13 @@ export interface TEditSource {
   /** The input field that names it (`sourceSha256`), for errors. */
   field: string
   sha256: string
+  /** What it is to the person who started the edit ("the clip to edit"), for errors on the card. */
+  what: string
+}
+
+/** A source as errors name it: what it is, and enough of its hash to find it. */
+export function sourceLabel(source: TEditSource): string {
+  return `${source.what} (asset ${source.sha256.slice(0, 12)}…)`
 }
 
 export interface TProbedSource extends TEditSource {
@@ -64,7 +71,7 @@ export async function runEditJob(
   const { generationId } = job
   for (const source of job.sources) {
     if (!(await store.has(source.sha256))) {
-      throw new AppError(AppErrorCode.NOT_FOUND, `${source.field}: asset ${source.sha256} is not in the asset store`, { field: source.field })
+      throw new AppError(AppErrorCode.NOT_FOUND, `${source.field}: ${sourceLabel(source)} is no longer in the asset store`, { field: source.field })
     }
   }
   const report = (stage: TJobProgress['stage'], progress: number) => onProgress?.({ generationId, stage, progress })
@@ -72,7 +79,7 @@ export async function runEditJob(
   const sources: TProbedSource[] = []
   for (const source of job.sources) {
     const file = store.pathOf(source.sha256)
-    const label = `${source.field} asset ${source.sha256}`
+    const label = `${source.field}: ${sourceLabel(source)}`
     sources.push({ ...source, file, label, info: await probeMedia(engine.ffmpeg.ffprobe, file, label, signal) })
   }
 

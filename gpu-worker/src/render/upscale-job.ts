@@ -12,7 +12,7 @@ const ZUpscaleInput = z.object({ generationId: ZJobId, workspaceId: z.string().m
 export async function upscaleJob(deps: TEditJobDeps, input: TUpscaleInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {
   const job = parseInput(ZUpscaleInput, input)
   const { factor } = job.params
-  return runEditJob(deps, { kind: 'upscale', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256 }] }, hooks, (context) => {
+  return runEditJob(deps, { kind: 'upscale', generationId: job.generationId, sources: [{ field: 'sourceSha256', sha256: job.sourceSha256, what: 'the clip to edit' }] }, hooks, (context) => {
     const size = workingSize(context.sources[0]!.info)
     if (Math.max(size.width, size.height) * factor > MAX_VIDEO_SIDE) {
       throw new AppError(
