@@ -48,16 +48,17 @@ describe('walking skeleton', () => {
     const shotsBefore = await shotIds(pageB)
 
     // A uploads a reference image (a new picture, not the seeded one) and adds a shot, which
-    // links the reference selected after the upload.
+    // links the reference selected after the upload. Its tag comes from the file name, in the
+    // alphabet prompts take (lighthouse-wide.png → @lighthouse_wide).
     const platePath = path.join(stack.dataDir, 'lighthouse-wide.png')
     await writeFile(platePath, await renderDemoPlate(1280, 720))
     await pageA.locator('[data-testid=reference-file-input]').setInputFiles(platePath)
-    await pageA.locator('[data-testid=reference][data-tag=lighthouse-wide]').waitFor({ timeout: 60_000 })
+    await pageA.locator('[data-testid=reference][data-tag=lighthouse_wide]').waitFor({ timeout: 60_000 })
     await pageA.locator('[data-testid=add-shot]').click()
     await expect.poll(async () => (await shotIds(pageB)).length, { timeout: 30_000 }).toBe(shotsBefore.length + 1)
     const newShotId = (await shotIds(pageA)).find((id) => !shotsBefore.includes(id))!
     const newShot = pageA.locator(`[data-testid=shot][data-shape-id="${newShotId}"]`)
-    await expect.poll(() => newShot.locator('[data-testid=shot-references]').textContent(), { timeout: 10_000 }).toContain('@lighthouse-wide')
+    await expect.poll(() => newShot.locator('[data-testid=shot-references]').textContent(), { timeout: 10_000 }).toContain('@lighthouse_wide')
     await newShot.locator('[data-testid=shot-duration]').selectOption('2')
     await expect.poll(() => newShot.locator('[data-testid=generate]').textContent()).toMatch(/2 credits/)
 

@@ -11,6 +11,7 @@ import { JobProgressBar } from './JobProgressBar'
 import { VariationPlayer } from './VariationPlayer'
 import { ProvenanceTags, provenanceTitle } from '@/components/review/ProvenanceTags'
 import { VariationEditMenu } from './VariationEditMenu'
+import { readableError } from '@/lib/client/readable-error'
 
 export type TVariationShape = TLShape<typeof VARIATION_SHAPE>
 
@@ -99,7 +100,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
         ) : ended ? (
           <div className="m-variation-state m-variation-failed">
             <span className="m-variation-status">{STATUS_TEXT[status]}</span>
-            {error && error !== `${STATUS_TEXT[status]}.` && <span className="m-variation-error" data-testid="variation-error">{error}</span>}
+            {error && error !== `${STATUS_TEXT[status]}.` && <span className="m-variation-error" data-testid="variation-error" title={error}>{readableError(error)}</span>}
             <span className="m-hint">{modelLabel(model)}</span>
             {canRetry && (
               <button className="m-btn m-btn-sm" data-testid="variation-retry" disabled={busy} onPointerDown={stopEventPropagation} onClick={() => void retry()}>
@@ -133,3 +134,4 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
     </HTMLContainer>
   )
 }
+
