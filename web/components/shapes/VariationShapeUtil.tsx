@@ -129,7 +129,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
         <ProvenanceTags tags={shape.props.referenceTags} compact />
         <VariationReviewBadge shape={shape} />
         <EditOfBadge shape={shape} />
-        <span className="m-hint">{durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : ''}{cost ? ` · ${cost} cr` : ''}</span>
+        <span className="m-hint">{[durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : '', cost ? `${cost} cr` : ''].filter(Boolean).join(' · ')}</span>
       </div>
     </HTMLContainer>
   )
