@@ -3,7 +3,7 @@ import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
 import { CancelledFailure, noopMetricMeter } from '@temporalio/common'
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { MediaEngine } from '../src/engine/MediaEngine'
@@ -395,4 +395,15 @@ export async function runInActivity<T>(fn: () => Promise<T>, options: { cancelAf
     (error: unknown) => ({ value: undefined, error }),
   )
   return { ...result, heartbeats }
+}
+
+/** Top-level box names of an MP4, in file order. */
+export async function topLevelBoxes(file: string): Promise<string[]> {
+  const bytes = await readFile(file)
+  const names: string[] = []
+  for (let offset = 0; offset + 8 <= bytes.length; ) {
+    names.push(bytes.toString('latin1', offset + 4, offset + 8))
+    offset += bytes.readUInt32BE(offset)
+  }
+  return names
 }

@@ -5,7 +5,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { ingestAssetJob } from '../src/render/ingest-asset-job'
-import { createRig, paths, storedBlobs, type TTestRig } from './helpers'
+import { createRig, paths, storedBlobs, topLevelBoxes, type TTestRig } from './helpers'
 
 let rig: TTestRig
 
@@ -20,17 +20,6 @@ afterAll(async () => {
 async function probe(file: string): Promise<{ codec_name: string; pix_fmt: string; width: number; height: number }> {
   const { stdout } = await runProcess(paths.ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,pix_fmt,width,height', '-of', 'json', file])
   return (JSON.parse(stdout.toString()) as { streams: [{ codec_name: string; pix_fmt: string; width: number; height: number }] }).streams[0]
-}
-
-/** Top-level box names of an MP4, in file order. */
-async function topLevelBoxes(file: string): Promise<string[]> {
-  const bytes = await readFile(file)
-  const names: string[] = []
-  for (let offset = 0; offset + 8 <= bytes.length; ) {
-    names.push(bytes.toString('latin1', offset + 4, offset + 8))
-    offset += bytes.readUInt32BE(offset)
-  }
-  return names
 }
 
 describe('ingestAsset: probe, poster, thumbnail strip and web proxy', () => {

@@ -1,13 +1,13 @@
 import { STRIP_FRAME_WIDTH, STRIP_FRAMES } from '@montage/core'
 import { randomUUID } from 'node:crypto'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { renderPrevizJob } from '../src/render/render-previz-job'
 import { upscaleJob } from '../src/render/upscale-job'
 import { exceedsWebProxy, webProxySize } from '../src/render/web-proxy-size'
-import { createRig, paths, probe, smoothPlate, writeImage, type TTestRig } from './helpers'
+import { createRig, paths, probe, smoothPlate, topLevelBoxes, writeImage, type TTestRig } from './helpers'
 
 let rig: TTestRig
 let plateSha: string
@@ -25,17 +25,6 @@ beforeAll(async () => {
 afterAll(async () => rig?.cleanup())
 
 const ids = () => ({ generationId: randomUUID(), workspaceId: randomUUID() })
-
-/** Top-level box names of an MP4, in file order. */
-async function topLevelBoxes(file: string): Promise<string[]> {
-  const bytes = await readFile(file)
-  const names: string[] = []
-  for (let offset = 0; offset + 8 <= bytes.length; ) {
-    names.push(bytes.toString('latin1', offset + 4, offset + 8))
-    offset += bytes.readUInt32BE(offset)
-  }
-  return names
-}
 
 describe('web proxy of render outputs', () => {
   it('fits 720p in the clip\'s own orientation, keeps the aspect with even sides, and is needed only above 720p', () => {
