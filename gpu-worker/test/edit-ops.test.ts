@@ -187,7 +187,7 @@ describe('upscale', () => {
 })
 
 describe('interpolate', () => {
-  it('24 → 48 fps: same length, originals kept, in-betweens halfway', async () => {
+  it('24 → 48 fps: same length, originals kept, in-betweens halfway along the motion', async () => {
     const out = await interpolateJob(deps(), { ...ids, sourceSha256: clipSha, params: { factor: 2 } })
     await expectVideo(out, W, H, 48, 2)
     const src = (await decodeRgbFrames(rig.store.pathOf(clipSha), W, H)).map(luma)
@@ -198,9 +198,14 @@ describe('interpolate', () => {
       for (let p = 0; p < a.length; p++) s += Math.abs(a[p]! - b(p))
       return s / a.length
     }
+    const base = smoothPlate(W, H)
     for (let i = 1; i < src.length; i += 7) {
       expect(mad(dst[2 * i]!, (p) => src[i]![p]!)).toBeLessThan(1.5)
-      expect(mad(dst[2 * i - 1]!, (p) => (src[i - 1]![p]! + src[i]![p]!) / 2)).toBeLessThan(1.5)
+      // Each in-between is as close to the disc drawn halfway between frames i − 1 and i as the
+      // kept frame i is to the disc drawn at i (both carry two encodes' loss, ~2.6 here);
+      // interpolate.test.ts measures the motion in detail.
+      const [halfway, whole] = [luma(movingDisc(i - 0.5, base)), luma(movingDisc(i, base))]
+      expect(mad(dst[2 * i - 1]!, (p) => halfway[p]!)).toBeLessThan(mad(dst[2 * i]!, (p) => whole[p]!) + 0.3)
     }
   })
 })
