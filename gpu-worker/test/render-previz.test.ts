@@ -48,6 +48,20 @@ describe('renderPrevizJob', () => {
     expect(await readdir(rig.workDir)).toEqual([])
   })
 
+  it('renders each aspect at 1080p when asked (1920×1080, 1080×1920, 1080×1080), with a 720p web proxy', async () => {
+    for (const [aspectRatio, width, height, proxy] of [
+      ['16:9', 1920, 1080, [1280, 720]],
+      ['9:16', 1080, 1920, [720, 1280]],
+      ['1:1', 1080, 1080, [720, 720]],
+    ] as const) {
+      const out = await renderPrevizJob({ store: rig.store, engine: rig.engine }, input({ duration: 2, aspectRatio, resolution: '1080p', cameraMove: 'pan_left' }))
+      expect(out).toMatchObject({ width, height, fps: 24, durationSeconds: 2 })
+      const video = await probe(rig.store.pathOf(out.assetSha256))
+      expect(video.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width, height, r_frame_rate: '24/1' })
+      expect(await probe(rig.store.pathOf(out.proxySha256!))).toMatchObject({ stream: { width: proxy[0], height: proxy[1] } })
+    }
+  })
+
   it('stores a hover-scrub strip of the clip: STRIP_FRAMES stills of STRIP_FRAME_WIDTH px side by side, changing as the camera pushes in', async () => {
     expect(pushIn.stripFrames).toBe(STRIP_FRAMES)
     const strip = await probe(rig.store.pathOf(pushIn.stripSha256!))

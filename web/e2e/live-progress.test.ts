@@ -114,7 +114,7 @@ describe('shot parameters per model', () => {
     const shot = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
     await shot.waitFor({ timeout: 30_000 })
     await shot.locator('[data-testid=shot-model]').selectOption('previz')
-    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Duration', 'Aspect', 'Camera'])
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Duration', 'Aspect', 'Camera', 'Resolution'])
 
     // Without a Runway key the menu greys Gen-4 Image out; pick it the way a synced edit would.
     const setShot = (patch: { props?: Record<string, unknown>; meta?: Record<string, unknown> }) =>

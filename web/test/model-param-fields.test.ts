@@ -9,8 +9,9 @@ const optionsOf = (model: Parameters<typeof paramFieldsFor>[0], key: string) => 
 }
 
 describe('which shot fields a model takes', () => {
-  it('previz: duration 2–10 s, aspect ratio and camera move', () => {
-    expect(keys('previz')).toEqual(['duration', 'aspectRatio', 'cameraMove'])
+  it('previz: duration 2–10 s, aspect ratio, camera move and 720p or 1080p', () => {
+    expect(keys('previz')).toEqual(['duration', 'aspectRatio', 'cameraMove', 'resolution'])
+    expect(optionsOf('previz', 'resolution')).toEqual(['720p', '1080p'])
     expect(optionsOf('previz', 'duration')).toEqual([2, 3, 4, 5, 6, 7, 8, 9, 10])
     expect(optionsOf('previz', 'aspectRatio')).toEqual(['16:9', '9:16', '1:1'])
   })

@@ -59,7 +59,7 @@ export async function renderPrevizJob(
   const report = (stage: TJobProgress['stage'], progress: number) => onProgress?.({ generationId, stage, progress })
   report('rendering', 0)
 
-  const { width, height } = frameSize(params.aspectRatio)
+  const { width, height } = frameSize(params.aspectRatio, params.resolution)
   // The scratch folder may not exist yet on a fresh data dir.
   await mkdir(engine.workDir, { recursive: true })
   const workDir = await mkdtemp(path.join(engine.workDir, `montage-previz-${generationId}-`))

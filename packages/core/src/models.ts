@@ -16,6 +16,8 @@ export const ZPrevizParams = z
   .object({
     duration: z.number().int().min(2).max(10),
     aspectRatio: ZAspectRatio.default('16:9'),
+    /** 720p (1280×720, 720×1280, 720×720) or 1080p (1920×1080, 1080×1920, 1080×1080). */
+    resolution: z.enum(['720p', '1080p']).default('720p'),
     cameraMove: ZCameraMove.default('push_in'),
     /** Final zoom factor of a push-in (or the start zoom of a pull-out). */
     zoom: z.number().min(1).max(3).default(1.3),
@@ -197,14 +199,16 @@ export function estimateCredits(model: TModelId, durationSeconds: number): numbe
   return Math.ceil(MODELS[model].creditsPerSecond * durationSeconds)
 }
 
-/** Output frame size for an aspect ratio at 720p. */
-export function frameSize(aspectRatio: TAspectRatio): { width: number; height: number } {
+/** Output frame size for an aspect ratio at 720p or 1080p. */
+export function frameSize(aspectRatio: TAspectRatio, resolution: '720p' | '1080p' = '720p'): { width: number; height: number } {
+  const short = resolution === '1080p' ? 1080 : 720
+  const long = resolution === '1080p' ? 1920 : 1280
   switch (aspectRatio) {
     case '16:9':
-      return { width: 1280, height: 720 }
+      return { width: long, height: short }
     case '9:16':
-      return { width: 720, height: 1280 }
+      return { width: short, height: long }
     case '1:1':
-      return { width: 720, height: 720 }
+      return { width: short, height: short }
   }
 }

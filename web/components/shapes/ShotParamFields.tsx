@@ -75,7 +75,7 @@ export function ShotParamFields({ shape, readOnly }: { shape: TShot; readOnly: b
       {fields.map((field) => {
         const value = allowedValue(field, values[field.key])
         return (
-          <label key={field.key} className="m-field">
+          <label key={field.key} className="m-field" data-key={field.key}>
             <span className="m-field-label">{LABELS[field.key] ?? field.key}</span>
             <select
               className="m-select"
