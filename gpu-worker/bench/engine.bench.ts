@@ -5,6 +5,10 @@
  * runs the engine's own pipeline (RawFrameReader → transform, overlapped); ffmpeg's side is one
  * `ffmpeg -f rawvideo -i … -vf … -f null -` run. Plus the end-to-end 5 s 720p previz (plate decode,
  * render, encode, poster) and the peak memory of a 10 s 1080p restyle (a fresh process).
+ *
+ * With ENGINE_EXECUTION_PROVIDER=cuda (a host with an NVIDIA GPU) the same runs use the CUDA
+ * execution provider and are recorded under `engine.cuda.*`; if CUDA does not load, the bench
+ * fails and records nothing rather than file CPU figures under CUDA's names.
  */
 import { spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -83,7 +87,18 @@ async function* zip(a: AsyncIterable<Uint8Array>, b: AsyncIterable<Uint8Array>):
 
 export default async function engineBench(): Promise<Record<string, TEntry>> {
   const dir = await mkdtemp(path.join(tmpdir(), 'engine-bench-'))
-  const engine = new MediaEngine({ ffmpeg, intraOpThreads: 1, logger: { info: () => undefined, warn: () => undefined }, workDir: dir })
+  const cuda = process.env.ENGINE_EXECUTION_PROVIDER === 'cuda'
+  // The engine warns only when CUDA fails to load and it falls back to CPU: stop there.
+  const cudaMissing = (message: string, meta?: Record<string, unknown>) => {
+    throw new Error(`ENGINE_EXECUTION_PROVIDER=cuda, but CUDA did not load (${message} ${JSON.stringify(meta ?? {})}); nothing recorded`)
+  }
+  const engine = new MediaEngine({
+    ffmpeg,
+    intraOpThreads: 1,
+    executionProvider: cuda ? 'cuda' : 'cpu',
+    logger: { info: () => undefined, warn: cuda ? cudaMissing : () => undefined },
+    workDir: dir,
+  })
   const results: Record<string, TEntry> = {}
   try {
     const raw = path.join(dir, 'in.rgb')
@@ -173,5 +188,6 @@ export default async function engineBench(): Promise<Record<string, TEntry>> {
     await engine.close()
     await rm(dir, { recursive: true, force: true })
   }
-  return results
+  if (!cuda) return results
+  return Object.fromEntries(Object.entries(results).map(([key, value]) => [key.replace(/^engine\./, 'engine.cuda.'), value]))
 }

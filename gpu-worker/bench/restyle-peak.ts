@@ -7,7 +7,13 @@ import { restyleJob } from '../src/render/restyle-job'
 
 const [clip, dir] = process.argv.slice(2) as [string, string]
 const store = new AssetStore(path.join(dir, 'assets'))
-const engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(), intraOpThreads: 1, workDir: path.join(dir, 'work'), logger: { info: () => undefined, warn: () => undefined } })
+const engine = new MediaEngine({
+  ffmpeg: resolveFfmpegPaths(),
+  intraOpThreads: 1,
+  executionProvider: process.env.ENGINE_EXECUTION_PROVIDER === 'cuda' ? 'cuda' : 'cpu',
+  workDir: path.join(dir, 'work'),
+  logger: { info: () => undefined, warn: () => undefined },
+})
 const { sha256 } = await store.putFile(clip)
 const out = await restyleJob({ store, engine }, { generationId: 'bench', workspaceId: 'bench', sourceSha256: sha256, params: { preset: 'anime', strength: 1 } })
 await engine.close()
