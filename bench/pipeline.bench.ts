@@ -14,7 +14,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +26,7 @@ import { connect } from 'nats'
 import { AssetStore } from '@montage/assets'
 import { ensureLocalKeys, signLocalToken } from '@montage/auth'
 import { ensureBoardCommandStream, getRecords } from '@montage/board'
+import { freePort } from '@montage/infra'
 import { subjects } from '@montage/core'
 import { createBoard, createWorkspace, grantCredits, recordAsset, upsertUser } from '@montage/db'
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
@@ -41,17 +41,6 @@ const RUNS = Number(process.env.PIPELINE_BENCH_RUNS ?? 100)
 const WARMUP = 5
 const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222'
 const TEMPORAL_ADDRESS = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b)

@@ -5,7 +5,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -16,6 +15,7 @@ import { appendBoardUpdate, createBoard, createWorkspace, upsertUser, type Sql }
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
 import { ensureLocalKeys, signLocalToken } from '@montage/auth'
 import { getRecords } from '@montage/board'
+import { freePort } from '@montage/infra'
 import { BenchClient, type TDialect } from './BenchClient'
 
 type TEntry = { value: number; unit: string; peer?: { name: string; value: number }; ratio?: number }
@@ -25,17 +25,6 @@ const ROOT = path.resolve(HERE, '..', '..')
 const PEER = '@hocuspocus/server 3.4'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 function percentile(samples: number[], p: number): number {
   const sorted = [...samples].sort((a, b) => a - b)

@@ -4,7 +4,8 @@ import { streams } from '@montage/core'
 import { loadBoardUpdates } from '@montage/db'
 import { closeTestEnv, createBoardWithMembers, openTestEnv, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 import { canonical, EditingClient, seededRandom } from './random-edits'
-import { freePort, ServerProcess } from './server-process'
+import { freePort } from '@montage/infra'
+import { ServerProcess } from './server-process'
 
 let env: TestEnv
 let proc: ServerProcess

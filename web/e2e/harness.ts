@@ -1,13 +1,12 @@
 import { randomUUID } from 'node:crypto'
 import { cp, mkdtemp, rm } from 'node:fs/promises'
-import net from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { Client, Connection } from '@temporalio/client'
 import { createDb, type Sql } from '@montage/db'
-import { prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceName } from '@montage/infra'
+import { freePort, prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceName } from '@montage/infra'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 /**
@@ -15,17 +14,6 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
  * `docs/screenshots` when UPDATE_SCREENSHOTS=1 (so a test run leaves the tracked images alone).
  */
 export const SCREENSHOT_DIR = path.join(REPO_ROOT, process.env.UPDATE_SCREENSHOTS === '1' ? 'docs/screenshots' : '.data/e2e-screenshots')
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 export interface E2EStackOptions {
   /** Which services to run (all by default); a board page needs only web and the collab-server. */
