@@ -50,44 +50,30 @@ export async function ingestAssetJob(deps: TIngestAssetJobDeps, input: TIngestAs
       { signal },
     )
     report('rendering', 0.1)
-    if (info.kind === 'image') {
-      report('storing', 0.95)
-      const poster = await store.putFile(posterFile)
-      report('storing', 1)
-      return {
-        width: info.width,
-        height: info.height,
-        durationMs: null,
-        posterSha256: poster.sha256,
-        posterByteSize: poster.byteSize,
-        stripSha256: null,
-        stripByteSize: null,
-        stripFrames: null,
-        proxySha256: null,
-        proxyByteSize: null,
-      }
-    }
-
-    // Uploads always get a proxy: their codec (ProRes, HEVC, 4:2:2) may be one no browser plays.
-    const renditions = await storeClipRenditions(
-      store,
-      { file: source, width: info.width, height: info.height, frames: info.frames, durationSeconds: info.durationSeconds },
-      { ffmpeg: engine.ffmpeg, workDir: scratch, proxy: 'always', signal, onProgress: (p) => report('encoding', 0.1 + 0.85 * p) },
-    )
+    // A clip gets its strip and proxy; uploads always get a proxy: their codec (ProRes, HEVC,
+    // 4:2:2) may be one no browser plays. A still is its own rendition.
+    const renditions =
+      info.kind === 'image'
+        ? null
+        : await storeClipRenditions(
+            store,
+            { file: source, width: info.width, height: info.height, frames: info.frames, durationSeconds: info.durationSeconds },
+            { ffmpeg: engine.ffmpeg, workDir: scratch, proxy: 'always', signal, onProgress: (p) => report('encoding', 0.1 + 0.85 * p) },
+          )
     report('storing', 0.95)
     const poster = await store.putFile(posterFile)
     report('storing', 1)
     return {
       width: info.width,
       height: info.height,
-      durationMs: Math.round(info.durationSeconds * 1000),
+      durationMs: info.kind === 'image' ? null : Math.round(info.durationSeconds * 1000),
       posterSha256: poster.sha256,
       posterByteSize: poster.byteSize,
-      stripSha256: renditions.stripSha256,
-      stripByteSize: renditions.stripByteSize,
-      stripFrames: renditions.stripFrames,
-      proxySha256: renditions.proxySha256 ?? null,
-      proxyByteSize: renditions.proxyByteSize ?? null,
+      stripSha256: renditions?.stripSha256 ?? null,
+      stripByteSize: renditions?.stripByteSize ?? null,
+      stripFrames: renditions?.stripFrames ?? null,
+      proxySha256: renditions?.proxySha256 ?? null,
+      proxyByteSize: renditions?.proxyByteSize ?? null,
     }
   } finally {
     clearInterval(ticker)

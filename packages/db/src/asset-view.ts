@@ -1,15 +1,8 @@
 import type { TAssetIngestState } from '@montage/core'
+import type { TAssetRow } from './assets'
 
 /** An asset row with its renditions: what the API shows (`TAssetView` in @montage/core). */
-export interface TAssetViewRow {
-  id: string
-  workspaceId: string
-  sha256: string
-  mimeType: string
-  byteSize: number
-  width: number | null
-  height: number | null
-  durationMs: number | null
+export interface TAssetViewRow extends TAssetRow {
   ingest: TAssetIngestState
   ingestError: string | null
   posterSha256: string | null
