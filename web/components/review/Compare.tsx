@@ -7,32 +7,9 @@ import { FPS, shortTime, timecode } from './review-client'
 import { ReviewStateBadge } from './ReviewStateBadge'
 import type { TViewerVariation } from './Viewer'
 import type { TReviewApi } from './review-client'
-import { useReviewPosterSrc, useReviewVideoSrc } from './use-review-asset'
-import { playbackSha256 } from '@/lib/client/playback-sha256'
+import { ReviewVideo } from './ReviewVideo'
 
 type TAssetApi = Pick<TReviewApi, 'assetSrc' | 'signed'>
-
-function CompareVideo({ v, api, videoRef, testId, onAspect }: { v: TViewerVariation; api: TAssetApi; videoRef: React.RefObject<HTMLVideoElement | null>; testId: string; onAspect?: (aspect: number) => void }) {
-  const media = useReviewVideoSrc(api, playbackSha256(v), videoRef)
-  const poster = useReviewPosterSrc(api, v.posterSha256)
-  return (
-    <video
-      ref={videoRef}
-      data-testid={testId}
-      src={media.src}
-      poster={poster}
-      preload="auto"
-      muted
-      playsInline
-      onError={media.onError}
-      onLoadedMetadata={(e) => {
-        media.onLoadedMetadata(e)
-        const el = e.currentTarget
-        if (el.videoWidth && el.videoHeight) onAspect?.(el.videoWidth / el.videoHeight)
-      }}
-    />
-  )
-}
 
 /**
  * Two variations against each other, side by side or as an A/B wipe over one frame. A leads;
@@ -119,11 +96,11 @@ export function Compare({ a, b, api, onClose }: { a: TViewerVariation; b: TViewe
         <div className="m-review-stage" ref={stage}>
           <div className={`m-compare-frame m-compare-${mode}`} style={frame}>
             <div className="m-compare-pane m-compare-a">
-              <CompareVideo v={a} api={api} videoRef={va} testId="compare-video-a" onAspect={setAspect} />
+              <ReviewVideo variation={a} api={api} videoRef={va} testId="compare-video-a" onAspect={setAspect} />
               <span className="m-compare-tag">A</span>
             </div>
             <div className="m-compare-pane m-compare-b" style={mode === 'wipe' ? { clipPath: `inset(0 0 0 ${wipe * 100}%)` } : undefined}>
-              <CompareVideo v={b} api={api} videoRef={vb} testId="compare-video-b" />
+              <ReviewVideo variation={b} api={api} videoRef={vb} testId="compare-video-b" />
               <span className="m-compare-tag">B</span>
             </div>
             {mode === 'wipe' && (

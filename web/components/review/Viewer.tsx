@@ -8,8 +8,7 @@ import { ShortcutHelp } from './ShortcutHelp'
 import { usePlayer, useFittedBox } from './player'
 import { ReviewApiError, shortTime, timecode, type TDecision, type TMember, type TRegion, type TReviewApi, type TReviewComment } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
-import { useReviewPosterSrc, useReviewVideoSrc } from './use-review-asset'
-import { playbackSha256 } from '@/lib/client/playback-sha256'
+import { ReviewVideo } from './ReviewVideo'
 import { ProvenanceTags } from './ProvenanceTags'
 
 export interface TViewerVariation {
@@ -67,8 +66,6 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
   const video = useRef<HTMLVideoElement>(null)
   const stageRef = useRef<HTMLDivElement>(null)
   const player = usePlayer(video, variation.durationSeconds)
-  const media = useReviewVideoSrc(api, playbackSha256(variation), video)
-  const poster = useReviewPosterSrc(api, variation.posterSha256)
   const [aspect, setAspect] = useState(16 / 9)
   const box = useFittedBox(stageRef, aspect)
 
@@ -267,22 +264,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
           {/* Always mounted: the player binds to the element once; until measured it is hidden. */}
           {(
             <div className="m-review-frame" style={box ? { left: box.left, top: box.top, width: box.width, height: box.height } : { visibility: 'hidden' }}>
-              <video
-                ref={video}
-                data-testid="viewer-video"
-                src={media.src}
-                poster={poster}
-                preload="auto"
-                playsInline
-                muted
-                onError={media.onError}
-                onLoadedMetadata={(e) => {
-                  media.onLoadedMetadata(e)
-                  const v = e.currentTarget
-                  if (v.videoWidth && v.videoHeight) setAspect(v.videoWidth / v.videoHeight)
-                }}
-                onClick={() => tool === 'none' && player.toggle()}
-              />
+              <ReviewVideo variation={variation} api={api} videoRef={video} testId="viewer-video" onAspect={setAspect} onClick={() => tool === 'none' && player.toggle()} />
               <RegionLayer
                 tool={tool}
                 shown={shown}
