@@ -1,7 +1,8 @@
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
+import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
+import { generatePrevizVariations, newVariationId, shotVariationIds } from './review-fixtures'
 
 let stack: E2EStack
 let ada: BrowserContext // producer
@@ -12,10 +13,9 @@ let pageR: Page
 let v1: string
 
 const SHOT = 'shape:demo-shot-1'
-const SHOTS = '/tmp/shots-review'
+const SHOTS = SCREENSHOT_DIR
 
 const card = (page: Page, id: string) => page.locator(`[data-testid=variation][data-shape-id="${id}"]`)
-const variationIds = (page: Page) => page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
 /** The bell refreshes when the window regains focus; tests say so rather than wait out the 20 s poll. */
 const refocus = (page: Page) => page.evaluate(() => window.dispatchEvent(new Event('focus')))
 const unread = (page: Page) => page.locator('[data-testid=feed-bell]').getAttribute('data-unread')
@@ -27,20 +27,7 @@ beforeAll(async () => {
   rui = await stack.signedIn('local:rui')
   pageA = await ada.newPage()
   await openBoard(pageA, stack.boardId)
-  const shot = pageA.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
-  await showShapes(pageA, [SHOT])
-  await shot.locator('[data-testid=shot-model]').selectOption('previz')
-  await shot.locator('[data-testid=shot-duration]').selectOption('2')
-  await shot.locator('[data-testid=generate]', { hasText: /2 credits/ }).waitFor()
-  const before = await variationIds(pageA)
-  await shot.locator('[data-testid=generate]').click()
-  const handle = await pageA.waitForFunction(
-    ({ shot, before }) => [...document.querySelectorAll(`[data-testid=variation][data-shot-id="${shot}"]`)].map((e) => e.getAttribute('data-shape-id')!).find((id) => !before.includes(id)) ?? null,
-    { shot: SHOT, before },
-    { timeout: 30_000 },
-  )
-  v1 = (await handle.jsonValue())!
-  await card(pageA, v1).and(pageA.locator('[data-status=succeeded]')).waitFor({ state: 'attached', timeout: 240_000 })
+  ;[v1] = (await generatePrevizVariations(pageA, SHOT, 1)) as [string]
   pageR = await rui.newPage()
   await openBoard(pageR, stack.boardId)
 }, 400_000)
@@ -121,7 +108,7 @@ describe('notifications and version stacks', () => {
     const thread = viewer.locator('[data-testid=thread]').first()
     await thread.waitFor({ timeout: 20_000 })
     const commentId = await thread.getAttribute('data-thread-id')
-    const before = await variationIds(pageA)
+    const before = await shotVariationIds(pageA, SHOT)
     await thread.locator('[data-testid=thread-edit]').click()
     const dialog = pageA.locator('[data-testid=edit-from-comment]')
     await dialog.waitFor({ timeout: 10_000 })
@@ -131,12 +118,7 @@ describe('notifications and version stacks', () => {
     await dialog.locator('[data-testid=efc-relight-golden_hour]').click()
     await dialog.waitFor({ state: 'detached', timeout: 20_000 })
 
-    const handle = await pageA.waitForFunction(
-      ({ shot, before }) => [...document.querySelectorAll(`[data-testid=variation][data-shot-id="${shot}"]`)].map((e) => e.getAttribute('data-shape-id')!).find((id) => !before.includes(id)) ?? null,
-      { shot: SHOT, before },
-      { timeout: 30_000 },
-    )
-    const v2 = (await handle.jsonValue())!
+    const v2 = await newVariationId(pageA, SHOT, before)
     await expect.poll(async () => (await stack.sql`SELECT 1 FROM generations WHERE variation_id = ${v2}`).length, { timeout: 20_000 }).toBe(1)
     const [row] = await stack.sql<{ params: { preset: string; focus: { startSeconds: number; endSeconds: number; region: { shape: string; x: number; w: number }; commentId: string } }; parentVariation: string }[]>`
       SELECT g.params, p.variation_id AS "parentVariation" FROM generations g JOIN generations p ON p.id = g.parent_generation_id WHERE g.variation_id = ${v2}`

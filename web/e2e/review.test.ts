@@ -3,6 +3,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
+import { generatePrevizVariations } from './review-fixtures'
 
 let stack: E2EStack
 let ada: BrowserContext // producer
@@ -15,24 +16,7 @@ const SHOT = 'shape:demo-shot-1'
 const FRAME = 1 / 24
 const SCREENSHOTS = SCREENSHOT_DIR
 
-function variationIds(page: Page): Promise<string[]> {
-  return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
-}
-
 const card = (page: Page, id: string) => page.locator(`[data-testid=variation][data-shape-id="${id}"]`)
-
-async function generate(page: Page): Promise<string> {
-  const before = await variationIds(page)
-  await showShapes(page, [SHOT])
-  await page.locator(`[data-testid=shot][data-shape-id="${SHOT}"] [data-testid=generate]`).click()
-  // Runs in beforeAll, where expect.poll is not allowed.
-  const handle = await page.waitForFunction(
-    ({ shot, before }) => [...document.querySelectorAll(`[data-testid=variation][data-shot-id="${shot}"]`)].map((e) => e.getAttribute('data-shape-id')!).find((id) => !before.includes(id)) ?? null,
-    { shot: SHOT, before },
-    { timeout: 30_000 },
-  )
-  return (await handle.jsonValue())!
-}
 
 async function viewerVideoReady(page: Page, testId = 'viewer-video') {
   await page.waitForFunction((id) => {
@@ -50,13 +34,7 @@ beforeAll(async () => {
   rui = await stack.signedIn('local:rui')
   pageA = await ada.newPage()
   await openBoard(pageA, stack.boardId)
-  const shot = pageA.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
-  await showShapes(pageA, [SHOT])
-  await shot.locator('[data-testid=shot-model]').selectOption('previz')
-  await shot.locator('[data-testid=shot-duration]').selectOption('2')
-  await shot.locator('[data-testid=generate]', { hasText: /2 credits/ }).waitFor()
-  variations = [await generate(pageA), await generate(pageA)]
-  for (const id of variations) await card(pageA, id).and(pageA.locator('[data-status=succeeded]')).waitFor({ state: 'attached', timeout: 240_000 })
+  variations = (await generatePrevizVariations(pageA, SHOT, 2)) as [string, string]
 }, 400_000)
 
 afterAll(async () => {
