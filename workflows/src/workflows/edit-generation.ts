@@ -1,7 +1,7 @@
-import { ActivityCancellationType, ApplicationFailure, proxyActivities, proxyLocalActivities } from '@temporalio/workflow'
-import type { TGenerationOutput, TGpuActivities, THostedActivities } from '@montage/core'
-import type { ControlActivities } from '../activities'
+import { ApplicationFailure } from '@temporalio/workflow'
+import type { TGenerationOutput, TGpuActivities } from '@montage/core'
 import type { TEditGenerationInput } from '../edit-models'
+import { gpuActivities, hostedActivities, localControl as control } from './render-activities'
 import { runWithCredits } from './run-with-credits'
 
 export interface EditGenerationWorkflowArgs {
@@ -15,32 +15,14 @@ export interface EditGenerationWorkflowResult {
   output: TGenerationOutput
 }
 
-// Local: no server round trip per bookkeeping step (see generation.ts).
-const control = proxyLocalActivities<ControlActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
-})
-
 /**
  * One edit of a finished variation, with the same credit and board bookkeeping as a generation:
  * reserve (already done by the starter, so a no-op here), render, record, settle; every way out
  * releases the credits and tells the board. The new variation carries `parentVariationId`.
  */
 export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQueue }: EditGenerationWorkflowArgs): Promise<EditGenerationWorkflowResult> {
-  const gpu = proxyActivities<TGpuActivities>({
-    taskQueue: gpuTaskQueue,
-    startToCloseTimeout: '10 minutes',
-    // Short, so a dead worker is noticed in seconds and the edit restarts on another.
-    heartbeatTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', maximumAttempts: 3 },
-  })
-  const hosted = proxyActivities<THostedActivities>({
-    taskQueue: hostedTaskQueue,
-    startToCloseTimeout: '30 minutes',
-    heartbeatTimeout: '10 seconds',
-    retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  })
+  const gpu = gpuActivities(gpuTaskQueue)
+  const hosted = hostedActivities(hostedTaskQueue)
 
   const render = async (): Promise<TGenerationOutput> => {
     const target = { generationId: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, variationId: input.variationId }

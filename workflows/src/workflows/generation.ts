@@ -1,6 +1,7 @@
-import { ActivityCancellationType, ApplicationFailure, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow'
-import { MODELS, type TGenerationInput, type TGenerationOutput, type TGpuActivities, type THostedActivities } from '@montage/core'
+import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow'
+import { MODELS, type TGenerationInput, type TGenerationOutput, type TGpuActivities } from '@montage/core'
 import type { ControlActivities } from '../activities'
+import { gpuActivities, hostedActivities, localControl } from './render-activities'
 import { runWithCredits } from './run-with-credits'
 
 export interface GenerationWorkflowArgs {
@@ -16,16 +17,8 @@ export interface GenerationWorkflowResult {
   output: TGenerationOutput
 }
 
+/** The control steps as remote activities: how runs started before `localControl` replay. */
 const remoteControl = proxyActivities<ControlActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
-})
-/**
- * The control steps (credits, rows, board commands) as local activities: they run in this worker
- * inside the workflow task, without a server round trip each. As remote activities they were most
- * of a generation's overhead (`npm run bench -- pipeline`).
- */
-const localControl = proxyLocalActivities<ControlActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumAttempts: 10 },
 })
@@ -37,23 +30,8 @@ const localControl = proxyLocalActivities<ControlActivities>({
 export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue }: GenerationWorkflowArgs): Promise<GenerationWorkflowResult> {
   // Runs started before the control steps became local replay with the remote ones.
   const control = patched('control-local-activities') ? localControl : remoteControl
-  const gpu = proxyActivities<TGpuActivities>({
-    taskQueue: gpuTaskQueue,
-    startToCloseTimeout: '10 minutes',
-    // Short, so a worker killed mid-render is noticed in seconds and the render restarts on another.
-    heartbeatTimeout: '10 seconds',
-    retry: { initialInterval: '1 second', maximumAttempts: 3 },
-  })
-  const hosted = proxyActivities<THostedActivities>({
-    taskQueue: hostedTaskQueue ?? gpuTaskQueue.replace(/gpu$/, 'hosted'),
-    // Provider renders queue and run for minutes; the task id in the heartbeat lets a retry resume it.
-    startToCloseTimeout: '30 minutes',
-    // Short: heartbeats are throttled to 80% of it, and a cancel only reaches the activity with one.
-    heartbeatTimeout: '10 seconds',
-    retry: { initialInterval: '2 seconds', maximumAttempts: 5 },
-    // Wait for the activity to abort the provider task before the credits are released.
-    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-  })
+  const gpu = gpuActivities(gpuTaskQueue)
+  const hosted = hostedActivities(hostedTaskQueue ?? gpuTaskQueue.replace(/gpu$/, 'hosted'))
 
   const output = await runWithCredits(
     control,
