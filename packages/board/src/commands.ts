@@ -127,24 +127,16 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
     const found = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
     const shot = found?.type === 'shot' ? found : undefined
     const place = placeBeside(kv.map as Map<string, { val: TLRecord }>, shot)
-    next = {
-      id,
-      typeName: 'shape',
-      type: VARIATION_SHAPE,
-      x: place.x,
-      y: place.y,
-      rotation: 0,
-      index: place.index,
-      parentId: place.parentId,
-      isLocked: false,
-      opacity: 1,
-      meta: {},
-      props: { ...defaultVariationProps(), w: place.w, h: place.h, ...command.patch },
-    } as TLRecord
+    next = newShape({ id, type: VARIATION_SHAPE, x: place.x, y: place.y, index: place.index, parentId: place.parentId, props: { ...defaultVariationProps(), w: place.w, h: place.h, ...command.patch } })
   }
   const valid = validateRecord(next)
   doc.transact(() => kv.set(id, valid), BOARD_COMMAND_ORIGIN)
   return valid
+}
+
+/** A new, unrotated, unlocked shape record of one of our shape types, as a server writes it. */
+function newShape(shape: { id: string; type: string; x: number; y: number; index: IndexKey; parentId: TLShape['parentId']; props: object }): TLRecord {
+  return { ...shape, typeName: 'shape', rotation: 0, isLocked: false, opacity: 1, meta: {} } as TLRecord
 }
 
 /**
@@ -170,20 +162,7 @@ function applyReferenceUpsert(doc: Y.Doc, command: Extract<TBoardCommand, { type
     for (const { val } of (kv.map as Map<string, { val: TLRecord }>).values()) {
       if (val.typeName === 'shape') right = Math.max(right, val.x + (((val.props as { w?: number }).w ?? 0) || 0))
     }
-    next.unshift({
-      id: command.shapeId as TLShapeId,
-      typeName: 'shape',
-      type: REFERENCE_SHAPE,
-      x: right + 48,
-      y: 0,
-      rotation: 0,
-      index: place.index,
-      parentId: place.parentId,
-      isLocked: false,
-      opacity: 1,
-      meta: {},
-      props: { ...defaultReferenceProps(), ...patch },
-    } as TLRecord)
+    next.unshift(newShape({ id: command.shapeId as TLShapeId, type: REFERENCE_SHAPE, x: right + 48, y: 0, index: place.index, parentId: place.parentId, props: { ...defaultReferenceProps(), ...patch } }))
   }
   const valid = next.map(validateRecord)
   if (valid.length > 0) doc.transact(() => valid.forEach((r) => kv.set(r.id, r)), BOARD_COMMAND_ORIGIN)
