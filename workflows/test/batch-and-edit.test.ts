@@ -4,57 +4,42 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, Worker } from '@temporalio/worker'
-import { connect, JSONCodec, type NatsConnection } from 'nats'
+import { Client } from '@temporalio/client'
+import { Worker } from '@temporalio/worker'
+import { JSONCodec, type NatsConnection } from 'nats'
 import { getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
-import { openTestDb } from '@montage/db/testing'
-import { applyBoardCommand, ensureBoardCommandStream, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
+import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
 import { AppError, AppErrorCode, streams, subjects, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
-import { batchWorkflowId, bundleWorkflows, createControlWorker, startBatchGeneration, startEditGeneration, type TEditGenerationInput } from '../src'
-import { createStudio } from './helpers'
+import { batchWorkflowId, startBatchGeneration, startEditGeneration, type TEditGenerationInput } from '../src'
+import { createStudio, startControlRig, type TControlRig } from './helpers'
 
 // Real Temporal (batch children, edit workflow), PostgreSQL, NATS, ONNX Runtime and ffmpeg.
 const prefix = `batchedit-${randomUUID().slice(0, 8)}`
 let sql: Sql
 let nc: NatsConnection
-let controlWorker: Worker
-let gpuWorker: Worker
-let running: Promise<unknown>
+let rig: TControlRig
 let client: Client
-let nativeConnection: NativeConnection
 let dataDir: string
 let store: AssetStore
 let engine: MediaEngine
 let plateSha: string
 
 beforeAll(async () => {
-  sql = await openTestDb()
-  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
-  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
+  rig = await startControlRig(prefix)
+  ;({ sql, nc, client } = rig)
   dataDir = await mkdtemp(path.join(tmpdir(), 'montage-batchedit-'))
   store = new AssetStore(path.join(dataDir, 'assets'))
   engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), workDir: path.join(dataDir, 'tmp') })
-  controlWorker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream(), workflowBundle: await bundleWorkflows() })
-  gpuWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) })
-  running = Promise.all([controlWorker.run(), gpuWorker.run()])
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+  rig.run(await Worker.create({ connection: rig.nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) }))
   plateSha = (await store.putBytes(await renderDemoPlate(640, 360))).sha256
 })
 
 afterAll(async () => {
-  controlWorker?.shutdown()
-  gpuWorker?.shutdown()
-  await running
+  await rig?.close()
   await engine?.close()
-  await client?.connection.close()
-  await nativeConnection?.close()
-  await nc?.drain()
-  await sql?.end()
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 })
 

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client'
-import { NativeConnection, Worker } from '@temporalio/worker'
-import { connect, type NatsConnection } from 'nats'
+import { Client, WorkflowFailedError } from '@temporalio/client'
+import { Worker } from '@temporalio/worker'
+import { type NatsConnection } from 'nats'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
-import { openTestDb } from '@montage/db/testing'
-import { ensureBoardCommandStream, readWorkspaceFeed } from '@montage/board'
+import { readWorkspaceFeed } from '@montage/board'
 import { generationWorkflowId, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
@@ -13,48 +12,31 @@ import { renderDemoPlate } from '@montage/infra'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { createControlWorker, startGenerationWorkflow } from '../src'
-import { createStudio, readBoardCommands } from './helpers'
+import { startGenerationWorkflow } from '../src'
+import { createStudio, readBoardCommands, startControlRig, type TControlRig } from './helpers'
 
 let sql: Sql
 let nc: NatsConnection
-let worker: Worker
-let gpuWorker: Worker
-let running: Promise<void>
-let gpuRunning: Promise<void>
+let rig: TControlRig
 let dataDir: string
 let store: AssetStore
 let engine: MediaEngine
 let client: Client
-let nativeConnection: NativeConnection
 const prefix = `wftest-${randomUUID().slice(0, 8)}`
 
 beforeAll(async () => {
-  sql = await openTestDb()
-  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
-  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
-  worker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() })
-  running = worker.run()
+  rig = await startControlRig(prefix)
+  ;({ sql, nc, client } = rig)
   dataDir = await mkdtemp(path.join(tmpdir(), 'montage-wf-'))
   store = new AssetStore(path.join(dataDir, 'assets'))
   engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), workDir: path.join(dataDir, 'tmp') })
-  gpuWorker = await Worker.create({ connection: nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) })
-  gpuRunning = gpuWorker.run()
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+  rig.run(await Worker.create({ connection: rig.nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) }))
 })
 
 afterAll(async () => {
-  worker?.shutdown()
-  gpuWorker?.shutdown()
-  await running
-  await gpuRunning
+  await rig?.close()
   await engine?.close()
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
-  await client?.connection.close()
-  await nativeConnection?.close()
-  await nc?.drain()
-  await sql?.end()
 })
 
 const boardCommands = (boardId: string) => readBoardCommands(nc, boardId)

@@ -5,17 +5,15 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Client, Connection } from '@temporalio/client'
-import { NativeConnection, type Worker } from '@temporalio/worker'
-import { connect, JSONCodec, type NatsConnection } from 'nats'
+import { Client } from '@temporalio/client'
+import { JSONCodec, type NatsConnection } from 'nats'
 import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
-import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
-import { ensureBoardCommandStream } from '@montage/board'
+import { TEST_DATABASE_URL } from '@montage/db/testing'
 import { generationWorkflowId, subjects, type TGenerationInput, type TJobProgress } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { renderDemoPlate } from '@montage/infra'
-import { createControlWorker, startGenerationWorkflow } from '../src'
-import { readBoardCommands, startWorkerProcess } from './helpers'
+import { startGenerationWorkflow } from '../src'
+import { readBoardCommands, startControlRig, startWorkerProcess, type TControlRig } from './helpers'
 
 // The real gpu-worker binary as a child process, so the test can SIGKILL it mid-render; real
 // Temporal, PostgreSQL, NATS, ONNX Runtime and ffmpeg.
@@ -23,33 +21,21 @@ const prefix = `gpucrash-${randomUUID().slice(0, 8)}`
 const children: ChildProcess[] = []
 let sql: Sql
 let nc: NatsConnection
-let controlWorker: Worker
-let running: Promise<void>
+let rig: TControlRig
 let client: Client
-let nativeConnection: NativeConnection
 let dataDir: string
 let store: AssetStore
 
 beforeAll(async () => {
-  sql = await openTestDb()
-  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
-  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
-  controlWorker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() })
-  running = controlWorker.run()
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+  rig = await startControlRig(prefix)
+  ;({ sql, nc, client } = rig)
   dataDir = await mkdtemp(path.join(tmpdir(), 'montage-gpucrash-'))
   store = new AssetStore(path.join(dataDir, 'assets'))
 })
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  controlWorker?.shutdown()
-  await running
-  await client?.connection.close()
-  await nativeConnection?.close()
-  await nc?.drain()
-  await sql?.end()
+  await rig?.close()
   if (dataDir) await rm(dataDir, { recursive: true, force: true })
 })
 

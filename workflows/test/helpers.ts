@@ -2,9 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { JSONCodec, type NatsConnection } from 'nats'
+import { Client, Connection } from '@temporalio/client'
+import { NativeConnection, type Worker } from '@temporalio/worker'
+import { connect, JSONCodec, type NatsConnection } from 'nats'
 import { createBoard, createWorkspace, grantCredits, upsertUser, type Sql } from '@montage/db'
-import type { TBoardCommand } from '@montage/board'
+import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
+import { openTestDb } from '@montage/db/testing'
+import { createControlWorker } from '../src'
 import { streams, subjects } from '@montage/core'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -51,4 +55,50 @@ export async function startWorkerProcess(script: string, env: NodeJS.ProcessEnv,
     child.once('exit', (code, signal) => reject(new Error(`${script} exited (${code ?? signal}):\n${out}`)))
   })
   return child
+}
+
+/**
+ * What every workflow test runs against: the test database, NATS with the board-command stream,
+ * a Temporal client, and the control worker (workflows + control activities) on `prefix`'s queues.
+ * Tests add their own gpu or hosted workers with `run`; `close` stops every worker, then the
+ * connections.
+ */
+export interface TControlRig {
+  sql: Sql
+  nc: NatsConnection
+  client: Client
+  nativeConnection: NativeConnection
+  run(worker: Worker): void
+  close(): Promise<void>
+}
+
+export async function startControlRig(prefix: string): Promise<TControlRig> {
+  const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'
+  const sql = await openTestDb()
+  const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  await ensureBoardCommandStream(await nc.jetstreamManager())
+  const nativeConnection = await NativeConnection.connect({ address })
+  const workers: Worker[] = []
+  const runs: Promise<void>[] = []
+  const run = (worker: Worker) => {
+    workers.push(worker)
+    runs.push(worker.run())
+  }
+  run(await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() }))
+  const client = new Client({ connection: await Connection.connect({ address }) })
+  return {
+    sql,
+    nc,
+    client,
+    nativeConnection,
+    run,
+    async close() {
+      for (const worker of workers) worker.shutdown()
+      await Promise.all(runs)
+      await client.connection.close()
+      await nativeConnection.close()
+      await nc.drain()
+      await sql.end()
+    },
+  }
 }

@@ -4,20 +4,19 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client'
-import { NativeConnection, Worker } from '@temporalio/worker'
-import { connect, type NatsConnection } from 'nats'
+import { Client, WorkflowFailedError } from '@temporalio/client'
+import { Worker } from '@temporalio/worker'
+import { type NatsConnection } from 'nats'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
-import { openTestDb } from '@montage/db/testing'
-import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
+import { type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, runwayCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { resolveFfmpegPaths } from '@montage/gpu-worker'
 import { createHostedActivities } from '@montage/gpu-worker/src/hosted/create-hosted-activities'
 import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/src/hosted/runway/RunwayStandIn'
 import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
-import { bundleWorkflows, cancelGenerationWorkflow, createControlWorker, retryGenerationInput, startGenerationWorkflow } from '../src'
-import { createStudio, readBoardCommands, startWorkerProcess } from './helpers'
+import { cancelGenerationWorkflow, retryGenerationInput, startGenerationWorkflow } from '../src'
+import { createStudio, readBoardCommands, startControlRig, startWorkerProcess, type TControlRig } from './helpers'
 
 // Real Temporal, PostgreSQL and NATS; only Runway is the documented-contract stand-in.
 const SECRET = `key_${randomUUID()}`
@@ -25,11 +24,8 @@ const prefix = `hosted-${randomUUID().slice(0, 8)}`
 const ffmpeg = resolveFfmpegPaths(process.env)
 let sql: Sql
 let nc: NatsConnection
-let controlWorker: Worker
-let hostedWorker: Worker
-let running: Promise<unknown>
 let client: Client
-let nativeConnection: NativeConnection
+let rig: TControlRig
 let dir: string
 let store: AssetStore
 let standIn: RunwayStandIn
@@ -54,31 +50,20 @@ beforeAll(async () => {
     plan: (_endpoint, body, s) => (plans.get(String(body.promptText)) ?? ((x) => [{ status: 'RUNNING', progress: 0.5 }, { status: 'SUCCEEDED', output: [x.addOutput(mp4, 'video/mp4')] }]))(s),
   }).start()
 
-  sql = await openTestDb()
-  nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
-  nativeConnection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' })
-  controlWorker = await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream(), workflowBundle: await bundleWorkflows() })
-  hostedWorker = await Worker.create({
-    connection: nativeConnection,
+  rig = await startControlRig(prefix)
+  ;({ sql, nc, client } = rig)
+  rig.run(await Worker.create({
+    connection: rig.nativeConnection,
     namespace: 'default',
     taskQueue: `${prefix}-hosted`,
     activities: createHostedActivities({ store, ffmpeg, workDir: path.join(dir, 'work'), nats: nc, runway: { apiSecret: SECRET, baseUrl: standIn.baseUrl, pollIntervalMs: 20, backoffMs: 10 } }),
-  })
-  running = Promise.all([controlWorker.run(), hostedWorker.run()])
-  client = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
+  }))
 })
 
 afterAll(async () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
-  controlWorker?.shutdown()
-  hostedWorker?.shutdown()
-  await running
+  await rig?.close()
   await standIn?.stop()
-  await client?.connection.close()
-  await nativeConnection?.close()
-  await nc?.drain()
-  await sql?.end()
   if (dir) await rm(dir, { recursive: true, force: true })
 })
 
