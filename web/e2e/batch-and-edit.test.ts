@@ -3,7 +3,8 @@ import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { getCreditBalance } from '@montage/db'
-import { startE2EStack, type E2EStack } from './harness'
+import { openBoard, startE2EStack, type E2EStack } from './harness'
+import { shotVariationIds } from './review-fixtures'
 
 let stack: E2EStack
 let ada: BrowserContext
@@ -23,16 +24,13 @@ afterAll(async () => {
   await stack?.close()
 })
 
-async function openBoard(page: Page) {
+/** The board at the size the pictures are taken at. */
+async function openLargeBoard(page: Page) {
   await page.setViewportSize({ width: 1600, height: 1000 })
-  await page.goto(`/boards/${stack.boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
+  await openBoard(page, stack.boardId)
 }
 
-function variationIds(page: Page): Promise<string[]> {
-  return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
-}
+const variationIds = (page: Page) => shotVariationIds(page, SHOT)
 
 async function ledgerOf(generationId: string): Promise<string[]> {
   const rows = await stack.sql<{ kind: string }[]>`SELECT kind::text AS kind FROM credit_ledger WHERE generation_id = ${generationId} ORDER BY id`
@@ -42,7 +40,7 @@ async function ledgerOf(generationId: string): Promise<string[]> {
 describe('batch and edit', () => {
   it('Generate ×2 makes two variations of the shot, each its own generation charged once', async () => {
     const page = await ada.newPage()
-    await openBoard(page)
+    await openLargeBoard(page)
     const shot = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
     await shot.waitFor({ timeout: 30_000 })
     await shot.locator('[data-testid=shot-model]').selectOption('previz')
@@ -96,7 +94,7 @@ describe('batch and edit', () => {
 
   it('Edit → Relight on a finished variation makes a new variation in the shot row that records its parent', async () => {
     const page = await ada.newPage()
-    await openBoard(page)
+    await openLargeBoard(page)
     const [parent] = await stack.sql<{ id: string; variationId: string }[]>`
       SELECT id, variation_id AS "variationId" FROM generations WHERE status = 'succeeded' AND board_id = ${stack.boardId} ORDER BY created_at LIMIT 1`
     // Bring the card into view: the canvas does not scroll like a page.
