@@ -3,8 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { getCreditBalance } from '@montage/db'
-import { openBoard, startE2EStack, type E2EStack } from './harness'
-import { shotVariationIds } from './review-fixtures'
+import { openBoard, shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext

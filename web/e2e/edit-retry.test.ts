@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core'
 import { AssetStore } from '@montage/assets'
 import { getCreditBalance, recordAsset } from '@montage/db'
 import { renderDemoPlate } from '@montage/infra'
-import { SCREENSHOT_DIR, openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
+import { SCREENSHOT_DIR, openBoard, shotVariationIds, showShapes, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext
@@ -52,9 +52,7 @@ async function ledgerOf(generationId: string): Promise<string[]> {
   return rows.map((r) => r.kind)
 }
 
-function variationIds(page: Page): Promise<string[]> {
-  return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
-}
+const variationIds = (page: Page) => shotVariationIds(page, SHOT)
 
 describe('retry of a failed edit', () => {
   it("starts a new edit of the same parent with the same edit and params, from the card's Retry", async () => {

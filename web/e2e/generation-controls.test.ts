@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
 import { AssetStore } from '@montage/assets'
 import { createWorkspace, getCreditBalance, recordAsset, upsertUser } from '@montage/db'
-import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard } from './harness'
+import { SCREENSHOT_DIR, shotVariationIds, startE2EStack, type E2EStack, openBoard } from './harness'
 
 // These tests are about a deployment without a Runway key: its models are listed but unavailable.
 delete process.env.RUNWAYML_API_SECRET
@@ -29,9 +29,7 @@ const SHOT = 'shape:demo-shot-1'
 const SHOTS = SCREENSHOT_DIR
 
 /** The ids of the shot's variations on the page. */
-function variationIds(page: Page): Promise<string[]> {
-  return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
-}
+const variationIds = (page: Page) => shotVariationIds(page, SHOT)
 
 async function newVariation(page: Page, before: string[]): Promise<string> {
   await expect.poll(async () => (await variationIds(page)).filter((id) => !before.includes(id)).length, { timeout: 30_000 }).toBe(1)

@@ -151,3 +151,38 @@ export async function showShapes(page: Page, ids: string[]): Promise<void> {
     editor.zoomToBounds({ x, y, w, h }, { targetZoom: 1, inset: 120 })
   }, ids)
 }
+
+/** The ids of the variation cards of a shot, as the page shows them. */
+export function shotVariationIds(page: Page, shotId: string): Promise<string[]> {
+  return page.locator(`[data-testid=variation][data-shot-id="${shotId}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
+}
+
+/** Waits for a variation card of the shot that is not in `before` and returns its id (usable in beforeAll, unlike expect.poll). */
+export async function newVariationId(page: Page, shotId: string, before: string[]): Promise<string> {
+  const handle = await page.waitForFunction(
+    ({ shot, before }) => [...document.querySelectorAll(`[data-testid=variation][data-shot-id="${shot}"]`)].map((e) => e.getAttribute('data-shape-id')!).find((id) => !before.includes(id)) ?? null,
+    { shot: shotId, before },
+    { timeout: 30_000 },
+  )
+  return (await handle.jsonValue())!
+}
+
+/** Sets the shot to a 2 s previz, presses Generate `count` times and returns the new variations once all have succeeded. */
+export async function generatePrevizVariations(page: Page, shotId: string, count: number): Promise<string[]> {
+  const shot = page.locator(`[data-testid=shot][data-shape-id="${shotId}"]`)
+  await showShapes(page, [shotId])
+  await shot.locator('[data-testid=shot-model]').selectOption('previz')
+  await shot.locator('[data-testid=shot-duration]').selectOption('2')
+  await shot.locator('[data-testid=generate]', { hasText: /2 credits/ }).waitFor()
+  const ids: string[] = []
+  for (let i = 0; i < count; i++) {
+    const before = await shotVariationIds(page, shotId)
+    await showShapes(page, [shotId])
+    await shot.locator('[data-testid=generate]').click()
+    ids.push(await newVariationId(page, shotId, before))
+  }
+  for (const id of ids) {
+    await page.locator(`[data-testid=variation][data-shape-id="${id}"]`).and(page.locator('[data-status=succeeded]')).waitFor({ state: 'attached', timeout: 240_000 })
+  }
+  return ids
+}

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { startE2EStack, type E2EStack } from './harness'
+import { shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext
@@ -34,9 +34,7 @@ async function openBoard(context: BrowserContext): Promise<Page> {
   return page
 }
 
-function variationIds(page: Page): Promise<string[]> {
-  return page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
-}
+const variationIds = (page: Page) => shotVariationIds(page, SHOT)
 
 /**
  * Waits in the page itself (no round trip per look) until the card's bar shows a stage with a

@@ -5,8 +5,7 @@ import { connect } from 'nats'
 import { AssetStore } from '@montage/assets'
 import { ensureBoardCommandStream, publishBoardCommand, readRecords, type TVariationPatch } from '@montage/board'
 import { createGeneration, finishGeneration, loadBoardUpdates, recordAsset, type Sql } from '@montage/db'
-import type { Page } from 'playwright-core'
-import { showShapes, type E2EStack } from './harness'
+import type { E2EStack } from './harness'
 
 /** Signs in through the API (no browser) and returns the session cookie header. */
 export async function signInCookie(stack: E2EStack, authSubject: string): Promise<{ cookie: string; token: string; userId: string }> {
@@ -86,39 +85,4 @@ async function waitForStoredRecord(sql: Sql, boardId: string, id: string): Promi
     await new Promise((r) => setTimeout(r, 100))
   }
   throw new Error(`${id} never reached the stored board ${boardId}`)
-}
-
-/** The ids of the variation cards of a shot, as the page shows them. */
-export function shotVariationIds(page: Page, shotId: string): Promise<string[]> {
-  return page.locator(`[data-testid=variation][data-shot-id="${shotId}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
-}
-
-/** Waits for a variation card of the shot that is not in `before` and returns its id (usable in beforeAll, unlike expect.poll). */
-export async function newVariationId(page: Page, shotId: string, before: string[]): Promise<string> {
-  const handle = await page.waitForFunction(
-    ({ shot, before }) => [...document.querySelectorAll(`[data-testid=variation][data-shot-id="${shot}"]`)].map((e) => e.getAttribute('data-shape-id')!).find((id) => !before.includes(id)) ?? null,
-    { shot: shotId, before },
-    { timeout: 30_000 },
-  )
-  return (await handle.jsonValue())!
-}
-
-/** Sets the shot to a 2 s previz, presses Generate `count` times and returns the new variations once all have succeeded. */
-export async function generatePrevizVariations(page: Page, shotId: string, count: number): Promise<string[]> {
-  const shot = page.locator(`[data-testid=shot][data-shape-id="${shotId}"]`)
-  await showShapes(page, [shotId])
-  await shot.locator('[data-testid=shot-model]').selectOption('previz')
-  await shot.locator('[data-testid=shot-duration]').selectOption('2')
-  await shot.locator('[data-testid=generate]', { hasText: /2 credits/ }).waitFor()
-  const ids: string[] = []
-  for (let i = 0; i < count; i++) {
-    const before = await shotVariationIds(page, shotId)
-    await showShapes(page, [shotId])
-    await shot.locator('[data-testid=generate]').click()
-    ids.push(await newVariationId(page, shotId, before))
-  }
-  for (const id of ids) {
-    await page.locator(`[data-testid=variation][data-shape-id="${id}"]`).and(page.locator('[data-status=succeeded]')).waitFor({ state: 'attached', timeout: 240_000 })
-  }
-  return ids
 }

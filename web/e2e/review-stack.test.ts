@@ -1,8 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
-import { generatePrevizVariations, newVariationId, shotVariationIds } from './review-fixtures'
+import { SCREENSHOT_DIR, generatePrevizVariations, newVariationId, shotVariationIds, openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext // producer

@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { SCREENSHOT_DIR, startE2EStack, type E2EStack, openBoard, showShapes } from './harness'
-import { generatePrevizVariations } from './review-fixtures'
+import { SCREENSHOT_DIR, generatePrevizVariations, openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext // producer

@@ -6,7 +6,7 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Editor, TLShape } from 'tldraw'
-import { REPO_ROOT, SCREENSHOT_DIR, startE2EStack, type E2EStack } from './harness'
+import { REPO_ROOT, SCREENSHOT_DIR, shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 const run = promisify(execFile)
 const FFMPEG = process.env.FFMPEG_PATH ?? ffmpeg.path
@@ -309,7 +309,7 @@ describe('uploads', () => {
       editor.updateShape({ id: id as TLShape['id'], type: 'shot', props: { prompt: 'Dawn over @lighthouse', referenceIds: ['shape:demo-ref-lighthouse'] } })
       editor.zoomToBounds(editor.getShapePageBounds(id as TLShape['id'])!, { targetZoom: 0.8, animation: { duration: 0 } })
     }, shotId)
-    const variationsOf = () => page.locator(`[data-testid=variation][data-shot-id="${shotId}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
+    const variationsOf = () => shotVariationIds(page, shotId)
     // The seeded board has variations of this shot already (without generation rows): only the new one counts.
     const before = new Set(await variationsOf())
     await page.locator(`[data-testid=shot][data-shape-id="${shotId}"] [data-testid=generate]`).click()

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Editor, TLShape } from 'tldraw'
-import { SCREENSHOT_DIR, startE2EStack, type E2EStack } from './harness'
+import { SCREENSHOT_DIR, shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 /** The seeded shot: "Slow push in on @lighthouse at dusk …", linked to the @lighthouse reference. */
 const SHOT = 'shape:demo-shot-1'
@@ -41,8 +41,7 @@ async function show(page: Page, id: string) {
   }, id)
 }
 
-const variationIds = (page: Page) =>
-  page.locator(`[data-testid=variation][data-shot-id="${SHOT}"]`).evaluateAll((els) => els.map((e) => e.getAttribute('data-shape-id')!))
+const variationIds = (page: Page) => shotVariationIds(page, SHOT)
 
 describe('a generated clip on the board', () => {
   it('lists the @tags it was made with on its card and in the viewer, and hover-scrubs its poster once paused', async () => {
