@@ -129,11 +129,12 @@ export async function sessionTokenOf(context: BrowserContext): Promise<string> {
   return cookie.value
 }
 
-/** Opens a board and waits until the canvas is ready and synced live. */
+/** Opens a board and waits until the canvas is ready, synced live, and its editor is reachable. */
 export async function openBoard(page: Page, boardId: string): Promise<void> {
   await page.goto(`/boards/${boardId}`)
   await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
   await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
+  await page.waitForFunction(() => !!(window as unknown as { __montageEditor?: unknown }).__montageEditor, null, { timeout: 30_000 })
 }
 
 /** Moves the camera onto those shapes, as a person would pan to them (off-screen cards can't be clicked). */

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { shotVariationIds, startE2EStack, type E2EStack } from './harness'
+import { openBoard, shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 let ada: BrowserContext
@@ -25,12 +25,10 @@ afterAll(async () => {
   await stack?.close()
 })
 
-async function openBoard(context: BrowserContext): Promise<Page> {
+async function openBoardPage(context: BrowserContext): Promise<Page> {
   const page = await context.newPage()
   await page.setViewportSize({ width: 1440, height: 900 })
-  await page.goto(`/boards/${stack.boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
+  await openBoard(page, stack.boardId)
   return page
 }
 
@@ -56,7 +54,7 @@ async function seeRenderingPercent(page: Page, variationId: string): Promise<{ l
 
 describe('live job progress', () => {
   it("both people see the variation's stage and percentage while it renders, and the bar leaves when the video plays", async () => {
-    const [adaPage, benPage] = await Promise.all([openBoard(ada), openBoard(ben)])
+    const [adaPage, benPage] = await Promise.all([openBoardPage(ada), openBoardPage(ben)])
     const shot = adaPage.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
     await shot.waitFor({ timeout: 30_000 })
     // A long previz, so that there is a render to watch.
@@ -108,7 +106,7 @@ describe('live job progress', () => {
 
 describe('shot parameters per model', () => {
   it('the shot card shows only the fields the chosen model takes, and prices them', async () => {
-    const page = await openBoard(ada)
+    const page = await openBoardPage(ada)
     const shot = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
     await shot.waitFor({ timeout: 30_000 })
     await shot.locator('[data-testid=shot-model]').selectOption('previz')

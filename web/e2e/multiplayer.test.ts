@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import type { BrowserContext, Page } from 'playwright-core'
-import { startE2EStack, type E2EStack } from './harness'
+import type { BrowserContext } from 'playwright-core'
+import { openBoard, startE2EStack, type E2EStack } from './harness'
 
 let stack: E2EStack
 
@@ -43,13 +43,6 @@ async function routeToInstance(context: BrowserContext, fromUrl: string, toUrl: 
     route.onMessage((m) => (upstream.readyState === WebSocket.OPEN ? upstream.send(m) : queued.push(m)))
     route.onClose(() => upstream.close())
   })
-}
-
-async function openBoard(page: Page, boardId: string) {
-  await page.goto(`/boards/${boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
-  await page.waitForFunction(() => !!window.__montageEditor, null, { timeout: 30_000 })
 }
 
 describe('multiplayer', () => {

@@ -6,7 +6,7 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Editor, TLShape } from 'tldraw'
-import { REPO_ROOT, SCREENSHOT_DIR, shotVariationIds, startE2EStack, type E2EStack } from './harness'
+import { REPO_ROOT, SCREENSHOT_DIR, openBoard, shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 const run = promisify(execFile)
 const FFMPEG = process.env.FFMPEG_PATH ?? ffmpeg.path
@@ -33,13 +33,6 @@ afterEach(async ({ task }) => {
 afterAll(async () => {
   await stack?.close()
 })
-
-async function openBoard(page: Page, boardId: string) {
-  await page.goto(`/boards/${boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
-  await page.waitForFunction(() => !!(window as unknown as { __montageEditor?: Editor }).__montageEditor, null, { timeout: 30_000 })
-}
 
 async function workspaceIdOf(stack: E2EStack): Promise<string> {
   const [board] = await stack.sql<{ workspace_id: string }[]>`SELECT workspace_id FROM boards WHERE id = ${stack.boardId}`

@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import type { Editor, TLShape } from 'tldraw'
-import { SCREENSHOT_DIR, shotVariationIds, startE2EStack, type E2EStack } from './harness'
+import { SCREENSHOT_DIR, openBoard, shotVariationIds, startE2EStack, type E2EStack } from './harness'
 
 /** The seeded shot: "Slow push in on @lighthouse at dusk …", linked to the @lighthouse reference. */
 const SHOT = 'shape:demo-shot-1'
@@ -26,13 +26,6 @@ afterAll(async () => {
   await stack?.close()
 })
 
-async function openBoard(page: Page) {
-  await page.goto(`/boards/${stack.boardId}`)
-  await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
-  await page.locator('[data-testid=sync-status][data-status=live]').waitFor({ timeout: 60_000 })
-  await page.waitForFunction(() => !!(window as unknown as { __montageEditor?: Editor }).__montageEditor, null, { timeout: 30_000 })
-}
-
 async function show(page: Page, id: string) {
   await page.evaluate((id) => {
     const editor = (window as unknown as { __montageEditor: Editor }).__montageEditor
@@ -48,7 +41,7 @@ describe('a generated clip on the board', () => {
     const ada = await stack.signedIn('local:ada')
     const page = await ada.newPage()
     await page.setViewportSize({ width: 1400, height: 860 })
-    await openBoard(page)
+    await openBoard(page, stack.boardId)
     const shot = page.locator(`[data-testid=shot][data-shape-id="${SHOT}"]`)
     await show(page, SHOT)
     await shot.locator('[data-testid=shot-model]').selectOption('previz')
