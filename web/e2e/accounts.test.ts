@@ -4,7 +4,7 @@ import WebSocket from 'ws'
 import type { BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getWorkspaceRole } from '@montage/db'
-import { SCREENSHOT_DIR, startE2EStack, type E2EStack } from './harness'
+import { SCREENSHOT_DIR, openBoard, startE2EStack, type E2EStack } from './harness'
 import { cookieFrom, signInCookie } from './review-fixtures'
 
 /**
@@ -232,6 +232,25 @@ describe('local accounts', () => {
     expect(await api('GET', '/api/me', { cookie })).toMatchObject({ status: 401, body: { error: { message: expect.stringMatching(/signed out/) } } })
     const retry = new WebSocket(`${stack.collabUrls[1]}/boards/${boardId}?token=${encodeURIComponent(token)}`)
     expect(await new Promise((resolve) => retry.on('close', (code) => resolve(code)))).toBe(4401)
+  })
+
+  it('tells a person with a board open that their session ended when another browser signs it out', async () => {
+    const { context, page } = await newContext()
+    await context.request.post('/api/auth/sign-in', { data: { email: OWNER.email, password: OWNER.password } })
+    const token = (await context.cookies()).find((c) => c.name === 'montage_session')!.value
+    const sessionId = (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid
+    const other = await passwordCookie()
+    const board = await api('POST', '/api/boards', { cookie: other, body: { workspaceId: studioId, name: 'Open board' } })
+    await openBoard(page, String(board.body.id))
+
+    expect((await api('DELETE', `/api/auth/sessions/${sessionId}`, { cookie: other })).status).toBe(200)
+    const problem = page.locator('[data-testid=sync-problem][data-kind=unauthorized]')
+    await problem.waitFor({ timeout: 30_000 })
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'session-ended.png') })
+    // Reloading does not bring the session back: the page sends the browser to sign in.
+    await page.reload()
+    await page.waitForURL('**/sign-in')
+    await context.close()
   })
 
   it('marks the session cookie Secure when the trusted proxy says the browser came over HTTPS', async () => {
