@@ -24,7 +24,7 @@ import { NativeConnection, Worker } from '@temporalio/worker'
 import { Client, Connection } from '@temporalio/client'
 import { connect } from 'nats'
 import { AssetStore } from '@montage/assets'
-import { ensureLocalKeys, signLocalToken } from '@montage/auth'
+import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
 import { ensureBoardCommandStream, getRecords } from '@montage/board'
 import { freePort } from '@montage/infra'
 import { subjects } from '@montage/core'
@@ -139,7 +139,7 @@ export default async function pipelineBench(): Promise<BenchResults> {
   await grantCredits(sql, { workspaceId: ws.id, amount: 10 * (RUNS + WARMUP), note: 'bench' })
   const board = await createBoard(sql, { workspaceId: ws.id, name: 'Pipeline bench', createdBy: user.id })
   await recordAsset(sql, { workspaceId: ws.id, sha256: plate.sha256, mimeType: 'image/jpeg', byteSize: plate.byteSize, width: 320, height: 180, createdBy: user.id })
-  const token = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject, name: 'Bench' })
+  const { token } = await issueLocalSession({ db: sql, privateKeyPem: keys.privateKeyPem, user, kind: 'password', ttlSeconds: 12 * 3600 })
 
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS })
   const control = await createControlWorker({ connection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() })

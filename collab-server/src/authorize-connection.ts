@@ -1,10 +1,12 @@
 import { AppError, AppErrorCode, roleCan, type TRole } from '@montage/core'
-import { findUserBySubject, getBoardAccess, type Sql } from '@montage/db'
-import { verifySessionToken } from '@montage/auth'
+import { getBoardAccess, type Sql } from '@montage/db'
+import { authenticateSessionToken } from '@montage/auth'
 
 export interface AuthorizeConnectionOptions {
   db: Sql
   jwtKey: string
+  authMode: 'local' | 'clerk'
+  demoMode: boolean
   boardId: string
   token: string | null
 }
@@ -13,17 +15,18 @@ export interface TConnectionGrant {
   userId: string
   role: TRole
   canWrite: boolean
+  /** The local session the token belongs to (its sockets close when it is signed out); null in Clerk mode. */
+  sessionId: string | null
 }
 
 /** Who is connecting and what they may do on the board; throws an AppError that maps to a close code. */
 export async function authorizeConnection(opts: AuthorizeConnectionOptions): Promise<TConnectionGrant> {
-  const claims = await verifySessionToken(opts.token, { jwtKey: opts.jwtKey })
-  const user = await findUserBySubject(opts.db, claims.sub)
+  const { user, sessionId } = await authenticateSessionToken({ db: opts.db, jwtKey: opts.jwtKey, authMode: opts.authMode, demoMode: opts.demoMode, token: opts.token })
   if (!user) throw new AppError(AppErrorCode.UNAUTHORIZED, 'Your account is unknown here: sign in again.')
   const access = await getBoardAccess(opts.db, { boardId: opts.boardId, userId: user.id })
   if (!access) throw new AppError(AppErrorCode.NOT_FOUND, 'This board does not exist.')
   if (!access.role || !roleCan(access.role, 'board.view')) {
     throw new AppError(AppErrorCode.FORBIDDEN, "You are not a member of this board's workspace.")
   }
-  return { userId: user.id, role: access.role, canWrite: roleCan(access.role, 'board.edit') }
+  return { userId: user.id, role: access.role, canWrite: roleCan(access.role, 'board.edit'), sessionId }
 }

@@ -15,6 +15,7 @@ import { authorizeConnection } from './authorize-connection'
 import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-board-commands'
 import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
+import { SessionSockets } from './SessionSockets'
 import { createConsoleLogger, errorFields, type TLogger } from './logger'
 
 export interface CreateCollabServerOptions {
@@ -22,6 +23,12 @@ export interface CreateCollabServerOptions {
   nats: NatsConnection
   /** PEM public key that session tokens are verified with (`resolveJwtKey`). */
   jwtKey: string
+  /** `local` (default): every token's session is checked in PostgreSQL, and closed when revoked. */
+  authMode?: 'local' | 'clerk'
+  /** Whether demo sessions count (`MONTAGE_DEMO=1`). */
+  demoMode?: boolean
+  /** How often open sockets' sessions are re-checked in PostgreSQL (default 60 s). */
+  sessionSweepMs?: number
   persistence?: Partial<TPersistenceOptions>
   logger?: TLogger
   /** JetStream durable consumer of board commands: one name per deployment (tests use their own). */
@@ -70,6 +77,8 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
+  // Signing out closes that session's sockets on every instance.
+  const sessions = new SessionSockets({ db: opts.db, nats: opts.nats, logger, sweepMs: opts.sessionSweepMs })
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
   const http = createServer(handleRequest)
   http.on('upgrade', handleUpgrade)
@@ -126,7 +135,14 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     try {
       if (!match) throw new AppError(AppErrorCode.NOT_FOUND, 'No such endpoint: connect to /boards/<boardId>.')
       boardId = decodeURIComponent(match[1]!)
-      grant = await authorizeConnection({ db: opts.db, jwtKey: opts.jwtKey, boardId, token: url.searchParams.get('token') })
+      grant = await authorizeConnection({
+        db: opts.db,
+        jwtKey: opts.jwtKey,
+        authMode: opts.authMode ?? 'local',
+        demoMode: opts.demoMode ?? false,
+        boardId,
+        token: url.searchParams.get('token'),
+      })
     } catch (e) {
       const appError = isAppError(e) ? e : new AppError(AppErrorCode.INTERNAL, 'The server could not check your access; try again.', { cause: e })
       if (!isAppError(e)) logger.error('authorizing connection failed', { boardId, ...errorFields(e) })
@@ -146,6 +162,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     wss.handleUpgrade(req, socket, head, (ws) => {
       room.addConnection(ws, { userId: grant.userId, canWrite: grant.canWrite })
       wss.emit('connection', ws, req)
+      sessions.track(grant.sessionId, ws)
     })
   }
 
@@ -227,6 +244,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
         closing = true
         clearInterval(pinger)
         jobProgress.stop()
+        sessions.stop()
         const httpClosed = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()))
         http.closeIdleConnections()
         await consumer?.stop()

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { connect } from 'nats'
-import { exitOnEnvError, parseEnv, ZAuthMode, ZDatabaseUrl, ZNatsUrl } from '@montage/core'
+import { exitOnEnvError, parseEnv, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZNatsUrl } from '@montage/core'
 import { createDb, migrate } from '@montage/db'
 import { resolveJwtKey } from '@montage/auth'
 import { createCollabServer } from './createCollabServer'
@@ -13,6 +13,8 @@ const ZEnv = z.object({
   COLLAB_HOST: z.string().min(1).default('127.0.0.1'),
   AUTH_MODE: ZAuthMode,
   CLERK_JWT_KEY: z.string().min(1).optional(),
+  /** Demo mode: demo sessions count (they are refused otherwise). */
+  MONTAGE_DEMO: ZDemoMode,
   DATA_DIR: z.string().min(1),
   /** One durable consumer name per deployment; every instance of it shares the work. */
   COLLAB_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('collab-server'),
@@ -40,6 +42,8 @@ const server = createCollabServer({
   db,
   nats,
   jwtKey,
+  authMode: env.AUTH_MODE,
+  demoMode: env.MONTAGE_DEMO,
   logger,
   consumerName: env.COLLAB_CONSUMER_NAME,
   commandDeliverPolicy: env.COLLAB_COMMAND_DELIVER_POLICY,

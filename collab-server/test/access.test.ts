@@ -21,7 +21,7 @@ describe('auth on upgrade', () => {
     const { boardId } = await createBoardWithMembers(env)
     const outsider = await createUser(env, 'Outsider')
     const url = (board: string, token?: string) => `ws://127.0.0.1:${port}/boards/${board}${token === undefined ? '' : `?token=${encodeURIComponent(token)}`}`
-    const ghostToken = await signLocalToken({ privateKeyPem: env.keys.privateKeyPem, subject: `local:ghost-${randomUUID()}`, name: 'Ghost' })
+    const ghostToken = await signLocalToken({ privateKeyPem: env.keys.privateKeyPem, subject: `local:ghost-${randomUUID()}`, name: 'Ghost', sessionId: randomUUID() })
 
     const [nonMember, noToken, badToken, ghost, unknownBoard, notUuid] = await Promise.all([
       connectAndAwaitClose(url(boardId, outsider.token)),

@@ -10,7 +10,7 @@ import type { TRole } from '@montage/core'
 import { streams } from '@montage/core'
 import { addMember, createBoard, createWorkspace, loadBoardUpdates, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
-import { ensureLocalKeys, signLocalToken, type LocalKeys } from '@montage/auth'
+import { ensureLocalKeys, issueLocalSession, type LocalKeys } from '@montage/auth'
 import { readRecords } from '@montage/board'
 import { createCollabServer, type CollabServer, type CreateCollabServerOptions, type TLogger } from '../src'
 
@@ -71,13 +71,15 @@ export async function startServer(env: TestEnv, opts: Partial<CreateCollabServer
 export interface TestUser {
   id: string
   token: string
+  /** The session the token belongs to (signing out revokes it). */
+  sessionId: string
 }
 
 export async function createUser(env: TestEnv, name = 'Tester'): Promise<TestUser> {
   const subject = `local:test-${randomUUID()}`
   const user = await upsertUser(env.db, { authSubject: subject, name })
-  const token = await signLocalToken({ privateKeyPem: env.keys.privateKeyPem, subject, name })
-  return { id: user.id, token }
+  const { token, session } = await issueLocalSession({ db: env.db, privateKeyPem: env.keys.privateKeyPem, user, kind: 'password', ttlSeconds: 12 * 3600 })
+  return { id: user.id, token, sessionId: session.id }
 }
 
 /** A fresh workspace and board owned by a fresh user, plus one member per requested role. */

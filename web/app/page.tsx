@@ -2,8 +2,7 @@ import Link from 'next/link'
 import { roleCan } from '@montage/core'
 import { getCreditBalance, listBoards, listMemberships } from '@montage/db'
 import { NewBoardForm } from '@/components/NewBoardForm'
-import { SignOutButton } from '@/components/SignOutButton'
-import { colorFor, initials } from '@/lib/client/avatar'
+import { PageHeader } from '@/components/PageHeader'
 import { db } from '@/lib/server/context'
 import { webEnv } from '@/lib/server/env'
 import { requirePageSession } from '@/lib/server/session'
@@ -26,14 +25,7 @@ export default async function HomePage() {
 
   return (
     <div className="page">
-      <header className="page-header">
-        <span className="logo"><span className="logo-mark" /> Montage</span>
-        <div style={{ display: 'flex', alignItems: 'center', gap: 12 }}>
-          <span className="avatar" style={{ background: colorFor(user.id) }} title={user.name}>{initials(user.name)}</span>
-          <span data-testid="user-name">{user.name}</span>
-          <SignOutButton clerk={webEnv().AUTH_MODE === 'clerk'} />
-        </div>
-      </header>
+      <PageHeader user={user} clerk={webEnv().AUTH_MODE === 'clerk'} />
       <main className="page-main">
         <h1 style={{ fontSize: 24 }}>Workspaces</h1>
         <p className="muted" style={{ margin: '4px 0 0' }}>Boards hold your references, shots and the variations generated from them.</p>
@@ -53,7 +45,12 @@ export default async function HomePage() {
                 <span className="pill">{w.role}</span>
                 <span className="pill pill-accent" data-testid="credits">{w.credits} credits</span>
               </div>
-              {roleCan(w.role, 'board.edit') && <NewBoardForm workspaceId={w.workspaceId} />}
+              <div className="inline-form">
+                {roleCan(w.role, 'member.manage') && (
+                  <Link href={`/workspaces/${w.workspaceId}/members`} className="btn" data-testid="manage-members">Members</Link>
+                )}
+                {roleCan(w.role, 'board.edit') && <NewBoardForm workspaceId={w.workspaceId} />}
+              </div>
             </div>
             {w.boards.length === 0 ? (
               <div className="empty">

@@ -1,4 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
+import { request as httpRequest } from 'node:http'
+import { networkInterfaces } from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
@@ -9,11 +12,15 @@ import {
   createBoardCheckpoint,
   createComment,
   createLibraryReference,
+  createOwnerAccount,
   createReviewLink,
   createWorkspace,
+  createWorkspaceInvite,
   loadBoardUpdates,
   upsertUser,
 } from '@montage/db'
+import { createPasswordHasher } from '@montage/auth'
+import { freePort, startAppProcesses } from '@montage/infra'
 import { REPO_ROOT, startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, signInCookie, type SucceededVariation } from './review-fixtures'
 
@@ -53,6 +60,16 @@ interface Fixtures {
   signedPlatePath: string
   /** A fresh library reference per request (a reference holds at most 3 views). */
   newReferenceId(): Promise<string>
+  /** A password account (of a studio of its own) that anyone may sign in as. */
+  account: { email: string; password: string }
+  /** A fresh invite link's token to the invite studio (nobody here is a member of it), per request. */
+  newInviteToken(): Promise<string>
+  /** A fresh invite of the demo studio, per request (for requests that revoke one). */
+  newInviteId(): Promise<string>
+  /** A fresh session of that actor, per request (for requests that end one); a random id for the signed-out caller. */
+  newSessionId(actor: Actor): Promise<string>
+  /** A fresh session cookie of that actor (sign-out ends it, not the one the other rows use). */
+  throwawayCookie(actor: Actor): Promise<string | undefined>
 }
 
 interface Req {
@@ -61,6 +78,8 @@ interface Req {
   /** Raw bytes instead of JSON. */
   bytes?: Uint8Array<ArrayBuffer>
   headers?: Record<string, string>
+  /** Sent instead of the actor's usual session cookie. */
+  cookie?: string
 }
 
 interface Rule {
@@ -80,8 +99,23 @@ const PNG_1PX = new Uint8Array(Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYA
 const GUEST_ONLY: Rule = { allow: NOBODY, ok: [200], denied: { anonymous: 401, owner: 401, producer: 401, editor: 401, reviewer: 401, outsider: 401 }, request: (fx) => ({ path: `/api/r/${fx.linkToken}` }) }
 
 const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
+  // The demo sign-in (this stack runs in demo mode on loopback; beyond loopback it is refused: the last describe).
   'auth/local/sign-in': { POST: { allow: EVERYONE, ok: [200], request: () => ({ path: '/api/auth/local/sign-in', body: { name: 'Walk-in' } }) } },
-  'auth/sign-out': { POST: { allow: EVERYONE, ok: [200], request: () => ({ path: '/api/auth/sign-out' }) } },
+  'auth/sign-out': { POST: { allow: EVERYONE, ok: [200], request: async (fx, a) => ({ path: '/api/auth/sign-out', cookie: await fx.throwawayCookie(a) }) } },
+  // Accounts: the password is the capability (whoever asks); sign-up here comes through an invite.
+  'auth/sign-in': { POST: { allow: EVERYONE, ok: [200], request: (fx) => ({ path: '/api/auth/sign-in', body: { email: fx.account.email, password: fx.account.password } }) } },
+  'auth/sign-up': {
+    POST: { allow: EVERYONE, ok: [201], request: async (fx, a) => ({ path: '/api/auth/sign-up', body: { name: `Invited ${a}`, email: `${a}-${randomUUID().slice(0, 8)}@matrix.test`, password: 'a matrix password', inviteToken: await fx.newInviteToken() } }) },
+  },
+  'auth/sessions': { GET: { allow: SIGNED_IN, ok: [200], request: () => ({ path: '/api/auth/sessions' }) } },
+  'auth/sessions/[sessionId]': { DELETE: { allow: SIGNED_IN, ok: [200], request: async (fx, a) => ({ path: `/api/auth/sessions/${await fx.newSessionId(a)}` }) } },
+  'workspaces/[workspaceId]/invites': {
+    GET: { allow: ['owner'], ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/workspaces/${fx.workspaceId}/invites` }) },
+    POST: { allow: ['owner'], ok: [201], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/workspaces/${fx.workspaceId}/invites`, body: { role: 'editor' } }) },
+  },
+  'invites/[inviteId]': { DELETE: { allow: ['owner'], ok: [200], denied: { outsider: 404 }, request: async (fx) => ({ path: `/api/invites/${await fx.newInviteId()}` }) } },
+  // The token is the capability; any signed-in person joins with it.
+  'invites/accept': { POST: { allow: SIGNED_IN, ok: [200], request: async (fx) => ({ path: '/api/invites/accept', body: { token: await fx.newInviteToken() } }) } },
   me: { GET: { allow: SIGNED_IN, ok: [200], request: () => ({ path: '/api/me' }) } },
   uploads: { POST: { allow: EDITORS, ok: [201], request: (fx) => ({ path: `/api/uploads?boardId=${fx.boardId}`, bytes: PNG_1PX, headers: { 'content-type': 'image/png' } }) } },
   boards: { POST: { allow: EDITORS, ok: [201], request: (fx) => ({ path: '/api/boards', body: { workspaceId: fx.workspaceId, name: 'Matrix board' } }) } },
@@ -218,6 +252,12 @@ beforeAll(async () => {
   })
   const signedUrl = new URL(((await signed.json()) as { urls: Record<string, string> }).urls[plate!.sha256]!, stack.baseUrl)
   let references = 0
+  const account = { email: `account-${randomUUID().slice(0, 8)}@matrix.test`, password: 'the account password' }
+  await createOwnerAccount(sql, { name: 'Account Holder', email: account.email, passwordHash: await createPasswordHasher().hash(account.password), workspaceName: 'Account studio', credits: 0, onlyIfFirst: false })
+  // Owned by someone who is none of the actors, so every actor can join it.
+  const ivy = await upsertUser(sql, { authSubject: 'local:ivy', name: 'Ivy Inviter' })
+  const inviteStudio = await createWorkspace(sql, { name: 'Invite Studio', ownerId: ivy.id })
+  const subjects: Record<Exclude<Actor, 'anonymous'>, string> = { owner: 'local:sam', producer: 'local:ada', editor: 'local:ben', reviewer: 'local:rui', outsider: 'local:olga' }
   fx = {
     boardId: stack.boardId,
     workspaceId: stack.workspaceId,
@@ -232,6 +272,11 @@ beforeAll(async () => {
     signedPlatePath: signedUrl.pathname + signedUrl.search,
     newReferenceId: async () => (await createLibraryReference(sql, { workspaceId: stack.workspaceId, tag: `viewed_${++references}`, kind: 'character', name: '', assetIds: [plateAssetId], createdBy: sam!.id })).id,
     newLinkId: async () => (await createReviewLink(sql, { boardId: stack.boardId, scope: 'board', expiresInHours: 1, createdBy: sam!.id })).link.id,
+    account,
+    newInviteToken: async () => (await createWorkspaceInvite(sql, { workspaceId: inviteStudio.id, role: 'reviewer', expiresInHours: 1, maxUses: 1, createdBy: ivy.id })).token,
+    newInviteId: async () => (await createWorkspaceInvite(sql, { workspaceId: stack.workspaceId, role: 'reviewer', expiresInHours: 1, maxUses: 1, createdBy: sam!.id })).invite.id,
+    newSessionId: async (actor) => (actor === 'anonymous' ? randomUUID() : sessionIdOf((await signInCookie(stack, subjects[actor])).token)),
+    throwawayCookie: async (actor) => (actor === 'anonymous' ? undefined : (await signInCookie(stack, subjects[actor])).cookie),
   }
 }, 240_000)
 
@@ -239,9 +284,15 @@ afterAll(async () => {
   await stack?.close()
 })
 
+/** The `sid` claim of a session token (the session row it belongs to). */
+function sessionIdOf(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { sid: string }).sid
+}
+
 async function call(method: Method, req: Req, cookie: string | undefined): Promise<number> {
   const headers: Record<string, string> = { ...(req.headers ?? {}) }
-  if (cookie) headers.cookie = cookie
+  const sessionCookie = req.cookie ?? cookie
+  if (sessionCookie) headers.cookie = sessionCookie
   let body: BodyInit | undefined
   if (req.bytes) body = req.bytes
   else if (req.body !== undefined) {
@@ -292,6 +343,105 @@ describe('authorization matrix', () => {
     const [sha] = fx.signedPlatePath.replace(/^\/api\/media\//, '').split('?')
     expect([401, 403, 404]).toContain(await call('GET', { path: `/api/media/${sha}` }, cookies.get('owner')))
     expect([401, 403, 404]).toContain(await call('GET', { path: fx.signedPlatePath.replace(sha!, fx.variation.assetSha256) }, undefined))
+  })
+})
+
+describe('authorization matrix: sessions and invites belong to their owners', () => {
+  it("answers 404 to ending someone else's session (which stays live) and to revoking another studio's invite", async () => {
+    const ben = await signInCookie(stack, 'local:ben')
+    expect(await call('DELETE', { path: `/api/auth/sessions/${sessionIdOf(ben.token)}` }, cookies.get('owner'))).toBe(404)
+    expect(await call('GET', { path: '/api/me' }, ben.cookie)).toBe(200)
+    const [olga] = await stack.sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:olga'`
+    const [other] = await stack.sql<{ id: string }[]>`SELECT workspace_id AS id FROM memberships WHERE user_id = ${olga!.id} AND role = 'owner' LIMIT 1`
+    const theirs = await createWorkspaceInvite(stack.sql, { workspaceId: other!.id, role: 'editor', expiresInHours: 1, maxUses: 1, createdBy: olga!.id })
+    expect(await call('DELETE', { path: `/api/invites/${theirs.invite.id}` }, cookies.get('owner'))).toBe(404)
+    expect(await call('GET', { path: `/api/workspaces/${other!.id}/invites` }, cookies.get('owner'))).toBe(404)
+  })
+})
+
+/** A POST with exactly these headers (fetch would not send another Host). */
+function rawPost(url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: string; setCookie: string[] }> {
+  const data = JSON.stringify(body)
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(data)), ...headers } }, (res) => {
+      let text = ''
+      res.on('data', (c) => (text += String(c)))
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text, setCookie: res.headers['set-cookie'] ?? [] }))
+    })
+    req.on('error', reject)
+    req.end(data)
+  })
+}
+
+/** An address of this machine that is not loopback (its first non-internal IPv4), or the wildcard. */
+function nonLoopbackAddress(): string {
+  for (const list of Object.values(networkInterfaces())) {
+    const found = list?.find((a) => a.family === 'IPv4' && !a.internal)
+    if (found) return found.address
+  }
+  return '0.0.0.0'
+}
+
+describe('authorization matrix: demo mode is for this machine only', () => {
+  const appEnv = () => ({
+    DATABASE_URL: stack.databaseUrl,
+    DATA_DIR: stack.dataDir,
+    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    TASK_QUEUE_PREFIX: stack.prefix,
+    AUTH_MODE: 'local',
+  })
+
+  it('refuses the demo sign-in (403) to a request that did not come from this machine, even on a loopback server', async () => {
+    const [sam] = await stack.sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:sam'`
+    const port = new URL(stack.baseUrl).port
+    const viaElsewhere: Record<string, string>[] = [
+      { host: `montage.example.com:${port}` },
+      { 'x-forwarded-host': 'montage.example.com' },
+      { 'x-forwarded-for': '203.0.113.7' },
+      { 'x-forwarded-for': '127.0.0.1, 198.51.100.4' },
+      { forwarded: 'for=198.51.100.4;proto=https' },
+    ]
+    for (const headers of viaElsewhere) {
+      const res = await rawPost(`${stack.baseUrl}/api/auth/local/sign-in`, headers, { userId: sam!.id })
+      expect({ headers, status: res.status }).toEqual({ headers, status: 403 })
+      expect((JSON.parse(res.body) as { error: { message: string } }).error.message).toMatch(/only to this machine/)
+      expect(res.setCookie).toEqual([])
+    }
+  })
+
+  it('will not start web in demo mode bound beyond loopback', async () => {
+    const host = nonLoopbackAddress()
+    const started = startAppProcesses({ root: REPO_ROOT, env: { ...appEnv(), MONTAGE_DEMO: '1' }, services: ['web'], webPort: await freePort(), webHost: host, collabPort: 1, logDir: path.join(stack.dataDir, 'logs', 'demo-beyond-loopback') })
+    await expect(started).rejects.toThrow(new RegExp(`web exited \\(78\\)[\\s\\S]*refusing to start: Demo mode \\(MONTAGE_DEMO=1\\) serves this machine only, but the server listens on ${host.replace(/\./g, '\\.')}`))
+  })
+
+  it('refuses the demo sign-in when web listens beyond loopback (not in demo mode), lists no one, and signs in with a password there', async () => {
+    const host = nonLoopbackAddress()
+    const port = await freePort()
+    const app = await startAppProcesses({ root: REPO_ROOT, env: { ...appEnv(), MONTAGE_DEMO: '0' }, services: ['web'], webPort: port, webHost: host, collabPort: 1, logDir: path.join(stack.dataDir, 'logs', 'beyond-loopback') })
+    try {
+      const base = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`
+      const [sam] = await stack.sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:sam'`
+      for (const body of [{ userId: sam!.id }, { name: 'Walk-in' }]) {
+        const res = await fetch(`${base}/api/auth/local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
+        expect(res.status).toBe(404)
+        expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/only in demo mode \(MONTAGE_DEMO=1/)
+      }
+      const page = await (await fetch(`${base}/sign-in`)).text()
+      expect(page).toContain('data-testid="password-sign-in"')
+      expect(page).not.toContain('data-testid="sign-in-user"')
+      expect(page).not.toContain('Sam Reyes')
+      // A demo session made on the loopback demo server counts for nothing here.
+      expect(await call('GET', { path: '/api/me' }, cookies.get('owner'))).toBe(200)
+      expect((await fetch(`${base}/api/me`, { headers: { cookie: cookies.get('owner')! } })).status).toBe(401)
+      const signIn = await fetch(`${base}/api/auth/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: fx.account.email, password: fx.account.password }) })
+      expect(signIn.status).toBe(200)
+      const cookie = signIn.headers.getSetCookie().find((c) => c.startsWith('montage_session='))!.split(';')[0]!
+      expect((await fetch(`${base}/api/me`, { headers: { cookie } })).status).toBe(200)
+    } finally {
+      await app.stop()
+    }
   })
 })
 

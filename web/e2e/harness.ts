@@ -26,6 +26,8 @@ export interface E2EStackOptions {
 
 export interface E2EStack {
   baseUrl: string
+  /** The stack's own database (for a further process a test starts against it). */
+  databaseUrl: string
   collabUrl: string
   /** Every collab-server instance's URL, `collabUrl` first. */
   collabUrls: string[]
@@ -67,6 +69,8 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
       TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
       TASK_QUEUE_PREFIX: prefix,
       AUTH_MODE: 'local',
+      // Demo mode (web on 127.0.0.1): `signedIn` uses the passwordless demo sign-in.
+      MONTAGE_DEMO: '1',
       // Each test stack consumes board commands under its own durable name.
       COLLAB_CONSUMER_NAME: `collab-${prefix}`,
       COLLAB_COMMAND_DELIVER_POLICY: 'new',
@@ -89,6 +93,7 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
 
   return {
     baseUrl,
+    databaseUrl,
     collabUrl: `ws://127.0.0.1:${collabPort}`,
     collabUrls: [collabPort, ...extraCollabPorts].map((p) => `ws://127.0.0.1:${p}`),
     dataDir,

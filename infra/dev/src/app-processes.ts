@@ -11,6 +11,8 @@ export interface AppProcessesOptions {
   /** Environment shared by every service (DATABASE_URL, DATA_DIR, TASK_QUEUE_PREFIX, …). */
   env: Record<string, string>
   webPort: number
+  /** The address web listens on: loopback (`127.0.0.1`) unless a test needs it reachable from elsewhere. */
+  webHost?: string
   collabPort: number
   /**
    * Ports of further collab-server instances (sharing Postgres and NATS with the first, which is
@@ -61,6 +63,9 @@ function collabSpec(o: AppProcessesOptions, port: number): ServiceSpec {
 
 function specs(o: AppProcessesOptions): Record<ServiceName, ServiceSpec> {
   const collabUrl = `ws://localhost:${o.collabPort}`
+  const webHost = o.webHost ?? '127.0.0.1'
+  // Where this machine reaches web (a wildcard bind answers on loopback).
+  const webProbeHost = webHost === '0.0.0.0' || webHost === '::' ? '127.0.0.1' : webHost.includes(':') ? `[${webHost}]` : webHost
   return {
     'collab-server': collabSpec(o, o.collabPort),
     workflows: {
@@ -87,10 +92,10 @@ function specs(o: AppProcessesOptions): Record<ServiceName, ServiceSpec> {
     },
     web: {
       command: path.join(o.root, 'node_modules/.bin/next'),
-      args: ['start', '-p', String(o.webPort), '-H', '127.0.0.1'],
+      args: ['start', '-p', String(o.webPort), '-H', webHost],
       cwd: path.join(o.root, 'web'),
       env: { COLLAB_PUBLIC_URL: collabUrl, PORT: String(o.webPort), NEXT_TELEMETRY_DISABLED: '1' },
-      ready: () => httpOk(`http://127.0.0.1:${o.webPort}/sign-in`),
+      ready: () => httpOk(`http://${webProbeHost}:${o.webPort}/sign-in`),
     },
   }
 }

@@ -1,20 +1,26 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
+import { exitOnEnvError, parseEnv, ZDemoMode } from '@montage/core'
 import { prepareDatabase } from './prepare-database'
 import { seedDemo } from './seed-demo'
 import { startAppProcesses } from './app-processes'
 
-/** `npm start`: migrate, seed the demo board, run every service until Ctrl-C. */
+/** `npm start`: migrate, seed the demo board (demo mode), run every service until Ctrl-C. */
 const root = path.resolve(fileURLToPath(new URL('../../..', import.meta.url)))
 const dataDir = process.env.DATA_DIR ?? path.join(root, '.data')
 const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/montage'
 const webPort = Number(process.env.PORT ?? 3000)
 const collabPort = Number(process.env.COLLAB_PORT ?? 1234)
 
+// `npm start` is the one-machine demo: the demo people and sign-in by name, web on loopback only.
+// MONTAGE_DEMO=0 runs the same stack with password accounts only (and no demo seed).
+const { MONTAGE_DEMO: demo } = exitOnEnvError(() => parseEnv(z.object({ MONTAGE_DEMO: ZDemoMode }), { MONTAGE_DEMO: process.env.MONTAGE_DEMO ?? '1' }))
+
 const applied = await prepareDatabase(databaseUrl)
 if (applied.length) console.log(`[montage] migrations applied: ${applied.join(', ')}`)
-const { boardId, created } = await seedDemo({ databaseUrl, dataDir })
-console.log(`[montage] demo board ${created ? 'seeded' : 'present'}`)
+const seeded = demo ? await seedDemo({ databaseUrl, dataDir }) : null
+if (seeded) console.log(`[montage] demo board ${seeded.created ? 'seeded' : 'present'}`)
 
 const app = await startAppProcesses({
   root,
@@ -25,6 +31,7 @@ const app = await startAppProcesses({
     TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
     TASK_QUEUE_PREFIX: process.env.TASK_QUEUE_PREFIX ?? '',
     AUTH_MODE: process.env.AUTH_MODE ?? 'local',
+    MONTAGE_DEMO: demo ? '1' : '0',
   },
   webPort,
   collabPort,
@@ -33,10 +40,9 @@ const app = await startAppProcesses({
 })
 
 console.log(`
-  Montage is running.
-    open       http://localhost:${webPort}   (sign in as Sam, Ada, Ben or Rui)
-    demo board http://localhost:${webPort}/boards/${boardId}
-    collab     ws://localhost:${collabPort}
+  Montage is running${demo ? ' in demo mode (this machine only)' : ''}.
+    open       http://localhost:${webPort}   ${demo ? '(sign in as Sam, Ada, Ben or Rui)' : '(sign in with your email and password)'}
+${seeded ? `    demo board http://localhost:${webPort}/boards/${seeded.boardId}\n` : ''}    collab     ws://localhost:${collabPort}
     Temporal   http://127.0.0.1:8233
   Ctrl-C stops the app (the stack keeps running: npm run stack -- down stops it).
 `)

@@ -5,14 +5,16 @@ export interface SignLocalTokenOptions {
   /** The user's auth subject (`local:<id>`). */
   subject: string
   name: string
+  /** The `auth_sessions` row this token belongs to: every check looks it up, so signing out ends the token. */
+  sessionId: string
   ttlSeconds?: number
 }
 
-/** Signs a local-mode session token: RS256 with `sub`, `name`, `iat`, `nbf` and `exp`. */
+/** Signs a local-mode session token: RS256 with `sub`, `sid`, `name`, `iat`, `nbf` and `exp`. */
 export async function signLocalToken(opts: SignLocalTokenOptions): Promise<string> {
   const key = await importPKCS8(opts.privateKeyPem, 'RS256')
   const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ name: opts.name })
+  return new SignJWT({ name: opts.name, sid: opts.sessionId })
     .setProtectedHeader({ alg: 'RS256', typ: 'JWT' })
     .setSubject(opts.subject)
     .setIssuer('montage-local')

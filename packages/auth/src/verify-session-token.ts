@@ -6,6 +6,8 @@ export interface SessionClaims {
   sub: string
   name?: string
   email?: string
+  /** The session id: ours (`auth_sessions`) in local mode, Clerk's in Clerk mode. */
+  sid?: string
 }
 
 export interface VerifySessionTokenOptions {
@@ -33,5 +35,6 @@ export async function verifySessionToken(token: string | undefined | null, opts:
     sub: payload.sub,
     name: typeof payload.name === 'string' ? payload.name : undefined,
     email: typeof payload.email === 'string' ? payload.email : undefined,
+    sid: typeof payload.sid === 'string' ? payload.sid : undefined,
   }
 }

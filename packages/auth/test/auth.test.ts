@@ -10,19 +10,19 @@ describe('local session tokens', () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'montage-auth-'))
     const keys = await ensureLocalKeys(dir)
     expect(await ensureLocalKeys(dir)).toEqual(keys)
-    const token = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject: 'local:ada', name: 'Ada' })
+    const token = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject: 'local:ada', name: 'Ada', sessionId: 'sid-1' })
     const claims = await verifySessionToken(token, { jwtKey: keys.publicKeyPem })
-    expect(claims).toEqual({ sub: 'local:ada', name: 'Ada', email: undefined })
+    expect(claims).toEqual({ sub: 'local:ada', name: 'Ada', email: undefined, sid: 'sid-1' })
   })
 
   it('refuses an expired token, a token signed by another key, and no token', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'montage-auth-'))
     const keys = await ensureLocalKeys(dir)
-    const expired = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject: 'local:ada', name: 'Ada', ttlSeconds: -60 })
+    const expired = await signLocalToken({ privateKeyPem: keys.privateKeyPem, subject: 'local:ada', name: 'Ada', sessionId: 'sid-1', ttlSeconds: -60 })
     await expect(verifySessionToken(expired, { jwtKey: keys.publicKeyPem })).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
 
     const other = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } })
-    const forged = await signLocalToken({ privateKeyPem: other.privateKey, subject: 'local:ada', name: 'Ada' })
+    const forged = await signLocalToken({ privateKeyPem: other.privateKey, subject: 'local:ada', name: 'Ada', sessionId: 'sid-1' })
     await expect(verifySessionToken(forged, { jwtKey: keys.publicKeyPem })).rejects.toMatchObject({ code: 'UNAUTHORIZED' })
     await expect(verifySessionToken(undefined, { jwtKey: keys.publicKeyPem })).rejects.toThrow(/no session token/)
   })

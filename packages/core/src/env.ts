@@ -40,3 +40,15 @@ export const ZTaskQueuePrefix = z.string().regex(/^[a-z0-9-]*$/).default('')
 export function taskQueueName(prefix: string, queue: 'control' | 'gpu' | 'hosted'): string {
   return prefix ? `${prefix}-${queue}` : queue
 }
+
+/** An on/off variable: `1` or `0` (unset is off), so a typo such as `yes` fails at start instead of meaning off. */
+export const ZEnvFlag = z.enum(['0', '1'], { error: 'must be 1 (on) or 0 (off)' }).default('0').transform((v) => v === '1')
+
+/**
+ * `MONTAGE_DEMO=1`: the passwordless demo people and the sign-in-by-name flow. Only for one
+ * machine: the web process refuses to start in demo mode unless it listens on loopback only.
+ */
+export const ZDemoMode = ZEnvFlag
+
+/** How long a password sign-in lasts (hours). */
+export const ZSessionTtlHours = z.coerce.number().int().min(1, 'must be at least 1').max(24 * 90, 'must be at most 2160 (90 days)').default(24 * 7)

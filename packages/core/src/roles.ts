@@ -18,9 +18,11 @@ export type TPermission =
   | 'variation.approve'
   /** Create, list and revoke review links for guests. */
   | 'review.link'
+  /** See the members, and invite people by link (create, list and revoke invites). */
+  | 'member.manage'
 
 const GRANTS: Record<TRole, readonly TPermission[]> = {
-  owner: ['board.view', 'board.edit', 'generation.start', 'workspace.manage', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link'],
+  owner: ['board.view', 'board.edit', 'generation.start', 'workspace.manage', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link', 'member.manage'],
   producer: ['board.view', 'board.edit', 'generation.start', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link'],
   editor: ['board.view', 'board.edit', 'generation.start', 'comment.create'],
   reviewer: ['board.view', 'comment.create'],

@@ -5,6 +5,8 @@ export const subjects = {
   workspaceFeed: (workspaceId: string) => `feed.ws.${workspaceId}`,
   jobProgress: (generationId: string) => `job.${generationId}.progress`,
   jobProgressWildcard: 'job.*.progress',
+  /** Core NATS (no stream): a session was signed out or revoked (`ZSessionRevokedMessage`). */
+  sessionRevoked: 'auth.session.revoked',
 } as const
 
 export const streams = {

@@ -23,6 +23,12 @@ export async function findUserBySubject(sql: Sql, authSubject: string): Promise<
   return row ?? null
 }
 
+export async function findUserById(sql: Sql, userId: string): Promise<TUserRow | null> {
+  const [row] = await sql<TUserRow[]>`
+    SELECT id, auth_subject AS "authSubject", name, email FROM users WHERE id = ${userId}`
+  return row ?? null
+}
+
 export async function listUsers(sql: Sql): Promise<TUserRow[]> {
   return sql<TUserRow[]>`SELECT id, auth_subject AS "authSubject", name, email FROM users ORDER BY created_at`
 }

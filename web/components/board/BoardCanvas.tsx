@@ -13,6 +13,7 @@ import { LiveJobsContext } from './LiveJobs'
 import { TopBar } from './TopBar'
 import { ReviewProvider } from '@/components/review/ReviewProvider'
 import { useYjsStore } from './useYjsStore'
+import { clerkSessionToken } from '@/lib/client/clerk-session-token'
 import { LibraryProvider } from '@/components/library/LibraryContext'
 import { LibraryLayer } from '@/components/library/LibraryLayer'
 import { libraryShortcut } from '@/components/library/library-shortcut'
@@ -30,6 +31,8 @@ export interface BoardCanvasProps {
   role: TRole
   collabUrl: string
   token: string
+  /** Clerk mode: the canvas fetches fresh session tokens for the board socket (Clerk's live 60 s). */
+  clerk?: boolean
   credits: number
   user: { id: string; name: string }
   /** Every model of the catalogue with whether this deployment can run it (and why not). */
@@ -52,9 +55,9 @@ function StylePanel() {
 
 const components: TLComponents = { TopPanel: BoardActions, PageMenu: null, StylePanel }
 
-export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, credits: initialCredits, user, models }: BoardCanvasProps) {
+export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
-  const { store, ready, sync, problem, peers, liveJobs, threads } = useYjsStore({ boardId, collabUrl, token, shapeUtils: montageShapeUtils, user: me })
+  const { store, ready, sync, problem, peers, liveJobs, threads } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
   const readOnly = role === 'reviewer'
   const [editor, setEditor] = useState<Editor | null>(null)

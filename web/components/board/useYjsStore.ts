@@ -24,6 +24,7 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
 import { getMeta, getRecords } from '@montage/board/client'
 import { createLiveJobsStore, type TLiveJobsStore } from './LiveJobs'
+import { keepCollabTokenFresh } from '@/lib/client/collab-token'
 import type { TThreadSummary } from '@montage/core'
 
 export type TSyncStatus = 'connecting' | 'live' | 'offline' | 'error'
@@ -50,6 +51,8 @@ export interface UseYjsStoreOptions {
   boardId: string
   collabUrl: string
   token: string
+  /** Fetches a fresh token for the next connection (Clerk mode; its tokens live 60 s). Must be stable. */
+  fetchToken?: () => Promise<string>
   shapeUtils: readonly TLAnyShapeUtilConstructor[]
   user: TYjsUser
 }
@@ -83,7 +86,7 @@ interface AwarenessState {
  * Binds a TLStore to the board's Y.Doc on the collab-server (after tldraw-yjs-example): document
  * records go through the YKeyValue, presence only through awareness.
  */
-export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: UseYjsStoreOptions): TYjsStoreState {
+export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils, user }: UseYjsStoreOptions): TYjsStoreState {
   const store = useMemo(
     () => createTLStore({ shapeUtils: [...defaultShapeUtils, ...shapeUtils] }),
     // A new board gets a new store; shape utils are module constants.
@@ -109,12 +112,13 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     const threadMap = doc.getMap<TThreadSummary>('threads')
     const onThreads = () => setThreads([...threadMap.values()])
     setThreads([])
+    // Connected by keepCollabTokenFresh once its token is good, and given a fresh one before each reconnect.
     const provider = new WebsocketProvider(`${collabUrl.replace(/\/$/, '')}/boards`, boardId, doc, {
-      params: { token },
+      connect: false,
       disableBc: true,
       maxBackoffTime: 10_000,
     })
-    const cleanups: (() => void)[] = []
+    const cleanups: (() => void)[] = [keepCollabTokenFresh(provider, { token, fetchToken })]
     threadMap.observe(onThreads)
     cleanups.push(() => threadMap.unobserve(onThreads))
     let loaded = false
@@ -282,7 +286,7 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
       provider.destroy()
       doc.destroy()
     }
-  }, [store, liveJobs, boardId, collabUrl, token, user])
+  }, [store, liveJobs, boardId, collabUrl, token, fetchToken, user])
 
   return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads }
 }

@@ -1,9 +1,9 @@
 import path from 'node:path'
 import { Client, Connection } from '@temporalio/client'
 import { AssetStore } from '@montage/assets'
-import { ensureLocalKeys, resolveJwtKey, type LocalKeys } from '@montage/auth'
+import { createPasswordHasher, ensureLocalKeys, resolveJwtKey, type LocalKeys, type PasswordHasher } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
-import { connect, type JetStreamClient } from 'nats'
+import { connect, type JetStreamClient, type NatsConnection } from 'nats'
 import { ensureBoardCommandStream } from '@montage/board'
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
@@ -18,8 +18,10 @@ interface ServerContext {
   store?: AssetStore
   jwtKey?: Promise<string>
   localKeys?: Promise<LocalKeys>
+  nats?: Promise<NatsConnection>
   jetstream?: Promise<JetStreamClient>
   mediaUrlSecret?: Promise<Buffer>
+  passwordHasher?: PasswordHasher
 }
 
 const globalKey = Symbol.for('montage.web.context')
@@ -58,11 +60,25 @@ export function localKeys(): Promise<LocalKeys> {
   return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR))
 }
 
+/** The NATS connection (core messages such as session revokes; JetStream rides on it). */
+export function natsConnection(): Promise<NatsConnection> {
+  ctx.nats ??= connect({ servers: webEnv().NATS_URL, name: 'montage-web' }).catch((e: unknown) => {
+    ctx.nats = undefined // retry on the next request
+    throw e
+  })
+  return ctx.nats
+}
+
+/** Password hashing (scrypt, 128 MiB a run): at most two runs at once per web process. */
+export function passwordHasher(): PasswordHasher {
+  return (ctx.passwordHasher ??= createPasswordHasher({ concurrency: 2 }))
+}
+
 /** JetStream, for board commands that only the collab-server holding the live board can apply. */
 export function jetstream(): Promise<JetStreamClient> {
   if (!ctx.jetstream) {
     ctx.jetstream = (async () => {
-      const nc = await connect({ servers: webEnv().NATS_URL, name: 'montage-web' })
+      const nc = await natsConnection()
       await ensureBoardCommandStream(await nc.jetstreamManager())
       return nc.jetstream()
     })().catch((e: unknown) => {

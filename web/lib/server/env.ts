@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
+import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZEnvFlag, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -17,6 +17,12 @@ const ZWebEnv = z.object({
   DATA_DIR: z.string().min(1).optional(),
   AUTH_MODE: ZAuthMode,
   CLERK_JWT_KEY: z.string().optional(),
+  /** Demo mode: the passwordless demo people and sign-in by name, on loopback only (`npm start` turns it on). */
+  MONTAGE_DEMO: ZDemoMode,
+  /** Behind a TLS-terminating proxy: trust its `X-Forwarded-Proto` (the session cookie becomes `Secure`). */
+  TRUST_PROXY: ZEnvFlag,
+  /** How long a password sign-in lasts, in hours (7 days by default). */
+  SESSION_TTL_HOURS: ZSessionTtlHours,
   /** Only its presence matters here: whether the Runway models can run (the hosted worker holds the key). */
   RUNWAYML_API_SECRET: z.string().optional(),
   /** HMAC key of signed asset URLs; generated into DATA_DIR/auth when unset (one web instance, or a shared DATA_DIR). */

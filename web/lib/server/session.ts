@@ -1,20 +1,26 @@
 import { cookies } from 'next/headers'
 import { redirect } from 'next/navigation'
-import { AppError, AppErrorCode } from '@montage/core'
-import { verifySessionToken } from '@montage/auth'
-import { createWorkspace, findUserBySubject, grantCredits, listMemberships, upsertUser, type Sql, type TUserRow } from '@montage/db'
-import { db, jwtKey } from './context'
+import { NextResponse } from 'next/server'
+import { AppError, AppErrorCode, subjects, type TSessionKind, type TSessionRevokedMessage } from '@montage/core'
+import { authenticateSessionToken, issueLocalSession } from '@montage/auth'
+import { createWorkspace, grantCredits, listMemberships, revokeAuthSession, upsertUser, type Sql, type TUserRow } from '@montage/db'
+import { clearCookie, setCookie } from './cookies'
+import { db, jwtKey, localKeys, natsConnection } from './context'
 import { webEnv } from './env'
 
 /** Local mode's session cookie; Clerk mode reads Clerk's own `__session`. */
 export const LOCAL_SESSION_COOKIE = 'montage_session'
 const CLERK_SESSION_COOKIE = '__session'
 export const STARTING_CREDITS = 500
+/** A demo sign-in lasts a working day. */
+const DEMO_SESSION_TTL_SECONDS = 60 * 60 * 12
 
 export interface TSession {
   user: TUserRow
   /** The raw token, handed to the canvas for the collab-server's upgrade check. */
   token: string
+  /** Local mode: the `auth_sessions` row (what sign-out revokes). Clerk mode: null. */
+  sessionId: string | null
 }
 
 export async function sessionToken(): Promise<string | undefined> {
@@ -33,17 +39,21 @@ export async function provisionUser(sql: Sql, opts: { authSubject: string; name:
   return user
 }
 
-/** Every server path goes through here: verify the token, then find (Clerk: create) the user. */
+/**
+ * Every server path goes through here: verify the token and, in local mode, its session row
+ * (signed out, expired or unknown is UNAUTHORIZED); then find (Clerk: create) the user.
+ */
 export async function authenticate(token: string | undefined): Promise<TSession> {
-  const claims = await verifySessionToken(token, { jwtKey: await jwtKey() })
+  const env = webEnv()
   const sql = db()
-  let user = await findUserBySubject(sql, claims.sub)
+  const found = await authenticateSessionToken({ db: sql, jwtKey: await jwtKey(), authMode: env.AUTH_MODE, demoMode: env.MONTAGE_DEMO, token })
+  let user = found.user
   if (!user) {
-    if (webEnv().AUTH_MODE !== 'clerk') throw new AppError(AppErrorCode.UNAUTHORIZED, 'This account no longer exists. Sign in again.')
-    const name = (claims.name ?? claims.email ?? 'New member').slice(0, 80)
-    user = await provisionUser(sql, { authSubject: claims.sub, name, email: claims.email ?? null })
+    // Only Clerk mode answers without a user: a person Clerk signed in, seen here for the first time.
+    const name = (found.claims.name ?? found.claims.email ?? 'New member').slice(0, 80)
+    user = await provisionUser(sql, { authSubject: found.claims.sub, name, email: found.claims.email ?? null })
   }
-  return { user, token: token! }
+  return { user, token: token!, sessionId: found.sessionId }
 }
 
 /** For route handlers: throws UNAUTHORIZED, which the error mapper turns into 401 JSON. */
@@ -69,4 +79,47 @@ export async function optionalSession(): Promise<TSession | null> {
     if (e instanceof AppError && e.code === AppErrorCode.UNAUTHORIZED) return null
     throw e
   }
+}
+
+/** Local mode only (password accounts, demo people, sessions); Clerk mode keeps its own. */
+export function requireLocalAuth(what: string): void {
+  if (webEnv().AUTH_MODE !== 'local') throw new AppError(AppErrorCode.NOT_FOUND, `${what} is part of local accounts; this install signs in with Clerk (AUTH_MODE=clerk).`)
+}
+
+/** Signs the user in: a session row, its token in the cookie, and `body` as the JSON answer. */
+export async function signInResponse(req: Request, user: TUserRow, kind: TSessionKind, body: unknown, status = 200): Promise<NextResponse> {
+  const ttlSeconds = kind === 'demo' ? DEMO_SESSION_TTL_SECONDS : webEnv().SESSION_TTL_HOURS * 3600
+  const { token } = await issueLocalSession({
+    db: db(),
+    privateKeyPem: (await localKeys()).privateKeyPem,
+    user,
+    kind,
+    ttlSeconds,
+    userAgent: req.headers.get('user-agent'),
+  })
+  const res = NextResponse.json(body, { status })
+  setCookie(res, req, LOCAL_SESSION_COOKIE, token, ttlSeconds)
+  return res
+}
+
+/**
+ * Ends a session of this user server-side, then tells every collab-server to close its sockets.
+ * A lost message is caught by the collab-servers' periodic check, so a NATS outage only delays it.
+ */
+export async function revokeSession(opts: { sessionId: string; userId: string }): Promise<boolean> {
+  const revoked = await revokeAuthSession(db(), opts)
+  if (!revoked) return false
+  try {
+    const nc = await natsConnection()
+    nc.publish(subjects.sessionRevoked, JSON.stringify({ sessionId: revoked.id } satisfies TSessionRevokedMessage))
+    await nc.flush()
+  } catch (e) {
+    console.warn('[web] could not announce a revoked session; collab-servers close its sockets at their next check', e)
+  }
+  return true
+}
+
+/** Clears the session cookie on a response. */
+export function clearSessionCookie(res: NextResponse, req: Request): void {
+  clearCookie(res, req, LOCAL_SESSION_COOKIE)
 }

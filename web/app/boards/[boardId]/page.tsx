@@ -43,6 +43,7 @@ export default async function BoardPage({ params }: Props) {
       role={access.role}
       collabUrl={webEnv().COLLAB_PUBLIC_URL}
       token={token}
+      clerk={webEnv().AUTH_MODE === 'clerk'}
       credits={credits}
       user={{ id: user.id, name: user.name }}
       models={listModels(modelAvailabilityOptions())}

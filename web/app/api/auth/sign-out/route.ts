@@ -1,9 +1,18 @@
 import { NextResponse } from 'next/server'
+import { AppError, AppErrorCode } from '@montage/core'
 import { route } from '@/lib/server/api-error'
-import { LOCAL_SESSION_COOKIE } from '@/lib/server/session'
+import { authenticate, clearSessionCookie, revokeSession, sessionToken } from '@/lib/server/session'
 
-export const POST = route(async () => {
+/** Ends this session server-side (its token stops working everywhere, its sockets close) and clears the cookie. */
+export const POST = route(async (req) => {
+  try {
+    const session = await authenticate(await sessionToken())
+    if (session.sessionId) await revokeSession({ sessionId: session.sessionId, userId: session.user.id })
+  } catch (e) {
+    // Signed out already, or never signed in: nothing to end, the cookie is cleared all the same.
+    if (!(e instanceof AppError && e.code === AppErrorCode.UNAUTHORIZED)) throw e
+  }
   const res = NextResponse.json({ ok: true })
-  res.cookies.set(LOCAL_SESSION_COOKIE, '', { httpOnly: true, sameSite: 'lax', path: '/', maxAge: 0 })
+  clearSessionCookie(res, req)
   return res
 })

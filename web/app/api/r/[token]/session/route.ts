@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server'
 import { AppError, AppErrorCode, ZGuestSessionRequest, parseInput } from '@montage/core'
 import { createGuestSession, verifyPassphrase } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
+import { setCookie } from '@/lib/server/cookies'
 import { db } from '@/lib/server/context'
 import { GUEST_SESSION_COOKIE, requireActiveReviewLink } from '@/lib/server/require-guest'
 
@@ -22,12 +23,6 @@ export const POST = route<Ctx>(async (req, { params }) => {
   const session = await createGuestSession(sql, { reviewLinkId: link.id, name: body.name })
   const res = NextResponse.json({ guest: { name: body.name } }, { status: 201 })
   const maxAge = Math.max(1, Math.floor((Date.parse(link.expiresAt) - Date.now()) / 1000))
-  res.cookies.set(GUEST_SESSION_COOKIE, session.token, {
-    httpOnly: true,
-    sameSite: 'lax',
-    path: '/',
-    maxAge,
-    secure: new URL(req.url).protocol === 'https:',
-  })
+  setCookie(res, req, GUEST_SESSION_COOKIE, session.token, maxAge)
   return res
 })
