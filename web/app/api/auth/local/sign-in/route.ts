@@ -7,6 +7,7 @@ import { listUsers } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db, localKeys } from '@/lib/server/context'
 import { webEnv } from '@/lib/server/env'
+import { limitSignInAttempt } from '@/lib/server/rate-limit'
 import { LOCAL_SESSION_COOKIE, provisionUser } from '@/lib/server/session'
 
 const TOKEN_TTL_SECONDS = 60 * 60 * 12
@@ -23,6 +24,7 @@ const ZLocalSignIn = z
 export const POST = route(async (req) => {
   if (webEnv().AUTH_MODE !== 'local') throw new AppError(AppErrorCode.NOT_FOUND, 'Local sign-in is disabled (AUTH_MODE=clerk).')
   const body = parseInput(ZLocalSignIn, await readJson(req))
+  await limitSignInAttempt(req, body.userId ?? null)
   const sql = db()
   let user
   if (body.userId) {
