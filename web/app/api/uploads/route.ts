@@ -35,12 +35,11 @@ export const POST = route(async (req) => {
   await enforceRateLimits([{ limit: 'uploadsPerWorkspace', key: board.workspaceId }])
   const env = webEnv()
   const quota = env.limits.quotas.workspaceStorageBytes
-  // Refused before the body is read when the workspace is full or the declared size cannot fit.
+  // A full workspace is refused before the body is read. Short of full, the bytes decide once
+  // received: a file the workspace already holds takes no room, whatever its size.
   const used = await getWorkspaceStorageUse(sql, board.workspaceId)
-  const declared = Number(req.headers.get('content-length') ?? '0')
-  if (used >= quota || (declared > 0 && used + declared > quota)) {
-    const size = declared > 0 ? `, and this file is ${formatBytes(declared)}` : ''
-    throw new AppError(AppErrorCode.QUOTA_EXCEEDED, `This workspace's storage is full: it holds ${formatBytes(used)} of its ${formatBytes(quota)} limit${size}.`, { limit: 'workspaceStorageBytes' })
+  if (used >= quota) {
+    throw new AppError(AppErrorCode.QUOTA_EXCEEDED, `This workspace's storage is full: it holds ${formatBytes(used)} of its ${formatBytes(quota)} limit.`, { limit: 'workspaceStorageBytes' })
   }
   const upload = await receiveUpload(req, path.join(env.DATA_DIR, 'tmp', 'uploads'))
   let facts: { width: number; height: number; durationMs: number | null }

@@ -24,7 +24,7 @@ export async function decodeFirstFrame(ffmpegBin: string, file: string, type: TU
     child.on('close', () => resolve({ pixels, reason: lastLine() }))
   })
   if (pixels !== 1) {
-    const what = type.kind === 'image' ? 'its image data' : 'none of its frames'
-    throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `The ${type.label} cannot be decoded: ${what} ${type.kind === 'image' ? 'is' : 'can be'} read${reason ? ` (${reason})` : ''}.`, { field: 'body' })
+    const what = type.kind === 'image' ? 'its image data is damaged' : 'none of its frames can be read'
+    throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `The ${type.label} cannot be decoded: ${what}${reason ? ` (${reason})` : ''}.`, { field: 'body' })
   }
 }
