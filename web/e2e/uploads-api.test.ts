@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import { createRequire } from 'node:module'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
@@ -229,6 +230,8 @@ describe('uploads: a refused body closes its connection cleanly', () => {
     // The same with its length declared: refused before a byte is read.
     expect(await request('POST', '/api/generations', prompt)).toMatchObject({ status: 413, connection: 'close' })
     expect(await request('GET', '/api/me')).toMatchObject({ status: 200, reused: false })
+    // A small body refused before it was read is read to its end, and its connection stays.
+    expect(await request('POST', `/api/uploads?boardId=${randomUUID()}`, Buffer.alloc(2048, 1))).toMatchObject({ status: 404, connection: 'keep-alive', reused: true })
     // An honest request keeps its connection.
     expect(await request('GET', '/api/me')).toMatchObject({ status: 200, connection: 'keep-alive', reused: true })
     expect(socketErrors).toEqual([])

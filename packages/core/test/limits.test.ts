@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { EnvError, QUOTAS, RATE_LIMITS, ZLimitsEnv, formatBytes, formatSeconds, limitsFromEnv, parseEnv } from '../src'
+import { AppError, AppErrorCode, EnvError, QUOTAS, RATE_LIMITS, ZLimitsEnv, formatBytes, formatSeconds, httpStatusFor, limitsFromEnv, parseEnv, wsCloseCodeFor } from '../src'
 
 describe('limits from the environment', () => {
   it('has a default for every limit, and the table names each env variable once', () => {
@@ -28,5 +28,16 @@ describe('limits from the environment', () => {
       '1 second', '45 seconds', '15 minutes', '15 minutes', '1 hour', '1 day',
     ])
     expect([formatBytes(999), formatBytes(1536), formatBytes(10 * 1024 ** 3)]).toEqual(['999 bytes', '1.5 KB', '10 GB'])
+  })
+})
+
+describe('limit errors', () => {
+  it('map once to HTTP and WebSocket codes, and name their limit and wait in the JSON', () => {
+    expect([httpStatusFor(AppErrorCode.RATE_LIMITED), wsCloseCodeFor(AppErrorCode.RATE_LIMITED)]).toEqual([429, 4429])
+    expect([httpStatusFor(AppErrorCode.QUOTA_EXCEEDED), wsCloseCodeFor(AppErrorCode.QUOTA_EXCEEDED)]).toEqual([403, 4507])
+    expect(wsCloseCodeFor(AppErrorCode.QUOTA_EXCEEDED)).not.toBe(wsCloseCodeFor(AppErrorCode.FORBIDDEN))
+    const e = new AppError(AppErrorCode.RATE_LIMITED, 'Too many uploads by you: at most 3 in 1 hour. Try again in 12 minutes.', { limit: 'uploadsPerPerson', retryAfterSeconds: 700 })
+    expect(e.toJSON()).toEqual({ error: { code: 'RATE_LIMITED', message: e.message, limit: 'uploadsPerPerson', retryAfterSeconds: 700 } })
+    expect(new AppError(AppErrorCode.NOT_FOUND, 'gone').toJSON()).toEqual({ error: { code: 'NOT_FOUND', message: 'gone' } })
   })
 })

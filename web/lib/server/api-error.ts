@@ -32,19 +32,26 @@ export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   }
 }
 
+/** A small unread rest (a JSON body refused before it was parsed) is read here, so its connection can stay. */
+const DRAIN_BYTES = 64 * 1024
+
 /**
- * Whether nothing of the request body is left unread, without waiting for a slow client: a body
- * still held by a reader, or with bytes still to come, is not. Readers must release the body
- * (`releaseLock`), never `cancel` it: cancelling destroys the socket before the answer is sent.
+ * Whether nothing of the request body is left unread, without waiting for a slow client: what has
+ * already arrived is read, up to DRAIN_BYTES; a body still held by a reader, larger than that, or
+ * with bytes still to come, is not. Readers must release the body (`releaseLock`), never `cancel`
+ * it: cancelling destroys the socket before the answer is sent.
  */
 async function bodyFullyRead(req: Request): Promise<boolean> {
   if (!req.body) return true
   if (req.body.locked) return false
   const reader = req.body.getReader()
   try {
-    const next = await Promise.race([reader.read().catch(() => null), new Promise<null>((r) => setImmediate(() => r(null)))])
-    return next?.done === true
-  } catch {
+    for (let drained = 0; drained <= DRAIN_BYTES; ) {
+      const next = await Promise.race([reader.read().catch(() => null), new Promise<null>((r) => setImmediate(() => r(null)))])
+      if (next === null) return false
+      if (next.done) return true
+      drained += next.value.byteLength
+    }
     return false
   } finally {
     reader.releaseLock()

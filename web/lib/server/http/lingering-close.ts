@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http'
 import type { Socket } from 'node:net'
 
 export interface LingeringCloseOptions {
@@ -8,19 +9,26 @@ export interface LingeringCloseOptions {
 }
 
 /**
- * Makes a server socket close gracefully after a response that said `Connection: close`: Node's
+ * Makes the connection of `req` close gracefully if its response says `Connection: close`: Node's
  * HTTP server then calls `socket.destroySoon()`, which closes at once; when the client is still
  * sending a body we refused (an upload past its limit), the kernel answers those bytes with a
  * reset, which can destroy our answer before the client has read it. Instead (as nginx's
- * lingering close does) we send our FIN after the answer and keep reading and discarding until the
- * client closes its side, goes quiet for `idleMs`, or `maxMs` has passed.
+ * lingering close does) we send our FIN after the answer and keep reading the rest of the body,
+ * dropping it, until the client closes its side, goes quiet for `idleMs`, or `maxMs` has passed.
+ * Call it for each request, before it is handled.
  */
-export function lingerOnClose(socket: Socket, opts: LingeringCloseOptions): void {
+export function lingerOnClose(req: IncomingMessage, opts: LingeringCloseOptions): void {
+  const socket = req.socket
   socket.destroySoon = function lingeringDestroySoon(this: Socket) {
     if (this.destroyed) return
-    // The HTTP parser no longer gets the bytes: they are the rest of a body nobody will read.
-    this.removeAllListeners('data')
-    this.on('data', () => undefined)
+    if (!req.readableEnded && !req.destroyed) {
+      // Whoever was reading the body (Next's body stream) has given up on it: the bytes still
+      // coming go through the request, flowing, to nowhere.
+      req.removeAllListeners('readable')
+      req.removeAllListeners('data')
+      req.on('data', () => undefined)
+      req.resume()
+    }
     this.resume()
     const done = () => this.destroy()
     const deadline = setTimeout(done, opts.maxMs)

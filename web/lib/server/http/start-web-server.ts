@@ -40,6 +40,10 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     })
     req.headers['x-forwarded-for'] = client.address
     req.headers['x-forwarded-proto'] = client.proto
+    if (env.TRUST_PROXY === 0) {
+      // Nobody in front to vouch for them: Next fills them in from the request itself.
+      for (const h of ['x-forwarded-host', 'x-forwarded-port', 'forwarded']) delete req.headers[h]
+    }
     const headers = securityHeaders({
       nonce: randomBytes(16).toString('base64'),
       collabPublicUrl: env.COLLAB_PUBLIC_URL,
@@ -50,9 +54,9 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     req.headers['content-security-policy'] = headers['Content-Security-Policy']
     delete req.headers['content-security-policy-report-only']
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    lingerOnClose(req, { maxMs: 30_000, idleMs: 5_000 })
     void handle(req, res)
   })
-  server.on('connection', (socket) => lingerOnClose(socket, { maxMs: 30_000, idleMs: 5_000 }))
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(o.port, o.hostname, resolve)
