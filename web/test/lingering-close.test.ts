@@ -5,7 +5,12 @@ import { lingerOnClose } from '../lib/server/http/lingering-close'
 
 const servers: http.Server[] = []
 afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise((r) => s.close(r))))
+  await Promise.all(
+    servers.splice(0).map((s) => {
+      s.closeAllConnections()
+      return new Promise((r) => s.close(r))
+    }),
+  )
 })
 
 /** A server that refuses every upload at once, without reading its body, as the upload route does. */
@@ -26,7 +31,8 @@ async function refusingServer(linger: boolean): Promise<number> {
  */
 function uploadAfterRefusal(port: number): Promise<{ answer: string; error: string | null; serverClosed: boolean }> {
   return new Promise((resolve) => {
-    const socket = net.connect(port, '127.0.0.1')
+    // Half-open: the client's side stays open after the server's FIN, as a browser's upload does.
+    const socket = net.connect({ port, host: '127.0.0.1', allowHalfOpen: true })
     const body = 8 * 1024 * 1024
     let answer = ''
     let error: string | null = null
