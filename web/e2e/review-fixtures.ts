@@ -39,13 +39,13 @@ export interface SucceededVariation {
  */
 export async function addSucceededVariation(
   stack: E2EStack,
-  opts: { boardId: string; workspaceId: string; shotId: string; createdBy: string; durationSeconds?: number },
+  opts: { boardId: string; workspaceId: string; shotId: string; createdBy: string; durationSeconds?: number; media?: { video: Buffer; poster: Buffer } },
 ): Promise<SucceededVariation> {
   const store = new AssetStore(path.join(stack.dataDir, 'assets'))
   const durationSeconds = opts.durationSeconds ?? 2
-  // Random bytes: only their identity matters to access checks and ranges.
-  const video = await store.putBytes(randomBytes(48 * 1024))
-  const poster = await store.putBytes(randomBytes(4 * 1024))
+  // Random bytes unless a test plays them: only their identity matters to access checks and ranges.
+  const video = await store.putBytes(opts.media?.video ?? randomBytes(48 * 1024))
+  const poster = await store.putBytes(opts.media?.poster ?? randomBytes(4 * 1024))
   await recordAsset(stack.sql, { workspaceId: opts.workspaceId, sha256: video.sha256, mimeType: 'video/mp4', byteSize: video.byteSize, durationMs: durationSeconds * 1000 })
   await recordAsset(stack.sql, { workspaceId: opts.workspaceId, sha256: poster.sha256, mimeType: 'image/png', byteSize: poster.byteSize })
   const generationId = randomUUID()

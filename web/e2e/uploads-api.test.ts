@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import http from 'node:http'
 import { createRequire } from 'node:module'
 import { mkdir, readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
@@ -63,6 +65,27 @@ async function ffmpegBytes(args: string[], ext: string): Promise<Buffer> {
   return readFile(file)
 }
 
+/** Zeroes the payload of every top-level `mdat` box: the container still parses, no frame decodes. */
+function zeroMdat(mp4: Buffer): Buffer {
+  const out = Buffer.from(mp4)
+  for (let offset = 0; offset + 8 <= out.length; ) {
+    const size = out.readUInt32BE(offset)
+    if (out.toString('latin1', offset + 4, offset + 8) === 'mdat') out.fill(0, offset + 8, offset + size)
+    offset += size
+  }
+  return out
+}
+
+/** A WebM whose header declares `declaredMs` over frames that run `seconds` long. */
+async function webmDeclaring(seconds: number, declaredMs: number): Promise<Buffer> {
+  const webm = await ffmpegBytes(['-f', 'lavfi', '-i', `testsrc2=size=64x64:rate=5`, '-t', String(seconds), '-c:v', 'libvpx', '-b:v', '50k'], 'webm')
+  // Segment Info's Duration: EBML id 0x4489, an 8-byte float in milliseconds (the default timecode scale).
+  const at = webm.indexOf(Buffer.from([0x44, 0x89, 0x88]))
+  expect(at).toBeGreaterThan(0)
+  webm.writeDoubleBE(declaredMs, at + 3)
+  return webm
+}
+
 const solidPng = (color: string) => ffmpegBytes(['-f', 'lavfi', '-i', `color=c=${color}:s=320x180`, '-frames:v', '1'], 'png')
 
 async function assetRows(): Promise<number> {
@@ -119,6 +142,24 @@ describe('uploads: bad files are refused with a reason, and nothing is stored', 
     ['a 30,000×30,000 PNG (header and a tiny IDAT)', async () => pngWith(30_000, 30_000, deflateSync(Buffer.alloc(16))), 413, /30000×30000 pixels is over the 8192×8192 limit/],
     ['an 8000×8000 PNG, inside the side limit but 64 MP', async () => pngWith(8000, 8000, deflateSync(Buffer.alloc(16))), 413, /8000×8000 pixels \(64 MP\) is over the 40 MP limit/],
     ['an empty file', async () => Buffer.alloc(0), 400, /The file is empty/],
+    // Issue 12: a text file behind a PNG signature and a valid IHDR was stored (201) and failed at ingest.
+    [
+      'a text file behind a PNG signature and a valid IHDR',
+      async () => {
+        const png = pngWith(320, 180, deflateSync(Buffer.alloc(16)))
+        return Buffer.concat([png.subarray(0, 8 + 25), Buffer.from('this is just a note, not a picture\n'.repeat(40))])
+      },
+      415,
+      /The PNG cannot be decoded: its image data is damaged/,
+    ],
+    [
+      'an MP4 whose container parses but whose frames are zeros',
+      async () => zeroMdat(await ffmpegBytes(['-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=24', '-t', '2', '-pix_fmt', 'yuv420p', '-c:v', 'libx264'], 'mp4')),
+      415,
+      /The MP4 cannot be decoded: none of its frames can be read/,
+    ],
+    // Issue 12: a WebM's declared duration was trusted; 90 s of frames under a header saying 5 s went in.
+    ['a WebM whose header says 5 s over 90 s of frames', async () => webmDeclaring(90, 5000), 413, /The video is over 60 s long; videos can be at most 60 s/],
     [
       'a decompression bomb (20,000×20,000 of zeros, deflated)',
       async () => {
@@ -141,6 +182,63 @@ describe('uploads: bad files are refused with a reason, and nothing is stored', 
   })
 })
 
+describe('uploads: a refused body closes its connection cleanly', () => {
+  interface TAnswer { status?: number; connection?: string; reused: boolean; error?: string }
+
+  // Issue 12: a body refused before it was read was answered "Connection: keep-alive", then the
+  // socket was reset, so a keep-alive client's next request on it failed.
+  it('answers Connection: close, closes without a reset, and the same keep-alive client\'s next request succeeds', async () => {
+    const cookie = (await ada.cookies()).find((c) => c.name === 'montage_session')!
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+    const socketErrors: string[] = []
+    const url = new URL(stack.baseUrl)
+    const request = (method: string, p: string, body?: Buffer, opts: { chunked?: boolean } = {}) =>
+      new Promise<TAnswer>((resolve) => {
+        const req = http.request({ host: url.hostname, port: url.port, method, path: p, agent, headers: { cookie: `montage_session=${cookie.value}`, ...(body && !opts.chunked ? { 'content-length': body.length } : {}) } }, (res) => {
+          res.resume()
+          res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection, reused: req.reusedSocket }))
+        })
+        req.on('socket', (socket) => {
+          if (!socket.listenerCount('error')) socket.on('error', (e: NodeJS.ErrnoException) => socketErrors.push(`${method} ${p}: ${e.code}`))
+        })
+        req.on('error', (e: NodeJS.ErrnoException) => resolve({ error: e.code ?? e.message, reused: req.reusedSocket }))
+        if (!body) return req.end()
+        // Written in pieces, as a browser uploads: the server refuses long before the last one.
+        let offset = 0
+        const next = () => {
+          if (req.destroyed) return
+          if (offset >= body.length) return req.end()
+          req.write(body.subarray(offset, (offset += 256 * 1024)))
+          setTimeout(next, 1)
+        }
+        next()
+      })
+
+    expect(await request('GET', '/api/me')).toMatchObject({ status: 200 })
+    const gif = Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(12 * 1024 * 1024, 7)])
+    const [rowsBefore, filesBefore] = [await assetRows(), await assetFiles()]
+    const refusedUpload = await request('POST', `/api/uploads?boardId=${stack.boardId}`, gif)
+    expect(refusedUpload).toMatchObject({ status: 415, connection: 'close' })
+    expect(await request('GET', '/api/me')).toEqual({ status: 200, connection: 'keep-alive', reused: false })
+    expect(await assetRows()).toBe(rowsBefore)
+    expect(await assetFiles()).toEqual(filesBefore)
+
+    // A 1 MB prompt (the JSON cap is 512 KB), sent without a length so it is read until the cap.
+    const prompt = Buffer.from(JSON.stringify({ boardId: stack.boardId, shotId: 'shape:demo-shot-1', model: 'previz', params: { duration: 2 }, references: [], prompt: 'x'.repeat(1024 * 1024) }))
+    expect(await request('POST', '/api/generations', prompt, { chunked: true })).toMatchObject({ status: 413, connection: 'close' })
+    expect(await request('GET', '/api/me')).toMatchObject({ status: 200, reused: false })
+    // The same with its length declared: refused before a byte is read.
+    expect(await request('POST', '/api/generations', prompt)).toMatchObject({ status: 413, connection: 'close' })
+    expect(await request('GET', '/api/me')).toMatchObject({ status: 200, reused: false })
+    // A small body refused before it was read is read to its end, and its connection stays.
+    expect(await request('POST', `/api/uploads?boardId=${randomUUID()}`, Buffer.alloc(2048, 1))).toMatchObject({ status: 404, connection: 'keep-alive', reused: true })
+    // An honest request keeps its connection.
+    expect(await request('GET', '/api/me')).toMatchObject({ status: 200, connection: 'keep-alive', reused: true })
+    expect(socketErrors).toEqual([])
+    agent.destroy()
+  })
+})
+
 describe('uploads: dedupe and ingest', () => {
   it('stores the same image once: the second upload is deduplicated and the same asset', async () => {
     const png = await solidPng('0x3366aa')
@@ -155,6 +253,12 @@ describe('uploads: dedupe and ingest', () => {
     expect(rows).toHaveLength(1)
     await expect.poll(async () => (await assetById(first.body.asset.id)).ingest, { timeout: 60_000, interval: 500 }).toBe('ready')
     expect((await assetById(first.body.asset.id)).posterSha256).toMatch(/^[a-f0-9]{64}$/)
+  })
+
+  it('takes a WebM at the duration its frames run, not the one its header declares', async () => {
+    const res = await upload(await webmDeclaring(3, 60_000))
+    expect(res.status).toBe(201)
+    expect(res.body.asset).toMatchObject({ mimeType: 'video/webm', width: 64, height: 64, durationMs: 3000 })
   })
 
   it('ingests a video: poster, strip and an H.264 yuv420p proxy, and the board shape shows them', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { demoListenRefusal, isLoopbackHostHeader, isLoopbackIp, loopbackRequestRefusal } from '../lib/server/loopback'
-import { requestIsHttps } from '../lib/server/cookies'
+import { isHttpsRequest } from '../lib/server/is-https-request'
+import { forwardedClient } from '../lib/server/http/forwarded-client'
 import { safeNextPath } from '../lib/safe-next-path'
 
 describe('loopback', () => {
@@ -35,14 +36,14 @@ describe('loopback', () => {
 
 describe('cookies behind a TLS-terminating proxy', () => {
   const req = (headers: Record<string, string>) => new Request('http://127.0.0.1:3000/api/auth/sign-in', { headers })
-  it('are Secure when a trusted proxy says the browser spoke HTTPS, and only then', () => {
-    expect(requestIsHttps(req({ 'x-forwarded-proto': 'https' }), true)).toBe(true)
-    expect(requestIsHttps(req({ 'x-forwarded-proto': 'https, http' }), true)).toBe(true)
-    expect(requestIsHttps(req({ forwarded: 'for=203.0.113.9;proto=https' }), true)).toBe(true)
-    expect(requestIsHttps(req({ 'x-forwarded-proto': 'http' }), true)).toBe(false)
-    expect(requestIsHttps(req({}), true)).toBe(false)
-    // Without TRUST_PROXY=1 the header is anyone's to send: not believed.
-    expect(requestIsHttps(req({ 'x-forwarded-proto': 'https' }), false)).toBe(false)
+  it('are Secure when the web server says the browser spoke HTTPS (it sets X-Forwarded-Proto from the socket or a trusted proxy)', () => {
+    expect(isHttpsRequest(req({ 'x-forwarded-proto': 'https' }))).toBe(true)
+    expect(isHttpsRequest(req({ 'x-forwarded-proto': 'http' }))).toBe(false)
+    expect(isHttpsRequest(req({}))).toBe(false)
+    // What the server writes there: a client's own claim counts only behind a trusted proxy.
+    const proto = (trustProxy: number) => forwardedClient({ remoteAddress: '10.0.0.5', encrypted: false, forwardedFor: '203.0.113.9', forwardedProto: 'https', trustProxy }).proto
+    expect(proto(1)).toBe('https')
+    expect(proto(0)).toBe('http')
   })
 })
 

@@ -90,9 +90,10 @@ function specs(o: AppProcessesOptions): Record<ServiceName, ServiceSpec> {
       env: {},
       ready: (out) => /worker on queue/i.test(out),
     },
+    // web/server.ts, not `next start`: it sets who is asking and the security headers (see its comment).
     web: {
-      command: path.join(o.root, 'node_modules/.bin/next'),
-      args: ['start', '-p', String(o.webPort), '-H', webHost],
+      command: process.execPath,
+      args: [...TSX, 'server.ts', '-p', String(o.webPort), '-H', webHost],
       cwd: path.join(o.root, 'web'),
       env: { COLLAB_PUBLIC_URL: collabUrl, PORT: String(o.webPort), NEXT_TELEMETRY_DISABLED: '1' },
       ready: () => httpOk(`http://${webProbeHost}:${o.webPort}/sign-in`),

@@ -35,6 +35,12 @@ export async function createBoardCheckpoint(sql: Sql, opts: { id?: string; board
   return toCheckpoint(existing!)
 }
 
+/** How many checkpoints a board holds (its quota counts them). */
+export async function countBoardCheckpoints(sql: Sql, boardId: string): Promise<number> {
+  const [row] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM board_checkpoints WHERE board_id = ${boardId}`
+  return row!.n
+}
+
 /** A board's checkpoints, newest first, without their (large) snapshots. */
 export async function listBoardCheckpoints(sql: Sql, boardId: string): Promise<TBoardCheckpoint[]> {
   const rows = await sql<CheckpointRow[]>`

@@ -1,4 +1,4 @@
-import type { TRole } from '@montage/core'
+import { AppError, AppErrorCode, type TRole } from '@montage/core'
 import type { Sql } from './client'
 
 export interface TBoardRow {
@@ -16,12 +16,32 @@ export interface TBoardAccess {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export async function createBoard(sql: Sql, opts: { workspaceId: string; name: string; createdBy: string; id?: string }): Promise<TBoardRow> {
-  const [row] = await sql<TBoardRow[]>`
-    INSERT INTO boards (id, workspace_id, name, created_by)
-    VALUES (${opts.id ?? sql`gen_random_uuid()`}, ${opts.workspaceId}, ${opts.name}, ${opts.createdBy})
-    RETURNING id, workspace_id AS "workspaceId", name, updated_at AS "updatedAt"`
-  return row!
+export interface CreateBoardOptions {
+  workspaceId: string
+  name: string
+  createdBy: string
+  id?: string
+  /** The workspace's board quota: at this many boards the new one is refused (QUOTA_EXCEEDED). */
+  maxPerWorkspace?: number
+}
+
+/** Creates a board; with a quota, boards of one workspace are created one at a time so two cannot both take the last place. */
+export async function createBoard(sql: Sql, opts: CreateBoardOptions): Promise<TBoardRow> {
+  return sql.begin(async (tx) => {
+    if (opts.maxPerWorkspace !== undefined) {
+      await tx`SELECT pg_advisory_xact_lock(hashtextextended(${`workspace-boards:${opts.workspaceId}`}, 0))`
+      const [row] = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM boards WHERE workspace_id = ${opts.workspaceId}`
+      const n = row!.n
+      if (n >= opts.maxPerWorkspace) {
+        throw new AppError(AppErrorCode.QUOTA_EXCEEDED, `This workspace has ${n} boards, the most it may hold (limit ${opts.maxPerWorkspace}).`, { limit: 'boardsPerWorkspace' })
+      }
+    }
+    const [row] = await tx<TBoardRow[]>`
+      INSERT INTO boards (id, workspace_id, name, created_by)
+      VALUES (${opts.id ?? tx`gen_random_uuid()`}, ${opts.workspaceId}, ${opts.name}, ${opts.createdBy})
+      RETURNING id, workspace_id AS "workspaceId", name, updated_at AS "updatedAt"`
+    return row!
+  })
 }
 
 export async function getBoard(sql: Sql, boardId: string): Promise<TBoardRow | null> {

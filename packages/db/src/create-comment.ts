@@ -1,4 +1,4 @@
-import type { TComment, TCommentRegion } from '@montage/core'
+import { AppError, AppErrorCode, type TComment, type TCommentRegion } from '@montage/core'
 import type { Sql } from './client'
 import { COMMENT_COLUMNS, toComment, type CommentDbRow } from './comment-row'
 
@@ -13,6 +13,11 @@ export interface CreateCommentOptions {
   timeSeconds?: number | null
   endSeconds?: number | null
   region?: TCommentRegion | null
+  /**
+   * A guest's comment: the link's quota. At this many guest comments on the link the comment is
+   * refused (QUOTA_EXCEEDED); comments on one link are stored one at a time while it is counted.
+   */
+  maxGuestCommentsPerLink?: number
 }
 
 /** Stores a comment; null when `parentId` names no comment of this board and variation. */
@@ -26,6 +31,15 @@ export async function createComment(sql: Sql, opts: CreateCommentOptions): Promi
       parentId = parent.parent_id ?? parent.id
     }
     const guest = 'guestName' in opts.author
+    if ('reviewLinkId' in opts.author && opts.maxGuestCommentsPerLink !== undefined) {
+      await tx`SELECT id FROM review_links WHERE id = ${opts.author.reviewLinkId} FOR UPDATE`
+      const [row] = await tx<{ n: number }[]>`SELECT count(*)::int AS n FROM comments WHERE review_link_id = ${opts.author.reviewLinkId}`
+      if (row!.n >= opts.maxGuestCommentsPerLink) {
+        throw new AppError(AppErrorCode.QUOTA_EXCEEDED, `This review link has ${row!.n} guest comments, the most it takes (limit ${opts.maxGuestCommentsPerLink}). Ask whoever sent it for a new link.`, {
+          limit: 'guestCommentsPerLink',
+        })
+      }
+    }
     const [row] = await tx<CommentDbRow[]>`
       INSERT INTO comments (board_id, variation_id, parent_id, author_id, author_name, review_link_id, guest, body, mentions, time_seconds, end_seconds, region)
       VALUES (${opts.boardId}, ${opts.variationId}, ${parentId},

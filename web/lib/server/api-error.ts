@@ -4,10 +4,8 @@ import { AppError, AppErrorCode, httpStatusFor } from '@montage/core'
 /** The one mapping from a thrown error to a JSON response. */
 export function errorResponse(e: unknown): NextResponse {
   if (e instanceof AppError) {
-    return NextResponse.json(
-      { error: { code: e.code, message: e.message, ...(e.field ? { field: e.field } : {}) } },
-      { status: httpStatusFor(e.code) },
-    )
+    const headers: Record<string, string> = e.retryAfterSeconds !== undefined ? { 'Retry-After': String(e.retryAfterSeconds) } : {}
+    return NextResponse.json(e.toJSON(), { status: httpStatusFor(e.code), headers })
   }
   console.error('[web] unhandled error', e)
   return NextResponse.json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. Try again in a moment.' } }, { status: 500 })
@@ -15,14 +13,48 @@ export function errorResponse(e: unknown): NextResponse {
 
 type Handler<C> = (req: Request, context: C) => Promise<Response>
 
-/** Wraps a route handler so every error leaves through `errorResponse`. */
+/**
+ * Wraps a route handler so every error leaves through `errorResponse`. An error answered before
+ * the request's body was read to its end (a refused upload, an oversize prompt) also says
+ * `Connection: close`: the rest of that body is still on the connection, so it cannot carry
+ * another request; the web server then closes it cleanly (`lingeringClose`) and the client's next
+ * request goes on a new one.
+ */
 export function route<C = unknown>(handler: Handler<C>): Handler<C> {
   return async (req, context) => {
     try {
       return await handler(req, context)
     } catch (e) {
-      return errorResponse(e)
+      const res = errorResponse(e)
+      if (!(await bodyFullyRead(req))) res.headers.set('Connection', 'close')
+      return res
     }
+  }
+}
+
+/** A small unread rest (a JSON body refused before it was parsed) is read here, so its connection can stay. */
+const DRAIN_BYTES = 64 * 1024
+
+/**
+ * Whether nothing of the request body is left unread, without waiting for a slow client: what has
+ * already arrived is read, up to DRAIN_BYTES; a body still held by a reader, larger than that, or
+ * with bytes still to come, is not. Readers must release the body (`releaseLock`), never `cancel`
+ * it: cancelling destroys the socket before the answer is sent.
+ */
+async function bodyFullyRead(req: Request): Promise<boolean> {
+  if (!req.body) return true
+  if (req.body.locked) return false
+  const reader = req.body.getReader()
+  try {
+    for (let drained = 0; drained <= DRAIN_BYTES; ) {
+      const next = await Promise.race([reader.read().catch(() => null), new Promise<null>((r) => setImmediate(() => r(null)))])
+      if (next === null) return false
+      if (next.done) return true
+      drained += next.value.byteLength
+    }
+    return false
+  } finally {
+    reader.releaseLock()
   }
 }
 
@@ -50,7 +82,7 @@ export async function readJson(req: Request, maxBytes = MAX_JSON_BODY_BYTES): Pr
       if (done) break
       size += value.byteLength
       if (size > maxBytes) {
-        await reader.cancel().catch(() => {})
+        reader.releaseLock() // not cancel: see bodyFullyRead
         throw tooLarge()
       }
       chunks.push(value)

@@ -10,6 +10,8 @@ export interface CreateReviewCommentOptions {
   author: { id: string; name: string } | { guestName: string; reviewLinkId: string }
   /** A guest's link scope; members may comment on any variation of the board. */
   guestScope?: StoredBoardScope
+  /** A guest's comment: the link's quota of guest comments. */
+  maxGuestCommentsPerLink?: number
 }
 
 /**
@@ -50,6 +52,7 @@ export async function createReviewComment(sql: Sql, opts: CreateReviewCommentOpt
     timeSeconds: body.timeSeconds ?? null,
     endSeconds: body.endSeconds ?? null,
     region: body.region ?? null,
+    maxGuestCommentsPerLink: opts.maxGuestCommentsPerLink,
   })
   if (!comment) throw new AppError(AppErrorCode.BAD_REQUEST, 'parentId: no such comment on this variation', { field: 'parentId' })
   await publishThread(sql, { boardId: board.id, rootId: comment.parentId ?? comment.id })

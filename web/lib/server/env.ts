@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZEnvFlag, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, parseEnv } from '@montage/core'
+import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZLimitsEnv, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -19,10 +19,10 @@ const ZWebEnv = z.object({
   CLERK_JWT_KEY: z.string().optional(),
   /** Demo mode: the passwordless demo people and sign-in by name, on loopback only (`npm start` turns it on). */
   MONTAGE_DEMO: ZDemoMode,
-  /** Behind a TLS-terminating proxy: trust its `X-Forwarded-Proto` (the session cookie becomes `Secure`). */
-  TRUST_PROXY: ZEnvFlag,
   /** How long a password sign-in lasts, in hours (7 days by default). */
   SESSION_TTL_HOURS: ZSessionTtlHours,
+  /** Clerk mode: the security headers let the browser reach the Frontend API host it names. */
+  NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z.string().optional(),
   /** Only its presence matters here: whether the Runway models can run (the hosted worker holds the key). */
   RUNWAYML_API_SECRET: z.string().optional(),
   /** HMAC key of signed asset URLs; generated into DATA_DIR/auth when unset (one web instance, or a shared DATA_DIR). */
@@ -31,10 +31,21 @@ const ZWebEnv = z.object({
   MEDIA_URL_TTL_SECONDS: z.coerce.number().int().min(65, 'must be at least 65 (browsers re-sign a minute early)').max(86_400).default(SIGNED_URL_TTL_SECONDS),
   /** ffprobe for upload checks; the bundled @ffprobe-installer binary when unset. */
   FFPROBE_PATH: z.string().min(1).optional(),
+  /** ffmpeg, which decodes an upload's first frame before it is kept; the bundled @ffmpeg-installer binary when unset. */
+  FFMPEG_PATH: z.string().min(1).optional(),
   COLLAB_PUBLIC_URL: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('ws://localhost:1234'),
+  /**
+   * How many proxies in front of web may be believed about the client (`X-Forwarded-For`, `-Proto`):
+   * 0 (the default) believes none, `true` is 1. Set it only behind a proxy that sets those headers.
+   */
+  TRUST_PROXY: z
+    .enum(['', 'false', 'true', '0', '1', '2', '3', '4'], { message: 'must be false, true, or the number of proxies in front (0-4)' })
+    .default('')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
+  ...ZLimitsEnv.shape,
 })
 
-export type TWebEnv = Omit<z.infer<typeof ZWebEnv>, 'DATA_DIR'> & { DATA_DIR: string }
+export type TWebEnv = Omit<z.infer<typeof ZWebEnv>, 'DATA_DIR'> & { DATA_DIR: string; limits: TLimits }
 
 let cached: TWebEnv | undefined
 
@@ -42,7 +53,7 @@ let cached: TWebEnv | undefined
 export function webEnv(): TWebEnv {
   if (cached) return cached
   const parsed = parseEnv(ZWebEnv)
-  cached = { ...parsed, DATA_DIR: path.resolve(/*turbopackIgnore: true*/ parsed.DATA_DIR ?? path.join(repoRoot(), '.data')) }
+  cached = { ...parsed, DATA_DIR: path.resolve(/*turbopackIgnore: true*/ parsed.DATA_DIR ?? path.join(repoRoot(), '.data')), limits: limitsFromEnv(parsed) }
   return cached
 }
 

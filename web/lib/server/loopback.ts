@@ -38,7 +38,7 @@ export function demoListenRefusal(addresses: string[] | null): string | null {
   if (addresses === null) return 'Demo mode could not confirm that this server listens on loopback only.'
   const beyond = addresses.filter((a) => a !== 'unix' && !isLoopbackIp(a))
   if (beyond.length === 0) return null
-  return `Demo mode (MONTAGE_DEMO=1) serves this machine only, but the server listens on ${beyond.join(', ')}. Bind it to 127.0.0.1 (next start -H 127.0.0.1) or turn demo mode off.`
+  return `Demo mode (MONTAGE_DEMO=1) serves this machine only, but the server listens on ${beyond.join(', ')}. Bind it to 127.0.0.1 (web/server.ts -H 127.0.0.1) or turn demo mode off.`
 }
 
 /**

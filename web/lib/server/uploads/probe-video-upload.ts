@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process'
 import { AppError, AppErrorCode, UPLOAD_LIMITS } from '@montage/core'
+import { decodeFirstFrame } from './decode-first-frame'
+import { measureMediaDuration } from './measure-media-duration'
 import type { TUploadType } from './sniff-upload'
 
 interface TProbeJson {
-  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number; duration?: string }[]
-  format?: { duration?: string }
+  streams?: { codec_type?: string; codec_name?: string; width?: number; height?: number }[]
 }
 
 export interface TVideoFacts {
@@ -17,7 +18,7 @@ function ffprobe(bin: string, file: string): Promise<{ ok: true; json: TProbeJso
   return new Promise((resolve) => {
     execFile(
       bin,
-      ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height,duration:format=duration', '-of', 'json', file],
+      ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name,width,height', '-of', 'json', file],
       { maxBuffer: 1 << 20, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error) {
@@ -35,9 +36,19 @@ function ffprobe(bin: string, file: string): Promise<{ ok: true; json: TProbeJso
   })
 }
 
-/** Refuses a clip ffprobe cannot read (a truncated MP4 has no moov atom), one with no video, or one past the limits. */
-export async function probeVideoUpload(ffprobeBin: string, file: string, type: TUploadType): Promise<TVideoFacts> {
-  const probe = await ffprobe(ffprobeBin, file)
+/**
+ * Most packets a clip within the duration limit may hold: 60 s of 240 fps video and several
+ * audio tracks is a fraction of it; a file past it is built to make the measuring slow.
+ */
+const MAX_PACKETS = 100_000
+
+/**
+ * Refuses a clip ffprobe cannot read (a truncated MP4 has no moov atom), one with no video, one
+ * past the limits (its duration measured from its packets, not taken from its header), or one of
+ * which no frame decodes.
+ */
+export async function probeVideoUpload(bins: { ffprobe: string; ffmpeg: string }, file: string, type: TUploadType): Promise<TVideoFacts> {
+  const probe = await ffprobe(bins.ffprobe, file)
   if (!probe.ok) {
     throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `The ${type.label} cannot be read: it is truncated or damaged (${probe.reason}).`, { field: 'body' })
   }
@@ -49,10 +60,13 @@ export async function probeVideoUpload(ffprobeBin: string, file: string, type: T
   if (width > side || height > side) {
     throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `A ${width}×${height} video is over the ${side}×${side} limit.`, { field: 'body' })
   }
-  const seconds = Number(probe.json.format?.duration ?? video.duration)
-  if (!(seconds > 0)) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `The ${type.label} has no duration: it is truncated or damaged.`, { field: 'body' })
-  if (seconds > UPLOAD_LIMITS.videoMaxSeconds) {
-    throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `The video is ${seconds.toFixed(1)} s long; videos can be at most ${UPLOAD_LIMITS.videoMaxSeconds} s.`, { field: 'body' })
+  const measured = await measureMediaDuration(bins.ffprobe, file, { maxSeconds: UPLOAD_LIMITS.videoMaxSeconds, maxPackets: MAX_PACKETS })
+  if (!measured.ok && measured.reason === 'too-long') {
+    // Measured only up to the packet past the limit: the clip is at least this long.
+    throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `The video is over ${Math.floor(measured.seconds)} s long; videos can be at most ${UPLOAD_LIMITS.videoMaxSeconds} s.`, { field: 'body' })
   }
-  return { width, height, durationMs: Math.round(seconds * 1000) }
+  if (!measured.ok) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `The ${type.label} cannot be read: it is truncated or damaged (${measured.detail}).`, { field: 'body' })
+  if (!(measured.seconds > 0)) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `The ${type.label} has no duration: it is truncated or damaged.`, { field: 'body' })
+  await decodeFirstFrame(bins.ffmpeg, file, type)
+  return { width, height, durationMs: Math.round(measured.seconds * 1000) }
 }

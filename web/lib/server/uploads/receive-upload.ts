@@ -76,7 +76,8 @@ export async function receiveUpload(req: Request, tmpDir: string): Promise<TRece
   } finally {
     await handle.close()
     if (!ok) {
-      await reader?.cancel().catch(() => undefined)
+      // Released, not cancelled: the answer must go out before the connection closes (api-error's route).
+      reader?.releaseLock()
       await rm(file, { force: true })
     }
   }

@@ -1,6 +1,7 @@
 import { AppError, AppErrorCode, ZSignInRequest, parseInput } from '@montage/core'
 import { findPasswordCredential, updatePasswordHash } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
+import { limitSignInAttempt } from '@/lib/server/rate-limit'
 import { db, passwordHasher } from '@/lib/server/context'
 import { requireLocalAuth, signInResponse } from '@/lib/server/session'
 
@@ -11,6 +12,8 @@ import { requireLocalAuth, signInResponse } from '@/lib/server/session'
 export const POST = route(async (req) => {
   requireLocalAuth('Password sign-in')
   const body = parseInput(ZSignInRequest, await readJson(req))
+  // Before the KDF: guessing costs the guesser a window, not the server a hash per try.
+  await limitSignInAttempt(req, body.email)
   const sql = db()
   const found = await findPasswordCredential(sql, body.email)
   const hasher = passwordHasher()

@@ -1,6 +1,7 @@
 import { AppError, AppErrorCode, ZSignUpRequest, parseInput } from '@montage/core'
 import { createInvitedAccount, createOwnerAccount, findWorkspaceInvite, hasPasswordAccounts } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
+import { limitSignInAttempt } from '@/lib/server/rate-limit'
 import { db, passwordHasher } from '@/lib/server/context'
 import { STARTING_CREDITS, requireLocalAuth, signInResponse } from '@/lib/server/session'
 
@@ -15,6 +16,7 @@ const INVITE_ENDED = { used: 'has already been used', expired: 'has expired', re
 export const POST = route(async (req) => {
   requireLocalAuth('Sign-up')
   const body = parseInput(ZSignUpRequest, await readJson(req))
+  await limitSignInAttempt(req, body.email)
   const sql = db()
   // Cheap refusals first: a request that cannot succeed costs no KDF run.
   if (body.inviteToken) {

@@ -2,6 +2,7 @@ import { NextResponse } from 'next/server'
 import { ZAcceptInviteRequest, parseInput } from '@montage/core'
 import { redeemWorkspaceInvite } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
+import { limitSignInAttempt } from '@/lib/server/rate-limit'
 import { db } from '@/lib/server/context'
 import { requireApiSession } from '@/lib/server/session'
 
@@ -9,6 +10,8 @@ import { requireApiSession } from '@/lib/server/session'
 export const POST = route(async (req) => {
   const { user } = await requireApiSession()
   const { token } = parseInput(ZAcceptInviteRequest, await readJson(req))
+  // Invite tokens are guessed like passwords: counted with sign-in attempts from this address.
+  await limitSignInAttempt(req, null)
   const joined = await redeemWorkspaceInvite(db(), { token, userId: user.id })
   return NextResponse.json({ workspace: { id: joined.workspaceId, name: joined.workspaceName }, role: joined.role })
 })

@@ -5,6 +5,7 @@ import { findUserById, isPasswordlessUser } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
 import { requireDemoSignIn } from '@/lib/server/demo-mode'
+import { limitSignInAttempt } from '@/lib/server/rate-limit'
 import { provisionUser, signInResponse } from '@/lib/server/session'
 
 const ZDemoSignIn = z
@@ -22,6 +23,7 @@ const ZDemoSignIn = z
 export const POST = route(async (req) => {
   requireDemoSignIn(req.headers)
   const body = parseInput(ZDemoSignIn, await readJson(req))
+  await limitSignInAttempt(req, body.userId ?? null)
   const sql = db()
   let user
   if (body.userId) {

@@ -6,6 +6,8 @@ import { listBoardCheckpoints } from '@montage/db'
 import { publishBoardCommand } from '@montage/board'
 import { readJson, route } from '@/lib/server/api-error'
 import { db, jetstream } from '@/lib/server/context'
+import { requireCheckpointRoom } from '@/lib/server/require-checkpoint-room'
+import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
 
@@ -35,6 +37,8 @@ export const POST = route<Ctx>(async (req, { params }) => {
   const { name } = parseInput(ZCreateCheckpoint, await readJson(req))
   const sql = db()
   await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.edit' })
+  await enforceRateLimits([{ limit: 'checkpointsPerPerson', key: user.id }])
+  await requireCheckpointRoom(sql, boardId, 'save')
   const checkpointId = randomUUID()
   try {
     await publishBoardCommand(await jetstream(), { id: `checkpoint:${checkpointId}`, type: 'checkpoint.create', boardId, checkpointId, name, createdBy: user.id })

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ZShapeId, parseInput } from '@montage/core'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
+import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireGenerationAccess } from '@/lib/server/require-generation-access'
 import { requireApiSession } from '@/lib/server/session'
 import { validateAndStartRetry } from '@/lib/server/start-retry-generation'
@@ -19,10 +20,12 @@ const ZRetryRequest = z.object({ variationId: ZShapeId.optional() }).strict()
  */
 export const POST = route<Ctx>(async (req, { params }) => {
   const { user } = await requireApiSession()
+  await enforceRateLimits([{ limit: 'generationsPerPerson', key: user.id }])
   const { id } = await params
   const body = parseInput(ZRetryRequest, await readJson(req))
   const sql = db()
   const previous = await requireGenerationAccess(sql, { generationId: id, userId: user.id })
+  await enforceRateLimits([{ limit: 'generationsPerWorkspace', key: previous.workspaceId }])
   const started = await validateAndStartRetry(sql, user.id, previous, body.variationId)
   return NextResponse.json(started, { status: 202 })
 })

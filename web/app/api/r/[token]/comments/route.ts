@@ -3,6 +3,8 @@ import { ZCreateCommentRequest, ZShapeId, parseInput } from '@montage/core'
 import { listComments } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
+import { webEnv } from '@/lib/server/env'
+import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { createReviewComment } from '@/lib/server/create-review-comment'
 import { requireGuest } from '@/lib/server/require-guest'
 import { storedBoardScope } from '@/lib/server/stored-board-scope'
@@ -26,8 +28,18 @@ export const POST = route<Ctx>(async (req, { params }) => {
   const { token } = await params
   const sql = db()
   const { link, board, guest } = await requireGuest(sql, token)
+  await enforceRateLimits([
+    { limit: 'guestCommentsPerGuest', key: guest.id },
+    { limit: 'guestCommentsPerLink', key: link.id },
+  ])
   const body = parseInput(ZCreateCommentRequest, await readJson(req))
   const guestScope = await storedBoardScope(sql, { boardId: board.id, scope: link.scope, shotId: link.shotId })
-  const comment = await createReviewComment(sql, { board, body, author: { guestName: guest.name, reviewLinkId: link.id }, guestScope })
+  const comment = await createReviewComment(sql, {
+    board,
+    body,
+    author: { guestName: guest.name, reviewLinkId: link.id },
+    guestScope,
+    maxGuestCommentsPerLink: webEnv().limits.quotas.guestCommentsPerLink,
+  })
   return NextResponse.json({ comment }, { status: 201 })
 })

@@ -5,6 +5,8 @@ import { listBoardCheckpoints } from '@montage/db'
 import { publishBoardCommand } from '@montage/board'
 import { route } from '@/lib/server/api-error'
 import { db, jetstream } from '@/lib/server/context'
+import { enforceRateLimits } from '@/lib/server/rate-limit'
+import { requireCheckpointRoom } from '@/lib/server/require-checkpoint-room'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
 
@@ -21,6 +23,9 @@ export const POST = route<Ctx>(async (_req, { params }) => {
   await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.edit' })
   const checkpoint = (await listBoardCheckpoints(sql, boardId)).find((c) => c.id === checkpointId)
   if (!checkpoint) throw new AppError(AppErrorCode.NOT_FOUND, 'checkpointId: no such checkpoint on this board', { field: 'checkpointId' })
+  await enforceRateLimits([{ limit: 'checkpointsPerPerson', key: user.id }])
+  // A restore first saves the state it replaces as a checkpoint of its own.
+  await requireCheckpointRoom(sql, boardId, 'restore')
   try {
     // Each press is its own restore: a fresh command id.
     await publishBoardCommand(await jetstream(), { id: `restore:${checkpointId}:${randomUUID()}`, type: 'checkpoint.restore', boardId, checkpointId, createdBy: user.id })

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { TLSSocket } from 'node:tls'
+import { exitOnEnvError } from '@montage/core'
+import { webEnv } from '../env'
+import { forwardedClient } from './forwarded-client'
+import { lingerOnClose } from './lingering-close'
+import { securityHeaders } from './security-headers'
+
+export interface WebServerOptions {
+  port: number
+  /** Where to listen; every interface when unset (as `next start`). */
+  hostname?: string
+  /** The web/ folder (Next's project root). */
+  dir: string
+}
+
+/**
+ * The web app's HTTP server: Next's handler behind the three things only the server can see.
+ * 1. Who is asking: `X-Forwarded-For`/`-Proto` are replaced by the client and scheme the socket (or
+ *    a trusted proxy, TRUST_PROXY) vouches for, before Next or a route reads them.
+ * 2. Security headers on every response, with a per-request CSP nonce that Next puts on its scripts.
+ * 3. A refused body's connection closes gracefully (`lingerOnClose`).
+ */
+export async function startWebServer(o: WebServerOptions): Promise<Server> {
+  const env = exitOnEnvError(() => webEnv())
+  // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
+  Object.assign(process.env, { NODE_ENV: 'production' })
+  const { default: next } = await import('next')
+  const app = next({ dev: false, dir: o.dir, hostname: o.hostname, port: o.port })
+  await app.prepare()
+  const handle = app.getRequestHandler()
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const client = forwardedClient({
+      remoteAddress: req.socket.remoteAddress,
+      encrypted: !!(req.socket as TLSSocket).encrypted,
+      forwardedFor: req.headers['x-forwarded-for'],
+      forwardedProto: req.headers['x-forwarded-proto'],
+      trustProxy: env.TRUST_PROXY,
+    })
+    req.headers['x-forwarded-for'] = client.address
+    req.headers['x-forwarded-proto'] = client.proto
+    if (env.TRUST_PROXY === 0) {
+      // Nobody in front to vouch for them: Next fills them in from the request itself.
+      for (const h of ['x-forwarded-host', 'x-forwarded-port', 'forwarded']) delete req.headers[h]
+    }
+    const headers = securityHeaders({
+      nonce: randomBytes(16).toString('base64'),
+      collabPublicUrl: env.COLLAB_PUBLIC_URL,
+      clerkPublishableKey: env.AUTH_MODE === 'clerk' ? env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY : undefined,
+      https: client.proto === 'https',
+    })
+    // Next reads the nonce from the request's policy; whatever policy the client sent is replaced.
+    req.headers['content-security-policy'] = headers['Content-Security-Policy']
+    delete req.headers['content-security-policy-report-only']
+    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
+    lingerOnClose(req, { maxMs: 30_000, idleMs: 5_000 })
+    void handle(req, res)
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(o.port, o.hostname, resolve)
+  })
+  return server
+}
+

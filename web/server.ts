@@ -1,0 +1,13 @@
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { startWebServer } from './lib/server/http/start-web-server'
+
+/**
+ * Runs the web app: `node --import tsx server.ts [--port 3000] [--hostname 127.0.0.1]`, in place of
+ * `next start` (which cannot see the socket behind a forged X-Forwarded-For). Build first (`next build`).
+ */
+const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } })
+const port = Number(values.port ?? process.env.PORT ?? 3000)
+await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)) })
+console.log(`[web] ready on http://${values.hostname ?? 'localhost'}:${port}`)
