@@ -302,7 +302,7 @@ describe('a board that already holds bad data', () => {
 
     const client = await openWatched(env, ports[0], boardId, owner.token)
     expect(client.provider.wsconnected).toBe(true)
-    await waitFor(() => logger.lines.some((l) => l.includes('do not validate') && l.includes(boardId)))
+    await waitFor(() => logger.lines.some((l) => l.includes('malformed elements') && l.includes(boardId)))
     getRecords(client.doc).set('shape:still-works', geoShape('shape:still-works'))
     await waitFor(async () => getRecords(await storedDoc(env, boardId)).has('shape:still-works'))
     expect(client.provider.wsconnected).toBe(true)

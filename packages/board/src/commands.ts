@@ -164,7 +164,7 @@ function applyReferenceUpsert(doc: Y.Doc, command: Extract<TBoardCommand, { type
     }
     next.unshift(newShape({ id: command.shapeId as TLShapeId, type: REFERENCE_SHAPE, x: right + 48, y: 0, index: place.index, parentId: place.parentId, props: { ...defaultReferenceProps(), ...patch } }))
   }
-  const valid = next.map(validateRecord)
+  const valid = next.map((r) => validateRecord(r))
   if (valid.length > 0) doc.transact(() => valid.forEach((r) => kv.set(r.id, r)), BOARD_COMMAND_ORIGIN)
   return valid.find((r) => r.id === command.shapeId) ?? valid[0] ?? ({ id: command.shapeId ?? '', typeName: 'shape' } as unknown as TLRecord)
 }

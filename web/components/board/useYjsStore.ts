@@ -16,25 +16,13 @@ import {
   type TLInstancePresence,
   type TLRecord,
   type TLStore,
+  type TLStoreSnapshot,
 } from 'tldraw'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
-import {
-  checkBoardWrites,
-  DEFAULT_BOARD_WRITE_LIMITS,
-  getMeta,
-  getRecords,
-  getThreads,
-  readValidRecords,
-  serverProps,
-  variationProps,
-  VARIATION_SHAPE,
-  type TRecordChange,
-  type TRecordWrites,
-  type TVariationServerProps,
-} from '@montage/board/client'
+import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, type TRecordChange, type TRecordWrites } from '@montage/board/client'
 import { createLiveJobsStore, type TLiveJobsStore } from './LiveJobs'
 import type { TThreadSummary } from '@montage/core'
 
@@ -149,18 +137,9 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
     // server is out of reach survive a closed tab and reach the server on the next connection.
     const local = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`montage-board-${boardId}`, doc)
 
-    // Server-written props of variations deleted while the board is open: putting one back as it
-    // was (undo) is allowed, as the collab-server allows it.
-    const deletedVariations = new Map<string, TVariationServerProps>()
-    const rememberDeletions = (changes: Map<string, TRecordChange>) => {
-      changes.forEach((change, id) => {
-        if (change.action === 'delete' && change.oldValue.typeName === 'shape' && change.oldValue.type === VARIATION_SHAPE) {
-          deletedVariations.set(id, serverProps(variationProps(change.oldValue)))
-        }
-      })
-    }
-    records.on('change', rememberDeletions)
-    cleanups.push(() => records.off('change', rememberDeletions))
+    // The collab-server's own policy, run on each change of this person's before it is sent.
+    const guard = new BoardWriteGuard(doc, DEFAULT_BOARD_WRITE_LIMITS)
+    cleanups.push(() => guard.destroy())
 
     // --- local store → doc
     cleanups.push(
@@ -175,7 +154,7 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
           for (const r of Object.values(changes.added)) writes.written.set(r.id, r)
           for (const [, r] of Object.values(changes.updated)) writes.written.set(r.id, r)
           for (const r of Object.values(changes.removed)) writes.deleted.add(r.id)
-          const problem = checkBoardWrites({ before: records, writes, limits: DEFAULT_BOARD_WRITE_LIMITS, deletedVariation: (id) => deletedVariations.get(id) })
+          const problem = guard.checkWrites(writes)
           if (problem) {
             store.mergeRemoteChanges(() => {
               const added = Object.keys(changes.added) as TLRecord['id'][]
@@ -235,10 +214,7 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
           meta.set('schema', store.schema.serialize())
         }, LOCAL_ORIGIN)
       } else {
-        // Each record migrated and validated on its own: one bad record is skipped, never the board.
-        const { records: valid, invalid } = readValidRecords(doc, store.schema)
-        if (invalid.length > 0) console.warn(`[montage] skipped ${invalid.length} record(s) of this board that do not validate`, invalid.slice(0, 5))
-        const incoming = [...valid.values()]
+        const incoming = readBoard(doc, store)
         const keep = new Set(incoming.map((r) => r.id))
         store.mergeRemoteChanges(() => {
           const stale = store
@@ -347,6 +323,31 @@ export function useYjsStore({ boardId, collabUrl, token, shapeUtils, user }: Use
   }, [store, liveJobs, boardId, collabUrl, token, user, generation])
 
   return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads, notice, dismissNotice }
+}
+
+/**
+ * The board's records migrated to the canvas's schema. The whole snapshot at once when it is sound
+ * (the common case; the store validates every record as it takes it); record by record otherwise,
+ * skipping and reporting what does not migrate or validate (stored before the server checked updates).
+ */
+function readBoard(doc: Y.Doc, store: TLStore): TLRecord[] {
+  const records = getRecords(doc)
+  const stored = getMeta(doc).get('schema')
+  try {
+    const snapshot = {
+      store: Object.fromEntries([...records.map].map(([id, { val }]) => [id, val])) as TLStoreSnapshot['store'],
+      schema: isSerializedSchema(stored) ? stored : store.schema.serialize(),
+    }
+    const migrated = store.schema.migrateStoreSnapshot(snapshot)
+    if (migrated.type === 'error') throw new Error(migrated.reason)
+    const all = Object.values(migrated.value) as TLRecord[]
+    for (const record of all) store.schema.validateRecord(store, record, 'initialize', null)
+    return all
+  } catch {
+    const { records: valid, invalid } = readValidRecords(doc, { schema: store.schema })
+    console.warn(`[montage] skipped ${invalid.length} record(s) of this board that do not validate`, invalid.slice(0, 5))
+    return [...valid.values()]
+  }
 }
 
 /** The record if the canvas's schema accepts it; what another writer got wrong is skipped, not thrown on. */

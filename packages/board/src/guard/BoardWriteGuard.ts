@@ -6,19 +6,22 @@ import { VARIATION_SHAPE, type TVariationServerProps } from '../shapes'
 import { readUpdateEffect } from './read-update-effect'
 import { checkBoardWrites, serverProps, variationProps, type TBoardWriteLimits, type TRecordWrites } from './check-board-writes'
 import { checkMetaWrites } from './check-meta-writes'
+import { BoardRelations } from './BoardRelations'
 
 /** Deleted variations remembered for undo; older ones cannot be put back with their results. */
 const REMEMBERED_DELETIONS = 1_000
 
 /**
- * Guards one live board document against its clients: `check` reads what a client's Yjs update
- * would change and answers why it may not count (or null), before anything of it is applied.
- * Remembers the server-written props of variations deleted while the board is loaded, so that a
+ * Guards one board document against the people writing it: `check` reads what a client's Yjs
+ * update would change and answers why it may not count (or null), before anything of it is applied
+ * (the collab-server); `checkWrites` does the same for record changes (the canvas, before sending).
+ * Remembers the server-written props of variations deleted while the board is open, so that a
  * person's undo of a deletion (the same record put back) is told apart from a forged result.
  */
 export class BoardWriteGuard {
   private readonly records: BoardRecords
   private readonly meta: Y.Map<unknown>
+  private readonly relations: BoardRelations
   private readonly deleted = new Map<string, TVariationServerProps>()
 
   constructor(
@@ -27,6 +30,7 @@ export class BoardWriteGuard {
   ) {
     this.records = getRecords(doc)
     this.meta = getMeta(doc)
+    this.relations = new BoardRelations(this.records)
     this.records.on('change', this.onChange)
   }
 
@@ -47,12 +51,18 @@ export class BoardWriteGuard {
       writes.written.set(key, values[0])
     }
     for (const key of effect.recordDeletes) if (!writes.written.has(key)) writes.deleted.add(key)
+    return this.checkWrites(writes)
+  }
+
+  /** Why these record changes may not count, as a sentence; null when they may. */
+  checkWrites(writes: TRecordWrites): string | null {
     if (writes.written.size === 0 && writes.deleted.size === 0) return null
-    return checkBoardWrites({ before: this.records, writes, limits: this.limits, deletedVariation: (id) => this.deleted.get(id) })
+    return checkBoardWrites({ before: this.records, relations: this.relations, writes, limits: this.limits, deletedVariation: (id) => this.deleted.get(id) })
   }
 
   destroy(): void {
     this.records.off('change', this.onChange)
+    this.relations.destroy()
   }
 
   private readonly onChange = (changes: Map<string, TRecordChange>): void => {

@@ -1,5 +1,6 @@
 import type { TLBinding, TLRecord, TLShape } from '@tldraw/tlschema'
 import { validateRecord } from '../schema'
+import type { BoardRelations } from './BoardRelations'
 import { defaultVariationProps, VARIATION_SERVER_PROPS, VARIATION_SHAPE, type TVariationProps, type TVariationServerProps } from '../shapes'
 
 /** Record types a board document holds; the rest of tldraw's records are per session or per person. */
@@ -38,6 +39,8 @@ export interface TRecordWrites {
 
 export interface CheckBoardWritesOptions {
   before: TBoardView
+  /** Who refers to whom in `before`. */
+  relations: Pick<BoardRelations, 'childrenOf' | 'bindingsOf' | 'approvedOf' | 'pages'>
   writes: TRecordWrites
   limits: TBoardWriteLimits
   /**
@@ -55,20 +58,21 @@ export interface CheckBoardWritesOptions {
  * it is and keeps its shot; nothing is left without its parent, page, or binding target.
  * Returns the first problem as a sentence, or null when the writes may count.
  */
-export function checkBoardWrites({ before, writes, limits, deletedVariation }: CheckBoardWritesOptions): string | null {
+export function checkBoardWrites({ before, relations, writes, limits, deletedVariation }: CheckBoardWritesOptions): string | null {
   const written = new Map<string, TLRecord>()
   for (const [id, value] of writes.written) {
     const size = jsonSize(value)
     if (size > limits.maxRecordBytes) return `${id} is ${Math.ceil(size / 1024)} KB; a record may hold at most ${Math.floor(limits.maxRecordBytes / 1024)} KB.`
+    const prev = before.get(id)
     let record: TLRecord
     try {
-      record = validateRecord(value as TLRecord)
+      // Against the record it replaces, only what changed is validated again (tldraw's known-good path).
+      record = validateRecord(value as TLRecord, prev && sameKind(prev, value) ? prev : undefined)
     } catch (e) {
       return `${id} is not a valid board record: ${e instanceof Error ? e.message : String(e)}`
     }
     if (record.id !== id) return `${id} holds a record whose id is ${String(record.id)}.`
     if (!DOCUMENT_TYPES.has(record.typeName)) return `${id}: ${record.typeName} records are not part of the board document.`
-    const prev = before.get(id)
     if (prev && kindOf(prev) !== kindOf(record)) return `${id}: a ${kindOf(prev)} cannot become a ${kindOf(record)}.`
     if (isVariation(record)) {
       const problem = checkVariationWrite(id, prev as TLShape | undefined, record, deletedVariation)
@@ -105,33 +109,28 @@ export function checkBoardWrites({ before, writes, limits, deletedVariation }: C
   }
 
   // Deletions that would strand what stays: children, bindings, an approved variation's shot, the last page.
-  const gone = new Set<string>()
   let pagesGone = 0
   for (const id of writes.deleted) {
     const prev = before.get(id)
-    if (prev?.typeName === 'shape' || prev?.typeName === 'page') gone.add(id)
     if (prev?.typeName === 'page') pagesGone++
-  }
-  if (gone.size === 0) return null
-  let pages = 0
-  const survivors = function* (): Iterable<TLRecord> {
-    for (const record of before.values()) if (!written.has(record.id) && !writes.deleted.has(record.id)) yield record
-    yield* written.values()
-  }
-  for (const record of survivors()) {
-    if (record.typeName === 'page') pages++
-    else if (record.typeName === 'shape') {
-      const shape = record as TLShape
-      if (gone.has(shape.parentId)) return `Deleting ${shape.parentId} would leave ${shape.id} without its parent.`
-      if (isVariation(shape) && reviewStateOf(shape) === 'approved' && gone.has(variationProps(shape).shotId)) {
-        return `${variationProps(shape).shotId} holds approved ${shape.id} and cannot be deleted; a producer must revoke the approval first.`
-      }
-    } else if (record.typeName === 'binding') {
-      const binding = record as TLBinding
-      if (gone.has(binding.fromId) || gone.has(binding.toId)) return `Deleting a shape would leave ${binding.id} bound to nothing.`
+    if (prev?.typeName !== 'shape' && prev?.typeName !== 'page') continue
+    for (const childId of relations.childrenOf(id)) {
+      if ((after(childId) as TLShape | undefined)?.parentId === id) return `Deleting ${id} would leave ${childId} without its parent.`
+    }
+    for (const bindingId of relations.bindingsOf(id)) {
+      const binding = after(bindingId) as TLBinding | undefined
+      if (binding && (binding.fromId === id || binding.toId === id)) return `Deleting ${id} would leave ${bindingId} bound to nothing.`
+    }
+    for (const variationId of relations.approvedOf(id)) {
+      const variation = after(variationId) as TLShape | undefined
+      if (variation && variationProps(variation).shotId === id) return `${id} holds approved ${variationId} and cannot be deleted; a producer must revoke the approval first.`
     }
   }
-  if (pagesGone > 0 && pages === 0) return 'A board keeps at least one page.'
+  if (pagesGone > 0) {
+    let pagesAdded = 0
+    for (const [id, record] of written) if (record.typeName === 'page' && !before.get(id)) pagesAdded++
+    if (relations.pages - pagesGone + pagesAdded <= 0) return 'A board keeps at least one page.'
+  }
   return null
 }
 
@@ -187,6 +186,11 @@ function isVariation(record: TLRecord): record is TLShape {
 
 function reviewStateOf(shape: TLShape): unknown {
   return (shape.props as { reviewState?: unknown } | undefined)?.reviewState
+}
+
+function sameKind(prev: TLRecord, next: unknown): boolean {
+  const n = next as { typeName?: unknown; type?: unknown } | null
+  return typeof n === 'object' && n !== null && n.typeName === prev.typeName && n.type === (prev as { type?: unknown }).type
 }
 
 function kindOf(record: TLRecord): string {
