@@ -1,5 +1,6 @@
 import type { Sql } from '@montage/db'
-import { BoardRoom, type TConnectionLimits, type TPersistenceOptions } from './BoardRoom'
+import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'
+import { BoardRoom, type TBoardLimits, type TConnectionLimits, type TPersistenceOptions } from './BoardRoom'
 import type { BoardRelay } from './BoardRelay'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { errorFields, type TLogger } from './logger'
@@ -16,6 +17,7 @@ export interface BoardRoomsOptions {
   logger: TLogger
   persistence: Omit<TPersistenceOptions, 'compactAfterRows'> & Partial<Pick<TPersistenceOptions, 'compactAfterRows'>>
   limits?: TConnectionLimits
+  boardLimits?: TBoardLimits
   relay?: BoardRelay
   antiEntropyMs?: number
   writer?: BoardUpdateWriter
@@ -63,6 +65,7 @@ export class BoardRooms {
         logger: this.opts.logger,
         persistence: { compactAfterRows: DEFAULT_COMPACT_AFTER_ROWS, ...this.opts.persistence },
         limits: this.opts.limits ?? DEFAULT_CONNECTION_LIMITS,
+        boardLimits: this.opts.boardLimits ?? DEFAULT_BOARD_WRITE_LIMITS,
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
         writer: this.opts.writer,

@@ -13,6 +13,8 @@ export interface AuthorizeConnectionOptions {
 
 export interface TConnectionGrant {
   userId: string
+  /** The account's name, shown on the person's cursor. */
+  userName: string
   role: TRole
   canWrite: boolean
   /** The local session the token belongs to (its sockets close when it is signed out); null in Clerk mode. */
@@ -28,5 +30,5 @@ export async function authorizeConnection(opts: AuthorizeConnectionOptions): Pro
   if (!access.role || !roleCan(access.role, 'board.view')) {
     throw new AppError(AppErrorCode.FORBIDDEN, "You are not a member of this board's workspace.")
   }
-  return { userId: user.id, role: access.role, canWrite: roleCan(access.role, 'board.edit'), sessionId }
+  return { userId: user.id, userName: user.name, role: access.role, canWrite: roleCan(access.role, 'board.edit'), sessionId }
 }

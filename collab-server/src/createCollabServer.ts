@@ -6,9 +6,9 @@ import type { NatsConnection } from 'nats'
 import { AppError, AppErrorCode, isAppError, wsCloseCodeFor } from '@montage/core'
 import { createHash } from 'node:crypto'
 import { createBoardCheckpoint, getBoard, getBoardCheckpoint, type Sql } from '@montage/db'
-import type { TBoardCommand, TBoardHistoryCommand } from '@montage/board'
+import { DEFAULT_BOARD_WRITE_LIMITS, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
 import { BoardRooms } from './BoardRooms'
-import type { TConnectionLimits, TPersistenceOptions } from './BoardRoom'
+import type { TBoardLimits, TConnectionLimits, TPersistenceOptions } from './BoardRoom'
 import { BoardRelay } from './BoardRelay'
 import { BoardUpdateWriter } from './BoardUpdateWriter'
 import { authorizeConnection } from './authorize-connection'
@@ -43,6 +43,8 @@ export interface CreateCollabServerOptions {
   roomLingerMs?: number
   /** Per-connection rate and held-update limits. */
   limits?: TConnectionLimits
+  /** What one board may hold (records, size of a record); a client update past it is refused. */
+  boardLimits?: Partial<TBoardLimits>
   /** Relay edits and presence to other instances over NATS (default on). */
   relay?: boolean
   /** How often each open board exchanges state vectors with its peers (repairs lost relay messages). */
@@ -74,7 +76,8 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
   const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger)
   const writer = new BoardUpdateWriter(opts.db)
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs })
+  const boardLimits = { ...DEFAULT_BOARD_WRITE_LIMITS, ...opts.boardLimits }
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   // Signing out closes that session's sockets on every instance.
@@ -160,7 +163,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      room.addConnection(ws, { userId: grant.userId, canWrite: grant.canWrite })
+      room.addConnection(ws, { userId: grant.userId, userName: grant.userName, canWrite: grant.canWrite })
       wss.emit('connection', ws, req)
       sessions.track(grant.sessionId, ws)
     })

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { connect } from 'nats'
 import { exitOnEnvError, parseEnv, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZNatsUrl } from '@montage/core'
 import { createDb, migrate } from '@montage/db'
+import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'
 import { resolveJwtKey } from '@montage/auth'
 import { createCollabServer } from './createCollabServer'
 import { createConsoleLogger, errorFields } from './logger'
@@ -22,6 +23,10 @@ const ZEnv = z.object({
   COLLAB_COMMAND_DELIVER_POLICY: z.enum(['all', 'new']).default('all'),
   /** Lets NATS delete a consumer nobody pulled from for this long (test stacks); unset keeps it. */
   COLLAB_CONSUMER_INACTIVE_MS: z.coerce.number().int().positive().optional(),
+  /** Records one board may hold; a client update past it is refused (4400, naming the limit). */
+  COLLAB_MAX_BOARD_RECORDS: z.coerce.number().int().min(100).default(DEFAULT_BOARD_WRITE_LIMITS.maxRecords),
+  /** Largest record a client may write, in KiB. */
+  COLLAB_MAX_RECORD_KB: z.coerce.number().int().min(16).max(8_192).default(DEFAULT_BOARD_WRITE_LIMITS.maxRecordBytes / 1024),
 })
 
 const env = exitOnEnvError(() => {
@@ -48,6 +53,7 @@ const server = createCollabServer({
   consumerName: env.COLLAB_CONSUMER_NAME,
   commandDeliverPolicy: env.COLLAB_COMMAND_DELIVER_POLICY,
   consumerInactiveThresholdMs: env.COLLAB_CONSUMER_INACTIVE_MS,
+  boardLimits: { maxRecords: env.COLLAB_MAX_BOARD_RECORDS, maxRecordBytes: env.COLLAB_MAX_RECORD_KB * 1024 },
 })
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
 

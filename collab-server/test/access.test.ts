@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { signLocalToken } from '@montage/auth'
-import { getRecords, readRecords } from '@montage/board'
-import { closeTestEnv, connectAndAwaitClose, createBoardWithMembers, createUser, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { getRecords } from '@montage/board'
+import { closeTestEnv, connectAndAwaitClose, createBoardWithMembers, createUser, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let port: number
@@ -54,8 +54,8 @@ describe('reviewers', () => {
     getRecords(reviewer.doc).set('shape:by-reviewer', shapeRecord('shape:by-reviewer'))
     // Frames of one socket are handled in order: once this presence reaches the owner, the
     // reviewer's update before it has been handled (and dropped) too.
-    reviewer.provider.awareness.setLocalStateField('marker', 'after-edit')
-    await waitFor(() => editor.provider.awareness.getStates().get(reviewer.doc.clientID)?.marker === 'after-edit')
+    setCursor(reviewer, 42, 42)
+    await waitFor(() => cursorOf(editor.provider, reviewer.doc.clientID)?.x === 42)
     expect(readRecords(editor.doc)).not.toHaveProperty('shape:by-reviewer')
 
     await close()

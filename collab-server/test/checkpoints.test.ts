@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
 import { listBoardCheckpoints } from '@montage/db'
-import { getRecords, readRecords, type TBoardHistoryCommand } from '@montage/board'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { getRecords, type TBoardHistoryCommand } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let port: number

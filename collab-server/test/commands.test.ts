@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { JetStreamClient } from 'nats'
 import { streams, subjects } from '@montage/core'
-import { readRecords, type TBoardCommand, type TVariationPatch } from '@montage/board'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { type TBoardCommand, type TVariationPatch } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let port: number

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { streams } from '@montage/core'
 import { loadBoardUpdates } from '@montage/db'
-import { closeTestEnv, createBoardWithMembers, openTestEnv, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { closeTestEnv, createBoardWithMembers, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 import { canonical, EditingClient, seededRandom } from './random-edits'
 import { freePort } from '@montage/infra'
 import { ServerProcess } from './server-process'
@@ -35,11 +35,11 @@ async function storedDoc(boardId: string): Promise<Y.Doc> {
 }
 
 function edit(rand: () => number, c: EditingClient, step: number): void {
-  const ids = [...c.records.map.keys()]
+  const ids = [...c.records.map.keys()].filter((id) => id.startsWith('shape:'))
   const roll = rand()
   if (roll < 0.5 || ids.length === 0) {
     const id = `shape:c${step}-${Math.floor(rand() * 1e6)}`
-    c.records.set(id, { id, typeName: 'shape', type: 'geo', x: step, y: 0, rotation: 0, index: 'a1', parentId: 'page:page', isLocked: false, opacity: 1, meta: {}, props: {} } as never)
+    c.records.set(id, shapeRecord(id, { x: step }))
   } else if (roll < 0.85) {
     const id = ids[Math.floor(rand() * ids.length)]!
     c.records.set(id, { ...c.records.get(id)!, x: step } as never)
@@ -101,7 +101,7 @@ describe('kill -9', () => {
     const client = new EditingClient([proc.port], 0, boardId, owner.token)
     try {
       await waitFor(() => client.provider.synced)
-      client.records.set('shape:at-shutdown', { id: 'shape:at-shutdown', typeName: 'shape', type: 'geo', x: 0, y: 0, rotation: 0, index: 'a1', parentId: 'page:page', isLocked: false, opacity: 1, meta: {}, props: {} } as never)
+      client.records.set('shape:at-shutdown', shapeRecord('shape:at-shutdown'))
       // Well inside the server's 0.4 s debounce: only the shutdown flush can store it in time.
       await new Promise((r) => setTimeout(r, 50))
       await proc.kill('SIGTERM')

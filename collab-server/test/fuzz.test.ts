@@ -3,10 +3,10 @@ import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getRecords, readRecords } from '@montage/board'
+import { getRecords } from '@montage/board'
 import { decodeClientMessage } from '../src/decode-client-message'
 import { hasMissingDependencies } from '../src/missing-dependencies'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 import { canonical, seededRandom } from './random-edits'
 
 const FRAMES = Number(process.env.FUZZ_FRAMES ?? 3000)
@@ -107,7 +107,7 @@ describe('malformed input', () => {
     const b = await openProvider(env, port, boardId, members[0]!.token)
     const kv = getRecords(a.doc)
     for (let i = 0; i < 5; i++) kv.set(`shape:base${i}`, shapeRecord(`shape:base${i}`, { x: i }))
-    a.provider.awareness.setLocalStateField('cursor', { x: 3, y: 4 })
+    setCursor(a, 3, 4)
     await waitFor(() => Object.keys(readRecords(b.doc)).length === 5)
     await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 5)
     const boardBefore = canonical(readRecords(a.doc))
@@ -146,7 +146,7 @@ describe('malformed input', () => {
 
     // The others never noticed: still connected, still syncing, same presence.
     expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
-    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.cursor).toEqual({ x: 3, y: 4 })
+    expect(cursorOf(b.provider, a.doc.clientID)).toEqual({ x: 3, y: 4 })
     expect(canonical(readRecords(a.doc))).toBe(boardBefore)
     expect(canonical(readRecords(b.doc))).toBe(boardBefore)
     expect(Buffer.from(Y.encodeStateAsUpdate(a.doc)).equals(Buffer.from(stateBefore))).toBe(true)

@@ -7,11 +7,13 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { connect, type NatsConnection } from 'nats'
 import type { TRole } from '@montage/core'
+import type { TLRecord } from '@tldraw/tlschema'
 import { streams } from '@montage/core'
-import { addMember, createBoard, createWorkspace, loadBoardUpdates, upsertUser, type Sql } from '@montage/db'
+import { addMember, appendBoardUpdate, createBoard, createWorkspace, loadBoardUpdates, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureLocalKeys, issueLocalSession, type LocalKeys } from '@montage/auth'
-import { readRecords } from '@montage/board'
+import { readRecords as readAllRecords } from '@montage/board'
+import { geoShape, presenceState, seedBoardUpdate } from '@montage/board/testing'
 import { createCollabServer, type CollabServer, type CreateCollabServerOptions, type TLogger } from '../src'
 
 export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222'
@@ -87,6 +89,8 @@ export async function createBoardWithMembers(env: TestEnv, roles: TRole[] = []):
   const owner = await createUser(env, 'Owner')
   const ws = await createWorkspace(env.db, { name: `ws ${randomUUID().slice(0, 8)}`, ownerId: owner.id })
   const board = await createBoard(env.db, { workspaceId: ws.id, name: 'Board', createdBy: owner.id })
+  // What the first browser writes to a new board: the document, its page, the schema.
+  await appendBoardUpdate(env.db, { boardId: board.id, update: seedBoardUpdate() })
   const members: TestUser[] = []
   for (const role of roles) {
     const user = await createUser(env, role)
@@ -127,13 +131,33 @@ export async function waitFor(condition: () => boolean | Promise<boolean>, { tim
   }
 }
 
-/** The board as a fresh server would load it: every stored update, merged. */
+/**
+ * The shapes of a board document, by id: what tests write and compare (every board also holds the
+ * document record and the page its first client seeded).
+ */
+export function readRecords(doc: Y.Doc): Record<string, TLRecord> {
+  return Object.fromEntries(Object.entries(readAllRecords(doc)).filter(([, r]) => r.typeName === 'shape'))
+}
+
+/** The board's shapes as a fresh server would load them: every stored update, merged. */
 export async function storedRecords(db: Sql, boardId: string): Promise<Record<string, unknown>> {
   const doc = new Y.Doc()
   for (const update of await loadBoardUpdates(db, boardId)) Y.applyUpdate(doc, update)
   return readRecords(doc)
 }
 
+/** A valid rectangle on the board's page (`extra` overrides its fields). */
 export function shapeRecord(id: string, extra: Record<string, unknown> = {}): never {
-  return { id, typeName: 'shape', type: 'geo', x: 0, y: 0, rotation: 0, index: 'a1', parentId: 'page:page', isLocked: false, opacity: 1, meta: {}, props: {}, ...extra } as never
+  return geoShape(id, extra) as never
+}
+
+/** Moves a client's cursor: its whole awareness state, as a canvas announces it. */
+export function setCursor(client: { doc: Y.Doc; provider: WebsocketProvider }, x: number, y: number): void {
+  client.provider.awareness.setLocalState(presenceState(client.doc.clientID, { x, y }))
+}
+
+/** Where `provider` sees the cursor of awareness client `clientId`, if anywhere. */
+export function cursorOf(provider: WebsocketProvider, clientId: number): { x: number; y: number } | undefined {
+  const cursor = (provider.awareness.getStates().get(clientId) as { presence?: { cursor?: { x: number; y: number } } } | undefined)?.presence?.cursor
+  return cursor ? { x: cursor.x, y: cursor.y } : undefined
 }

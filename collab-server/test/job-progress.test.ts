@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { WebsocketProvider } from 'y-websocket'
 import * as encoding from 'lib0/encoding'
 import { subjects, type TJobProgressMessage, type TServerAwarenessState } from '@montage/core'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, startServer, waitFor, type TestEnv } from './helpers'
+import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, setCursor, startServer, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let ports: number[]
@@ -105,8 +105,8 @@ describe('live job progress', () => {
     // Nor announce jobs in its own entry.
     editor.provider.awareness.setLocalStateField('jobs', { 'shape:fake-own': { generationId: 'fake', stage: 'rendering', progress: 0.9, at: 0 } })
     // Sent after the claims on the same socket: once it is seen, the claims have been handled.
-    editor.provider.awareness.setLocalState({ user: { id: b.members[0]!.id, name: 'Ed', color: '#0f0' } })
-    await waitFor(() => owner.provider.awareness.getStates().get(editor.doc.clientID)?.user?.name === 'Ed')
+    setCursor(editor, 5, 5)
+    await waitFor(() => cursorOf(owner.provider, editor.doc.clientID)?.x === 5)
     expect([...shownToOwner]).toEqual(['shape:v-real'])
   })
 

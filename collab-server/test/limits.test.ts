@@ -3,8 +3,8 @@ import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getRecords, readRecords } from '@montage/board'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { getRecords } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let port: number
@@ -97,8 +97,8 @@ describe('limits', () => {
     const { boardId, owner, members } = await createBoardWithMembers(env, ['editor', 'editor'])
     const a = await openProvider(env, port, boardId, owner.token)
     const b = await openProvider(env, port, boardId, members[0]!.token)
-    a.provider.awareness.setLocalStateField('cursor', { x: 1, y: 1 })
-    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cursor !== undefined)
+    setCursor(a, 1, 1)
+    await waitFor(() => cursorOf(b.provider, a.doc.clientID) !== undefined)
 
     const spoof = new awarenessProtocol.Awareness(new Y.Doc())
     spoof.clientID = a.doc.clientID
@@ -111,9 +111,9 @@ describe('limits', () => {
     encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(spoof, [a.doc.clientID]))
     raw.ws.send(encoding.toUint8Array(e))
     // A later presence change of b's arrives after the spoof was handled.
-    b.provider.awareness.setLocalStateField('cursor', { x: 9, y: 9 })
-    await waitFor(() => a.provider.awareness.getStates().get(b.doc.clientID)?.cursor?.x === 9)
-    expect(b.provider.awareness.getStates().get(a.doc.clientID)?.cursor).toEqual({ x: 1, y: 1 })
+    setCursor(b, 9, 9)
+    await waitFor(() => cursorOf(a.provider, b.doc.clientID)?.x === 9)
+    expect(cursorOf(b.provider, a.doc.clientID)).toEqual({ x: 1, y: 1 })
     raw.ws.close()
     spoof.destroy()
   })

@@ -1,8 +1,8 @@
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
-import { getRecords, readRecords } from '@montage/board'
-import { shapeRecord } from './helpers'
+import { getRecords } from '@montage/board'
+import { readRecords, shapeRecord } from './helpers'
 
 /** Small seeded generator (mulberry32): a failing seed replays the same run. */
 export function seededRandom(seed: number): () => number {
@@ -86,7 +86,8 @@ export function canonical(records: Record<string, unknown>): string {
 export function randomStep(rand: () => number, clients: EditingClient[], step: number, serverCount: number): void {
   const client = clients[Math.floor(rand() * clients.length)]!
   const roll = rand()
-  const ids = [...client.records.map.keys()]
+  // Shapes only: the document and its page are not a person's to delete.
+  const ids = [...client.records.map.keys()].filter((id) => id.startsWith('shape:'))
   if (roll < 0.35 || ids.length === 0) {
     const id = `shape:s${step}-${Math.floor(rand() * 1e6)}`
     client.records.set(id, shapeRecord(id, { x: Math.floor(rand() * 1000), y: Math.floor(rand() * 1000) }))

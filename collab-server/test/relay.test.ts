@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
-import { getRecords, readRecords } from '@montage/board'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { getRecords } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let ports: number[]
@@ -24,8 +24,8 @@ describe('two instances over NATS', () => {
     getRecords(b.doc).set('shape:from-b', shapeRecord('shape:from-b'))
     await waitFor(() => readRecords(a.doc)['shape:from-b'] !== undefined && readRecords(b.doc)['shape:from-a'] !== undefined)
 
-    a.provider.awareness.setLocalStateField('user', { id: 'a', name: 'Ann', color: '#f00' })
-    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.user?.name === 'Ann')
+    setCursor(a, 7, 7)
+    await waitFor(() => cursorOf(b.provider, a.doc.clientID)?.x === 7)
     a.provider.destroy()
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID))
     await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 2)

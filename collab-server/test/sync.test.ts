@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
-import { getRecords, readRecords } from '@montage/board'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { getRecords } from '@montage/board'
+import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
 let port: number
@@ -27,8 +27,8 @@ describe('sync between members', () => {
     expect(readRecords(b.doc)['shape:one']).toMatchObject({ id: 'shape:one', x: 10 })
 
     // Awareness travels too: B sees A's cursor.
-    a.provider.awareness.setLocalStateField('cursor', { x: 1, y: 2 })
-    await waitFor(() => b.provider.awareness.getStates().get(a.doc.clientID)?.cursor !== undefined)
+    setCursor(a, 1, 2)
+    await waitFor(() => cursorOf(b.provider, a.doc.clientID) !== undefined)
 
     a.provider.destroy()
     // A leaving removes its presence for the others.

@@ -1,6 +1,8 @@
 /**
- * What browsers import: shapes and the Yjs layout, without the server-side pieces (NATS,
- * schema validation of commands) that the package root also exports.
+ * What browsers import: shapes, the Yjs layout and the board's write policy (the canvas checks
+ * a person's change as the collab-server will), without the NATS pieces the package root exports.
  */
 export * from './shapes'
 export * from './doc'
+export * from './BoardRecords'
+export * from './guard'

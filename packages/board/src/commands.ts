@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import type { TLRecord, TLShape, TLShapeId } from '@tldraw/tlschema'
 import { ZGenerationStatus, ZShapeId, ZThreadSummary, type TThreadSummary } from '@montage/core'
-import { getRecords } from './doc'
+import { getRecords, getThreads } from './doc'
 import { validateRecord } from './schema'
 import { defaultVariationProps, REVIEW_STATES, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
 import { defaultReferenceProps, REFERENCE_INGEST_STATES, REFERENCE_SHAPE, type TReferenceProps } from './shapes'
@@ -126,7 +126,7 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
   } else {
     const found = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
     const shot = found?.type === 'shot' ? found : undefined
-    const place = placeBeside(kv.map as Map<string, { val: TLRecord }>, shot)
+    const place = placeBeside(kv.map, shot)
     next = newShape({ id, type: VARIATION_SHAPE, x: place.x, y: place.y, index: place.index, parentId: place.parentId, props: { ...defaultVariationProps(), w: place.w, h: place.h, ...command.patch } })
   }
   const valid = validateRecord(next)
@@ -148,7 +148,7 @@ function applyReferenceUpsert(doc: Y.Doc, command: Extract<TBoardCommand, { type
   const kv = getRecords(doc)
   const patch = { ...command.patch, assetSha256: command.assetSha256 }
   const next: TLRecord[] = []
-  for (const { val } of (kv.map as Map<string, { val: TLRecord }>).values()) {
+  for (const val of kv.values()) {
     if (val.typeName !== 'shape' || val.type !== REFERENCE_SHAPE) continue
     const props = val.props as TReferenceProps
     if (val.id === command.shapeId || props.assetSha256 === command.assetSha256) next.push({ ...val, props: { ...props, ...patch } } as TLRecord)
@@ -156,25 +156,19 @@ function applyReferenceUpsert(doc: Y.Doc, command: Extract<TBoardCommand, { type
   if (command.shapeId && !next.some((r) => r.id === command.shapeId)) {
     const existing = kv.get(command.shapeId) as TLShape | undefined
     if (existing) throw new Error(`${command.shapeId} is a ${existing.type}, not a reference`)
-    const place = placeBeside(kv.map as Map<string, { val: TLRecord }>, undefined)
+    const place = placeBeside(kv.map, undefined)
     // Right of everything on the board, so it covers nothing the team arranged.
     let right = -48
-    for (const { val } of (kv.map as Map<string, { val: TLRecord }>).values()) {
+    for (const val of kv.values()) {
       if (val.typeName === 'shape') right = Math.max(right, val.x + (((val.props as { w?: number }).w ?? 0) || 0))
     }
     next.unshift(newShape({ id: command.shapeId as TLShapeId, type: REFERENCE_SHAPE, x: right + 48, y: 0, index: place.index, parentId: place.parentId, props: { ...defaultReferenceProps(), ...patch } }))
   }
-  const valid = next.map(validateRecord)
+  const valid = next.map((r) => validateRecord(r))
   if (valid.length > 0) doc.transact(() => valid.forEach((r) => kv.set(r.id, r)), BOARD_COMMAND_ORIGIN)
   return valid.find((r) => r.id === command.shapeId) ?? valid[0] ?? ({ id: command.shapeId ?? '', typeName: 'shape' } as unknown as TLRecord)
 }
 
-/** Comment threads live beside the records (they are not tldraw records), keyed by their root comment id. */
-export const THREADS_MAP = 'threads'
-
-export function getThreads(doc: Y.Doc): Y.Map<TThreadSummary> {
-  return doc.getMap<TThreadSummary>(THREADS_MAP)
-}
 
 /** Writes a thread's summary unless the board already holds a newer one (commands may arrive out of order). */
 function applyThreadUpsert(doc: Y.Doc, thread: TThreadSummary): TThreadSummary {

@@ -12,9 +12,12 @@ export function boardSchema(): TLSchema {
   return (shared ??= createBoardSchema())
 }
 
-/** Throws a readable error when a record does not fit the schema. */
-export function validateRecord(record: TLRecord): TLRecord {
-  const type = boardSchema().types[record.typeName as keyof TLSchema['types']]
-  if (!type) throw new Error(`Unknown record type ${record.typeName}`)
-  return (type as { validate(r: unknown): TLRecord }).validate(record)
+/**
+ * Throws a readable error when a record does not fit the schema. With the valid record it
+ * replaces, only what changed is validated again.
+ */
+export function validateRecord(record: TLRecord, before?: TLRecord): TLRecord {
+  const type = boardSchema().types[record?.typeName as keyof TLSchema['types']]
+  if (!type) throw new Error(`Unknown record type ${String(record?.typeName)}`)
+  return (type as { validate(r: unknown, before?: TLRecord): TLRecord }).validate(record, before)
 }

@@ -55,9 +55,27 @@ function StylePanel() {
 
 const components: TLComponents = { TopPanel: BoardActions, PageMenu: null, StylePanel }
 
+const NOTICE_MS = 8_000
+
+/** Why the board did not take a change of this person's; goes away on its own. */
+function SyncNotice({ message, onDismiss }: { message: string; onDismiss: () => void }) {
+  useEffect(() => {
+    const t = setTimeout(onDismiss, NOTICE_MS)
+    return () => clearTimeout(t)
+  }, [onDismiss])
+  return (
+    <div className="m-toast" role="status" data-testid="sync-notice">
+      <span>{message}</span>
+      <button className="btn btn-ghost" onClick={onDismiss}>
+        Dismiss
+      </button>
+    </div>
+  )
+}
+
 export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
-  const { store, ready, sync, problem, peers, liveJobs, threads } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
+  const { store, ready, sync, problem, peers, liveJobs, threads, notice, dismissNotice } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
   const readOnly = role === 'reviewer'
   const [editor, setEditor] = useState<Editor | null>(null)
@@ -146,6 +164,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
               <span className="muted">{sync === 'offline' ? 'Waiting for the collaboration server…' : 'Opening board…'}</span>
             </div>
           )}
+          {notice && <SyncNotice key={notice.id} message={notice.message} onDismiss={dismissNotice} />}
           {problem && (
             <div className={ready ? 'm-banner' : 'm-overlay'} role="alert" data-testid="sync-problem" data-kind={problem.kind}>
               <strong>{problem.kind === 'forbidden' ? 'No access' : problem.kind === 'unauthorized' ? 'Session expired' : 'Connection problem'}</strong>

@@ -1,6 +1,6 @@
 'use client'
 
-import { useEffect, useMemo, useState } from 'react'
+import { useCallback, useEffect, useMemo, useState } from 'react'
 import {
   DocumentRecordType,
   InstancePresenceRecordType,
@@ -22,7 +22,7 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
-import { getMeta, getRecords } from '@montage/board/client'
+import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, type TRecordChange, type TRecordWrites } from '@montage/board/client'
 import { createLiveJobsStore, type TLiveJobsStore } from './LiveJobs'
 import { keepCollabTokenFresh } from '@/lib/client/collab-token'
 import type { TThreadSummary } from '@montage/core'
@@ -31,6 +31,12 @@ export type TSyncStatus = 'connecting' | 'live' | 'offline' | 'error'
 
 export interface TSyncProblem {
   kind: 'forbidden' | 'unauthorized' | 'other'
+  message: string
+}
+
+/** A change of this person's the board did not take, to tell them why (shown as a toast). */
+export interface TSyncNotice {
+  id: number
   message: string
 }
 
@@ -70,12 +76,17 @@ export interface TYjsStoreState {
   liveJobs: TLiveJobsStore
   /** Comment thread summaries the API writes into the document's `threads` map (pins on cards). */
   threads: TThreadSummary[]
+  /** The last change of this person's that the board refused, until dismissed. */
+  notice: TSyncNotice | null
+  dismissNotice: () => void
 }
 
 /** Origin of every transaction this client makes, so it can skip its own updates. */
 const DEFAULT_PAGE_ID = PageRecordType.createId('page')
 
 const LOCAL_ORIGIN = Symbol('montage-local')
+/** What the collab-server's close reason starts with when it refused one of our updates (4400). */
+const REFUSED_PREFIX = 'Change refused: '
 
 interface AwarenessState {
   user?: TYjsUser
@@ -98,7 +109,11 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
   const [problem, setProblem] = useState<TSyncProblem | null>(null)
   const [peers, setPeers] = useState<TPeer[]>([])
   const [threads, setThreads] = useState<TThreadSummary[]>([])
+  const [notice, setNotice] = useState<TSyncNotice | null>(null)
+  // Bumped when the server refused an update of ours: the board is then read again from the server.
+  const [generation, setGeneration] = useState(0)
   const liveJobs = useMemo(() => createLiveJobsStore(), [boardId])
+  const dismissNotice = useCallback(() => setNotice(null), [])
 
   useEffect(() => {
     setReady(false)
@@ -108,8 +123,8 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     const doc = new Y.Doc()
     const records = getRecords(doc)
     const meta = getMeta(doc)
-    // Written only by the server (board command `thread.upsert`); named as in @montage/board's THREADS_MAP.
-    const threadMap = doc.getMap<TThreadSummary>('threads')
+    // Written only by the server (board command `thread.upsert`).
+    const threadMap = getThreads(doc)
     const onThreads = () => setThreads([...threadMap.values()])
     setThreads([])
     // Connected by keepCollabTokenFresh once its token is good, and given a fresh one before each reconnect.
@@ -126,6 +141,10 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     // server is out of reach survive a closed tab and reach the server on the next connection.
     const local = typeof indexedDB === 'undefined' ? null : new IndexeddbPersistence(`montage-board-${boardId}`, doc)
 
+    // The collab-server's own policy, run on each change of this person's before it is sent.
+    const guard = new BoardWriteGuard(doc, DEFAULT_BOARD_WRITE_LIMITS)
+    cleanups.push(() => guard.destroy())
+
     // --- local store → doc
     cleanups.push(
       store.listen(
@@ -133,10 +152,25 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
           // Before the first sync the editor only bootstraps its own defaults (a page, the
           // document); writing those would add a stray page to every board.
           if (!loaded) return
+          // Checked as the collab-server checks it: a change it would refuse (and close our
+          // connection for) is taken back here, with the reason.
+          const writes: TRecordWrites = { written: new Map(), deleted: new Set() }
+          for (const r of Object.values(changes.added)) writes.written.set(r.id, r)
+          for (const [, r] of Object.values(changes.updated)) writes.written.set(r.id, r)
+          for (const r of Object.values(changes.removed)) writes.deleted.add(r.id)
+          const problem = guard.checkWrites(writes)
+          if (problem) {
+            store.mergeRemoteChanges(() => {
+              const added = Object.keys(changes.added) as TLRecord['id'][]
+              if (added.length) store.remove(added)
+              store.put([...Object.values(changes.updated).map(([before]) => before), ...Object.values(changes.removed)])
+            })
+            setNotice({ id: Date.now(), message: `That change was not made: ${problem}` })
+            return
+          }
           doc.transact(() => {
-            for (const r of Object.values(changes.added)) records.set(r.id, r)
-            for (const [, r] of Object.values(changes.updated)) records.set(r.id, r)
-            for (const r of Object.values(changes.removed)) records.delete(r.id)
+            for (const [id, r] of writes.written) records.set(id, r as TLRecord)
+            for (const id of writes.deleted) records.delete(id)
           }, LOCAL_ORIGIN)
         },
         { source: 'user', scope: 'document' },
@@ -144,19 +178,21 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     )
 
     // --- doc → local store
-    const onRemoteChange = (changes: Map<string, { action: 'add' | 'update' | 'delete' }>, transaction: Y.Transaction) => {
+    const onRemoteChange = (changes: Map<string, TRecordChange>, transaction: Y.Transaction) => {
       if (transaction.origin === LOCAL_ORIGIN || !loaded) return
       const toRemove: TLRecord['id'][] = []
       const toPut: TLRecord[] = []
       changes.forEach((change, id) => {
         if (change.action === 'delete') toRemove.push(id as TLRecord['id'])
         else {
-          const record = records.get(id)
+          const record = validRecord(store, change.newValue)
           if (record) toPut.push(record)
+          else if (store.has(id as TLRecord['id'])) toRemove.push(id as TLRecord['id'])
         }
       })
       store.mergeRemoteChanges(() => {
-        if (toRemove.length) store.remove(toRemove)
+        const present = toRemove.filter((id) => store.has(id))
+        if (present.length) store.remove(present)
         if (toPut.length) store.put(toPut)
       })
     }
@@ -164,7 +200,7 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     cleanups.push(() => records.off('change', onRemoteChange))
 
     function loadFromDoc(fromServer: boolean) {
-      if (records.yarray.length === 0) {
+      if (records.size === 0) {
         // Only the server may tell that a board is new; an empty local copy means nothing.
         if (!fromServer) return
         // A new board: the first client seeds the default document and page. The page id is
@@ -182,13 +218,7 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
           meta.set('schema', store.schema.serialize())
         }, LOCAL_ORIGIN)
       } else {
-        const snapshot: TLStoreSnapshot = {
-          store: Object.fromEntries(records.yarray.toArray().map(({ key, val }) => [key, val])) as TLStoreSnapshot['store'],
-          schema: (meta.get('schema') as TLStoreSnapshot['schema'] | undefined) ?? store.schema.serialize(),
-        }
-        const migrated = store.schema.migrateStoreSnapshot(snapshot)
-        if (migrated.type === 'error') throw new Error(`This board was saved by a newer or unknown schema (${migrated.reason}). Reload the page.`)
-        const incoming = Object.values(migrated.value) as TLRecord[]
+        const incoming = readBoard(doc, store)
         const keep = new Set(incoming.map((r) => r.id))
         store.mergeRemoteChanges(() => {
           const stale = store
@@ -221,7 +251,7 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     }
     provider.on('sync', onSync)
     local?.on('synced', () => {
-      if (!loaded && records.yarray.length > 0) load(false)
+      if (!loaded && records.size > 0) load(false)
     })
     if (local) cleanups.push(() => void local.destroy())
 
@@ -230,6 +260,13 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
       if (status === 'disconnected') setSync((s) => (s === 'error' ? s : 'offline'))
     })
     provider.on('closed', ({ code, reason }: { code: number; reason: string }) => {
+      if (code === 4400 && reason.startsWith(REFUSED_PREFIX)) {
+        // Our copy holds a change the board refused: drop it (and this browser's stored copy, which
+        // would send it again) and read the board again from the server.
+        setNotice({ id: Date.now(), message: `Your last change was not saved: ${reason.slice(REFUSED_PREFIX.length)} The board was reloaded.` })
+        void (local ? local.clearData() : Promise.resolve()).finally(() => setGeneration((g) => g + 1))
+        return
+      }
       if (code === 4403) setProblem({ kind: 'forbidden', message: "You are not a member of this board's workspace." })
       else if (code === 4401) setProblem({ kind: 'unauthorized', message: 'Your session has expired. Sign in again to keep working.' })
       else setProblem({ kind: 'other', message: reason || `The collaboration server closed the connection (${code}).` })
@@ -254,7 +291,8 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
       for (const id of [...added, ...updated]) {
         if (id === doc.clientID) continue
         const presence = states.get(id)?.presence
-        if (presence) toPut.push(presence)
+        // Only a presence record of that very client goes into our store (the server checks this too).
+        if (presence && presence.typeName === 'instance_presence' && presence.id === InstancePresenceRecordType.createId(String(id))) toPut.push(presence)
         else toRemove.push(InstancePresenceRecordType.createId(String(id)))
       }
       for (const id of removed) toRemove.push(InstancePresenceRecordType.createId(String(id)))
@@ -286,7 +324,43 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
       provider.destroy()
       doc.destroy()
     }
-  }, [store, liveJobs, boardId, collabUrl, token, fetchToken, user])
+  }, [store, liveJobs, boardId, collabUrl, token, fetchToken, user, generation])
 
-  return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads }
+  return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads, notice, dismissNotice }
+}
+
+/**
+ * The board's records migrated to the canvas's schema. The whole snapshot at once when it is sound
+ * (the common case; the store validates every record as it takes it); record by record otherwise,
+ * skipping and reporting what does not migrate or validate (stored before the server checked updates).
+ */
+function readBoard(doc: Y.Doc, store: TLStore): TLRecord[] {
+  const records = getRecords(doc)
+  const stored = getMeta(doc).get('schema')
+  try {
+    const snapshot = {
+      store: Object.fromEntries([...records.map].map(([id, { val }]) => [id, val])) as TLStoreSnapshot['store'],
+      schema: isSerializedSchema(stored) ? stored : store.schema.serialize(),
+    }
+    const migrated = store.schema.migrateStoreSnapshot(snapshot)
+    if (migrated.type === 'error') throw new Error(migrated.reason)
+    const all = Object.values(migrated.value) as TLRecord[]
+    for (const record of all) store.schema.validateRecord(store, record, 'initialize', null)
+    return all
+  } catch {
+    const { records: valid, invalid } = readValidRecords(doc, { schema: store.schema })
+    console.warn(`[montage] skipped ${invalid.length} record(s) of this board that do not validate`, invalid.slice(0, 5))
+    return [...valid.values()]
+  }
+}
+
+/** The record if the canvas's schema accepts it; what another writer got wrong is skipped, not thrown on. */
+function validRecord(store: TLStore, record: TLRecord): TLRecord | null {
+  try {
+    const type = store.schema.types[record.typeName] as { validate(r: unknown): TLRecord } | undefined
+    return type ? type.validate(record) : null
+  } catch (e) {
+    console.warn(`[montage] skipped an invalid record ${String(record?.id)}`, e)
+    return null
+  }
 }

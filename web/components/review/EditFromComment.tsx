@@ -52,9 +52,9 @@ export function EditFromComment({ editor, variationId, comment, onClose, onStart
     setBusy(true)
     setError(null)
     try {
-      const id = await startEdit({ editor, parent, model, params, focus })
-      if (id) onStarted(id)
-      else setError('This variation can no longer be edited.')
+      const started = await startEdit({ editor, parent, model, params, focus })
+      if ('variationId' in started) onStarted(started.variationId)
+      else setError(started.error)
     } catch {
       setError('Could not start the edit.')
     } finally {

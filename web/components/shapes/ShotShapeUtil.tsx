@@ -68,6 +68,8 @@ function ShotCard({ shape }: { shape: TShotShape }) {
   const editor = useEditor()
   const { boardId, readOnly, refreshCredits, models } = useBoard()
   const [starting, setStarting] = useState(false)
+  // Why the server refused the last Generate (nothing was started, the placeholders went away).
+  const [startError, setStartError] = useState<string | null>(null)
   const { w, h, title, model, duration, referenceIds } = shape.props
   const update = (props: Partial<TShotShape['props']>) => editor.updateShape<TShotShape>({ id: shape.id, type: SHOT_SHAPE, props })
 
@@ -92,8 +94,9 @@ function ShotCard({ shape }: { shape: TShotShape }) {
 
   async function generate() {
     setStarting(true)
+    setStartError(null)
     try {
-      await startGeneration({ editor, boardId, shot: shape })
+      setStartError(await startGeneration({ editor, boardId, shot: shape }))
       refreshCredits()
     } finally {
       setStarting(false)
@@ -170,7 +173,11 @@ function ShotCard({ shape }: { shape: TShotShape }) {
         </div>
       </div>
       <div className="m-shot-foot">
-        <span className="m-hint" title={unavailable ?? undefined}>{unavailable ? 'Model unavailable' : needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
+        {startError ? (
+          <span className="m-shot-error" role="alert" data-testid="shot-error" title={startError}>{startError}</span>
+        ) : (
+          <span className="m-hint" title={unavailable ?? undefined}>{unavailable ? 'Model unavailable' : needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
+        )}
         <GenerateCountPicker shape={shape} readOnly={readOnly} unitCost={shotCost(shape.props, shape.meta)} />
         <button
           className="m-btn m-btn-primary"

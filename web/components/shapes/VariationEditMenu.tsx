@@ -59,7 +59,11 @@ export function VariationEditMenu({ shape }: { shape: TVariation }) {
     setBusy(true)
     setError(null)
     try {
-      await startEdit({ editor, parent: shape, model: preset.model, params: preset.params, references: preset.references })
+      const started = await startEdit({ editor, parent: shape, model: preset.model, params: preset.params, references: preset.references })
+      if ('error' in started) {
+        setError(started.error)
+        return
+      }
       refreshCredits()
       setOpen(false)
     } catch {

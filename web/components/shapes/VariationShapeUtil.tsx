@@ -67,7 +67,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
   const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost, generationId } = shape.props
   const active = status === 'queued' || status === 'running'
   const ended = status === 'failed' || status === 'cancelled'
-  // Cancel needs the generation id (filled in once the server accepted the start).
+  // Cancel needs the generation id (the server writes it once the job is under way).
   const canCancel = !readOnly && active && !!generationId
   const canRetry = !readOnly && ended && !!generationId && !!shape.props.shotId
 
@@ -85,7 +85,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
     setBusy(true)
     setActionError(null)
     try {
-      await retryGeneration({ editor, variation: shape })
+      setActionError(await retryGeneration({ editor, variation: shape }))
       refreshCredits()
     } finally {
       setBusy(false)

@@ -1,6 +1,6 @@
 import type { Editor, TLShape } from 'tldraw'
 import { LOCAL_EDIT_MODELS, type TEditFocus, type TLocalEditModelId } from '@montage/core'
-import { placeQueuedVariation } from './start-generation'
+import { placeQueuedVariation, requestJob } from './start-generation'
 
 type TShot = TLShape<'shot'>
 type TVariation = TLShape<'variation'>
@@ -23,39 +23,22 @@ export function editCost(parent: TVariation, model: TLocalEditModelId): number {
 }
 
 /**
- * Places a queued variation in the parent's shot row (naming its parent), then asks the server to
- * start the edit of the parent's generation; on refusal the placeholder shows the server's reason.
+ * Places a queued variation in the parent's shot row, then asks the server to start the edit of the
+ * parent's generation (the server writes the lineage and everything else the card shows). Returns
+ * the new variation's id, or why there is none: the parent cannot be edited, or the server refused
+ * (the placeholder is then gone).
  */
-export async function startEdit({ editor, parent, model, params, references = [], focus }: StartEditOptions): Promise<string | null> {
+export async function startEdit({ editor, parent, model, params, references = [], focus }: StartEditOptions): Promise<{ variationId: string } | { error: string }> {
   const shot = editor.getShape<TShot>(parent.props.shotId as TShot['id'])
-  if (!shot || shot.type !== 'shot' || !parent.props.generationId) return null
+  if (!shot || shot.type !== 'shot' || !parent.props.generationId) return { error: 'This variation can no longer be edited.' }
   editor.markHistoryStoppingPoint('edit variation')
-  const variationId = placeQueuedVariation(editor, shot, {
+  const variationId = placeQueuedVariation(editor, shot)
+  const refused = await requestJob(editor, [variationId], `/api/generations/${encodeURIComponent(parent.props.generationId)}/edit`, {
     model,
-    prompt: '',
-    durationSeconds: parent.props.durationSeconds,
-    referenceIds: references.map((r) => r.shapeId),
-    cost: editCost(parent, model),
-    parentVariationId: parent.id,
+    params,
+    variationId,
+    references,
+    ...(focus ? { focus } : {}),
   })
-  // Server outcomes are not the person's edits: keep them out of undo.
-  const patch = (p: Partial<TVariation['props']>) => {
-    if (editor.getShape<TVariation>(variationId)) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: p }), { history: 'ignore' })
-  }
-  try {
-    const res = await fetch(`/api/generations/${encodeURIComponent(parent.props.generationId)}/edit`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ model, params, variationId, references, ...(focus ? { focus } : {}) }),
-    })
-    const json = (await res.json().catch(() => null)) as { generationId?: string; credits?: number; error?: { message?: string } } | null
-    if (!res.ok || !json?.generationId) {
-      patch({ status: 'failed', error: json?.error?.message ?? `The server refused the edit (${res.status}).` })
-      return variationId
-    }
-    patch({ generationId: json.generationId, ...(typeof json.credits === 'number' ? { cost: json.credits } : {}) })
-  } catch {
-    patch({ status: 'failed', error: 'Could not reach the server. Check your connection and try again.' })
-  }
-  return variationId
+  return refused ? { error: refused } : { variationId }
 }

@@ -28,8 +28,12 @@ export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
   return shotCredits(props.model, shotParams(props, meta))
 }
 
-/** Places a queued variation in the shot's next free slot (beside the shot) and returns its id. */
-export function placeQueuedVariation(editor: Editor, shot: TShot, props: Partial<TVariation['props']>): TVariation['id'] {
+/**
+ * Places a queued placeholder in the shot's next free slot (beside the shot) and returns its id.
+ * It holds only its place and its shot: everything else on a variation (status, model, prompt,
+ * cost, results) is written by the server once it accepted the job, as the board's write policy says.
+ */
+export function placeQueuedVariation(editor: Editor, shot: TShot): TVariation['id'] {
   const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id)
   const variationId = createShapeId()
   const slot = variationSlot({ x: shot.x, y: shot.y, w: shot.props.w, aspectRatio: shot.props.aspectRatio }, siblings.length)
@@ -38,30 +42,34 @@ export function placeQueuedVariation(editor: Editor, shot: TShot, props: Partial
     type: 'variation',
     x: slot.x,
     y: slot.y,
-    props: { ...defaultVariationProps(), ...props, w: slot.w, h: slot.h, shotId: shot.id },
+    props: { ...defaultVariationProps(), w: slot.w, h: slot.h, shotId: shot.id },
   })
   return variationId
 }
 
-/** Sends the start request for a placed variation; on refusal the variation shows the server's reason. */
-async function requestGeneration(editor: Editor, variationId: TVariation['id'], url: string, body: unknown): Promise<void> {
-  const fail = (message: string) => {
-    const current = editor.getShape<TVariation>(variationId)
-    // Server outcomes are not the person's edits: keep them out of undo.
-    if (current) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: { status: 'failed', error: message } }), { history: 'ignore' })
-  }
+/** Takes placeholders back off the board when the server refused their job (nothing was started). */
+export function removePlaceholders(editor: Editor, ids: TVariation['id'][]): void {
+  const present = ids.filter((id) => editor.getShape(id))
+  // Not the person's edit: keep it out of undo.
+  if (present.length > 0) editor.run(() => editor.deleteShapes(present), { history: 'ignore' })
+}
+
+const UNREACHABLE = 'Could not reach the server. Check your connection and try again.'
+
+/**
+ * Sends the start request for placed variations. Returns null once the server accepted; on
+ * refusal the placeholders go away and the server's reason is returned for the caller to show.
+ */
+export async function requestJob(editor: Editor, variationIds: TVariation['id'][], url: string, body: unknown): Promise<string | null> {
   try {
     const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
-    const json = (await res.json().catch(() => null)) as { generationId?: string; credits?: number; error?: { message?: string } } | null
-    if (!res.ok || !json?.generationId) {
-      fail(json?.error?.message ?? `The server refused the generation (${res.status}).`)
-      return
-    }
-    const current = editor.getShape<TVariation>(variationId)
-    // The workflow may already have moved it on; only fill in the id.
-    if (current) editor.run(() => editor.updateShape<TVariation>({ id: variationId, type: 'variation', props: { generationId: json.generationId!, ...(typeof json.credits === 'number' ? { cost: json.credits } : {}) } }), { history: 'ignore' })
+    if (res.ok) return null
+    const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
+    removePlaceholders(editor, variationIds)
+    return json?.error?.message ?? `The server refused the job (${res.status}).`
   } catch {
-    fail('Could not reach the server. Check your connection and try again.')
+    removePlaceholders(editor, variationIds)
+    return UNREACHABLE
   }
 }
 
@@ -73,32 +81,30 @@ export interface StartGenerationOptions {
 
 /**
  * Places a queued variation beside the shot, then asks the server to start the generation for it.
- * The variation is the placeholder the workflow fills in; on refusal it shows the server's reason.
+ * Returns why the server refused (the placeholder is then gone), or null.
  */
-export async function startGeneration({ editor, boardId, shot }: StartGenerationOptions): Promise<void> {
+export async function startGeneration({ editor, boardId, shot }: StartGenerationOptions): Promise<string | null> {
   if (generateCountOf(shot) > 1) return startBatchGeneration({ editor, boardId, shot, count: generateCountOf(shot) })
   const { props } = shot
-  const references = props.referenceIds
-    .map((id) => editor.getShape(id as TReference['id']))
-    .filter((s): s is TReference => !!s && s.type === 'reference' && !!(s as TReference).props.assetSha256)
-
   editor.markHistoryStoppingPoint('generate')
-  const variationId = placeQueuedVariation(editor, shot, {
-    durationSeconds: Number(shotParams(props, shot.meta).duration ?? 0),
-    model: props.model,
-    prompt: props.prompt,
-    referenceIds: references.map((r) => r.id),
-    cost: shotCost(props, shot.meta),
-  })
-  await requestGeneration(editor, variationId, '/api/generations', {
+  const variationId = placeQueuedVariation(editor, shot)
+  return requestJob(editor, [variationId], '/api/generations', {
     boardId,
     shotId: shot.id,
     variationId,
     model: props.model,
     prompt: props.prompt,
     params: shotParams(props, shot.meta),
-    references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256, tag: r.props.tag })),
+    references: shotReferences(editor, shot),
   })
+}
+
+/** The shot's linked references that hold an image, as the start request names them. */
+function shotReferences(editor: Editor, shot: TShot): { shapeId: string; assetSha256: string; tag: string }[] {
+  return shot.props.referenceIds
+    .map((id) => editor.getShape(id as TReference['id']))
+    .filter((s): s is TReference => !!s && s.type === 'reference' && !!(s as TReference).props.assetSha256)
+    .map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256, tag: r.props.tag }))
 }
 
 export interface RetryGenerationOptions {
@@ -109,17 +115,16 @@ export interface RetryGenerationOptions {
 
 /**
  * Retry: a new queued variation beside the shot (as Generate places it), then the server starts a new
- * generation with the failed one's shot, model, prompt, params and references; a failed edit's
- * placeholder names the same parent, and the server edits that parent again.
+ * generation with the failed one's shot, model, prompt, params and references (a failed edit edits
+ * the same parent again). Returns why the server refused, or null.
  */
-export async function retryGeneration({ editor, variation }: RetryGenerationOptions): Promise<void> {
+export async function retryGeneration({ editor, variation }: RetryGenerationOptions): Promise<string | null> {
   const { generationId, shotId } = variation.props
   const shot = editor.getShape<TShot>(shotId as TShot['id'])
-  if (!generationId || !shot || shot.type !== 'shot') return
+  if (!generationId || !shot || shot.type !== 'shot') return 'The shot of this variation is no longer on the board.'
   editor.markHistoryStoppingPoint('retry')
-  const { model, prompt, referenceIds, durationSeconds, cost, parentVariationId } = variation.props
-  const variationId = placeQueuedVariation(editor, shot, { model, prompt, referenceIds, durationSeconds, cost, parentVariationId })
-  await requestGeneration(editor, variationId, `/api/generations/${encodeURIComponent(generationId)}/retry`, { variationId })
+  const variationId = placeQueuedVariation(editor, shot)
+  return requestJob(editor, [variationId], `/api/generations/${encodeURIComponent(generationId)}/retry`, { variationId })
 }
 
 /** Asks the server to cancel a generation; the reason when it refused, null when it accepted. */
@@ -141,42 +146,21 @@ export function modelLabel(model: string): string {
 
 /**
  * Generate ×N: N queued variations beside the shot, then one request for all of them (a batch of N
- * child workflows). A refusal (too few credits for all N, a bad parameter) fails every placeholder
- * with the server's reason; nothing was started.
+ * child workflows). A refusal (too few credits for all N, a bad parameter) takes every placeholder
+ * back and returns the server's reason; nothing was started.
  */
-async function startBatchGeneration({ editor, boardId, shot, count }: StartGenerationOptions & { count: number }): Promise<void> {
+async function startBatchGeneration({ editor, boardId, shot, count }: StartGenerationOptions & { count: number }): Promise<string | null> {
   const { props } = shot
-  const references = props.referenceIds
-    .map((id) => editor.getShape(id as TReference['id']))
-    .filter((s): s is TReference => !!s && s.type === 'reference' && !!(s as TReference).props.assetSha256)
-  const params = shotParams(props, shot.meta)
   editor.markHistoryStoppingPoint('generate')
-  const variationIds = Array.from({ length: count }, () =>
-    placeQueuedVariation(editor, shot, {
-      durationSeconds: Number(params.duration ?? 0),
-      model: props.model,
-      prompt: props.prompt,
-      referenceIds: references.map((r) => r.id),
-      cost: shotCost(props, shot.meta),
-    }),
-  )
-  // Server outcomes are not the person's edits: keep them out of undo.
-  const patch = (id: TVariation['id'], p: Partial<TVariation['props']>) => {
-    if (editor.getShape<TVariation>(id)) editor.run(() => editor.updateShape<TVariation>({ id, type: 'variation', props: p }), { history: 'ignore' })
-  }
-  try {
-    const res = await fetch('/api/generations', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ boardId, shotId: shot.id, count, variationIds, model: props.model, prompt: props.prompt, params, references: references.map((r) => ({ shapeId: r.id, assetSha256: r.props.assetSha256, tag: r.props.tag })) }),
-    })
-    const json = (await res.json().catch(() => null)) as { generations?: Array<{ generationId: string; variationId: string; credits: number }>; error?: { message?: string } } | null
-    if (!res.ok || !json?.generations) {
-      for (const id of variationIds) patch(id, { status: 'failed', error: json?.error?.message ?? `The server refused the generation (${res.status}).` })
-      return
-    }
-    for (const g of json.generations) patch(g.variationId as TVariation['id'], { generationId: g.generationId, cost: g.credits })
-  } catch {
-    for (const id of variationIds) patch(id, { status: 'failed', error: 'Could not reach the server. Check your connection and try again.' })
-  }
+  const variationIds = Array.from({ length: count }, () => placeQueuedVariation(editor, shot))
+  return requestJob(editor, variationIds, '/api/generations', {
+    boardId,
+    shotId: shot.id,
+    count,
+    variationIds,
+    model: props.model,
+    prompt: props.prompt,
+    params: shotParams(props, shot.meta),
+    references: shotReferences(editor, shot),
+  })
 }

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { TReviewLinkScope, TReviewScopeView } from '@montage/core'
-import { readRecords, type TVariationProps } from '@montage/board'
+import { readValidRecords, SHOT_SHAPE, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
 import { loadBoardUpdates, type Sql } from '@montage/db'
 
 export interface StoredBoardScope {
@@ -21,8 +21,11 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
   const doc = new Y.Doc()
   const updates = await loadBoardUpdates(sql, opts.boardId)
   if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-  const records = Object.values(readRecords(doc)) as unknown as { id: string; typeName: string; type?: string; y?: number; x?: number; props?: Record<string, unknown> }[]
+  // Only records that validate: one stored before the collab-server checked updates is skipped, not a 500.
+  const { records: valid, invalid } = readValidRecords(doc, { only: (r) => r.typeName === 'shape' && (r.type === SHOT_SHAPE || r.type === VARIATION_SHAPE) })
   doc.destroy()
+  if (invalid.length > 0) console.warn(`[web] board ${opts.boardId}: skipped ${invalid.length} record(s) that do not validate`)
+  const records = [...valid.values()] as unknown as { id: string; typeName: string; type?: string; y?: number; x?: number; props?: Record<string, unknown> }[]
   const shotShapes = records
     .filter((r) => r.typeName === 'shape' && r.type === 'shot' && (opts.scope === 'board' || r.id === opts.shotId))
     .sort((a, b) => (a.y ?? 0) - (b.y ?? 0) || (a.x ?? 0) - (b.x ?? 0))

@@ -37,6 +37,32 @@ export interface TVariationProps {
   proxySha256: string
 }
 
+/**
+ * Everything but the card's size is the server's to write (board commands): the shot it belongs
+ * to, the job's status and results, provenance, cost and the review decision.
+ */
+export const VARIATION_SERVER_PROPS = [
+  'shotId',
+  'generationId',
+  'status',
+  'assetSha256',
+  'posterSha256',
+  'mimeType',
+  'durationSeconds',
+  'model',
+  'prompt',
+  'referenceIds',
+  'cost',
+  'error',
+  'reviewState',
+  'parentVariationId',
+  'referenceTags',
+  'stripSha256',
+  'stripFrames',
+  'proxySha256',
+] as const satisfies readonly (keyof TVariationProps)[]
+export type TVariationServerProps = Pick<TVariationProps, (typeof VARIATION_SERVER_PROPS)[number]>
+
 export const variationShapeProps = {
   w: T.nonZeroNumber,
   h: T.nonZeroNumber,

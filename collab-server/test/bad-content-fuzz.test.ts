@@ -1,0 +1,164 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import type { TLRecord } from '@tldraw/tlschema'
+import { getMeta, getRecords, getThreads } from '@montage/board'
+import { geoShape, shotShape, TEST_PAGE_ID, variationShape } from '@montage/board/testing'
+import { allRecords, boardProblems, holdsWritesOf, openWatched, settle, storedDoc, upsertVariation, type TWatchedClient } from './attack-helpers'
+import { closeTestEnv, createBoardWithMembers, openTestEnv, startServer, type TestEnv, type TestUser } from './helpers'
+import { canonical, seededRandom } from './random-edits'
+
+/**
+ * Well-formed Yjs updates with bad content, from editors and reviewers on either of two instances,
+ * mixed with honest edits and server results. After every step every copy (both instances'
+ * clients, a fresh load from PostgreSQL) holds the same valid board, and nothing of a refused
+ * update is anywhere. `npm run soak` runs many more steps (BAD_CONTENT_STEPS) and seeds.
+ */
+const STEPS = Number(process.env.BAD_CONTENT_STEPS ?? 40)
+const SEEDS = Number(process.env.BAD_CONTENT_SEEDS ?? 1)
+
+let env: TestEnv
+let ports: [number, number]
+
+beforeAll(async () => {
+  env = await openTestEnv()
+  ports = [(await startServer(env)).port, (await startServer(env, { antiEntropyMs: 500 })).port]
+})
+afterAll(() => closeTestEnv(env))
+
+type TRecord = TLRecord & { props?: Record<string, unknown>; parentId?: string }
+type TAttack = { name: string; mustRefuse: boolean; apply: (doc: Y.Doc) => void }
+
+/** Values a hostile client might put anywhere. */
+function garbage(rand: () => number): unknown {
+  const options: unknown[] = [null, 0, -1, 1e308, '', 'x'.repeat(Math.floor(rand() * 2000)), true, [], [null], {}, { nested: { deeper: [1, 'two'] } }, 'shape:nowhere', 'page:nowhere', NaN]
+  return options[Math.floor(rand() * options.length)]
+}
+
+function pick<T>(rand: () => number, items: T[]): T | undefined {
+  return items.length === 0 ? undefined : items[Math.floor(rand() * items.length)]
+}
+
+/** One attack on the attacker's own copy of the board; `mustRefuse` when an editor's must be refused whatever the values. */
+function randomAttack(rand: () => number, doc: Y.Doc): TAttack {
+  const records = getRecords(doc)
+  const all = [...records.values()] as TRecord[]
+  const variations = all.filter((r) => r.typeName === 'shape' && (r as { type?: string }).type === 'variation')
+  const approved = variations.filter((v) => v.props?.reviewState === 'approved')
+  const target = pick(rand, all)!
+  const attacks: TAttack[] = [
+    { name: 'push a non-entry', mustRefuse: true, apply: (d) => d.getArray<unknown>('records').push([pick(rand, [null, 7, 'junk', [1], { val: {} }, { key: 'shape:k', val: null }])]) },
+    { name: 'record of unknown type', mustRefuse: true, apply: (d) => getRecords(d).set('shape:odd', { ...geoShape('shape:odd'), typeName: 'gizmo' } as never) },
+    { name: 'shape of unknown type', mustRefuse: true, apply: (d) => getRecords(d).set('shape:odd', { ...geoShape('shape:odd'), type: 'gizmo' } as never) },
+    { name: 'shape without props', mustRefuse: true, apply: (d) => getRecords(d).set('shape:odd', { ...geoShape('shape:odd'), props: undefined } as never) },
+    {
+      name: 'garbage in a field',
+      mustRefuse: false,
+      apply: (d) => {
+        const field = pick(rand, Object.keys(target))!
+        getRecords(d).set(target.id, { ...target, [field]: garbage(rand) } as never)
+      },
+    },
+    {
+      name: 'garbage in a prop',
+      mustRefuse: false,
+      apply: (d) => {
+        if (!target.props) return getRecords(d).set(target.id, { ...target, props: garbage(rand) } as never)
+        const prop = pick(rand, Object.keys(target.props))!
+        getRecords(d).set(target.id, { ...target, props: { ...target.props, [prop]: garbage(rand) } } as never)
+      },
+    },
+    { name: 'meta.schema garbage', mustRefuse: true, apply: (d) => getMeta(d).set('schema', garbage(rand)) },
+    { name: 'threads write', mustRefuse: true, apply: (d) => getThreads(d).set(randomUUID(), { id: 'x', updatedAt: '2999-01-01T00:00:00Z', author: 'Sam' } as never) },
+    { name: 'unknown root', mustRefuse: true, apply: (d) => d.getMap(`evil-${Math.floor(rand() * 3)}`).set('k', 1) },
+    { name: 'nested type', mustRefuse: true, apply: (d) => d.getArray<unknown>('records').push([new Y.Array()]) },
+    { name: 'orphan shape', mustRefuse: true, apply: (d) => getRecords(d).set('shape:orphan', geoShape('shape:orphan', { parentId: 'shape:nowhere' as never })) },
+    { name: 'delete the document', mustRefuse: true, apply: (d) => getRecords(d).delete('document:document') },
+    { name: 'delete something', mustRefuse: false, apply: (d) => getRecords(d).delete(target.id) },
+  ]
+  const v = pick(rand, variations)
+  if (v) {
+    for (const [prop, value] of [['status', 'running'], ['assetSha256', 'f'.repeat(64)], ['reviewState', 'approved'], ['cost', 0]] as const) {
+      if (v.props?.[prop] === value) continue
+      attacks.push({ name: `variation ${prop}`, mustRefuse: true, apply: (d) => getRecords(d).set(v.id, { ...v, props: { ...v.props, [prop]: value } } as never) })
+    }
+  }
+  const a = pick(rand, approved)
+  if (a) {
+    attacks.push({
+      name: 'delete the page holding an approved variation',
+      mustRefuse: true,
+      apply: (d) => d.transact(() => {
+        for (const r of [...getRecords(d).values()]) if (r.typeName === 'shape') getRecords(d).delete(r.id)
+        getRecords(d).delete(TEST_PAGE_ID)
+      }),
+    })
+    attacks.push({ name: 'delete an approved variation', mustRefuse: true, apply: (d) => getRecords(d).delete(a.id) })
+  }
+  return pick(rand, attacks)!
+}
+
+/** An honest step: a person's edit, or a result or decision from the server. */
+async function honestStep(rand: () => number, boardId: string, people: TWatchedClient[], step: number): Promise<void> {
+  const person = pick(rand, people)!
+  const records = getRecords(person.doc)
+  const shapes = [...records.values()].filter((r) => r.typeName === 'shape' && (r as { type: string }).type === 'geo')
+  const roll = rand()
+  if (roll < 0.35 || shapes.length === 0) records.set(`shape:g${step}`, geoShape(`shape:g${step}`, { x: Math.floor(rand() * 900) }))
+  else if (roll < 0.55) {
+    const shape = pick(rand, shapes)!
+    records.set(shape.id, { ...shape, x: Math.floor(rand() * 900) } as never)
+  }
+  else if (roll < 0.65) records.delete(pick(rand, shapes)!.id)
+  else if (roll < 0.8) {
+    if (!records.has('shape:shot')) records.set('shape:shot', shotShape('shape:shot'))
+    await upsertVariation(env, boardId, `shape:v${step}`, { shotId: 'shape:shot', status: 'succeeded', model: 'previz', prompt: `take ${step}`, assetSha256: 'a'.repeat(64) })
+  } else {
+    const variations = [...records.values()].filter((r) => (r as { type?: string }).type === 'variation')
+    const v = pick(rand, variations)
+    if (v) await upsertVariation(env, boardId, v.id, { reviewState: pick(rand, ['approved', 'changes_requested'] as const)! })
+    else records.set('shape:placeholder', variationShape('shape:placeholder'))
+  }
+}
+
+describe('a fuzz of well-formed updates with bad content', () => {
+  for (let seed = 1; seed <= SEEDS; seed++) {
+    it(`seed ${seed}: ${STEPS} steps from editors and reviewers over two instances leave every copy valid and equal, and store nothing refused`, { timeout: 60_000 + STEPS * 3_000 }, async () => {
+      const rand = seededRandom(seed)
+      const { boardId, members } = await createBoardWithMembers(env, ['editor', 'editor', 'editor', 'reviewer'])
+      const [e1, e2, attackerEditor, attackerReviewer] = members as [TestUser, TestUser, TestUser, TestUser]
+      const a = await openWatched(env, ports[0], boardId, e1.token)
+      const b = await openWatched(env, ports[1], boardId, e2.token)
+      getRecords(a.doc).set('shape:shot', shotShape('shape:shot'))
+      let refused = 0
+      for (let step = 0; step < STEPS; step++) {
+        await honestStep(rand, boardId, [a, b], step)
+        const asReviewer = rand() < 0.25
+        const attacker = await openWatched(env, ports[rand() < 0.5 ? 0 : 1], boardId, (asReviewer ? attackerReviewer : attackerEditor).token)
+        const attack = randomAttack(rand, attacker.doc)
+        attack.apply(attacker.doc)
+        const outcome = await Promise.race([attacker.closed, settle(env, boardId, a, [b]).then(() => null)])
+        if (asReviewer) {
+          expect(outcome, `reviewer: ${attack.name}`).toBeNull()
+        } else if (attack.mustRefuse) {
+          const closed = outcome ?? (await attacker.closed)
+          expect(closed.code, `editor: ${attack.name}`).toBe(4400)
+        }
+        const wasRefused = outcome !== null || attacker.provider.wsconnected === false
+        if (wasRefused) refused++
+        attacker.provider.destroy()
+        await settle(env, boardId, a, [b])
+        const stored = await storedDoc(env, boardId)
+        const copies = [a.doc, b.doc, stored]
+        const expected = canonical(allRecords(a.doc))
+        for (const doc of copies) {
+          expect(boardProblems(doc), `step ${step} (${attack.name})`).toEqual([])
+          expect(canonical(allRecords(doc)), `step ${step} (${attack.name})`).toBe(expected)
+          if (wasRefused || asReviewer) expect(holdsWritesOf(doc, attacker.doc.clientID), `step ${step} (${attack.name})`).toBe(false)
+        }
+        expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)
+      }
+      expect(refused).toBeGreaterThan(STEPS / 4)
+    })
+  }
+})

@@ -1,0 +1,201 @@
+import * as Y from 'yjs'
+import type { TLRecord } from '@tldraw/tlschema'
+
+/** One entry of the records array: a record under its id. */
+export interface TRecordEntry<T = TLRecord> {
+  key: string
+  val: T
+}
+
+/** What a transaction did to one key, as Y.Map reports its keys (with the new value added). */
+export type TRecordChange<T = TLRecord> =
+  | { action: 'add'; newValue: T }
+  | { action: 'update'; oldValue: T; newValue: T }
+  | { action: 'delete'; oldValue: T }
+
+export type TRecordChangeListener<T = TLRecord> = (changes: Map<string, TRecordChange<T>>, transaction: Y.Transaction) => void
+
+/**
+ * Whether an array element is a well-formed entry. Anything else (a `null` pushed by a broken or
+ * hostile client before the server checked updates, a bare string) is skipped, never thrown on:
+ * a board holding such an element still loads.
+ */
+export function isRecordEntry(value: unknown): value is TRecordEntry<object> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  const { key, val } = value as { key?: unknown; val?: unknown }
+  return typeof key === 'string' && typeof val === 'object' && val !== null && !Array.isArray(val)
+}
+
+/**
+ * A key-value view of the board's `Y.Array('records')` of `{ key, val }` entries, the layout
+ * y-utility's YKeyValue introduced: writing a key appends an entry and deletes the old one, so
+ * repeated writes do not grow the document as a Y.Map's history would. When two writers set one
+ * key at once, the entry furthest right wins and every copy deletes the others: the same rule as
+ * YKeyValue, so documents written by either converge.
+ *
+ * Unlike YKeyValue, a transaction costs what it changed, not the whole array: the observer reads
+ * the structs the transaction added and deleted from the transaction itself (YKeyValue copied the
+ * array and walked it on every change, ~120 µs per update on a 5,000-record board), and falls back
+ * to a scan only for keys that two live entries claim. Malformed elements are skipped.
+ */
+export class BoardRecords<T extends object = TLRecord> {
+  readonly doc: Y.Doc
+  /** The live entry of each key (the element object itself, so identity tells a key's current entry). */
+  readonly map = new Map<string, TRecordEntry<T>>()
+  private readonly listeners = new Set<TRecordChangeListener<T>>()
+
+  constructor(readonly yarray: Y.Array<TRecordEntry<T>>) {
+    if (!yarray.doc) throw new Error('BoardRecords needs an array that belongs to a document')
+    this.doc = yarray.doc
+    const all = yarray.toArray()
+    const duplicates: number[] = []
+    for (let i = all.length - 1; i >= 0; i--) {
+      const entry = all[i]
+      if (!isRecordEntry(entry)) continue
+      if (this.map.has(entry.key)) duplicates.push(i)
+      else this.map.set(entry.key, entry)
+    }
+    // Left over by two copies that set one key while apart; indices descend, so each stays valid.
+    if (duplicates.length > 0) this.doc.transact(() => duplicates.forEach((i) => yarray.delete(i, 1)))
+    yarray.observe((_event, transaction) => this.onTransaction(transaction))
+  }
+
+  get size(): number {
+    return this.map.size
+  }
+
+  get(key: string): T | undefined {
+    return this.map.get(key)?.val
+  }
+
+  has(key: string): boolean {
+    return this.map.has(key)
+  }
+
+  /** Every live record, in no particular order. */
+  *values(): IterableIterator<T> {
+    for (const entry of this.map.values()) yield entry.val
+  }
+
+  set(key: string, val: T): void {
+    this.doc.transact(() => {
+      this.delete(key)
+      this.yarray.push([{ key, val }])
+    })
+  }
+
+  delete(key: string): void {
+    const entry = this.map.get(key)
+    if (!entry) return
+    const index = indexOfEntry(this.yarray, entry)
+    if (index >= 0) this.yarray.delete(index, 1)
+  }
+
+  on(_event: 'change', listener: TRecordChangeListener<T>): void {
+    this.listeners.add(listener)
+  }
+
+  off(_event: 'change', listener: TRecordChangeListener<T>): void {
+    this.listeners.delete(listener)
+  }
+
+  private onTransaction(transaction: Y.Transaction): void {
+    const changes = new Map<string, TRecordChange<T>>()
+    const store = this.doc.store
+
+    // Deleted first: a key whose live entry went away reads as deleted, unless an added entry takes its place below.
+    for (const [client, ranges] of transaction.deleteSet.clients) {
+      const structs = store.clients.get(client)
+      if (!structs) continue
+      const addedFrom = transaction.beforeState.get(client) ?? 0
+      for (const { clock, len } of ranges) {
+        for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+          const struct = structs[i]!
+          if (struct.id.clock >= clock + len) break
+          // Added and deleted in this same transaction: it never was a value.
+          if (!(struct instanceof Y.Item) || struct.parent !== this.yarray || struct.id.clock >= addedFrom) continue
+          for (const element of struct.content.getContent()) {
+            if (!isRecordEntry(element) || this.map.get(element.key) !== element) continue
+            this.map.delete(element.key)
+            changes.set(element.key, { action: 'delete', oldValue: element.val as T })
+          }
+        }
+      }
+    }
+
+    const added = new Map<string, TRecordEntry<T>[]>()
+    for (const [client, after] of transaction.afterState) {
+      const before = transaction.beforeState.get(client) ?? 0
+      if (after <= before) continue
+      const structs = store.clients.get(client)!
+      for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+        const struct = structs[i]!
+        if (struct.id.clock >= after) break
+        if (!(struct instanceof Y.Item) || struct.deleted || struct.parent !== this.yarray || struct.parentSub !== null) continue
+        for (const element of struct.content.getContent()) {
+          if (!isRecordEntry(element)) continue
+          const list = added.get(element.key)
+          if (list) list.push(element as TRecordEntry<T>)
+          else added.set(element.key, [element as TRecordEntry<T>])
+        }
+      }
+    }
+
+    const contested: string[] = []
+    for (const [key, entries] of added) {
+      const live = this.map.get(key)
+      if (entries.length > 1 || live) {
+        contested.push(key)
+        continue
+      }
+      const entry = entries[0]!
+      this.map.set(key, entry)
+      const deleted = changes.get(key)
+      changes.set(key, deleted?.action === 'delete' ? { action: 'update', oldValue: deleted.oldValue, newValue: entry.val } : { action: 'add', newValue: entry.val })
+    }
+    if (contested.length > 0) this.settleContested(contested, changes)
+    if (changes.size === 0) return
+    for (const listener of this.listeners) listener(changes, transaction)
+  }
+
+  /** Two live entries claim a key: the rightmost wins, the others are deleted (as every copy does). */
+  private settleContested(keys: string[], changes: Map<string, TRecordChange<T>>): void {
+    const pending = new Set(keys)
+    const all = this.yarray.toArray()
+    const losers: number[] = []
+    const won = new Set<string>()
+    for (let i = all.length - 1; i >= 0 && pending.size + won.size > 0; i--) {
+      const entry = all[i]
+      if (!isRecordEntry(entry)) continue
+      if (won.has(entry.key)) {
+        losers.push(i)
+        continue
+      }
+      if (!pending.has(entry.key)) continue
+      pending.delete(entry.key)
+      won.add(entry.key)
+      const winner = entry as TRecordEntry<T>
+      const previous = this.map.get(winner.key)
+      this.map.set(winner.key, winner)
+      if (previous === winner) continue
+      const deleted = changes.get(winner.key)
+      const oldValue = previous?.val ?? (deleted?.action === 'delete' ? deleted.oldValue : undefined)
+      changes.set(winner.key, oldValue === undefined ? { action: 'add', newValue: winner.val } : { action: 'update', oldValue, newValue: winner.val })
+    }
+    // Losers found right to left: deleting in that order keeps the lower indices valid.
+    if (losers.length > 0) this.doc.transact(() => losers.forEach((i) => this.yarray.delete(i, 1)))
+  }
+}
+
+/** The index of an entry among the array's live elements (deleted items hold no index). */
+function indexOfEntry<T>(yarray: Y.Array<T>, entry: T): number {
+  let index = 0
+  for (let item = (yarray as unknown as { _start: Y.Item | null })._start; item !== null; item = item.right) {
+    if (item.deleted || !item.countable) continue
+    const elements = item.content.getContent()
+    const at = elements.indexOf(entry)
+    if (at >= 0) return index + at
+    index += item.length
+  }
+  return -1
+}

@@ -1,0 +1,224 @@
+import * as Y from 'yjs'
+import { getRecords, META_MAP, RECORDS_ARRAY, THREADS_MAP } from '../doc'
+import { isRecordEntry } from '../BoardRecords'
+
+/**
+ * What a Yjs update would do to a board, read from the update itself before it is applied.
+ * Values are as the sender wrote them: nothing here is validated yet.
+ */
+export interface TUpdateEffect {
+  /** Values the update leaves under each record key, in the update's order (one from an honest client). */
+  recordWrites: Map<string, unknown[]>
+  /** Keys whose live record the update deletes (some are written again in `recordWrites`). */
+  recordDeletes: Set<string>
+  /** `meta` keys the update sets, with their values. */
+  metaWrites: Map<string, unknown>
+  /** `meta` keys whose value the update deletes. */
+  metaDeletes: Set<string>
+  /** Why the update cannot be part of a board whatever its values are (a write to `threads`, a nested type…). */
+  problems: string[]
+}
+
+/** Where an item of the update lands: a root type and, for maps, a key; or nowhere. */
+type TPlace = { root: string; sub: string | null } | { nested: true } | { dropped: true }
+
+const MAX_PROBLEMS = 5
+
+/**
+ * Reads a Yjs update (v1) against the document it is about to be applied to. The caller must
+ * have checked that the document holds everything the update depends on (`hasMissingDependencies`):
+ * every origin, parent and deleted range the update names is then either in the document or in
+ * the update itself.
+ *
+ * Items are placed as Yjs itself will place them when it integrates them: an explicit root name,
+ * or the parent of the neighbour they were inserted beside (a neighbour that was garbage-collected
+ * makes Yjs drop the item, so it is ignored). Parts of the update the document already holds are
+ * skipped, as Yjs skips them.
+ */
+export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect {
+  const effect: TUpdateEffect = { recordWrites: new Map(), recordDeletes: new Set(), metaWrites: new Map(), metaDeletes: new Set(), problems: [] }
+  const problem = (text: string) => {
+    if (effect.problems.length < MAX_PROBLEMS && !effect.problems.includes(text)) effect.problems.push(text)
+  }
+  const { structs, ds } = Y.decodeUpdate(update)
+  const records = getRecords(doc)
+
+  // The update's new items by client, in clock order, so neighbours inside the update can be found.
+  const fresh = new Map<number, Y.Item[]>()
+  for (const struct of structs) {
+    if (!(struct instanceof Y.Item)) continue
+    if (struct.id.clock + struct.length <= Y.getState(doc.store, struct.id.client)) continue
+    const list = fresh.get(struct.id.client)
+    if (list) list.push(struct)
+    else fresh.set(struct.id.client, [struct])
+  }
+  const places = new Map<Y.Item, TPlace>()
+
+  const freshItemAt = (id: Y.ID): Y.Item | null => {
+    const list = fresh.get(id.client)
+    if (!list) return null
+    let lo = 0
+    let hi = list.length - 1
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1
+      const item = list[mid]!
+      if (id.clock < item.id.clock) hi = mid - 1
+      else if (id.clock >= item.id.clock + item.length) lo = mid + 1
+      else return item
+    }
+    return null
+  }
+  // What the update deletes of its own items: inserted and deleted at once, never a value.
+  const deletedHere = (client: number, clock: number): boolean => ds.clients.get(client)?.some((r) => clock >= r.clock && clock < r.clock + r.len) ?? false
+
+  const placeOfDocStruct = (id: Y.ID): TPlace => {
+    const struct = Y.getItem(doc.store, id) as Y.Item | Y.GC
+    if (!(struct instanceof Y.Item)) return { dropped: true }
+    return placeOfType(struct.parent as Y.AbstractType<unknown>, struct.parentSub)
+  }
+
+  /** Follows neighbours inside the update until an explicit parent or a document item answers. */
+  const placeOf = (start: Y.Item): TPlace => {
+    const path: Y.Item[] = []
+    let item: Y.Item | null = start
+    let place: TPlace | undefined
+    while (item && !place) {
+      const known = places.get(item)
+      if (known) {
+        place = known
+        break
+      }
+      if (path.includes(item)) {
+        place = { dropped: true }
+        break
+      }
+      path.push(item)
+      if (typeof item.parent === 'string') place = { root: item.parent, sub: item.parentSub }
+      else if (item.parent instanceof Y.ID) place = { nested: true }
+      else {
+        const left: Y.ID | null = item.origin
+        const right: Y.ID | null = item.rightOrigin
+        if (!left && !right) {
+          problem('an item names neither a parent nor a neighbour')
+          place = { dropped: true }
+          break
+        }
+        // Yjs drops an item whose left or right neighbour is garbage; it never reaches a type.
+        const leftFresh: Y.Item | null = left ? freshItemAt(left) : null
+        const rightFresh: Y.Item | null = right ? freshItemAt(right) : null
+        if ((left && !leftFresh && isCollected(doc, left)) || (right && !rightFresh && isCollected(doc, right))) {
+          place = { dropped: true }
+          break
+        }
+        const next: Y.Item | null = left ? leftFresh : rightFresh
+        if (next) item = next
+        else place = placeOfDocStruct((left ?? right)!)
+      }
+    }
+    const result = place ?? { dropped: true }
+    for (const p of path) places.set(p, result)
+    return result
+  }
+
+  for (const list of fresh.values()) {
+    for (const item of list) {
+      const place = placeOf(item)
+      if ('dropped' in place) continue
+      if ('nested' in place) {
+        problem('nested shared types are not part of a board')
+        continue
+      }
+      if (place.root === THREADS_MAP) {
+        problem('comment threads are written by the server only')
+        continue
+      }
+      if (place.root !== RECORDS_ARRAY && place.root !== META_MAP) {
+        problem(`"${place.root}" is not part of a board`)
+        continue
+      }
+      const content = item.content
+      if (content instanceof Y.ContentDeleted) continue
+      if (!(content instanceof Y.ContentAny)) {
+        problem(`${contentName(content)} content is not part of a board`)
+        continue
+      }
+      // The part of a partly known item that the document lacks.
+      const skip = Math.max(0, Y.getState(doc.store, item.id.client) - item.id.clock)
+      const values = content.getContent().filter((_, i) => i >= skip && !deletedHere(item.id.client, item.id.clock + i))
+      if (place.root === RECORDS_ARRAY) {
+        if (place.sub !== null) {
+          problem('the records array holds no keyed entries')
+          continue
+        }
+        for (const value of values) {
+          if (!isRecordEntry(value)) {
+            problem('a records entry must be an object { key, val } with a string key and an object value')
+            continue
+          }
+          const list = effect.recordWrites.get(value.key)
+          if (list) list.push(value.val)
+          else effect.recordWrites.set(value.key, [value.val])
+        }
+      } else if (place.sub === null) {
+        problem('meta holds keyed values only')
+      } else if (values.length > 0) {
+        effect.metaWrites.set(place.sub, values[values.length - 1])
+      }
+    }
+  }
+
+  for (const [client, ranges] of ds.clients) {
+    const structsOf = doc.store.clients.get(client)
+    const known = Y.getState(doc.store, client)
+    for (const { clock, len } of ranges) {
+      // Deletions of the update's own items take nothing the board holds.
+      const end = Math.min(clock + len, known)
+      if (!structsOf || clock >= end) continue
+      for (let i = Y.findIndexSS(structsOf, clock); i < structsOf.length; i++) {
+        const struct = structsOf[i]!
+        if (struct.id.clock >= end) break
+        if (!(struct instanceof Y.Item) || struct.deleted) continue
+        const place = placeOfType(struct.parent as Y.AbstractType<unknown>, struct.parentSub)
+        if (!('root' in place)) {
+          problem('nested shared types are not part of a board')
+          continue
+        }
+        if (place.root === RECORDS_ARRAY) {
+          const from = Math.max(clock, struct.id.clock) - struct.id.clock
+          const to = Math.min(end, struct.id.clock + struct.length) - struct.id.clock
+          for (const element of struct.content.getContent().slice(from, to)) {
+            if (isRecordEntry(element) && records.map.get(element.key) === element) effect.recordDeletes.add(element.key)
+          }
+        } else if (place.root === META_MAP) {
+          if (place.sub !== null) effect.metaDeletes.add(place.sub)
+        } else if (place.root === THREADS_MAP) {
+          problem('comment threads are written by the server only')
+        } else {
+          problem(`"${place.root}" is not part of a board`)
+        }
+      }
+    }
+  }
+  return effect
+}
+
+function placeOfType(type: Y.AbstractType<unknown> | null, sub: string | null): TPlace {
+  if (!type) return { dropped: true }
+  if (type._item !== null) return { nested: true }
+  return { root: Y.findRootTypeKey(type), sub }
+}
+
+function isCollected(doc: Y.Doc, id: Y.ID): boolean {
+  return !(Y.getItem(doc.store, id) instanceof Y.Item)
+}
+
+function contentName(content: unknown): string {
+  if (content instanceof Y.ContentType) return 'nested type'
+  if (content instanceof Y.ContentString) return 'text'
+  if (content instanceof Y.ContentFormat) return 'text format'
+  if (content instanceof Y.ContentEmbed) return 'embed'
+  if (content instanceof Y.ContentBinary) return 'binary'
+  if (content instanceof Y.ContentJSON) return 'JSON'
+  if (content instanceof Y.ContentDoc) return 'subdocument'
+  return 'unknown'
+}

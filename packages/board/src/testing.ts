@@ -1,0 +1,97 @@
+import * as Y from 'yjs'
+import { DocumentRecordType, InstancePresenceRecordType, PageRecordType, TLDOCUMENT_ID, toRichText, type TLInstancePresence, type TLRecord, type TLShape } from '@tldraw/tlschema'
+import type { IndexKey } from '@tldraw/utils'
+import { getMeta, getRecords } from './doc'
+import { boardSchema, validateRecord } from './schema'
+import { defaultVariationProps, type TVariationProps } from './shapes'
+
+/**
+ * Valid board records for tests and benchmarks: what the canvas writes, built without a browser.
+ * A board's first client seeds the document record, one page and the schema (`seedBoard`).
+ */
+export const TEST_PAGE_ID = 'page:page'
+
+export function seedRecords(): TLRecord[] {
+  return [DocumentRecordType.create({ id: TLDOCUMENT_ID }), PageRecordType.create({ id: TEST_PAGE_ID as never, name: 'Page 1', index: 'a1' as IndexKey })]
+}
+
+/** What the first browser on a new board writes: the document, a page, the schema. */
+export function seedBoard(doc: Y.Doc): void {
+  const records = getRecords(doc)
+  doc.transact(() => {
+    for (const record of seedRecords()) records.set(record.id, record)
+    getMeta(doc).set('schema', boardSchema().serialize())
+  })
+}
+
+/** `seedBoard` as one update, to store before anyone connects. */
+export function seedBoardUpdate(): Uint8Array {
+  const doc = new Y.Doc()
+  seedBoard(doc)
+  const update = Y.encodeStateAsUpdate(doc)
+  doc.destroy()
+  return update
+}
+
+type TShapeFields = Partial<Omit<TLShape, 'props'>> & { props?: Record<string, unknown> }
+
+/** A rectangle on the test page, as tldraw's geo tool makes one. */
+export function geoShape(id: string, fields: TShapeFields = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id,
+    typeName: 'shape',
+    type: 'geo',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a1',
+    parentId: TEST_PAGE_ID,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    ...rest,
+    props: {
+      geo: 'rectangle', dash: 'draw', url: '', w: 100, h: 100, growY: 0, scale: 1,
+      labelColor: 'black', color: 'black', fill: 'none', size: 'm', font: 'draw', align: 'middle', verticalAlign: 'middle',
+      richText: toRichText(''),
+      ...props,
+    },
+  } as unknown as TLRecord)
+}
+
+/** A shot card on the test page with a prompt. */
+export function shotShape(id: string, fields: TShapeFields = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id, typeName: 'shape', type: 'shot', x: 0, y: 0, rotation: 0, index: 'a2', parentId: TEST_PAGE_ID, isLocked: false, opacity: 1, meta: {},
+    ...rest,
+    props: { w: 360, h: 420, title: 'Shot', prompt: 'a lighthouse at dusk', model: 'previz', duration: 4, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [], ...props },
+  } as unknown as TLRecord)
+}
+
+/** A variation card on the test page; a queued placeholder unless `props` say otherwise. */
+export function variationShape(id: string, fields: Omit<TShapeFields, 'props'> & { props?: Partial<TVariationProps> } = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id, typeName: 'shape', type: 'variation', x: 400, y: 0, rotation: 0, index: 'a3', parentId: TEST_PAGE_ID, isLocked: false, opacity: 1, meta: {},
+    ...rest,
+    props: { ...defaultVariationProps(), ...props },
+  } as unknown as TLRecord)
+}
+
+/**
+ * The awareness state a canvas announces: its user and a tldraw presence record with a cursor
+ * (the server rewrites the user's id and name to the account's).
+ */
+export function presenceState(clientId: number, cursor: { x: number; y: number }, user = { id: 'someone', name: 'Someone', color: '#4f8cff' }): { user: typeof user; presence: TLInstancePresence } {
+  const presence = InstancePresenceRecordType.create({
+    id: InstancePresenceRecordType.createId(String(clientId)),
+    currentPageId: TEST_PAGE_ID as never,
+    userId: user.id,
+    userName: user.name,
+    color: user.color,
+    cursor: { x: cursor.x, y: cursor.y, type: 'default', rotation: 0 },
+  })
+  return { user, presence }
+}

@@ -1,0 +1,113 @@
+import * as Y from 'yjs'
+import { YKeyValue } from 'y-utility/y-keyvalue'
+import { describe, expect, it } from 'vitest'
+import { BoardRecords, type TRecordChange } from '../src'
+
+/** Small seeded generator (mulberry32): a failing seed replays the same run. */
+function seeded(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+type TView = { set(k: string, v: object): void; delete(k: string): void; map: Map<string, { val: object }> }
+
+interface Replica {
+  doc: Y.Doc
+  view: TView
+  /** Updates of other replicas not delivered yet. */
+  inbox: Uint8Array[]
+}
+
+function replicas(kinds: ('ours' | 'y-utility')[]): Replica[] {
+  const all: Replica[] = kinds.map((kind, i) => {
+    const doc = new Y.Doc()
+    doc.clientID = i + 1
+    const yarray = doc.getArray<{ key: string; val: object }>('records')
+    const view = (kind === 'ours' ? new BoardRecords<object>(yarray) : new YKeyValue<object>(yarray)) as unknown as TView
+    return { doc, view, inbox: [] }
+  })
+  for (const r of all) {
+    r.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === 'remote') return
+      for (const other of all) if (other !== r) other.inbox.push(update)
+    })
+  }
+  return all
+}
+
+function values(r: Replica): Record<string, unknown> {
+  return Object.fromEntries([...r.view.map].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => [k, e.val]))
+}
+
+/** Random sets and deletes on random replicas, delivered late and in random order. */
+function run(kinds: ('ours' | 'y-utility')[], seed: number, steps = 400): Replica[] {
+  const rand = seeded(seed)
+  const all = replicas(kinds)
+  for (let step = 0; step < steps; step++) {
+    const r = all[Math.floor(rand() * all.length)]!
+    const roll = rand()
+    const key = `k${Math.floor(rand() * 12)}`
+    if (roll < 0.55) r.view.set(key, { by: r.doc.clientID, step })
+    else if (roll < 0.7) r.view.delete(key)
+    else if (r.inbox.length > 0) {
+      const i = Math.floor(rand() * r.inbox.length)
+      Y.applyUpdate(r.doc, r.inbox.splice(i, 1)[0]!, 'remote')
+    }
+  }
+  // Deliver everything (cleanups made on delivery produce more updates: loop until quiet).
+  while (all.some((r) => r.inbox.length > 0)) {
+    for (const r of all) while (r.inbox.length > 0) Y.applyUpdate(r.doc, r.inbox.shift()!, 'remote')
+  }
+  return all
+}
+
+describe('BoardRecords', () => {
+  it.each([1, 2, 3, 4, 5])('converges with y-utility’s YKeyValue on the same document (seed %i)', (seed) => {
+    const mixed = run(['ours', 'ours', 'y-utility', 'y-utility'], seed)
+    const first = values(mixed[0]!)
+    for (const r of mixed) expect(values(r)).toEqual(first)
+    // One live entry per key, as YKeyValue keeps it.
+    for (const r of mixed) expect(r.doc.getArray('records').length).toBe(r.view.map.size)
+    expect(Object.keys(first).length).toBeGreaterThan(0)
+  })
+
+  it('reports adds, updates and deletes per transaction, as YKeyValue does', () => {
+    const doc = new Y.Doc()
+    const records = new BoardRecords<{ n: number }>(doc.getArray('records'))
+    const seen: Map<string, TRecordChange<{ n: number }>>[] = []
+    records.on('change', (changes) => seen.push(new Map(changes)))
+    records.set('a', { n: 1 })
+    records.set('a', { n: 2 })
+    doc.transact(() => {
+      records.set('b', { n: 1 })
+      records.delete('a')
+    })
+    expect(seen).toEqual([
+      new Map([['a', { action: 'add', newValue: { n: 1 } }]]),
+      new Map([['a', { action: 'update', oldValue: { n: 1 }, newValue: { n: 2 } }]]),
+      new Map<string, unknown>([
+        ['a', { action: 'delete', oldValue: { n: 2 } }],
+        ['b', { action: 'add', newValue: { n: 1 } }],
+      ]),
+    ])
+    expect(records.get('b')).toEqual({ n: 1 })
+    expect(records.has('a')).toBe(false)
+  })
+
+  // A `null` pushed into the records array made every load of the board throw (y-utility read `.key` of it).
+  it('skips malformed elements instead of throwing on them', () => {
+    const doc = new Y.Doc()
+    doc.getArray<unknown>('records').push([null, 'junk', { key: 7, val: {} }, { key: 'ok', val: { n: 1 } }, { key: 'bad', val: null }])
+    const records = new BoardRecords<{ n: number }>(doc.getArray('records'))
+    expect([...records.map.keys()]).toEqual(['ok'])
+    doc.getArray<unknown>('records').push([null])
+    records.set('ok', { n: 2 })
+    expect(records.get('ok')).toEqual({ n: 2 })
+  })
+})

@@ -1,0 +1,81 @@
+import * as Y from 'yjs'
+import { describe, expect, it } from 'vitest'
+import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, getMeta, getRecords } from '../src'
+import { geoShape, seedBoard, TEST_PAGE_ID } from '../src/testing'
+
+/** The server's copy and a client's copy of one board, the client fully synced. */
+function boardPair({ clientGc = true } = {}): { server: Y.Doc; client: Y.Doc; guard: BoardWriteGuard } {
+  const server = new Y.Doc()
+  seedBoard(server)
+  getRecords(server).set('shape:a', geoShape('shape:a'))
+  // A hostile client may keep deleted content, so its updates carry what it deleted too.
+  const client = new Y.Doc({ gc: clientGc })
+  Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
+  return { server, client, guard: new BoardWriteGuard(server, DEFAULT_BOARD_WRITE_LIMITS) }
+}
+
+/** What the client's change sends: everything the server lacks. */
+function changeOf(client: Y.Doc, server: Y.Doc, change: () => void): Uint8Array {
+  change()
+  return Y.encodeStateAsUpdate(client, Y.encodeStateVector(server))
+}
+
+describe('BoardWriteGuard', () => {
+  it('accepts an honest edit and refuses a bad one before anything is applied', () => {
+    const { server, client, guard } = boardPair()
+    const good = changeOf(client, server, () => getRecords(client).set('shape:b', geoShape('shape:b', { x: 5 })))
+    expect(guard.check(good)).toBeNull()
+    Y.applyUpdate(server, good)
+    const bad = changeOf(client, server, () => getRecords(client).set('shape:b', { ...geoShape('shape:b'), props: null } as never))
+    expect(guard.check(bad)).toMatch(/shape:b is not a valid board record/)
+    expect(getRecords(server).get('shape:b')).toMatchObject({ x: 5 })
+  })
+
+  // A crafted update put back the page it deleted and deleted that copy too, so a reading of its
+  // writes alone saw the page still there while its shapes were orphaned.
+  it('counts an entry inserted and deleted within one update as nothing', () => {
+    const { server, client, guard } = boardPair({ clientGc: false })
+    const page = getRecords(client).get(TEST_PAGE_ID)!
+    const update = changeOf(client, server, () =>
+      client.transact(() => {
+        getRecords(client).delete(TEST_PAGE_ID)
+        client.getArray('records').push([{ key: TEST_PAGE_ID, val: page }])
+        const arr = client.getArray('records')
+        arr.delete(arr.length - 1, 1)
+        getRecords(client).set('page:two', { ...page, id: 'page:two' } as never)
+      }),
+    )
+    expect(guard.check(update)).toMatch(/without its parent/)
+  })
+
+  it('reads only what the server lacks from an update that repeats what it has', () => {
+    const { client, guard } = boardPair()
+    getRecords(client).set('shape:c', geoShape('shape:c'))
+    // A client that lost track of the server's state sends all it has (a reconnect's full sync).
+    expect(guard.check(Y.encodeStateAsUpdate(client))).toBeNull()
+  })
+
+  it('lets meta.schema be written again unchanged (two first clients at once), never replaced', () => {
+    const { server, client, guard } = boardPair()
+    const schema = getMeta(client).get('schema') as { sequences: Record<string, number> }
+    expect(guard.check(changeOf(client, server, () => getMeta(client).set('schema', structuredClone(schema))))).toBeNull()
+    const client2 = new Y.Doc()
+    Y.applyUpdate(client2, Y.encodeStateAsUpdate(server))
+    const older = { ...schema, sequences: { ...schema.sequences, 'com.tldraw.shape.geo': 1 } }
+    expect(guard.check(changeOf(client2, server, () => getMeta(client2).set('schema', older)))).toMatch(/set when a board is created/)
+  })
+
+  it('lets a deleted variation be put back exactly as it was (undo), and only that', () => {
+    const { server, client, guard } = boardPair()
+    const variation = { ...geoShape('shape:v'), type: 'variation', props: { w: 320, h: 180, shotId: 'shape:s', generationId: 'g1', status: 'succeeded', assetSha256: 'a'.repeat(64), posterSha256: '', mimeType: 'video/mp4', durationSeconds: 4, model: 'previz', prompt: 'p', referenceIds: [], cost: 4, error: '', reviewState: 'pending', parentVariationId: '', referenceTags: [], stripSha256: '', stripFrames: 0, proxySha256: '' } }
+    server.transact(() => getRecords(server).set('shape:v', variation as never))
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)))
+    const deletion = changeOf(client, server, () => getRecords(client).delete('shape:v'))
+    expect(guard.check(deletion)).toBeNull()
+    Y.applyUpdate(server, deletion)
+    const forged = new Y.Doc()
+    Y.applyUpdate(forged, Y.encodeStateAsUpdate(server))
+    expect(guard.check(changeOf(forged, server, () => getRecords(forged).set('shape:v', { ...variation, props: { ...variation.props, cost: 0 } } as never)))).toMatch(/starts queued and empty; its cost/)
+    expect(guard.check(changeOf(client, server, () => getRecords(client).set('shape:v', variation as never)))).toBeNull()
+  })
+})
