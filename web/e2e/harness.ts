@@ -75,6 +75,9 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
       COLLAB_CONSUMER_NAME: `collab-${prefix}`,
       COLLAB_COMMAND_DELIVER_POLICY: 'new',
       COLLAB_CONSUMER_INACTIVE_MS: String(10 * 60_000),
+      // A test file signs dozens of people in from one address; limits.test.ts sets its own small budgets.
+      RATE_LIMIT_SIGN_IN_PER_ADDRESS: '10000/15m',
+      RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '1000/15m',
       ...opts.env,
     },
     webPort,

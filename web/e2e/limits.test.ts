@@ -3,7 +3,8 @@ import { readdir } from 'node:fs/promises'
 import path from 'node:path'
 import { deflateSync, crc32 } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addMember, createBoard, createReviewLink, createWorkspace, upsertUser } from '@montage/db'
+import { createPasswordHasher } from '@montage/auth'
+import { addMember, createBoard, createOwnerAccount, createReviewLink, createWorkspace, upsertUser } from '@montage/db'
 import { startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, cookieFrom, signInCookie } from './review-fixtures'
 
@@ -110,24 +111,34 @@ afterAll(async () => {
 })
 
 describe('sign-in attempts', () => {
+  /** A password account of its own (the demo sign-in refuses any request a proxy forwarded). */
+  async function account(name: string): Promise<{ email: string; password: string }> {
+    const email = `${name.toLowerCase().replace(/\W+/g, '-')}-${randomUUID().slice(0, 6)}@studio.test`
+    const password = `correct horse ${randomUUID()}`
+    await createOwnerAccount(stack.sql, { name, email, passwordHash: await createPasswordHasher().hash(password), workspaceName: `${name}'s studio`, credits: 0, onlyIfFirst: false })
+    return { email, password }
+  }
+  const signIn = (from: string, json: { email: string; password: string }) => call('POST', '/api/auth/sign-in', { from, json })
+
   it('refuses an address past its budget (a forged X-Forwarded-For entry does not make it another), while another address signs in', async () => {
-    const person = await upsertUser(stack.sql, { authSubject: `local:walk-in-${randomUUID().slice(0, 6)}`, name: 'Walk In' })
+    const person = await account('Walk In')
     for (let i = 0; i < 20; i++) {
-      // Guessing at ids: each is a 400, and each counts.
-      expect((await call('POST', '/api/auth/local/sign-in', { from: '198.51.100.20', json: { userId: randomUUID() } })).status).toBe(400)
+      // Guessing at accounts: each is a 401, and each counts.
+      expect((await signIn('198.51.100.20', { email: `guess-${i}@studio.test`, password: 'hunter2hunter2' })).status).toBe(401)
     }
-    expectRateLimited(await call('POST', '/api/auth/local/sign-in', { from: '198.51.100.20', json: { userId: person.id } }), 'signInPerAddress', 3600)
+    expectRateLimited(await signIn('198.51.100.20', person), 'signInPerAddress', 3600)
     // The client wrote an address of its own to the left; the proxy appended the one it saw.
-    expectRateLimited(await call('POST', '/api/auth/local/sign-in', { from: '203.0.113.77, 198.51.100.20', json: { userId: person.id } }), 'signInPerAddress', 3600)
-    expect((await call('POST', '/api/auth/local/sign-in', { from: '198.51.100.21', json: { userId: person.id } })).status).toBe(200)
+    expectRateLimited(await signIn('203.0.113.77, 198.51.100.20', person), 'signInPerAddress', 3600)
+    expect((await signIn('198.51.100.21', person)).status).toBe(200)
   })
 
   it('refuses an account past its budget from any address, while another account signs in', async () => {
-    const target = await upsertUser(stack.sql, { authSubject: `local:target-${randomUUID().slice(0, 6)}`, name: 'Target' })
-    const other = await upsertUser(stack.sql, { authSubject: `local:other-${randomUUID().slice(0, 6)}`, name: 'Other' })
-    for (let i = 0; i < 3; i++) expect((await call('POST', '/api/auth/local/sign-in', { from: `198.51.100.${30 + i}`, json: { userId: target.id } })).status).toBe(200)
-    expectRateLimited(await call('POST', '/api/auth/local/sign-in', { from: '198.51.100.40', json: { userId: target.id } }), 'signInPerAccount', 3600)
-    expect((await call('POST', '/api/auth/local/sign-in', { from: '198.51.100.40', json: { userId: other.id } })).status).toBe(200)
+    const target = await account('Target')
+    const other = await account('Other')
+    for (let i = 0; i < 3; i++) expect((await signIn(`198.51.100.${30 + i}`, { ...target, password: `wrong guess ${i}` })).status).toBe(401)
+    // Even the right password waits out the window: the account is being guessed at.
+    expectRateLimited(await signIn('198.51.100.40', target), 'signInPerAccount', 3600)
+    expect((await signIn('198.51.100.40', other)).status).toBe(200)
   })
 })
 

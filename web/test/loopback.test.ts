@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { demoListenRefusal, isLoopbackHostHeader, isLoopbackIp, loopbackRequestRefusal } from '../lib/server/loopback'
+import { demoListenRefusal, isLoopbackHostHeader, isLoopbackIp, loopbackRequestRefusal, PROXIED_HEADER } from '../lib/server/loopback'
 import { isHttpsRequest } from '../lib/server/is-https-request'
 import { forwardedClient } from '../lib/server/http/forwarded-client'
 import { safeNextPath } from '../lib/safe-next-path'
@@ -31,6 +31,8 @@ describe('loopback', () => {
     expect(loopbackRequestRefusal(h({ host: 'localhost', forwarded: 'for="[2001:db8::1]:4711";proto=https' }))).toMatch(/2001:db8::1/)
     expect(loopbackRequestRefusal(h({ host: 'localhost', forwarded: 'for=unknown' }))).toMatch(/unknown/)
     expect(loopbackRequestRefusal(h({ host: 'localhost', forwarded: 'for=127.0.0.1:5000' }))).toBeNull()
+    // What the web server marks: a request that arrived with forwarding headers, whatever they said.
+    expect(loopbackRequestRefusal(h({ host: 'localhost', [PROXIED_HEADER]: 'x-forwarded-for' }))).toMatch(/through a proxy \(x-forwarded-for\)/)
   })
 })
 

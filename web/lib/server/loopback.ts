@@ -42,11 +42,19 @@ export function demoListenRefusal(addresses: string[] | null): string | null {
 }
 
 /**
+ * Set by the web server (`web/server.ts`) to the forwarding headers a request arrived with, before
+ * it rewrites them to what the socket or a trusted proxy vouches for; a client's own copy is dropped.
+ */
+export const PROXIED_HEADER = 'x-montage-proxied'
+
+/**
  * Why a request must not reach a loopback-only route, or null when it came from this machine: its
  * Host names this machine, and no proxy says it forwarded it for anyone else. (A server bound to
  * loopback only can be reached from elsewhere only through such a proxy.)
  */
 export function loopbackRequestRefusal(headers: Headers): string | null {
+  const proxied = headers.get(PROXIED_HEADER)
+  if (proxied) return `it came through a proxy (${proxied.slice(0, 80)})`
   for (const name of ['host', 'x-forwarded-host']) {
     const value = headers.get(name)
     if (value === null && name !== 'host') continue

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { TReviewLinkScope, TReviewScopeView } from '@montage/core'
-import { readValidRecords, SHOT_SHAPE, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
+import { defaultVariationProps, getRecords, REVIEW_STATES, type TVariationProps } from '@montage/board'
+import { ZGenerationStatus } from '@montage/core'
 import { loadBoardUpdates, type Sql } from '@montage/db'
 
 export interface StoredBoardScope {
@@ -21,23 +22,20 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
   const doc = new Y.Doc()
   const updates = await loadBoardUpdates(sql, opts.boardId)
   if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-  // Only records that validate: one stored before the collab-server checked updates is skipped, not a 500.
-  const { records: valid, invalid } = readValidRecords(doc, { only: (r) => r.typeName === 'shape' && (r.type === SHOT_SHAPE || r.type === VARIATION_SHAPE) })
+  const records = usableShapes(doc)
   doc.destroy()
-  if (invalid.length > 0) console.warn(`[web] board ${opts.boardId}: skipped ${invalid.length} record(s) that do not validate`)
-  const records = [...valid.values()] as unknown as { id: string; typeName: string; type?: string; y?: number; x?: number; props?: Record<string, unknown> }[]
   const shotShapes = records
-    .filter((r) => r.typeName === 'shape' && r.type === 'shot' && (opts.scope === 'board' || r.id === opts.shotId))
-    .sort((a, b) => (a.y ?? 0) - (b.y ?? 0) || (a.x ?? 0) - (b.x ?? 0))
+    .filter((r) => r.type === 'shot' && (opts.scope === 'board' || r.id === opts.shotId))
+    .sort((a, b) => a.y - b.y || a.x - b.x)
   const variationIds = new Set<string>()
   const assetShas = new Set<string>()
   const durations = new Map<string, number>()
   const shots = shotShapes.map((shot) => {
     const variations = records
-      .filter((r) => r.typeName === 'shape' && r.type === 'variation' && (r.props as Partial<TVariationProps>).shotId === shot.id)
-      .sort((a, b) => (a.x ?? 0) - (b.x ?? 0))
+      .filter((r) => r.type === 'variation' && r.props.shotId === shot.id)
+      .sort((a, b) => a.x - b.x)
       .map((r) => {
-        const p = r.props as unknown as TVariationProps
+        const p = variationFields(r.props)
         variationIds.add(r.id)
         durations.set(r.id, p.durationSeconds)
         if (p.assetSha256) assetShas.add(p.assetSha256)
@@ -48,16 +46,59 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
           id: r.id,
           status: p.status,
           assetSha256: p.assetSha256,
-          proxySha256: p.proxySha256 ?? '',
+          proxySha256: p.proxySha256,
           posterSha256: p.posterSha256,
           mimeType: p.mimeType,
           durationSeconds: p.durationSeconds,
-          reviewState: p.reviewState ?? 'pending',
+          reviewState: p.reviewState,
           model: p.model,
         }
       })
-    const props = (shot.props ?? {}) as { prompt?: string; title?: string }
-    return { id: shot.id, prompt: props.prompt ?? '', title: props.title ?? '', variations }
+    return { id: shot.id, prompt: text(shot.props.prompt), title: text(shot.props.title), variations }
   })
   return { shots, variationIds, assetShas, durations }
+}
+
+interface TStoredShape {
+  id: string
+  typeName: 'shape'
+  type: string
+  x: number
+  y: number
+  props: Record<string, unknown>
+}
+
+/**
+ * The shapes of a stored board a reader can use: objects with an id, a type and props. Anything
+ * else (stored before the collab-server checked updates) is skipped, never thrown on; the fields
+ * read below are checked one by one, so a record with an odd field still shows what it can.
+ */
+function usableShapes(doc: Y.Doc): TStoredShape[] {
+  const out: TStoredShape[] = []
+  for (const [id, { val }] of getRecords(doc).map) {
+    const r = val as unknown as Partial<TStoredShape>
+    if (r.typeName !== 'shape' || typeof r.type !== 'string' || typeof r.props !== 'object' || r.props === null) continue
+    out.push({ id, typeName: 'shape', type: r.type, x: Number.isFinite(r.x) ? r.x! : 0, y: Number.isFinite(r.y) ? r.y! : 0, props: r.props })
+  }
+  return out
+}
+
+const text = (v: unknown): string => (typeof v === 'string' ? v : '')
+
+/** A variation's props as a guest is shown them: missing or mistyped fields read as their defaults. */
+function variationFields(props: Record<string, unknown>): TVariationProps {
+  const d = defaultVariationProps()
+  const status = ZGenerationStatus.safeParse(props.status)
+  return {
+    ...d,
+    shotId: text(props.shotId),
+    status: status.success ? status.data : d.status,
+    assetSha256: text(props.assetSha256),
+    posterSha256: text(props.posterSha256),
+    proxySha256: text(props.proxySha256),
+    mimeType: text(props.mimeType),
+    durationSeconds: typeof props.durationSeconds === 'number' && Number.isFinite(props.durationSeconds) ? props.durationSeconds : 0,
+    model: text(props.model),
+    reviewState: (REVIEW_STATES as readonly unknown[]).includes(props.reviewState) ? (props.reviewState as TVariationProps['reviewState']) : d.reviewState,
+  }
 }

@@ -6,6 +6,10 @@ import { webEnv } from '../env'
 import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
+import { PROXIED_HEADER } from '../loopback'
+
+/** Headers only a proxy (or a client pretending to be one) sends. */
+const PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'forwarded', 'x-real-ip', 'via']
 
 export interface WebServerOptions {
   port: number
@@ -31,6 +35,11 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
   await app.prepare()
   const handle = app.getRequestHandler()
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Whether anything in front of us forwarded this request, as it arrived (before the rewrite
+    // below): demo mode serves this machine only, and a local proxy would bring others in.
+    const proxied = PROXY_HEADERS.filter((h) => req.headers[h] !== undefined)
+    if (proxied.length > 0) req.headers[PROXIED_HEADER] = proxied.join(', ')
+    else delete req.headers[PROXIED_HEADER]
     const client = forwardedClient({
       remoteAddress: req.socket.remoteAddress,
       encrypted: !!(req.socket as TLSSocket).encrypted,
