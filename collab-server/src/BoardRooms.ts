@@ -3,6 +3,7 @@ import { BoardRoom, type TConnectionLimits, type TPersistenceOptions } from './B
 import type { BoardRelay } from './BoardRelay'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { errorFields, type TLogger } from './logger'
+import { reconcileVariations } from './reconcile-variations'
 
 export const DEFAULT_COMPACT_AFTER_ROWS = 100
 export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
@@ -23,6 +24,8 @@ export interface BoardRoomsOptions {
   lingerMs: number
   /** How long a silent job keeps its progress bar. */
   jobIdleMs?: number
+  /** How often an open board's unfinished variations are checked against the generations table (and once at load); 0 turns it off. */
+  reconcileIntervalMs?: number
 }
 
 interface Entry {
@@ -30,6 +33,8 @@ interface Entry {
   /** One load per room, shared by every concurrent first joiner. */
   ready: Promise<void>
   lingerTimer: NodeJS.Timeout | null
+  reconcileTimer: NodeJS.Timeout | null
+  reconciling: boolean
 }
 
 /** The loaded rooms of one server instance: loads on first use, unloads when idle and stored. */
@@ -69,11 +74,13 @@ export class BoardRooms {
         jobIdleMs: this.opts.jobIdleMs,
         onIdle: (r) => this.onIdle(r),
       })
-      const created: Entry = { room, ready: room.load(), lingerTimer: null }
+      const created: Entry = { room, ready: Promise.resolve(), lingerTimer: null, reconcileTimer: null, reconciling: false }
+      // The first joiners see the board after a publish lost while it was closed has been made good.
+      created.ready = room.load().then(() => this.startReconciling(created))
       created.ready.catch((e) => {
         this.opts.logger.error('loading board failed', { boardId, ...errorFields(e) })
         if (this.entries.get(boardId) === created) this.entries.delete(boardId)
-        room.destroy()
+        this.drop(created)
       })
       this.entries.set(boardId, created)
       entry = created
@@ -94,6 +101,7 @@ export class BoardRooms {
     await Promise.all(
       entries.map(async (entry) => {
         if (entry.lingerTimer) clearTimeout(entry.lingerTimer)
+        if (entry.reconcileTimer) clearInterval(entry.reconcileTimer)
         try {
           await entry.ready
         } catch {
@@ -111,9 +119,40 @@ export class BoardRooms {
             await new Promise((r) => setTimeout(r, 200 * attempt))
           }
         }
-        entry.room.destroy()
+        this.drop(entry)
       }),
     )
+  }
+
+  private async startReconciling(entry: Entry): Promise<void> {
+    const intervalMs = this.opts.reconcileIntervalMs ?? 0
+    if (intervalMs <= 0) return
+    await this.reconcile(entry)
+    if (this.closing) return
+    entry.reconcileTimer = setInterval(() => {
+      if (this.entries.get(entry.room.boardId) !== entry || entry.reconciling) return
+      entry.room.retain()
+      void this.reconcile(entry).finally(() => entry.room.release())
+    }, intervalMs)
+    entry.reconcileTimer.unref()
+  }
+
+  /** Never fails the caller: a board whose reconciliation cannot run now is still served. */
+  private async reconcile(entry: Entry): Promise<void> {
+    entry.reconciling = true
+    try {
+      await reconcileVariations({ db: this.opts.db, room: entry.room, logger: this.opts.logger })
+    } catch (e) {
+      this.opts.logger.warn('reconciling variations with the generations table failed', { boardId: entry.room.boardId, ...errorFields(e) })
+    } finally {
+      entry.reconciling = false
+    }
+  }
+
+  private drop(entry: Entry): void {
+    if (entry.reconcileTimer) clearInterval(entry.reconcileTimer)
+    entry.reconcileTimer = null
+    entry.room.destroy()
   }
 
   private onIdle(room: BoardRoom): void {
@@ -126,7 +165,7 @@ export class BoardRooms {
           entry.lingerTimer = null
           if (this.entries.get(room.boardId) !== entry || !room.isUnloadable()) return
           this.entries.delete(room.boardId)
-          room.destroy()
+          this.drop(entry)
         }, this.opts.lingerMs)
       },
       // The room keeps its update and retries; a later successful store calls onIdle again.

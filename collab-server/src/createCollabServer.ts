@@ -42,6 +42,8 @@ export interface CreateCollabServerOptions {
   antiEntropyMs?: number
   /** How long a job that stopped reporting keeps its progress bar on the board (default 30 s). */
   jobIdleMs?: number
+  /** How often an open board's unfinished variations are reconciled with the generations table (default 60 s; also at load; 0: never). */
+  reconcileIntervalMs?: number
 }
 
 export interface CollabServer {
@@ -60,6 +62,7 @@ export interface CollabServer {
 const DEFAULT_PERSISTENCE: TPersistenceOptions = { debounceMs: 400, maxDebounceMs: 2_000, compactAfterRows: 100 }
 const BOARD_PATH = /^\/boards\/([^/]+)\/?$/
 const PING_INTERVAL_MS = 30_000
+export const DEFAULT_RECONCILE_INTERVAL_MS = 60_000
 const CLOSE_GRACE_MS = 3_000
 
 export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
@@ -67,7 +70,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
   const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger)
   const writer = new BoardUpdateWriter(opts.db)
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs })
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
