@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
-import { getRecords, readRecords } from '@montage/board'
+import { getRecords, readRecords, validateRecord } from '@montage/board'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 
 let env: TestEnv
@@ -53,4 +54,39 @@ describe('two instances over NATS', () => {
     // And the second instance stores what it was relayed: the board is safe if the first dies.
     await waitFor(async () => (await storedRecords(env.db, boardId))['shape:unstored'] !== undefined)
   })
+
+  // Bug: an update over NATS's max payload (1 MB by default) was never relayed; the other instance's clients never saw it.
+  it('relays an update larger than the NATS max payload, in chunks, and reassembles it', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const a = await openProvider(env, ports[0]!, boardId, owner.token)
+    const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
+    expect(env.nats.info!.max_payload).toBeLessThanOrEqual(1024 * 1024)
+    // A paste of 2,000 shots with long briefs: one valid update of about 1.6 MB.
+    const kv = getRecords(a.doc)
+    a.doc.transact(() => {
+      for (let i = 0; i < 2_000; i++) kv.set(`shape:pasted${i}`, pastedShot(i))
+    })
+    const size = Y.encodeStateAsUpdate(a.doc).byteLength
+    expect(size).toBeGreaterThan(1024 * 1024)
+    await waitFor(() => Object.keys(readRecords(b.doc)).length === 2_000, { timeoutMs: 20_000 })
+    expect(readRecords(b.doc)['shape:pasted1999']).toEqual(pastedShot(1999))
+  })
 })
+
+function pastedShot(i: number): never {
+  return validateRecord({
+    id: `shape:pasted${i}`, typeName: 'shape', type: 'shot', x: (i % 40) * 400, y: Math.floor(i / 40) * 340, rotation: 0, index: indexKey(i), parentId: 'page:page', isLocked: false, opacity: 1, meta: {},
+    props: { w: 360, h: 300, title: `Shot ${i}`, prompt: `A lighthouse keeper climbs the stairs at dusk, take ${i}. `.repeat(12), model: 'previz', duration: 5, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] },
+  } as never) as never
+}
+
+/** A valid fractional index key per shot: `a1` then base-61 digits that never end in 0. */
+function indexKey(i: number): string {
+  const digits = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
+  let out = ''
+  for (let n = i; ; n = Math.floor(n / digits.length)) {
+    out = digits[n % digits.length] + out
+    if (n < digits.length) break
+  }
+  return `a1${out}`
+}
