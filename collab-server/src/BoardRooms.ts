@@ -4,19 +4,28 @@ import type { BoardRelay } from './BoardRelay'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { errorFields, type TLogger } from './logger'
 import { reconcileVariations } from './reconcile-variations'
+import type { TCollabStats } from './collab-stats'
 
 export const DEFAULT_COMPACT_AFTER_ROWS = 100
+const MiB = 1024 * 1024
 export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
   // A person dragging sends ~60 updates and ~60 presence frames a second; bursts cover a paste.
   rate: { perSecond: 400, burst: 2_000 },
   maxHeldUpdates: 256,
+  // Above the largest frame (10 MiB), so one held paste never closes a connection by itself.
+  maxHeldBytes: 16 * MiB,
+  maxQueuedBytes: 8 * MiB,
+  // A cursor, a selection of a few thousand shapes; the rate is some 30 times a moving cursor's.
+  presence: { maxEntryBytes: 64 * 1024, rate: { perSecond: 256 * 1024, burst: 1 * MiB } },
+  // An honest client asks once per connection; a reconnect storm of a whole board shares answers.
+  syncAnswers: { perConnection: { perSecond: 1, burst: 5 }, perBoard: { perSecond: 10, burst: 30 } },
 }
 
 export interface BoardRoomsOptions {
   db: Sql
   logger: TLogger
   persistence: Omit<TPersistenceOptions, 'compactAfterRows'> & Partial<Pick<TPersistenceOptions, 'compactAfterRows'>>
-  limits?: TConnectionLimits
+  limits?: Partial<TConnectionLimits>
   relay?: BoardRelay
   antiEntropyMs?: number
   writer?: BoardUpdateWriter
@@ -26,6 +35,7 @@ export interface BoardRoomsOptions {
   jobIdleMs?: number
   /** How often an open board's unfinished variations are checked against the generations table (and once at load); 0 turns it off. */
   reconcileIntervalMs?: number
+  stats?: TCollabStats
 }
 
 interface Entry {
@@ -67,7 +77,8 @@ export class BoardRooms {
         db: this.opts.db,
         logger: this.opts.logger,
         persistence: { compactAfterRows: DEFAULT_COMPACT_AFTER_ROWS, ...this.opts.persistence },
-        limits: this.opts.limits ?? DEFAULT_CONNECTION_LIMITS,
+        limits: { ...DEFAULT_CONNECTION_LIMITS, ...this.opts.limits },
+        stats: this.opts.stats,
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
         writer: this.opts.writer,

@@ -16,6 +16,7 @@ import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-boar
 import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
 import { createConsoleLogger, errorFields, type TLogger } from './logger'
+import { createCollabStats, type TCollabStats } from './collab-stats'
 
 export interface CreateCollabServerOptions {
   db: Sql
@@ -34,8 +35,8 @@ export interface CreateCollabServerOptions {
   maxPayloadBytes?: number
   /** How long an idle room stays loaded after its last store. */
   roomLingerMs?: number
-  /** Per-connection rate and held-update limits. */
-  limits?: TConnectionLimits
+  /** Per-connection and per-board limits; each one left out keeps its default (`DEFAULT_CONNECTION_LIMITS`). */
+  limits?: Partial<TConnectionLimits>
   /** Relay edits and presence to other instances over NATS (default on). */
   relay?: boolean
   /** How often each open board exchanges state vectors with its peers (repairs lost relay messages). */
@@ -44,6 +45,8 @@ export interface CreateCollabServerOptions {
   jobIdleMs?: number
   /** How often an open board's unfinished variations are reconciled with the generations table (default 60 s; also at load; 0: never). */
   reconcileIntervalMs?: number
+  /** Bytes of relayed messages waiting for their other chunks (default 64 MiB). */
+  relayMaxPendingBytes?: number
 }
 
 export interface CollabServer {
@@ -55,6 +58,8 @@ export interface CollabServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   /** Board ids whose rooms are loaded right now. */
   loadedBoards(): string[]
+  /** What the limits did so far (a copy). */
+  stats(): TCollabStats
 }
 
 // Appends to the log are small and cheap (compaction is the costly part, every 100 rows), so we
@@ -68,9 +73,10 @@ const CLOSE_GRACE_MS = 3_000
 export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
   const logger = opts.logger ?? createConsoleLogger()
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
-  const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger)
+  const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger, { maxPendingBytes: opts.relayMaxPendingBytes })
   const writer = new BoardUpdateWriter(opts.db)
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
+  const stats = createCollabStats()
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, stats, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
@@ -246,6 +252,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
 
     handleUpgrade,
     loadedBoards: () => rooms.boardIds(),
+    stats: () => ({ ...stats }),
   }
 }
 

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
-import { getRecords, readRecords, validateRecord } from '@montage/board'
+import { getRecords, readRecords } from '@montage/board'
+import { validShot } from './valid-records'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 
 let env: TestEnv
@@ -74,19 +75,5 @@ describe('two instances over NATS', () => {
 })
 
 function pastedShot(i: number): never {
-  return validateRecord({
-    id: `shape:pasted${i}`, typeName: 'shape', type: 'shot', x: (i % 40) * 400, y: Math.floor(i / 40) * 340, rotation: 0, index: indexKey(i), parentId: 'page:page', isLocked: false, opacity: 1, meta: {},
-    props: { w: 360, h: 300, title: `Shot ${i}`, prompt: `A lighthouse keeper climbs the stairs at dusk, take ${i}. `.repeat(12), model: 'previz', duration: 5, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] },
-  } as never) as never
-}
-
-/** A valid fractional index key per shot: `a1` then base-61 digits that never end in 0. */
-function indexKey(i: number): string {
-  const digits = '123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-  let out = ''
-  for (let n = i; ; n = Math.floor(n / digits.length)) {
-    out = digits[n % digits.length] + out
-    if (n < digits.length) break
-  }
-  return `a1${out}`
+  return validShot(`shape:pasted${i}`, i, `A lighthouse keeper climbs the stairs at dusk, take ${i}. `.repeat(12))
 }
