@@ -13,7 +13,8 @@ import { errorFields, type TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { LiveJobs } from './LiveJobs'
 import { guardReviewState } from './guard-review-state'
-import { RATE_LIMIT_CLOSE_CODE, TokenBucket, type TRateLimit } from './TokenBucket'
+import { RATE_LIMIT_CLOSE_CODE, type TRateLimit } from './TokenBucket'
+import { InboundBudget } from './InboundBudget'
 import { HeldUpdates } from './HeldUpdates'
 import { SyncAnswers, type TSyncAnswerLimits } from './SyncAnswers'
 import { PresenceBudget, type TPresenceLimits } from './PresenceBudget'
@@ -29,8 +30,10 @@ export interface TPersistenceOptions {
 }
 
 export interface TConnectionLimits {
-  /** Frames per second a connection may send on average, and in one burst. */
+  /** Frames per second a person may send to a board (all their connections to it) on average, and in one burst. */
   rate: TRateLimit
+  /** The same in bytes. */
+  inboundBytes: TRateLimit
   /** Updates held back while they wait for what they depend on; more closes the connection (4400). */
   maxHeldUpdates: number
   /** The same in bytes: the held updates together; more closes the connection (4400). */
@@ -78,7 +81,8 @@ interface Connection extends TConnectionInfo {
   clientIds: Set<number>
   /** Set once we decided to close it: later frames from it are not applied. */
   refused: boolean
-  bucket: TokenBucket
+  /** Shared by the person's connections to this board. */
+  bucket: InboundBudget
   /** Updates waiting for changes we do not have yet (the client's sync step 2 brings them). */
   held: HeldUpdates
   presence: PresenceBudget
@@ -128,6 +132,8 @@ export class BoardRoom {
   private readonly stopReviewGuard: () => void
   private readonly syncAnswers: SyncAnswers<Connection>
   private readonly stats: TCollabStats
+  /** Inbound allowance per person, kept while the room is loaded so a reconnect does not refill it. */
+  private readonly inbound = new Map<string, InboundBudget>()
 
   private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
@@ -248,7 +254,7 @@ export class BoardRoom {
    * sync: our state vector, so the client sends what we lack, and everyone's presence.
    */
   addConnection(ws: WebSocket, info: TConnectionInfo): void {
-    const conn: Connection = { ...info, ws, clientIds: new Set(), refused: false, bucket: new TokenBucket(this.limits.rate), held: new HeldUpdates(), presence: new PresenceBudget(this.limits.presence) }
+    const conn: Connection = { ...info, ws, clientIds: new Set(), refused: false, bucket: this.inboundBudget(info.userId), held: new HeldUpdates(), presence: new PresenceBudget(this.limits.presence) }
     this.connections.add(conn)
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary))
     ws.on('error', (e) => this.logger.warn('socket error', { boardId: this.boardId, userId: conn.userId, ...errorFields(e) }))
@@ -369,10 +375,11 @@ export class BoardRoom {
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.refused || this.destroyed) return
-    if (!conn.bucket.take()) {
+    const over = conn.bucket.admit(rawByteLength(data))
+    if (over) {
       conn.refused = true
-      this.logger.warn('closing connection over its rate limit', { boardId: this.boardId, userId: conn.userId })
-      closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, 'Too many messages: slow down and reconnect.')
+      this.logger.warn('closing connection over its rate limit', { boardId: this.boardId, userId: conn.userId, reason: over })
+      closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, over)
       return
     }
     if (!isBinary) return this.refuse(conn, 'Text frames are not part of the sync protocol.')
@@ -461,6 +468,12 @@ export class BoardRoom {
     encoding.writeVarUint(step1, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(step1, this.doc)
     this.send(conn, encoding.toUint8Array(step1))
+  }
+
+  private inboundBudget(userId: string): InboundBudget {
+    let budget = this.inbound.get(userId)
+    if (!budget) this.inbound.set(userId, (budget = new InboundBudget({ rate: this.limits.rate, bytes: this.limits.inboundBytes })))
+    return budget
   }
 
   private dropSlowReader(conn: Connection, queued: number): void {
@@ -593,6 +606,11 @@ function claimsJobs(state: string): boolean {
   if (!state.includes('"jobs"')) return false
   const parsed: unknown = JSON.parse(state)
   return typeof parsed === 'object' && parsed !== null && 'jobs' in parsed
+}
+
+function rawByteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.byteLength, 0)
+  return data.byteLength
 }
 
 function toUint8Array(data: RawData): Uint8Array {

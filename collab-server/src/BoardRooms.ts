@@ -11,12 +11,14 @@ const MiB = 1024 * 1024
 export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
   // A person dragging sends ~60 updates and ~60 presence frames a second; bursts cover a paste.
   rate: { perSecond: 400, burst: 2_000 },
+  // Edits are small; a burst covers a large paste or an offline client's catch-up.
+  inboundBytes: { perSecond: 512 * 1024, burst: 16 * MiB },
   maxHeldUpdates: 256,
   // Above the largest frame (10 MiB), so one held paste never closes a connection by itself.
   maxHeldBytes: 16 * MiB,
   maxQueuedBytes: 8 * MiB,
-  // A cursor, a selection of a few thousand shapes; the rate is some 30 times a moving cursor's.
-  presence: { maxEntryBytes: 64 * 1024, rate: { perSecond: 256 * 1024, burst: 1 * MiB } },
+  // A cursor, a selection of a few thousand shapes; the rate is a few times a moving cursor's.
+  presence: { maxEntryBytes: 64 * 1024, rate: { perSecond: 64 * 1024, burst: 256 * 1024 } },
   // An honest client asks once per connection; a reconnect storm of a whole board shares answers.
   syncAnswers: { perConnection: { perSecond: 1, burst: 5 }, perBoard: { perSecond: 10, burst: 30 } },
 }

@@ -11,6 +11,8 @@ export const ZLimitsEnv = z.object({
     COLLAB_MAX_FRAME_BYTES: positive(10 * 1024 * 1024),
     COLLAB_MESSAGES_PER_S: positive(d.rate.perSecond),
     COLLAB_MESSAGE_BURST: positive(d.rate.burst),
+    COLLAB_INBOUND_BYTES_PER_S: positive(d.inboundBytes.perSecond),
+    COLLAB_INBOUND_BURST_BYTES: positive(d.inboundBytes.burst),
     COLLAB_MAX_HELD_UPDATES: positive(d.maxHeldUpdates),
     COLLAB_MAX_HELD_BYTES: positive(d.maxHeldBytes),
     COLLAB_MAX_QUEUED_BYTES: positive(d.maxQueuedBytes),
@@ -38,6 +40,7 @@ export function limitsFromEnv(env: TLimitsEnv): TServerLimits {
     maxPayloadBytes: env.COLLAB_MAX_FRAME_BYTES,
     limits: {
       rate: { perSecond: env.COLLAB_MESSAGES_PER_S, burst: env.COLLAB_MESSAGE_BURST },
+      inboundBytes: { perSecond: env.COLLAB_INBOUND_BYTES_PER_S, burst: env.COLLAB_INBOUND_BURST_BYTES },
       maxHeldUpdates: env.COLLAB_MAX_HELD_UPDATES,
       maxHeldBytes: env.COLLAB_MAX_HELD_BYTES,
       maxQueuedBytes: env.COLLAB_MAX_QUEUED_BYTES,
