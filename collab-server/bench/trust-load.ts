@@ -131,7 +131,7 @@ export async function runTrustLoad(opts: TTrustLoadOptions = {}): Promise<TTrust
     const runPhase = async (clients: TLoadClient[]) => {
       const server = await startServeProcess('ours', { DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, COLLAB_CONSUMER_NAME: consumerName })
       try {
-        return await phase({ url: `ws://127.0.0.1:${server.port}`, clients, editIntervalMs, durationMs, warmupMs, processes, statsPort: server.statsPort })
+        return await phase({ url: `ws://127.0.0.1:${server.port}`, clients, editIntervalMs, durationMs, warmupMs, processes, statsPort: server.statsPort, server: server.child })
       } finally {
         await stopChild(server.child)
       }
@@ -162,6 +162,7 @@ interface TPhaseOptions {
   warmupMs: number
   processes: number
   statsPort: number
+  server: ChildProcess
 }
 
 async function phase(opts: TPhaseOptions): Promise<TTrustPhase> {
@@ -195,7 +196,12 @@ async function phase(opts: TPhaseOptions): Promise<TTrustPhase> {
     let sampling = true
     const sampler = (async () => {
       while (sampling) {
-        peakRssBytes = Math.max(peakRssBytes, (await getJson<{ rss: number }>(opts.statsPort, 'rss')).rss)
+        try {
+          peakRssBytes = Math.max(peakRssBytes, (await getJson<{ rss: number }>(opts.statsPort, 'rss')).rss)
+        } catch (e) {
+          // A reused keep-alive socket the server just closed fails once; a dead server fails the run.
+          if (opts.server.exitCode !== null || opts.server.signalCode !== null) throw e
+        }
         await new Promise((r) => setTimeout(r, 250))
       }
     })()
@@ -208,7 +214,7 @@ async function phase(opts: TPhaseOptions): Promise<TTrustPhase> {
     await Promise.all(done)
     sampling = false
     const failure = await samplerFailed
-    if (failure) throw new Error('The server process stopped answering its stats port during the load', { cause: failure })
+    if (failure) throw new Error(`The server process exited during the load (${opts.server.exitCode ?? opts.server.signalCode})`, { cause: failure })
     const statsAfter = await getJson<TCollabStats>(opts.statsPort, 'stats')
     const cpuAfter = await getJson<{ user: number; system: number }>(opts.statsPort, 'cpu')
     const serverCpuShare = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / (performance.now() - startedAt)
