@@ -112,10 +112,12 @@ class Misbehaver {
   private misbehave(ws: WebSocket): NodeJS.Timeout {
     const send = (f: Uint8Array) => ws.readyState === WebSocket.OPEN && ws.send(f)
     switch (this.kind) {
-      case 'never-read':
+      case 'never-read': {
         ws.pause()
         // And keeps asking for the whole board, so the server has something to queue.
-        return setInterval(() => send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 0), encoding.writeVarUint8Array(e, new Uint8Array([0]))))), 50)
+        const ask = frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 0), encoding.writeVarUint8Array(e, new Uint8Array([0]))))
+        return setInterval(() => send(ask), 50)
+      }
       case 'sync-flood':
         // Reads (and drops) everything, asks 200 times a second with made-up state vectors.
         return setInterval(() => {
@@ -123,16 +125,17 @@ class Misbehaver {
           send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 0), encoding.writeVarUint8Array(e, sv))))
         }, 5)
       case 'oversize-presence': {
+        // 100 KB of presence, 20 times a second (one frame made once: the server drops it by its size).
         const id = Math.floor(Math.random() * 2 ** 30)
-        let clock = 0
-        const blob = 'x'.repeat(100_000)
-        return setInterval(() => {
-          const update = frame((u) => (encoding.writeVarUint(u, 1), encoding.writeVarUint(u, id), encoding.writeVarUint(u, ++clock), encoding.writeVarString(u, JSON.stringify({ user: { name: 'Big' }, blob }))))
-          send(frame((e) => (encoding.writeVarUint(e, 1), encoding.writeVarUint8Array(e, update))))
-        }, 50)
+        const state = JSON.stringify({ user: { name: 'Big' }, blob: 'x'.repeat(100_000) })
+        const update = frame((u) => (encoding.writeVarUint(u, 1), encoding.writeVarUint(u, id), encoding.writeVarUint(u, 1), encoding.writeVarString(u, state)))
+        const big = frame((e) => (encoding.writeVarUint(e, 1), encoding.writeVarUint8Array(e, update)))
+        return setInterval(() => send(big), 50)
       }
-      case 'held-pile-up':
-        return setInterval(() => send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, this.held)))), 50)
+      case 'held-pile-up': {
+        const parked = frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, this.held)))
+        return setInterval(() => send(parked), 50)
+      }
     }
   }
 }

@@ -45,7 +45,7 @@ export interface TConnectionLimits {
   maxQueuedBytes: number
   /** Presence: the size of one client's state and the rate a connection may publish its own. */
   presence: TPresenceLimits
-  /** Sync step 1 answers: per connection, and encodings of the board's state per board. */
+  /** Sync step 1 answers: per person, and encodings of the board's state per board. */
   syncAnswers: TSyncAnswerLimits
 }
 
@@ -156,7 +156,13 @@ export class BoardRoom {
     this.antiEntropyMs = opts.antiEntropyMs ?? 5_000
     this.writer = opts.writer
     this.stats = opts.stats ?? createCollabStats()
-    this.syncAnswers = new SyncAnswers<Connection>({ doc: this.doc, limits: this.limits.syncAnswers, send: (c, frame) => this.send(c, frame), onEncode: () => this.stats.stateEncodes++ })
+    this.syncAnswers = new SyncAnswers<Connection>({
+      doc: this.doc,
+      limits: this.limits.syncAnswers,
+      personOf: (c) => c.userId,
+      send: (c, frame) => this.send(c, frame),
+      onEncode: () => this.stats.stateEncodes++,
+    })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server is not a participant: without this it would show up as an empty peer.
     this.awareness.setLocalState(null)

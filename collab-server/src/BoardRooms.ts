@@ -19,8 +19,9 @@ export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
   maxQueuedBytes: 8 * MiB,
   // A cursor, a selection of a few thousand shapes; the rate is a few times a moving cursor's.
   presence: { maxEntryBytes: 64 * 1024, rate: { perSecond: 64 * 1024, burst: 256 * 1024 } },
-  // An honest client asks once per connection; a reconnect storm of a whole board shares answers.
-  syncAnswers: { perConnection: { perSecond: 1, burst: 5 }, perBoard: { perSecond: 10, burst: 30 } },
+  // An honest client asks once per connection (a few tabs, a reconnect now and then); a reconnect
+  // storm of a whole board mostly shares answers.
+  syncAnswers: { perPerson: { perSecond: 0.5, burst: 5 }, perBoard: { perSecond: 10, burst: 30 } },
 }
 
 export interface BoardRoomsOptions {

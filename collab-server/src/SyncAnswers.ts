@@ -4,8 +4,8 @@ import { MESSAGE_SYNC, SYNC_STEP2 } from './decode-client-message'
 import { TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TSyncAnswerLimits {
-  /** Answers to one connection's sync step 1 (shared ones included). */
-  perConnection: TRateLimit
+  /** Answers to one person's sync step 1s on this board, over all their connections (shared ones included). */
+  perPerson: TRateLimit
   /** Encodings of the board's state (each walks the whole document), over all its connections. */
   perBoard: TRateLimit
 }
@@ -13,6 +13,8 @@ export interface TSyncAnswerLimits {
 export interface TSyncAnswersOptions<C> {
   doc: Y.Doc
   limits: TSyncAnswerLimits
+  /** Who a connection belongs to: a person's connections share one allowance, so reconnecting does not refill it. */
+  personOf: (conn: C) => string
   send: (conn: C, frame: Uint8Array) => void
   /** Called once per encoding of the document's state (not for a shared answer). */
   onEncode?: () => void
@@ -31,12 +33,13 @@ const MAX_CACHED = 4
  * whole document (Yjs writes the full delete set), so a client sending thousands of step 1s would
  * otherwise cost thousands of full encodes. Concurrent askers with the same state vector (most
  * often the empty one of a new client) share one encoding per document version; the rest is paced
- * by two token buckets, one per connection and one per board. An asker over its rate is not
+ * by two token buckets, one per person and one per board. An asker over its rate is not
  * refused: its latest state vector (a later one supersedes an earlier) is answered once there is
  * a token, so an honest client always gets its answer.
  */
 export class SyncAnswers<C> {
-  private readonly buckets = new Map<C, TokenBucket>()
+  /** Per person, for the room's life (bounded by the board's members). */
+  private readonly buckets = new Map<string, TokenBucket>()
   private readonly waiting = new Map<C, Waiting>()
   private readonly boardBucket: TokenBucket
   private readonly cache = new Map<string, Uint8Array>()
@@ -63,12 +66,11 @@ export class SyncAnswers<C> {
     this.answer(conn, stateVector)
   }
 
-  /** The connection left: drop its pacing and any answer it still waits for. */
+  /** The connection left: drop any answer it still waits for (its person keeps their allowance). */
   forget(conn: C): void {
     const waiting = this.waiting.get(conn)
     if (waiting) clearTimeout(waiting.timer)
     this.waiting.delete(conn)
-    this.buckets.delete(conn)
   }
 
   destroy(): void {
@@ -81,8 +83,9 @@ export class SyncAnswers<C> {
   }
 
   private answer(conn: C, stateVector: Uint8Array): void {
-    let bucket = this.buckets.get(conn)
-    if (!bucket) this.buckets.set(conn, (bucket = new TokenBucket(this.opts.limits.perConnection)))
+    const person = this.opts.personOf(conn)
+    let bucket = this.buckets.get(person)
+    if (!bucket) this.buckets.set(person, (bucket = new TokenBucket(this.opts.limits.perPerson)))
     const waitConn = bucket.msUntil(1)
     if (waitConn > 0) return this.wait(conn, stateVector, waitConn)
     const key = Buffer.from(stateVector).toString('base64')
