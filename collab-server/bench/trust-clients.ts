@@ -7,6 +7,7 @@
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { getRecords } from '@montage/board'
 import { BenchClient } from './BenchClient'
 import { validShot } from '../test/valid-records'
@@ -40,6 +41,8 @@ export type TChildMessage =
       misbehaverCloses: Record<string, number>
       /** CPU this process used while the clients edited, in core-seconds per second. */
       cpuShare: number
+      /** This process's event-loop delay p99 while the clients edited, in ms (its own share of the latency). */
+      loopDelayP99Ms: number
       honest: boolean
     }
 
@@ -181,6 +184,8 @@ async function run(config: TClientsConfig): Promise<void> {
   const started = now()
   const end = warmupEnd + go.durationMs
   const cpuBefore = process.cpuUsage()
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+  loopDelay.enable()
   // Each person edits once per interval, starting at a random phase; an edit missed because this
   // process was busy is not made up later: it counts as intended but not sent.
   for (const h of honest) h.nextAt = started + Math.random() * config.editIntervalMs
@@ -218,6 +223,7 @@ async function run(config: TClientsConfig): Promise<void> {
     misbehaverConnections: misbehavers.reduce((n, m) => n + m.connections, 0),
     misbehaverCloses,
     cpuShare,
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
     honest: honest.length > 0,
   } satisfies TChildMessage)
   for (const h of honest) h.client.close()

@@ -61,6 +61,9 @@ export interface TTrustPhase {
   /** The same for the honest editors' processes together, and for the misbehaving clients' process. */
   honestClientsCpuShare: number
   misbehavingClientsCpuShare: number
+  /** Event-loop delay p99 (ms) of the server, and the worst of the honest editors' processes. */
+  serverLoopDelayP99Ms: number
+  honestClientsLoopDelayP99Ms: number
   /** What the server's limits did during the phase. */
   stats: TCollabStats
   misbehaverConnections: number
@@ -191,6 +194,7 @@ async function phase(opts: TPhaseOptions): Promise<TTrustPhase> {
 
     const statsBefore = await getJson<TCollabStats>(opts.statsPort, 'stats')
     const cpuBefore = await getJson<{ user: number; system: number }>(opts.statsPort, 'cpu')
+    await getJson(opts.statsPort, 'loop')
     const startedAt = performance.now()
     let peakRssBytes = 0
     let sampling = true
@@ -217,6 +221,7 @@ async function phase(opts: TPhaseOptions): Promise<TTrustPhase> {
     if (failure) throw new Error(`The server process exited during the load (${opts.server.exitCode ?? opts.server.signalCode})`, { cause: failure })
     const statsAfter = await getJson<TCollabStats>(opts.statsPort, 'stats')
     const cpuAfter = await getJson<{ user: number; system: number }>(opts.statsPort, 'cpu')
+    const serverLoop = await getJson<{ p99: number }>(opts.statsPort, 'loop')
     const serverCpuShare = (cpuAfter.user + cpuAfter.system - cpuBefore.user - cpuBefore.system) / 1000 / (performance.now() - startedAt)
 
     const latencies = results.flatMap((r) => r.latencies)
@@ -234,6 +239,8 @@ async function phase(opts: TPhaseOptions): Promise<TTrustPhase> {
       serverCpuShare,
       honestClientsCpuShare: results.filter((r) => r.honest).reduce((n, r) => n + r.cpuShare, 0),
       misbehavingClientsCpuShare: results.filter((r) => !r.honest).reduce((n, r) => n + r.cpuShare, 0),
+      serverLoopDelayP99Ms: serverLoop.p99,
+      honestClientsLoopDelayP99Ms: Math.max(...results.filter((r) => r.honest).map((r) => r.loopDelayP99Ms)),
       stats,
       misbehaverConnections: results.reduce((n, r) => n + r.misbehaverConnections, 0),
       misbehaverCloses,

@@ -26,6 +26,8 @@ export default async function trustBench(): Promise<Record<string, TEntry>> {
     [`trust.latency_p99_ms.${KEY}`]: compared(attacked.latencyP99Ms, alone.latencyP99Ms, 'ms'),
     [`trust.server_rss_peak_mib.${KEY}`]: compared(attacked.peakRssBytes / MiB, alone.peakRssBytes / MiB, 'MiB', 1),
     [`trust.server_cpu_cores.${KEY}`]: compared(attacked.serverCpuShare, alone.serverCpuShare, 'cores'),
+    [`trust.server_loop_delay_p99_ms.${KEY}`]: compared(attacked.serverLoopDelayP99Ms, alone.serverLoopDelayP99Ms, 'ms', 1),
+    [`trust.client_loop_delay_p99_ms.${KEY}`]: compared(attacked.honestClientsLoopDelayP99Ms, alone.honestClientsLoopDelayP99Ms, 'ms', 1),
     [`trust.edits_sent_share.${KEY}`]: compared(attacked.sentEdits / attacked.intendedEdits, alone.sentEdits / alone.intendedEdits, 'share of intended', 3),
     [`trust.state_encodes_per_s.${KEY}`]: { value: round(attacked.stats.stateEncodes / seconds, 1), unit: 'encodes/s' },
     [`trust.misbehaving_closed.${KEY}`]: { value: Object.values(attacked.misbehaverCloses).reduce((n, c) => n + c, 0), unit: 'connections' },

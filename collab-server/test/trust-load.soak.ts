@@ -7,7 +7,7 @@ const MAX_FRAME_BYTES = 10 * MiB
 
 function summary(name: string, p: TTrustPhase): string {
   return `${name}: ${p.connections} connections, p50 ${p.latencyP50Ms.toFixed(1)} ms, p99 ${p.latencyP99Ms.toFixed(1)} ms over ${p.deliveries} deliveries, ` +
-    `${p.sentEdits}/${p.intendedEdits} edits sent, server peak RSS ${(p.peakRssBytes / MiB).toFixed(0)} MiB, CPU (cores): server ${p.serverCpuShare.toFixed(2)}, honest clients ${p.honestClientsCpuShare.toFixed(2)}, misbehaving clients ${p.misbehavingClientsCpuShare.toFixed(2)}, ` +
+    `${p.sentEdits}/${p.intendedEdits} edits sent, server peak RSS ${(p.peakRssBytes / MiB).toFixed(0)} MiB, CPU (cores): server ${p.serverCpuShare.toFixed(2)}, honest clients ${p.honestClientsCpuShare.toFixed(2)}, misbehaving clients ${p.misbehavingClientsCpuShare.toFixed(2)}, event-loop delay p99 (ms): server ${p.serverLoopDelayP99Ms.toFixed(0)}, honest clients ${p.honestClientsLoopDelayP99Ms.toFixed(0)}, ` +
     `limits ${JSON.stringify(p.stats)}, misbehaving connections ${p.misbehaverConnections} closed ${JSON.stringify(p.misbehaverCloses)}`
 }
 
