@@ -20,6 +20,7 @@ const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults>
   engine: () => import('../gpu-worker/bench/engine.bench'),
   boards: () => import('../collab-server/bench/boards.bench'),
   pipeline: () => import('./pipeline.bench'),
+  trust: () => import('../collab-server/bench/trust.bench'),
 }
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))

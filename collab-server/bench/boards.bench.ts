@@ -2,12 +2,10 @@
  * `npm run bench -- boards`: our collab-server and @hocuspocus/server, each in its own process on
  * this machine, driven by the same clients (BenchClient) in this process.
  */
-import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import * as Y from 'yjs'
 import { connect } from 'nats'
 import { streams } from '@montage/core'
@@ -17,13 +15,11 @@ import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
 import type { TLRecord } from '@tldraw/tlschema'
 import { getRecords } from '@montage/board'
 import { geoShape, seedBoard, seedBoardUpdate } from '@montage/board/testing'
-import { freePort } from '@montage/infra'
 import { BenchClient, type TDialect } from './BenchClient'
+import { startServeProcess, stopChild } from './serve-process'
 
 type TEntry = { value: number; unit: string; peer?: { name: string; value: number }; ratio?: number }
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const ROOT = path.resolve(HERE, '..', '..')
 const PEER = '@hocuspocus/server 3.4'
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -45,32 +41,9 @@ interface Target {
   stop(): Promise<void>
 }
 
-async function startProcess(kind: 'ours' | 'hocuspocus', env: Record<string, string>): Promise<{ port: number; statsPort: number; child: ChildProcess }> {
-  const [port, statsPort] = [await freePort(), await freePort()]
-  const child = spawn(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(HERE, 'serve.ts'), kind, String(port), String(statsPort)], {
-    cwd: path.join(ROOT, 'collab-server'),
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve())
-    child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)))
-  })
-  return { port, statsPort, child }
-}
-
 async function memoryOf(statsPort: number): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${statsPort}/memory`)
   return ((await res.json()) as { rss: number }).rss
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return
-  const exited = new Promise((r) => child.once('exit', r))
-  child.kill('SIGTERM')
-  const t = setTimeout(() => child.kill('SIGKILL'), 10_000)
-  await exited
-  clearTimeout(t)
 }
 
 /** Opens clients in small waves (a real crowd does not arrive in one millisecond either). */
@@ -259,7 +232,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
     const their: Record<string, number> = {}
     let loadMs = NaN
     for (let r = 0; r < rounds; r++) {
-      const ours = await startProcess('ours', { DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, COLLAB_CONSUMER_NAME: consumerName })
+      const ours = await startServeProcess('ours', { DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, COLLAB_CONSUMER_NAME: consumerName })
       try {
         const url = `ws://127.0.0.1:${ours.port}`
         keepBest(our, await runScenarios({ dialect: 'y-websocket', url, boards: boardIds, token, memory: () => memoryOf(ours.statsPort), stop: () => stopChild(ours.child) }))
@@ -267,7 +240,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       } finally {
         await stopChild(ours.child)
       }
-      const hp = await startProcess('hocuspocus', {})
+      const hp = await startServeProcess('hocuspocus', {})
       try {
         keepBest(their, await runScenarios({ dialect: 'hocuspocus', url: `ws://127.0.0.1:${hp.port}`, boards: boardIds, token: '', memory: () => memoryOf(hp.statsPort), stop: () => stopChild(hp.child) }))
       } finally {

@@ -1,9 +1,12 @@
 /**
  * One server under test, in its own process so the clients' CPU is not its CPU:
  * `node --expose-gc --import tsx serve.ts ours|hocuspocus <port> <statsPort>`.
- * `GET /memory` on the stats port answers process.memoryUsage() after a full GC.
+ * On the stats port: `GET /memory` answers process.memoryUsage() after a full GC, `GET /rss` the
+ * resident size now (no GC, cheap enough to sample), `GET /cpu` process.cpuUsage(), `GET /loop`
+ * the event-loop delay since the last call, `GET /stats` what our server's limits did.
  */
 import { createServer } from 'node:http'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { connect } from 'nats'
 import { Server } from '@hocuspocus/server'
 import { createDb } from '@montage/db'
@@ -13,6 +16,9 @@ import { createCollabServer } from '../src'
 const [kind, portArg, statsPortArg] = process.argv.slice(2)
 const port = Number(portArg)
 const quiet = { info: () => {}, warn: () => {}, error: (m: string, f?: object) => console.error(m, f) }
+let stats: () => object = () => ({})
+const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+loopDelay.enable()
 
 if (kind === 'ours') {
   const db = createDb({ url: process.env.DATABASE_URL!, max: 10 })
@@ -31,6 +37,7 @@ if (kind === 'ours') {
     ...(process.env.BENCH_RELAY === '0' ? { relay: false } : {}),
   })
   await server.listen(port)
+  stats = () => server.stats()
 } else {
   // Hocuspocus as documented, in memory (no database extension), default debounce.
   const server = new Server({ port, address: '127.0.0.1', quiet: true })
@@ -38,7 +45,21 @@ if (kind === 'ours') {
 }
 
 createServer((req, res) => {
+  const json = (body: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body))
+  if (req.url === '/rss') return json({ rss: process.memoryUsage.rss() })
+  if (req.url === '/cpu') return json(process.cpuUsage())
+  if (req.url === '/loop') {
+    // Event-loop delay since the last call, in ms: how long a ready callback waited to run.
+    const ms = (ns: number) => ns / 1e6
+    const body = { p50: ms(loopDelay.percentile(50)), p99: ms(loopDelay.percentile(99)), max: ms(loopDelay.max) }
+    loopDelay.reset()
+    return json(body)
+  }
+  if (req.url === '/stats') return json(stats())
   globalThis.gc?.()
   globalThis.gc?.()
-  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(process.memoryUsage()))
+  json(process.memoryUsage())
 }).listen(Number(statsPortArg), '127.0.0.1', () => console.log('ready'))
+
+// A clean exit on SIGTERM, so `--cpu-prof` (BENCH_CPU_PROF) can write its profile.
+process.on('SIGTERM', () => process.exit(0))

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { headers, type MsgHdrs, type NatsConnection, type Subscription } from 'nats'
 import type { TLogger } from './logger'
 import { errorFields } from './logger'
+import { ChunkAssembler } from './ChunkAssembler'
 
 /** What crosses between collab-server instances holding the same board. */
 export type TRelayKind = 'update' | 'awareness' | 'sync'
@@ -13,7 +14,20 @@ export const relaySubjects = {
 } as const
 
 const ORIGIN_HEADER = 'Montage-Collab-Instance'
+/** `<message id> <index> <count>` on each part of a message larger than NATS's max payload. */
+const CHUNK_HEADER = 'Montage-Collab-Chunk'
 const JOIN_GRACE_MS = 2_000
+/** NATS's own default, for a connection that has not told us the server's yet. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024
+/** Room left in each message for its headers (the server's limit counts them too). */
+const HEADER_ROOM = 4096
+/** A message still missing chunks after this long is dropped (the state-vector exchange repairs it). */
+const REASSEMBLY_TIMEOUT_MS = 10_000
+
+export interface TBoardRelayOptions {
+  /** Bytes of chunked messages waiting for their other chunks, over every board of the instance (default 64 MiB). */
+  maxPendingBytes?: number
+}
 
 export interface TRoomRelayHandlers {
   /** A peer's document update (or its answer to our `sync`). */
@@ -40,13 +54,17 @@ export interface TRoomRelay {
 export class BoardRelay {
   readonly instanceId = randomUUID()
   private readonly hdrs: MsgHdrs
+  private readonly chunks: ChunkAssembler
 
   constructor(
     private readonly nats: NatsConnection,
     private readonly logger: TLogger,
+    opts: TBoardRelayOptions = {},
   ) {
     this.hdrs = headers()
     this.hdrs.set(ORIGIN_HEADER, this.instanceId)
+    const maxPendingBytes = opts.maxPendingBytes ?? 64 * 1024 * 1024
+    this.chunks = new ChunkAssembler({ maxPendingBytes, timeoutMs: REASSEMBLY_TIMEOUT_MS, maxChunks: Math.ceil(maxPendingBytes / 65_536) + 1 })
   }
 
   /** `peerTtlMs`: how long a peer counts as present after its last message (its heartbeat is the state-vector exchange). */
@@ -61,10 +79,12 @@ export class BoardRelay {
         if (origin === this.instanceId) return
         if (origin) peers.set(origin, Date.now())
         const kind = msg.subject.slice(msg.subject.lastIndexOf('.') + 1)
+        const data = this.reassemble(origin ?? '', msg.headers?.get(CHUNK_HEADER), msg.data)
+        if (!data) return
         try {
-          if (kind === 'update') handlers.onUpdate(msg.data)
-          else if (kind === 'awareness') handlers.onAwareness(msg.data)
-          else if (kind === 'sync') handlers.onSyncRequest(msg.data)
+          if (kind === 'update') handlers.onUpdate(data)
+          else if (kind === 'awareness') handlers.onAwareness(data)
+          else if (kind === 'sync') handlers.onSyncRequest(data)
         } catch (e) {
           // A peer runs our code; a payload we cannot apply is a bug or a foreign publisher, never fatal.
           this.logger.warn('relay message dropped', { boardId, kind, ...errorFields(e) })
@@ -80,7 +100,7 @@ export class BoardRelay {
       publish: (kind, payload) => {
         if (this.nats.isClosed()) return
         try {
-          this.nats.publish(relaySubjects.board(boardId, kind), payload, { headers: this.hdrs })
+          this.send(relaySubjects.board(boardId, kind), payload)
         } catch (e) {
           // Lost relays are repaired by the periodic state-vector exchange.
           this.logger.warn('relay publish failed', { boardId, kind, ...errorFields(e) })
@@ -88,5 +108,30 @@ export class BoardRelay {
       },
       leave: () => sub.unsubscribe(),
     }
+  }
+
+  /** One message when it fits the server's max payload, else numbered chunks that `reassemble` joins. */
+  private send(subject: string, payload: Uint8Array): void {
+    const chunkBytes = (this.nats.info?.max_payload ?? DEFAULT_MAX_PAYLOAD) - HEADER_ROOM
+    if (payload.byteLength <= chunkBytes) {
+      this.nats.publish(subject, payload, { headers: this.hdrs })
+      return
+    }
+    const id = randomUUID()
+    const count = Math.ceil(payload.byteLength / chunkBytes)
+    for (let i = 0; i < count; i++) {
+      const hdrs = headers()
+      hdrs.set(ORIGIN_HEADER, this.instanceId)
+      hdrs.set(CHUNK_HEADER, `${id} ${i} ${count}`)
+      this.nats.publish(subject, payload.subarray(i * chunkBytes, (i + 1) * chunkBytes), { headers: hdrs })
+    }
+  }
+
+  /** The whole payload: at once for an unchunked message, at its last chunk for a chunked one. */
+  private reassemble(origin: string, chunk: string | undefined, data: Uint8Array): Uint8Array | null {
+    if (!chunk) return data
+    const [id, index, count] = chunk.split(' ')
+    // A copy: the part outlives this callback, and the client may reuse its read buffer.
+    return this.chunks.add(`${origin} ${id}`, Number(index), Number(count), data.slice())
   }
 }

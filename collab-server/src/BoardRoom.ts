@@ -11,11 +11,15 @@ import { decodeClientMessage, encodeAwarenessEntries, MalformedMessageError, MES
 import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
-import { hasMissingDependencies } from './missing-dependencies'
 import { LiveJobs } from './LiveJobs'
 import { sanitizePresence } from './sanitize-presence'
 import { restorableRecords } from './restorable-records'
-import { RATE_LIMIT_CLOSE_CODE, TokenBucket, type TRateLimit } from './TokenBucket'
+import { RATE_LIMIT_CLOSE_CODE, type TRateLimit } from './TokenBucket'
+import { InboundBudget } from './InboundBudget'
+import { HeldUpdates } from './HeldUpdates'
+import { SyncAnswers, type TSyncAnswerLimits } from './SyncAnswers'
+import { PresenceBudget, type TPresenceLimits } from './PresenceBudget'
+import { createCollabStats, type TCollabStats } from './collab-stats'
 
 export interface TPersistenceOptions {
   /** Quiet time after the last update before a store (hocuspocus: 2 s). */
@@ -27,10 +31,23 @@ export interface TPersistenceOptions {
 }
 
 export interface TConnectionLimits {
-  /** Frames per second a connection may send on average, and in one burst. */
+  /** Frames per second a person may send to a board (all their connections to it) on average, and in one burst. */
   rate: TRateLimit
+  /** The same in bytes. */
+  inboundBytes: TRateLimit
   /** Updates held back while they wait for what they depend on; more closes the connection (4400). */
   maxHeldUpdates: number
+  /** The same in bytes: the held updates together; more closes the connection (4400). */
+  maxHeldBytes: number
+  /**
+   * Bytes a connection may have waiting to be sent beyond one whole copy of the board; a client
+   * that does not read is closed (1013) rather than buffered for without end.
+   */
+  maxQueuedBytes: number
+  /** Presence: the size of one client's state and the rate a connection may publish its own. */
+  presence: TPresenceLimits
+  /** Sync step 1 answers: per person, and encodings of the board's state per board. */
+  syncAnswers: TSyncAnswerLimits
 }
 
 /** What one board may hold, checked on every client update (`BoardWriteGuard`). */
@@ -53,6 +70,8 @@ export interface BoardRoomOptions {
   onIdle: (room: BoardRoom) => void
   /** A live job not heard from for this long leaves the board's progress entry (default 30 s). */
   jobIdleMs?: number
+  /** Counters of the limits' work, shared by the instance's rooms. */
+  stats?: TCollabStats
 }
 
 export interface TConnectionInfo {
@@ -69,9 +88,12 @@ interface Connection extends TConnectionInfo {
   clientIds: Set<number>
   /** Set once we decided to close it: later frames from it are not applied. */
   refused: boolean
-  bucket: TokenBucket
+  /** Shared by the person's connections to this board. */
+  bucket: InboundBudget
   /** Updates waiting for changes we do not have yet (the client's sync step 2 brings them). */
-  held: Uint8Array[]
+  held: HeldUpdates
+  presence: PresenceBudget
+  presenceDropLogged?: boolean
 }
 
 /** Marks the transaction that replays stored updates, which must not be stored again. */
@@ -80,6 +102,8 @@ const LOAD_ORIGIN = Symbol('load')
 const RELAY_ORIGIN = Symbol('relay')
 /** Changes the server makes itself (commands, restores): stored, sent and relayed. */
 const SERVER_ORIGIN = Symbol('server')
+/** A slow reader's close frame waits behind what it did not read; after this the socket is cut. */
+const SLOW_READER_GRACE_MS = 2_000
 
 /**
  * One board's live document, its awareness and its connections, and the debounced persistence
@@ -114,6 +138,10 @@ export class BoardRoom {
   private readonly records: ReturnType<typeof getRecords>
   /** Decides, before it is applied, whether a client update may count. */
   private readonly guard: BoardWriteGuard
+  private readonly syncAnswers: SyncAnswers<Connection>
+  private readonly stats: TCollabStats
+  /** Inbound allowance per person, kept while the room is loaded so a reconnect does not refill it. */
+  private readonly inbound = new Map<string, InboundBudget>()
 
   private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
@@ -135,6 +163,14 @@ export class BoardRoom {
     this.relayer = opts.relay
     this.antiEntropyMs = opts.antiEntropyMs ?? 5_000
     this.writer = opts.writer
+    this.stats = opts.stats ?? createCollabStats()
+    this.syncAnswers = new SyncAnswers<Connection>({
+      doc: this.doc,
+      limits: this.limits.syncAnswers,
+      personOf: (c) => c.userId,
+      send: (c, frame) => this.send(c, frame),
+      onEncode: () => this.stats.stateEncodes++,
+    })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
     // The server is not a participant: without this it would show up as an empty peer.
     this.awareness.setLocalState(null)
@@ -229,7 +265,7 @@ export class BoardRoom {
    * sync: our state vector, so the client sends what we lack, and everyone's presence.
    */
   addConnection(ws: WebSocket, info: TConnectionInfo): void {
-    const conn: Connection = { ...info, ws, clientIds: new Set(), refused: false, bucket: new TokenBucket(this.limits.rate), held: [] }
+    const conn: Connection = { ...info, ws, clientIds: new Set(), refused: false, bucket: this.inboundBudget(info.userId), held: new HeldUpdates(), presence: new PresenceBudget(this.limits.presence) }
     this.connections.add(conn)
     ws.on('message', (data, isBinary) => this.onMessage(conn, data, isBinary))
     ws.on('error', (e) => this.logger.warn('socket error', { boardId: this.boardId, userId: conn.userId, ...errorFields(e) }))
@@ -278,6 +314,7 @@ export class BoardRoom {
     this.relay?.leave()
     this.relay = null
     this.liveJobs.destroy()
+    this.syncAnswers.destroy()
     this.guard.destroy()
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
@@ -349,28 +386,26 @@ export class BoardRoom {
 
   private onMessage(conn: Connection, data: RawData, isBinary: boolean): void {
     if (conn.refused || this.destroyed) return
-    if (!conn.bucket.take()) {
+    const over = conn.bucket.admit(rawByteLength(data))
+    if (over) {
       conn.refused = true
-      this.logger.warn('closing connection over its rate limit', { boardId: this.boardId, userId: conn.userId })
-      closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, 'Too many messages: slow down and reconnect.')
+      this.logger.warn('closing connection over its rate limit', { boardId: this.boardId, userId: conn.userId, reason: over })
+      closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, over)
       return
     }
     if (!isBinary) return this.refuse(conn, 'Text frames are not part of the sync protocol.')
     let message
     try {
-      message = decodeClientMessage(toUint8Array(data))
+      message = decodeClientMessage(toUint8Array(data), { maxAwarenessStateBytes: this.limits.presence.maxEntryBytes })
     } catch (e) {
       const reason = e instanceof MalformedMessageError ? e.message : String(e)
       return this.refuse(conn, `Malformed message: ${reason}`)
     }
     switch (message.type) {
-      case 'sync-step1': {
-        const encoder = encoding.createEncoder()
-        encoding.writeVarUint(encoder, MESSAGE_SYNC)
-        syncProtocol.writeSyncStep2(encoder, this.doc, message.stateVector)
-        this.send(conn, encoding.toUint8Array(encoder))
+      case 'sync-step1':
+        // Shared per document version and paced: a flood of step 1s costs a bounded number of encodes.
+        this.syncAnswers.request(conn, message.stateVector)
         return
-      }
       case 'sync-step2':
       case 'sync-update':
         if (!conn.canWrite) return // read-only role: the update is dropped, the connection stays.
@@ -378,6 +413,9 @@ export class BoardRoom {
         this.drainHeld(conn)
         return
       case 'awareness': {
+        // Size and rate before anything else reads the presence: an oversize one is dropped, never echoed.
+        const dropped = conn.presence.admit(message.entries, (id) => conn.clientIds.has(id) || !this.awareness.getStates().has(id))
+        if (dropped) return this.dropPresence(conn, dropped)
         // y-websocket clients echo every presence change they see, including removals of others
         // they timed out; only their own entries (and new ids) count, the rest is dropped. What
         // an entry says is rewritten to presence only, under the name of the connection's account.
@@ -417,36 +455,31 @@ export class BoardRoom {
    * arrive; order does not matter to Yjs. While some wait, we ask the client for what we lack.
    */
   private drainHeld(conn: Connection): void {
-    let progressed = true
-    while (progressed && conn.held.length > 0 && !conn.refused) {
-      progressed = false
-      for (let i = 0; i < conn.held.length; i++) {
-        const update = conn.held[i]!
-        let missing: boolean
-        try {
-          missing = hasMissingDependencies(this.doc, update)
-        } catch (e) {
-          return this.refuse(conn, `Update could not be read: ${e instanceof Error ? e.message : String(e)}`)
-        }
-        if (missing) continue
-        conn.held.splice(i--, 1)
-        // Checked whole before any of it is applied: a refused update is never applied, stored,
-        // broadcast or relayed, and the board stays loadable for everyone.
-        const problem = this.guard.check(update)
-        if (problem) {
-          conn.held.length = 0
-          return this.refuse(conn, `Change refused: ${problem}`)
-        }
-        try {
-          Y.applyUpdate(this.doc, update, conn)
-        } catch (e) {
-          return this.refuse(conn, `Update could not be applied: ${e instanceof Error ? e.message : String(e)}`)
-        }
-        progressed = true
+    while (!conn.refused) {
+      let update: Uint8Array | null
+      try {
+        // Each held update is read once; after that, whether it is ready is a few state lookups.
+        update = conn.held.takeReady(this.doc)
+      } catch (e) {
+        return this.refuse(conn, `Update could not be read: ${e instanceof Error ? e.message : String(e)}`)
+      }
+      if (!update) break
+      // Checked whole before any of it is applied: a refused update is never applied, stored,
+      // broadcast or relayed, and the board stays loadable for everyone.
+      const problem = this.guard.check(update)
+      if (problem) return this.refuse(conn, `Change refused: ${problem}`)
+      try {
+        Y.applyUpdate(this.doc, update, conn)
+      } catch (e) {
+        return this.refuse(conn, `Update could not be applied: ${e instanceof Error ? e.message : String(e)}`)
       }
     }
     if (conn.held.length === 0 || conn.refused) return
     if (conn.held.length > this.limits.maxHeldUpdates) return this.refuse(conn, 'Updates depend on changes this server never received.')
+    if (conn.held.bytes > this.limits.maxHeldBytes) {
+      this.stats.heldBytesClosed++
+      return this.refuse(conn, `Updates waiting for changes this server never received passed ${this.limits.maxHeldBytes} bytes.`)
+    }
     const step1 = encoding.createEncoder()
     encoding.writeVarUint(step1, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(step1, this.doc)
@@ -463,6 +496,28 @@ export class BoardRoom {
     if (malformed > 0) this.logger.warn('board holds malformed elements in its records; readers skip them', { boardId: this.boardId, count: malformed })
   }
 
+  private inboundBudget(userId: string): InboundBudget {
+    let budget = this.inbound.get(userId)
+    if (!budget) this.inbound.set(userId, (budget = new InboundBudget({ rate: this.limits.rate, bytes: this.limits.inboundBytes })))
+    return budget
+  }
+
+  private dropSlowReader(conn: Connection, queued: number): void {
+    conn.refused = true
+    this.stats.slowReadersClosed++
+    this.logger.warn('closing a connection that does not read what is sent to it', { boardId: this.boardId, userId: conn.userId, queuedBytes: queued })
+    closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, 'Too far behind: messages for you are piling up. Reconnect to resync.')
+    setTimeout(() => conn.ws.terminate(), SLOW_READER_GRACE_MS).unref()
+  }
+
+  /** The frame is not applied; the first drop per connection is logged (a flood would fill the log). */
+  private dropPresence(conn: Connection, reason: string): void {
+    this.stats.presenceDropped++
+    if (conn.presenceDropLogged) return
+    conn.presenceDropLogged = true
+    this.logger.warn('presence dropped', { boardId: this.boardId, userId: conn.userId, reason })
+  }
+
   private refuse(conn: Connection, reason: string): void {
     conn.refused = true
     this.logger.warn('closing connection', { boardId: this.boardId, userId: conn.userId, reason })
@@ -471,6 +526,7 @@ export class BoardRoom {
 
   private removeConnection(conn: Connection): void {
     if (!this.connections.delete(conn)) return
+    this.syncAnswers.forget(conn)
     for (const id of conn.clientIds) if (this.presenceOwners.get(id) === conn) this.presenceOwners.delete(id)
     if (!this.destroyed && conn.clientIds.size > 0) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.clientIds], null)
@@ -480,6 +536,9 @@ export class BoardRoom {
 
   private send(conn: Connection, message: Uint8Array): void {
     if (conn.ws.readyState !== conn.ws.OPEN) return
+    // A client that does not read is not buffered for without end; one whole board may always be on its way.
+    const queued = conn.ws.bufferedAmount
+    if (queued > 0 && queued + message.byteLength > this.limits.maxQueuedBytes + this.syncAnswers.largestAnswerBytes) return this.dropSlowReader(conn, queued)
     conn.ws.send(message, (e) => {
       if (e) this.logger.warn('send failed', { boardId: this.boardId, userId: conn.userId, ...errorFields(e) })
     })
@@ -569,6 +628,11 @@ function mergeIntoSnapshot(updates: Uint8Array[]): Uint8Array {
   return snapshot
 }
 
+
+function rawByteLength(data: RawData): number {
+  if (Array.isArray(data)) return data.reduce((n, b) => n + b.byteLength, 0)
+  return data.byteLength
+}
 
 function toUint8Array(data: RawData): Uint8Array {
   if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))

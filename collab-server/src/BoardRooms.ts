@@ -4,19 +4,32 @@ import { BoardRoom, type TBoardLimits, type TConnectionLimits, type TPersistence
 import type { BoardRelay } from './BoardRelay'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { errorFields, type TLogger } from './logger'
+import { reconcileVariations } from './reconcile-variations'
+import type { TCollabStats } from './collab-stats'
 
 export const DEFAULT_COMPACT_AFTER_ROWS = 100
+const MiB = 1024 * 1024
 export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
   // A person dragging sends ~60 updates and ~60 presence frames a second; bursts cover a paste.
   rate: { perSecond: 400, burst: 2_000 },
+  // Edits are small; a burst covers a large paste or an offline client's catch-up.
+  inboundBytes: { perSecond: 512 * 1024, burst: 16 * MiB },
   maxHeldUpdates: 256,
+  // Above the largest frame (10 MiB), so one held paste never closes a connection by itself.
+  maxHeldBytes: 16 * MiB,
+  maxQueuedBytes: 8 * MiB,
+  // A cursor, a selection of a few thousand shapes; the rate is a few times a moving cursor's.
+  presence: { maxEntryBytes: 64 * 1024, rate: { perSecond: 64 * 1024, burst: 256 * 1024 } },
+  // An honest client asks once per connection (a few tabs, a reconnect now and then); a reconnect
+  // storm of a whole board mostly shares answers.
+  syncAnswers: { perPerson: { perSecond: 0.5, burst: 5 }, perBoard: { perSecond: 10, burst: 30 } },
 }
 
 export interface BoardRoomsOptions {
   db: Sql
   logger: TLogger
   persistence: Omit<TPersistenceOptions, 'compactAfterRows'> & Partial<Pick<TPersistenceOptions, 'compactAfterRows'>>
-  limits?: TConnectionLimits
+  limits?: Partial<TConnectionLimits>
   boardLimits?: TBoardLimits
   relay?: BoardRelay
   antiEntropyMs?: number
@@ -25,6 +38,9 @@ export interface BoardRoomsOptions {
   lingerMs: number
   /** How long a silent job keeps its progress bar. */
   jobIdleMs?: number
+  /** How often an open board's unfinished variations are checked against the generations table (and once at load); 0 turns it off. */
+  reconcileIntervalMs?: number
+  stats?: TCollabStats
 }
 
 interface Entry {
@@ -32,6 +48,8 @@ interface Entry {
   /** One load per room, shared by every concurrent first joiner. */
   ready: Promise<void>
   lingerTimer: NodeJS.Timeout | null
+  reconcileTimer: NodeJS.Timeout | null
+  reconciling: boolean
 }
 
 /** The loaded rooms of one server instance: loads on first use, unloads when idle and stored. */
@@ -64,19 +82,22 @@ export class BoardRooms {
         db: this.opts.db,
         logger: this.opts.logger,
         persistence: { compactAfterRows: DEFAULT_COMPACT_AFTER_ROWS, ...this.opts.persistence },
-        limits: this.opts.limits ?? DEFAULT_CONNECTION_LIMITS,
+        limits: { ...DEFAULT_CONNECTION_LIMITS, ...this.opts.limits },
         boardLimits: this.opts.boardLimits ?? DEFAULT_BOARD_WRITE_LIMITS,
+        stats: this.opts.stats,
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
         writer: this.opts.writer,
         jobIdleMs: this.opts.jobIdleMs,
         onIdle: (r) => this.onIdle(r),
       })
-      const created: Entry = { room, ready: room.load(), lingerTimer: null }
+      const created: Entry = { room, ready: Promise.resolve(), lingerTimer: null, reconcileTimer: null, reconciling: false }
+      // The first joiners see the board after a publish lost while it was closed has been made good.
+      created.ready = room.load().then(() => this.startReconciling(created))
       created.ready.catch((e) => {
         this.opts.logger.error('loading board failed', { boardId, ...errorFields(e) })
         if (this.entries.get(boardId) === created) this.entries.delete(boardId)
-        room.destroy()
+        this.drop(created)
       })
       this.entries.set(boardId, created)
       entry = created
@@ -97,6 +118,7 @@ export class BoardRooms {
     await Promise.all(
       entries.map(async (entry) => {
         if (entry.lingerTimer) clearTimeout(entry.lingerTimer)
+        if (entry.reconcileTimer) clearInterval(entry.reconcileTimer)
         try {
           await entry.ready
         } catch {
@@ -114,9 +136,40 @@ export class BoardRooms {
             await new Promise((r) => setTimeout(r, 200 * attempt))
           }
         }
-        entry.room.destroy()
+        this.drop(entry)
       }),
     )
+  }
+
+  private async startReconciling(entry: Entry): Promise<void> {
+    const intervalMs = this.opts.reconcileIntervalMs ?? 0
+    if (intervalMs <= 0) return
+    await this.reconcile(entry)
+    if (this.closing) return
+    entry.reconcileTimer = setInterval(() => {
+      if (this.entries.get(entry.room.boardId) !== entry || entry.reconciling) return
+      entry.room.retain()
+      void this.reconcile(entry).finally(() => entry.room.release())
+    }, intervalMs)
+    entry.reconcileTimer.unref()
+  }
+
+  /** Never fails the caller: a board whose reconciliation cannot run now is still served. */
+  private async reconcile(entry: Entry): Promise<void> {
+    entry.reconciling = true
+    try {
+      await reconcileVariations({ db: this.opts.db, room: entry.room, logger: this.opts.logger })
+    } catch (e) {
+      this.opts.logger.warn('reconciling variations with the generations table failed', { boardId: entry.room.boardId, ...errorFields(e) })
+    } finally {
+      entry.reconciling = false
+    }
+  }
+
+  private drop(entry: Entry): void {
+    if (entry.reconcileTimer) clearInterval(entry.reconcileTimer)
+    entry.reconcileTimer = null
+    entry.room.destroy()
   }
 
   private onIdle(room: BoardRoom): void {
@@ -129,7 +182,7 @@ export class BoardRooms {
           entry.lingerTimer = null
           if (this.entries.get(room.boardId) !== entry || !room.isUnloadable()) return
           this.entries.delete(room.boardId)
-          room.destroy()
+          this.drop(entry)
         }, this.opts.lingerMs)
       },
       // The room keeps its update and retries; a later successful store calls onIdle again.

@@ -1,7 +1,7 @@
 export interface TRateLimit {
-  /** Sustained frames per second. */
+  /** Sustained units (frames, bytes, encodes) per second. */
   perSecond: number
-  /** Frames allowed at once after a quiet spell. */
+  /** Units allowed at once after a quiet spell. */
   burst: number
 }
 
@@ -12,7 +12,7 @@ export interface TRateLimit {
  */
 export const RATE_LIMIT_CLOSE_CODE = 1013
 
-/** A per-connection token bucket: refilled continuously, one token per frame. */
+/** A token bucket: refilled continuously, `cost` tokens per use (one per frame, or per byte). */
 export class TokenBucket {
   private tokens: number
   private last = performance.now()
@@ -21,12 +21,24 @@ export class TokenBucket {
     this.tokens = limit.burst
   }
 
-  take(): boolean {
+  take(cost = 1): boolean {
+    this.refill()
+    if (this.tokens < cost) return false
+    this.tokens -= cost
+    return true
+  }
+
+  /** How long until `cost` tokens are there (0: now); never for a cost over the burst. */
+  msUntil(cost = 1): number {
+    this.refill()
+    if (this.tokens >= cost) return 0
+    if (cost > this.limit.burst || this.limit.perSecond <= 0) return Infinity
+    return Math.ceil(((cost - this.tokens) / this.limit.perSecond) * 1000)
+  }
+
+  private refill(): void {
     const now = performance.now()
     this.tokens = Math.min(this.limit.burst, this.tokens + ((now - this.last) / 1000) * this.limit.perSecond)
     this.last = now
-    if (this.tokens < 1) return false
-    this.tokens -= 1
-    return true
   }
 }

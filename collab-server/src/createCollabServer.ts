@@ -17,6 +17,7 @@ import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
 import { SessionSockets } from './SessionSockets'
 import { createConsoleLogger, errorFields, type TLogger } from './logger'
+import { createCollabStats, type TCollabStats } from './collab-stats'
 
 export interface CreateCollabServerOptions {
   db: Sql
@@ -41,8 +42,8 @@ export interface CreateCollabServerOptions {
   maxPayloadBytes?: number
   /** How long an idle room stays loaded after its last store. */
   roomLingerMs?: number
-  /** Per-connection rate and held-update limits. */
-  limits?: TConnectionLimits
+  /** Per-connection and per-board limits; each one left out keeps its default (`DEFAULT_CONNECTION_LIMITS`). */
+  limits?: Partial<TConnectionLimits>
   /** What one board may hold (records, size of a record); a client update past it is refused. */
   boardLimits?: Partial<TBoardLimits>
   /** Relay edits and presence to other instances over NATS (default on). */
@@ -51,6 +52,10 @@ export interface CreateCollabServerOptions {
   antiEntropyMs?: number
   /** How long a job that stopped reporting keeps its progress bar on the board (default 30 s). */
   jobIdleMs?: number
+  /** How often an open board's unfinished variations are reconciled with the generations table (default 60 s; also at load; 0: never). */
+  reconcileIntervalMs?: number
+  /** Bytes of relayed messages waiting for their other chunks (default 64 MiB). */
+  relayMaxPendingBytes?: number
 }
 
 export interface CollabServer {
@@ -62,6 +67,8 @@ export interface CollabServer {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void
   /** Board ids whose rooms are loaded right now. */
   loadedBoards(): string[]
+  /** What the limits did so far (a copy). */
+  stats(): TCollabStats
 }
 
 // Appends to the log are small and cheap (compaction is the costly part, every 100 rows), so we
@@ -69,15 +76,17 @@ export interface CollabServer {
 const DEFAULT_PERSISTENCE: TPersistenceOptions = { debounceMs: 400, maxDebounceMs: 2_000, compactAfterRows: 100 }
 const BOARD_PATH = /^\/boards\/([^/]+)\/?$/
 const PING_INTERVAL_MS = 30_000
+export const DEFAULT_RECONCILE_INTERVAL_MS = 60_000
 const CLOSE_GRACE_MS = 3_000
 
 export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
   const logger = opts.logger ?? createConsoleLogger()
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
-  const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger)
+  const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger, { maxPendingBytes: opts.relayMaxPendingBytes })
   const writer = new BoardUpdateWriter(opts.db)
   const boardLimits = { ...DEFAULT_BOARD_WRITE_LIMITS, ...opts.boardLimits }
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs })
+  const stats = createCollabStats()
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   // Signing out closes that session's sockets on every instance.
@@ -264,6 +273,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
 
     handleUpgrade,
     loadedBoards: () => rooms.boardIds(),
+    stats: () => ({ ...stats }),
   }
 }
 

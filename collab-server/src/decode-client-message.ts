@@ -36,7 +36,15 @@ export class MalformedMessageError extends Error {
  * can be refused as a whole: `Y.applyUpdate` and `applyAwarenessUpdate` would otherwise apply
  * whatever prefix of a corrupt payload they managed to read before throwing.
  */
-export function decodeClientMessage(frame: Uint8Array): TClientMessage {
+export interface TDecodeOptions {
+  /**
+   * Presence states longer than this are not parsed here (parsing megabytes of JSON per frame is
+   * the cost to avoid); the room drops such frames by their size before anything reads them.
+   */
+  maxAwarenessStateBytes?: number
+}
+
+export function decodeClientMessage(frame: Uint8Array, opts: TDecodeOptions = {}): TClientMessage {
   try {
     const decoder = decoding.createDecoder(frame)
     const messageType = decoding.readVarUint(decoder)
@@ -58,7 +66,7 @@ export function decodeClientMessage(frame: Uint8Array): TClientMessage {
       }
       case MESSAGE_AWARENESS: {
         const update = decoding.readVarUint8Array(decoder)
-        message = { type: 'awareness', update, entries: readAwarenessEntries(update) }
+        message = { type: 'awareness', update, entries: readAwarenessEntries(update, opts.maxAwarenessStateBytes ?? Infinity) }
         break
       }
       case MESSAGE_QUERY_AWARENESS:
@@ -77,7 +85,7 @@ export function decodeClientMessage(frame: Uint8Array): TClientMessage {
 }
 
 /** Mirrors the layout `applyAwarenessUpdate` reads: count, then (clientID, clock, JSON state) each. */
-function readAwarenessEntries(update: Uint8Array): TAwarenessEntry[] {
+function readAwarenessEntries(update: Uint8Array, maxStateBytes: number): TAwarenessEntry[] {
   const decoder = decoding.createDecoder(update)
   const count = decoding.readVarUint(decoder)
   const entries: TAwarenessEntry[] = []
@@ -85,7 +93,7 @@ function readAwarenessEntries(update: Uint8Array): TAwarenessEntry[] {
     const clientId = decoding.readVarUint(decoder)
     const clock = decoding.readVarUint(decoder)
     const state = decoding.readVarString(decoder)
-    JSON.parse(state)
+    if (state.length <= maxStateBytes) JSON.parse(state)
     entries.push({ clientId, clock, state })
   }
   if (decoding.hasContent(decoder)) throw new MalformedMessageError('trailing bytes in awareness update')

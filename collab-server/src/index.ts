@@ -1,3 +1,6 @@
 export { createCollabServer, type CollabServer, type CreateCollabServerOptions } from './createCollabServer'
 export { BoardRoom, type TPersistenceOptions } from './BoardRoom'
 export type { TLogger } from './logger'
+export { DEFAULT_CONNECTION_LIMITS } from './BoardRooms'
+export type { TConnectionLimits } from './BoardRoom'
+export type { TCollabStats } from './collab-stats'

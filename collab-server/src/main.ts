@@ -6,8 +6,9 @@ import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'
 import { resolveJwtKey } from '@montage/auth'
 import { createCollabServer } from './createCollabServer'
 import { createConsoleLogger, errorFields } from './logger'
+import { limitsFromEnv, ZLimitsEnv } from './limits-from-env'
 
-const ZEnv = z.object({
+const ZEnv = ZLimitsEnv.extend({
   DATABASE_URL: ZDatabaseUrl,
   NATS_URL: ZNatsUrl,
   COLLAB_PORT: z.coerce.number().int().min(0).max(65_535).default(1234),
@@ -53,6 +54,7 @@ const server = createCollabServer({
   consumerName: env.COLLAB_CONSUMER_NAME,
   commandDeliverPolicy: env.COLLAB_COMMAND_DELIVER_POLICY,
   consumerInactiveThresholdMs: env.COLLAB_CONSUMER_INACTIVE_MS,
+  ...limitsFromEnv(env),
   boardLimits: { maxRecords: env.COLLAB_MAX_BOARD_RECORDS, maxRecordBytes: env.COLLAB_MAX_RECORD_KB * 1024 },
 })
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)

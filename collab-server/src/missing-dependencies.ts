@@ -6,6 +6,9 @@ import * as Y from 'yjs'
  * never saw. Yjs would keep such parts pending inside the document and apply them whenever the
  * missing piece arrives, so a corrupt frame could alter the board later; we hold such an update
  * back instead (see BoardRoom) and apply it only once it is complete.
+ *
+ * This is the rule as written once per check; the room uses `updateDependencies`, which reads a
+ * held update once and is tested to decide exactly as this does.
  */
 export function hasMissingDependencies(doc: Y.Doc, update: Uint8Array): boolean {
   const { structs, ds } = Y.decodeUpdate(update)

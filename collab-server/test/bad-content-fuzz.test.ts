@@ -22,7 +22,9 @@ let ports: [number, number]
 
 beforeAll(async () => {
   env = await openTestEnv()
-  ports = [(await startServer(env)).port, (await startServer(env, { antiEntropyMs: 500 })).port]
+  // Each attack is a fresh connection of the same two people: no pacing of their sync answers here.
+  const limits = { syncAnswers: { perPerson: { perSecond: 1000, burst: 1000 }, perBoard: { perSecond: 1000, burst: 1000 } } }
+  ports = [(await startServer(env, { limits })).port, (await startServer(env, { antiEntropyMs: 500, limits })).port]
 })
 afterAll(() => closeTestEnv(env))
 

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
 import { getRecords } from '@montage/board'
+import { validShot } from './valid-records'
 import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
@@ -53,4 +55,25 @@ describe('two instances over NATS', () => {
     // And the second instance stores what it was relayed: the board is safe if the first dies.
     await waitFor(async () => (await storedRecords(env.db, boardId))['shape:unstored'] !== undefined)
   })
+
+  // Bug: an update over NATS's max payload (1 MB by default) was never relayed; the other instance's clients never saw it.
+  it('relays an update larger than the NATS max payload, in chunks, and reassembles it', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const a = await openProvider(env, ports[0]!, boardId, owner.token)
+    const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
+    expect(env.nats.info!.max_payload).toBeLessThanOrEqual(1024 * 1024)
+    // A paste of 2,000 shots with long briefs: one valid update of about 1.6 MB.
+    const kv = getRecords(a.doc)
+    a.doc.transact(() => {
+      for (let i = 0; i < 2_000; i++) kv.set(`shape:pasted${i}`, pastedShot(i))
+    })
+    const size = Y.encodeStateAsUpdate(a.doc).byteLength
+    expect(size).toBeGreaterThan(1024 * 1024)
+    await waitFor(() => Object.keys(readRecords(b.doc)).length === 2_000, { timeoutMs: 20_000 })
+    expect(readRecords(b.doc)['shape:pasted1999']).toEqual(pastedShot(1999))
+  })
 })
+
+function pastedShot(i: number): never {
+  return validShot(`shape:pasted${i}`, i, `A lighthouse keeper climbs the stairs at dusk, take ${i}. `.repeat(12))
+}

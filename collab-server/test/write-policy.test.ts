@@ -16,8 +16,10 @@ const logger = quietLogger()
 beforeAll(async () => {
   env = await openTestEnv()
   // Two instances: the attacker's and its victims' copies must both stay clean.
-  const limits = { maxRecords: 60, maxRecordBytes: 32 * 1024 }
-  ports = [(await startServer(env, { logger, boardLimits: limits })).port, (await startServer(env, { logger, boardLimits: limits })).port]
+  const boardLimits = { maxRecords: 60, maxRecordBytes: 32 * 1024 }
+  // Each attack is a fresh connection of the same person: no pacing of their sync answers here.
+  const limits = { syncAnswers: { perPerson: { perSecond: 1000, burst: 1000 }, perBoard: { perSecond: 1000, burst: 1000 } } }
+  ports = [(await startServer(env, { logger, boardLimits, limits })).port, (await startServer(env, { logger, boardLimits, limits })).port]
 })
 afterAll(() => closeTestEnv(env))
 

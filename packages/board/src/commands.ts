@@ -7,6 +7,7 @@ import { getRecords, getThreads } from './doc'
 import { validateRecord } from './schema'
 import { defaultVariationProps, REVIEW_STATES, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
 import { defaultReferenceProps, REFERENCE_INGEST_STATES, REFERENCE_SHAPE, type TReferenceProps } from './shapes'
+import { forwardVariationPatch } from './forward-variation-patch'
 
 /** Fields of a variation a server-side writer may set. */
 export const ZVariationPatch = z
@@ -122,7 +123,9 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
   if (existing) {
     if (existing.type !== VARIATION_SHAPE) throw new Error(`${id} is a ${existing.type}, not a variation`)
     // Defaults first: a variation stored before a prop existed (parentVariationId) still validates.
-    next = { ...existing, props: { ...defaultVariationProps(), ...existing.props, ...command.patch } } as TLRecord
+    const props = { ...defaultVariationProps(), ...existing.props } as TVariationProps
+    // Commands may be redelivered out of order: the status only moves forward.
+    next = { ...existing, props: { ...props, ...forwardVariationPatch(props.status, command.patch) } } as TLRecord
   } else {
     const found = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
     const shot = found?.type === 'shot' ? found : undefined
@@ -130,6 +133,8 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
     next = newShape({ id, type: VARIATION_SHAPE, x: place.x, y: place.y, index: place.index, parentId: place.parentId, props: { ...defaultVariationProps(), w: place.w, h: place.h, ...command.patch } })
   }
   const valid = validateRecord(next)
+  // A repeated or stale command that changes nothing writes nothing (no growth, no broadcast).
+  if (existing && JSON.stringify(valid) === JSON.stringify(existing)) return existing
   doc.transact(() => kv.set(id, valid), BOARD_COMMAND_ORIGIN)
   return valid
 }

@@ -14,6 +14,12 @@ export interface TGenerationRow {
   outputAsset: string | null
   posterAsset: string | null
   error: string | null
+  /** The output's type, length and renditions (null for rows finished before migration 0009). */
+  outputMimeType: string | null
+  outputDurationSeconds: number | null
+  stripAsset: string | null
+  stripFrames: number | null
+  proxyAsset: string | null
   workflowId: string
   createdBy: string
   createdAt: Date
@@ -22,6 +28,8 @@ export interface TGenerationRow {
 
 const COLUMNS = `id, workspace_id AS "workspaceId", board_id AS "boardId", shot_id AS "shotId", variation_id AS "variationId",
   model, params, status, credits, output_asset AS "outputAsset", poster_asset AS "posterAsset", error,
+  output_mime_type AS "outputMimeType", output_duration_seconds AS "outputDurationSeconds",
+  strip_asset AS "stripAsset", strip_frames AS "stripFrames", proxy_asset AS "proxyAsset",
   workflow_id AS "workflowId", created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"`
 
 export interface CreateGenerationOptions {
@@ -62,6 +70,11 @@ export interface FinishGenerationOptions {
   status: Extract<TGenerationStatus, 'succeeded' | 'failed' | 'cancelled'>
   outputAsset?: string
   posterAsset?: string
+  outputMimeType?: string
+  outputDurationSeconds?: number
+  stripAsset?: string
+  stripFrames?: number
+  proxyAsset?: string
   error?: string
 }
 
@@ -69,7 +82,10 @@ export interface FinishGenerationOptions {
 export async function finishGeneration(sql: Sql, opts: FinishGenerationOptions): Promise<TGenerationRow> {
   const [row] = await sql<TGenerationRow[]>`
     UPDATE generations SET status = ${opts.status}, output_asset = ${opts.outputAsset ?? null},
-      poster_asset = ${opts.posterAsset ?? null}, error = ${opts.error ?? null}, finished_at = now()
+      poster_asset = ${opts.posterAsset ?? null}, output_mime_type = ${opts.outputMimeType ?? null},
+      output_duration_seconds = ${opts.outputDurationSeconds ?? null}, strip_asset = ${opts.stripAsset ?? null},
+      strip_frames = ${opts.stripFrames ?? null}, proxy_asset = ${opts.proxyAsset ?? null},
+      error = ${opts.error ?? null}, finished_at = now()
     WHERE id = ${opts.id} AND finished_at IS NULL
     RETURNING ${sql.unsafe(COLUMNS)}`
   return row ?? (await getGeneration(sql, opts.id))!

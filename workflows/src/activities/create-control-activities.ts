@@ -10,7 +10,7 @@ import {
   settleCredits,
   type Sql,
 } from '@montage/db'
-import { publishBoardCommand, publishFeedEvent, type TVariationPatch } from '@montage/board'
+import { publishBoardCommand, publishFeedEvent, variationOutcomePatch, type TVariationPatch } from '@montage/board'
 
 export interface ControlActivityDeps {
   db: Sql
@@ -114,20 +114,34 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
           : undefined,
       ])
       await Promise.all([
-        finishGeneration(db, { id: input.generationId, status: 'succeeded', outputAsset: output.assetSha256, posterAsset: output.posterSha256 }),
+        // The whole outcome, so the collab-server's reconciliation can rebuild the board's state if the publish below is lost.
+        finishGeneration(db, {
+          id: input.generationId,
+          status: 'succeeded',
+          outputAsset: output.assetSha256,
+          posterAsset: output.posterSha256,
+          outputMimeType: output.mimeType,
+          outputDurationSeconds: output.durationSeconds,
+          stripAsset: output.stripSha256 || undefined,
+          stripFrames: output.stripFrames ?? undefined,
+          proxyAsset: output.proxySha256 || undefined,
+        }),
         settleCredits(db, { generationId: input.generationId, actualCost: input.credits }),
       ])
-      await publishVariation(input, 'succeeded', {
-        status: 'succeeded',
-        assetSha256: output.assetSha256,
-        posterSha256: output.posterSha256,
-        mimeType: output.mimeType,
-        durationSeconds: output.durationSeconds,
-        stripSha256: output.stripSha256 ?? '',
-        stripFrames: output.stripFrames ?? 0,
-        proxySha256: output.proxySha256 ?? '',
-        error: '',
-      })
+      await publishVariation(
+        input,
+        'succeeded',
+        variationOutcomePatch({
+          status: 'succeeded',
+          assetSha256: output.assetSha256,
+          posterSha256: output.posterSha256,
+          mimeType: output.mimeType,
+          durationSeconds: output.durationSeconds,
+          stripSha256: output.stripSha256,
+          stripFrames: output.stripFrames,
+          proxySha256: output.proxySha256,
+        }),
+      )
       // The workspace feed hears of it; a feed outage never fails a finished generation.
       await publishFeedEvent(js, {
         id: `variation:${input.generationId}`,
@@ -146,7 +160,7 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
     async finishGenerationUnsuccessfully({ input, status, reason }: TFinishFailedInput): Promise<void> {
       await releaseCredits(db, { generationId: input.generationId })
       await finishGeneration(db, { id: input.generationId, status, error: reason })
-      await publishVariation(input, status, { status, error: reason })
+      await publishVariation(input, status, variationOutcomePatch({ status, error: reason }))
     },
   }
 }

@@ -1,0 +1,130 @@
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import { MESSAGE_SYNC, SYNC_STEP2 } from './decode-client-message'
+import { TokenBucket, type TRateLimit } from './TokenBucket'
+
+export interface TSyncAnswerLimits {
+  /** Answers to one person's sync step 1s on this board, over all their connections (shared ones included). */
+  perPerson: TRateLimit
+  /** Encodings of the board's state (each walks the whole document), over all its connections. */
+  perBoard: TRateLimit
+}
+
+export interface TSyncAnswersOptions<C> {
+  doc: Y.Doc
+  limits: TSyncAnswerLimits
+  /** Who a connection belongs to: a person's connections share one allowance, so reconnecting does not refill it. */
+  personOf: (conn: C) => string
+  send: (conn: C, frame: Uint8Array) => void
+  /** Called once per encoding of the document's state (not for a shared answer). */
+  onEncode?: () => void
+}
+
+interface Waiting {
+  stateVector: Uint8Array
+  timer: NodeJS.Timeout
+}
+
+/** Answers kept per document version: a reconnect storm mostly asks with a handful of state vectors. */
+const MAX_CACHED = 4
+
+/**
+ * Answers clients' sync step 1 (the state they lack) at a bounded cost. Every answer walks the
+ * whole document (Yjs writes the full delete set), so a client sending thousands of step 1s would
+ * otherwise cost thousands of full encodes. Concurrent askers with the same state vector (most
+ * often the empty one of a new client) share one encoding per document version; the rest is paced
+ * by two token buckets, one per person and one per board. An asker over its rate is not
+ * refused: its latest state vector (a later one supersedes an earlier) is answered once there is
+ * a token, so an honest client always gets its answer.
+ */
+export class SyncAnswers<C> {
+  /** Per person, for the room's life (bounded by the board's members). */
+  private readonly buckets = new Map<string, TokenBucket>()
+  private readonly waiting = new Map<C, Waiting>()
+  private readonly boardBucket: TokenBucket
+  private readonly cache = new Map<string, Uint8Array>()
+  private largest = 0
+  private destroyed = false
+
+  constructor(private readonly opts: TSyncAnswersOptions<C>) {
+    this.boardBucket = new TokenBucket(opts.limits.perBoard)
+    opts.doc.on('update', this.invalidate)
+  }
+
+  /** The largest answer sent so far: one whole copy of the board, which any connection may have queued. */
+  get largestAnswerBytes(): number {
+    return this.largest
+  }
+
+  request(conn: C, stateVector: Uint8Array): void {
+    if (this.destroyed) return
+    const waiting = this.waiting.get(conn)
+    if (waiting) {
+      waiting.stateVector = stateVector
+      return
+    }
+    this.answer(conn, stateVector)
+  }
+
+  /** The connection left: drop any answer it still waits for (its person keeps their allowance). */
+  forget(conn: C): void {
+    const waiting = this.waiting.get(conn)
+    if (waiting) clearTimeout(waiting.timer)
+    this.waiting.delete(conn)
+  }
+
+  destroy(): void {
+    this.destroyed = true
+    for (const waiting of this.waiting.values()) clearTimeout(waiting.timer)
+    this.waiting.clear()
+    this.buckets.clear()
+    this.cache.clear()
+    this.opts.doc.off('update', this.invalidate)
+  }
+
+  private answer(conn: C, stateVector: Uint8Array): void {
+    const person = this.opts.personOf(conn)
+    let bucket = this.buckets.get(person)
+    if (!bucket) this.buckets.set(person, (bucket = new TokenBucket(this.opts.limits.perPerson)))
+    const waitConn = bucket.msUntil(1)
+    if (waitConn > 0) return this.wait(conn, stateVector, waitConn)
+    const key = Buffer.from(stateVector).toString('base64')
+    let frame = this.cache.get(key)
+    if (!frame) {
+      const waitBoard = this.boardBucket.msUntil(1)
+      if (waitBoard > 0) return this.wait(conn, stateVector, waitBoard)
+      this.boardBucket.take(1)
+      frame = this.encode(stateVector)
+      if (this.cache.size >= MAX_CACHED) this.cache.delete(this.cache.keys().next().value!)
+      this.cache.set(key, frame)
+    }
+    bucket.take(1)
+    this.largest = Math.max(this.largest, frame.byteLength)
+    this.opts.send(conn, frame)
+  }
+
+  private wait(conn: C, stateVector: Uint8Array, ms: number): void {
+    // Only a limit whose burst is under one token never refills; look again in a minute rather than never.
+    const delay = Number.isFinite(ms) ? ms : 60_000
+    const timer = setTimeout(() => {
+      const waiting = this.waiting.get(conn)
+      this.waiting.delete(conn)
+      if (waiting && !this.destroyed) this.answer(conn, waiting.stateVector)
+    }, delay)
+    timer.unref()
+    this.waiting.set(conn, { stateVector, timer })
+  }
+
+  private encode(stateVector: Uint8Array): Uint8Array {
+    this.opts.onEncode?.()
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MESSAGE_SYNC)
+    encoding.writeVarUint(encoder, SYNC_STEP2)
+    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.opts.doc, stateVector))
+    return encoding.toUint8Array(encoder)
+  }
+
+  private readonly invalidate = (): void => {
+    this.cache.clear()
+  }
+}
