@@ -107,7 +107,7 @@ class Misbehaver {
         this.timer = null
         if (this.stopped) return
         this.closes[code] = (this.closes[code] ?? 0) + 1
-        setTimeout(() => void this.connect(), 1_000)
+        setTimeout(() => void this.connect(), Number(process.env.TRUST_RECONNECT_MS ?? 1_000))
       })
     })
   }

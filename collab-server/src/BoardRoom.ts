@@ -78,6 +78,8 @@ export interface TConnectionInfo {
   userId: string
   /** The name the person's cursor shows to others: from their account, never from what the client says. */
   userName: string
+  /** Called when the room closes this connection for misbehaving (the server then makes it wait to reconnect). */
+  onMisbehaved?: (kind: 'refused-change' | 'abuse') => void
   /** False for reviewers: their document updates are dropped, they still receive everything. */
   canWrite: boolean
 }
@@ -169,6 +171,7 @@ export class BoardRoom {
       limits: this.limits.syncAnswers,
       personOf: (c) => c.userId,
       send: (c, frame) => this.send(c, frame),
+      backlog: (c) => c.ws.bufferedAmount,
       onEncode: () => this.stats.stateEncodes++,
     })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
@@ -391,6 +394,7 @@ export class BoardRoom {
       conn.refused = true
       this.logger.warn('closing connection over its rate limit', { boardId: this.boardId, userId: conn.userId, reason: over })
       closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, over)
+      conn.onMisbehaved?.('abuse')
       return
     }
     if (!isBinary) return this.refuse(conn, 'Text frames are not part of the sync protocol.')
@@ -467,7 +471,7 @@ export class BoardRoom {
       // Checked whole before any of it is applied: a refused update is never applied, stored,
       // broadcast or relayed, and the board stays loadable for everyone.
       const problem = this.guard.check(update)
-      if (problem) return this.refuse(conn, `Change refused: ${problem}`)
+      if (problem) return this.refuse(conn, `Change refused: ${problem}`, 'refused-change')
       try {
         Y.applyUpdate(this.doc, update, conn)
       } catch (e) {
@@ -507,6 +511,7 @@ export class BoardRoom {
     this.stats.slowReadersClosed++
     this.logger.warn('closing a connection that does not read what is sent to it', { boardId: this.boardId, userId: conn.userId, queuedBytes: queued })
     closeSocket(conn.ws, RATE_LIMIT_CLOSE_CODE, 'Too far behind: messages for you are piling up. Reconnect to resync.')
+    conn.onMisbehaved?.('abuse')
     setTimeout(() => conn.ws.terminate(), SLOW_READER_GRACE_MS).unref()
   }
 
@@ -518,10 +523,11 @@ export class BoardRoom {
     this.logger.warn('presence dropped', { boardId: this.boardId, userId: conn.userId, reason })
   }
 
-  private refuse(conn: Connection, reason: string): void {
+  private refuse(conn: Connection, reason: string, kind: 'refused-change' | 'abuse' = 'abuse'): void {
     conn.refused = true
     this.logger.warn('closing connection', { boardId: this.boardId, userId: conn.userId, reason })
     closeSocket(conn.ws, wsCloseCodeFor(AppErrorCode.BAD_REQUEST), reason)
+    conn.onMisbehaved?.(kind)
   }
 
   private removeConnection(conn: Connection): void {

@@ -12,12 +12,14 @@ const MiB = 1024 * 1024
 export const DEFAULT_CONNECTION_LIMITS: TConnectionLimits = {
   // A person dragging sends ~60 updates and ~60 presence frames a second; bursts cover a paste.
   rate: { perSecond: 400, burst: 2_000 },
-  // Edits are small; a burst covers a large paste or an offline client's catch-up.
-  inboundBytes: { perSecond: 512 * 1024, burst: 16 * MiB },
+  // Edits are small; a burst covers a large paste or an offline client's catch-up (a single frame
+  // larger than the burst still passes on a full allowance).
+  inboundBytes: { perSecond: 512 * 1024, burst: 4 * MiB },
   maxHeldUpdates: 256,
   // Above the largest frame (10 MiB), so one held paste never closes a connection by itself.
   maxHeldBytes: 16 * MiB,
-  maxQueuedBytes: 8 * MiB,
+  // Beyond one copy of the board: over half a minute of a busy board's edits for a slow link.
+  maxQueuedBytes: 2 * MiB,
   // A cursor, a selection of a few thousand shapes; the rate is a few times a moving cursor's.
   presence: { maxEntryBytes: 64 * 1024, rate: { perSecond: 64 * 1024, burst: 256 * 1024 } },
   // An honest client asks once per connection (a few tabs, a reconnect now and then); a reconnect

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
-import { MESSAGE_SYNC, SYNC_STEP2 } from './decode-client-message'
+import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from './decode-client-message'
 import { TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TSyncAnswerLimits {
@@ -16,6 +16,8 @@ export interface TSyncAnswersOptions<C> {
   /** Who a connection belongs to: a person's connections share one allowance, so reconnecting does not refill it. */
   personOf: (conn: C) => string
   send: (conn: C, frame: Uint8Array) => void
+  /** Bytes still waiting to be sent to the connection: one that has not taken its last copy of the board gets no other yet. */
+  backlog?: (conn: C) => number
   /** Called once per encoding of the document's state (not for a shared answer). */
   onEncode?: () => void
 }
@@ -27,6 +29,8 @@ interface Waiting {
 
 /** Answers kept per document version: a reconnect storm mostly asks with a handful of state vectors. */
 const MAX_CACHED = 4
+/** How often a connection still reading its last copy of the board is looked at again. */
+const BACKLOG_RECHECK_MS = 1_000
 
 /**
  * Answers clients' sync step 1 (the state they lack) at a bounded cost. Every answer walks the
@@ -43,6 +47,12 @@ export class SyncAnswers<C> {
   private readonly waiting = new Map<C, Waiting>()
   private readonly boardBucket: TokenBucket
   private readonly cache = new Map<string, Uint8Array>()
+  /**
+   * The whole board as of some earlier version, and the updates since: what a new client (an
+   * empty state vector) is sent, so the board is encoded again only once the updates since weigh
+   * half as much as the board, not at every edit.
+   */
+  private full: { frame: Uint8Array; since: Uint8Array[]; sinceBytes: number; catchUp: Uint8Array | null } | null = null
   private largest = 0
   private destroyed = false
 
@@ -79,15 +89,32 @@ export class SyncAnswers<C> {
     this.waiting.clear()
     this.buckets.clear()
     this.cache.clear()
+    this.full = null
     this.opts.doc.off('update', this.invalidate)
   }
 
-  private answer(conn: C, stateVector: Uint8Array): void {
+  private answer(conn: C, asked: Uint8Array): void {
+    // A client that has not read the last whole board we sent it does not need another one yet.
+    if (this.largest > 0 && (this.opts.backlog?.(conn) ?? 0) > this.largest) return this.wait(conn, asked, BACKLOG_RECHECK_MS)
+    const stateVector = this.canonical(asked)
     const person = this.opts.personOf(conn)
     let bucket = this.buckets.get(person)
     if (!bucket) this.buckets.set(person, (bucket = new TokenBucket(this.opts.limits.perPerson)))
     const waitConn = bucket.msUntil(1)
     if (waitConn > 0) return this.wait(conn, stateVector, waitConn)
+    if (stateVector.byteLength === 1 && stateVector[0] === 0) {
+      if (!this.full) {
+        const waitBoard = this.boardBucket.msUntil(1)
+        if (waitBoard > 0) return this.wait(conn, stateVector, waitBoard)
+        this.boardBucket.take(1)
+        this.full = { frame: this.encode(stateVector), since: [], sinceBytes: 0, catchUp: null }
+      }
+      bucket.take(1)
+      this.largest = Math.max(this.largest, this.full.frame.byteLength)
+      this.opts.send(conn, this.full.frame)
+      if (this.full.since.length > 0) this.opts.send(conn, (this.full.catchUp ??= updateFrame(Y.mergeUpdates(this.full.since))))
+      return
+    }
     const key = Buffer.from(stateVector).toString('base64')
     let frame = this.cache.get(key)
     if (!frame) {
@@ -115,6 +142,20 @@ export class SyncAnswers<C> {
     this.waiting.set(conn, { stateVector, timer })
   }
 
+  /**
+   * The state vector as far as this document can tell: clients it has never seen, and clocks past
+   * what it holds, change nothing in the answer. So made-up state vectors (a flood) share the
+   * answer of the empty one, one encoding per document version.
+   */
+  private canonical(stateVector: Uint8Array): Uint8Array {
+    const known = new Map<number, number>()
+    for (const [client, clock] of Y.decodeStateVector(stateVector)) {
+      const have = Math.min(clock, Y.getState(this.opts.doc.store, client))
+      if (have > 0) known.set(client, have)
+    }
+    return Y.encodeStateVector(known)
+  }
+
   private encode(stateVector: Uint8Array): Uint8Array {
     this.opts.onEncode?.()
     const encoder = encoding.createEncoder()
@@ -124,7 +165,21 @@ export class SyncAnswers<C> {
     return encoding.toUint8Array(encoder)
   }
 
-  private readonly invalidate = (): void => {
+  private readonly invalidate = (update: Uint8Array): void => {
     this.cache.clear()
+    const full = this.full
+    if (!full) return
+    full.since.push(update)
+    full.sinceBytes += update.byteLength
+    full.catchUp = null
+    if (full.sinceBytes * 2 > full.frame.byteLength) this.full = null
   }
+}
+
+function updateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  encoding.writeVarUint(encoder, SYNC_UPDATE)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
 }

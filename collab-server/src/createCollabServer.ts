@@ -7,6 +7,8 @@ import { AppError, AppErrorCode, isAppError, wsCloseCodeFor } from '@montage/cor
 import { createHash } from 'node:crypto'
 import { createBoardCheckpoint, getBoard, getBoardCheckpoint, type Sql } from '@montage/db'
 import { DEFAULT_BOARD_WRITE_LIMITS, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
+import { ReconnectCooldowns } from './ReconnectCooldowns'
+import { RATE_LIMIT_CLOSE_CODE } from './TokenBucket'
 import { BoardRooms } from './BoardRooms'
 import type { TBoardLimits, TConnectionLimits, TPersistenceOptions } from './BoardRoom'
 import { BoardRelay } from './BoardRelay'
@@ -46,6 +48,8 @@ export interface CreateCollabServerOptions {
   limits?: Partial<TConnectionLimits>
   /** What one board may hold (records, size of a record); a client update past it is refused. */
   boardLimits?: Partial<TBoardLimits>
+  /** How long a client closed for misbehaving (flood, slow reader, held pile-up, malformed frames) waits before it may reconnect; doubles on repeats. */
+  reconnectCooldownMs?: number
   /** Relay edits and presence to other instances over NATS (default on). */
   relay?: boolean
   /** How often each open board exchanges state vectors with its peers (repairs lost relay messages). */
@@ -78,6 +82,10 @@ const BOARD_PATH = /^\/boards\/([^/]+)\/?$/
 const PING_INTERVAL_MS = 30_000
 export const DEFAULT_RECONCILE_INTERVAL_MS = 60_000
 const CLOSE_GRACE_MS = 3_000
+/** The first wait after a close for misbehaving; each further one in ten minutes doubles it, up to a minute. */
+const DEFAULT_RECONNECT_COOLDOWN_MS = 5_000
+const MAX_RECONNECT_COOLDOWN_MS = 60_000
+const REFUSED_CHANGE_COOLDOWN_MS = 1_000
 
 export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
   const logger = opts.logger ?? createConsoleLogger()
@@ -101,6 +109,10 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   let closed: Promise<void> | null = null
 
   // Browsers answer pings on their own; a socket that misses one round is dead (laptop lid shut).
+  const cooldownMs = opts.reconnectCooldownMs ?? DEFAULT_RECONNECT_COOLDOWN_MS
+  const cooldowns = new ReconnectCooldowns({ baseMs: cooldownMs, maxMs: MAX_RECONNECT_COOLDOWN_MS, forgetMs: 10 * 60_000 })
+  const pruner = setInterval(() => cooldowns.prune(), 60_000)
+  pruner.unref()
   const pinger = setInterval(() => {
     for (const ws of wss.clients) {
       if (!alive.has(ws)) {
@@ -142,6 +154,11 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     if (closing) return acceptAndClose(req, socket, head, 1012, 'The server is restarting; reconnect shortly.')
     const url = new URL(req.url ?? '/', 'http://localhost')
     const match = BOARD_PATH.exec(url.pathname)
+    const token = url.searchParams.get('token')
+    // Closed for misbehaving a moment ago: refused before any work (no token check, no load).
+    const cooldownKey = match && token ? `${match[1]}:${createHash('sha256').update(token).digest('base64url')}` : null
+    const wait = cooldownKey ? cooldowns.remaining(cooldownKey) : 0
+    if (wait > 0) return acceptAndClose(req, socket, head, RATE_LIMIT_CLOSE_CODE, `Closed a moment ago for misbehaving: reconnect in ${Math.ceil(wait / 1000)} s.`)
     let boardId = ''
     let grant
     try {
@@ -153,7 +170,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
         authMode: opts.authMode ?? 'local',
         demoMode: opts.demoMode ?? false,
         boardId,
-        token: url.searchParams.get('token'),
+        token,
       })
     } catch (e) {
       const appError = isAppError(e) ? e : new AppError(AppErrorCode.INTERNAL, 'The server could not check your access; try again.', { cause: e })
@@ -172,7 +189,13 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       return
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      room.addConnection(ws, { userId: grant.userId, userName: grant.userName, canWrite: grant.canWrite })
+      room.addConnection(ws, {
+        userId: grant.userId,
+        userName: grant.userName,
+        canWrite: grant.canWrite,
+        // A refused change only waits out a moment (the canvas reloads the board and reconnects).
+        onMisbehaved: (kind) => cooldownKey && cooldowns.strike(cooldownKey, kind === 'refused-change' ? Math.min(REFUSED_CHANGE_COOLDOWN_MS, cooldownMs) : undefined),
+      })
       wss.emit('connection', ws, req)
       sessions.track(grant.sessionId, ws)
     })
@@ -255,6 +278,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       closed ??= (async () => {
         closing = true
         clearInterval(pinger)
+        clearInterval(pruner)
         jobProgress.stop()
         sessions.stop()
         const httpClosed = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()))

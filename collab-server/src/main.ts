@@ -27,6 +27,8 @@ const ZEnv = ZLimitsEnv.extend({
   /** Records one board may hold; a client update past it is refused (4400, naming the limit). */
   COLLAB_MAX_BOARD_RECORDS: z.coerce.number().int().min(100).default(DEFAULT_BOARD_WRITE_LIMITS.maxRecords),
   /** Largest record a client may write, in KiB. */
+  /** How long a client closed for misbehaving waits before it may reconnect (doubling on repeats, up to a minute). */
+  COLLAB_RECONNECT_COOLDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   COLLAB_MAX_RECORD_KB: z.coerce.number().int().min(16).max(8_192).default(DEFAULT_BOARD_WRITE_LIMITS.maxRecordBytes / 1024),
 })
 
@@ -56,6 +58,7 @@ const server = createCollabServer({
   consumerInactiveThresholdMs: env.COLLAB_CONSUMER_INACTIVE_MS,
   ...limitsFromEnv(env),
   boardLimits: { maxRecords: env.COLLAB_MAX_BOARD_RECORDS, maxRecordBytes: env.COLLAB_MAX_RECORD_KB * 1024 },
+  reconnectCooldownMs: env.COLLAB_RECONNECT_COOLDOWN_MS,
 })
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
 

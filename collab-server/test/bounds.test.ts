@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords } from '@montage/board'
 import { presenceState } from '@montage/board/testing'
 import type { CreateCollabServerOptions } from '../src'
-import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, quietLogger, readRecords, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { closeTestEnv, connectAndAwaitClose, createBoardWithMembers, openProvider, openTestEnv, quietLogger, readRecords, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 import { validShot } from './valid-records'
 
 let env: TestEnv
@@ -223,5 +223,36 @@ describe('bounded resources per connection and per board', () => {
     a.doc.transact(() => getRecords(a.doc).set('shape:calm', validShot('shape:calm', 5)))
     await waitFor(async () => (await storedRecords(env.db, boardId))['shape:calm'] !== undefined)
     expect(a.provider.wsconnected).toBe(true)
+  })
+
+  // Bug: a client closed for flooding came straight back, and every reconnect cost an authorization, presence and a sync answer.
+  it('makes a client closed for misbehaving wait before it reconnects, longer each time; others connect meanwhile', async () => {
+    const { port } = await serverWith({ reconnectCooldownMs: 600, limits: { inboundBytes: { perSecond: 1024, burst: 64 * 1024 } } })
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const filler = frame((e) => (encoding.writeVarUint(e, 99), encoding.writeUint8Array(e, new Uint8Array(32 * 1024))))
+    const flood = async () => {
+      const c = await openRaw(port, boardId, members[0]!.token)
+      for (let i = 0; i < 4; i++) c.ws.send(filler)
+      return c.closed
+    }
+    expect((await flood()).code).toBe(1013)
+    const refusedAt = Date.now()
+    const back = await connectAndAwaitClose(`ws://127.0.0.1:${port}/boards/${boardId}?token=${members[0]!.token}`)
+    expect(back).toEqual({ code: 1013, reason: expect.stringMatching(/^Closed a moment ago for misbehaving: reconnect in 1 s\.$/) })
+    // Someone else on the board is not kept waiting.
+    const a = await openProvider(env, port, boardId, owner.token)
+    expect(a.provider.synced).toBe(true)
+    // Once the wait is over the same person connects (and is synced) again.
+    await sleep(Math.max(0, 650 - (Date.now() - refusedAt)))
+    const again = await openProvider(env, port, boardId, members[0]!.token)
+    expect(again.provider.synced).toBe(true)
+    again.provider.destroy()
+    // A second offence within ten minutes waits twice as long: still refused after the first wait.
+    expect((await flood()).code).toBe(1013)
+    await sleep(700)
+    expect((await connectAndAwaitClose(`ws://127.0.0.1:${port}/boards/${boardId}?token=${members[0]!.token}`)).code).toBe(1013)
+    await sleep(600)
+    const later = await openProvider(env, port, boardId, members[0]!.token)
+    expect(later.provider.synced).toBe(true)
   })
 })

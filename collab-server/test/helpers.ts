@@ -63,6 +63,8 @@ export async function startServer(env: TestEnv, opts: Partial<CreateCollabServer
     consumerInactiveThresholdMs: 5 * 60_000,
     persistence: { debounceMs: 50, maxDebounceMs: 500 },
     roomLingerMs: 0,
+    // Tests reconnect right after being closed on purpose; reconnect-cooldown.test.ts covers the wait.
+    reconnectCooldownMs: 0,
     ...opts,
   })
   env.servers.push(server)
