@@ -98,5 +98,8 @@ describe('credit ledger', () => {
     await failUnstartedGenerations(sql, { generationIds: ids, reason: 'The render queue is unavailable.' })
     expect(await getCreditBalance(sql, ws.id)).toBe(10)
     expect(await getGeneration(sql, ids[0]!)).toMatchObject({ status: 'failed', error: 'The render queue is unavailable.' })
+    // A workflow Temporal started after all cannot reserve again and run for free.
+    await expect(reserveCredits(sql, { workspaceId: ws.id, generationId: ids[0]!, amount: 3 })).rejects.toMatchObject({ code: 'CONFLICT' })
+    expect(await getCreditBalance(sql, ws.id)).toBe(10)
   })
 })
