@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import type { TGenerationInput, TGenerationReference } from '@montage/core'
 import type { TEditGenerationInput } from '@montage/workflows/client'
 import type { TEditRequest, TShotRequest } from './generation-request'
@@ -48,4 +49,9 @@ export function generationInput(target: TGenerationTarget, job: TShotJob | TEdit
     parentVariationId: job.parent.variationId,
     ...(job.request.focus ? { focus: job.request.focus } : {}),
   }
+}
+
+/** A variation id for a request that named none (API callers that place no placeholder). */
+export function newVariationId(): string {
+  return `shape:${randomUUID().replace(/-/g, '')}`
 }

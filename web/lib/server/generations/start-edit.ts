@@ -17,7 +17,7 @@ import { editModel, startEditGenerationWorkflow, ZEditModelId, type TRunwayEditM
 import { temporalClient } from '../context'
 import { modelAvailabilityOptions, webEnv } from '../env'
 import { requireGenerationAccess } from '../require-generation-access'
-import { generationInput } from './generation-input'
+import { generationInput, newVariationId } from './generation-input'
 import type { TEditRequest } from './generation-request'
 import type { StartedGeneration } from './start-generation'
 import { storeAndStartGenerations } from './store-and-start-generations'
@@ -95,7 +95,7 @@ export async function validateAndStartEdit(sql: Sql, userId: string, parentGener
   const input = generationInput(
     {
       generationId: randomUUID(),
-      variationId: body.variationId ?? `shape:${randomUUID().replace(/-/g, '')}`,
+      variationId: body.variationId ?? newVariationId(),
       workspaceId: parent.workspaceId,
       boardId: parent.boardId,
       shotId: parent.shotId,

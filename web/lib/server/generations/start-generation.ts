@@ -20,7 +20,7 @@ import { temporalClient } from '../context'
 import { modelAvailabilityOptions, webEnv } from '../env'
 import { requireBoardAccess } from '../require-board-access'
 import { resolvePromptReferences } from '../resolve-prompt-references'
-import { generationInput } from './generation-input'
+import { generationInput, newVariationId } from './generation-input'
 import type { TShotRequest } from './generation-request'
 import { storeAndStartGenerations } from './store-and-start-generations'
 
@@ -119,9 +119,4 @@ export async function validateAndStartGeneration(
   })
   const generations = inputs.map((i) => ({ generationId: i.generationId, variationId: i.variationId, workflowId: generationWorkflowId(i.generationId), credits: i.credits }))
   return { ...generations[0]!, generations, ...(batch ? { batchWorkflowId: batchWorkflowId(inputs[0]!.generationId) } : {}) }
-}
-
-/** A variation id for a request that named none (API callers that place no placeholder). */
-function newVariationId(): string {
-  return `shape:${randomUUID().replace(/-/g, '')}`
 }
