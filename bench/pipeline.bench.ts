@@ -25,7 +25,7 @@ import { Client, Connection } from '@temporalio/client'
 import { connect } from 'nats'
 import { AssetStore } from '@montage/assets'
 import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
-import { ensureBoardCommandStream, getRecords } from '@montage/board'
+import { BOARD_COMMAND_STREAM, ensureBoardCommandStream, getRecords } from '@montage/board'
 import { freePort } from '@montage/infra'
 import { subjects } from '@montage/core'
 import { createBoard, createWorkspace, grantCredits, recordAsset, upsertUser } from '@montage/db'
@@ -221,7 +221,7 @@ export default async function pipelineBench(): Promise<BenchResults> {
     await floorClient.connection.close()
     await connection.close()
     const jsm = await nc.jetstreamManager()
-    await jsm.consumers.delete('BOARD_COMMANDS', consumerName).catch(() => {})
+    await jsm.consumers.delete(BOARD_COMMAND_STREAM.name, consumerName).catch(() => {})
     await nc.drain()
     await db().end()
     // The web start function's own Temporal connection, or the process would never exit.
