@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { AckPolicy, DeliverPolicy, nanos, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats'
+import { nanos, type NatsConnection } from '@nats-io/nats-core'
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
 import { ensureBoardCommandStream, ZBoardCommand, ZBoardHistoryCommand, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
@@ -34,12 +35,12 @@ const RETRY_DELAY_MS = 2_000
 export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): Promise<TBoardCommandConsumer> {
   const { nats, consumerName, logger } = opts
   const stream = streams.boardCommands.name
-  const jsm = await nats.jetstreamManager()
+  const jsm = await jetstreamManager(nats)
   // The stream's settings are declared once, beside the publishers' code (`BOARD_COMMAND_STREAM`).
   await ensureBoardCommandStream(jsm)
   await ensureConsumer(jsm, opts)
 
-  const consumer = await nats.jetstream().consumers.get(stream, consumerName)
+  const consumer = await jetstream(nats).consumers.get(stream, consumerName)
   const messages = await consumer.consume({ max_messages: 16 })
   let stopping = false
   const loop = (async () => {

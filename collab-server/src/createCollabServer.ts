@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
-import type { NatsConnection } from 'nats'
+import type { NatsConnection } from '@nats-io/nats-core'
 import { AppError, AppErrorCode, isAppError, wsCloseCodeFor } from '@montage/core'
 import { createHash } from 'node:crypto'
 import { createBoardCheckpoint, getBoard, getBoardCheckpoint, type Sql } from '@montage/db'

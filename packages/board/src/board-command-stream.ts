@@ -1,4 +1,5 @@
-import { JSONCodec, nanos, type JetStreamClient, type JetStreamManager, type StreamConfig } from 'nats'
+import type { JetStreamClient, JetStreamManager, StreamConfig } from '@nats-io/jetstream'
+import { nanos } from '@nats-io/nats-core'
 import { streams, subjects } from '@montage/core'
 import type { TBoardCommand } from './commands'
 import type { TBoardHistoryCommand } from './history-commands'
@@ -42,9 +43,7 @@ export async function ensureBoardCommandStream(jsm: JetStreamManager): Promise<v
   }
 }
 
-const codec = JSONCodec<TBoardCommand | TBoardHistoryCommand>()
-
 /** Publishes a board command; its id is the JetStream message id, so a retry is dropped as a duplicate. */
 export async function publishBoardCommand(js: JetStreamClient, command: TBoardCommand | TBoardHistoryCommand): Promise<void> {
-  await js.publish(subjects.boardCommand(command.boardId), codec.encode(command), { msgID: command.id })
+  await js.publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
 }
