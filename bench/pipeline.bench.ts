@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- pipeline`: the overhead of a generation outside its model. Each run calls the
- * function `POST /api/generations` calls (web/lib/server/start-generation.ts, in this process: no
+ * function `POST /api/generations` calls (web/lib/server/generations/start-generation.ts, in this process: no
  * HTTP, no session check) for a previz whose model is a no-op, and stops the clock when the
  * succeeded variation is in the documents of two clients subscribed to the board through a real
  * collab-server process. Real Temporal (control worker and no-op gpu worker in this process),
@@ -116,7 +116,7 @@ export default async function pipelineBench(): Promise<BenchResults> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-bench-pipeline-'))
   // The web start function reads its env on first use.
   Object.assign(process.env, { DATABASE_URL: TEST_DATABASE_URL, NATS_URL, TEMPORAL_ADDRESS, TASK_QUEUE_PREFIX: prefix, DATA_DIR: dataDir, AUTH_MODE: 'local' })
-  const { validateAndStartGeneration } = await import('../web/lib/server/start-generation')
+  const { validateAndStartGeneration } = await import('../web/lib/server/generations/start-generation')
   const { db, temporalClient } = await import('../web/lib/server/context')
 
   const sql = await openTestDb()

@@ -15,7 +15,7 @@ import { resolveFfmpegPaths } from '@montage/gpu-worker'
 import { createHostedActivities } from '@montage/gpu-worker/src/hosted/create-hosted-activities'
 import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/src/hosted/runway/RunwayStandIn'
 import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
-import { cancelGenerationWorkflow, retryGenerationInput, startGenerationWorkflow } from '../src'
+import { cancelGenerationWorkflow, startGenerationWorkflow } from '../src'
 import { createStudio, readBoardCommands, startControlRig, startWorkerProcess, type TControlRig } from './helpers'
 
 // Real Temporal, PostgreSQL and NATS; only Runway is the documented-contract stand-in.
@@ -167,7 +167,8 @@ describe('generation on the hosted queue (Runway)', () => {
     expect(await getCreditBalance(sql, s.ws.id)).toBe(30)
 
     plans.delete(prompt)
-    const retry = retryGenerationInput({ previous: first, generationId: randomUUID(), variationId: 'shape:v-retry' })
+    // A Retry's input: the same shot, model, prompt, params and references under new ids.
+    const retry = { ...first, generationId: randomUUID(), variationId: 'shape:v-retry' }
     await register(retry)
     await (await startGenerationWorkflow({ client, input: retry, taskQueuePrefix: prefix })).result()
     expect(await getGeneration(sql, retry.generationId)).toMatchObject({ status: 'succeeded', shotId: first.shotId, model: first.model })

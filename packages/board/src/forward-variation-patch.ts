@@ -1,5 +1,5 @@
 import type { TGenerationStatus } from '@montage/core'
-import type { TVariationPatch } from './commands'
+import type { TVariationPatch } from './variation-patch'
 
 /** How far along a generation is: a status never moves to a lower rank, and a terminal one never changes. */
 const STATUS_RANK: Record<TGenerationStatus, number> = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 }
