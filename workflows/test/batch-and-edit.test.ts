@@ -9,11 +9,11 @@ import { Worker } from '@temporalio/worker'
 import { JSONCodec, type NatsConnection } from 'nats'
 import { getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
 import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
-import { AppError, AppErrorCode, streams, subjects, type TGenerationInput } from '@montage/core'
+import { AppError, AppErrorCode, streams, subjects, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
-import { batchWorkflowId, startBatchGeneration, startEditGeneration, type TEditGenerationInput } from '../src'
+import { batchWorkflowId, startBatchGeneration, startEditGeneration } from '../src'
 import { createStudio, startControlRig, type TControlRig } from './helpers'
 
 // Real Temporal (batch children, edit workflow), PostgreSQL, NATS, ONNX Runtime and ffmpeg.

@@ -3,15 +3,16 @@ import {
   AppError,
   AppErrorCode,
   MODELS,
-  generationCredits,
   generationWorkflowId,
   isRunwayModel,
+  jobCredits,
   modelAvailability,
-  parseModelParams,
+  parseModelJob,
   runwayInputProblem,
   ZShapeId,
   ZStartGenerationRequest,
   type TGenerationInput,
+  type TGenerationModelParams,
   type TGenerationReference,
   type TStartGenerationRequest,
 } from '@montage/core'
@@ -69,7 +70,8 @@ export async function validateAndStartGeneration(
   if (body.variationIds && new Set(body.variationIds).size !== body.variationIds.length) {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'variationIds: each variation needs its own id', { field: 'variationIds' })
   }
-  const params = parseModelParams(body.model, body.params)
+  const job = parseModelJob(body.model, body.params)
+  const { params } = job
   const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId, permission: 'generation.start' })
 
   const availability = modelAvailability(body.model, modelAvailabilityOptions())
@@ -85,7 +87,7 @@ export async function validateAndStartGeneration(
   }
   if (isRunwayModel(body.model)) {
     const imageCount = body.references.length + references.length
-    const problem = runwayInputProblem(body.model, { prompt: body.prompt, aspectRatio: (params as { aspectRatio?: string }).aspectRatio, imageCount })
+    const problem = runwayInputProblem(body.model, { prompt: body.prompt, aspectRatio: 'aspectRatio' in params ? params.aspectRatio : undefined, imageCount })
     if (problem) throw new AppError(AppErrorCode.BAD_REQUEST, problem.message, { field: problem.field })
   }
   for (const [i, ref] of body.references.entries()) {
@@ -95,9 +97,9 @@ export async function validateAndStartGeneration(
     }
   }
 
-  const credits = generationCredits(body.model, params as { duration: number; resolution?: string })
+  const credits = jobCredits(job)
   if (count > 1 || body.variationIds) {
-    return startBatch(sql, { userId, body, params, credits, count, workspaceId: board.workspaceId, boardId: board.id, references })
+    return startBatch(sql, { userId, body, job, credits, count, workspaceId: board.workspaceId, boardId: board.id, references })
   }
 
   const generationId = randomUUID()
@@ -129,8 +131,7 @@ export async function validateAndStartGeneration(
     userId,
     shotId: body.shotId,
     variationId,
-    model: body.model,
-    params,
+    ...job,
     prompt: body.prompt,
     referenceAssets: body.references.map((r) => r.assetSha256),
     referenceIds: body.references.map((r) => r.shapeId),
@@ -151,7 +152,8 @@ export async function validateAndStartGeneration(
 interface BatchOptions {
   userId: string
   body: TStartGenerationRequest & { variationIds?: string[] }
-  params: Record<string, unknown>
+  /** The model and its parsed params. */
+  job: TGenerationModelParams
   credits: number
   count: number
   workspaceId: string
@@ -171,8 +173,7 @@ async function startBatch(sql: Sql, o: BatchOptions): Promise<StartedGenerations
     userId: o.userId,
     shotId: o.body.shotId,
     variationId: o.body.variationIds?.[i] ?? `shape:${randomUUID().replace(/-/g, '')}`,
-    model: o.body.model,
-    params: o.params,
+    ...o.job,
     prompt: o.body.prompt,
     referenceAssets: o.body.references.map((r) => r.assetSha256),
     referenceIds: o.body.references.map((r) => r.shapeId),

@@ -1,6 +1,6 @@
-import { AppError, AppErrorCode, ZModelId, type TGenerationInput } from '@montage/core'
+import { AppError, AppErrorCode, ZEditModelId, ZModelId, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import { getGeneration, type Sql, type TGenerationRow } from '@montage/db'
-import { generationStartInput, ZEditModelId, type TEditGenerationInput, type TGenerationStartInput } from '@montage/workflows/client'
+import { generationStartInput, type TGenerationStartInput } from '@montage/workflows/client'
 import { temporalClient } from './context'
 import { validateAndStartEdit, type StartedEdit } from './start-edit-generation'
 import { validateAndStartGeneration, type StartedGenerations } from './start-generation'

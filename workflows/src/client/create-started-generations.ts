@@ -3,7 +3,7 @@ import { createReservedGenerations, finishGeneration, releaseCredits, type Sql }
 
 export interface CreateStartedGenerationsOptions {
   sql: Sql
-  inputs: Array<Omit<TGenerationInput, 'model'> & { model: string; parentGenerationId?: string }>
+  inputs: Array<Omit<TGenerationInput, 'model' | 'params'> & { model: string; params: Record<string, unknown>; parentGenerationId?: string }>
   /** Starts the workflow(s) once the rows and reservations are stored. */
   start: () => Promise<void>
 }

@@ -1,7 +1,6 @@
 import { WorkflowIdReusePolicy, type Client } from '@temporalio/client'
-import { generationWorkflowId, taskQueueName } from '@montage/core'
+import { generationWorkflowId, taskQueueName, type TEditGenerationInput } from '@montage/core'
 import type { Sql } from '@montage/db'
-import type { TEditGenerationInput } from '../edit-models'
 import type { editGenerationWorkflow } from '../workflows'
 import { createStartedGenerations } from './create-started-generations'
 
