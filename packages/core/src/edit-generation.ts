@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { EDIT_MODELS, type TEditModelId } from './edit-models'
-import { ZGenerationInputFields, ZSha256, ZShapeId } from './generation'
+import { GENERATION_INPUT_FIELDS, ZSha256, ZShapeId } from './generation'
 import { byModel } from './model-definition'
 import { parseInput } from './parse-input'
 import { ZEditFocus } from './review'
@@ -22,7 +22,7 @@ export function parseEditModelJob(model: TEditModelId, params: unknown): TEditMo
  * the new generation records it as its parent. Typed by edit model like `ZGenerationInput`.
  */
 export const ZEditGenerationInput = byModel(EDIT_MODELS, {
-  ...ZGenerationInputFields,
+  ...GENERATION_INPUT_FIELDS,
   /** The parent generation's output (a still or a clip) in the asset store. */
   sourceAssetSha256: ZSha256,
   parentGenerationId: z.string().uuid(),

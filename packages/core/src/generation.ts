@@ -56,7 +56,7 @@ export const ZGenerationReference = z.object({
 export type TGenerationReference = z.infer<typeof ZGenerationReference>
 
 /** What a workflow needs to run one job besides its model and params; everything already validated. */
-export const ZGenerationInputFields = {
+export const GENERATION_INPUT_FIELDS = {
   generationId: z.string().uuid(),
   workspaceId: z.string().uuid(),
   boardId: z.string().uuid(),
@@ -73,7 +73,7 @@ export const ZGenerationInputFields = {
 }
 
 /** What `generationWorkflow` runs: the shared fields plus a generation model and its own params. */
-export const ZGenerationInput = byModel(MODELS, ZGenerationInputFields)
+export const ZGenerationInput = byModel(MODELS, GENERATION_INPUT_FIELDS)
 /**
  * The schema's input type rather than its output: a workflow's input is read back from its
  * history, and an input recorded before a param existed lacks it (the activity's parse fills in

@@ -13,6 +13,7 @@ import {
   modelAvailability,
   parseInput,
   ZHostedModelParams,
+  ZRunHostedModelInput,
   type TGenerationOutput,
   type TJobProgress,
   type TRunHostedModelInput,
@@ -125,7 +126,8 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * downloads the output into the asset store at once (Runway's URLs expire) with a poster, and
  * deletes the task on Runway when `signal` aborts.
  */
-export async function runRunwayTask(deps: TRunRunwayTaskDeps, input: TRunHostedModelInput, hooks: TRunRunwayTaskHooks): Promise<TGenerationOutput> {
+export async function runRunwayTask(deps: TRunRunwayTaskDeps, rawInput: TRunHostedModelInput, hooks: TRunRunwayTaskHooks): Promise<TGenerationOutput> {
+  const input = parseInput(ZRunHostedModelInput, rawInput)
   const { client, store, signal } = { ...deps, ...hooks }
   const pollIntervalMs = deps.pollIntervalMs ?? RUNWAY_MIN_POLL_INTERVAL_MS
   const report = (stage: TJobProgress['stage'], progress: number) => hooks.onProgress({ generationId: input.generationId, stage, progress })
