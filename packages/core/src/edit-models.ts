@@ -153,8 +153,3 @@ export const EDIT_MODELS = {
 export function isLocalEditModel(id: string): id is TLocalEditModelId {
   return Object.hasOwn(LOCAL_EDIT_MODELS, id)
 }
-
-/** The catalogue entry of an edit model (its params schema, price, queue). */
-export function editModel(id: TEditModelId): (typeof EDIT_MODELS)[TEditModelId] {
-  return EDIT_MODELS[id]
-}
