@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Client } from '@temporalio/client'
 import { Worker } from '@temporalio/worker'
-import { JSONCodec, type NatsConnection } from 'nats'
+import { type NatsConnection } from '@nats-io/transport-node'
+import { jetstream } from '@nats-io/jetstream'
 import { getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
 import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
 import { AppError, AppErrorCode, streams, subjects, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
@@ -71,11 +72,10 @@ async function ledger(generationId: string): Promise<Array<{ kind: string; amoun
 type TVariationCommand = Extract<TBoardCommand, { type: 'variation.upsert' }>
 
 async function variationCommands(boardId: string): Promise<TVariationCommand[]> {
-  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
+  const consumer = await jetstream(nc).consumers.get(streams.boardCommands.name, { filter_subjects: subjects.boardCommand(boardId) })
   const out: TBoardCommand[] = []
-  const codec = JSONCodec<TBoardCommand>()
   const batch = await consumer.fetch({ max_messages: 100, expires: 1000 })
-  for await (const m of batch) out.push(codec.decode(m.data))
+  for await (const m of batch) out.push(m.json<TBoardCommand>())
   return out.filter((c): c is TVariationCommand => c.type === 'variation.upsert')
 }
 

@@ -6,7 +6,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, WorkflowFailedError } from '@temporalio/client'
 import { Worker } from '@temporalio/worker'
-import { type NatsConnection } from 'nats'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, jobCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
@@ -125,7 +125,7 @@ describe('generation on the hosted queue (Runway)', () => {
     const input = await generation(s, { job: { model: 'gen4_turbo', params: { duration: 4 } } })
     expect(input.credits).toBe(20)
     const progress: unknown[] = []
-    const sub = nc.subscribe(subjects.jobProgress(input.generationId), { callback: (_e, m) => progress.push(JSON.parse(new TextDecoder().decode(m.data))) })
+    const sub = nc.subscribe(subjects.jobProgress(input.generationId), { callback: (_e, m) => void progress.push(m.json()) })
     const result = await (await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })).result()
     // The board sees Runway's own progress, on the right variation, and the download as storing.
     const target = { generationId: input.generationId, boardId: s.board.id, variationId: input.variationId }

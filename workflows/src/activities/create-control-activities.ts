@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common'
-import type { JetStreamClient } from 'nats'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import { AppError, AppErrorCode, type TGenerationInput, type TGenerationOutput } from '@montage/core'
 import {
   finishGeneration,
