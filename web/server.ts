@@ -4,8 +4,9 @@ import { parseArgs } from 'node:util'
 import { startWebServer } from './lib/server/http/start-web-server'
 
 /**
- * Runs the web app: `node --import tsx server.ts [--port 3000] [--hostname 127.0.0.1]`, in place of
- * `next start` (which cannot see the socket behind a forged X-Forwarded-For). Build first (`next build`).
+ * Runs the web app: `node dist/server.js [--port 3000] [--hostname 127.0.0.1]` once `npm run build`
+ * compiled it (the dev stack runs this file with tsx), in place of `next start` (which cannot see the
+ * socket behind a forged X-Forwarded-For).
  */
 const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } })
 const port = Number(values.port ?? process.env.PORT ?? 3000)

@@ -17,8 +17,8 @@ afterAll(async () => rig?.cleanup())
 
 const BOARD_ID = '6f0a1c2e-3b4d-4e5f-8a9b-0c1d2e3f4a5b'
 
-function input(params: Record<string, unknown>, plateSha256 = plateSha): TRenderPrevizInput {
-  return { generationId: 'gen-activity-test', workspaceId: 'ws', boardId: BOARD_ID, variationId: 'shape:v1', plateSha256, params: params as TRenderPrevizInput['params'] }
+function input(params: TRenderPrevizInput['params'], plateSha256 = plateSha): TRenderPrevizInput {
+  return { generationId: 'gen-activity-test', workspaceId: 'ws', boardId: BOARD_ID, variationId: 'shape:v1', plateSha256, params }
 }
 
 describe('renderPreviz activity', () => {

@@ -14,8 +14,8 @@ beforeAll(async () => {
 })
 afterAll(async () => rig?.cleanup())
 
-function input(params: Record<string, unknown>): TRenderPrevizInput {
-  return { generationId: 'smooth', workspaceId: 'ws', plateSha256: plateSha, params: params as TRenderPrevizInput['params'] }
+function input(params: TRenderPrevizInput['params']): TRenderPrevizInput {
+  return { generationId: 'smooth', workspaceId: 'ws', plateSha256: plateSha, params }
 }
 
 /** Largest deviation of the increments from their mean, as a fraction of the mean. */

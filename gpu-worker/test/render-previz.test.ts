@@ -19,8 +19,8 @@ beforeAll(async () => {
 })
 afterAll(async () => rig?.cleanup())
 
-function input(params: Record<string, unknown>, plateSha256 = plateSha): TRenderPrevizInput {
-  return { generationId: GENERATION_ID, workspaceId: WORKSPACE_ID, plateSha256, params: params as TRenderPrevizInput['params'] }
+function input(params: TRenderPrevizInput['params'], plateSha256 = plateSha): TRenderPrevizInput {
+  return { generationId: GENERATION_ID, workspaceId: WORKSPACE_ID, plateSha256, params }
 }
 
 describe('renderPrevizJob', () => {

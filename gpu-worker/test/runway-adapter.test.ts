@@ -1,5 +1,5 @@
 import { AssetStore } from '@montage/assets'
-import { AppError, listModels, modelAvailability, runwayCredits, type TJobProgress, type TRunHostedModelInput } from '@montage/core'
+import { AppError, jobCredits, listModels, modelAvailability, type TJobProgress, type TRunHostedModelInput } from '@montage/core'
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -76,9 +76,9 @@ describe('Runway adapter against the task API stand-in', () => {
     const { result, created } = await run(input({ model: 'gen4_image', params: { resolution: '1080p', aspectRatio: '9:16' }, referenceAssets: [] }))
     expect(await result).toMatchObject({ mimeType: 'image/png', width: 192, height: 108, durationSeconds: 0 })
     expect(standIn.tasks.get(created[0]!)).toMatchObject({ endpoint: 'text_to_image', body: { model: 'gen4_image', ratio: '1080:1920' } })
-    expect(runwayCredits('gen4_image', { duration: 1, resolution: '1080p' })).toBe(8)
-    expect(runwayCredits('gen4_image', { duration: 1, resolution: '720p' })).toBe(5)
-    expect(runwayCredits('gen4.5', { duration: 4 })).toBe(48)
+    expect(jobCredits({ model: 'gen4_image', params: { duration: 1, resolution: '1080p' } })).toBe(8)
+    expect(jobCredits({ model: 'gen4_image', params: { duration: 1, resolution: '720p' } })).toBe(5)
+    expect(jobCredits({ model: 'gen4.5', params: { duration: 4 } })).toBe(48)
   })
 
   it('maps a FAILED task to a clear reason with its failureCode', async () => {

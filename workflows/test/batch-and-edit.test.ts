@@ -10,11 +10,11 @@ import { type NatsConnection } from '@nats-io/transport-node'
 import { jetstream } from '@nats-io/jetstream'
 import { createReservedGenerations, getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
 import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
-import { AppError, AppErrorCode, generationWorkflowId, streams, subjects, type TGenerationInput } from '@montage/core'
+import { AppError, AppErrorCode, generationWorkflowId, streams, subjects, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
-import { batchWorkflowId, startBatchGenerationWorkflow, startEditGenerationWorkflow, type TEditGenerationInput } from '../src'
+import { batchWorkflowId, startBatchGenerationWorkflow, startEditGenerationWorkflow } from '../src'
 import { createStudio, startControlRig, type TControlRig } from './helpers'
 
 // Real Temporal (batch children, edit workflow), PostgreSQL, NATS, ONNX Runtime and ffmpeg.

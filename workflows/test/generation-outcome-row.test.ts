@@ -5,8 +5,8 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { createGeneration, listFinishedGenerations, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream } from '@montage/board'
-import { generationWorkflowId, type TGenerationInput, type TGenerationOutput } from '@montage/core'
-import { createControlActivities } from '../src/activities/create-control-activities'
+import { generationWorkflowId, type TGenerationOutput } from '@montage/core'
+import { createControlActivities, type TControlGenerationInput } from '../src/activities/create-control-activities'
 import { createStudio, readBoardCommands } from './helpers'
 
 // Real PostgreSQL and NATS JetStream: the row must hold everything the final board command carries,
@@ -27,9 +27,9 @@ afterAll(async () => {
 
 const sha = (c: string) => c.repeat(64)
 
-async function generation(): Promise<TGenerationInput> {
+async function generation(): Promise<TControlGenerationInput> {
   const s = await createStudio(sql, 10, 'Ines')
-  const input: TGenerationInput = {
+  const input: TControlGenerationInput = {
     generationId: randomUUID(), workspaceId: s.ws.id, boardId: s.board.id, userId: s.user.id, shotId: 'shape:shot1', variationId: `shape:v${randomUUID().slice(0, 8)}`,
     model: 'previz', params: {}, prompt: '', referenceAssets: [], referenceIds: [], credits: 2,
   }

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, Connection } from '@temporalio/client'
-import { generationWorkflowId, taskQueueName, type TGenerationInput } from '@montage/core'
-import { generationStartInput, startGenerationWorkflow, type TEditGenerationInput } from '../src'
+import { generationWorkflowId, taskQueueName, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
+import { generationStartInput, startGenerationWorkflow } from '../src'
 import type { EditGenerationWorkflowArgs } from '../src/workflows'
 
 // Real Temporal; no worker polls these queues, so each workflow stays as it was started.

@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { type TBoardCommand } from '@montage/board'
-import { generationWorkflowId, runwayCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
+import { generationWorkflowId, jobCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { resolveFfmpegPaths } from '@montage/gpu-worker'
 import { createHostedActivities } from '@montage/gpu-worker/src/hosted/create-hosted-activities'
@@ -71,9 +71,11 @@ const studio = (credits: number) => createStudio(sql, credits, 'Hana')
 
 type TStudio = Awaited<ReturnType<typeof studio>>
 
-async function generation(s: TStudio, opts: { model?: TRunwayModelId; prompt?: string; params?: Record<string, unknown>; credits?: number } = {}): Promise<TGenerationInput> {
-  const model = opts.model ?? 'gen4_turbo'
-  const params = opts.params ?? { duration: 2 }
+/** A Runway model with params of its own (their type is paired with the model's). */
+type TRunwayJob = TGenerationInput extends infer T ? (T extends { model: infer M extends TRunwayModelId; params: infer P } ? { model: M; params: P } : never) : never
+
+async function generation(s: TStudio, opts: { job?: TRunwayJob; prompt?: string; credits?: number } = {}): Promise<TGenerationInput> {
+  const job = opts.job ?? { model: 'gen4_turbo', params: { duration: 2 } }
   const input: TGenerationInput = {
     generationId: randomUUID(),
     workspaceId: s.ws.id,
@@ -81,12 +83,11 @@ async function generation(s: TStudio, opts: { model?: TRunwayModelId; prompt?: s
     userId: s.user.id,
     shotId: 'shape:shot1',
     variationId: `shape:v-${randomUUID().slice(0, 12)}`,
-    model,
-    params,
+    ...job,
     prompt: opts.prompt ?? `prompt ${randomUUID()}`,
     referenceAssets: [plateSha],
     referenceIds: ['shape:ref1'],
-    credits: opts.credits ?? runwayCredits(model, { duration: typeof params.duration === 'number' ? params.duration : 1 }),
+    credits: opts.credits ?? jobCredits(job),
   }
   await register(input)
   return input
@@ -121,7 +122,7 @@ async function failureOf(input: TGenerationInput): Promise<string> {
 describe('generation on the hosted queue (Runway)', () => {
   it('renders on Runway, stores the output, charges the published price once and tells the board', async () => {
     const s = await studio(100)
-    const input = await generation(s, { model: 'gen4_turbo', params: { duration: 4 } })
+    const input = await generation(s, { job: { model: 'gen4_turbo', params: { duration: 4 } } })
     expect(input.credits).toBe(20)
     const progress: unknown[] = []
     const sub = nc.subscribe(subjects.jobProgress(input.generationId), { callback: (_e, m) => void progress.push(m.json()) })
@@ -186,7 +187,7 @@ describe('generation on the hosted queue (Runway)', () => {
     plans.set(malformedPrompt, () => [{ raw: { status: 'RUNNING', progress: 'half' } }])
     const gone = await generation(s, { prompt: gonePrompt })
     const malformed = await generation(s, { prompt: malformedPrompt })
-    const outOfRange = await generation(s, { params: { duration: 60 }, credits: 10 })
+    const outOfRange = await generation(s, { job: { model: 'gen4_turbo', params: { duration: 60 } }, credits: 10 })
     const posts = standIn.requests.filter((r) => r.method === 'POST').length
 
     const reasons = await Promise.all([failureOf(gone), failureOf(malformed), failureOf(outOfRange)])
@@ -204,7 +205,7 @@ describe('generation on the hosted queue (Runway)', () => {
 
   it('50 concurrent generations from 5 users all complete; the ledger sums exactly, no balance goes below zero, no variation twice', async () => {
     const studios = await Promise.all(Array.from({ length: 5 }, () => studio(20)))
-    const inputs = await Promise.all(studios.flatMap((s) => Array.from({ length: 10 }, () => generation(s, { model: 'gen4_image_turbo', params: {} }))))
+    const inputs = await Promise.all(studios.flatMap((s) => Array.from({ length: 10 }, () => generation(s, { job: { model: 'gen4_image_turbo', params: {} } }))))
     expect(inputs.every((i) => i.credits === 2)).toBe(true)
     // Each start twice at once: the workflow id is the idempotency key.
     const handles = await Promise.all(inputs.flatMap((input) => [startGenerationWorkflow({ client, input, taskQueuePrefix: prefix }), startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })]))

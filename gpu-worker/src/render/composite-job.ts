@@ -1,17 +1,9 @@
-import { AppError, AppErrorCode, parseInput, ZCompositeParams, type TCompositeInput, type TGenerationOutput } from '@montage/core'
-import { z } from 'zod'
+import { AppError, AppErrorCode, parseInput, ZCompositeInput, type TCompositeInput, type TGenerationOutput } from '@montage/core'
 import { compositeTransform, type TCompositeFrame } from '../engine/ops/composite'
 import { openSource, workingSize } from '../engine/open-source'
 import { renderFrames } from '../engine/render-frames'
-import { runEditJob, ZAssetSha256, ZJobId, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
+import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
 
-const ZCompositeInput = z.object({
-  generationId: ZJobId,
-  workspaceId: z.string().min(1),
-  foregroundSha256: ZAssetSha256,
-  backgroundSha256: ZAssetSha256,
-  params: ZCompositeParams,
-})
 
 /** Pairs the frames of two sources; ends with the shorter one (a still repeats for ever). */
 async function* zip(fg: AsyncIterable<Uint8Array>, bg: AsyncIterable<Uint8Array>): AsyncGenerator<TCompositeFrame> {

@@ -1,10 +1,8 @@
-import { AppError, AppErrorCode, parseInput, ZInterpolateParams, type TGenerationOutput, type TInterpolateInput } from '@montage/core'
-import { z } from 'zod'
+import { AppError, AppErrorCode, parseInput, ZInterpolateInput, type TGenerationOutput, type TInterpolateInput } from '@montage/core'
 import { interpolateTransform } from '../engine/ops/interpolate'
 import { renderSourceEdit } from './render-source-edit'
-import { runEditJob, ZAssetSha256, ZJobId, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
+import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
 
-const ZInterpolateInput = z.object({ generationId: ZJobId, workspaceId: z.string().min(1), sourceSha256: ZAssetSha256, params: ZInterpolateParams })
 
 /** Doubles a stored clip's frame rate (24 → 48 fps) at the same duration. */
 export async function interpolateJob(deps: TEditJobDeps, input: TInterpolateInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {

@@ -1,10 +1,8 @@
-import { parseInput, ZEditFocus, ZRelightParams, type TGenerationOutput, type TRelightInput } from '@montage/core'
-import { z } from 'zod'
+import { parseInput, ZRelightInput, type TGenerationOutput, type TRelightInput } from '@montage/core'
 import { relightTransform } from '../engine/ops/relight'
 import { renderSourceEdit } from './render-source-edit'
-import { runEditJob, ZAssetSha256, ZJobId, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
+import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
 
-const ZRelightInput = z.object({ generationId: ZJobId, workspaceId: z.string().min(1), sourceSha256: ZAssetSha256, params: ZRelightParams, focus: ZEditFocus.optional() })
 
 /** Relights a stored still or clip with a time-of-day preset and a key light. */
 export async function relightJob(deps: TEditJobDeps, input: TRelightInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {

@@ -4,26 +4,18 @@ import {
   AppErrorCode,
   frameSize,
   parseInput,
-  ZPrevizParams,
+  ZRenderPrevizInput,
   type TGenerationOutput,
   type TJobProgress,
   type TRenderPrevizInput,
 } from '@montage/core'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { z } from 'zod'
 import type { MediaEngine } from '../engine/MediaEngine'
 import { renderCameraMove } from '../engine/render-camera-move'
 import { reportRenderStage, storeRenderOutputs } from './store-render-outputs'
 
 export const PREVIZ_FPS = 24
-
-const ZRenderPrevizInput = z.object({
-  generationId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, - or _'),
-  workspaceId: z.string().min(1),
-  params: ZPrevizParams,
-  plateSha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex sha256'),
-})
 
 export interface TRenderPrevizJobDeps {
   store: AssetStore

@@ -2,16 +2,12 @@ import type { AssetStore } from '@montage/assets'
 import { AppError, AppErrorCode, type TGenerationOutput, type TJobProgress } from '@montage/core'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
-import { z } from 'zod'
 import type { MediaEngine } from '../engine/MediaEngine'
 import type { TRenderStage } from '../engine/render-camera-move'
 import type { TRenderedFrames } from '../engine/render-frames'
 import { probeMedia, type TMediaInfo } from '../ffmpeg/probe-media'
 import { reportRenderStage, storeRenderOutputs } from './store-render-outputs'
 import type { TRenderPrevizJobHooks } from './render-previz-job'
-
-export const ZJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, - or _')
-export const ZAssetSha256 = z.string().regex(/^[a-f0-9]{64}$/, 'must be a lowercase hex sha256')
 
 export interface TEditJobDeps {
   store: AssetStore

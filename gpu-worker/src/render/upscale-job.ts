@@ -1,12 +1,10 @@
-import { AppError, AppErrorCode, parseInput, ZUpscaleParams, type TGenerationOutput, type TUpscaleInput } from '@montage/core'
-import { z } from 'zod'
+import { AppError, AppErrorCode, parseInput, ZUpscaleInput, type TGenerationOutput, type TUpscaleInput } from '@montage/core'
 import { upscaleTransform } from '../engine/ops/upscale'
 import { workingSize } from '../engine/open-source'
 import { MAX_VIDEO_SIDE } from '../ffmpeg/probe-media'
 import { renderSourceEdit } from './render-source-edit'
-import { runEditJob, ZAssetSha256, ZJobId, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
+import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
 
-const ZUpscaleInput = z.object({ generationId: ZJobId, workspaceId: z.string().min(1), sourceSha256: ZAssetSha256, params: ZUpscaleParams })
 
 /** Upscales a stored still or clip 2× or 4×; outputs past 4096 pixels a side are refused. */
 export async function upscaleJob(deps: TEditJobDeps, input: TUpscaleInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {

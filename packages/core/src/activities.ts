@@ -1,60 +1,61 @@
-import type { TGenerationOutput } from './generation'
+import { z } from 'zod'
+import { ZCompositeParams, ZInterpolateParams, ZRelightParams, ZRestyleParams, ZUpscaleParams } from './edit-models'
+import { ZSha256, type TGenerationOutput } from './generation'
+import { ZJobProgressMessage, ZJobProgressTarget } from './job-progress'
 import type { TIngestAssetInput, TIngestAssetOutput } from './library'
-import type { TEditFocus } from './review'
-import type { TJobProgressTarget } from './job-progress'
-import type { TCompositeParams, TInterpolateParams, TRelightParams, TRestyleParams, TUpscaleParams } from './models'
+import { ZPrevizParams } from './models'
+import { ZEditFocus } from './review'
 
-/** Input of a local-engine render on the `gpu` queue. */
-export interface TRenderPrevizInput extends TJobProgressTarget {
-  generationId: string
-  workspaceId: string
-  /** Already parsed with ZPrevizParams. */
-  params: {
-    duration: number
-    aspectRatio: '16:9' | '9:16' | '1:1'
-    cameraMove: 'static' | 'push_in' | 'pull_out' | 'pan_left' | 'pan_right' | 'tilt_up' | 'tilt_down'
-    zoom: number
-    /** Absent means ease_in_out (inputs recorded before easing existed). */
-    easing?: 'ease_in_out' | 'linear'
-    seed?: number
-  }
+/*
+ * The inputs of the `gpu` queue's activities. The workflows type their calls with them and the
+ * gpu-worker parses what it receives with the same schemas. Each type is the schema's input:
+ * what a caller may send (defaults may be left out, as in inputs recorded before a param existed).
+ */
+
+/** A job's id as the gpu-worker takes it: it names scratch folders, so letters, digits, - and _ only. */
+export const ZJobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be an id of letters, digits, - or _')
+
+const ZJobFields = ZJobProgressTarget.extend({
+  generationId: ZJobId,
+  workspaceId: z.string().min(1),
+})
+
+/** Input of a previz render: a camera move over a plate image. */
+export const ZRenderPrevizInput = ZJobFields.extend({
+  params: ZPrevizParams,
   /** sha256 of the plate image in the asset store. */
-  plateSha256: string
-}
+  plateSha256: ZSha256,
+})
+export type TRenderPrevizInput = z.input<typeof ZRenderPrevizInput>
 
 /** Input of a local-engine edit of one stored still or clip. */
-export interface TEditSourceInput<P> extends TJobProgressTarget {
-  generationId: string
-  workspaceId: string
+const ZEditSourceFields = ZJobFields.extend({
   /** sha256 of the source (a PNG, JPEG or WebP still, or a video) in the asset store. */
-  sourceSha256: string
-  /** Parsed with the operation's schema in packages/core/src/models.ts (ZRelightParams, …). */
-  params: P
-}
+  sourceSha256: ZSha256,
+})
 
 /** Relight and restyle change pixels in place, so an edit from a comment can keep them to its focus. */
-export type TRelightInput = TEditSourceInput<TRelightParams> & { focus?: TEditFocus }
-export type TRestyleInput = TEditSourceInput<TRestyleParams> & { focus?: TEditFocus }
-export type TUpscaleInput = TEditSourceInput<TUpscaleParams>
-export type TInterpolateInput = TEditSourceInput<TInterpolateParams>
+export const ZRelightInput = ZEditSourceFields.extend({ params: ZRelightParams, focus: ZEditFocus.optional() })
+export type TRelightInput = z.input<typeof ZRelightInput>
+export const ZRestyleInput = ZEditSourceFields.extend({ params: ZRestyleParams, focus: ZEditFocus.optional() })
+export type TRestyleInput = z.input<typeof ZRestyleInput>
+export const ZUpscaleInput = ZEditSourceFields.extend({ params: ZUpscaleParams })
+export type TUpscaleInput = z.input<typeof ZUpscaleInput>
+export const ZInterpolateInput = ZEditSourceFields.extend({ params: ZInterpolateParams })
+export type TInterpolateInput = z.input<typeof ZInterpolateInput>
 
 /** Input of a composite: a foreground (alpha still/clip, or one to chroma-key) over an environment. */
-export interface TCompositeInput extends TJobProgressTarget {
-  generationId: string
-  workspaceId: string
-  foregroundSha256: string
+export const ZCompositeInput = ZJobFields.extend({
+  foregroundSha256: ZSha256,
   /** The new environment plate, still or clip; it sets the output size. */
-  backgroundSha256: string
-  params: TCompositeParams
-}
+  backgroundSha256: ZSha256,
+  params: ZCompositeParams,
+})
+export type TCompositeInput = z.input<typeof ZCompositeInput>
 
 /** Progress a model activity reports (heartbeat details and NATS `job.<id>.progress`). */
-export interface TJobProgress {
-  generationId: string
-  stage: 'queued' | 'rendering' | 'encoding' | 'storing'
-  /** 0..1 */
-  progress: number
-}
+export const ZJobProgress = ZJobProgressMessage.pick({ generationId: true, stage: true, progress: true })
+export type TJobProgress = z.infer<typeof ZJobProgress>
 
 /** Activities that run on gpu-worker, by name. Workflows import this type only. */
 export interface TGpuActivities {

@@ -1,5 +1,6 @@
 import { z } from 'zod'
-import { MODELS, ZModelId } from './models'
+import { byModel } from './model-definition'
+import { MODELS, ZModelId, type TModelId } from './models'
 import { parseInput } from './parse-input'
 
 export const ZGenerationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
@@ -29,12 +30,21 @@ export const ZStartGenerationRequest = z
   .strict()
 export type TStartGenerationRequest = z.infer<typeof ZStartGenerationRequest>
 
+/** A generation model with its params, typed by model: narrowing on `model` narrows `params`. */
+export const ZGenerationModelParams = byModel(MODELS, {})
+export type TGenerationModelParams = z.infer<typeof ZGenerationModelParams>
+
 /**
- * Parses `params` against the chosen model's schema; a problem is a BAD_REQUEST naming the
- * field as the request spells it (`params.duration`).
+ * Parses `params` against the chosen model's schema and returns them with the model, typed
+ * together; a problem is a BAD_REQUEST naming the field as the request spells it (`params.duration`).
  */
-export function parseModelParams(model: z.infer<typeof ZModelId>, params: unknown): z.infer<(typeof MODELS)[typeof model]['params']> {
-  return parseInput(z.object({ params: MODELS[model].params }), { params }).params
+export function parseModelJob(model: TModelId, params: unknown): TGenerationModelParams {
+  return parseInput(ZGenerationModelParams, { model, params })
+}
+
+/** The params alone of `parseModelJob`, for a caller that does not need them paired with the model. */
+export function parseModelParams(model: TModelId, params: unknown): TGenerationModelParams['params'] {
+  return parseModelJob(model, params).params
 }
 
 /** One `@tag` of a prompt, resolved at generation start: what the model receives. */
@@ -45,16 +55,14 @@ export const ZGenerationReference = z.object({
 })
 export type TGenerationReference = z.infer<typeof ZGenerationReference>
 
-/** What the workflow needs to run one generation; everything already validated. */
-export const ZGenerationInput = z.object({
+/** What a workflow needs to run one job besides its model and params; everything already validated. */
+export const GENERATION_INPUT_FIELDS = {
   generationId: z.string().uuid(),
   workspaceId: z.string().uuid(),
   boardId: z.string().uuid(),
   userId: z.string().uuid(),
   shotId: ZShapeId,
   variationId: ZShapeId,
-  model: ZModelId,
-  params: z.record(z.string(), z.unknown()),
   prompt: z.string().max(4000),
   /** sha256 of the reference images' stored bytes, in the order the shot lists them. */
   referenceAssets: z.array(ZSha256),
@@ -62,8 +70,16 @@ export const ZGenerationInput = z.object({
   /** The prompt's `@tags`, resolved at start (absent in inputs recorded before tags existed). */
   references: z.array(ZGenerationReference).max(8).optional(),
   credits: z.number().int().nonnegative(),
-})
-export type TGenerationInput = z.infer<typeof ZGenerationInput>
+}
+
+/** What `generationWorkflow` runs: the shared fields plus a generation model and its own params. */
+export const ZGenerationInput = byModel(MODELS, GENERATION_INPUT_FIELDS)
+/**
+ * The schema's input type rather than its output: a workflow's input is read back from its
+ * history, and an input recorded before a param existed lacks it (the activity's parse fills in
+ * the default).
+ */
+export type TGenerationInput = z.input<typeof ZGenerationInput>
 
 /** What the model activity returns. */
 export const ZGenerationOutput = z.object({

@@ -15,10 +15,11 @@ export const ZJobProgressMessage = z.object({
 export type TJobProgressMessage = z.infer<typeof ZJobProgressMessage>
 
 /** Where a model activity's progress is shown: carried in its input by the workflow. */
-export interface TJobProgressTarget {
-  boardId?: string
-  variationId?: string
-}
+export const ZJobProgressTarget = z.object({
+  boardId: z.string().optional(),
+  variationId: z.string().optional(),
+})
+export type TJobProgressTarget = z.infer<typeof ZJobProgressTarget>
 
 /** One live job as the collab-server's awareness entry lists it, keyed by variation id. */
 export interface TLiveJob {

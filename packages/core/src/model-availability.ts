@@ -1,5 +1,5 @@
-import { MODELS, estimateCredits, type TModelId } from './models'
-import { isRunwayModel, runwayCredits, RUNWAY_MODELS, type TRunwayModelDefinition } from './runway-models'
+import { MODELS, type TModelId } from './models'
+import { isRunwayModel, RUNWAY_MODELS, type TRunwayModelDefinition } from './runway-models'
 
 export type TModelAvailability = { available: true } | { available: false; reason: string }
 
@@ -27,13 +27,4 @@ export function modelAvailability(id: TModelId, opts: ModelAvailabilityOptions):
 /** Every model of the catalogue with its availability, in catalogue order (none hidden). */
 export function listModels(opts: ModelAvailabilityOptions): Array<{ id: TModelId; label: string; kind: string; backend: string } & TModelAvailability> {
   return (Object.keys(MODELS) as TModelId[]).map((id) => ({ id, label: MODELS[id].label, kind: MODELS[id].kind, backend: MODELS[id].backend, ...modelAvailability(id, opts) }))
-}
-
-/**
- * What a generation of `model` with these (parsed) params is charged, in credits: Runway models
- * at Runway's prices (stills per image), local models per output second. The one price that both
- * the Generate button and the server use.
- */
-export function generationCredits(model: TModelId, params: { duration: number; resolution?: string }): number {
-  return isRunwayModel(model) ? runwayCredits(model, params) : estimateCredits(model, params.duration)
 }

@@ -1,14 +1,15 @@
 import { z } from 'zod'
-import type { TModelDefinition } from './models'
+import { ZAspectRatio, type TModelDefinition } from './model-definition'
 
 /*
  * Runway's models, reached through its API from the `hosted` queue. Ids are Runway's own API
  * model ids so a request can name them as they are; prices are Runway's published credits.
- * Kept apart from models.ts (the local engine's catalogue) and spread into MODELS there.
+ * Kept apart from models.ts (the local engine's catalogue) and spread into MODELS there; prices
+ * are computed in pricing.ts.
  */
 
-/** Aspect ratios a shot offers; the adapter maps them to Runway's pixel ratios. Same values as ZAspectRatio (not imported: models.ts imports this file). */
-const ZShotRatio = z.enum(['16:9', '9:16', '1:1'])
+/** A shot's aspect ratio; the adapter maps it to Runway's pixel ratios. */
+const ZShotRatio = ZAspectRatio
 const ZSeed = z.number().int().min(0).max(4_294_967_295).optional()
 
 export const ZGen45Params = z
@@ -155,14 +156,6 @@ export const RUNWAY_MODEL_IDS = Object.keys(RUNWAY_MODELS) as [TRunwayModelId, .
 
 export function isRunwayModel(id: string): id is TRunwayModelId {
   return Object.hasOwn(RUNWAY_MODELS, id)
-}
-
-/** What a Runway generation costs, in credits, for parsed params (stills by image and resolution). */
-export function runwayCredits(id: TRunwayModelId, params: { duration: number; resolution?: string }): number {
-  const model: TRunwayModelDefinition = RUNWAY_MODELS[id]
-  const perImage = model.runway.creditsPerImage
-  if (perImage) return perImage[params.resolution ?? 'default'] ?? perImage.default ?? model.creditsPerSecond
-  return Math.ceil(model.creditsPerSecond * params.duration)
 }
 
 /** What Runway refuses for a model that its param schema cannot see: the prompt and the images. */

@@ -1,5 +1,5 @@
 import type { Editor, TLShape } from 'tldraw'
-import { LOCAL_EDIT_MODELS, type TEditFocus, type TLocalEditModelId } from '@montage/core'
+import { jobCredits, type TEditFocus, type TLocalEditModelId } from '@montage/core'
 import { placeQueuedVariation, requestJob } from './start-generation'
 
 type TShot = TLShape<'shot'>
@@ -17,9 +17,9 @@ export interface StartEditOptions {
   focus?: TEditFocus
 }
 
-/** What a local edit of this variation will charge: per output second, a still counting as one. */
+/** What a local edit of this variation will charge (priced by its length, as the server prices it). */
 export function editCost(parent: TVariation, model: TLocalEditModelId): number {
-  return Math.ceil(LOCAL_EDIT_MODELS[model].creditsPerSecond * Math.max(1, Math.ceil(parent.props.durationSeconds)))
+  return jobCredits({ model, params: {}, sourceSeconds: parent.props.durationSeconds })
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createShapeId, type Editor, type TLShape } from 'tldraw'
-import { generationCredits, LOCAL_EDIT_MODELS, MODELS, type TModelId } from '@montage/core'
+import { jobCredits, LOCAL_EDIT_MODELS, MODELS, ZGenerationModelParams } from '@montage/core'
 import { defaultVariationProps, variationSlot } from '@montage/board/client'
 import { generateCountOf } from './generate-count'
 import { paramsForModel } from '@/components/shapes/model-param-fields'
@@ -15,17 +15,14 @@ function shotParams(props: TShot['props'], meta?: TShot['meta']): Record<string,
 }
 
 /**
- * What Generate will charge for these params: the model's own schema fills in its defaults, then the
- * same price function the server uses (Runway models at Runway's prices).
+ * What Generate will charge for one variation of the shot: the model's own schema fills in its
+ * defaults, then the price function the server uses (`jobCredits`).
  */
-export function shotCredits(model: TModelId, params: Record<string, unknown>): number {
-  const parsed = MODELS[model].params.safeParse(params)
-  const priced = parsed.success ? (parsed.data as { duration: number; resolution?: string }) : { duration: Number(params.duration) || 1 }
-  return generationCredits(model, priced)
-}
-
 export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
-  return shotCredits(props.model, shotParams(props, meta))
+  const params = shotParams(props, meta)
+  const parsed = ZGenerationModelParams.safeParse({ model: props.model, params })
+  // Params the server would refuse still show a price, from the duration as it stands.
+  return jobCredits(parsed.success ? parsed.data : { model: props.model, params: { duration: Number(params.duration) || 1 } })
 }
 
 /**

@@ -21,7 +21,7 @@ export interface ControlActivityDeps {
  * What the control activities need of a generation: a shot generation's input, or an edit's (whose
  * model is an edit operation and which names the variation it was made from).
  */
-export type TControlGenerationInput = Omit<TGenerationInput, 'model'> & { model: string; parentVariationId?: string }
+export type TControlGenerationInput = Omit<TGenerationInput, 'model' | 'params'> & { model: string; params: Record<string, unknown>; parentVariationId?: string }
 
 export interface TFinishFailedInput {
   input: TControlGenerationInput

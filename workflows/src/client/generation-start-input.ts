@@ -1,6 +1,5 @@
 import { defaultPayloadConverter, isGrpcServiceError, type Client } from '@temporalio/client'
-import { generationWorkflowId, type TGenerationInput } from '@montage/core'
-import type { TEditGenerationInput } from '../edit-models'
+import { generationWorkflowId, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import type { EditGenerationWorkflowArgs, GenerationWorkflowArgs } from '../workflows'
 
 /** What `generation/<id>` was started as: a shot's generation, or an edit of another generation's output. */

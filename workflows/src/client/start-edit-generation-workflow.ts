@@ -1,6 +1,6 @@
 import { WorkflowIdReusePolicy, type Client } from '@temporalio/client'
 import { generationWorkflowId, taskQueueName } from '@montage/core'
-import type { TEditGenerationInput } from '../edit-models'
+import type { TEditGenerationInput } from '@montage/core'
 import type { editGenerationWorkflow } from '../workflows'
 
 export interface StartEditGenerationWorkflowOptions {

@@ -1,6 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow'
-import type { TGenerationOutput, TGpuActivities } from '@montage/core'
-import type { TEditGenerationInput } from '../edit-models'
+import type { TEditGenerationInput, TGenerationOutput } from '@montage/core'
 import { gpuActivities, hostedActivities, localControl as control } from './render-activities'
 import { runWithCredits } from './run-with-credits'
 
@@ -30,21 +29,21 @@ export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQu
     let output: TGenerationOutput
     switch (input.model) {
       case 'relight':
-        output = await gpu.relight({ ...source, params: input.params as Parameters<TGpuActivities['relight']>[0]['params'], ...(input.focus ? { focus: input.focus } : {}) })
+        output = await gpu.relight({ ...source, params: input.params, ...(input.focus ? { focus: input.focus } : {}) })
         break
       case 'restyle':
-        output = await gpu.restyle({ ...source, params: input.params as Parameters<TGpuActivities['restyle']>[0]['params'], ...(input.focus ? { focus: input.focus } : {}) })
+        output = await gpu.restyle({ ...source, params: input.params, ...(input.focus ? { focus: input.focus } : {}) })
         break
       case 'upscale':
-        output = await gpu.upscale({ ...source, params: input.params as Parameters<TGpuActivities['upscale']>[0]['params'] })
+        output = await gpu.upscale({ ...source, params: input.params })
         break
       case 'interpolate':
-        output = await gpu.interpolate({ ...source, params: input.params as Parameters<TGpuActivities['interpolate']>[0]['params'] })
+        output = await gpu.interpolate({ ...source, params: input.params })
         break
       case 'composite': {
         const [backgroundSha256] = input.referenceAssets
         if (!backgroundSha256) throw ApplicationFailure.nonRetryable('A composite needs an environment plate: link a reference image to the shot.', 'BAD_INPUT')
-        output = await gpu.composite({ ...target, foregroundSha256: input.sourceAssetSha256, backgroundSha256, params: input.params as Parameters<TGpuActivities['composite']>[0]['params'] })
+        output = await gpu.composite({ ...target, foregroundSha256: input.sourceAssetSha256, backgroundSha256, params: input.params })
         break
       }
       case 'aleph2':

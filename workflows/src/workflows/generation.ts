@@ -1,5 +1,5 @@
 import { ApplicationFailure, patched, proxyActivities } from '@temporalio/workflow'
-import { MODELS, type TGenerationInput, type TGenerationOutput, type TGpuActivities } from '@montage/core'
+import type { TGenerationInput, TGenerationOutput } from '@montage/core'
 import type { ControlActivities } from '../activities'
 import { gpuActivities, hostedActivities, localControl } from './render-activities'
 import { runWithCredits } from './run-with-credits'
@@ -37,7 +37,8 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
     control,
     input,
     async () => {
-      if (MODELS[input.model].taskQueue === 'hosted') {
+      // Previz is the one local model of the Generate menu; every other one is hosted.
+      if (input.model !== 'previz') {
         return hosted.runHostedModel({
           generationId: input.generationId,
           workspaceId: input.workspaceId,
@@ -58,7 +59,7 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
         workspaceId: input.workspaceId,
         boardId: input.boardId,
         variationId: input.variationId,
-        params: input.params as Parameters<TGpuActivities['renderPreviz']>[0]['params'],
+        params: input.params,
         plateSha256,
       })
     },

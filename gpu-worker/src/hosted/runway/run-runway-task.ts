@@ -5,7 +5,6 @@ import path from 'node:path'
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ReadableStream as WebReadableStream } from 'node:stream/web'
-import { z } from 'zod'
 import type { AssetStore } from '@montage/assets'
 import {
   AppError,
@@ -13,7 +12,8 @@ import {
   isRunwayModel,
   modelAvailability,
   parseInput,
-  RUNWAY_MODELS,
+  ZHostedModelParams,
+  ZRunHostedModelInput,
   type TGenerationOutput,
   type TJobProgress,
   type TRunHostedModelInput,
@@ -21,7 +21,7 @@ import {
 import type { TFfmpegPaths } from '../../ffmpeg/ffmpeg-paths'
 import { probeMedia } from '../../ffmpeg/probe-media'
 import { runProcess } from '../../ffmpeg/run-process'
-import { buildRunwayRequest, type TParsedRunwayParams, type TRunwayInputAsset } from './build-runway-request'
+import { buildRunwayRequest, type TRunwayInputAsset } from './build-runway-request'
 import { RunwayApiError, type RunwayClient } from './RunwayClient'
 import { runwayFailureMessage } from './runway-failure-message'
 
@@ -126,13 +126,14 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
  * downloads the output into the asset store at once (Runway's URLs expire) with a poster, and
  * deletes the task on Runway when `signal` aborts.
  */
-export async function runRunwayTask(deps: TRunRunwayTaskDeps, input: TRunHostedModelInput, hooks: TRunRunwayTaskHooks): Promise<TGenerationOutput> {
+export async function runRunwayTask(deps: TRunRunwayTaskDeps, rawInput: TRunHostedModelInput, hooks: TRunRunwayTaskHooks): Promise<TGenerationOutput> {
+  const input = parseInput(ZRunHostedModelInput, rawInput)
   const { client, store, signal } = { ...deps, ...hooks }
   const pollIntervalMs = deps.pollIntervalMs ?? RUNWAY_MIN_POLL_INTERVAL_MS
   const report = (stage: TJobProgress['stage'], progress: number) => hooks.onProgress({ generationId: input.generationId, stage, progress })
   if (!isRunwayModel(input.model)) throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${input.model} is not a Runway model.`, { field: 'model' })
-  const model = input.model
-  const params = parseInput(z.object({ params: RUNWAY_MODELS[model].params }), { params: input.params }).params as TParsedRunwayParams
+  // The model and its params parsed together, so the params are typed by the model.
+  const { model, params } = parseInput(ZHostedModelParams, { model: input.model, params: input.params })
 
   let taskId = hooks.resumeTaskId
   if (!taskId) {

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { TGenerationInput, TGenerationReference } from '@montage/core'
-import type { TEditGenerationInput } from '@montage/workflows/client'
+import type { TEditGenerationInput, TGenerationInput, TGenerationReference } from '@montage/core'
 import type { TEditRequest, TShotRequest } from './generation-request'
 
 /** Where one generation goes and who pays: what differs between the generations of one request. */
@@ -33,22 +32,26 @@ export interface TEditJob {
 export function generationInput(target: TGenerationTarget, job: TShotJob): TGenerationInput
 export function generationInput(target: TGenerationTarget, job: TEditJob): TEditGenerationInput
 export function generationInput(target: TGenerationTarget, job: TShotJob | TEditJob): TGenerationInput | TEditGenerationInput {
-  const common = {
-    ...target,
-    params: job.request.params,
-    prompt: job.request.prompt,
-    referenceAssets: job.request.references.map((r) => r.assetSha256),
-    referenceIds: job.request.references.map((r) => r.shapeId),
+  if (!('parent' in job)) {
+    // The rest is the model with its own params: taken as one piece, so their pairing stays typed.
+    const { kind: _kind, prompt, references: linked, ...model } = job.request
+    return { ...target, ...model, prompt, ...linkedReferences(linked), references: job.references }
   }
-  if (!('parent' in job)) return { ...common, model: job.request.model, references: job.references }
+  const { kind: _kind, prompt, references: plate, parentGenerationId, focus, ...model } = job.request
   return {
-    ...common,
-    model: job.request.model,
+    ...target,
+    ...model,
+    prompt,
+    ...linkedReferences(plate),
     sourceAssetSha256: job.parent.outputAsset,
-    parentGenerationId: job.request.parentGenerationId,
+    parentGenerationId,
     parentVariationId: job.parent.variationId,
-    ...(job.request.focus ? { focus: job.request.focus } : {}),
+    ...(focus ? { focus } : {}),
   }
+}
+
+function linkedReferences(references: TShotRequest['references']): { referenceAssets: string[]; referenceIds: string[] } {
+  return { referenceAssets: references.map((r) => r.assetSha256), referenceIds: references.map((r) => r.shapeId) }
 }
 
 /** A variation id for a request that named none (API callers that place no placeholder). */

@@ -1,6 +1,5 @@
 import { z } from 'zod'
-import { ZEditFocus, ZSha256, ZShapeId, type TModelId } from '@montage/core'
-import type { TEditModelId } from '@montage/workflows/client'
+import { ZEditFocus, ZSha256, ZShapeId, type TEditModelParams, type TGenerationModelParams } from '@montage/core'
 
 const ZRequestReference = z.object({ shapeId: ZShapeId, assetSha256: ZSha256, tag: z.string().max(32).optional() }).strict()
 
@@ -33,7 +32,10 @@ export const ZStoredGenerationRequest = z.discriminatedUnion('kind', [
 ])
 export type TStoredGenerationRequest = z.infer<typeof ZStoredGenerationRequest>
 
-/** A validated request of a shot's generation: its model is in the catalogue. */
-export type TShotRequest = Extract<TStoredGenerationRequest, { kind: 'shot' }> & { model: TModelId }
-/** A validated request of an edit: its model is an edit model. */
-export type TEditRequest = Extract<TStoredGenerationRequest, { kind: 'edit' }> & { model: TEditModelId }
+/** What a request says besides its model and params. */
+type TRequestFields<K extends TStoredGenerationRequest['kind']> = Omit<Extract<TStoredGenerationRequest, { kind: K }>, 'model' | 'params'>
+
+/** A validated request of a shot's generation: a catalogue model with its own params, typed together. */
+export type TShotRequest = TRequestFields<'shot'> & TGenerationModelParams
+/** A validated request of an edit: an edit model with its own params, typed together. */
+export type TEditRequest = TRequestFields<'edit'> & TEditModelParams

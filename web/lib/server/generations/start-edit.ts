@@ -3,17 +3,18 @@ import { z } from 'zod'
 import {
   AppError,
   AppErrorCode,
-  LOCAL_EDIT_MODELS,
-  generationCredits,
   generationWorkflowId,
+  isLocalEditModel,
+  jobCredits,
   modelAvailability,
-  parseInput,
+  parseEditModelJob,
   ZEditFocus,
+  ZEditModelId,
   ZSha256,
   ZShapeId,
 } from '@montage/core'
 import { getAsset, type Sql } from '@montage/db'
-import { editModel, startEditGenerationWorkflow, ZEditModelId, type TRunwayEditModelId } from '@montage/workflows/client'
+import { startEditGenerationWorkflow } from '@montage/workflows/client'
 import { temporalClient } from '../context'
 import { modelAvailabilityOptions, webEnv } from '../env'
 import { requireGenerationAccess } from '../require-generation-access'
@@ -51,13 +52,12 @@ export interface StartedEdit extends StartedGeneration {
 export async function validateAndStartEdit(sql: Sql, userId: string, parentGenerationId: string, body: TStartEditRequest): Promise<StartedEdit> {
   // Access first: someone who may not edit this generation learns nothing from a params error.
   const parent = await requireGenerationAccess(sql, { generationId: parentGenerationId, userId })
-  const definition = editModel(body.model)
-  const params = parseInput(z.object({ params: definition.params as z.ZodType<Record<string, unknown>> }), { params: body.params }).params
+  const job = parseEditModelJob(body.model, body.params)
   if (parent.status !== 'succeeded' || !parent.outputAsset) {
     throw new AppError(AppErrorCode.CONFLICT, `This variation is ${parent.status}; only a finished variation can be edited.`)
   }
-  if (!(body.model in LOCAL_EDIT_MODELS)) {
-    const availability = modelAvailability(body.model as TRunwayEditModelId, modelAvailabilityOptions())
+  if (!isLocalEditModel(body.model)) {
+    const availability = modelAvailability(body.model, modelAvailabilityOptions())
     if (!availability.available) throw new AppError(AppErrorCode.BAD_REQUEST, `model: ${availability.reason}`, { field: 'model' })
   }
   if (body.model === 'composite' && body.references.length === 0) {
@@ -77,18 +77,14 @@ export async function validateAndStartEdit(sql: Sql, userId: string, parentGener
   if (body.focus && clipSeconds > 0 && body.focus.startSeconds > clipSeconds) {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'focus.startSeconds: past the end of the clip', { field: 'focus.startSeconds' })
   }
-  // Local edits are priced per output second (a still counts as one), Runway's at Runway's price.
-  const seconds = Math.max(1, Math.ceil((source?.durationMs ?? 0) / 1000))
-  const credits = body.model in LOCAL_EDIT_MODELS
-    ? Math.ceil(definition.creditsPerSecond * seconds)
-    : generationCredits(body.model as TRunwayEditModelId, params as { duration: number })
+  // Local edits are priced by the length of their source, Runway's by their params.
+  const credits = jobCredits({ ...job, sourceSeconds: (source?.durationMs ?? 0) / 1000 })
 
   const request: TEditRequest = {
     kind: 'edit',
     parentGenerationId: parent.id,
-    model: body.model,
+    ...job,
     prompt: body.prompt,
-    params,
     references: body.references,
     ...(body.focus ? { focus: body.focus } : {}),
   }

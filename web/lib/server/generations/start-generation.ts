@@ -3,11 +3,11 @@ import {
   AppError,
   AppErrorCode,
   MODELS,
-  generationCredits,
   generationWorkflowId,
   isRunwayModel,
+  jobCredits,
   modelAvailability,
-  parseModelParams,
+  parseModelJob,
   runwayInputProblem,
   ZShapeId,
   ZStartGenerationRequest,
@@ -70,7 +70,8 @@ export async function validateAndStartGeneration(
   if (body.variationIds && new Set(body.variationIds).size !== body.variationIds.length) {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'variationIds: each variation needs its own id', { field: 'variationIds' })
   }
-  const params = parseModelParams(body.model, body.params)
+  const job = parseModelJob(body.model, body.params)
+  const { params } = job
   const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId, permission: 'generation.start' })
 
   const availability = modelAvailability(body.model, modelAvailabilityOptions())
@@ -86,7 +87,7 @@ export async function validateAndStartGeneration(
   }
   if (isRunwayModel(body.model)) {
     const imageCount = body.references.length + references.length
-    const problem = runwayInputProblem(body.model, { prompt: body.prompt, aspectRatio: (params as { aspectRatio?: string }).aspectRatio, imageCount })
+    const problem = runwayInputProblem(body.model, { prompt: body.prompt, aspectRatio: 'aspectRatio' in params ? params.aspectRatio : undefined, imageCount })
     if (problem) throw new AppError(AppErrorCode.BAD_REQUEST, problem.message, { field: problem.field })
   }
   for (const [i, ref] of body.references.entries()) {
@@ -96,8 +97,8 @@ export async function validateAndStartGeneration(
     }
   }
 
-  const credits = generationCredits(body.model, params as { duration: number; resolution?: string })
-  const request: TShotRequest = { kind: 'shot', model: body.model, prompt: body.prompt, params, references: body.references }
+  const credits = jobCredits(job)
+  const request: TShotRequest = { kind: 'shot', ...job, prompt: body.prompt, references: body.references }
   // A batch (or a request naming its variations as a list) runs as N children of one workflow.
   const batch = count > 1 || !!body.variationIds
   const variationIds = body.variationIds ?? (batch ? [] : [body.variationId])

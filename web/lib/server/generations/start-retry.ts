@@ -1,6 +1,6 @@
-import { AppError, AppErrorCode, ZModelId } from '@montage/core'
+import { AppError, AppErrorCode, ZEditModelId, ZModelId } from '@montage/core'
 import { getGeneration, type Sql, type TGenerationRow } from '@montage/db'
-import { generationStartInput, ZEditModelId, type TGenerationStartInput } from '@montage/workflows/client'
+import { generationStartInput, type TGenerationStartInput } from '@montage/workflows/client'
 import { temporalClient } from '../context'
 import { ZStoredGenerationRequest, type TStoredGenerationRequest } from './generation-request'
 import { validateAndStartEdit, type StartedEdit } from './start-edit'

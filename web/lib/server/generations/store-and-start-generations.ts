@@ -1,6 +1,5 @@
-import { AppError, AppErrorCode, generationWorkflowId, type TGenerationInput } from '@montage/core'
+import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import { createReservedGenerations, failUnstartedGenerations, type Sql } from '@montage/db'
-import type { TEditGenerationInput } from '@montage/workflows/client'
 import type { TStoredGenerationRequest } from './generation-request'
 
 export interface StoreAndStartGenerationsOptions {
