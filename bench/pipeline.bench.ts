@@ -34,7 +34,7 @@ import { resolveFfmpegPaths } from '@montage/gpu-worker'
 import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
 import { createControlWorker } from '@montage/workflows'
 import { createNoopModelActivities } from './noop-model-activities'
-import type { BenchResults } from './run'
+import type { BenchResults } from './bench-results'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env.PIPELINE_BENCH_RUNS ?? 100)

@@ -5,7 +5,7 @@ import { createShapeId, useEditor, type TLShape } from 'tldraw'
 import { createShotInView } from '@/components/shapes/ShotShapeUtil'
 import { findFreeSpot } from '@/lib/client/placement'
 import { tagFromFileName, uploadImage } from '@/lib/client/assets'
-import { useBoard } from './BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 
 type TReference = TLShape<'reference'>
 const REF_MAX = 280

@@ -1,7 +1,7 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
-import { useBoard } from './BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 
 interface TCheckpoint {
   id: string

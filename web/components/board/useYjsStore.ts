@@ -23,7 +23,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
 import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, type TRecordChange, type TRecordWrites } from '@montage/board/client'
-import { createLiveJobsStore, type TLiveJobsStore } from './LiveJobs'
+import { createLiveJobsStore, type TLiveJobsStore } from '@/components/board-context/LiveJobs'
 import { keepCollabTokenFresh } from '@/lib/client/collab-token'
 import type { TThreadSummary } from '@montage/core'
 

@@ -3,7 +3,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { TLShape } from 'tldraw'
 import type { TFeedItem, TFeedResponse } from '@montage/core'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { useLibrary } from '@/components/library/LibraryContext'
 import { useReview } from '@/components/review/ReviewContext'
 import { modelLabel } from '@/lib/client/start-generation'

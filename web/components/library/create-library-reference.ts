@@ -1,5 +1,5 @@
 import type { TCreateReferenceRequest, TLibraryReference } from '@montage/core'
-import { requestJson } from './request-json'
+import { requestJson } from '@/lib/client/request-json'
 
 /** `POST /api/workspaces/:id/references`: a new library reference from one to three assets. */
 export async function createLibraryReference(workspaceId: string, body: TCreateReferenceRequest): Promise<TLibraryReference> {

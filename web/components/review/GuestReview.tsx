@@ -6,7 +6,8 @@ import { modelLabel } from '@/lib/client/start-generation'
 import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { guestReviewApi, requestJson, ReviewApiError } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
-import { Viewer, type TViewerVariation } from './Viewer'
+import { Viewer } from './Viewer'
+import type { TViewerVariation } from './viewer-variation'
 import './review.css'
 
 interface TLinkInfo {

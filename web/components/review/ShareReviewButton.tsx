@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useState } from 'react'
 import type { TReviewLink } from '@montage/core'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { useReview } from './ReviewContext'
 import { ReviewApiError, requestJson } from './review-client'
 

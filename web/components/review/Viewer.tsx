@@ -10,19 +10,7 @@ import { ReviewApiError, shortTime, timecode, type TDecision, type TMember, type
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { ReviewVideo } from './ReviewVideo'
 import { ProvenanceTags } from './ProvenanceTags'
-
-export interface TViewerVariation {
-  id: string
-  assetSha256: string
-  /** The ≤720p web proxy review plays when the output is larger; absent or '' otherwise. */
-  proxySha256?: string
-  posterSha256: string
-  durationSeconds: number
-  reviewState: TReviewState
-  label: string
-  /** Provenance: the references' @tags (members only; a guest's link does not carry them). */
-  referenceTags?: string[]
-}
+import type { TViewerVariation } from './viewer-variation'
 
 interface Props {
   variation: TViewerVariation

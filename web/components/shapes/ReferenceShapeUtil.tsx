@@ -4,7 +4,7 @@ import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation,
 import { REFERENCE_KINDS, REFERENCE_SHAPE, defaultReferenceProps, referenceShapeMigrations, referenceShapeProps, type TReferenceKind } from '@montage/board/client'
 import { sanitizeTag } from '@/lib/client/assets'
 import { MediaPreview } from '@/components/uploads/MediaPreview'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 
 export type TReferenceShape = TLShape<typeof REFERENCE_SHAPE>
 

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
 import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { VariationReviewBadge } from '@/components/review/VariationReviewBadge'
 import { EditOfBadge } from '@/components/review/EditOfBadge'
 import { cancelGeneration, modelLabel, retryGeneration } from '@/lib/client/start-generation'

@@ -1,4 +1,4 @@
-import { ApiRefusal } from '@/components/library/request-json'
+import { ApiRefusal } from './request-json'
 
 export { ApiRefusal }
 

@@ -2,8 +2,7 @@ import { createShapeId, type Editor, type TLShape } from 'tldraw'
 import { generationCredits, LOCAL_EDIT_MODELS, MODELS, type TModelId } from '@montage/core'
 import { defaultVariationProps, variationSlot } from '@montage/board/client'
 import { generateCountOf } from './generate-count'
-import { paramsForModel } from '@/components/shapes/model-param-fields'
-import { shotParamValues } from '@/components/shapes/ShotParamFields'
+import { paramsForModel, shotParamValues } from './model-param-fields'
 
 type TShot = TLShape<'shot'>
 type TVariation = TLShape<'variation'>
