@@ -14,6 +14,7 @@ import { TopBar } from './TopBar'
 import { ReviewProvider } from '@/components/review/ReviewProvider'
 import { useYjsStore } from './useYjsStore'
 import { clerkSessionToken } from '@/lib/client/clerk-session-token'
+import { requestJson } from '@/lib/client/request-json'
 import { LibraryProvider } from '@/components/library/LibraryContext'
 import { LibraryLayer } from '@/components/library/LibraryLayer'
 import { libraryShortcut } from '@/components/library/library-shortcut'
@@ -96,10 +97,10 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
   )
 
   const refreshCredits = useCallback(() => {
-    void fetch('/api/me')
-      .then((r) => (r.ok ? r.json() : null))
-      .then((data: { memberships?: { workspaceId: string; credits: number }[] } | null) => {
-        const m = data?.memberships?.find((x) => x.workspaceId === workspaceId)
+    // A balance that could not be read keeps the one shown.
+    void requestJson<{ memberships?: { workspaceId: string; credits: number }[] }>('/api/me')
+      .then((data) => {
+        const m = data.memberships?.find((x) => x.workspaceId === workspaceId)
         if (m) setCredits(m.credits)
       })
       .catch(() => {})
