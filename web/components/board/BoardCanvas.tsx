@@ -2,7 +2,7 @@
 
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import Link from 'next/link'
-import { DefaultStylePanel, Tldraw, useEditor, useValue, type Editor, type TLComponents } from 'tldraw'
+import { DefaultStylePanel, Tldraw, UserRecordType, createUserId, useEditor, useValue, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrls } from '@tldraw/assets/selfHosted'
 import type { TRole } from '@montage/core'
 import { montageShapeUtils } from '@/components/shapes'
@@ -86,11 +86,19 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
   useEffect(() => {
     if (editor) registerUploadHandlers(editor, { boardId, tracker: uploads })
   }, [editor, boardId, uploads])
-  const followingId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])
+  // tldraw names the followed person by user record id (`user:<account id>`); the top bar by account id.
+  const followingId = useValue(
+    'following',
+    () => {
+      const following = editor?.getInstanceState().followingUserId
+      return following ? UserRecordType.parseId(following) : null
+    },
+    [editor],
+  )
   const onFollow = useCallback(
     (userId: string | null) => {
       if (!editor) return
-      if (userId) editor.startFollowingUser(userId)
+      if (userId) editor.startFollowingUser(createUserId(userId))
       else editor.stopFollowingUser()
     },
     [editor],
@@ -156,7 +164,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
         <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
           {ready && (
-            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} inferDarkMode />
+            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} colorScheme="system" />
           )}
           {ready && editor && <LibraryLayer editor={editor} boardId={boardId} readOnly={readOnly} />}
           {!ready && !problem && (

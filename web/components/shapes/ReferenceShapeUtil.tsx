@@ -37,8 +37,10 @@ export class ReferenceShapeUtil extends ShapeUtil<TReferenceShape> {
     return <ReferenceCard shape={shape} />
   }
 
-  indicator(shape: TReferenceShape) {
-    return <rect width={shape.props.w} height={shape.props.h + FOOTER_H} rx={8} ry={8} />
+  override getIndicatorPath(shape: TReferenceShape) {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h + FOOTER_H, 8)
+    return path
   }
 }
 

@@ -40,8 +40,10 @@ export class ShotShapeUtil extends ShapeUtil<TShotShape> {
     return <ShotCard shape={shape} />
   }
 
-  indicator(shape: TShotShape) {
-    return <rect width={shape.props.w} height={shape.props.h} rx={8} ry={8} />
+  override getIndicatorPath(shape: TShotShape) {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h, 8)
+    return path
   }
 }
 

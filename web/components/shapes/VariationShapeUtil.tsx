@@ -54,8 +54,10 @@ export class VariationShapeUtil extends ShapeUtil<TVariationShape> {
     return <VariationCard shape={shape} />
   }
 
-  indicator(shape: TVariationShape) {
-    return <rect width={shape.props.w} height={shape.props.h + FOOTER_H} rx={8} ry={8} />
+  override getIndicatorPath(shape: TVariationShape) {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h + FOOTER_H, 8)
+    return path
   }
 }
 
