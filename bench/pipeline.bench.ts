@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- pipeline`: the overhead of a generation outside its model. Each run calls the
- * function `POST /api/generations` calls (web/lib/server/start-generation.ts, in this process: no
+ * function `POST /api/generations` calls (web/lib/server/generations/start-generation.ts, in this process: no
  * HTTP, no session check) for a previz whose model is a no-op, and stops the clock when the
  * succeeded variation is in the documents of two clients subscribed to the board through a real
  * collab-server process. Real Temporal (control worker and no-op gpu worker in this process),
@@ -22,10 +22,11 @@ import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { Client, Connection } from '@temporalio/client'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { AssetStore } from '@montage/assets'
 import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
-import { ensureBoardCommandStream, getRecords } from '@montage/board'
+import { BOARD_COMMAND_STREAM, ensureBoardCommandStream, getRecords } from '@montage/board'
 import { freePort } from '@montage/infra'
 import { subjects } from '@montage/core'
 import { createBoard, createWorkspace, grantCredits, recordAsset, upsertUser } from '@montage/db'
@@ -114,12 +115,12 @@ export default async function pipelineBench(): Promise<BenchResults> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-bench-pipeline-'))
   // The web start function reads its env on first use.
   Object.assign(process.env, { DATABASE_URL: TEST_DATABASE_URL, NATS_URL, TEMPORAL_ADDRESS, TASK_QUEUE_PREFIX: prefix, DATA_DIR: dataDir, AUTH_MODE: 'local' })
-  const { validateAndStartGeneration } = await import('../web/lib/server/start-generation')
+  const { validateAndStartGeneration } = await import('../web/lib/server/generations/start-generation')
   const { db, temporalClient } = await import('../web/lib/server/context')
 
   const sql = await openTestDb()
   const nc = await connect({ servers: NATS_URL })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
+  await ensureBoardCommandStream(await jetstreamManager(nc))
   const keys = await ensureLocalKeys(dataDir)
 
   // The clip the no-op model "renders": made and stored once.
@@ -141,7 +142,7 @@ export default async function pipelineBench(): Promise<BenchResults> {
   const { token } = await issueLocalSession({ db: sql, privateKeyPem: keys.privateKeyPem, user, kind: 'password', ttlSeconds: 12 * 3600 })
 
   const connection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS })
-  const control = await createControlWorker({ connection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() })
+  const control = await createControlWorker({ connection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: jetstream(nc) })
   const gpu = await Worker.create({ connection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createNoopModelActivities(storedClip) })
   const floorWorkflows = await Worker.create({ connection, namespace: 'default', taskQueue: `${prefix}-floor`, workflowsPath: fileURLToPath(new URL('./temporal-floor-workflow.ts', import.meta.url)) })
   const floorActivities = await Worker.create({ connection, namespace: 'default', taskQueue: `${prefix}-floor-activity`, activities: { floorNoop: async () => {} } })
@@ -219,8 +220,8 @@ export default async function pipelineBench(): Promise<BenchResults> {
     await workers
     await floorClient.connection.close()
     await connection.close()
-    const jsm = await nc.jetstreamManager()
-    await jsm.consumers.delete('BOARD_COMMANDS', consumerName).catch(() => {})
+    const jsm = await jetstreamManager(nc)
+    await jsm.consumers.delete(BOARD_COMMAND_STREAM.name, consumerName).catch(() => {})
     await nc.drain()
     await db().end()
     // The web start function's own Temporal connection, or the process would never exit.

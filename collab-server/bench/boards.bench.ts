@@ -7,7 +7,8 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { streams } from '@montage/core'
 import { appendBoardUpdate, createBoard, createWorkspace, upsertUser, type Sql } from '@montage/db'
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
@@ -263,7 +264,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       'boards.updates_per_s': entry('updatesPerS', 'updates/s', 0),
     }
   } finally {
-    const jsm = await nats.jetstreamManager()
+    const jsm = await jetstreamManager(nats)
     await jsm.consumers.delete(streams.boardCommands.name, consumerName).catch(() => {})
     await nats.close()
     await db.end({ timeout: 5 })

@@ -7,7 +7,7 @@
  */
 import { createServer } from 'node:http'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
 import { Server } from '@hocuspocus/server'
 import { createDb } from '@montage/db'
 import { resolveJwtKey } from '@montage/auth'

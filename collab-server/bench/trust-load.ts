@@ -13,7 +13,8 @@ import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as Y from 'yjs'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { streams } from '@montage/core'
 import { addMember, appendBoardUpdate, createBoard, createWorkspace, upsertUser } from '@montage/db'
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
@@ -152,7 +153,7 @@ export async function runTrustLoad(opts: TTrustLoadOptions = {}): Promise<TTrust
     if (!baseline || !underAttack) throw new Error('the trust load needs at least one round')
     return { processes, durationMs, boardBytes, baseline, underAttack }
   } finally {
-    const jsm = await nats.jetstreamManager()
+    const jsm = await jetstreamManager(nats)
     await jsm.consumers.delete(streams.boardCommands.name, consumerName).catch(() => {})
     await nats.close()
     await db.end({ timeout: 5 })

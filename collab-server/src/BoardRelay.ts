@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { headers, type MsgHdrs, type NatsConnection, type Subscription } from 'nats'
+import { headers, type MsgHdrs, type NatsConnection, type Subscription } from '@nats-io/nats-core'
 import type { TLogger } from './logger'
 import { errorFields } from './logger'
 import { ChunkAssembler } from './ChunkAssembler'

@@ -1,5 +1,5 @@
 import type { WebSocket } from 'ws'
-import type { NatsConnection, Subscription } from 'nats'
+import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import { AppErrorCode, subjects, wsCloseCodeFor, ZSessionRevokedMessage } from '@montage/core'
 import { listEndedSessions, type Sql } from '@montage/db'
 import { closeSocket } from './close-socket'

@@ -1,7 +1,8 @@
 import { z } from 'zod'
-import { AckPolicy, DeliverPolicy, nanos, type JetStreamManager, type JsMsg, type NatsConnection } from 'nats'
+import { nanos, type NatsConnection } from '@nats-io/nats-core'
+import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
-import { ZBoardCommand, ZBoardHistoryCommand, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
+import { ensureBoardCommandStream, ZBoardCommand, ZBoardHistoryCommand, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
 
 export interface ConsumeBoardCommandsOptions {
@@ -22,27 +23,24 @@ export interface TBoardCommandConsumer {
   stop(): Promise<void>
 }
 
-/** Publishers set `msgID` to the command id; the stream drops repeats inside this window. */
-const DUPLICATE_WINDOW_MS = 2 * 60 * 1000
-/** Commands not consumed within a week are moot: reconciliation with Postgres covers them. */
-const MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000
 const ACK_WAIT_MS = 30_000
 const ZAnyBoardCommand = z.union([ZBoardCommand, ZBoardHistoryCommand])
 const RETRY_DELAY_MS = 2_000
 
 /**
- * Ensures the BOARD_COMMANDS stream and a durable pull consumer on it, and applies each command
+ * Ensures the board-command stream (`BOARD_COMMAND_STREAM`) and a durable pull consumer on it, and applies each command
  * in order. Several instances using one consumer name share it: JetStream hands each message to
  * one puller, and a redelivered command is harmless because commands are idempotent upserts.
  */
 export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): Promise<TBoardCommandConsumer> {
   const { nats, consumerName, logger } = opts
   const stream = streams.boardCommands.name
-  const jsm = await nats.jetstreamManager()
-  await ensureStream(jsm)
+  const jsm = await jetstreamManager(nats)
+  // The stream's settings are declared once, beside the publishers' code (`BOARD_COMMAND_STREAM`).
+  await ensureBoardCommandStream(jsm)
   await ensureConsumer(jsm, opts)
 
-  const consumer = await nats.jetstream().consumers.get(stream, consumerName)
+  const consumer = await jetstream(nats).consumers.get(stream, consumerName)
   const messages = await consumer.consume({ max_messages: 16 })
   let stopping = false
   const loop = (async () => {
@@ -86,17 +84,6 @@ export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): P
       await messages.close()
       await loop
     },
-  }
-}
-
-async function ensureStream(jsm: JetStreamManager): Promise<void> {
-  const { name, subjects: streamSubjects } = streams.boardCommands
-  try {
-    await jsm.streams.add({ name, subjects: [...streamSubjects], duplicate_window: nanos(DUPLICATE_WINDOW_MS), max_age: nanos(MAX_AGE_MS) })
-  } catch (e) {
-    // Already there (made by another service or with other limits): use it as it is.
-    const info = await jsm.streams.info(name).catch(() => null)
-    if (!info) throw e
   }
 }
 

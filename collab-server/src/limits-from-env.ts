@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { TConnectionLimits } from './BoardRoom'
+import type { TConnectionLimits } from './BoardConnection'
 import { DEFAULT_CONNECTION_LIMITS } from './BoardRooms'
 import { DEFAULT_RECONCILE_INTERVAL_MS } from './createCollabServer'
 

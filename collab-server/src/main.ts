@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
 import { exitOnEnvError, parseEnv, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZNatsUrl } from '@montage/core'
 import { createDb, migrate } from '@montage/db'
 import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'

@@ -1,4 +1,4 @@
-import type { NatsConnection, Subscription } from 'nats'
+import type { NatsConnection, Subscription } from '@nats-io/nats-core'
 import { subjects, ZJobProgressMessage } from '@montage/core'
 import type { BoardRoom } from './BoardRoom'
 import { errorFields, type TLogger } from './logger'

@@ -6,6 +6,7 @@ import { subjects } from '@montage/core'
 import { getRecords, readRecords as readAllRecords, readValidRecords, type TBoardCommand, type TVariationPatch } from '@montage/board'
 import { loadBoardUpdates } from '@montage/db'
 import { shapeRecord, waitFor, type TestEnv } from './helpers'
+import { jetstream } from '@nats-io/jetstream'
 
 /** A connected client that also records how the server closed it (y-websocket stops on a 44xx). */
 export interface TWatchedClient {
@@ -33,7 +34,7 @@ export async function openWatched(env: TestEnv, port: number, boardId: string, t
 
 /** Publishes a board command as the workflows and the API do (the only writer of a variation's results). */
 export async function publishCommand(env: TestEnv, command: TBoardCommand): Promise<void> {
-  await env.nats.jetstream().publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
+  await jetstream(env.nats).publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
 }
 
 export async function upsertVariation(env: TestEnv, boardId: string, variationId: string, patch: TVariationPatch): Promise<void> {

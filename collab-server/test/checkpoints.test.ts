@@ -4,6 +4,7 @@ import { subjects } from '@montage/core'
 import { listBoardCheckpoints } from '@montage/db'
 import { getRecords, type TBoardHistoryCommand } from '@montage/board'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
+import { jetstream } from '@nats-io/jetstream'
 
 let env: TestEnv
 let port: number
@@ -15,7 +16,7 @@ beforeAll(async () => {
 afterAll(() => closeTestEnv(env))
 
 async function publish(command: TBoardHistoryCommand): Promise<void> {
-  await env.nats.jetstream().publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
+  await jetstream(env.nats).publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
 }
 
 describe('named checkpoints', () => {

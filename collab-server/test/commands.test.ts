@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { JetStreamClient } from 'nats'
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import { streams, subjects } from '@montage/core'
 import { type TBoardCommand, type TVariationPatch } from '@montage/board'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
@@ -15,7 +15,7 @@ beforeAll(async () => {
   const started = await startServer(env)
   port = started.port
   loadedBoards = () => started.server.loadedBoards()
-  js = env.nats.jetstream()
+  js = jetstream(env.nats)
 })
 afterAll(() => closeTestEnv(env))
 
@@ -28,7 +28,7 @@ async function publish(boardId: string, payload: unknown, msgID?: string): Promi
 }
 
 async function pendingAcks(): Promise<number> {
-  const jsm = await env.nats.jetstreamManager()
+  const jsm = await jetstreamManager(env.nats)
   const info = await jsm.consumers.info(streams.boardCommands.name, env.consumerName)
   return info.num_ack_pending + info.num_pending
 }

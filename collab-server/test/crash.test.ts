@@ -6,6 +6,7 @@ import { closeTestEnv, createBoardWithMembers, openTestEnv, shapeRecord, startSe
 import { canonical, EditingClient, seededRandom } from './random-edits'
 import { freePort } from '@montage/infra'
 import { ServerProcess } from './server-process'
+import { jetstreamManager } from '@nats-io/jetstream'
 
 let env: TestEnv
 let proc: ServerProcess
@@ -16,7 +17,7 @@ beforeAll(async () => {
 })
 afterAll(async () => {
   await proc.kill('SIGKILL')
-  const jsm = await env.nats.jetstreamManager()
+  const jsm = await jetstreamManager(env.nats)
   await jsm.consumers.delete(streams.boardCommands.name, `${env.consumerName}-proc`).catch(() => {})
   await closeTestEnv(env)
 })

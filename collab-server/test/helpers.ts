@@ -5,7 +5,8 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
-import { connect, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstreamManager } from '@nats-io/jetstream'
 import type { TRole } from '@montage/core'
 import type { TLRecord } from '@tldraw/tlschema'
 import { streams } from '@montage/core'
@@ -46,7 +47,7 @@ export async function openTestEnv(): Promise<TestEnv> {
 export async function closeTestEnv(env: TestEnv): Promise<void> {
   for (const p of env.providers) p.destroy()
   await Promise.all(env.servers.map((s) => s.close()))
-  const jsm = await env.nats.jetstreamManager()
+  const jsm = await jetstreamManager(env.nats)
   await jsm.consumers.delete(streams.boardCommands.name, env.consumerName).catch(() => {})
   await env.nats.close()
   await env.db.end({ timeout: 5 })

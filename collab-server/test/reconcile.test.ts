@@ -5,6 +5,7 @@ import { subjects } from '@montage/core'
 import { appendBoardUpdate, createGeneration, finishGeneration, getBoard, markGenerationRunning } from '@montage/db'
 import { applyBoardCommand, readRecords, type TBoardCommand } from '@montage/board'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
+import { jetstream } from '@nats-io/jetstream'
 
 let env: TestEnv
 let port: number
@@ -68,7 +69,7 @@ describe('reconciliation of variations with the generations table', () => {
     expect(variation(doc, 'shape:later')!.props.assetSha256).toBe(sha('a'))
 
     // The lost command turns up after all, with an older running one behind it; a marker command after both tells they were applied.
-    const js = env.nats.jetstream()
+    const js = jetstream(env.nats)
     const late: TBoardCommand = { id: randomUUID(), type: 'variation.upsert', boardId, variationId: 'shape:later', patch: { status: 'running' } }
     const marker: TBoardCommand = { id: randomUUID(), type: 'variation.upsert', boardId, variationId: 'shape:marker', patch: { status: 'queued' } }
     await js.publish(subjects.boardCommand(boardId), JSON.stringify(late))

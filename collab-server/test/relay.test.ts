@@ -5,6 +5,7 @@ import { subjects } from '@montage/core'
 import { getRecords } from '@montage/board'
 import { validShot } from './valid-records'
 import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
+import { jetstream } from '@nats-io/jetstream'
 
 let env: TestEnv
 let ports: number[]
@@ -38,7 +39,7 @@ describe('two instances over NATS', () => {
     const a = await openProvider(env, ports[0]!, boardId, owner.token)
     const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
     const cmd = { id: randomUUID(), type: 'variation.upsert', boardId, variationId: 'shape:v-both', patch: { status: 'running' } }
-    await env.nats.jetstream().publish(subjects.boardCommand(boardId), JSON.stringify(cmd), { msgID: cmd.id })
+    await jetstream(env.nats).publish(subjects.boardCommand(boardId), JSON.stringify(cmd), { msgID: cmd.id })
     await waitFor(() => readRecords(a.doc)['shape:v-both'] !== undefined && readRecords(b.doc)['shape:v-both'] !== undefined)
   })
 

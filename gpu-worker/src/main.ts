@@ -1,7 +1,7 @@
 import { AssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'

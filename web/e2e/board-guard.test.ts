@@ -2,7 +2,8 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureBoardCommandStream, getRecords, publishBoardCommand } from '@montage/board'
 import { geoShape, variationShape } from '@montage/board/testing'
@@ -25,8 +26,8 @@ beforeAll(async () => {
   approved = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: stack.workspaceId, shotId: SHOT, createdBy: producer.userId })
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
   try {
-    await ensureBoardCommandStream(await nc.jetstreamManager())
-    await publishBoardCommand(nc.jetstream(), { id: `approve:${approved.variationId}`, type: 'variation.upsert', boardId: stack.boardId, variationId: approved.variationId, patch: { reviewState: 'approved' } })
+    await ensureBoardCommandStream(await jetstreamManager(nc))
+    await publishBoardCommand(jetstream(nc), { id: `approve:${approved.variationId}`, type: 'variation.upsert', boardId: stack.boardId, variationId: approved.variationId, patch: { reviewState: 'approved' } })
   } finally {
     await nc.close()
   }

@@ -122,3 +122,49 @@ describe('retry of a failed edit', () => {
     expect((await stack.sql`SELECT id FROM generations`).length).toBe(count)
   })
 })
+
+describe('retry of a generation older than its workflow history', () => {
+  it('starts again from the request stored on its row once Temporal has dropped the workflow, and renders', async () => {
+    // Bug: Retry read the request back from the workflow history, so a generation whose history was gone could never be retried.
+    const store = new AssetStore(path.join(stack.dataDir, 'assets'))
+    const plate = await store.putBytes(await renderDemoPlate(512, 288))
+    await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: plate.sha256, mimeType: 'image/png', byteSize: plate.byteSize, width: 512, height: 288 })
+    const aside = path.join(stack.dataDir, 'old-plate-aside.png')
+    await rename(store.pathOf(plate.sha256), aside)
+    const res = await ada.request.post('/api/generations', {
+      data: { boardId: stack.boardId, shotId: SHOT, model: 'previz', prompt: 'push in on the harbour', params: { duration: 2 }, references: [{ shapeId: 'shape:demo-ref-lighthouse', assetSha256: plate.sha256 }] },
+    })
+    expect(res.status()).toBe(202)
+    const failed = (await res.json()) as { generationId: string; variationId: string; workflowId: string }
+    await expect.poll(async () => (await rowOf({ id: failed.generationId }))?.status, { timeout: 120_000 }).toBe('failed')
+    await rename(aside, store.pathOf(plate.sha256))
+
+    // Temporal forgets the workflow (as its retention period would): no history is left to read.
+    await stack.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: failed.workflowId } })
+    await expect
+      .poll(() => stack.temporal.workflow.getHandle(failed.workflowId).describe().then(() => 'present', (e: Error) => e.name), { timeout: 30_000 })
+      .toBe('WorkflowNotFoundError')
+
+    const page = await ada.newPage()
+    await page.setViewportSize({ width: 1600, height: 1000 })
+    await openBoard(page, stack.boardId)
+    await showShapes(page, [failed.variationId])
+    const card = page.locator(`[data-testid=variation][data-shape-id="${failed.variationId}"]`)
+    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('failed')
+    const before = await variationIds(page)
+    await card.locator('[data-testid=variation-retry]').click({ timeout: 30_000 })
+    await expect.poll(async () => (await variationIds(page)).filter((id) => !before.includes(id)).length, { timeout: 30_000 }).toBe(1)
+    const retriedId = (await variationIds(page)).find((id) => !before.includes(id))!
+    const retried = page.locator(`[data-testid=variation][data-shape-id="${retriedId}"]`)
+    await expect.poll(() => retried.getAttribute('data-status'), { timeout: 180_000 }).toBe('succeeded')
+    await retried.locator('[data-testid=variation-video]').waitFor({ timeout: 30_000 })
+
+    const row = (await rowOf({ variationId: retriedId }))!
+    expect(row.id).not.toBe(failed.generationId)
+    expect(row).toMatchObject({ status: 'succeeded', model: 'previz', parent: null, params: { duration: 2 } })
+    expect(await ledgerOf(row.id)).toEqual(['reserve', 'settle'])
+    await mkdir(SHOTS, { recursive: true })
+    await page.screenshot({ path: path.join(SHOTS, 'retried-without-history.png') })
+    await page.close()
+  })
+})

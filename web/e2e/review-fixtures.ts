@@ -1,7 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import path from 'node:path'
 import * as Y from 'yjs'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { AssetStore } from '@montage/assets'
 import { ensureBoardCommandStream, publishBoardCommand, readRecords, type TVariationPatch } from '@montage/board'
 import { createGeneration, finishGeneration, loadBoardUpdates, recordAsset, type Sql } from '@montage/db'
@@ -61,8 +62,8 @@ export async function addSucceededVariation(
   }
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
   try {
-    await ensureBoardCommandStream(await nc.jetstreamManager())
-    await publishBoardCommand(nc.jetstream(), { id: `test:${generationId}`, type: 'variation.upsert', boardId: opts.boardId, variationId, patch })
+    await ensureBoardCommandStream(await jetstreamManager(nc))
+    await publishBoardCommand(jetstream(nc), { id: `test:${generationId}`, type: 'variation.upsert', boardId: opts.boardId, variationId, patch })
   } finally {
     await nc.close()
   }

@@ -1,5 +1,6 @@
 import { NativeConnection } from '@temporalio/worker'
-import { connect } from 'nats'
+import { connect } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { z } from 'zod'
 import { exitOnEnvError, parseEnv, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
 import { createDb, migrate } from '@montage/db'
@@ -21,14 +22,14 @@ const env = exitOnEnvError(() =>
 const db = createDb({ url: env.DATABASE_URL })
 await migrate(db)
 const nc = await connect({ servers: env.NATS_URL, name: 'montage-workflows' })
-await ensureBoardCommandStream(await nc.jetstreamManager())
+await ensureBoardCommandStream(await jetstreamManager(nc))
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
 const worker = await createControlWorker({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
   taskQueuePrefix: env.TASK_QUEUE_PREFIX,
   db,
-  js: nc.jetstream(),
+  js: jetstream(nc),
 })
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown())

@@ -6,14 +6,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { Client } from '@temporalio/client'
 import { Worker } from '@temporalio/worker'
-import { JSONCodec, type NatsConnection } from 'nats'
-import { getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
+import { type NatsConnection } from '@nats-io/transport-node'
+import { jetstream } from '@nats-io/jetstream'
+import { createReservedGenerations, getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
 import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
-import { AppError, AppErrorCode, streams, subjects, type TGenerationInput } from '@montage/core'
+import { AppError, AppErrorCode, generationWorkflowId, streams, subjects, type TGenerationInput } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
-import { batchWorkflowId, startBatchGeneration, startEditGeneration, type TEditGenerationInput } from '../src'
+import { batchWorkflowId, startBatchGenerationWorkflow, startEditGenerationWorkflow, type TEditGenerationInput } from '../src'
 import { createStudio, startControlRig, type TControlRig } from './helpers'
 
 // Real Temporal (batch children, edit workflow), PostgreSQL, NATS, ONNX Runtime and ffmpeg.
@@ -63,6 +64,27 @@ function previz(s: Awaited<ReturnType<typeof studio>>): TGenerationInput {
   }
 }
 
+/** What the web's start does (`lib/server/generations`): the rows with their credits reserved, then the workflow. */
+async function storeReserved(inputs: Array<TGenerationInput | TEditGenerationInput>): Promise<void> {
+  await createReservedGenerations(sql, {
+    workspaceId: inputs[0]!.workspaceId,
+    generations: inputs.map((i) => ({
+      id: i.generationId, workspaceId: i.workspaceId, boardId: i.boardId, shotId: i.shotId, variationId: i.variationId, model: i.model, params: i.params,
+      credits: i.credits, workflowId: generationWorkflowId(i.generationId), createdBy: i.userId, ...('parentGenerationId' in i ? { parentGenerationId: i.parentGenerationId } : {}),
+    })),
+  })
+}
+
+async function startBatchGeneration({ inputs }: { inputs: TGenerationInput[] }): Promise<{ workflowId: string }> {
+  await storeReserved(inputs)
+  return startBatchGenerationWorkflow({ client, inputs, taskQueuePrefix: prefix })
+}
+
+async function startEditGeneration({ input }: { input: TEditGenerationInput }): Promise<{ workflowId: string }> {
+  await storeReserved([input])
+  return startEditGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
+}
+
 async function ledger(generationId: string): Promise<Array<{ kind: string; amount: number }>> {
   const rows = await sql<{ kind: string; amount: number }[]>`SELECT kind, amount FROM credit_ledger WHERE generation_id = ${generationId} ORDER BY id`
   return rows.map((r) => ({ kind: r.kind, amount: r.amount }))
@@ -71,11 +93,10 @@ async function ledger(generationId: string): Promise<Array<{ kind: string; amoun
 type TVariationCommand = Extract<TBoardCommand, { type: 'variation.upsert' }>
 
 async function variationCommands(boardId: string): Promise<TVariationCommand[]> {
-  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
+  const consumer = await jetstream(nc).consumers.get(streams.boardCommands.name, { filter_subjects: subjects.boardCommand(boardId) })
   const out: TBoardCommand[] = []
-  const codec = JSONCodec<TBoardCommand>()
   const batch = await consumer.fetch({ max_messages: 100, expires: 1000 })
-  for await (const m of batch) out.push(codec.decode(m.data))
+  for await (const m of batch) out.push(m.json<TBoardCommand>())
   return out.filter((c): c is TVariationCommand => c.type === 'variation.upsert')
 }
 
@@ -83,7 +104,7 @@ describe('batch generation', () => {
   it('three variations of one shot run as three children: three succeeded variations, three reserve/settle pairs', async () => {
     const s = await studio(10)
     const inputs = [previz(s), previz(s), previz(s)]
-    const { workflowId } = await startBatchGeneration({ client, sql, inputs, taskQueuePrefix: prefix })
+    const { workflowId } = await startBatchGeneration({ inputs })
     expect(workflowId).toBe(batchWorkflowId(inputs[0]!.generationId))
     // All three are held as soon as the batch is accepted, before any child has run.
     expect(await getCreditBalance(sql, s.ws.id)).toBe(4)
@@ -107,7 +128,7 @@ describe('batch generation', () => {
   it('refuses the whole batch when the balance cannot pay for all of it: nothing stored, nothing started', async () => {
     const s = await studio(5)
     const inputs = [previz(s), previz(s), previz(s)]
-    const err = await startBatchGeneration({ client, sql, inputs, taskQueuePrefix: prefix }).then(() => null, (e: unknown) => e)
+    const err = await startBatchGeneration({ inputs }).then(() => null, (e: unknown) => e)
     expect(err).toBeInstanceOf(AppError)
     expect((err as AppError).code).toBe(AppErrorCode.INSUFFICIENT_CREDITS)
     expect((err as AppError).message).toMatch(/need 6 credits; the workspace has 5/)
@@ -126,7 +147,7 @@ describe('edit of a variation', () => {
   it('relights a succeeded variation: a new generation whose parent is recorded in PostgreSQL and on the board, charged once', async () => {
     const s = await studio(10)
     const parent = previz(s)
-    await startBatchGeneration({ client, sql, inputs: [parent], taskQueuePrefix: prefix })
+    await startBatchGeneration({ inputs: [parent] })
     await client.workflow.getHandle(batchWorkflowId(parent.generationId)).result()
     const parentResult = await client.workflow.getHandle(`generation/${parent.generationId}`).result()
     const parentRow = await getGeneration(sql, parent.generationId)
@@ -144,7 +165,7 @@ describe('edit of a variation', () => {
       parentGenerationId: parent.generationId,
       parentVariationId: parent.variationId,
     }
-    const { workflowId } = await startEditGeneration({ client, sql, input: edit, taskQueuePrefix: prefix })
+    const { workflowId } = await startEditGeneration({ input: edit })
     expect(workflowId).toBe(`generation/${edit.generationId}`)
     const result = await client.workflow.getHandle(workflowId).result()
     expect(result.output).toMatchObject({ mimeType: 'video/mp4', width: 1280, height: 720 })
@@ -178,14 +199,14 @@ describe('edit of a variation', () => {
   it('an edit the workspace cannot pay for is refused before anything is stored', async () => {
     const s = await studio(2)
     const parent = previz(s)
-    await startBatchGeneration({ client, sql, inputs: [parent], taskQueuePrefix: prefix })
+    await startBatchGeneration({ inputs: [parent] })
     await client.workflow.getHandle(batchWorkflowId(parent.generationId)).result()
     const source = (await getGeneration(sql, parent.generationId))!.outputAsset!
     const edit: TEditGenerationInput = {
       ...parent, generationId: randomUUID(), variationId: 'shape:v-upscale', model: 'upscale', params: { factor: 2 }, credits: 2,
       sourceAssetSha256: source, parentGenerationId: parent.generationId, parentVariationId: parent.variationId,
     }
-    await expect(startEditGeneration({ client, sql, input: edit, taskQueuePrefix: prefix })).rejects.toMatchObject({ code: AppErrorCode.INSUFFICIENT_CREDITS })
+    await expect(startEditGeneration({ input: edit })).rejects.toMatchObject({ code: AppErrorCode.INSUFFICIENT_CREDITS })
     expect(await getGeneration(sql, edit.generationId)).toBeNull()
     expect(await getCreditBalance(sql, s.ws.id)).toBe(0)
   })

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { createGeneration, getAsset, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream } from '@montage/board'
@@ -15,7 +16,7 @@ let nc: NatsConnection
 beforeAll(async () => {
   sql = await openTestDb()
   nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
+  await ensureBoardCommandStream(await jetstreamManager(nc))
 })
 
 afterAll(async () => {
@@ -42,7 +43,7 @@ const output: TGenerationOutput = {
 
 describe('completeGeneration with a web proxy', () => {
   it('records the proxy as an asset of the workspace (so members and guests can load it) and puts it on the variation', async () => {
-    const control = createControlActivities({ db: sql, js: nc.jetstream() })
+    const control = createControlActivities({ db: sql, js: jetstream(nc) })
     const input = await generation()
     await control.reserveGenerationCredits(input)
     await control.completeGeneration({ input, output })
@@ -53,7 +54,7 @@ describe('completeGeneration with a web proxy', () => {
   })
 
   it('leaves the proxy empty for an output that plays as it is', async () => {
-    const control = createControlActivities({ db: sql, js: nc.jetstream() })
+    const control = createControlActivities({ db: sql, js: jetstream(nc) })
     const input = await generation()
     await control.reserveGenerationCredits(input)
     const { proxySha256: _p, proxyByteSize: _b, proxyWidth: _w, proxyHeight: _h, ...small } = output

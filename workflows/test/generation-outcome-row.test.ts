@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { createGeneration, listFinishedGenerations, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream } from '@montage/board'
@@ -16,7 +17,7 @@ let nc: NatsConnection
 beforeAll(async () => {
   sql = await openTestDb()
   nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
+  await ensureBoardCommandStream(await jetstreamManager(nc))
 })
 
 afterAll(async () => {
@@ -38,7 +39,7 @@ async function generation(): Promise<TGenerationInput> {
 
 describe('a finished generation row holds its whole outcome', () => {
   it('success: output, poster, type, duration, strip and proxy, as published on the board', async () => {
-    const control = createControlActivities({ db: sql, js: nc.jetstream() })
+    const control = createControlActivities({ db: sql, js: jetstream(nc) })
     const input = await generation()
     await control.reserveGenerationCredits(input)
     const output: TGenerationOutput = {
@@ -53,7 +54,7 @@ describe('a finished generation row holds its whole outcome', () => {
   })
 
   it('failure: the reason the board shows', async () => {
-    const control = createControlActivities({ db: sql, js: nc.jetstream() })
+    const control = createControlActivities({ db: sql, js: jetstream(nc) })
     const input = await generation()
     await control.reserveGenerationCredits(input)
     await control.finishGenerationUnsuccessfully({ input, status: 'failed', reason: 'The plate could not be read.' })

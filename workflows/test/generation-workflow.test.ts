@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, WorkflowFailedError } from '@temporalio/client'
 import { Worker } from '@temporalio/worker'
-import { type NatsConnection } from 'nats'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { jetstream } from '@nats-io/jetstream'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { readWorkspaceFeed } from '@montage/board'
 import { generationWorkflowId, type TGenerationInput } from '@montage/core'
@@ -117,7 +118,7 @@ describe('generation workflow', () => {
       patch: { assetSha256: result.output.assetSha256, durationSeconds: result.output.durationSeconds, stripSha256: result.output.stripSha256, stripFrames: 10 },
     })
     // The workspace feed hears of the new variation.
-    expect(await readWorkspaceFeed(nc.jetstream(), ws.id)).toMatchObject([{ type: 'variation.succeeded', boardId: board.id, variationId: 'shape:var-ok', generationId }])
+    expect(await readWorkspaceFeed(jetstream(nc), ws.id)).toMatchObject([{ type: 'variation.succeeded', boardId: board.id, variationId: 'shape:var-ok', generationId }])
   })
 
   it('fails the variation with a clear reason and releases the credits when the plate is not an image', async () => {

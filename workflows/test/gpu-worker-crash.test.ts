@@ -6,7 +6,7 @@ import path from 'node:path'
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client } from '@temporalio/client'
-import { JSONCodec, type NatsConnection } from 'nats'
+import { type NatsConnection } from '@nats-io/transport-node'
 import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { TEST_DATABASE_URL } from '@montage/db/testing'
 import { generationWorkflowId, subjects, type TGenerationInput, type TJobProgress } from '@montage/core'
@@ -87,9 +87,8 @@ describe('gpu-worker killed mid-render', () => {
     const first = await startGpuWorker()
     const handle = await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })
     // The worker's own progress reports say it is past the start of the render.
-    const codec = JSONCodec<TJobProgress>()
     for await (const m of progress) {
-      const p = codec.decode(m.data)
+      const p = m.json<TJobProgress>()
       if (p.stage === 'rendering' && p.progress > 0.05) break
     }
     progress.unsubscribe()

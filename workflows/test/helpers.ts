@@ -4,7 +4,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
-import { connect, JSONCodec, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { createBoard, createWorkspace, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
 import { openTestDb } from '@montage/db/testing'
@@ -24,11 +25,10 @@ export async function createStudio(sql: Sql, credits: number, userName: string) 
 
 /** Every board command published for a board so far, oldest first. */
 export async function readBoardCommands(nc: NatsConnection, boardId: string): Promise<TBoardCommand[]> {
-  const consumer = await nc.jetstream().consumers.get(streams.boardCommands.name, { filterSubjects: subjects.boardCommand(boardId) })
+  const consumer = await jetstream(nc).consumers.get(streams.boardCommands.name, { filter_subjects: subjects.boardCommand(boardId) })
   const out: TBoardCommand[] = []
-  const codec = JSONCodec<TBoardCommand>()
   const batch = await consumer.fetch({ max_messages: 200, expires: 1000 })
-  for await (const m of batch) out.push(codec.decode(m.data))
+  for await (const m of batch) out.push(m.json<TBoardCommand>())
   return out
 }
 
@@ -76,7 +76,7 @@ export async function startControlRig(prefix: string): Promise<TControlRig> {
   const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'
   const sql = await openTestDb()
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
-  await ensureBoardCommandStream(await nc.jetstreamManager())
+  await ensureBoardCommandStream(await jetstreamManager(nc))
   const nativeConnection = await NativeConnection.connect({ address })
   const workers: Worker[] = []
   const runs: Promise<void>[] = []
@@ -84,7 +84,7 @@ export async function startControlRig(prefix: string): Promise<TControlRig> {
     workers.push(worker)
     runs.push(worker.run())
   }
-  run(await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: nc.jetstream() }))
+  run(await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: jetstream(nc) }))
   const client = new Client({ connection: await Connection.connect({ address }) })
   return {
     sql,

@@ -6,14 +6,14 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Client, WorkflowFailedError } from '@temporalio/client'
 import { Worker } from '@temporalio/worker'
-import { type NatsConnection } from 'nats'
+import type { NatsConnection } from '@nats-io/transport-node'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, runwayCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
 import { AssetStore } from '@montage/assets'
 import { createHostedActivities, resolveFfmpegPaths, runProcess } from '@montage/gpu-worker'
 import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/testing'
-import { cancelGenerationWorkflow, retryGenerationInput, startGenerationWorkflow } from '../src'
+import { cancelGenerationWorkflow, startGenerationWorkflow } from '../src'
 import { createStudio, readBoardCommands, startControlRig, startWorkerProcess, type TControlRig } from './helpers'
 
 // Real Temporal, PostgreSQL and NATS; only Runway is the documented-contract stand-in.
@@ -122,7 +122,7 @@ describe('generation on the hosted queue (Runway)', () => {
     const input = await generation(s, { model: 'gen4_turbo', params: { duration: 4 } })
     expect(input.credits).toBe(20)
     const progress: unknown[] = []
-    const sub = nc.subscribe(subjects.jobProgress(input.generationId), { callback: (_e, m) => progress.push(JSON.parse(new TextDecoder().decode(m.data))) })
+    const sub = nc.subscribe(subjects.jobProgress(input.generationId), { callback: (_e, m) => void progress.push(m.json()) })
     const result = await (await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })).result()
     // The board sees Runway's own progress, on the right variation, and the download as storing.
     const target = { generationId: input.generationId, boardId: s.board.id, variationId: input.variationId }
@@ -165,7 +165,8 @@ describe('generation on the hosted queue (Runway)', () => {
     expect(await getCreditBalance(sql, s.ws.id)).toBe(30)
 
     plans.delete(prompt)
-    const retry = retryGenerationInput({ previous: first, generationId: randomUUID(), variationId: 'shape:v-retry' })
+    // A Retry's input: the same shot, model, prompt, params and references under new ids.
+    const retry = { ...first, generationId: randomUUID(), variationId: 'shape:v-retry' }
     await register(retry)
     await (await startGenerationWorkflow({ client, input: retry, taskQueuePrefix: prefix })).result()
     expect(await getGeneration(sql, retry.generationId)).toMatchObject({ status: 'succeeded', shotId: first.shotId, model: first.model })

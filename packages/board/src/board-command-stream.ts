@@ -1,29 +1,49 @@
-import { JSONCodec, type JetStreamClient, type JetStreamManager } from 'nats'
+import type { JetStreamClient, JetStreamManager, StreamConfig } from '@nats-io/jetstream'
+import { nanos } from '@nats-io/nats-core'
 import { streams, subjects } from '@montage/core'
 import type { TBoardCommand } from './commands'
 import type { TBoardHistoryCommand } from './history-commands'
 
-/** How long JetStream remembers a command id to drop a repeat of it. */
-const DUPLICATE_WINDOW_NS = 10 * 60 * 1_000_000_000
+/**
+ * The one declaration of the board-command stream: every process that publishes or consumes board
+ * commands (web, workflows, the collab-server) ensures it with these settings, so which of them
+ * starts first makes no difference.
+ */
+export const BOARD_COMMAND_STREAM = {
+  ...streams.boardCommands,
+  /**
+   * How long JetStream remembers a command id (the message id) to drop a repeat of it: longer than
+   * a publisher's retries of one command (Temporal's activity retries back off to minutes). A
+   * repeat after it is harmless anyway (commands are idempotent upserts); the window saves the work.
+   */
+  duplicateWindowMs: 10 * 60 * 1000,
+  /** Commands not consumed within a week are moot: reconciliation with Postgres covers them. */
+  maxAgeMs: 7 * 24 * 60 * 60 * 1000,
+} as const
 
-/** Creates the board-command stream if it is missing. Publishers and the collab-server both call it. */
+/**
+ * Creates the board-command stream if it is missing, and brings an existing one to the declared
+ * window and age (one made by an older release with other settings).
+ */
 export async function ensureBoardCommandStream(jsm: JetStreamManager): Promise<void> {
-  const { name, subjects: subs } = streams.boardCommands
-  try {
-    await jsm.streams.info(name)
-  } catch {
-    try {
-      await jsm.streams.add({ name, subjects: [...subs], duplicate_window: DUPLICATE_WINDOW_NS, max_age: 7 * 24 * 3600 * 1_000_000_000 })
-    } catch (e) {
-      // Another process created it first.
-      if (!/already in use|exists/i.test(String(e))) throw e
+  const { name, duplicateWindowMs, maxAgeMs } = BOARD_COMMAND_STREAM
+  const settings = { duplicate_window: nanos(duplicateWindowMs), max_age: nanos(maxAgeMs) } satisfies Partial<StreamConfig>
+  const info = await jsm.streams.info(name).catch(() => null)
+  if (info) {
+    if (info.config.duplicate_window !== settings.duplicate_window || info.config.max_age !== settings.max_age) {
+      await jsm.streams.update(name, { ...info.config, ...settings })
     }
+    return
+  }
+  try {
+    await jsm.streams.add({ name, subjects: [...BOARD_COMMAND_STREAM.subjects], ...settings })
+  } catch (e) {
+    // Another process created it first, with the same settings.
+    if (!/already in use|exists/i.test(String(e))) throw e
   }
 }
 
-const codec = JSONCodec<TBoardCommand | TBoardHistoryCommand>()
-
 /** Publishes a board command; its id is the JetStream message id, so a retry is dropped as a duplicate. */
 export async function publishBoardCommand(js: JetStreamClient, command: TBoardCommand | TBoardHistoryCommand): Promise<void> {
-  await js.publish(subjects.boardCommand(command.boardId), codec.encode(command), { msgID: command.id })
+  await js.publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
 }

@@ -2,43 +2,13 @@ import { z } from 'zod'
 import * as Y from 'yjs'
 import { getIndexAbove, type IndexKey } from '@tldraw/utils'
 import type { TLRecord, TLShape, TLShapeId } from '@tldraw/tlschema'
-import { ZGenerationStatus, ZShapeId, ZThreadSummary, type TThreadSummary } from '@montage/core'
+import { ZShapeId, ZThreadSummary, type TThreadSummary } from '@montage/core'
 import { getRecords, getThreads } from './doc'
 import { validateRecord } from './schema'
-import { defaultVariationProps, REVIEW_STATES, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
+import { defaultVariationProps, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
+import { ZVariationPatch } from './variation-patch'
 import { defaultReferenceProps, REFERENCE_INGEST_STATES, REFERENCE_SHAPE, type TReferenceProps } from './shapes'
 import { forwardVariationPatch } from './forward-variation-patch'
-
-/** Fields of a variation a server-side writer may set. */
-export const ZVariationPatch = z
-  .object({
-    shotId: ZShapeId,
-    generationId: z.string(),
-    status: ZGenerationStatus,
-    assetSha256: z.string(),
-    posterSha256: z.string(),
-    mimeType: z.string(),
-    durationSeconds: z.number().nonnegative(),
-    model: z.string(),
-    prompt: z.string(),
-    referenceIds: z.array(ZShapeId),
-    cost: z.number().nonnegative(),
-    error: z.string(),
-    /** Lineage of an edit: the variation it was made from. */
-    parentVariationId: ZShapeId,
-    /** Provenance: the references' @tags (without the @). */
-    referenceTags: z.array(z.string().max(64)).max(16),
-    /** Hover-scrub strip of a video output. */
-    stripSha256: z.string(),
-    stripFrames: z.number().int().nonnegative(),
-    /** The ≤720p web proxy of a video output larger than 720p; '' when the output plays as is. */
-    proxySha256: z.string().regex(/^([a-f0-9]{64})?$/, 'must be a sha256 hex digest or empty'),
-    /** Set by a producer's or owner's decision (the audit row is in review_decisions). */
-    reviewState: z.enum(REVIEW_STATES),
-  })
-  .partial()
-  .strict()
-export type TVariationPatch = z.infer<typeof ZVariationPatch>
 
 /** Fields of a reference (or plain media) shape that ingest sets once an upload's renditions exist. */
 export const ZReferencePatch = z

@@ -1,4 +1,4 @@
-import type { TVariationPatch } from './commands'
+import type { TVariationPatch } from './variation-patch'
 
 /** How a generation ended, as the generations table records it and the workflow reports it. */
 export type TVariationOutcome =

@@ -1,4 +1,4 @@
-import { JSONCodec, type JetStreamClient, type JetStreamManager } from 'nats'
+import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import { ZFeedEvent, streams, subjects, type TFeedEvent } from '@montage/core'
 
 /** How many entries a workspace's feed keeps; older ones fall off. */
@@ -20,14 +20,12 @@ export async function ensureWorkspaceFeedStream(jsm: JetStreamManager): Promise<
   }
 }
 
-const codec = JSONCodec<TFeedEvent>()
-
 /**
  * Publishes a feed event (message id = event id). A notification is never worth failing the
  * change it reports, so the stream is created on demand and a failure is returned, not thrown.
  */
 export async function publishFeedEvent(js: JetStreamClient, event: TFeedEvent): Promise<{ ok: true } | { ok: false; error: unknown }> {
-  const publish = () => js.publish(subjects.workspaceFeed(event.workspaceId), codec.encode(event), { msgID: event.id })
+  const publish = () => js.publish(subjects.workspaceFeed(event.workspaceId), JSON.stringify(event), { msgID: event.id })
   try {
     await publish()
     return { ok: true }
@@ -50,8 +48,8 @@ export async function readWorkspaceFeed(js: JetStreamClient, workspaceId: string
   const info = await jsm.streams.info(streams.workspaceFeed.name, { subjects_filter: subject })
   const count = info.state.subjects?.[subject] ?? 0
   if (count === 0) return []
-  // One subject as a string: nats-server 2.9 knows `filter_subject` only, not the `filter_subjects` list.
-  const consumer = await js.consumers.get(streams.workspaceFeed.name, { filterSubjects: subject })
+  // One subject as a string (sent as `filter_subject`): nats-server 2.9 knows no `filter_subjects` list.
+  const consumer = await js.consumers.get(streams.workspaceFeed.name, { filter_subjects: subject })
   // Exactly as many as the stream holds: the fetch ends when they are in, without waiting out `expires`.
   const batch = await consumer.fetch({ max_messages: count, expires: 5_000 })
   const out: (TFeedEvent & { seq: number })[] = []

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { connect, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstream } from '@nats-io/jetstream'
 import type { TFeedEvent } from '@montage/core'
 import { publishFeedEvent, readWorkspaceFeed } from '../src'
 
@@ -27,7 +28,7 @@ function decision(workspaceId: string, n: number): TFeedEvent {
 
 describe('workspace feed stream', () => {
   it("reads back one workspace's events in order with rising sequences, drops a repeated id, and reads an empty workspace at once", async () => {
-    const js = nc.jetstream()
+    const js = jetstream(nc)
     const ws = randomUUID()
     const other = randomUUID()
     const events = [decision(ws, 1), decision(ws, 2), decision(ws, 3)]

@@ -1,6 +1,6 @@
-import { AppError, AppErrorCode } from '@montage/core'
 import type { Sql } from './client'
 import type { CreateGenerationOptions } from './generations'
+import { holdCredits } from './hold-credits'
 
 export interface CreateReservedGenerationsOptions {
   workspaceId: string
@@ -9,33 +9,27 @@ export interface CreateReservedGenerationsOptions {
 }
 
 /**
- * Inserts the generation rows of a batch (or an edit) and reserves each one's credits in one
- * transaction: all or nothing. When the workspace cannot pay for every one, it throws
- * INSUFFICIENT_CREDITS and stores nothing. The workflow's own reservation later finds the row and
- * is a no-op, so each generation is still reserved exactly once.
+ * How every generation the web starts is stored: the rows (one, a batch's N, an edit) and each
+ * one's credit reservation in one transaction, all or nothing. When the workspace cannot pay for
+ * every one, it throws INSUFFICIENT_CREDITS and stores nothing. The workflow's own reservation
+ * later finds the reservation and is a no-op, so each generation is reserved exactly once.
  */
 export async function createReservedGenerations(sql: Sql, opts: CreateReservedGenerationsOptions): Promise<{ balance: number }> {
-  const total = opts.generations.reduce((sum, g) => sum + g.credits, 0)
   return sql.begin(async (tx) => {
-    // The same row lock reserveCredits takes: concurrent starts of one workspace queue here.
-    await tx`SELECT id FROM workspaces WHERE id = ${opts.workspaceId} FOR UPDATE`
-    const [row] = await tx<{ balance: number }[]>`
-      SELECT COALESCE(SUM(amount), 0)::int AS balance FROM credit_ledger WHERE workspace_id = ${opts.workspaceId}`
-    const balance = row!.balance
-    if (balance < total) {
-      const n = opts.generations.length
-      throw new AppError(AppErrorCode.INSUFFICIENT_CREDITS, `${n === 1 ? 'This needs' : `These ${n} variations need`} ${total} credits; the workspace has ${balance}.`)
-    }
     for (const g of opts.generations) {
       if (g.workspaceId !== opts.workspaceId) throw new Error(`generation ${g.id} is not in workspace ${opts.workspaceId}`)
-      await tx`
-        INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by, parent_generation_id)
-        VALUES (${g.id}, ${g.workspaceId}, ${g.boardId}, ${g.shotId}, ${g.variationId}, ${g.model},
-                ${tx.json(g.params as never)}, ${g.credits}, ${g.workflowId}, ${g.createdBy}, ${g.parentGenerationId ?? null})`
-      await tx`
-        INSERT INTO credit_ledger (workspace_id, kind, amount, generation_id)
-        VALUES (${opts.workspaceId}, 'reserve', ${-g.credits}, ${g.id})`
     }
-    return { balance: balance - total }
+    // The lock holdCredits takes, taken before the inserts: their foreign keys share-lock the
+    // workspace row, and two starts upgrading that share lock at once would deadlock.
+    await tx`SELECT id FROM workspaces WHERE id = ${opts.workspaceId} FOR UPDATE`
+    for (const g of opts.generations) {
+      await tx`
+        INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by, parent_generation_id, request)
+        VALUES (${g.id}, ${g.workspaceId}, ${g.boardId}, ${g.shotId}, ${g.variationId}, ${g.model},
+                ${tx.json(g.params as never)}, ${g.credits}, ${g.workflowId}, ${g.createdBy}, ${g.parentGenerationId ?? null},
+                ${g.request === undefined ? null : tx.json(g.request as never)})`
+    }
+    // After the rows, which the ledger's rows reference; a refusal rolls the rows back with it.
+    return holdCredits(tx, { workspaceId: opts.workspaceId, holds: opts.generations.map((g) => ({ generationId: g.id, amount: g.credits })) })
   })
 }

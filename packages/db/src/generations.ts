@@ -20,6 +20,11 @@ export interface TGenerationRow {
   stripAsset: string | null
   stripFrames: number | null
   proxyAsset: string | null
+  /**
+   * What the generation was started with, as the starter stored it (JSON its starter parses; null
+   * for rows stored before migration 0010). Retry reads it back.
+   */
+  request: unknown
   workflowId: string
   createdBy: string
   createdAt: Date
@@ -29,7 +34,7 @@ export interface TGenerationRow {
 const COLUMNS = `id, workspace_id AS "workspaceId", board_id AS "boardId", shot_id AS "shotId", variation_id AS "variationId",
   model, params, status, credits, output_asset AS "outputAsset", poster_asset AS "posterAsset", error,
   output_mime_type AS "outputMimeType", output_duration_seconds AS "outputDurationSeconds",
-  strip_asset AS "stripAsset", strip_frames AS "stripFrames", proxy_asset AS "proxyAsset",
+  strip_asset AS "stripAsset", strip_frames AS "stripFrames", proxy_asset AS "proxyAsset", request,
   workflow_id AS "workflowId", created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"`
 
 export interface CreateGenerationOptions {
@@ -43,14 +48,21 @@ export interface CreateGenerationOptions {
   credits: number
   workflowId: string
   createdBy: string
+  /** What it was started with (any JSON); Retry reads it back. */
+  request?: unknown
 }
 
-/** Inserts the generation row; a second call with the same id returns the existing row. */
+/**
+ * Inserts the generation row without reserving its credits (the workflow's reservation then
+ * holds them); a second call with the same id returns the existing row. The web stores the rows it
+ * starts with `createReservedGenerations`, which reserves with the row.
+ */
 export async function createGeneration(sql: Sql, opts: CreateGenerationOptions): Promise<TGenerationRow> {
   const [row] = await sql<TGenerationRow[]>`
-    INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by)
+    INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by, request)
     VALUES (${opts.id}, ${opts.workspaceId}, ${opts.boardId}, ${opts.shotId}, ${opts.variationId}, ${opts.model},
-            ${sql.json(opts.params as never)}, ${opts.credits}, ${opts.workflowId}, ${opts.createdBy})
+            ${sql.json(opts.params as never)}, ${opts.credits}, ${opts.workflowId}, ${opts.createdBy},
+            ${opts.request === undefined ? null : sql.json(opts.request as never)})
     ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
     RETURNING ${sql.unsafe(COLUMNS)}`
   return row!

@@ -1,4 +1,5 @@
 import type { Editor, TLShape } from 'tldraw'
+import type { TVariationProps } from '@montage/board/client'
 import type { TReviewState } from './ReviewStateBadge'
 
 export interface TShotVersion {
@@ -13,15 +14,6 @@ export interface TShotVersion {
   parent: { id: string; n: number } | null
   /** `v3 · relight of v1`, or `v2`. */
   label: string
-}
-
-interface TVariationProps {
-  shotId: string
-  status: string
-  posterSha256: string
-  reviewState: TReviewState
-  model: string
-  parentVariationId?: string
 }
 
 /**

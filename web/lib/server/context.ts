@@ -3,7 +3,8 @@ import { Client, Connection } from '@temporalio/client'
 import { AssetStore } from '@montage/assets'
 import { createPasswordHasher, ensureLocalKeys, resolveJwtKey, type LocalKeys, type PasswordHasher } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
-import { connect, type JetStreamClient, type NatsConnection } from 'nats'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
+import { jetstream as jetstreamFor, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import { ensureBoardCommandStream } from '@montage/board'
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
@@ -79,8 +80,8 @@ export function jetstream(): Promise<JetStreamClient> {
   if (!ctx.jetstream) {
     ctx.jetstream = (async () => {
       const nc = await natsConnection()
-      await ensureBoardCommandStream(await nc.jetstreamManager())
-      return nc.jetstream()
+      await ensureBoardCommandStream(await jetstreamManager(nc))
+      return jetstreamFor(nc)
     })().catch((e: unknown) => {
       ctx.jetstream = undefined // retry on the next request
       throw e

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common'
-import type { JetStreamClient } from 'nats'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import { AppError, AppErrorCode, type TGenerationInput, type TGenerationOutput } from '@montage/core'
 import {
   finishGeneration,
@@ -50,8 +50,9 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
       try {
         await reserveCredits(db, { workspaceId: input.workspaceId, generationId: input.generationId, amount: input.credits })
       } catch (e) {
-        if (e instanceof AppError && e.code === AppErrorCode.INSUFFICIENT_CREDITS) {
-          throw ApplicationFailure.nonRetryable(e.message, AppErrorCode.INSUFFICIENT_CREDITS)
+        // Neither is fixed by trying again: too few credits, or a start the web already undid.
+        if (e instanceof AppError && (e.code === AppErrorCode.INSUFFICIENT_CREDITS || e.code === AppErrorCode.CONFLICT)) {
+          throw ApplicationFailure.nonRetryable(e.message, e.code)
         }
         throw e
       }

@@ -1,4 +1,4 @@
-import type { JetStreamClient } from 'nats'
+import type { JetStreamClient } from '@nats-io/jetstream'
 import type { TIngestAssetOutput, TIngestAssetWorkflowArgs } from '@montage/core'
 import { recordAsset, recordAssetIngest, type Sql } from '@montage/db'
 import { publishBoardCommand, type TReferencePatch } from '@montage/board'

@@ -1,9 +1,10 @@
+// Starting, cancelling and querying workflows only: the rows and credits of a start are the
+// caller's (web's `lib/server/generations`).
 export * from './start-generation-workflow'
 export type { GenerationWorkflowArgs, GenerationWorkflowResult } from '../workflows'
 export * from './cancel-generation-workflow'
-export * from './retry-generation-input'
 export * from './generation-start-input'
-export * from './start-batch-generation'
-export * from './start-edit-generation'
+export * from './start-batch-generation-workflow'
+export * from './start-edit-generation-workflow'
 export * from '../edit-models'
 export * from './start-ingest-asset-workflow'

@@ -1,5 +1,5 @@
 import { T } from '@tldraw/validate'
-import { createShapePropsMigrationIds, createShapePropsMigrationSequence } from '@tldraw/tlschema'
+import { createShapePropsMigrationIds, createShapePropsMigrationSequence, type RecordProps, type TLBaseShape } from '@tldraw/tlschema'
 import { ZGenerationStatus, type TGenerationStatus } from '@montage/core'
 
 export const VARIATION_SHAPE = 'variation' as const
@@ -7,6 +7,11 @@ export const VARIATION_SHAPE = 'variation' as const
 export const REVIEW_STATES = ['pending', 'approved', 'changes_requested'] as const
 export type TReviewState = (typeof REVIEW_STATES)[number]
 
+/**
+ * A variation's fields, defined here once: the validators below are typed against them (a field
+ * missing there or of another type does not compile), and the board command's patch
+ * (`ZVariationPatch`) is derived from those validators.
+ */
 export interface TVariationProps {
   w: number
   h: number
@@ -63,7 +68,10 @@ export const VARIATION_SERVER_PROPS = [
 ] as const satisfies readonly (keyof TVariationProps)[]
 export type TVariationServerProps = Pick<TVariationProps, (typeof VARIATION_SERVER_PROPS)[number]>
 
-export const variationShapeProps = {
+/** The variation record as tldraw stores it. */
+export type TVariationShape = TLBaseShape<typeof VARIATION_SHAPE, TVariationProps>
+
+export const variationShapeProps: RecordProps<TVariationShape> = {
   w: T.nonZeroNumber,
   h: T.nonZeroNumber,
   shotId: T.string,

@@ -5,7 +5,7 @@ import { db } from '@/lib/server/context'
 import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
-import { ZStartGenerationsRequest, validateAndStartGeneration } from '@/lib/server/start-generation'
+import { ZStartGenerationsRequest, validateAndStartGeneration } from '@/lib/server/generations/start-generation'
 
 /**
  * Starts one generation (each request counts once against the person's and the workspace's

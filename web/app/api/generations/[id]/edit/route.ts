@@ -5,7 +5,7 @@ import { db } from '@/lib/server/context'
 import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireGenerationAccess } from '@/lib/server/require-generation-access'
 import { requireApiSession } from '@/lib/server/session'
-import { validateAndStartEdit, ZStartEditRequest } from '@/lib/server/start-edit-generation'
+import { validateAndStartEdit, ZStartEditRequest } from '@/lib/server/generations/start-edit'
 
 type Ctx = { params: Promise<{ id: string }> }
 

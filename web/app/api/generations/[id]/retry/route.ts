@@ -6,7 +6,7 @@ import { db } from '@/lib/server/context'
 import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireGenerationAccess } from '@/lib/server/require-generation-access'
 import { requireApiSession } from '@/lib/server/session'
-import { validateAndStartRetry } from '@/lib/server/start-retry-generation'
+import { validateAndStartRetry } from '@/lib/server/generations/start-retry'
 
 type Ctx = { params: Promise<{ id: string }> }
 

@@ -11,17 +11,18 @@ import {
   runwayInputProblem,
   ZShapeId,
   ZStartGenerationRequest,
-  type TGenerationInput,
-  type TGenerationReference,
   type TStartGenerationRequest,
 } from '@montage/core'
-import { createGeneration, finishGeneration, getAsset, type Sql } from '@montage/db'
-import { startBatchGeneration, startGenerationWorkflow } from '@montage/workflows/client'
+import { getAsset, type Sql } from '@montage/db'
+import { batchWorkflowId, startBatchGenerationWorkflow, startGenerationWorkflow } from '@montage/workflows/client'
 import { z } from 'zod'
-import { temporalClient } from './context'
-import { modelAvailabilityOptions, webEnv } from './env'
-import { requireBoardAccess } from './require-board-access'
-import { resolvePromptReferences } from './resolve-prompt-references'
+import { temporalClient } from '../context'
+import { modelAvailabilityOptions, webEnv } from '../env'
+import { requireBoardAccess } from '../require-board-access'
+import { resolvePromptReferences } from '../resolve-prompt-references'
+import { generationInput, newVariationId } from './generation-input'
+import type { TShotRequest } from './generation-request'
+import { storeAndStartGenerations } from './store-and-start-generations'
 
 export interface StartedGeneration {
   generationId: string
@@ -96,97 +97,26 @@ export async function validateAndStartGeneration(
   }
 
   const credits = generationCredits(body.model, params as { duration: number; resolution?: string })
-  if (count > 1 || body.variationIds) {
-    return startBatch(sql, { userId, body, params, credits, count, workspaceId: board.workspaceId, boardId: board.id, references })
-  }
-
-  const generationId = randomUUID()
-  const variationId = body.variationId ?? `shape:${randomUUID().replace(/-/g, '')}`
-  const workflowId = generationWorkflowId(generationId)
-  await createGeneration(sql, {
-    id: generationId,
-    workspaceId: board.workspaceId,
-    boardId: board.id,
-    shotId: body.shotId,
-    variationId,
-    model: body.model,
-    params,
-    credits,
-    workflowId,
-    createdBy: userId,
-  }).catch((e: unknown) => {
-    // UNIQUE (board_id, variation_id): the client reused a variation id.
-    if ((e as { code?: string }).code === '23505') {
-      throw new AppError(AppErrorCode.CONFLICT, 'variationId: this variation already has a generation', { field: 'variationId' })
-    }
-    throw e
+  const request: TShotRequest = { kind: 'shot', model: body.model, prompt: body.prompt, params, references: body.references }
+  // A batch (or a request naming its variations as a list) runs as N children of one workflow.
+  const batch = count > 1 || !!body.variationIds
+  const variationIds = body.variationIds ?? (batch ? [] : [body.variationId])
+  const inputs = Array.from({ length: count }, (_, i) =>
+    generationInput(
+      { generationId: randomUUID(), variationId: variationIds[i] ?? newVariationId(), workspaceId: board.workspaceId, boardId: board.id, shotId: body.shotId, userId, credits },
+      { request, references },
+    ),
+  )
+  const taskQueuePrefix = webEnv().TASK_QUEUE_PREFIX
+  await storeAndStartGenerations(sql, {
+    inputs,
+    request,
+    start: async () => {
+      const client = await temporalClient()
+      if (batch) await startBatchGenerationWorkflow({ client, inputs, taskQueuePrefix })
+      else await startGenerationWorkflow({ client, input: inputs[0]!, taskQueuePrefix })
+    },
   })
-
-  const input: TGenerationInput = {
-    generationId,
-    workspaceId: board.workspaceId,
-    boardId: board.id,
-    userId,
-    shotId: body.shotId,
-    variationId,
-    model: body.model,
-    params,
-    prompt: body.prompt,
-    referenceAssets: body.references.map((r) => r.assetSha256),
-    referenceIds: body.references.map((r) => r.shapeId),
-    references,
-    credits,
-  }
-  try {
-    await startGenerationWorkflow({ client: await temporalClient(), input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX })
-  } catch (e) {
-    console.error('[web] could not start generation workflow', e)
-    await finishGeneration(sql, { id: generationId, status: 'failed', error: 'The render queue is unavailable.' })
-    throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
-  }
-  const started = { generationId, variationId, workflowId, credits }
-  return { ...started, generations: [started] }
-}
-
-interface BatchOptions {
-  userId: string
-  body: TStartGenerationRequest & { variationIds?: string[] }
-  params: Record<string, unknown>
-  credits: number
-  count: number
-  workspaceId: string
-  boardId: string
-  references: TGenerationReference[]
-}
-
-/**
- * N variations as child workflows of one batch. Every credit is reserved with the rows, in one
- * transaction, so a workspace that cannot pay for all N gets a 402 and nothing starts.
- */
-async function startBatch(sql: Sql, o: BatchOptions): Promise<StartedGenerations> {
-  const inputs: TGenerationInput[] = Array.from({ length: o.count }, (_, i) => ({
-    generationId: randomUUID(),
-    workspaceId: o.workspaceId,
-    boardId: o.boardId,
-    userId: o.userId,
-    shotId: o.body.shotId,
-    variationId: o.body.variationIds?.[i] ?? `shape:${randomUUID().replace(/-/g, '')}`,
-    model: o.body.model,
-    params: o.params,
-    prompt: o.body.prompt,
-    referenceAssets: o.body.references.map((r) => r.assetSha256),
-    referenceIds: o.body.references.map((r) => r.shapeId),
-    references: o.references,
-    credits: o.credits,
-  }))
-  let batchWorkflowId: string
-  try {
-    ;({ workflowId: batchWorkflowId } = await startBatchGeneration({ client: await temporalClient(), sql, inputs, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX }))
-  } catch (e) {
-    if (e instanceof AppError) throw e
-    console.error('[web] could not start batch generation', e)
-    throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
-  }
   const generations = inputs.map((i) => ({ generationId: i.generationId, variationId: i.variationId, workflowId: generationWorkflowId(i.generationId), credits: i.credits }))
-  return { ...generations[0]!, generations, batchWorkflowId }
+  return { ...generations[0]!, generations, ...(batch ? { batchWorkflowId: batchWorkflowId(inputs[0]!.generationId) } : {}) }
 }

@@ -13,11 +13,14 @@ import {
   ZShapeId,
 } from '@montage/core'
 import { getAsset, type Sql } from '@montage/db'
-import { editModel, startEditGeneration, ZEditModelId, type TEditGenerationInput, type TRunwayEditModelId } from '@montage/workflows/client'
-import { temporalClient } from './context'
-import { modelAvailabilityOptions, webEnv } from './env'
-import { requireGenerationAccess } from './require-generation-access'
+import { editModel, startEditGenerationWorkflow, ZEditModelId, type TRunwayEditModelId } from '@montage/workflows/client'
+import { temporalClient } from '../context'
+import { modelAvailabilityOptions, webEnv } from '../env'
+import { requireGenerationAccess } from '../require-generation-access'
+import { generationInput, newVariationId } from './generation-input'
+import type { TEditRequest } from './generation-request'
 import type { StartedGeneration } from './start-generation'
+import { storeAndStartGenerations } from './store-and-start-generations'
 
 /** Body of `POST /api/generations/<parent id>/edit`. */
 export const ZStartEditRequest = z
@@ -80,32 +83,31 @@ export async function validateAndStartEdit(sql: Sql, userId: string, parentGener
     ? Math.ceil(definition.creditsPerSecond * seconds)
     : generationCredits(body.model as TRunwayEditModelId, params as { duration: number })
 
-  const generationId = randomUUID()
-  const variationId = body.variationId ?? `shape:${randomUUID().replace(/-/g, '')}`
-  const input: TEditGenerationInput = {
-    generationId,
-    workspaceId: parent.workspaceId,
-    boardId: parent.boardId,
-    userId,
-    shotId: parent.shotId,
-    variationId,
-    model: body.model,
-    params,
-    prompt: body.prompt,
-    referenceAssets: body.references.map((r) => r.assetSha256),
-    referenceIds: body.references.map((r) => r.shapeId),
-    credits,
-    sourceAssetSha256: parent.outputAsset,
+  const request: TEditRequest = {
+    kind: 'edit',
     parentGenerationId: parent.id,
-    parentVariationId: parent.variationId,
+    model: body.model,
+    prompt: body.prompt,
+    params,
+    references: body.references,
     ...(body.focus ? { focus: body.focus } : {}),
   }
-  try {
-    await startEditGeneration({ client: await temporalClient(), sql, input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX })
-  } catch (e) {
-    if (e instanceof AppError) throw e
-    console.error('[web] could not start edit', e)
-    throw new AppError(AppErrorCode.UNAVAILABLE, 'The render queue is unavailable right now. Nothing was charged; try again shortly.', { cause: e })
-  }
-  return { generationId, variationId, workflowId: generationWorkflowId(generationId), credits, parentGenerationId: parent.id }
+  const input = generationInput(
+    {
+      generationId: randomUUID(),
+      variationId: body.variationId ?? newVariationId(),
+      workspaceId: parent.workspaceId,
+      boardId: parent.boardId,
+      shotId: parent.shotId,
+      userId,
+      credits,
+    },
+    { request, parent: { variationId: parent.variationId, outputAsset: parent.outputAsset } },
+  )
+  await storeAndStartGenerations(sql, {
+    inputs: [input],
+    request,
+    start: async () => startEditGenerationWorkflow({ client: await temporalClient(), input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX }),
+  })
+  return { generationId: input.generationId, variationId: input.variationId, workflowId: generationWorkflowId(input.generationId), credits, parentGenerationId: parent.id }
 }

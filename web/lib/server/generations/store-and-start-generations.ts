@@ -1,0 +1,58 @@
+import { AppError, AppErrorCode, generationWorkflowId, type TGenerationInput } from '@montage/core'
+import { createReservedGenerations, failUnstartedGenerations, type Sql } from '@montage/db'
+import type { TEditGenerationInput } from '@montage/workflows/client'
+import type { TStoredGenerationRequest } from './generation-request'
+
+export interface StoreAndStartGenerationsOptions {
+  /** One input per generation (a batch's N, or one), all of one request and one workspace. */
+  inputs: Array<TGenerationInput | TEditGenerationInput>
+  /** What was asked, stored on every row so Retry can ask it again. */
+  request: TStoredGenerationRequest
+  /** Starts the workflow(s) once the rows and their reservations are stored. */
+  start: () => Promise<unknown>
+}
+
+const UNAVAILABLE = 'The render queue is unavailable right now. Nothing was charged; try again shortly.'
+
+/**
+ * How every generation starts, whatever its kind: its row and its credit reservation in one
+ * transaction (INSUFFICIENT_CREDITS, nothing stored, when the workspace cannot pay for all of
+ * them), then its workflow; when Temporal refuses, the reservations go back and the rows say why.
+ * The workflow's own reservation then finds this one, so nothing is charged twice or run for free.
+ */
+export async function storeAndStartGenerations(sql: Sql, { inputs, request, start }: StoreAndStartGenerationsOptions): Promise<void> {
+  const [first] = inputs
+  if (!first) throw new AppError(AppErrorCode.BAD_REQUEST, 'count: at least one generation is needed', { field: 'count' })
+  await createReservedGenerations(sql, {
+    workspaceId: first.workspaceId,
+    generations: inputs.map((input) => ({
+      id: input.generationId,
+      workspaceId: input.workspaceId,
+      boardId: input.boardId,
+      shotId: input.shotId,
+      variationId: input.variationId,
+      model: input.model,
+      // An edit's focus rides with the stored params (what the variation was asked to change),
+      // not with the model's own params, whose schemas are strict.
+      params: 'focus' in input && input.focus ? { ...input.params, focus: input.focus } : input.params,
+      credits: input.credits,
+      workflowId: generationWorkflowId(input.generationId),
+      createdBy: input.userId,
+      ...('parentGenerationId' in input ? { parentGenerationId: input.parentGenerationId } : {}),
+      request,
+    })),
+  }).catch((e: unknown) => {
+    // UNIQUE (board_id, variation_id): the client reused a variation id.
+    if ((e as { code?: string }).code === '23505') {
+      throw new AppError(AppErrorCode.CONFLICT, 'variationId: this variation already has a generation', { field: 'variationId' })
+    }
+    throw e
+  })
+  try {
+    await start()
+  } catch (e) {
+    console.error('[web] could not start a generation workflow', e)
+    await failUnstartedGenerations(sql, { generationIds: inputs.map((i) => i.generationId), reason: 'The render queue is unavailable.' })
+    throw new AppError(AppErrorCode.UNAVAILABLE, UNAVAILABLE, { cause: e })
+  }
+}
