@@ -31,11 +31,10 @@ import { freePort } from '@montage/infra'
 import { subjects } from '@montage/core'
 import { createBoard, createWorkspace, grantCredits, recordAsset, upsertUser } from '@montage/db'
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
-import { resolveFfmpegPaths } from '@montage/gpu-worker'
-import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
+import { resolveFfmpegPaths, runProcess } from '@montage/gpu-worker'
 import { createControlWorker } from '@montage/workflows'
 import { createNoopModelActivities } from './noop-model-activities'
-import type { BenchResults } from './run'
+import type { BenchResults } from './bench-results'
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const RUNS = Number(process.env.PIPELINE_BENCH_RUNS ?? 100)

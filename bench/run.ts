@@ -4,16 +4,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
-
-export interface BenchEntry {
-  value: number
-  unit: string
-  /** The same measurement of a peer (another engine, an ffmpeg filter chain) in the same run. */
-  peer?: { name: string; value: number }
-  /** ours / theirs, where a peer ran. */
-  ratio?: number
-}
-export type BenchResults = Record<string, BenchEntry>
+import type { BenchResults } from './bench-results'
 
 /** Each area is a module whose default export runs it and returns its entries. */
 const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults> }>> = {

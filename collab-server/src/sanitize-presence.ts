@@ -1,3 +1,4 @@
+import { createUserId } from '@tldraw/tlschema'
 import { boardSchema } from '@montage/board'
 import type { TAwarenessEntry } from './decode-client-message'
 
@@ -27,7 +28,8 @@ export function sanitizePresence(entry: TAwarenessEntry, owner: TPresenceOwner):
 
 function validPresence(presence: unknown, clientId: number, owner: TPresenceOwner): unknown {
   if (typeof presence !== 'object' || presence === null || Array.isArray(presence)) return null
-  const record: Record<string, unknown> = { ...(presence as Record<string, unknown>), userId: owner.userId, userName: owner.userName }
+  // tldraw names people by user record id (`user:<account id>`).
+  const record: Record<string, unknown> = { ...(presence as Record<string, unknown>), userId: createUserId(owner.userId), userName: owner.userName }
   if (record.typeName !== 'instance_presence' || record.id !== `instance_presence:${clientId}`) return null
   try {
     return boardSchema().types.instance_presence.validate(record)

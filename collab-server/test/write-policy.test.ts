@@ -230,7 +230,7 @@ describe('awareness carries presence only, under the account’s name', () => {
     const seen = board.a.provider.awareness.getStates().get(liar.doc.clientID) as Record<string, { [k: string]: unknown }>
     expect(Object.keys(seen).sort()).toEqual(['presence', 'user'])
     expect(seen.user).toEqual({ id: board.editors[2]!.id, name: 'editor', color: '#ff0000' })
-    expect(seen.presence).toMatchObject({ userId: board.editors[2]!.id, userName: 'editor', cursor: { x: 5, y: 6 } })
+    expect(seen.presence).toMatchObject({ userId: `user:${board.editors[2]!.id}`, userName: 'editor', cursor: { x: 5, y: 6 } })
 
     // A "presence" that is really a shape (or another client's presence) would plant records in others' stores.
     liar.provider.awareness.setLocalState({ user: state.user, presence: { ...geoShape('shape:planted'), typeName: 'shape' } })

@@ -4,6 +4,8 @@ export { MediaEngine, type TMediaEngineOptions, type TCropResizer } from './engi
 export { renderCameraMove, type TRenderCameraMoveOptions, type TRenderedClip } from './engine/render-camera-move'
 export { cameraWindow, roiForWindow, type TCameraWindow } from './engine/camera-window'
 export { resolveFfmpegPaths, type TFfmpegPaths } from './ffmpeg/ffmpeg-paths'
+export { runProcess } from './ffmpeg/run-process'
+export { createHostedActivities, type TCreateHostedActivitiesOptions } from './hosted/create-hosted-activities'
 export { OnnxGraphBuilder } from './onnx/OnnxGraphBuilder'
 export { buildCropResizeGraph, type TCropResizeShape } from './onnx/build-crop-resize-graph'
 export type { TExecutionProvider, TLogger } from './onnx/OnnxSessionCache'

@@ -7,7 +7,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { createHostedActivities } from '../src/hosted/create-hosted-activities'
-import { RunwayStandIn } from '../src/hosted/runway/RunwayStandIn'
+import { RunwayStandIn } from '../testing'
 import { paths, probe, runInActivity } from './helpers'
 
 // Runway is the documented-contract stand-in; ffmpeg and the store are real.

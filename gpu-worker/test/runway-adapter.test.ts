@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { RunwayApiError, RunwayClient, RUNWAY_API_VERSION, type TRunwayTaskRequest } from '../src/hosted/runway/RunwayClient'
-import { RunwayStandIn, type TStandInStep } from '../src/hosted/runway/RunwayStandIn'
+import { RunwayStandIn, type TStandInStep } from '../testing'
 import { runRunwayTask, RunwayTaskFailedError } from '../src/hosted/runway/run-runway-task'
 
 const ffmpeg = resolveFfmpegPaths()

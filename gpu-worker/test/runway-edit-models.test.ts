@@ -9,7 +9,7 @@ import { modelAvailability, type TGenerationOutput, type TRunHostedModelInput } 
 import { runProcess } from '../src/ffmpeg/run-process'
 import { createHostedActivities } from '../src/hosted/create-hosted-activities'
 import { RUNWAY_API_VERSION } from '../src/hosted/runway/RunwayClient'
-import { RunwayStandIn, type TStandInStep } from '../src/hosted/runway/RunwayStandIn'
+import { RunwayStandIn, type TStandInStep } from '../testing'
 import { paths, runInActivity, storedBlobs } from './helpers'
 
 // Runway's edit models through the hosted activity, against the stand-in of Runway's documented

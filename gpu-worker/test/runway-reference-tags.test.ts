@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { RUNWAY_API_VERSION, RunwayClient } from '../src/hosted/runway/RunwayClient'
-import { RunwayStandIn } from '../src/hosted/runway/RunwayStandIn'
+import { RunwayStandIn } from '../testing'
 import { runRunwayTask } from '../src/hosted/runway/run-runway-task'
 
 const ffmpeg = resolveFfmpegPaths()

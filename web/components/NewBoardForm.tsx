@@ -2,6 +2,7 @@
 
 import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
+import { requestJson } from '@/lib/client/request-json'
 
 export function NewBoardForm({ workspaceId }: { workspaceId: string }) {
   const router = useRouter()
@@ -14,18 +15,13 @@ export function NewBoardForm({ workspaceId }: { workspaceId: string }) {
     e.preventDefault()
     setBusy(true)
     setError(null)
-    const res = await fetch('/api/boards', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ workspaceId, name: name.trim() }),
-    })
-    const data = (await res.json().catch(() => null)) as { id?: string; error?: { message: string } } | null
-    if (!res.ok || !data?.id) {
-      setError(data?.error?.message ?? `Could not create the board (${res.status})`)
+    try {
+      const board = await requestJson<{ id: string }>('/api/boards', { body: { workspaceId, name: name.trim() }, fallback: (status) => `Could not create the board (${status})` })
+      router.push(`/boards/${board.id}`)
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
       setBusy(false)
-      return
     }
-    router.push(`/boards/${data.id}`)
   }
 
   if (!open) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { MODELS, MODEL_IDS } from '@montage/core'
-import { paramFieldsFor, paramsForModel } from '../components/shapes/model-param-fields'
+import { paramFieldsFor, paramsForModel } from '../lib/client/model-param-fields'
 
 const keys = (model: Parameters<typeof paramFieldsFor>[0]) => paramFieldsFor(model).map((f) => f.key)
 const optionsOf = (model: Parameters<typeof paramFieldsFor>[0], key: string) => {

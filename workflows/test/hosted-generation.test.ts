@@ -11,10 +11,8 @@ import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@mo
 import { type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, jobCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
 import { AssetStore } from '@montage/assets'
-import { resolveFfmpegPaths } from '@montage/gpu-worker'
-import { createHostedActivities } from '@montage/gpu-worker/src/hosted/create-hosted-activities'
-import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/src/hosted/runway/RunwayStandIn'
-import { runProcess } from '@montage/gpu-worker/src/ffmpeg/run-process'
+import { createHostedActivities, resolveFfmpegPaths, runProcess } from '@montage/gpu-worker'
+import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/testing'
 import { cancelGenerationWorkflow, startGenerationWorkflow } from '../src'
 import { createStudio, readBoardCommands, startControlRig, startWorkerProcess, type TControlRig } from './helpers'
 

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { DocumentRecordType, InstancePresenceRecordType, PageRecordType, TLDOCUMENT_ID, toRichText, type TLInstancePresence, type TLRecord, type TLShape } from '@tldraw/tlschema'
+import { createUserId, DocumentRecordType, InstancePresenceRecordType, PageRecordType, TLDOCUMENT_ID, toRichText, type TLInstancePresence, type TLRecord, type TLShape } from '@tldraw/tlschema'
 import type { IndexKey } from '@tldraw/utils'
 import { getMeta, getRecords } from './doc'
 import { boardSchema, validateRecord } from './schema'
@@ -52,7 +52,7 @@ export function geoShape(id: string, fields: TShapeFields = {}): TLRecord {
     meta: {},
     ...rest,
     props: {
-      geo: 'rectangle', dash: 'draw', url: '', w: 100, h: 100, growY: 0, scale: 1,
+      geo: 'rectangle', dash: 'draw', url: '', w: 100, h: 100, growY: 0, scale: 1, flipX: false, flipY: false,
       labelColor: 'black', color: 'black', fill: 'none', size: 'm', font: 'draw', align: 'middle', verticalAlign: 'middle',
       richText: toRichText(''),
       ...props,
@@ -88,7 +88,7 @@ export function presenceState(clientId: number, cursor: { x: number; y: number }
   const presence = InstancePresenceRecordType.create({
     id: InstancePresenceRecordType.createId(String(clientId)),
     currentPageId: TEST_PAGE_ID as never,
-    userId: user.id,
+    userId: createUserId(user.id),
     userName: user.name,
     color: user.color,
     cursor: { x: cursor.x, y: cursor.y, type: 'default', rotation: 0 },

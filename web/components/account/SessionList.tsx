@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 import { useRouter } from 'next/navigation'
-import { sendJson } from '@/lib/client/send-json'
+import { requestJson } from '@/lib/client/request-json'
 
 export interface TSessionRow {
   id: string
@@ -28,7 +28,7 @@ export function SessionList({ sessions }: { sessions: TSessionRow[] }) {
     setBusy(s.id)
     setError(null)
     try {
-      await sendJson('DELETE', `/api/auth/sessions/${s.id}`)
+      await requestJson(`/api/auth/sessions/${s.id}`, { method: 'DELETE' })
       if (s.current) router.replace('/sign-in')
       router.refresh()
     } catch (e) {

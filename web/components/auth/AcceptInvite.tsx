@@ -2,7 +2,7 @@
 
 import { useState } from 'react'
 import { useRouter } from 'next/navigation'
-import { sendJson } from '@/lib/client/send-json'
+import { requestJson } from '@/lib/client/request-json'
 
 /** The signed-in person's "Join" button on an invite page. */
 export function AcceptInvite({ token, workspaceName }: { token: string; workspaceName: string }) {
@@ -14,7 +14,7 @@ export function AcceptInvite({ token, workspaceName }: { token: string; workspac
     setBusy(true)
     setError(null)
     try {
-      await sendJson('POST', '/api/invites/accept', { token })
+      await requestJson('/api/invites/accept', { body: { token } })
       router.replace('/')
       router.refresh()
     } catch (e) {

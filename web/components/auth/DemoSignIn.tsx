@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
 import { colorFor, initials } from '@/lib/client/avatar'
-import { sendJson } from '@/lib/client/send-json'
+import { requestJson } from '@/lib/client/request-json'
 
 interface Props {
   /** The passwordless demo people (never anyone with a password). */
@@ -22,7 +22,7 @@ export function DemoSignIn({ people, next }: Props) {
     setBusy(key)
     setError(null)
     try {
-      await sendJson('POST', '/api/auth/local/sign-in', body)
+      await requestJson('/api/auth/local/sign-in', { body })
       router.replace(next)
       router.refresh()
     } catch (e) {

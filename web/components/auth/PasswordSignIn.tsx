@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
-import { sendJson } from '@/lib/client/send-json'
+import { requestJson } from '@/lib/client/request-json'
 import { Field } from './Field'
 import { NO_ERRORS, formErrors, type TFormErrors } from './form-errors'
 
@@ -19,7 +19,7 @@ export function PasswordSignIn({ next }: { next: string }) {
     setBusy(true)
     setErrors(NO_ERRORS)
     try {
-      await sendJson('POST', '/api/auth/sign-in', { email, password })
+      await requestJson('/api/auth/sign-in', { body: { email, password } })
       router.replace(next)
       router.refresh()
     } catch (err) {

@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
 import { PASSWORD_MIN_LENGTH } from '@montage/core'
-import { sendJson } from '@/lib/client/send-json'
+import { requestJson } from '@/lib/client/request-json'
 import { Field } from './Field'
 import { NO_ERRORS, formErrors, type TFormErrors } from './form-errors'
 
@@ -27,7 +27,7 @@ export function SignUpForm({ inviteToken, submitLabel }: Props) {
     setBusy(true)
     setErrors(NO_ERRORS)
     try {
-      await sendJson('POST', '/api/auth/sign-up', { name, email, password, ...(inviteToken ? { inviteToken } : {}) })
+      await requestJson('/api/auth/sign-up', { body: { name, email, password, ...(inviteToken ? { inviteToken } : {}) } })
       router.replace('/')
       router.refresh()
     } catch (err) {

@@ -1,5 +1,5 @@
 import { readableError } from '@/lib/client/readable-error'
-import { ApiRefusal } from '@/lib/client/send-json'
+import { ApiRefusal } from '@/lib/client/request-json'
 
 export interface TFormErrors {
   /** Per field, from the API's `field`. */

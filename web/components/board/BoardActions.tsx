@@ -4,8 +4,9 @@ import { useRef, useState, type ChangeEvent } from 'react'
 import { createShapeId, useEditor, type TLShape } from 'tldraw'
 import { createShotInView } from '@/components/shapes/ShotShapeUtil'
 import { findFreeSpot } from '@/lib/client/placement'
-import { tagFromFileName, uploadImage } from '@/lib/client/assets'
-import { useBoard } from './BoardContext'
+import { tagFromFileName } from '@/lib/client/assets'
+import { uploadAsset } from '@/lib/client/upload-asset'
+import { useBoard } from '@/components/board-context/BoardContext'
 
 type TReference = TLShape<'reference'>
 const REF_MAX = 280
@@ -25,10 +26,10 @@ export function BoardActions() {
     setError(null)
     setUpload({ name: file.name, progress: 0 })
     try {
-      const result = await uploadImage(boardId, file, (progress) => setUpload({ name: file.name, progress }))
-      const scale = Math.min(1, REF_MAX / Math.max(result.width, result.height))
-      const w = Math.max(40, Math.round(result.width * scale))
-      const h = Math.max(40, Math.round(result.height * scale))
+      const { asset } = await uploadAsset({ boardId, file, onProgress: (progress) => setUpload({ name: file.name, progress }) })
+      const scale = Math.min(1, REF_MAX / Math.max(asset.width ?? 0, asset.height ?? 0))
+      const w = Math.max(40, Math.round((asset.width ?? 0) * scale))
+      const h = Math.max(40, Math.round((asset.height ?? 0) * scale))
       const center = editor.getViewportPageBounds().center
       const at = findFreeSpot(editor, w, h, { x: center.x - w / 2, y: center.y - h / 2 })
       const id = createShapeId()
@@ -36,7 +37,7 @@ export function BoardActions() {
         id,
         type: 'reference',
         ...at,
-        props: { w, h, tag: tagFromFileName(file.name), kind: 'character', assetSha256: result.sha256, mimeType: result.mimeType },
+        props: { w, h, tag: tagFromFileName(file.name), kind: 'character', assetSha256: asset.sha256, mimeType: asset.mimeType },
       })
       editor.select(id)
       // A free spot may lie outside the view: bring the new card into sight.

@@ -2,18 +2,19 @@
 
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import Link from 'next/link'
-import { DefaultStylePanel, Tldraw, useEditor, useValue, type Editor, type TLComponents } from 'tldraw'
+import { DefaultStylePanel, Tldraw, UserRecordType, createUserId, useEditor, useValue, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrls } from '@tldraw/assets/selfHosted'
 import type { TRole } from '@montage/core'
 import { montageShapeUtils } from '@/components/shapes'
 import { colorFor } from '@/lib/client/avatar'
 import { BoardActions } from './BoardActions'
-import { BoardContext, type TBoardContext, type TModelOption } from './BoardContext'
-import { LiveJobsContext } from './LiveJobs'
+import { BoardContext, type TBoardContext, type TModelOption } from '@/components/board-context/BoardContext'
+import { LiveJobsContext } from '@/components/board-context/LiveJobs'
 import { TopBar } from './TopBar'
 import { ReviewProvider } from '@/components/review/ReviewProvider'
 import { useYjsStore } from './useYjsStore'
 import { clerkSessionToken } from '@/lib/client/clerk-session-token'
+import { requestJson } from '@/lib/client/request-json'
 import { LibraryProvider } from '@/components/library/LibraryContext'
 import { LibraryLayer } from '@/components/library/LibraryLayer'
 import { libraryShortcut } from '@/components/library/library-shortcut'
@@ -85,21 +86,29 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
   useEffect(() => {
     if (editor) registerUploadHandlers(editor, { boardId, tracker: uploads })
   }, [editor, boardId, uploads])
-  const followingId = useValue('following', () => editor?.getInstanceState().followingUserId ?? null, [editor])
+  // tldraw names the followed person by user record id (`user:<account id>`); the top bar by account id.
+  const followingId = useValue(
+    'following',
+    () => {
+      const following = editor?.getInstanceState().followingUserId
+      return following ? UserRecordType.parseId(following) : null
+    },
+    [editor],
+  )
   const onFollow = useCallback(
     (userId: string | null) => {
       if (!editor) return
-      if (userId) editor.startFollowingUser(userId)
+      if (userId) editor.startFollowingUser(createUserId(userId))
       else editor.stopFollowingUser()
     },
     [editor],
   )
 
   const refreshCredits = useCallback(() => {
-    void fetch('/api/me')
-      .then((r) => (r.ok ? r.json() : null))
-      .then((data: { memberships?: { workspaceId: string; credits: number }[] } | null) => {
-        const m = data?.memberships?.find((x) => x.workspaceId === workspaceId)
+    // A balance that could not be read keeps the one shown.
+    void requestJson<{ memberships?: { workspaceId: string; credits: number }[] }>('/api/me')
+      .then((data) => {
+        const m = data.memberships?.find((x) => x.workspaceId === workspaceId)
         if (m) setCredits(m.credits)
       })
       .catch(() => {})
@@ -155,7 +164,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
         <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
           {ready && (
-            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} inferDarkMode />
+            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} colorScheme="system" />
           )}
           {ready && editor && <LibraryLayer editor={editor} boardId={boardId} readOnly={readOnly} />}
           {!ready && !problem && (

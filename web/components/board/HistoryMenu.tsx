@@ -1,7 +1,8 @@
 'use client'
 
 import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
-import { useBoard } from './BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
+import { requestJson } from '@/lib/client/request-json'
 
 interface TCheckpoint {
   id: string
@@ -34,10 +35,12 @@ export function HistoryMenu() {
 
   const load = useCallback(async () => {
     setError(null)
-    const res = await fetch(`/api/boards/${boardId}/checkpoints`)
-    const body = await res.json().catch(() => null)
-    if (!res.ok) return setError(body?.error?.message ?? 'Could not load the history.')
-    setItems(body.checkpoints)
+    try {
+      const { checkpoints } = await requestJson<{ checkpoints: TCheckpoint[] }>(`/api/boards/${boardId}/checkpoints`, { fallback: () => 'Could not load the history.' })
+      setItems(checkpoints)
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e))
+    }
   }, [boardId])
 
   useEffect(() => {
@@ -60,10 +63,13 @@ export function HistoryMenu() {
     e.preventDefault()
     setBusy('save')
     setError(null)
-    const res = await fetch(`/api/boards/${boardId}/checkpoints`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) })
-    const body = await res.json().catch(() => null)
-    setBusy(null)
-    if (!res.ok) return setError(body?.error?.message ?? 'The checkpoint was not saved.')
+    try {
+      await requestJson(`/api/boards/${boardId}/checkpoints`, { body: { name }, fallback: () => 'The checkpoint was not saved.' })
+    } catch (e) {
+      return setError(e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(null)
+    }
     setName('')
     await load()
   }
@@ -71,10 +77,13 @@ export function HistoryMenu() {
   async function restore(c: TCheckpoint) {
     setBusy(c.id)
     setError(null)
-    const res = await fetch(`/api/boards/${boardId}/checkpoints/${c.id}/restore`, { method: 'POST' })
-    const body = await res.json().catch(() => null)
-    setBusy(null)
-    if (!res.ok) return setError(body?.error?.message ?? 'Nothing was restored.')
+    try {
+      await requestJson(`/api/boards/${boardId}/checkpoints/${c.id}/restore`, { method: 'POST', fallback: () => 'Nothing was restored.' })
+    } catch (e) {
+      return setError(e instanceof Error ? e.message : String(e))
+    } finally {
+      setBusy(null)
+    }
     // The restore arrives over the live board; the list gains the "before restoring" checkpoint.
     setTimeout(() => void load(), 800)
   }

@@ -6,14 +6,17 @@ import {
   InstancePresenceRecordType,
   PageRecordType,
   TLDOCUMENT_ID,
+  UserRecordType,
   type IndexKey,
   atom,
   createPresenceStateDerivation,
+  createUserId,
   createTLStore,
   defaultShapeUtils,
   react,
   type TLAnyShapeUtilConstructor,
   type TLInstancePresence,
+  type TLUser,
   type TLRecord,
   type TLStore,
   type TLStoreSnapshot,
@@ -23,7 +26,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
 import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, type TRecordChange, type TRecordWrites } from '@montage/board/client'
-import { createLiveJobsStore, type TLiveJobsStore } from './LiveJobs'
+import { createLiveJobsStore, type TLiveJobsStore } from '@/components/board-context/LiveJobs'
 import { keepCollabTokenFresh } from '@/lib/client/collab-token'
 import type { TThreadSummary } from '@montage/core'
 
@@ -93,13 +96,22 @@ interface AwarenessState {
   presence?: TLInstancePresence | null
 }
 
+const NO_ATTRIBUTION_USER = atom<TLUser | null>('no attribution user', null)
+
 /**
  * Binds a TLStore to the board's Y.Doc on the collab-server (after tldraw-yjs-example): document
  * records go through the YKeyValue, presence only through awareness.
  */
 export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils, user }: UseYjsStoreOptions): TYjsStoreState {
   const store = useMemo(
-    () => createTLStore({ shapeUtils: [...defaultShapeUtils, ...shapeUtils] }),
+    () =>
+      createTLStore({
+        shapeUtils: [...defaultShapeUtils, ...shapeUtils],
+        // No current user for tldraw's attribution: it would put a `user:` record into the document
+        // on mount, and the board document holds only what the write guard lets in (document, pages,
+        // shapes, bindings, assets), so the whole update would be refused.
+        users: { currentUser: NO_ATTRIBUTION_USER },
+      }),
     // A new board gets a new store; shape utils are module constants.
     [boardId],
   )
@@ -275,8 +287,9 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
 
     // --- presence over awareness only
     const presenceId = InstancePresenceRecordType.createId(String(doc.clientID))
-    const $user = atom('presence user', { id: user.id, name: user.name, color: user.color })
-    const $presence = createPresenceStateDerivation($user, presenceId)(store)
+    // tldraw 5 names people by user record ids (`user:<account id>`); the server rewrites them the same way.
+    const $user = atom('presence user', UserRecordType.create({ id: createUserId(user.id), name: user.name, color: user.color }))
+    const $presence = createPresenceStateDerivation($user, { instanceId: presenceId })(store)
     provider.awareness.setLocalState({ user, presence: $presence.get() ?? null } satisfies AwarenessState)
     cleanups.push(
       react('publish presence', () => {

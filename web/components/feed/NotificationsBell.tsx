@@ -3,9 +3,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { TLShape } from 'tldraw'
 import type { TFeedItem, TFeedResponse } from '@montage/core'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { useLibrary } from '@/components/library/LibraryContext'
 import { useReview } from '@/components/review/ReviewContext'
+import { requestJson } from '@/lib/client/request-json'
 import { modelLabel } from '@/lib/client/start-generation'
 import './feed.css'
 
@@ -52,9 +53,7 @@ export function NotificationsBell() {
     if (!workspaceId) return
     setLoading(true)
     try {
-      const res = await fetch(`/api/feed?workspaceId=${encodeURIComponent(workspaceId)}`, { cache: 'no-store' })
-      const json = (await res.json().catch(() => null)) as (TFeedResponse & { error?: { message?: string } }) | null
-      if (!res.ok || !json?.items) throw new Error(json?.error?.message ?? `The feed answered ${res.status}.`)
+      const json = await requestJson<TFeedResponse>(`/api/feed?workspaceId=${encodeURIComponent(workspaceId)}`, { cache: 'no-store', fallback: (status) => `The feed answered ${status}.` })
       setFeed({ items: json.items, unread: json.unread })
       setError(null)
     } catch (e) {
@@ -92,8 +91,7 @@ export function NotificationsBell() {
   async function markAllRead() {
     setMarking(true)
     try {
-      const res = await fetch('/api/feed/read', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ workspaceId }) })
-      if (!res.ok) throw new Error(`Could not mark them read (${res.status}).`)
+      await requestJson('/api/feed/read', { body: { workspaceId }, fallback: (status) => `Could not mark them read (${status}).` })
       await refresh()
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not mark them read.')

@@ -2,7 +2,7 @@
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
 import type { TLibraryReference, TListReferencesResponse } from '@montage/core'
-import { requestJson } from './request-json'
+import { requestJson } from '@/lib/client/request-json'
 
 export interface TLibrary {
   workspaceId: string

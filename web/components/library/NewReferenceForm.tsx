@@ -2,7 +2,7 @@
 
 import { useState, type FormEvent } from 'react'
 import { LIBRARY_REFERENCE_KINDS, ZReferenceTag, type TLibraryReferenceKind } from '@montage/core'
-import { ApiRefusal } from './request-json'
+import { ApiRefusal } from '@/lib/client/request-json'
 
 export interface TNewReference {
   tag: string

@@ -2,7 +2,7 @@
 
 import { useEffect, useState } from 'react'
 import { useValue, type Editor, type TLShape } from 'tldraw'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
 import { assetIdOf } from './asset-id-of'
 import { createLibraryReference } from './create-library-reference'

@@ -1,5 +1,5 @@
 import type { TAssetView } from '@montage/core'
-import { requestJson } from './request-json'
+import { requestJson } from '@/lib/client/request-json'
 
 /** The asset id behind bytes a board card shows: cards carry the sha256, the library wants asset ids. */
 export async function assetIdOf(boardId: string, sha256: string): Promise<string> {

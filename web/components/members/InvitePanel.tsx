@@ -3,7 +3,7 @@
 import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
 import type { TInvite, TRole } from '@montage/core'
-import { sendJson } from '@/lib/client/send-json'
+import { requestJson } from '@/lib/client/request-json'
 
 const ROLES: { role: TRole; label: string; what: string }[] = [
   { role: 'reviewer', label: 'Reviewer', what: 'view boards and comment' },
@@ -41,7 +41,7 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
     setBusy(true)
     setError(null)
     try {
-      const res = await sendJson<{ url: string }>('POST', `/api/workspaces/${workspaceId}/invites`, { role, expiresInHours, maxUses, ...(note.trim() ? { note: note.trim() } : {}) })
+      const res = await requestJson<{ url: string }>(`/api/workspaces/${workspaceId}/invites`, { body: { role, expiresInHours, maxUses, ...(note.trim() ? { note: note.trim() } : {}) } })
       setCreated({ url: new URL(res.url, window.location.origin).toString(), copied: false })
       setNote('')
       router.refresh()
@@ -66,7 +66,7 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
     setRevoking(id)
     setError(null)
     try {
-      await sendJson('DELETE', `/api/invites/${id}`)
+      await requestJson(`/api/invites/${id}`, { method: 'DELETE' })
       router.refresh()
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))

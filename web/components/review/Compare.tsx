@@ -5,7 +5,7 @@ import { ScrubBar } from './ScrubBar'
 import { usePlayer, useFittedBox } from './player'
 import { FPS, shortTime, timecode } from './review-client'
 import { ReviewStateBadge } from './ReviewStateBadge'
-import type { TViewerVariation } from './Viewer'
+import type { TViewerVariation } from './viewer-variation'
 import type { TReviewApi } from './review-client'
 import { ReviewVideo } from './ReviewVideo'
 

@@ -4,9 +4,11 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { TReviewScopeView } from '@montage/core'
 import { modelLabel } from '@/lib/client/start-generation'
 import { playbackSha256 } from '@/lib/client/playback-sha256'
-import { guestReviewApi, requestJson, ReviewApiError } from './review-client'
+import { ApiRefusal, requestJson } from '@/lib/client/request-json'
+import { guestReviewApi } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
-import { Viewer, type TViewerVariation } from './Viewer'
+import { Viewer } from './Viewer'
+import type { TViewerVariation } from './viewer-variation'
 import './review.css'
 
 interface TLinkInfo {
@@ -59,15 +61,15 @@ function GuestReviewBody({ token }: { token: string }) {
       setState({ kind: 'ready', view })
       return
     } catch (e) {
-      if (e instanceof ReviewApiError && e.status === 410) return setState({ kind: 'gone', message: e.message })
-      if (e instanceof ReviewApiError && e.status === 404) return setState({ kind: 'missing' })
-      if (!(e instanceof ReviewApiError && e.status === 401)) return setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) })
+      if (e instanceof ApiRefusal && e.status === 410) return setState({ kind: 'gone', message: e.message })
+      if (e instanceof ApiRefusal && e.status === 404) return setState({ kind: 'missing' })
+      if (!(e instanceof ApiRefusal && e.status === 401)) return setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) })
     }
     try {
       setState({ kind: 'sign-in', info: await requestJson<TLinkInfo>(`${base}/info`) })
     } catch (e) {
-      if (e instanceof ReviewApiError && e.status === 410) setState({ kind: 'gone', message: e.message })
-      else if (e instanceof ReviewApiError && e.status === 404) setState({ kind: 'missing' })
+      if (e instanceof ApiRefusal && e.status === 410) setState({ kind: 'gone', message: e.message })
+      else if (e instanceof ApiRefusal && e.status === 404) setState({ kind: 'missing' })
       else setState({ kind: 'error', message: e instanceof Error ? e.message : String(e) })
     }
   }, [base])
@@ -177,11 +179,11 @@ function GuestSignIn({ base, info, onDone, onGone }: { base: string; info: TLink
           setBusy(true)
           setError(null)
           try {
-            await requestJson(`${base}/session`, { method: 'POST', body: JSON.stringify({ name, ...(info.hasPassphrase ? { passphrase } : {}) }) })
+            await requestJson(`${base}/session`, { body: { name, ...(info.hasPassphrase ? { passphrase } : {}) } })
             onDone()
           } catch (err) {
-            if (err instanceof ReviewApiError && err.status === 410) onGone(err.message)
-            else setError({ message: err instanceof Error ? err.message : String(err), field: err instanceof ReviewApiError ? err.field : undefined })
+            if (err instanceof ApiRefusal && err.status === 410) onGone(err.message)
+            else setError({ message: err instanceof Error ? err.message : String(err), field: err instanceof ApiRefusal ? (err.field ?? undefined) : undefined })
           } finally {
             setBusy(false)
           }

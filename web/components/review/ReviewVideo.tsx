@@ -4,7 +4,7 @@ import type { RefObject } from 'react'
 import { playbackSha256 } from '@/lib/client/playback-sha256'
 import type { TReviewApi } from './review-client'
 import { useReviewPosterSrc, useReviewVideoSrc } from './use-review-asset'
-import type { TViewerVariation } from './Viewer'
+import type { TViewerVariation } from './viewer-variation'
 
 interface Props {
   variation: TViewerVariation

@@ -2,9 +2,9 @@
 
 import { useCallback, useEffect, useState } from 'react'
 import type { TReviewLink } from '@montage/core'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { useReview } from './ReviewContext'
-import { ReviewApiError, requestJson } from './review-client'
+import { ApiRefusal, requestJson } from '@/lib/client/request-json'
 
 const EXPIRY: [number, string][] = [
   [24, '1 day'],
@@ -79,14 +79,13 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
     setCopied(false)
     try {
       const { link } = await requestJson<{ link: TReviewLink }>(base, {
-        method: 'POST',
-        body: JSON.stringify({ scope, ...(scope === 'shot' ? { shotId } : {}), expiresInHours: hours, ...(passphrase ? { passphrase } : {}) }),
+        body: { scope, ...(scope === 'shot' ? { shotId } : {}), expiresInHours: hours, ...(passphrase ? { passphrase } : {}) },
       })
       setCreated(link.url ? new URL(link.url, window.location.origin).toString() : null)
       setPassphrase('')
       await load()
     } catch (e) {
-      setError(e instanceof ReviewApiError && e.field ? `${e.message} (${e.field})` : e instanceof Error ? e.message : String(e))
+      setError(e instanceof ApiRefusal && e.field ? `${e.message} (${e.field})` : e instanceof Error ? e.message : String(e))
     } finally {
       setBusy(false)
     }

@@ -6,23 +6,12 @@ import { RegionLayer, type TRegionTool, type TShownRegion } from './RegionLayer'
 import { ScrubBar, type TScrubMark } from './ScrubBar'
 import { ShortcutHelp } from './ShortcutHelp'
 import { usePlayer, useFittedBox } from './player'
-import { ReviewApiError, shortTime, timecode, type TDecision, type TMember, type TRegion, type TReviewApi, type TReviewComment } from './review-client'
+import { ApiRefusal } from '@/lib/client/request-json'
+import { shortTime, timecode, type TDecision, type TMember, type TRegion, type TReviewApi, type TReviewComment } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { ReviewVideo } from './ReviewVideo'
 import { ProvenanceTags } from './ProvenanceTags'
-
-export interface TViewerVariation {
-  id: string
-  assetSha256: string
-  /** The ≤720p web proxy review plays when the output is larger; absent or '' otherwise. */
-  proxySha256?: string
-  posterSha256: string
-  durationSeconds: number
-  reviewState: TReviewState
-  label: string
-  /** Provenance: the references' @tags (members only; a guest's link does not carry them). */
-  referenceTags?: string[]
-}
+import type { TViewerVariation } from './viewer-variation'
 
 interface Props {
   variation: TViewerVariation
@@ -57,7 +46,7 @@ function isTyping(target: EventTarget | null): boolean {
 }
 
 function errorText(e: unknown): string {
-  if (e instanceof ReviewApiError) return e.field ? `${e.message}` : e.message
+  if (e instanceof ApiRefusal) return e.field ? `${e.message}` : e.message
   return e instanceof Error ? e.message : String(e)
 }
 
@@ -145,7 +134,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
       if (!reply) setSelectedId(comment.id)
     } catch (e) {
       // The draft stays as typed, so nothing is lost to a failed send.
-      setSubmitError(e instanceof ReviewApiError && e.field ? `${errorText(e)} (${e.field})` : errorText(e))
+      setSubmitError(e instanceof ApiRefusal && e.field ? `${errorText(e)} (${e.field})` : errorText(e))
     } finally {
       setSubmitting(false)
     }

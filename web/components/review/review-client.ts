@@ -6,6 +6,7 @@
  */
 
 import type { TBoardMember, TComment, TCommentRegion, TReviewDecisionKind, TThreadSummary as TCoreThreadSummary } from '@montage/core'
+import { requestJson } from '@/lib/client/request-json'
 
 export type TRegion = TCommentRegion
 export type TReviewComment = TComment
@@ -23,18 +24,6 @@ export interface TNewComment {
   parentId?: string
 }
 
-/** An API error as the routes answer it; `field` names the input at fault. */
-export class ReviewApiError extends Error {
-  constructor(
-    message: string,
-    readonly status: number,
-    readonly code: string,
-    readonly field?: string,
-  ) {
-    super(message)
-  }
-}
-
 export interface TReviewApi {
   listComments(variationId: string): Promise<TReviewComment[]>
   createComment(input: TNewComment): Promise<TReviewComment>
@@ -48,21 +37,6 @@ export interface TReviewApi {
   signed?: boolean
 }
 
-export async function requestJson<T>(url: string, init?: RequestInit): Promise<T> {
-  let res: Response
-  try {
-    res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init?.headers } })
-  } catch {
-    throw new ReviewApiError('The server could not be reached. Check your connection and try again.', 0, 'NETWORK')
-  }
-  const body = (await res.json().catch(() => null)) as ({ error?: { code: string; message: string; field?: string } } & T) | null
-  if (!res.ok) {
-    const err = body?.error
-    throw new ReviewApiError(err?.message ?? `The request failed (${res.status}).`, res.status, err?.code ?? 'HTTP', err?.field)
-  }
-  return body as T
-}
-
 export function memberReviewApi(boardId: string): TReviewApi {
   const base = `/api/boards/${encodeURIComponent(boardId)}`
   return {
@@ -72,11 +46,11 @@ export function memberReviewApi(boardId: string): TReviewApi {
       return comments
     },
     async createComment(input) {
-      const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { method: 'POST', body: JSON.stringify(input) })
+      const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { body: input })
       return comment
     },
     async setResolved(commentId, resolved) {
-      const { comment } = await requestJson<{ comment: TReviewComment }>(`/api/comments/${encodeURIComponent(commentId)}`, { method: 'PATCH', body: JSON.stringify({ resolved }) })
+      const { comment } = await requestJson<{ comment: TReviewComment }>(`/api/comments/${encodeURIComponent(commentId)}`, { method: 'PATCH', body: { resolved } })
       return comment
     },
     async members() {
@@ -84,7 +58,7 @@ export function memberReviewApi(boardId: string): TReviewApi {
       return members
     },
     async decide(variationId, decision) {
-      await requestJson(`${base}/variations/${encodeURIComponent(variationId)}/decision`, { method: 'POST', body: JSON.stringify({ decision }) })
+      await requestJson(`${base}/variations/${encodeURIComponent(variationId)}/decision`, { body: { decision } })
     },
   }
 }
@@ -99,7 +73,7 @@ export function guestReviewApi(token: string): TReviewApi & Required<Pick<TRevie
       return comments.filter((c) => c.variationId === variationId)
     },
     async createComment(input) {
-      const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { method: 'POST', body: JSON.stringify(input) })
+      const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { body: input })
       return comment
     },
   }

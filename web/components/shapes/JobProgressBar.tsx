@@ -1,7 +1,7 @@
 'use client'
 
 import type { TLiveJob } from '@montage/core'
-import { useLiveJob } from '@/components/board/LiveJobs'
+import { useLiveJob } from '@/components/board-context/LiveJobs'
 import styles from './JobProgressBar.module.css'
 
 const STAGE_LABEL: Record<TLiveJob['stage'], string> = {

@@ -4,7 +4,7 @@ import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation,
 import { REFERENCE_KINDS, REFERENCE_SHAPE, defaultReferenceProps, referenceShapeMigrations, referenceShapeProps, type TReferenceKind } from '@montage/board/client'
 import { sanitizeTag } from '@/lib/client/assets'
 import { MediaPreview } from '@/components/uploads/MediaPreview'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 
 export type TReferenceShape = TLShape<typeof REFERENCE_SHAPE>
 
@@ -37,8 +37,10 @@ export class ReferenceShapeUtil extends ShapeUtil<TReferenceShape> {
     return <ReferenceCard shape={shape} />
   }
 
-  indicator(shape: TReferenceShape) {
-    return <rect width={shape.props.w} height={shape.props.h + FOOTER_H} rx={8} ry={8} />
+  override getIndicatorPath(shape: TReferenceShape) {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h + FOOTER_H, 8)
+    return path
   }
 }
 

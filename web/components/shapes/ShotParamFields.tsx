@@ -2,7 +2,7 @@
 
 import { stopEventPropagation, useEditor, type TLShape } from 'tldraw'
 import { MODELS, type TModelId, type TModelKind } from '@montage/core'
-import { allowedValue, paramFieldsFor, type TParamField } from './model-param-fields'
+import { allowedValue, paramFieldsFor, shotParamValues, type TParamField } from '@/lib/client/model-param-fields'
 
 type TShot = TLShape<'shot'>
 
@@ -38,17 +38,6 @@ function optionLabel(key: string, value: string | number): string {
   if (key === 'duration') return `${value} s`
   if (key === 'cameraMove') return CAMERA_LABELS[value] ?? String(value)
   return String(value)
-}
-
-/** The values a shot holds for its parameters: its props plus the extras kept in `meta.params`. */
-export function shotParamValues(shot: Pick<TShot, 'props' | 'meta'>): Record<string, unknown> {
-  const extras = shot.meta?.params
-  return {
-    ...(extras && typeof extras === 'object' && !Array.isArray(extras) ? extras : {}),
-    duration: shot.props.duration,
-    aspectRatio: shot.props.aspectRatio,
-    cameraMove: shot.props.cameraMove,
-  }
 }
 
 /** The shot card's parameter row: only the fields the chosen model takes, with its allowed values. */

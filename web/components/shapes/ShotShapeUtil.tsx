@@ -5,7 +5,7 @@ import { findFreeSpot } from '@/lib/client/placement'
 import { HTMLContainer, Rectangle2d, ShapeUtil, createShapeId, stopEventPropagation, useEditor, useValue, type TLShape } from 'tldraw'
 import { MODELS, MODEL_IDS, type TModelId } from '@montage/core'
 import { SHOT_SHAPE, shotShapeMigrations, shotShapeProps } from '@montage/board/client'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { ShotPrompt } from '@/components/library/ShotPrompt'
 import { SignedImg } from '@/components/media/SignedImg'
 import { ShotParamFields } from './ShotParamFields'
@@ -40,8 +40,10 @@ export class ShotShapeUtil extends ShapeUtil<TShotShape> {
     return <ShotCard shape={shape} />
   }
 
-  indicator(shape: TShotShape) {
-    return <rect width={shape.props.w} height={shape.props.h} rx={8} ry={8} />
+  override getIndicatorPath(shape: TShotShape) {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h, 8)
+    return path
   }
 }
 

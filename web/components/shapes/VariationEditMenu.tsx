@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { stopEventPropagation, useEditor, useValue, type TLShape } from 'tldraw'
 import { ZRelightPreset, ZRestylePreset, type TLocalEditModelId } from '@montage/core'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { editCost, startEdit } from '@/lib/client/start-edit'
 import styles from './VariationEditMenu.module.css'
 

@@ -3,7 +3,7 @@
 import { useState } from 'react'
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
 import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
-import { useBoard } from '@/components/board/BoardContext'
+import { useBoard } from '@/components/board-context/BoardContext'
 import { VariationReviewBadge } from '@/components/review/VariationReviewBadge'
 import { EditOfBadge } from '@/components/review/EditOfBadge'
 import { cancelGeneration, modelLabel, retryGeneration } from '@/lib/client/start-generation'
@@ -54,8 +54,10 @@ export class VariationShapeUtil extends ShapeUtil<TVariationShape> {
     return <VariationCard shape={shape} />
   }
 
-  indicator(shape: TVariationShape) {
-    return <rect width={shape.props.w} height={shape.props.h + FOOTER_H} rx={8} ry={8} />
+  override getIndicatorPath(shape: TVariationShape) {
+    const path = new Path2D()
+    path.roundRect(0, 0, shape.props.w, shape.props.h + FOOTER_H, 8)
+    return path
   }
 }
 

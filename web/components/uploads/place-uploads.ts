@@ -1,7 +1,7 @@
 import { createShapeId, type Editor, type TLShape, type TLShapeId } from 'tldraw'
 import { defaultReferenceProps } from '@montage/board/client'
 import { mediaCardSize, mediaCardSizeOf, mediaPropsFromAsset, MEDIA_CARD_MAX } from './media-props'
-import { uploadAsset } from './upload-asset'
+import { uploadAsset } from '@/lib/client/upload-asset'
 import type { UploadTracker } from './UploadTracker'
 
 type TReference = TLShape<'reference'>

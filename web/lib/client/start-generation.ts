@@ -2,8 +2,8 @@ import { createShapeId, type Editor, type TLShape } from 'tldraw'
 import { jobCredits, LOCAL_EDIT_MODELS, MODELS, ZGenerationModelParams } from '@montage/core'
 import { defaultVariationProps, variationSlot } from '@montage/board/client'
 import { generateCountOf } from './generate-count'
-import { paramsForModel } from '@/components/shapes/model-param-fields'
-import { shotParamValues } from '@/components/shapes/ShotParamFields'
+import { paramsForModel, shotParamValues } from './model-param-fields'
+import { requestJson } from './request-json'
 
 type TShot = TLShape<'shot'>
 type TVariation = TLShape<'variation'>
@@ -51,22 +51,17 @@ export function removePlaceholders(editor: Editor, ids: TVariation['id'][]): voi
   if (present.length > 0) editor.run(() => editor.deleteShapes(present), { history: 'ignore' })
 }
 
-const UNREACHABLE = 'Could not reach the server. Check your connection and try again.'
-
 /**
  * Sends the start request for placed variations. Returns null once the server accepted; on
  * refusal the placeholders go away and the server's reason is returned for the caller to show.
  */
 export async function requestJob(editor: Editor, variationIds: TVariation['id'][], url: string, body: unknown): Promise<string | null> {
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
-    if (res.ok) return null
-    const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
+    await requestJson(url, { body, fallback: (status) => `The server refused the job (${status}).` })
+    return null
+  } catch (e) {
     removePlaceholders(editor, variationIds)
-    return json?.error?.message ?? `The server refused the job (${res.status}).`
-  } catch {
-    removePlaceholders(editor, variationIds)
-    return UNREACHABLE
+    return e instanceof Error ? e.message : String(e)
   }
 }
 
@@ -127,12 +122,10 @@ export async function retryGeneration({ editor, variation }: RetryGenerationOpti
 /** Asks the server to cancel a generation; the reason when it refused, null when it accepted. */
 export async function cancelGeneration(generationId: string): Promise<string | null> {
   try {
-    const res = await fetch(`/api/generations/${encodeURIComponent(generationId)}/cancel`, { method: 'POST' })
-    if (res.ok) return null
-    const json = (await res.json().catch(() => null)) as { error?: { message?: string } } | null
-    return json?.error?.message ?? `The server refused to cancel (${res.status}).`
-  } catch {
-    return 'Could not reach the server. Check your connection and try again.'
+    await requestJson(`/api/generations/${encodeURIComponent(generationId)}/cancel`, { method: 'POST', fallback: (status) => `The server refused to cancel (${status}).` })
+    return null
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e)
   }
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { RUNWAY_API_VERSION } from './RunwayClient'
+import { RUNWAY_API_VERSION } from '../src/hosted/runway/RunwayClient'
 
 /*
  * A local stand-in for Runway's task API, for tests only (Runway is outside our reach). It follows

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { TLShape } from 'tldraw'
 import { MODELS, type TModelId } from '@montage/core'
 
 /** A shot parameter the card can offer, with the values the chosen model allows. */
@@ -77,4 +78,15 @@ export function paramsForModel(model: TModelId, values: Record<string, unknown>)
   const params: Record<string, unknown> = {}
   for (const field of paramFieldsFor(model)) params[field.key] = allowedValue(field, values[field.key])
   return params
+}
+
+/** The values a shot holds for its parameters: its props plus the extras kept in `meta.params`. */
+export function shotParamValues(shot: Pick<TLShape<'shot'>, 'props' | 'meta'>): Record<string, unknown> {
+  const extras = shot.meta?.params
+  return {
+    ...(extras && typeof extras === 'object' && !Array.isArray(extras) ? extras : {}),
+    duration: shot.props.duration,
+    aspectRatio: shot.props.aspectRatio,
+    cameraMove: shot.props.cameraMove,
+  }
 }

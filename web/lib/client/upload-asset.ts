@@ -1,4 +1,5 @@
 import { ZUploadResponse, type TUploadResponse } from '@montage/core'
+import { refusalOf } from './request-json'
 
 export interface UploadAssetOptions {
   boardId: string
@@ -24,9 +25,9 @@ export function uploadAsset({ boardId, file, shapeId, onProgress }: UploadAssetO
       if (e.lengthComputable && e.total > 0) onProgress?.(e.loaded / e.total)
     }
     xhr.onload = () => {
-      const body = xhr.response as { error?: { message?: string } } | null
+      const body: unknown = xhr.response
       if (xhr.status < 200 || xhr.status >= 300) {
-        reject(new Error(body?.error?.message ?? `The upload was refused (${xhr.status}).`))
+        reject(refusalOf(xhr.status, body, (status) => `The upload was refused (${status}).`))
         return
       }
       const parsed = ZUploadResponse.safeParse(body)

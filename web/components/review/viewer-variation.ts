@@ -1,0 +1,15 @@
+import type { TReviewState } from './ReviewStateBadge'
+
+/** A variation as the review viewer shows it, from the board (members) or a review link (guests). */
+export interface TViewerVariation {
+  id: string
+  assetSha256: string
+  /** The ≤720p web proxy review plays when the output is larger; absent or '' otherwise. */
+  proxySha256?: string
+  posterSha256: string
+  durationSeconds: number
+  reviewState: TReviewState
+  label: string
+  /** Provenance: the references' @tags (members only; a guest's link does not carry them). */
+  referenceTags?: string[]
+}
