@@ -37,18 +37,8 @@ const COLUMNS = `id, workspace_id AS "workspaceId", board_id AS "boardId", shot_
   strip_asset AS "stripAsset", strip_frames AS "stripFrames", proxy_asset AS "proxyAsset", request,
   workflow_id AS "workflowId", created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"`
 
-export interface CreateGenerationOptions {
-  id: string
-  workspaceId: string
-  boardId: string
-  shotId: string
-  variationId: string
-  model: string
-  params: Record<string, unknown>
-  credits: number
-  workflowId: string
-  createdBy: string
-  /** What it was started with (any JSON); Retry reads it back. */
+/** What a new row is stored with (the rest starts empty, queued); `request` is what Retry reads back. */
+export type CreateGenerationOptions = Pick<TGenerationRow, 'id' | 'workspaceId' | 'boardId' | 'shotId' | 'variationId' | 'model' | 'params' | 'credits' | 'workflowId' | 'createdBy'> & {
   request?: unknown
 }
 
