@@ -54,6 +54,20 @@ async function ledgerOf(generationId: string): Promise<string[]> {
 
 const variationIds = (page: Page) => shotVariationIds(page, SHOT)
 
+/** Clicks Retry on the failed card: one new variation appears in the shot and succeeds. */
+async function retryOnCard(page: Page, failedVariationId: string) {
+  await showShapes(page, [failedVariationId])
+  const card = page.locator(`[data-testid=variation][data-shape-id="${failedVariationId}"]`)
+  await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('failed')
+  const before = await variationIds(page)
+  await card.locator('[data-testid=variation-retry]').click({ timeout: 30_000 })
+  await expect.poll(async () => (await variationIds(page)).filter((id) => !before.includes(id)).length, { timeout: 30_000 }).toBe(1)
+  const retriedId = (await variationIds(page)).find((id) => !before.includes(id))!
+  const retried = page.locator(`[data-testid=variation][data-shape-id="${retriedId}"]`)
+  await expect.poll(() => retried.getAttribute('data-status'), { timeout: 180_000 }).toBe('succeeded')
+  return { retriedId, retried }
+}
+
 describe('retry of a failed edit', () => {
   it("starts a new edit of the same parent with the same edit and params, from the card's Retry", async () => {
     // The parent: a 2-second previz of the seeded shot over its @lighthouse reference.
@@ -89,15 +103,7 @@ describe('retry of a failed edit', () => {
     // The plate is back; the card's Retry starts the same edit again under new ids.
     await rename(aside, store.pathOf(plate.sha256))
     const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
-    await showShapes(page, [failed.variationId])
-    const card = page.locator(`[data-testid=variation][data-shape-id="${failed.variationId}"]`)
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('failed')
-    const before = await variationIds(page)
-    await card.locator('[data-testid=variation-retry]').click({ timeout: 30_000 })
-    await expect.poll(async () => (await variationIds(page)).filter((id) => !before.includes(id)).length, { timeout: 30_000 }).toBe(1)
-    const retriedId = (await variationIds(page)).find((id) => !before.includes(id))!
-    const retried = page.locator(`[data-testid=variation][data-shape-id="${retriedId}"]`)
-    await expect.poll(() => retried.getAttribute('data-status'), { timeout: 180_000 }).toBe('succeeded')
+    const { retriedId } = await retryOnCard(page, failed.variationId)
 
     const row = (await rowOf({ variationId: retriedId }))!
     expect(row.id).not.toBe(failed.generationId)
@@ -140,23 +146,22 @@ describe('retry of a generation older than its workflow history', () => {
     await rename(aside, store.pathOf(plate.sha256))
 
     // Temporal forgets the workflow (as its retention period would): no history is left to read.
-    await stack.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: failed.workflowId } })
+    // The row fails before the workflow's last steps (the board command), so wait for it to close
+    // first, and ask again while it is still there: a delete that meets the workflow still running
+    // can be lost (the test failed that way about one run in two).
+    const handle = stack.temporal.workflow.getHandle(failed.workflowId)
+    await handle.result().catch(() => {})
     await expect
-      .poll(() => stack.temporal.workflow.getHandle(failed.workflowId).describe().then(() => 'present', (e: Error) => e.name), { timeout: 30_000 })
+      .poll(async () => {
+        await stack.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: failed.workflowId } }).catch(() => {})
+        return handle.describe().then(() => 'present', (e: Error) => e.name)
+      }, { timeout: 30_000, interval: 1_000 })
       .toBe('WorkflowNotFoundError')
 
     const page = await ada.newPage()
     await page.setViewportSize({ width: 1600, height: 1000 })
     await openBoard(page, stack.boardId)
-    await showShapes(page, [failed.variationId])
-    const card = page.locator(`[data-testid=variation][data-shape-id="${failed.variationId}"]`)
-    await expect.poll(() => card.getAttribute('data-status'), { timeout: 60_000 }).toBe('failed')
-    const before = await variationIds(page)
-    await card.locator('[data-testid=variation-retry]').click({ timeout: 30_000 })
-    await expect.poll(async () => (await variationIds(page)).filter((id) => !before.includes(id)).length, { timeout: 30_000 }).toBe(1)
-    const retriedId = (await variationIds(page)).find((id) => !before.includes(id))!
-    const retried = page.locator(`[data-testid=variation][data-shape-id="${retriedId}"]`)
-    await expect.poll(() => retried.getAttribute('data-status'), { timeout: 180_000 }).toBe('succeeded')
+    const { retriedId, retried } = await retryOnCard(page, failed.variationId)
     await retried.locator('[data-testid=variation-video]').waitFor({ timeout: 30_000 })
 
     const row = (await rowOf({ variationId: retriedId }))!
