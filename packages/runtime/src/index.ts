@@ -1,0 +1,3 @@
+// What every Montage process needs to run in a cluster: its connections to the engines (Temporal,
+// NATS, PostgreSQL) with TLS and credentials, structured logs, health and readiness, metrics and traces.
+export {}
