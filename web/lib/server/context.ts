@@ -1,6 +1,5 @@
-import path from 'node:path'
 import { Client, Connection } from '@temporalio/client'
-import { AssetStore } from '@montage/assets'
+import { createAssetStore, type AssetStore } from '@montage/assets'
 import { createPasswordHasher, ensureLocalKeys, resolveJwtKey, type LocalKeys, type PasswordHasher } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -47,8 +46,9 @@ export function temporalClient(): Promise<Client> {
   return ctx.temporal
 }
 
+/** The asset store ASSET_STORE names: `$DATA_DIR/assets` by default, or an S3 bucket. */
 export function assetStore(): AssetStore {
-  return (ctx.store ??= new AssetStore(path.join(webEnv().DATA_DIR, 'assets')))
+  return (ctx.store ??= createAssetStore({ ...process.env, DATA_DIR: webEnv().DATA_DIR }))
 }
 
 export function jwtKey(): Promise<string> {

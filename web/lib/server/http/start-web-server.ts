@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
+import { createAssetStore } from '@montage/assets'
 import { exitOnEnvError } from '@montage/core'
 import { webEnv } from '../env'
 import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
+import { storeMediaOrigin } from './store-media-origin'
 import { PROXIED_HEADER } from '../loopback'
 
 /** Headers only a proxy (or a client pretending to be one) sends. */
@@ -28,6 +30,7 @@ export interface WebServerOptions {
  */
 export async function startWebServer(o: WebServerOptions): Promise<Server> {
   const env = exitOnEnvError(() => webEnv())
+  const mediaOrigin = await storeMediaOrigin(exitOnEnvError(() => createAssetStore({ ...process.env, DATA_DIR: env.DATA_DIR })))
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
   Object.assign(process.env, { NODE_ENV: 'production' })
   const { default: next } = await import('next')
@@ -58,6 +61,7 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
       collabPublicUrl: env.COLLAB_PUBLIC_URL,
       clerkPublishableKey: env.AUTH_MODE === 'clerk' ? env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY : undefined,
       https: client.proto === 'https',
+      mediaOrigins: mediaOrigin ? [mediaOrigin] : [],
     })
     // Next reads the nonce from the request's policy; whatever policy the client sent is replaced.
     req.headers['content-security-policy'] = headers['Content-Security-Policy']
