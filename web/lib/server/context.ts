@@ -1,6 +1,5 @@
-import path from 'node:path'
 import { Client, Connection } from '@temporalio/client'
-import { AssetStore } from '@montage/assets'
+import { createAssetStore, type AssetStore } from '@montage/assets'
 import { createPasswordHasher, ensureLocalKeys, resolveJwtKey, type LocalKeys, type PasswordHasher } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -48,7 +47,7 @@ export function temporalClient(): Promise<Client> {
 }
 
 export function assetStore(): AssetStore {
-  return (ctx.store ??= new AssetStore(path.join(webEnv().DATA_DIR, 'assets')))
+  return (ctx.store ??= createAssetStore(webEnv()))
 }
 
 export function jwtKey(): Promise<string> {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { ZAssetStoreEnv } from '@montage/assets'
 import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZLimitsEnv, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
@@ -8,7 +9,8 @@ function repoRoot(): string {
   return path.basename(cwd) === 'web' ? path.dirname(cwd) : cwd
 }
 
-const ZWebEnv = z.object({
+// The asset store's variables (ASSET_STORE, S3_*) with their checks; safeExtend keeps those checks.
+const ZWebEnv = ZAssetStoreEnv.safeExtend({
   DATABASE_URL: ZDatabaseUrl,
   NATS_URL: ZNatsUrl,
   TEMPORAL_ADDRESS: ZTemporalAddress,

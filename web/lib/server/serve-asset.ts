@@ -30,13 +30,13 @@ export async function serveAsset(req: Request, opts: ServeAssetOptions): Promise
     headers.set('Content-Range', `bytes */${size}`)
     return new Response(null, { status: 416, headers })
   }
-  const body = (r?: { start: number; end: number }) =>
-    opts.withBody ? (Readable.toWeb(store.read(sha256, r)) as unknown as ReadableStream<Uint8Array>) : null
+  const body = async (r?: { start: number; end: number }) =>
+    opts.withBody ? (Readable.toWeb(await store.read(sha256, r)) as unknown as ReadableStream<Uint8Array>) : null
   if (range.kind === 'range') {
     headers.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`)
     headers.set('Content-Length', String(range.end - range.start + 1))
-    return new Response(body({ start: range.start, end: range.end }), { status: 206, headers })
+    return new Response(await body({ start: range.start, end: range.end }), { status: 206, headers })
   }
   headers.set('Content-Length', String(size))
-  return new Response(body(), { status: 200, headers })
+  return new Response(await body(), { status: 200, headers })
 }
