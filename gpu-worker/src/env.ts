@@ -1,12 +1,14 @@
+import { ZAssetStoreEnv } from '@montage/assets'
 import { ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
 import { z } from 'zod'
 
-export const ZGpuWorkerEnv = z.object({
+/** With the asset store's variables (ASSET_STORE, S3_*); safeExtend keeps their checks. */
+export const ZGpuWorkerEnv = ZAssetStoreEnv.safeExtend({
   TEMPORAL_ADDRESS: ZTemporalAddress,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   NATS_URL: ZNatsUrl,
-  DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR is required (scratch files, and the assets of the local store)'),
   ENGINE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
    * ONNX Runtime threads per session. 1 by default: renders already overlap decode, inference and

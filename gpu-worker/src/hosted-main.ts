@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { createAssetStore, ZAssetStoreEnv } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect } from '@nats-io/transport-node'
@@ -11,12 +11,12 @@ import { createHostedActivities } from './hosted/create-hosted-activities'
 
 const env = exitOnEnvError(() =>
   parseEnv(
-    z.object({
+    ZAssetStoreEnv.safeExtend({
       TEMPORAL_ADDRESS: ZTemporalAddress,
       TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
       TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
       NATS_URL: ZNatsUrl,
-      DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
+      DATA_DIR: z.string().min(1, 'DATA_DIR is required (scratch files, and the assets of the local store)'),
       /** Without it the worker still runs, and Runway generations fail with that reason. */
       RUNWAYML_API_SECRET: z.string().min(1).optional(),
       RUNWAY_API_BASE_URL: z.string().url().optional(),
@@ -28,7 +28,7 @@ const env = exitOnEnvError(() =>
   ),
 )
 
-const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
+const store = createAssetStore(env)
 const workDir = path.join(env.DATA_DIR, 'tmp', 'hosted-worker')
 await mkdir(workDir, { recursive: true })
 const nats = await connect({ servers: env.NATS_URL, name: 'hosted-worker' })

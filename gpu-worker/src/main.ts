@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { createAssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect } from '@nats-io/transport-node'
@@ -12,8 +12,8 @@ import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
 
 const env = exitOnEnvError(() => parseEnv(ZGpuWorkerEnv))
 
-const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
-// Scratch files on the store's filesystem, so storing an output is a rename rather than a copy.
+const store = createAssetStore(env)
+// Scratch files beside the local store's folder, so storing an output there is a rename rather than a copy.
 const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
 await mkdir(workDir, { recursive: true })
 const engine = new MediaEngine({
@@ -39,7 +39,7 @@ const worker = await Worker.create({
   maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
   shutdownGraceTime: '30s',
 })
-console.info(`gpu-worker: worker on queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}`)
+console.info(`gpu-worker: worker on queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}, asset store ${store.kind}`)
 
 try {
   await worker.run()

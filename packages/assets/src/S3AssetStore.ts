@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { PassThrough, Readable, Transform, pipeline as pipelineCb } from 'node:stream'
@@ -181,6 +181,7 @@ export class S3AssetStore implements AssetStore {
 
   async withLocalFile<T>(sha256: string, fn: (file: string) => Promise<T>): Promise<T> {
     const body = await this.read(sha256)
+    await mkdir(this.tmpDir, { recursive: true })
     const dir = await mkdtemp(path.join(this.tmpDir, 'montage-asset-'))
     try {
       const file = path.join(dir, sha256)
@@ -222,9 +223,13 @@ export class S3AssetStore implements AssetStore {
     let keyMarker: string | undefined
     let uploadIdMarker: string | undefined
     for (;;) {
-      const page = await this.client.send(
-        new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
-      )
+      const page = await this.client
+        .send(new ListMultipartUploadsCommand({ Bucket: this.bucket, Prefix: this.prefix || undefined, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }))
+        // gofakes3 answers NoSuchUpload for a bucket that never had a multipart upload; S3 lists none.
+        .catch((e: unknown) => {
+          if ((e as { name?: string }).name === 'NoSuchUpload') return { Uploads: [], IsTruncated: false, NextKeyMarker: undefined, NextUploadIdMarker: undefined }
+          throw e
+        })
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId || !upload.Initiated || upload.Initiated.getTime() >= cutoff) continue
         await this.client.send(new AbortMultipartUploadCommand({ Bucket: this.bucket, Key: upload.Key, UploadId: upload.UploadId }))

@@ -5,7 +5,7 @@ import { S3AssetStore } from './S3AssetStore'
 import type { AssetStore } from './types'
 
 export type TCreateAssetStoreEnv = TAssetStoreEnv & {
-  /** The local store lives in `$DATA_DIR/assets`. */
+  /** The local store lives in `$DATA_DIR/assets`; S3's local copies for ffmpeg go to `$DATA_DIR/tmp/assets`. */
   DATA_DIR: string
 }
 
@@ -20,6 +20,7 @@ export function createAssetStore(env: TCreateAssetStoreEnv): AssetStore {
     publicEndpoint: env.S3_PUBLIC_ENDPOINT,
     forcePathStyle: env.S3_FORCE_PATH_STYLE,
     prefix: env.S3_PREFIX,
+    tmpDir: path.join(env.DATA_DIR, 'tmp', 'assets'),
     credentials: env.S3_ACCESS_KEY_ID && env.S3_SECRET_ACCESS_KEY ? { accessKeyId: env.S3_ACCESS_KEY_ID, secretAccessKey: env.S3_SECRET_ACCESS_KEY } : undefined,
   })
 }

@@ -5,7 +5,7 @@ import { createDb, type Sql } from '@montage/db'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream as jetstreamFor, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import { ensureBoardCommandStream } from '@montage/board'
-import { assetStoreEnv, webEnv } from './env'
+import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
 
 /**
@@ -48,7 +48,7 @@ export function temporalClient(): Promise<Client> {
 
 /** The asset store ASSET_STORE names: `$DATA_DIR/assets` by default, or an S3 bucket. */
 export function assetStore(): AssetStore {
-  return (ctx.store ??= createAssetStore(assetStoreEnv()))
+  return (ctx.store ??= createAssetStore(webEnv()))
 }
 
 export function jwtKey(): Promise<string> {

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { ZAssetStoreEnv, type TCreateAssetStoreEnv } from '@montage/assets'
+import { ZAssetStoreEnv } from '@montage/assets'
 import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZLimitsEnv, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
@@ -9,7 +9,8 @@ function repoRoot(): string {
   return path.basename(cwd) === 'web' ? path.dirname(cwd) : cwd
 }
 
-const ZWebEnv = z.object({
+// The asset store's variables (ASSET_STORE, S3_*) with their checks; safeExtend keeps those checks.
+const ZWebEnv = ZAssetStoreEnv.safeExtend({
   DATABASE_URL: ZDatabaseUrl,
   NATS_URL: ZNatsUrl,
   TEMPORAL_ADDRESS: ZTemporalAddress,
@@ -56,13 +57,6 @@ export function webEnv(): TWebEnv {
   const parsed = parseEnv(ZWebEnv)
   cached = { ...parsed, DATA_DIR: path.resolve(/*turbopackIgnore: true*/ parsed.DATA_DIR ?? path.join(repoRoot(), '.data')), limits: limitsFromEnv(parsed) }
   return cached
-}
-
-let cachedStore: TCreateAssetStoreEnv | undefined
-
-/** The asset store's settings (`ASSET_STORE`, `S3_*`; the local store in `DATA_DIR/assets`), checked like the rest. */
-export function assetStoreEnv(): TCreateAssetStoreEnv {
-  return (cachedStore ??= { ...parseEnv(ZAssetStoreEnv), DATA_DIR: webEnv().DATA_DIR })
 }
 
 /** Which models this deployment can run; derived from the env, never exposing the secret itself. */

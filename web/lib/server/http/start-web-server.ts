@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { TLSSocket } from 'node:tls'
 import { createAssetStore } from '@montage/assets'
 import { exitOnEnvError } from '@montage/core'
-import { assetStoreEnv, webEnv } from '../env'
+import { webEnv } from '../env'
 import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
@@ -30,7 +30,7 @@ export interface WebServerOptions {
  */
 export async function startWebServer(o: WebServerOptions): Promise<Server> {
   const env = exitOnEnvError(() => webEnv())
-  const mediaOrigin = await storeMediaOrigin(createAssetStore(exitOnEnvError(() => assetStoreEnv())))
+  const mediaOrigin = await storeMediaOrigin(createAssetStore(env))
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
   Object.assign(process.env, { NODE_ENV: 'production' })
   const { default: next } = await import('next')
