@@ -110,10 +110,19 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
   })
   const sql = createDb({ url: databaseUrl, max: 3 })
   const temporal = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  })
+  const browser = await chromium
+    .launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    })
+    .catch(async (e: unknown) => {
+      // No stack is returned to close: stop what was started.
+      await app.stop()
+      await temporal.connection.close().catch(() => {})
+      await sql.end()
+      await s3?.stop()
+      throw e
+    })
   const baseUrl = `http://127.0.0.1:${webPort}`
 
   return {

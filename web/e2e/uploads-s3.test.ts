@@ -40,10 +40,14 @@ async function assetById(id: string): Promise<TAssetView> {
   return ((await res.json()) as { asset: TAssetView }).asset
 }
 
-/** Every file web's own data folder holds outside its keys and logs (with S3 it keeps no media). */
+/**
+ * Media files on the stack's disk where web would put them: the local store's folder (its staging
+ * temp files included) and the old upload temp folder. With S3 there are none. (The gpu-worker's
+ * passing copies for ffmpeg live in tmp/assets and are not web's.)
+ */
 async function localMediaFiles(): Promise<string[]> {
   const out: string[] = []
-  for (const sub of ['assets', 'tmp']) {
+  for (const sub of ['assets', 'tmp/uploads']) {
     const entries = await readdir(path.join(stack.dataDir, sub), { recursive: true, withFileTypes: true }).catch(() => [])
     for (const e of entries) if (e.isFile()) out.push(path.join(e.parentPath, e.name))
   }
@@ -92,6 +96,8 @@ describe('uploads and media on an S3 bucket', () => {
     // The ingest (gpu-worker, reading and writing the bucket) makes the poster, strip and proxy.
     await expect.poll(async () => (await assetById(clip.body.asset.id)).ingest, { timeout: 180_000, interval: 1000 }).toBe('ready')
     const ingested = await assetById(clip.body.asset.id)
+    await expect.poll(async () => (await assetById(still.body.asset.id)).ingest, { timeout: 120_000, interval: 1000 }).toBe('ready')
+    const stillView = await assetById(still.body.asset.id)
     expect(await stack.storedObjects()).toContain(`assets/${ingested.posterSha256!.slice(0, 2)}/${ingested.posterSha256}`)
 
     // A member's signed URL answers with a redirect to the bucket, typed as the asset row says.
@@ -118,7 +124,7 @@ describe('uploads and media on an S3 bucket', () => {
       if (req.url().startsWith(new URL(s3.endpoint).origin) && req.redirectedFrom()?.url().includes('/api/media/')) fromBucket.push(req.url())
     })
     await openBoard(page, boardId)
-    const cardIds = await placeReferenceCards(page, [still.body.asset, ingested])
+    const cardIds = await placeReferenceCards(page, [stillView, ingested])
     const card = (id: string) => page.locator(`[data-testid=reference][data-shape-id="${id}"]`)
     const thumb = card(cardIds[0]!).locator('[data-testid=media][data-state=ready] img')
     await expect.poll(() => thumb.evaluate((img) => (img as HTMLImageElement).naturalWidth).catch(() => 0), { timeout: 60_000 }).toBeGreaterThan(0)
@@ -208,6 +214,8 @@ async function placeReferenceCards(page: Page, assets: TAssetView[]): Promise<st
         x: c.x - 400 + i * 420,
         y: c.y - 150,
         props: {
+          w: 400,
+          h: 260,
           assetSha256: a.sha256,
           mimeType: a.mimeType,
           ingest: a.ingest,
