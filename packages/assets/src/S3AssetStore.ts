@@ -36,7 +36,7 @@ export interface S3AssetStoreOptions {
   prefix?: string
   /** The AWS SDK's default chain (env, profile, instance role) when unset. */
   credentials?: { accessKeyId: string; secretAccessKey: string }
-  /** Multipart part size for streamed writes; 8 MiB by default (S3's minimum is 5 MiB). */
+  /** Multipart part size for streamed writes; 16 MiB by default (S3's minimum is 5 MiB; up to 4 parts in memory at once). */
   partSizeBytes?: number
   /** Where `withLocalFile` downloads blobs; the OS temp folder by default. */
   tmpDir?: string
@@ -67,7 +67,7 @@ export class S3AssetStore implements AssetStore {
   constructor(options: S3AssetStoreOptions) {
     this.bucket = options.bucket
     this.prefix = options.prefix ?? ''
-    this.partSize = options.partSizeBytes ?? 8 * 1024 * 1024
+    this.partSize = options.partSizeBytes ?? 16 * 1024 * 1024
     this.tmpDir = options.tmpDir ?? tmpdir()
     const base = {
       region: options.region ?? 'us-east-1',
