@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { PassThrough, Readable, Transform, pipeline as pipelineCb } from 'node:stream'
+import { Readable, Transform, pipeline as pipelineCb } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
   AbortMultipartUploadCommand,
@@ -257,10 +257,8 @@ export class S3AssetStore implements AssetStore {
       const out = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
       )
-      const body = out.Body
-      if (!body) return Readable.from([])
-      // In Node the SDK's body is the HTTP response stream; a PassThrough hands callers a plain Readable.
-      return (body as Readable).pipe(new PassThrough())
+      // In Node the SDK's body is the HTTP response stream itself.
+      return (out.Body as Readable | undefined) ?? Readable.from([])
     } catch (e) {
       if (isNotFound(e)) throw missing()
       throw e
