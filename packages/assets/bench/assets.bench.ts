@@ -24,7 +24,7 @@ interface BenchEntry {
 
 const MB = 1024 * 1024
 const SIZE = 200 * MB
-const RUNS = 3
+const RUNS = 5
 const run = promisify(execFile)
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
