@@ -7,8 +7,9 @@ import { startS3Server, type TestS3Server } from '@montage/assets/testing'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { ingestAssetJob } from '../src/render/ingest-asset-job'
+import { compositeJob } from '../src/render/composite-job'
 import { renderPrevizJob } from '../src/render/render-previz-job'
-import { createRig, paths, probe, smoothPlate, writeImage, type TTestRig } from './helpers'
+import { createRig, decodeRgbFrames, paths, probe, smoothPlate, writeImage, type TTestRig } from './helpers'
 
 // The workers read and write only through the store: the same jobs, with S3 (gofakes3) as the store.
 let rig: TTestRig
@@ -78,6 +79,32 @@ describe('gpu-worker jobs on the S3 store', () => {
     }
     const proxy = await store.withLocalFile(out.proxySha256!, (file) => probe(file))
     expect(proxy.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p' })
+    await expectNothingLeft()
+  })
+
+  it('composites two sources from the bucket (each lent as a temp copy, all removed after)', async () => {
+    const [W, H] = [64, 48]
+    const put = async (rgb: Uint8Array, name: string) => {
+      const file = path.join(rig.dir, name)
+      await writeImage(rgb, W, H, file)
+      return (await store.putFile(file)).sha256
+    }
+    const plate = new Uint8Array(W * H * 3).map((_, i) => [200, 120, 50][i % 3]!)
+    const green = new Uint8Array(W * H * 3).map((_, i) => {
+      const p = Math.floor(i / 3)
+      const inside = Math.hypot((p % W) - W / 2, Math.floor(p / W) - H / 2) < 10
+      return inside ? 128 : [0, 255, 0][i % 3]!
+    })
+    const [plateSha, greenSha] = [await put(plate, 'bg.png'), await put(green, 'green.png')]
+    const out = await compositeJob(
+      { store, engine: rig.engine },
+      { generationId: randomUUID(), workspaceId: randomUUID(), foregroundSha256: greenSha, backgroundSha256: plateSha, params: { key: 'chroma', keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0 } },
+    )
+    expect(await shaOfBlob(out.assetSha256)).toBe(out.assetSha256)
+    const [img] = await store.withLocalFile(out.assetSha256, (file) => decodeRgbFrames(file, W, H))
+    // The corner shows the plate, where the foreground was green.
+    const corner = Array.from(img!.subarray(0, 3))
+    expect(Math.max(...corner.map((v, i) => Math.abs(v - [200, 120, 50][i]!)))).toBeLessThan(8)
     await expectNothingLeft()
   })
 })

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { PassThrough, Readable, Transform, pipeline as pipelineCb } from 'node:stream'
+import { Readable, Transform, pipeline as pipelineCb } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
   AbortMultipartUploadCommand,
@@ -36,7 +36,7 @@ export interface S3AssetStoreOptions {
   prefix?: string
   /** The AWS SDK's default chain (env, profile, instance role) when unset. */
   credentials?: { accessKeyId: string; secretAccessKey: string }
-  /** Multipart part size for streamed writes; 8 MiB by default (S3's minimum is 5 MiB). */
+  /** Multipart part size for streamed writes; 16 MiB by default (S3's minimum is 5 MiB; up to 4 parts in memory at once). */
   partSizeBytes?: number
   /** Where `withLocalFile` downloads blobs; the OS temp folder by default. */
   tmpDir?: string
@@ -67,7 +67,7 @@ export class S3AssetStore implements AssetStore {
   constructor(options: S3AssetStoreOptions) {
     this.bucket = options.bucket
     this.prefix = options.prefix ?? ''
-    this.partSize = options.partSizeBytes ?? 8 * 1024 * 1024
+    this.partSize = options.partSizeBytes ?? 16 * 1024 * 1024
     this.tmpDir = options.tmpDir ?? tmpdir()
     const base = {
       region: options.region ?? 'us-east-1',
@@ -257,10 +257,8 @@ export class S3AssetStore implements AssetStore {
       const out = await this.client.send(
         new GetObjectCommand({ Bucket: this.bucket, Key: key, Range: range ? `bytes=${range.start}-${range.end}` : undefined }),
       )
-      const body = out.Body
-      if (!body) return Readable.from([])
-      // In Node the SDK's body is the HTTP response stream; a PassThrough hands callers a plain Readable.
-      return (body as Readable).pipe(new PassThrough())
+      // In Node the SDK's body is the HTTP response stream itself.
+      return (out.Body as Readable | undefined) ?? Readable.from([])
     } catch (e) {
       if (isNotFound(e)) throw missing()
       throw e

@@ -149,6 +149,24 @@ describe.each(makers)('the asset store contract: %s', (_name, kind, make) => {
     expect(await everything(store)).toEqual([blobName(store, staged.sha256)])
   })
 
+  it('keeps nothing of a stream that fails midway (no blob, no staging, no open multipart upload)', async () => {
+    const store = make()
+    let sent = 0
+    const failing = new Readable({
+      read() {
+        if (sent >= 7 * 1024 * 1024) return this.destroy(new Error('the client went away'))
+        sent += 1024 * 1024
+        this.push(randomBytes(1024 * 1024))
+      },
+    })
+    await expect(store.putStream(failing)).rejects.toThrow('the client went away')
+    expect(await everything(store)).toEqual([])
+    if (store instanceof S3AssetStore) {
+      const uploads = await store.client.send(new ListMultipartUploadsCommand({ Bucket: store.bucket, Prefix: store.prefix }))
+      expect(uploads.Uploads ?? []).toEqual([])
+    }
+  })
+
   it('lends a local file holding the blob, and cleans up a temp copy', async () => {
     const store = make()
     const bytes = randomBytes(40_000)
