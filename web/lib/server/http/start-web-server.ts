@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
-import { createAssetStore } from '@montage/assets'
+import { createAssetStore, type AssetStore } from '@montage/assets'
 import { exitOnEnvError } from '@montage/core'
 import { webEnv } from '../env'
 import { forwardedClient } from './forwarded-client'
@@ -21,6 +21,20 @@ export interface WebServerOptions {
   dir: string
 }
 
+/** Staged bytes older than this were left by a process killed mid-upload (an honest one is checked in minutes). */
+const STALE_STAGING_MS = 24 * 3600_000
+
+/** Removes such leftovers at start and every hour after (any instance may: removing twice is harmless). */
+function sweepStaleUploads(store: AssetStore): void {
+  const sweep = () =>
+    store.sweepStale(STALE_STAGING_MS).then(
+      (n) => n > 0 && console.log(`[web] removed ${n} stale staged upload(s) from the asset store`),
+      (e: unknown) => console.error('[web] could not sweep stale staged uploads', e),
+    )
+  void sweep()
+  setInterval(() => void sweep(), 3600_000).unref()
+}
+
 /**
  * The web app's HTTP server: Next's handler behind the three things only the server can see.
  * 1. Who is asking: `X-Forwarded-For`/`-Proto` are replaced by the client and scheme the socket (or
@@ -30,7 +44,8 @@ export interface WebServerOptions {
  */
 export async function startWebServer(o: WebServerOptions): Promise<Server> {
   const env = exitOnEnvError(() => webEnv())
-  const mediaOrigin = await storeMediaOrigin(createAssetStore(env))
+  const store = createAssetStore(env)
+  const mediaOrigin = await storeMediaOrigin(store)
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
   Object.assign(process.env, { NODE_ENV: 'production' })
   const { default: next } = await import('next')
@@ -74,6 +89,7 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     server.once('error', reject)
     server.listen(o.port, o.hostname, resolve)
   })
+  sweepStaleUploads(store)
   return server
 }
 
