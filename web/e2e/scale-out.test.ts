@@ -184,10 +184,20 @@ async function objectSha256(key: string): Promise<string> {
   return createHash('sha256').update(await res.Body!.transformToByteArray()).digest('hex')
 }
 
-/** The pid in a Temporal worker identity (`<pid>@<host>`). */
-function pidOfIdentity(identity: string | null | undefined): number | undefined {
-  const m = /^(\d+)@/.exec(identity ?? '')
-  return m ? Number(m[1]) : undefined
+/** Multipart uploads begun and never completed or aborted (gofakes3 answers NoSuchUpload for a bucket that never had one). */
+async function unfinishedMultipartUploads(): Promise<string[]> {
+  try {
+    const res = await s3client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }))
+    return (res.Uploads ?? []).map((u) => u.Key ?? '')
+  } catch (e) {
+    if ((e as { name?: string }).name === 'NoSuchUpload') return []
+    throw e
+  }
+}
+
+/** Whether a Temporal worker identity (`gpu-worker@<host>:<pid>`, or the SDK's `<pid>@<host>`) names that process. */
+function identityOf(identity: string | null | undefined, pid: number | undefined): boolean {
+  return !!identity && pid !== undefined && new RegExp(`(^|\\D)${pid}(\\D|$)`).test(identity)
 }
 
 function kill9(p: ServiceProcess | undefined): void {
@@ -265,9 +275,10 @@ describe('scale-out: two of every process sharing only PostgreSQL, NATS, Tempora
     // --- Mid-job: SIGKILL the gpu worker rendering it, one workflows worker, web A, collab-server A and the hosted worker.
     const [gen] = await sql<{ id: string }[]>`SELECT id FROM generations WHERE board_id = ${boardId} AND variation_id = ${variationId}`
     const described = await temporal.workflow.getHandle(`generation/${gen!.id}`).describe()
-    const rendering = pidOfIdentity(described.raw.pendingActivities?.[0]?.lastWorkerIdentity)
+    const rendering = described.raw.pendingActivities?.[0]?.lastWorkerIdentity
     const gpuWorkers = [a.app.services['gpu-worker']!, b.app.services['gpu-worker']!]
-    const victim = gpuWorkers.find((w) => w.child?.pid === rendering) ?? gpuWorkers[0]!
+    const victim = gpuWorkers.find((w) => identityOf(rendering, w.child?.pid))
+    expect(victim, `the render runs on one of our gpu workers (identity ${rendering})`).toBeDefined()
     kill9(victim)
     kill9(a.app.services.workflows)
     kill9(a.app.services['collab-server'])
@@ -292,6 +303,10 @@ describe('scale-out: two of every process sharing only PostgreSQL, NATS, Tempora
     expect(row!.status).toBe('succeeded')
     const played = row!.proxy_sha256 ?? row!.output_sha256
     await expect.poll(() => s3Fetches.some((f) => f.who === 'local:ben' && f.url.includes(played) && f.status < 300), { timeout: 30_000 }).toBe(true)
+    // The render was cut short and ran again on the other gpu worker: its activity started twice.
+    const history = await temporal.workflow.getHandle(`generation/${gen!.id}`).fetchHistory()
+    const renderStarts = (history.events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 0).filter((n) => n > 0)
+    expect(Math.max(...renderStarts)).toBeGreaterThanOrEqual(2)
     // Charged once: one reserve and one settle, whatever died on the way.
     const ledger = await sql<{ kind: string }[]>`SELECT kind::text AS kind FROM credit_ledger WHERE generation_id = ${gen!.id} ORDER BY id`
     expect(ledger.map((l) => l.kind)).toEqual(['reserve', 'settle'])
@@ -310,8 +325,7 @@ describe('scale-out: two of every process sharing only PostgreSQL, NATS, Tempora
     const blobs = keys.filter((k) => k.startsWith('assets/'))
     expect(keys.filter((k) => !k.startsWith('assets/'))).toEqual([])
     for (const key of blobs) expect(await objectSha256(key), key).toBe(key.split('/').pop())
-    const multipart = await s3client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket }))
-    expect(multipart.Uploads ?? []).toEqual([])
+    expect(await unfinishedMultipartUploads()).toEqual([])
     const named = await sql<{ sha256: string }[]>`SELECT sha256 FROM assets`
     const held = new Set(blobs.map((k) => k.split('/').pop()))
     expect(named.map((n) => n.sha256).filter((s) => !held.has(s))).toEqual([])
