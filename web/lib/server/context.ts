@@ -53,12 +53,12 @@ export function assetStore(): AssetStore {
 
 export function jwtKey(): Promise<string> {
   const env = webEnv()
-  return (ctx.jwtKey ??= resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY }))
+  return (ctx.jwtKey ??= resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, keysDir: env.AUTH_KEYS_DIR, clerkJwtKey: env.CLERK_JWT_KEY }))
 }
 
 /** Local mode only: the key pair that signs session tokens. */
 export function localKeys(): Promise<LocalKeys> {
-  return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR))
+  return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR, webEnv().AUTH_KEYS_DIR))
 }
 
 /** The NATS connection (core messages such as session revokes; JetStream rides on it). */

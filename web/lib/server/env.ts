@@ -17,6 +17,8 @@ const ZWebEnv = ZAssetStoreEnv.safeExtend({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   DATA_DIR: z.string().min(1).optional(),
+  /** Where the local session signing keys live (default DATA_DIR/auth); every web and collab-server instance reads the same pair. */
+  AUTH_KEYS_DIR: z.string().min(1).optional(),
   AUTH_MODE: ZAuthMode,
   CLERK_JWT_KEY: z.string().optional(),
   /** Demo mode: the passwordless demo people and sign-in by name, on loopback only (`npm start` turns it on). */
