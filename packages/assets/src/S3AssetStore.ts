@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable, Transform, pipeline as pipelineCb } from 'node:stream'
@@ -107,10 +107,30 @@ export class S3AssetStore implements AssetStore {
     return { sha256, byteSize: bytes.byteLength }
   }
 
+  /**
+   * A file's name is known before upload (hashed locally, which costs a read of the file and no
+   * round trip), so it goes straight under its sha256: a PUT, or for a large file a multipart
+   * upload, is atomic (the object appears whole at completion; an unfinished upload is invisible
+   * and swept). This saves the staging copy a stream needs, which on the bench's 200 MB clip was
+   * most of the time.
+   */
   async putFile(file: string): Promise<StoredAsset> {
-    const stored = await this.putStream(createReadStream(file))
+    const hash = createHash('sha256')
+    await pipeline(createReadStream(file), hash)
+    const sha256 = hash.digest('hex')
+    const { size: byteSize } = await stat(file)
+    if (!(await this.has(sha256))) {
+      const upload = new Upload({
+        client: this.client,
+        params: { Bucket: this.bucket, Key: this.blobKey(sha256), Body: createReadStream(file) },
+        partSize: this.partSize,
+        queueSize: 4,
+        leavePartsOnError: false,
+      })
+      await upload.done()
+    }
     await rm(file, { force: true })
-    return stored
+    return { sha256, byteSize }
   }
 
   async putStream(stream: Readable): Promise<StoredAsset> {

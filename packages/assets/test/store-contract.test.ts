@@ -245,6 +245,21 @@ describe.each(makers)('the asset store contract: %s', (_name, kind, make) => {
     expect(uploads.Uploads ?? []).toEqual([])
   })
 
+  it.runIf(kind === 's3')('uploads a large file in multipart parts straight under its name: content intact, nothing staged, no upload left open', async () => {
+    const store = make()
+    const bytes = randomBytes(12 * 1024 * 1024 + 77)
+    const file = path.join(dir, `large-${randomBytes(4).toString('hex')}.bin`)
+    await writeFile(file, bytes)
+    const stored = await store.putFile(file)
+    expect(stored).toEqual({ sha256: sha(bytes), byteSize: bytes.length })
+    expect(sha(await bytesOf(await store.read(stored.sha256)))).toBe(stored.sha256)
+    expect(await everything(store)).toEqual([blobName(store, stored.sha256)])
+    const uploads = await (store as S3AssetStore).client.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: (store as S3AssetStore).prefix }))
+    expect(uploads.Uploads ?? []).toEqual([])
+    // The original is gone, as with the local store.
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/)
+  })
+
   it('sweeps stale staged bytes (and unfinished multipart uploads on S3), keeping fresh ones and blobs', async () => {
     const store = make()
     const kept = await store.putBytes(randomBytes(500))
