@@ -38,6 +38,8 @@ export interface BoardCanvasProps {
   user: { id: string; name: string }
   /** Every model of the catalogue with whether this deployment can run it (and why not). */
   models: TModelOption[]
+  /** tldraw's production licence key (`TLDRAW_LICENSE_KEY`, read at request time); none in development. */
+  tldrawLicenseKey?: string
 }
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
@@ -74,7 +76,7 @@ function SyncNotice({ message, onDismiss }: { message: string; onDismiss: () => 
   )
 }
 
-export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models }: BoardCanvasProps) {
+export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models, tldrawLicenseKey }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
   const { store, ready, sync, problem, peers, liveJobs, threads, notice, dismissNotice } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
@@ -164,7 +166,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
         <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
           {ready && (
-            <Tldraw store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} colorScheme="system" />
+            <Tldraw licenseKey={tldrawLicenseKey} store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} colorScheme="system" />
           )}
           {ready && editor && <LibraryLayer editor={editor} boardId={boardId} readOnly={readOnly} />}
           {!ready && !problem && (

@@ -27,6 +27,8 @@ const ZWebEnv = ZAssetStoreEnv.safeExtend({
   SESSION_TTL_HOURS: ZSessionTtlHours,
   /** Clerk mode: the security headers let the browser reach the Frontend API host it names. */
   NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY: z.string().optional(),
+  /** tldraw's licence key for production deployments, handed to the canvas (it is shown to browsers, as tldraw intends). */
+  TLDRAW_LICENSE_KEY: z.string().min(1).optional(),
   /** Only its presence matters here: whether the Runway models can run (the hosted worker holds the key). */
   RUNWAYML_API_SECRET: z.string().optional(),
   /** HMAC key of signed asset URLs; generated into DATA_DIR/auth when unset (one web instance, or a shared DATA_DIR). */

@@ -47,6 +47,7 @@ export default async function BoardPage({ params }: Props) {
       credits={credits}
       user={{ id: user.id, name: user.name }}
       models={listModels(modelAvailabilityOptions())}
+      tldrawLicenseKey={webEnv().TLDRAW_LICENSE_KEY}
     />
   )
 }
