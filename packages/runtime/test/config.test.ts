@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EnvError, parseEnv } from '@montage/core'
 import { databaseOptions, natsConnectOptions, temporalConnectionOptions, withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '../src/config'
-import { makeTestCertificates, type TestCertificates } from './certificates'
+import { makeTestCertificates, type TestCertificates } from '../testing'
 
 let dir: string
 let certs: TestCertificates

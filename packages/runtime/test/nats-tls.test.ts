@@ -8,7 +8,7 @@ import { connect } from '@nats-io/transport-node'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseEnv } from '@montage/core'
 import { natsConnectOptions, withConnectionChecks, ZNatsEnv } from '../src/config'
-import { makeTestCertificates, type TestCertificates } from './certificates'
+import { makeTestCertificates, type TestCertificates } from '../testing'
 
 const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p))
 
