@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile, chmod } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { createUser, fromPublic } from '@nats-io/nkeys'
+import type { Authenticator } from '@nats-io/nats-core'
 import { z } from 'zod'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EnvError, parseEnv } from '@montage/core'
@@ -105,7 +106,7 @@ describe('natsConnectOptions', () => {
   it('a creds file becomes an authenticator that signs the server nonce with the user seed', async () => {
     const options = nats({ NATS_CREDS_FILE: credsFile })
     const nonce = 'server-nonce-123'
-    const auth = await options.authenticator!(nonce)
+    const auth = await (options.authenticator as Authenticator)(nonce)
     expect(auth).toMatchObject({ nkey: userPublicKey, jwt: 'eyJ0eXAiOiJKV1QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.e30.c2ln' })
     const sig = Buffer.from((auth as { sig: string }).sig, 'base64url')
     expect(fromPublic(userPublicKey).verify(new TextEncoder().encode(nonce), sig)).toBe(true)
