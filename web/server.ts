@@ -1,7 +1,10 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { exitOnEnvError } from '@montage/core'
+import { logUncaughtErrors } from '@montage/runtime/log'
 import { startWebServer } from './lib/server/http/start-web-server'
+import { logger } from './lib/server/logger'
 
 /**
  * Runs the web app: `node dist/server.js [--port 3000] [--hostname 127.0.0.1]` once `npm run build`
@@ -10,5 +13,8 @@ import { startWebServer } from './lib/server/http/start-web-server'
  */
 const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } })
 const port = Number(values.port ?? process.env.PORT ?? 3000)
+// The logger parses the environment first: a bad variable exits 78 naming it.
+const log = exitOnEnvError(() => logger())
+logUncaughtErrors(log)
 await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)) })
-console.log(`[web] ready on http://${values.hostname ?? 'localhost'}:${port}`)
+log.info({ port, hostname: values.hostname }, `ready on http://${values.hostname ?? 'localhost'}:${port}`)
