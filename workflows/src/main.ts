@@ -31,7 +31,8 @@ const worker = await createControlWorker({
   js: jetstream(nc),
 })
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown())
+// No signal handlers of ours: the SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, and a
+// second `worker.shutdown()` from here threw (IllegalStateError: DRAINING) on every stop.
 const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'control')
 log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE }, `worker on queue ${taskQueue}`)
 await worker.run()
