@@ -2,7 +2,6 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exitOnEnvError } from '@montage/core'
-import { logUncaughtErrors } from '@montage/runtime/log'
 import { startWebServer } from './lib/server/http/start-web-server'
 import { logger } from './lib/server/logger'
 
@@ -15,6 +14,12 @@ const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, 
 const port = Number(values.port ?? process.env.PORT ?? 3000)
 // The logger parses the environment first: a bad variable exits 78 naming it.
 const log = exitOnEnvError(() => logger())
-logUncaughtErrors(log)
-await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)) })
+// Only the start is fatal: once serving, Next keeps the process up through a stray rejection (its
+// own handlers log it), so no process-wide crash handler here (`logUncaughtErrors`).
+try {
+  await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)) })
+} catch (e) {
+  log.fatal({ err: e }, e instanceof Error ? e.message : String(e))
+  process.exit(1)
+}
 log.info({ port, host: values.hostname }, `ready on http://${values.hostname ?? 'localhost'}:${port}`)
