@@ -24,7 +24,7 @@ import { NativeConnection, Worker } from '@temporalio/worker'
 import { Client, Connection } from '@temporalio/client'
 import { connect } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
 import { BOARD_COMMAND_STREAM, ensureBoardCommandStream, getRecords } from '@montage/board'
 import { freePort } from '@montage/infra'
@@ -125,7 +125,7 @@ export default async function pipelineBench(): Promise<BenchResults> {
 
   // The clip the no-op model "renders": made and stored once.
   const ffmpeg = resolveFfmpegPaths(process.env)
-  const store = new AssetStore(path.join(dataDir, 'assets'))
+  const store = new LocalAssetStore(path.join(dataDir, 'assets'))
   await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', path.join(dataDir, 'clip.mp4')])
   await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180', '-frames:v', '1', path.join(dataDir, 'poster.jpg')])
   const clip = await store.putBytes(await readFile(path.join(dataDir, 'clip.mp4')))

@@ -12,6 +12,7 @@ const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults>
   boards: () => import('../collab-server/bench/boards.bench'),
   pipeline: () => import('./pipeline.bench'),
   trust: () => import('../collab-server/bench/trust.bench'),
+  assets: () => import('../packages/assets/bench/assets.bench'),
 }
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))

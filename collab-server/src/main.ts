@@ -21,6 +21,7 @@ const ZEnv = withConnectionChecks(ZLimitsEnv.extend({
   /** Demo mode: demo sessions count (they are refused otherwise). */
   MONTAGE_DEMO: ZDemoMode,
   DATA_DIR: z.string().min(1),
+  AUTH_KEYS_DIR: z.string().min(1).optional(),
   /** One durable consumer name per deployment; every instance of it shares the work. */
   COLLAB_CONSUMER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default('collab-server'),
   /** Where a newly created consumer starts: `all` replays the stream once, `new` (test stacks) skips history. */
@@ -51,7 +52,7 @@ const logger = fromPino(log)
 const db = createDb(connections.db)
 await assertMigrated(db)
 const nats = await connect(connections.nats)
-const jwtKey = await resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY })
+const jwtKey = await resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, keysDir: env.AUTH_KEYS_DIR, clerkJwtKey: env.CLERK_JWT_KEY })
 const server = createCollabServer({
   db,
   nats,

@@ -1,12 +1,12 @@
 /** Child of engine.bench.ts: restyles one clip through the real job, prints the process's peak RSS. */
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import path from 'node:path'
 import { MediaEngine } from '../src/engine/MediaEngine'
 import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
 import { restyleJob } from '../src/render/restyle-job'
 
 const [clip, dir] = process.argv.slice(2) as [string, string]
-const store = new AssetStore(path.join(dir, 'assets'))
+const store = new LocalAssetStore(path.join(dir, 'assets'))
 const engine = new MediaEngine({
   ffmpeg: resolveFfmpegPaths(),
   intraOpThreads: 1,

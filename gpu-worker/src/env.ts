@@ -1,14 +1,16 @@
+import { ZAssetStoreEnv } from '@montage/assets'
 import { ZTaskQueuePrefix } from '@montage/core'
 import { withConnectionChecks, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { ZLogLevel } from '@montage/runtime/log'
 import { z } from 'zod'
 
-export const ZGpuWorkerEnv = withConnectionChecks(z.object({
+/** With the asset store's variables (ASSET_STORE, S3_*); safeExtend keeps their checks. */
+export const ZGpuWorkerEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
   ...ZTemporalEnv.shape,
   ...ZNatsEnv.shape,
   LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
-  DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
+  DATA_DIR: z.string().min(1, 'DATA_DIR is required (scratch files, and the assets of the local store)'),
   ENGINE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
    * ONNX Runtime threads per session. 1 by default: renders already overlap decode, inference and

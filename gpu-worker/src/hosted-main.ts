@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { createAssetStore, ZAssetStoreEnv } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName, ZTaskQueuePrefix } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect } from '@nats-io/transport-node'
@@ -14,12 +14,12 @@ import { createHostedActivities } from './hosted/create-hosted-activities'
 
 const env = exitOnEnvError(() =>
   parseEnv(
-    withConnectionChecks(z.object({
+    withConnectionChecks(ZAssetStoreEnv.safeExtend({
       ...ZTemporalEnv.shape,
       ...ZNatsEnv.shape,
       LOG_LEVEL: ZLogLevel,
       TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
-      DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
+      DATA_DIR: z.string().min(1, 'DATA_DIR is required (scratch files, and the assets of the local store)'),
       /** Without it the worker still runs, and Runway generations fail with that reason. */
       RUNWAYML_API_SECRET: z.string().min(1).optional(),
       RUNWAY_API_BASE_URL: z.string().url().optional(),
@@ -35,7 +35,7 @@ const log = createLogger('hosted-worker', { level: env.LOG_LEVEL })
 logUncaughtErrors(log)
 installTemporalRuntime({ logger: log })
 
-const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
+const store = createAssetStore(env)
 const workDir = path.join(env.DATA_DIR, 'tmp', 'hosted-worker')
 await mkdir(workDir, { recursive: true })
 const nats = await connect(connections.nats)

@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { createAssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect } from '@nats-io/transport-node'
@@ -19,8 +19,8 @@ const log = createLogger('gpu-worker', { level: env.LOG_LEVEL })
 logUncaughtErrors(log)
 installTemporalRuntime({ logger: log })
 
-const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
-// Scratch files on the store's filesystem, so storing an output is a rename rather than a copy.
+const store = createAssetStore(env)
+// Scratch files beside the local store's folder, so storing an output there is a rename rather than a copy.
 const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
 await mkdir(workDir, { recursive: true })
 const engine = new MediaEngine({
@@ -47,7 +47,7 @@ const worker = await Worker.create({
   maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
   shutdownGraceTime: '30s',
 })
-log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE, engine: env.ENGINE_EXECUTION_PROVIDER }, `worker on queue ${taskQueue}`)
+log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE, engine: env.ENGINE_EXECUTION_PROVIDER, assetStore: store.kind }, `worker on queue ${taskQueue}`)
 
 try {
   await worker.run()

@@ -52,11 +52,11 @@ afterAll(async () => rig?.cleanup())
 const deps = () => ({ store: rig.store, engine: rig.engine })
 
 async function expectVideo(out: TGenerationOutput, width: number, height: number, fps: number, seconds: number) {
-  const video = await probe(rig.store.pathOf(out.assetSha256))
+  const video = await probe(rig.store.blobPath(out.assetSha256))
   expect(video.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width, height, r_frame_rate: `${fps}/1` })
   expect(Math.abs(video.durationSeconds - seconds)).toBeLessThanOrEqual(0.1)
   expect(out).toMatchObject({ mimeType: 'video/mp4', width, height, fps, durationSeconds: seconds })
-  const poster = await probe(rig.store.pathOf(out.posterSha256))
+  const poster = await probe(rig.store.blobPath(out.posterSha256))
   expect(poster.stream).toMatchObject({ codec_name: 'mjpeg', width, height })
 }
 
@@ -72,8 +72,8 @@ describe('relight', () => {
   it.each(Object.keys(targets) as (keyof typeof targets)[])('%s keeps structure and moves the mean colour toward the look', async (preset) => {
     const out = await relightJob(deps(), { ...ids, sourceSha256: stillSha, params: { preset, direction: 135, intensity: 0.8 } })
     expect(out).toMatchObject({ mimeType: 'image/png', width: W, height: H, durationSeconds: 0, fps: 0 })
-    const [src] = await decodeRgbFrames(rig.store.pathOf(stillSha), W, H)
-    const [dst] = await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)
+    const [src] = await decodeRgbFrames(rig.store.blobPath(stillSha), W, H)
+    const [dst] = await decodeRgbFrames(rig.store.blobPath(out.assetSha256), W, H)
     const structure = pearson(gradients(luma(src!), W, H), gradients(luma(dst!), W, H))
     const dist = (m: number[]) => Math.hypot(...m.map((v, c) => v - targets[preset][c]!))
     const before = dist(meanRgb(src!))
@@ -85,8 +85,8 @@ describe('relight', () => {
 
   it('lights the side the light comes from', async () => {
     const out = await relightJob(deps(), { ...ids, sourceSha256: stillSha, params: { preset: 'golden_hour', direction: 0, intensity: 1 } })
-    const [src] = await decodeRgbFrames(rig.store.pathOf(stillSha), W, H)
-    const [dst] = await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)
+    const [src] = await decodeRgbFrames(rig.store.blobPath(stillSha), W, H)
+    const [dst] = await decodeRgbFrames(rig.store.blobPath(out.assetSha256), W, H)
     const side = (img: Uint8Array, right: boolean) => {
       let s = 0
       for (let y = 0; y < H; y++) for (let x = right ? W - 60 : 0; x < (right ? W : 60); x++) s += luma(img.subarray((y * W + x) * 3, (y * W + x) * 3 + 3))[0]!
@@ -108,8 +108,8 @@ describe('relight within a focus (edit from comment)', () => {
     const focus = { startSeconds: 0.5, endSeconds: 1, region: { shape: 'rect' as const, x: 0.5, y: 0.5, w: 0.25, h: 0.4 } }
     const out = await relightJob(deps(), { ...ids, sourceSha256: clipSha, params: { preset: 'night', direction: 90, intensity: 1 }, focus })
     await expectVideo(out, W, H, 24, 2)
-    const src = await decodeRgbFrames(rig.store.pathOf(clipSha), W, H)
-    const dst = await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)
+    const src = await decodeRgbFrames(rig.store.blobPath(clipSha), W, H)
+    const dst = await decodeRgbFrames(rig.store.blobPath(out.assetSha256), W, H)
     expect(dst).toHaveLength(48)
     // Mean absolute difference over pixels inside (or outside) the box, kept 4 px clear of its edge
     // where chroma subsampling blends the two sides.
@@ -143,8 +143,8 @@ describe('restyle', () => {
   it.each(['anime', 'film_noir', 'watercolor', 'comic'] as const)('%s keeps the motion and does not flicker', async (preset) => {
     const out = await restyleJob(deps(), { ...ids, sourceSha256: clipSha, params: { preset, strength: 1 } })
     await expectVideo(out, W, H, 24, 2)
-    const src = (await decodeRgbFrames(rig.store.pathOf(clipSha), W, H)).map(luma)
-    const dst = (await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)).map(luma)
+    const src = (await decodeRgbFrames(rig.store.blobPath(clipSha), W, H)).map(luma)
+    const dst = (await decodeRgbFrames(rig.store.blobPath(out.assetSha256), W, H)).map(luma)
     expect(dst).toHaveLength(48)
     // Frame-to-frame differences, all frames together, source against output.
     const diffs = (frames: Float64Array[]) => {
@@ -167,10 +167,10 @@ describe('upscale', () => {
   it('2× a clip: twice the size, same rate and length, and the same picture', async () => {
     const out = await upscaleJob(deps(), { ...ids, sourceSha256: clipSha, params: { factor: 2 } })
     await expectVideo(out, W * 2, H * 2, 24, 2)
-    const [src] = await decodeRgbFrames(rig.store.pathOf(stillSha), W, H)
+    const [src] = await decodeRgbFrames(rig.store.blobPath(stillSha), W, H)
     const up = await upscaleJob(deps(), { ...ids, sourceSha256: stillSha, params: { factor: 4 } })
     expect(up).toMatchObject({ width: W * 4, height: H * 4, mimeType: 'image/png' })
-    const [big] = await decodeRgbFrames(rig.store.pathOf(up.assetSha256), W * 4, H * 4)
+    const [big] = await decodeRgbFrames(rig.store.blobPath(up.assetSha256), W * 4, H * 4)
     // Averaging each 4×4 block gives the source back.
     let err = 0
     for (let y = 0; y < H; y++) {
@@ -190,8 +190,8 @@ describe('interpolate', () => {
   it('24 → 48 fps: same length, originals kept, in-betweens halfway along the motion', async () => {
     const out = await interpolateJob(deps(), { ...ids, sourceSha256: clipSha, params: { factor: 2 } })
     await expectVideo(out, W, H, 48, 2)
-    const src = (await decodeRgbFrames(rig.store.pathOf(clipSha), W, H)).map(luma)
-    const dst = (await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)).map(luma)
+    const src = (await decodeRgbFrames(rig.store.blobPath(clipSha), W, H)).map(luma)
+    const dst = (await decodeRgbFrames(rig.store.blobPath(out.assetSha256), W, H)).map(luma)
     expect(dst).toHaveLength(96)
     const mad = (a: Float64Array, b: (p: number) => number) => {
       let s = 0
@@ -250,7 +250,7 @@ describe('composite', () => {
   ] as const)('%s: the plate shows around the foreground, whose colour moves toward the plate', async (key, fg) => {
     const out = await compositeJob(deps(), { ...ids, foregroundSha256: fg(), backgroundSha256: plateSha, params: { key, keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0.6 } })
     expect(out).toMatchObject({ mimeType: 'image/png', width: W, height: H })
-    const [img] = await decodeRgbFrames(rig.store.pathOf(out.assetSha256), W, H)
+    const [img] = await decodeRgbFrames(rig.store.blobPath(out.assetSha256), W, H)
     const c = corner(img!)
     expect(Math.abs(c[0] - 200) + Math.abs(c[1] - 120) + Math.abs(c[2] - 50)).toBeLessThan(6)
     const m = inside(img!)

@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { asyncLocalStorage, Context, type Info } from '@temporalio/activity'
 import { CancelledFailure, noopMetricMeter } from '@temporalio/common'
 import { spawn } from 'node:child_process'
@@ -14,7 +14,7 @@ export const paths = resolveFfmpegPaths()
 
 export interface TTestRig {
   dir: string
-  store: AssetStore
+  store: LocalAssetStore
   engine: MediaEngine
   workDir: string
   cleanup(): Promise<void>
@@ -22,7 +22,7 @@ export interface TTestRig {
 
 export async function createRig(): Promise<TTestRig> {
   const dir = await mkdtemp(path.join(tmpdir(), 'gpu-worker-test-'))
-  const store = new AssetStore(path.join(dir, 'assets'))
+  const store = new LocalAssetStore(path.join(dir, 'assets'))
   const workDir = path.join(dir, 'work')
   await (await import('node:fs/promises')).mkdir(workDir, { recursive: true })
   const engine = new MediaEngine({ ffmpeg: paths, workDir, intraOpThreads: 1, logger: { info: () => undefined, warn: () => undefined } })
@@ -39,7 +39,7 @@ export async function createRig(): Promise<TTestRig> {
 }
 
 /** Every blob in the store (sha256s), ignoring its temp folder. */
-export async function storedBlobs(store: AssetStore): Promise<string[]> {
+export async function storedBlobs(store: LocalAssetStore): Promise<string[]> {
   const out: string[] = []
   let prefixes: string[] = []
   try {

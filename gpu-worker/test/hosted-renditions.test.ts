@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { STRIP_FRAME_WIDTH, STRIP_FRAMES, type TGenerationOutput, type TRunHostedModelInput } from '@montage/core'
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
@@ -13,7 +13,7 @@ import { paths, probe, runInActivity } from './helpers'
 // Runway is the documented-contract stand-in; ffmpeg and the store are real.
 const SECRET = `key_${randomUUID()}`
 let dir: string
-let store: AssetStore
+let store: LocalAssetStore
 let standIn: RunwayStandIn
 let plateSha: string
 /** What the next task's SUCCEEDED output serves. */
@@ -27,7 +27,7 @@ async function encode(args: string[], name: string): Promise<Uint8Array> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'hosted-renditions-'))
-  store = new AssetStore(path.join(dir, 'assets'))
+  store = new LocalAssetStore(path.join(dir, 'assets'))
   await mkdir(path.join(dir, 'work'), { recursive: true })
   plateSha = (await store.putBytes(await encode(['-f', 'lavfi', '-i', 'testsrc=size=192x108', '-frames:v', '1'], 'plate.png'))).sha256
   standIn = await new RunwayStandIn({ apiSecret: SECRET, plan: (_e, _b, s) => [{ status: 'RUNNING', progress: 0.5 }, { status: 'SUCCEEDED', output: [s.addOutput(nextOutput.bytes, nextOutput.type)] }] }).start()
@@ -60,11 +60,11 @@ describe('hosted outputs get the renditions our renders get', () => {
     const { output, published, heartbeats } = await runHosted({ bytes, type: 'video/mp4' })
 
     expect(output).toMatchObject({ mimeType: 'video/mp4', width: 1584, height: 672, stripFrames: STRIP_FRAMES, proxyWidth: 1280, proxyHeight: 542 })
-    const strip = await probe(store.pathOf(output.stripSha256!))
+    const strip = await probe(store.blobPath(output.stripSha256!))
     // 1584:672 tiles of 160 px: 68 px tall (67.9, rounded to even).
     expect(strip.stream).toMatchObject({ codec_name: 'mjpeg', width: STRIP_FRAMES * STRIP_FRAME_WIDTH, height: 68 })
     expect(output.stripByteSize).toBe(await store.size(output.stripSha256!))
-    const proxy = await probe(store.pathOf(output.proxySha256!))
+    const proxy = await probe(store.blobPath(output.proxySha256!))
     expect(proxy.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 542 })
     expect(Math.abs(proxy.durationSeconds - output.durationSeconds)).toBeLessThanOrEqual(1 / 24)
 

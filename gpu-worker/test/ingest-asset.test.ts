@@ -33,13 +33,13 @@ describe('ingestAsset: probe, poster, thumbnail strip and web proxy', () => {
     const out = await ingestAssetJob({ store: rig.store, engine: rig.engine }, input, { onProgress: (p) => progress.push(p.progress) })
 
     expect(out).toMatchObject({ width: 1920, height: 1080, durationMs: 2000, stripFrames: 10 })
-    const proxy = await probe(rig.store.pathOf(out.proxySha256!))
+    const proxy = await probe(rig.store.blobPath(out.proxySha256!))
     expect(proxy).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 720 })
-    const boxes = await topLevelBoxes(rig.store.pathOf(out.proxySha256!))
+    const boxes = await topLevelBoxes(rig.store.blobPath(out.proxySha256!))
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'))
-    const strip = await probe(rig.store.pathOf(out.stripSha256!))
+    const strip = await probe(rig.store.blobPath(out.stripSha256!))
     expect(strip).toMatchObject({ codec_name: 'mjpeg', width: 10 * STRIP_FRAME_WIDTH, height: 90 })
-    const poster = await probe(rig.store.pathOf(out.posterSha256))
+    const poster = await probe(rig.store.blobPath(out.posterSha256))
     expect(poster).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720 })
     expect(progress.at(-1)).toBe(1)
     expect(progress).toEqual([...progress].sort((a, b) => a - b))
@@ -57,7 +57,7 @@ describe('ingestAsset: probe, poster, thumbnail strip and web proxy', () => {
     const sha256 = (await rig.store.putFile(png)).sha256
     const out = await ingestAssetJob({ store: rig.store, engine: rig.engine }, { assetId: randomUUID(), workspaceId: randomUUID(), sha256, mimeType: 'image/png' }, {})
     expect(out).toMatchObject({ width: 640, height: 480, durationMs: null, stripSha256: null, proxySha256: null, stripFrames: null })
-    expect(await probe(rig.store.pathOf(out.posterSha256))).toMatchObject({ codec_name: 'mjpeg', width: 640, height: 480 })
+    expect(await probe(rig.store.blobPath(out.posterSha256))).toMatchObject({ codec_name: 'mjpeg', width: 640, height: 480 })
   })
 
   it('refuses a clip cut in half, non-retryably, storing nothing', async () => {

@@ -81,8 +81,8 @@ describe('interpolate (motion-compensated)', () => {
     await writeClip((i) => withSquare(plate, squareX(i)), FRAMES, W, H, 24, clip)
     const sha256 = (await rig.store.putFile(clip)).sha256
     const out = await interpolateJob({ store: rig.store, engine: rig.engine }, { generationId: 'interp-test', workspaceId: 'ws', sourceSha256: sha256, params: { factor: 2 } })
-    outFile = rig.store.pathOf(out.assetSha256)
-    source = await decodeRgbFrames(rig.store.pathOf(sha256), W, H)
+    outFile = rig.store.blobPath(out.assetSha256)
+    source = await decodeRgbFrames(rig.store.blobPath(sha256), W, H)
     output = await decodeRgbFrames(outFile, W, H)
   })
   afterAll(async () => rig?.cleanup())

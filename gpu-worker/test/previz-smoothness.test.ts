@@ -28,7 +28,7 @@ describe('camera moves are smooth', () => {
   // ffmpeg's zoompan fails this: it places its crop on whole pixels, so its increments jitter.
   it('a linear 720p push-in zooms by the same ratio every frame (increments vary under 1%)', async () => {
     const out = await renderPrevizJob({ store: rig.store, engine: rig.engine }, input({ duration: 2, cameraMove: 'push_in', zoom: 1.3, easing: 'linear' }))
-    const frames = await decodeGrayFrames(rig.store.pathOf(out.assetSha256), 1280, 720)
+    const frames = await decodeGrayFrames(rig.store.blobPath(out.assetSha256), 1280, 720)
     const steps = frames.slice(1).map((f, i) => Math.log(estimateStep(frames[i]!, f, 1280, 720, 'zoom')))
     const total = steps.reduce((a, b) => a + b, 0)
     console.info(`linear push-in: per-frame zoom increment spread ${(spread(steps) * 100).toFixed(3)}%, total zoom ${Math.exp(total).toFixed(4)}`)
@@ -39,7 +39,7 @@ describe('camera moves are smooth', () => {
 
   it('a linear 720p pan shifts by the same amount every frame (increments vary under 1%)', async () => {
     const out = await renderPrevizJob({ store: rig.store, engine: rig.engine }, input({ duration: 2, cameraMove: 'pan_right', zoom: 1.3, easing: 'linear' }))
-    const frames = await decodeGrayFrames(rig.store.pathOf(out.assetSha256), 1280, 720)
+    const frames = await decodeGrayFrames(rig.store.blobPath(out.assetSha256), 1280, 720)
     const steps = frames.slice(1).map((f, i) => estimateStep(frames[i]!, f, 1280, 720, 'shift-x'))
     const total = steps.reduce((a, b) => a + b, 0)
     console.info(`linear pan: per-frame shift spread ${(spread(steps) * 100).toFixed(3)}%, total ${total.toFixed(2)} px`)

@@ -33,13 +33,13 @@ describe('renderPrevizJob', () => {
     })
     expect(pushIn).toMatchObject({ mimeType: 'video/mp4', width: 1280, height: 720, fps: 24, durationSeconds: 2 })
 
-    const video = await probe(rig.store.pathOf(pushIn.assetSha256))
+    const video = await probe(rig.store.blobPath(pushIn.assetSha256))
     expect(video.formatName).toContain('mp4')
     expect(video.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 720, r_frame_rate: '24/1' })
     expect(Math.abs(video.durationSeconds - 2)).toBeLessThanOrEqual(0.1)
     expect(pushIn.byteSize).toBe(await rig.store.size(pushIn.assetSha256))
 
-    const poster = await probe(rig.store.pathOf(pushIn.posterSha256))
+    const poster = await probe(rig.store.blobPath(pushIn.posterSha256))
     expect(poster.stream).toMatchObject({ codec_name: 'mjpeg', width: 1280, height: 720 })
 
     expect(progress.at(-1)).toBe(1)
@@ -56,18 +56,18 @@ describe('renderPrevizJob', () => {
     ] as const) {
       const out = await renderPrevizJob({ store: rig.store, engine: rig.engine }, input({ duration: 2, aspectRatio, resolution: '1080p', cameraMove: 'pan_left' }))
       expect(out).toMatchObject({ width, height, fps: 24, durationSeconds: 2 })
-      const video = await probe(rig.store.pathOf(out.assetSha256))
+      const video = await probe(rig.store.blobPath(out.assetSha256))
       expect(video.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width, height, r_frame_rate: '24/1' })
-      expect(await probe(rig.store.pathOf(out.proxySha256!))).toMatchObject({ stream: { width: proxy[0], height: proxy[1] } })
+      expect(await probe(rig.store.blobPath(out.proxySha256!))).toMatchObject({ stream: { width: proxy[0], height: proxy[1] } })
     }
   })
 
   it('stores a hover-scrub strip of the clip: STRIP_FRAMES stills of STRIP_FRAME_WIDTH px side by side, changing as the camera pushes in', async () => {
     expect(pushIn.stripFrames).toBe(STRIP_FRAMES)
-    const strip = await probe(rig.store.pathOf(pushIn.stripSha256!))
+    const strip = await probe(rig.store.blobPath(pushIn.stripSha256!))
     // 16:9 tiles of 160 px: 90 px tall.
     expect(strip.stream).toMatchObject({ codec_name: 'mjpeg', width: STRIP_FRAMES * STRIP_FRAME_WIDTH, height: 90 })
-    const [gray] = await decodeGrayFrames(rig.store.pathOf(pushIn.stripSha256!), STRIP_FRAMES * STRIP_FRAME_WIDTH, 90)
+    const [gray] = await decodeGrayFrames(rig.store.blobPath(pushIn.stripSha256!), STRIP_FRAMES * STRIP_FRAME_WIDTH, 90)
     const tile = (i: number) => {
       let sum = 0
       for (let y = 0; y < 90; y++) for (let x = 0; x < STRIP_FRAME_WIDTH; x++) sum += Math.abs(gray![y * STRIP_FRAMES * STRIP_FRAME_WIDTH + i * STRIP_FRAME_WIDTH + x]! - gray![y * STRIP_FRAMES * STRIP_FRAME_WIDTH + x]!)
@@ -78,7 +78,7 @@ describe('renderPrevizJob', () => {
   })
 
   it('zooms in smoothly and ends at the requested factor', async () => {
-    const frames = await decodeGrayFrames(rig.store.pathOf(pushIn.assetSha256), 640, 360)
+    const frames = await decodeGrayFrames(rig.store.blobPath(pushIn.assetSha256), 640, 360)
     expect(frames).toHaveLength(48)
     const zooms: number[] = []
     let guess = 1
@@ -106,7 +106,7 @@ describe('renderPrevizJob', () => {
     ['tilt_up', { x: 0, y: -1 }],
   ] as const)('moves the content the way a %s should', async (cameraMove, direction) => {
     const out = await renderPrevizJob({ store: rig.store, engine: rig.engine }, input({ duration: 2, cameraMove, zoom: 1.3 }))
-    const frames = await decodeGrayFrames(rig.store.pathOf(out.assetSha256), 640, 360)
+    const frames = await decodeGrayFrames(rig.store.blobPath(out.assetSha256), 640, 360)
     const mid = estimateShift(frames[0]!, frames[24]!, 640, 360)
     const end = estimateShift(frames[0]!, frames[47]!, 640, 360)
     // A 1/1.3 window crossing the plate moves the content by (1.3 - 1) frame widths (or heights);

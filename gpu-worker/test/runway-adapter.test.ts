@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { AppError, jobCredits, listModels, modelAvailability, type TJobProgress, type TRunHostedModelInput } from '@montage/core'
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -14,7 +14,7 @@ import { runRunwayTask, RunwayTaskFailedError } from '../src/hosted/runway/run-r
 const ffmpeg = resolveFfmpegPaths()
 const SECRET = `key_${randomUUID()}`
 let dir: string
-let store: AssetStore
+let store: LocalAssetStore
 let mp4: Uint8Array
 let png: Uint8Array
 let plateSha: string
@@ -24,7 +24,7 @@ let standIn: RunwayStandIn
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'runway-adapter-'))
-  store = new AssetStore(path.join(dir, 'assets'))
+  store = new LocalAssetStore(path.join(dir, 'assets'))
   await mkdir(path.join(dir, 'work'), { recursive: true })
   await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', path.join(dir, 'out.mp4')])
   await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=192x108', '-frames:v', '1', path.join(dir, 'out.png')])

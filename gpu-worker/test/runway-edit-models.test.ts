@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { ApplicationFailure } from '@temporalio/common'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { modelAvailability, type TGenerationOutput, type TRunHostedModelInput } from '@montage/core'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { createHostedActivities } from '../src/hosted/create-hosted-activities'
@@ -16,7 +16,7 @@ import { paths, runInActivity, storedBlobs } from './helpers'
 // task API; ffmpeg and the asset store are real.
 const SECRET = `key_${randomUUID()}`
 let dir: string
-let store: AssetStore
+let store: LocalAssetStore
 let standIn: RunwayStandIn
 /** The clip being edited (a succeeded variation's output) and what Runway answers with. */
 let source: { sha256: string; bytes: Buffer }
@@ -31,7 +31,7 @@ async function encode(args: string[], name: string): Promise<Buffer> {
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'runway-edits-'))
-  store = new AssetStore(path.join(dir, 'assets'))
+  store = new LocalAssetStore(path.join(dir, 'assets'))
   await mkdir(path.join(dir, 'work'), { recursive: true })
   const clip = await encode(['-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast'], 'source.mp4')
   source = { sha256: (await store.putBytes(clip)).sha256, bytes: clip }
@@ -93,7 +93,7 @@ describe('Runway edit models through the hosted activity', () => {
     expect(output).toMatchObject({ mimeType: 'video/mp4', width: 480, height: 270, fps: 24 })
     expect(await store.has(output!.assetSha256)).toBe(true)
     expect(await store.has(output!.posterSha256)).toBe(true)
-    expect(Buffer.compare(await readFile(store.pathOf(output!.assetSha256)), edited)).toBe(0)
+    expect(Buffer.compare(await readFile(store.blobPath(output!.assetSha256)), edited)).toBe(0)
   })
 
   it('aleph2 with an empty prompt sends no promptText (Runway takes a non-empty one or none)', async () => {

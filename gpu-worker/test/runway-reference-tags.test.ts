@@ -1,4 +1,4 @@
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import type { TRunHostedModelInput } from '@montage/core'
 import { randomUUID } from 'node:crypto'
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
@@ -14,7 +14,7 @@ import { runRunwayTask } from '../src/hosted/runway/run-runway-task'
 const ffmpeg = resolveFfmpegPaths()
 const SECRET = `key_${randomUUID()}`
 let dir: string
-let store: AssetStore
+let store: LocalAssetStore
 let standIn: RunwayStandIn
 let hero: { sha256: string; bytes: Buffer }
 let bottle: { sha256: string; bytes: Buffer }
@@ -29,7 +29,7 @@ async function solid(color: string, name: string): Promise<{ sha256: string; byt
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'runway-tags-'))
-  store = new AssetStore(path.join(dir, 'assets'))
+  store = new LocalAssetStore(path.join(dir, 'assets'))
   await mkdir(path.join(dir, 'work'), { recursive: true })
   hero = await solid('red', 'hero')
   bottle = await solid('blue', 'bottle')

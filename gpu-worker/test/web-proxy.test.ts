@@ -50,10 +50,10 @@ describe('web proxy of render outputs', () => {
     const progress: number[] = []
     const out = await upscaleJob({ store: rig.store, engine: rig.engine }, { ...ids(), sourceSha256: clipSha, params: { factor: 2 } }, { onProgress: (p) => progress.push(p.progress) })
     expect(out).toMatchObject({ width: 1920, height: 1080, mimeType: 'video/mp4', proxyWidth: 1280, proxyHeight: 720 })
-    const full = await probe(rig.store.pathOf(out.assetSha256))
+    const full = await probe(rig.store.blobPath(out.assetSha256))
     expect(full.stream).toMatchObject({ width: 1920, height: 1080 })
 
-    const proxyFile = rig.store.pathOf(out.proxySha256!)
+    const proxyFile = rig.store.blobPath(out.proxySha256!)
     const proxy = await probe(proxyFile)
     expect(proxy.stream).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', width: 1280, height: 720, r_frame_rate: '24/1' })
     expect(Math.abs(proxy.durationSeconds - full.durationSeconds)).toBeLessThanOrEqual(1 / 24)
@@ -62,7 +62,7 @@ describe('web proxy of render outputs', () => {
     const boxes = await topLevelBoxes(proxyFile)
     expect(boxes.indexOf('moov')).toBeLessThan(boxes.indexOf('mdat'))
 
-    const strip = await probe(rig.store.pathOf(out.stripSha256!))
+    const strip = await probe(rig.store.blobPath(out.stripSha256!))
     expect(strip.stream).toMatchObject({ codec_name: 'mjpeg', width: STRIP_FRAMES * STRIP_FRAME_WIDTH, height: 90 })
     expect(progress.at(-1)).toBe(1)
     expect([...progress].sort((a, b) => a - b)).toEqual(progress)

@@ -2,7 +2,7 @@ import { mkdir, rename } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { getCreditBalance, recordAsset } from '@montage/db'
 import { renderDemoPlate } from '@montage/infra'
 import { SCREENSHOT_DIR, openBoard, shotVariationIds, showShapes, startE2EStack, type E2EStack } from './harness'
@@ -80,11 +80,11 @@ describe('retry of a failed edit', () => {
     await expect.poll(async () => (await rowOf({ id: parent.generationId }))?.status, { timeout: 180_000 }).toBe('succeeded')
 
     // A composite plate of this workspace whose bytes are missing from the store when the edit runs.
-    const store = new AssetStore(path.join(stack.dataDir, 'assets'))
+    const store = new LocalAssetStore(path.join(stack.dataDir, 'assets'))
     const plate = await store.putBytes(await renderDemoPlate(480, 270))
     await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: plate.sha256, mimeType: 'image/png', byteSize: plate.byteSize, width: 480, height: 270 })
     const aside = path.join(stack.dataDir, 'plate-aside.png')
-    await rename(store.pathOf(plate.sha256), aside)
+    await rename(store.blobPath(plate.sha256), aside)
 
     const page = await ada.newPage()
     await page.setViewportSize({ width: 1600, height: 1000 })
@@ -101,7 +101,7 @@ describe('retry of a failed edit', () => {
     await expect.poll(() => ledgerOf(failed.generationId), { timeout: 30_000 }).toEqual(['reserve', 'release'])
 
     // The plate is back; the card's Retry starts the same edit again under new ids.
-    await rename(aside, store.pathOf(plate.sha256))
+    await rename(aside, store.blobPath(plate.sha256))
     const balanceBefore = await getCreditBalance(stack.sql, stack.workspaceId)
     const { retriedId } = await retryOnCard(page, failed.variationId)
 
@@ -132,18 +132,18 @@ describe('retry of a failed edit', () => {
 describe('retry of a generation older than its workflow history', () => {
   it('starts again from the request stored on its row once Temporal has dropped the workflow, and renders', async () => {
     // Bug: Retry read the request back from the workflow history, so a generation whose history was gone could never be retried.
-    const store = new AssetStore(path.join(stack.dataDir, 'assets'))
+    const store = new LocalAssetStore(path.join(stack.dataDir, 'assets'))
     const plate = await store.putBytes(await renderDemoPlate(512, 288))
     await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: plate.sha256, mimeType: 'image/png', byteSize: plate.byteSize, width: 512, height: 288 })
     const aside = path.join(stack.dataDir, 'old-plate-aside.png')
-    await rename(store.pathOf(plate.sha256), aside)
+    await rename(store.blobPath(plate.sha256), aside)
     const res = await ada.request.post('/api/generations', {
       data: { boardId: stack.boardId, shotId: SHOT, model: 'previz', prompt: 'push in on the harbour', params: { duration: 2 }, references: [{ shapeId: 'shape:demo-ref-lighthouse', assetSha256: plate.sha256 }] },
     })
     expect(res.status()).toBe(202)
     const failed = (await res.json()) as { generationId: string; variationId: string; workflowId: string }
     await expect.poll(async () => (await rowOf({ id: failed.generationId }))?.status, { timeout: 120_000 }).toBe('failed')
-    await rename(aside, store.pathOf(plate.sha256))
+    await rename(aside, store.blobPath(plate.sha256))
 
     // Temporal forgets the workflow (as its retention period would): no history is left to read.
     // The row fails before the workflow's last steps (the board command), so wait for it to close

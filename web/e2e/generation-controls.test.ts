@@ -3,7 +3,7 @@ import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { createWorkspace, getCreditBalance, recordAsset, upsertUser } from '@montage/db'
 import { SCREENSHOT_DIR, shotVariationIds, startE2EStack, type E2EStack, openBoard } from './harness'
 
@@ -88,7 +88,7 @@ describe('generation controls', () => {
 
   it('a failed generation shows its reason and a Retry that starts a new generation beside the shot', async () => {
     // A "reference" whose stored bytes are not an image (upload would refuse it; store it directly).
-    const store = new AssetStore(path.join(stack.dataDir, 'assets'))
+    const store = new LocalAssetStore(path.join(stack.dataDir, 'assets'))
     const stored = await store.putBytes(new TextEncoder().encode(`not an image ${randomUUID()}\n`.repeat(20)))
     await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize })
 

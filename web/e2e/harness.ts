@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto'
-import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { Client, Connection } from '@temporalio/client'
+import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
+import { LocalAssetStore, type AssetStore } from '@montage/assets'
+import { startS3Server, type TestS3Server } from '@montage/assets/testing'
 import { createDb, type Sql } from '@montage/db'
 import { freePort, prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceName } from '@montage/infra'
 
@@ -22,6 +25,12 @@ export interface E2EStackOptions {
   collabInstances?: number
   /** Extra environment for the app's processes (e.g. a short MEDIA_URL_TTL_SECONDS). */
   env?: Record<string, string>
+  /**
+   * Where every process keeps assets: the stack's own `DATA_DIR/assets` (`local`), or a fresh bucket
+   * on a gofakes3 server (`s3`: `ASSET_STORE=s3` and the `S3_*` variables for every process).
+   * `E2E_ASSET_STORE=s3` makes `s3` the default, so any browser test can run on a bucket.
+   */
+  assetStore?: 'local' | 's3'
 }
 
 export interface E2EStack {
@@ -32,6 +41,15 @@ export interface E2EStack {
   /** Every collab-server instance's URL, `collabUrl` first. */
   collabUrls: string[]
   dataDir: string
+  /** The asset store the stack's processes use (the same folder or bucket). */
+  store: AssetStore
+  /** The S3 server and bucket, when the stack runs on one. */
+  s3?: { endpoint: string; bucket: string }
+  /**
+   * Everything the store holds, staging and temp files included, sorted: paths under
+   * `DATA_DIR/assets` for the local store, keys for a bucket (`assets/<aa>/<sha256>`, `staging/<uuid>`).
+   */
+  storedObjects(): Promise<string[]>
   /** The seeded demo workspace and board, under fresh ids for this stack. */
   workspaceId: string
   boardId: string
@@ -56,7 +74,10 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
   const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-e2e-'))
   const prefix = `e2e-${id}`
   await prepareDatabase(databaseUrl)
-  const { boardId, workspaceId } = await seedDemo({ databaseUrl, dataDir, ids: { workspaceId: randomUUID(), boardId: randomUUID() } })
+  const storeKind = opts.assetStore ?? (process.env.E2E_ASSET_STORE === 's3' ? 's3' : 'local')
+  const s3: TestS3Server | null = storeKind === 's3' ? await startS3Server() : null
+  const store: AssetStore = s3 ? s3.store() : new LocalAssetStore(path.join(dataDir, 'assets'))
+  const { boardId, workspaceId } = await seedDemo({ databaseUrl, dataDir, store, ids: { workspaceId: randomUUID(), boardId: randomUUID() } })
   const [webPort, collabPort] = [await freePort(), await freePort()]
   const extraCollabPorts: number[] = []
   for (let i = 1; i < (opts.collabInstances ?? 1); i++) extraCollabPorts.push(await freePort())
@@ -78,6 +99,7 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
       // A test file signs dozens of people in from one address; limits.test.ts sets its own small budgets.
       RATE_LIMIT_SIGN_IN_PER_ADDRESS: '10000/15m',
       RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '1000/15m',
+      ...(s3?.env ?? {}),
       ...opts.env,
     },
     webPort,
@@ -88,10 +110,19 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
   })
   const sql = createDb({ url: databaseUrl, max: 3 })
   const temporal = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
-  })
+  const browser = await chromium
+    .launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'],
+    })
+    .catch(async (e: unknown) => {
+      // No stack is returned to close: stop what was started.
+      await app.stop()
+      await temporal.connection.close().catch(() => {})
+      await sql.end()
+      await s3?.stop()
+      throw e
+    })
   const baseUrl = `http://127.0.0.1:${webPort}`
 
   return {
@@ -100,6 +131,9 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
     collabUrl: `ws://127.0.0.1:${collabPort}`,
     collabUrls: [collabPort, ...extraCollabPorts].map((p) => `ws://127.0.0.1:${p}`),
     dataDir,
+    store,
+    ...(s3 ? { s3: { endpoint: s3.endpoint, bucket: s3.bucket } } : {}),
+    storedObjects: () => (s3 ? bucketKeys(s3) : localFiles(path.join(dataDir, 'assets'))),
     workspaceId,
     boardId,
     prefix,
@@ -126,7 +160,29 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
       // The services' logs outlive the run, for whoever has to read a failure.
       await cp(path.join(dataDir, 'logs'), path.join(REPO_ROOT, '.data/e2e-logs', id), { recursive: true }).catch(() => {})
       await rm(dataDir, { recursive: true, force: true })
+      await s3?.stop()
     },
+  }
+}
+
+async function localFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true }).catch(() => [])
+  return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort()
+}
+
+async function bucketKeys(s3: TestS3Server): Promise<string[]> {
+  const client = new S3Client({ endpoint: s3.endpoint, region: s3.env.S3_REGION, forcePathStyle: true, credentials: { accessKeyId: s3.env.S3_ACCESS_KEY_ID!, secretAccessKey: s3.env.S3_SECRET_ACCESS_KEY! } })
+  try {
+    const keys: string[] = []
+    let token: string | undefined
+    do {
+      const page = await client.send(new ListObjectsV2Command({ Bucket: s3.bucket, ContinuationToken: token }))
+      for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key)
+      token = page.IsTruncated ? page.NextContinuationToken : undefined
+    } while (token)
+    return keys.sort()
+  } finally {
+    client.destroy()
   }
 }
 

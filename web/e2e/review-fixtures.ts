@@ -1,9 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
-import path from 'node:path'
 import * as Y from 'yjs'
 import { connect } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { AssetStore } from '@montage/assets'
 import { ensureBoardCommandStream, publishBoardCommand, readRecords, type TVariationPatch } from '@montage/board'
 import { createGeneration, finishGeneration, loadBoardUpdates, recordAsset, type Sql } from '@montage/db'
 import type { E2EStack } from './harness'
@@ -42,7 +40,7 @@ export async function addSucceededVariation(
   stack: E2EStack,
   opts: { boardId: string; workspaceId: string; shotId: string; createdBy: string; durationSeconds?: number; media?: { video: Buffer; poster: Buffer } },
 ): Promise<SucceededVariation> {
-  const store = new AssetStore(path.join(stack.dataDir, 'assets'))
+  const store = stack.store
   const durationSeconds = opts.durationSeconds ?? 2
   // Random bytes unless a test plays them: only their identity matters to access checks and ranges.
   const video = await store.putBytes(opts.media?.video ?? randomBytes(48 * 1024))

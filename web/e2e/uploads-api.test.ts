@@ -2,8 +2,9 @@ import { execFile } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import http from 'node:http'
 import { createRequire } from 'node:module'
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { mkdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { buffer } from 'node:stream/consumers'
 import { promisify } from 'node:util'
 import { crc32, deflateSync, createDeflate } from 'node:zlib'
 import type { APIRequestContext, BrowserContext } from 'playwright-core'
@@ -93,12 +94,14 @@ async function assetRows(): Promise<number> {
   return row!.n
 }
 
-/** Every blob under the data dir's assets folder, temp files included. */
-async function assetFiles(): Promise<string[]> {
-  const root = path.join(stack.dataDir, 'assets')
-  const out: string[] = []
-  for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) if (entry.isFile()) out.push(path.join(entry.parentPath, entry.name))
-  return out.sort()
+/** Everything the asset store holds, temp and staged files included (a folder's files, or a bucket's keys). */
+function assetFiles(): Promise<string[]> {
+  return stack.storedObjects()
+}
+
+/** A stored blob's bytes, from whichever store the stack runs on. */
+async function storedBytes(sha256: string): Promise<Buffer> {
+  return buffer(await stack.store.read(sha256))
 }
 
 async function upload(bytes: Buffer, query = ''): Promise<{ status: number; body: TUploadResponse & { error?: { message: string; field?: string } } }> {
@@ -273,8 +276,7 @@ describe('uploads: dedupe and ingest', () => {
     for (const sha of [asset.posterSha256, asset.stripSha256, asset.proxySha256]) {
       expect(sha).toMatch(/^[a-f0-9]{64}$/)
     }
-    const proxyFile = path.join(stack.dataDir, 'assets', asset.proxySha256!.slice(0, 2), asset.proxySha256!)
-    const { stdout } = await run(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,pix_fmt,width,height', '-of', 'json', proxyFile])
+    const { stdout } = await stack.store.withLocalFile(asset.proxySha256!, (proxyFile) => run(FFPROBE, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,pix_fmt,width,height', '-of', 'json', proxyFile]))
     expect(JSON.parse(stdout).streams[0]).toMatchObject({ codec_name: 'h264', pix_fmt: 'yuv420p', height: 720, width: 960 })
 
     // The ingest workflow's board command reached the stored board.
@@ -308,7 +310,7 @@ describe('signed asset URLs', () => {
   })
 
   it('serves its asset without a cookie, with 206 on a Range', async () => {
-    const bytes = await readFile(path.join(stack.dataDir, 'assets', png.sha256.slice(0, 2), png.sha256))
+    const bytes = await storedBytes(png.sha256)
     const res = await fetch(`${stack.baseUrl}${urls[png.sha256]}`, { headers: { Range: 'bytes=0-99' } })
     expect(res.status).toBe(206)
     expect(res.headers.get('content-range')).toBe(`bytes 0-99/${bytes.length}`)
@@ -384,8 +386,7 @@ describe('@tags from the workspace library reach the local engine', () => {
       .poll(async () => (await stack.sql<{ status: string }[]>`SELECT status FROM generations WHERE id = ${generationId}`)[0]?.status, { timeout: 120_000, interval: 1000 })
       .toBe('succeeded')
     const [row] = await stack.sql<{ outputAsset: string }[]>`SELECT output_asset AS "outputAsset" FROM generations WHERE id = ${generationId}`
-    const file = path.join(stack.dataDir, 'assets', row!.outputAsset.slice(0, 2), row!.outputAsset)
-    const { stdout } = await run(FFMPEG, ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', 'scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' })
+    const { stdout } = await stack.store.withLocalFile(row!.outputAsset, (file) => run(FFMPEG, ['-v', 'error', '-i', file, '-frames:v', '1', '-vf', 'scale=1:1', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { encoding: 'buffer' }))
     const [r, g, b] = stdout as unknown as Buffer
     // @hero is solid red, @bottle solid blue: the first frame is @hero's.
     expect(r).toBeGreaterThan(200)

@@ -52,4 +52,14 @@ describe('securityHeaders', () => {
     expect(csp).toContain("connect-src 'self' ws://localhost:1234 https://sweet-cat-12.clerk.accounts.dev")
     expect(csp).toContain('frame-src https://challenges.cloudflare.com')
   })
+
+  it('lets images and media load from the object store that media URLs redirect to, and nothing else from it', () => {
+    const parse = (csp: string) => Object.fromEntries(csp.split('; ').map((d) => [d.split(' ')[0], d.split(' ').slice(1)]))
+    const csp = parse(securityHeaders({ nonce: 'n', collabPublicUrl: 'ws://localhost:1234', mediaOrigins: ['https://media.example.com'], https: true })['Content-Security-Policy']!)
+    expect(csp['img-src']).toEqual(["'self'", 'data:', 'blob:', 'https://media.example.com'])
+    expect(csp['media-src']).toEqual(["'self'", 'blob:', 'https://media.example.com'])
+    expect(csp['connect-src']).toEqual(["'self'", 'ws://localhost:1234'])
+    const local = parse(securityHeaders({ nonce: 'n', collabPublicUrl: 'ws://localhost:1234', https: true })['Content-Security-Policy']!)
+    expect(local['media-src']).toEqual(["'self'", 'blob:'])
+  })
 })

@@ -11,7 +11,7 @@ import { jetstream } from '@nats-io/jetstream'
 import { createReservedGenerations, getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
 import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
 import { AppError, AppErrorCode, generationWorkflowId, streams, subjects, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
 import { batchWorkflowId, startBatchGenerationWorkflow, startEditGenerationWorkflow } from '../src'
@@ -24,7 +24,7 @@ let nc: NatsConnection
 let rig: TControlRig
 let client: Client
 let dataDir: string
-let store: AssetStore
+let store: LocalAssetStore
 let engine: MediaEngine
 let plateSha: string
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
   rig = await startControlRig(prefix)
   ;({ sql, nc, client } = rig)
   dataDir = await mkdtemp(path.join(tmpdir(), 'montage-batchedit-'))
-  store = new AssetStore(path.join(dataDir, 'assets'))
+  store = new LocalAssetStore(path.join(dataDir, 'assets'))
   engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), workDir: path.join(dataDir, 'tmp') })
   rig.run(await Worker.create({ connection: rig.nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) }))
   plateSha = (await store.putBytes(await renderDemoPlate(640, 360))).sha256

@@ -7,7 +7,7 @@ import { jetstream } from '@nats-io/jetstream'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { readWorkspaceFeed } from '@montage/board'
 import { generationWorkflowId, type TGenerationInput } from '@montage/core'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
 import { renderDemoPlate } from '@montage/infra'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -20,7 +20,7 @@ let sql: Sql
 let nc: NatsConnection
 let rig: TControlRig
 let dataDir: string
-let store: AssetStore
+let store: LocalAssetStore
 let engine: MediaEngine
 let client: Client
 const prefix = `wftest-${randomUUID().slice(0, 8)}`
@@ -29,7 +29,7 @@ beforeAll(async () => {
   rig = await startControlRig(prefix)
   ;({ sql, nc, client } = rig)
   dataDir = await mkdtemp(path.join(tmpdir(), 'montage-wf-'))
-  store = new AssetStore(path.join(dataDir, 'assets'))
+  store = new LocalAssetStore(path.join(dataDir, 'assets'))
   engine = new MediaEngine({ ffmpeg: resolveFfmpegPaths(process.env), workDir: path.join(dataDir, 'tmp') })
   rig.run(await Worker.create({ connection: rig.nativeConnection, namespace: 'default', taskQueue: `${prefix}-gpu`, activities: createGpuActivities({ store, engine }) }))
 })

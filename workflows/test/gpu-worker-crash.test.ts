@@ -10,7 +10,7 @@ import { type NatsConnection } from '@nats-io/transport-node'
 import { createBoard, createGeneration, createWorkspace, getCreditBalance, getGeneration, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { TEST_DATABASE_URL } from '@montage/db/testing'
 import { generationWorkflowId, subjects, type TGenerationInput, type TJobProgress } from '@montage/core'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { renderDemoPlate } from '@montage/infra'
 import { startGenerationWorkflow } from '../src'
 import { readBoardCommands, startControlRig, startWorkerProcess, type TControlRig } from './helpers'
@@ -24,13 +24,13 @@ let nc: NatsConnection
 let rig: TControlRig
 let client: Client
 let dataDir: string
-let store: AssetStore
+let store: LocalAssetStore
 
 beforeAll(async () => {
   rig = await startControlRig(prefix)
   ;({ sql, nc, client } = rig)
   dataDir = await mkdtemp(path.join(tmpdir(), 'montage-gpucrash-'))
-  store = new AssetStore(path.join(dataDir, 'assets'))
+  store = new LocalAssetStore(path.join(dataDir, 'assets'))
 })
 
 afterAll(async () => {

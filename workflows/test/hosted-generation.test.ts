@@ -10,7 +10,7 @@ import type { NatsConnection } from '@nats-io/transport-node'
 import { createGeneration, getCreditBalance, getGeneration, type Sql } from '@montage/db'
 import { type TBoardCommand } from '@montage/board'
 import { generationWorkflowId, jobCredits, subjects, type TGenerationInput, type TRunwayModelId } from '@montage/core'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore } from '@montage/assets'
 import { createHostedActivities, resolveFfmpegPaths, runProcess } from '@montage/gpu-worker'
 import { RunwayStandIn, type TStandInStep } from '@montage/gpu-worker/testing'
 import { cancelGenerationWorkflow, startGenerationWorkflow } from '../src'
@@ -25,7 +25,7 @@ let nc: NatsConnection
 let client: Client
 let rig: TControlRig
 let dir: string
-let store: AssetStore
+let store: LocalAssetStore
 let standIn: RunwayStandIn
 let mp4: Uint8Array
 let png: Uint8Array
@@ -36,7 +36,7 @@ const plans = new Map<string, (s: RunwayStandIn) => TStandInStep[]>()
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'montage-hosted-'))
-  store = new AssetStore(path.join(dir, 'assets'))
+  store = new LocalAssetStore(path.join(dir, 'assets'))
   await mkdir(path.join(dir, 'work'), { recursive: true })
   await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x180:rate=24', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', path.join(dir, 'out.mp4')])
   await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-f', 'lavfi', '-i', 'testsrc=size=192x108', '-frames:v', '1', path.join(dir, 'out.png')])

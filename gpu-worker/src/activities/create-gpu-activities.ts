@@ -45,12 +45,16 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
     const context = Context.current()
     const encoder = new TextEncoder()
     let lastReport = 0
+    let lastDetails: { stage: TJobProgress['stage']; progress: number } = { stage: 'queued', progress: 0 }
+    // Copying a blob from or to S3 reports no progress of its own: the heartbeat goes on meanwhile.
+    const keepAlive = setInterval(() => context.heartbeat(lastDetails), 3_000)
     const onProgress = (progress: TJobProgress) => {
       const now = Date.now()
       // Stage changes and the final report always go out; in-between ones are throttled.
       if (now - lastReport < progressIntervalMs && progress.progress < 1 && progress.progress > 0) return
       lastReport = now
-      context.heartbeat({ stage: progress.stage, progress: progress.progress })
+      lastDetails = { stage: progress.stage, progress: progress.progress }
+      context.heartbeat(lastDetails)
       try {
         const message: TJobProgressMessage | TJobProgress = target.boardId && target.variationId ? { ...progress, boardId: target.boardId, variationId: target.variationId } : progress
         nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
@@ -69,6 +73,8 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
         throw ApplicationFailure.nonRetryable(e.message, e.code, ...(e.field ? [{ field: e.field }] : []))
       }
       throw e
+    } finally {
+      clearInterval(keepAlive)
     }
   }
 

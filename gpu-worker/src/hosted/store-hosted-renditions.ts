@@ -24,16 +24,18 @@ export async function storeHostedRenditions(output: TGenerationOutput, options: 
   await mkdir(options.workDir, { recursive: true })
   const scratch = await mkdtemp(path.join(options.workDir, 'renditions-'))
   try {
-    const renditions = await storeClipRenditions(
-      options.store,
-      {
-        file: options.store.pathOf(output.assetSha256),
-        width: output.width,
-        height: output.height,
-        frames: Math.max(1, Math.round(output.durationSeconds * output.fps)),
-        durationSeconds: output.durationSeconds,
-      },
-      { ffmpeg: options.ffmpeg, workDir: scratch, proxy: 'above-720p', signal: options.signal, onProgress: options.onProgress },
+    const renditions = await options.store.withLocalFile(output.assetSha256, (file) =>
+      storeClipRenditions(
+        options.store,
+        {
+          file,
+          width: output.width,
+          height: output.height,
+          frames: Math.max(1, Math.round(output.durationSeconds * output.fps)),
+          durationSeconds: output.durationSeconds,
+        },
+        { ffmpeg: options.ffmpeg, workDir: scratch, proxy: 'above-720p', signal: options.signal, onProgress: options.onProgress },
+      ),
     )
     return { ...output, ...renditions }
   } finally {

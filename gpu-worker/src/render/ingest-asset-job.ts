@@ -34,47 +34,48 @@ export async function ingestAssetJob(deps: TIngestAssetJobDeps, input: TIngestAs
     last = { generationId: input.assetId, stage, progress }
     hooks.onProgress?.(last)
   }
-  const source = store.pathOf(input.sha256)
   const scratch = path.join(engine.workDir, `ingest-${input.assetId}`)
   await rm(scratch, { recursive: true, force: true })
   await mkdir(scratch, { recursive: true })
   // Decoding a long 4K clip for its strip reports nothing for a while: keep the heartbeat alive.
   const ticker = setInterval(() => hooks.onProgress?.(last), 5_000)
   try {
-    report('queued', 0)
-    const info = await probeMedia(engine.ffmpeg.ffprobe, source, 'The upload', signal)
-    const posterFile = path.join(scratch, 'poster.jpg')
-    await runProcess(
-      engine.ffmpeg.ffmpeg,
-      ['-v', 'error', '-y', '-i', source, '-frames:v', '1', '-vf', `scale='min(${POSTER_MAX_WIDTH},iw)':-2`, '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2', posterFile],
-      { signal },
-    )
-    report('rendering', 0.1)
-    // A clip gets its strip and proxy; uploads always get a proxy: their codec (ProRes, HEVC,
-    // 4:2:2) may be one no browser plays. A still is its own rendition.
-    const renditions =
-      info.kind === 'image'
-        ? null
-        : await storeClipRenditions(
-            store,
-            { file: source, width: info.width, height: info.height, frames: info.frames, durationSeconds: info.durationSeconds },
-            { ffmpeg: engine.ffmpeg, workDir: scratch, proxy: 'always', signal, onProgress: (p) => report('encoding', 0.1 + 0.85 * p) },
-          )
-    report('storing', 0.95)
-    const poster = await store.putFile(posterFile)
-    report('storing', 1)
-    return {
-      width: info.width,
-      height: info.height,
-      durationMs: info.kind === 'image' ? null : Math.round(info.durationSeconds * 1000),
-      posterSha256: poster.sha256,
-      posterByteSize: poster.byteSize,
-      stripSha256: renditions?.stripSha256 ?? null,
-      stripByteSize: renditions?.stripByteSize ?? null,
-      stripFrames: renditions?.stripFrames ?? null,
-      proxySha256: renditions?.proxySha256 ?? null,
-      proxyByteSize: renditions?.proxyByteSize ?? null,
-    }
+    return await store.withLocalFile(input.sha256, async (source) => {
+      report('queued', 0)
+      const info = await probeMedia(engine.ffmpeg.ffprobe, source, 'The upload', signal)
+      const posterFile = path.join(scratch, 'poster.jpg')
+      await runProcess(
+        engine.ffmpeg.ffmpeg,
+        ['-v', 'error', '-y', '-i', source, '-frames:v', '1', '-vf', `scale='min(${POSTER_MAX_WIDTH},iw)':-2`, '-q:v', '3', '-pix_fmt', 'yuvj420p', '-f', 'image2', posterFile],
+        { signal },
+      )
+      report('rendering', 0.1)
+      // A clip gets its strip and proxy; uploads always get a proxy: their codec (ProRes, HEVC,
+      // 4:2:2) may be one no browser plays. A still is its own rendition.
+      const renditions =
+        info.kind === 'image'
+          ? null
+          : await storeClipRenditions(
+              store,
+              { file: source, width: info.width, height: info.height, frames: info.frames, durationSeconds: info.durationSeconds },
+              { ffmpeg: engine.ffmpeg, workDir: scratch, proxy: 'always', signal, onProgress: (p) => report('encoding', 0.1 + 0.85 * p) },
+            )
+      report('storing', 0.95)
+      const poster = await store.putFile(posterFile)
+      report('storing', 1)
+      return {
+        width: info.width,
+        height: info.height,
+        durationMs: info.kind === 'image' ? null : Math.round(info.durationSeconds * 1000),
+        posterSha256: poster.sha256,
+        posterByteSize: poster.byteSize,
+        stripSha256: renditions?.stripSha256 ?? null,
+        stripByteSize: renditions?.stripByteSize ?? null,
+        stripFrames: renditions?.stripFrames ?? null,
+        proxySha256: renditions?.proxySha256 ?? null,
+        proxyByteSize: renditions?.proxyByteSize ?? null,
+      }
+    })
   } finally {
     clearInterval(ticker)
     await rm(scratch, { recursive: true, force: true })

@@ -56,20 +56,22 @@ export async function renderPrevizJob(
   await mkdir(engine.workDir, { recursive: true })
   const workDir = await mkdtemp(path.join(engine.workDir, `montage-previz-${generationId}-`))
   try {
-    const clip = await renderCameraMove(engine, {
-      plateFile: store.pathOf(job.plateSha256),
-      plateLabel,
-      move: params.cameraMove,
-      zoom: params.zoom,
-      easing: params.easing,
-      durationSeconds: params.duration,
-      fps: PREVIZ_FPS,
-      width,
-      height,
-      outDir: workDir,
-      signal,
-      onProgress: reportRenderStage(report),
-    })
+    const clip = await store.withLocalFile(job.plateSha256, (plateFile) =>
+      renderCameraMove(engine, {
+        plateFile,
+        plateLabel,
+        move: params.cameraMove,
+        zoom: params.zoom,
+        easing: params.easing,
+        durationSeconds: params.duration,
+        fps: PREVIZ_FPS,
+        width,
+        height,
+        outDir: workDir,
+        signal,
+        onProgress: reportRenderStage(report),
+      }),
+    )
     signal?.throwIfAborted()
     const stored = await storeRenderOutputs(store, { outputFile: clip.videoFile, posterFile: clip.posterFile }, report, {
       ffmpeg: engine.ffmpeg,

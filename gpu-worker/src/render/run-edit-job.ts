@@ -1,4 +1,4 @@
-import type { AssetStore } from '@montage/assets'
+import { withLocalFiles, type AssetStore } from '@montage/assets'
 import { AppError, AppErrorCode, type TGenerationOutput, type TJobProgress } from '@montage/core'
 import { mkdir, mkdtemp, rm } from 'node:fs/promises'
 import path from 'node:path'
@@ -72,37 +72,44 @@ export async function runEditJob(
   }
   const report = (stage: TJobProgress['stage'], progress: number) => onProgress?.({ generationId, stage, progress })
   report('rendering', 0)
-  const sources: TProbedSource[] = []
-  for (const source of job.sources) {
-    const file = store.pathOf(source.sha256)
-    const label = `${source.field}: ${sourceLabel(source)}`
-    sources.push({ ...source, file, label, info: await probeMedia(engine.ffmpeg.ffprobe, file, label, signal) })
-  }
+  // Local files for ffmpeg: the blobs themselves (local store) or temp copies (S3), held for the render.
+  return withLocalFiles(
+    store,
+    job.sources.map((s) => s.sha256),
+    async (files) => {
+      const sources: TProbedSource[] = []
+      for (const [i, source] of job.sources.entries()) {
+        const file = files[i]!
+        const label = `${source.field}: ${sourceLabel(source)}`
+        sources.push({ ...source, file, label, info: await probeMedia(engine.ffmpeg.ffprobe, file, label, signal) })
+      }
 
-  await mkdir(engine.workDir, { recursive: true })
-  const workDir = await mkdtemp(path.join(engine.workDir, `montage-${job.kind}-${generationId}-`))
-  try {
-    const rendered = await render({
-      sources,
-      workDir,
-      signal,
-      onProgress: reportRenderStage(report),
-    })
-    signal?.throwIfAborted()
-    const fps = rendered.fps ? rendered.fps.num / rendered.fps.den : 0
-    const clip = rendered.fps
-      ? { ffmpeg: engine.ffmpeg, workDir, width: rendered.width, height: rendered.height, frames: rendered.frames, durationSeconds: rendered.frames / fps, signal }
-      : undefined
-    const stored = await storeRenderOutputs(store, rendered, report, clip)
-    return {
-      ...stored,
-      mimeType: rendered.mimeType,
-      width: rendered.width,
-      height: rendered.height,
-      durationSeconds: rendered.fps ? rendered.frames / fps : 0,
-      fps,
-    }
-  } finally {
-    await rm(workDir, { recursive: true, force: true })
-  }
+      await mkdir(engine.workDir, { recursive: true })
+      const workDir = await mkdtemp(path.join(engine.workDir, `montage-${job.kind}-${generationId}-`))
+      try {
+        const rendered = await render({
+          sources,
+          workDir,
+          signal,
+          onProgress: reportRenderStage(report),
+        })
+        signal?.throwIfAborted()
+        const fps = rendered.fps ? rendered.fps.num / rendered.fps.den : 0
+        const clip = rendered.fps
+          ? { ffmpeg: engine.ffmpeg, workDir, width: rendered.width, height: rendered.height, frames: rendered.frames, durationSeconds: rendered.frames / fps, signal }
+          : undefined
+        const stored = await storeRenderOutputs(store, rendered, report, clip)
+        return {
+          ...stored,
+          mimeType: rendered.mimeType,
+          width: rendered.width,
+          height: rendered.height,
+          durationSeconds: rendered.fps ? rendered.frames / fps : 0,
+          fps,
+        }
+      } finally {
+        await rm(workDir, { recursive: true, force: true })
+      }
+    },
+  )
 }

@@ -1,6 +1,7 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { createAssetStore, ZAssetStoreEnv } from '@montage/assets'
 import { exitOnEnvError, parseEnv, ZDemoMode } from '@montage/core'
 import { prepareDatabase } from './prepare-database'
 import { seedDemo } from './seed-demo'
@@ -19,7 +20,9 @@ const { MONTAGE_DEMO: demo } = exitOnEnvError(() => parseEnv(z.object({ MONTAGE_
 
 const applied = await prepareDatabase(databaseUrl)
 if (applied.length) console.log(`[montage] migrations applied: ${applied.join(', ')}`)
-const seeded = demo ? await seedDemo({ databaseUrl, dataDir }) : null
+// The demo plate goes to the store the services use (ASSET_STORE, S3_*: the local folder by default).
+const store = createAssetStore({ ...exitOnEnvError(() => parseEnv(ZAssetStoreEnv)), DATA_DIR: dataDir })
+const seeded = demo ? await seedDemo({ databaseUrl, dataDir, store }) : null
 if (seeded) console.log(`[montage] demo board ${seeded.created ? 'seeded' : 'present'}`)
 
 const app = await startAppProcesses({

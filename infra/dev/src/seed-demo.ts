@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { DocumentRecordType, PageRecordType, TLDOCUMENT_ID, type TLRecord } from '@tldraw/tlschema'
-import { AssetStore } from '@montage/assets'
+import { LocalAssetStore, type AssetStore } from '@montage/assets'
 import { boardSchema, defaultReferenceProps, getMeta, getRecords, validateRecord, type TReferenceProps, type TShotProps } from '@montage/board'
 import {
   addMember,
@@ -36,10 +36,12 @@ export interface SeedDemoOptions {
    * id would let one stack's commands land on another's board (or on `npm start`'s demo board).
    */
   ids?: { workspaceId: string; boardId: string }
+  /** Where the demo plate goes; the local folder `$dataDir/assets` when not given. */
+  store?: AssetStore
 }
 
 /** Seeds the demo workspace, its members and a board with a reference and a shot. Idempotent. */
-export async function seedDemo({ databaseUrl, dataDir, ids = DEMO }: SeedDemoOptions): Promise<{ boardId: string; workspaceId: string; created: boolean }> {
+export async function seedDemo({ databaseUrl, dataDir, ids = DEMO, store = new LocalAssetStore(`${dataDir}/assets`) }: SeedDemoOptions): Promise<{ boardId: string; workspaceId: string; created: boolean }> {
   const { workspaceId, boardId } = ids
   const sql = createDb({ url: databaseUrl, max: 1 })
   try {
@@ -54,7 +56,7 @@ export async function seedDemo({ databaseUrl, dataDir, ids = DEMO }: SeedDemoOpt
     await grantCredits(sql, { workspaceId, amount: 1000, note: 'Demo credits' })
 
     const png = await renderDemoPlate()
-    const stored = await new AssetStore(`${dataDir}/assets`).putBytes(png)
+    const stored = await store.putBytes(png)
     await recordAsset(sql, { workspaceId, sha256: stored.sha256, mimeType: 'image/png', byteSize: stored.byteSize, width: 1600, height: 900 })
 
     await createBoard(sql, { id: boardId, workspaceId, name: 'Lighthouse — launch film', createdBy: owner.id })

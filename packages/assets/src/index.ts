@@ -1,1 +1,6 @@
-export * from './AssetStore'
+export * from './types'
+export { LocalAssetStore } from './LocalAssetStore'
+export { S3AssetStore, type S3AssetStoreOptions } from './S3AssetStore'
+export { ZAssetStoreEnv, type TAssetStoreEnv } from './env'
+export { createAssetStore, type TCreateAssetStoreEnv } from './create-asset-store'
+export { withLocalFiles } from './with-local-files'

@@ -10,11 +10,13 @@ export interface LocalKeys {
 }
 
 /**
- * Loads the local-mode RS256 key pair from `<dataDir>/auth`, generating it on first use.
+ * Loads the local-mode RS256 key pair from `keysDir` (`AUTH_KEYS_DIR`; `<dataDir>/auth` by
+ * default), generating it on first use. Every web and collab-server instance must read the same
+ * pair: on one machine they share the data folder, in a cluster the folder is a mounted Secret.
  * Clerk's offline verification accepts RSA-2048 RS256 keys, so that is what we make.
  */
-export async function ensureLocalKeys(dataDir: string): Promise<LocalKeys> {
-  const dir = path.join(dataDir, 'auth')
+export async function ensureLocalKeys(dataDir: string, keysDir?: string): Promise<LocalKeys> {
+  const dir = keysDir ?? path.join(dataDir, 'auth')
   const privPath = path.join(dir, 'local-jwt.key')
   const pubPath = path.join(dir, 'local-jwt.pub')
   try {

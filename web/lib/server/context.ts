@@ -1,6 +1,5 @@
-import path from 'node:path'
 import { Client, Connection } from '@temporalio/client'
-import { AssetStore } from '@montage/assets'
+import { createAssetStore, type AssetStore } from '@montage/assets'
 import { createPasswordHasher, ensureLocalKeys, resolveJwtKey, type LocalKeys, type PasswordHasher } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
@@ -48,18 +47,19 @@ export function temporalClient(): Promise<Client> {
   return ctx.temporal
 }
 
+/** The asset store ASSET_STORE names: `$DATA_DIR/assets` by default, or an S3 bucket. */
 export function assetStore(): AssetStore {
-  return (ctx.store ??= new AssetStore(path.join(webEnv().DATA_DIR, 'assets')))
+  return (ctx.store ??= createAssetStore(webEnv()))
 }
 
 export function jwtKey(): Promise<string> {
   const env = webEnv()
-  return (ctx.jwtKey ??= resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY }))
+  return (ctx.jwtKey ??= resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, keysDir: env.AUTH_KEYS_DIR, clerkJwtKey: env.CLERK_JWT_KEY }))
 }
 
 /** Local mode only: the key pair that signs session tokens. */
 export function localKeys(): Promise<LocalKeys> {
-  return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR))
+  return (ctx.localKeys ??= ensureLocalKeys(webEnv().DATA_DIR, webEnv().AUTH_KEYS_DIR))
 }
 
 /** The NATS connection (core messages such as session revokes; JetStream rides on it). */

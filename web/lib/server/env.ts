@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { z } from 'zod'
+import { ZAssetStoreEnv } from '@montage/assets'
 import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 import { withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { ZLogLevel } from '@montage/runtime/log'
@@ -10,13 +11,16 @@ function repoRoot(): string {
   return path.basename(cwd) === 'web' ? path.dirname(cwd) : cwd
 }
 
-const ZWebEnv = withConnectionChecks(z.object({
+// The asset store's variables (ASSET_STORE, S3_*) with their checks; safeExtend keeps those checks.
+const ZWebEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
   ...ZDatabaseEnv.shape,
   ...ZNatsEnv.shape,
   ...ZTemporalEnv.shape,
   LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   DATA_DIR: z.string().min(1).optional(),
+  /** Where the local session signing keys live (default DATA_DIR/auth); every web and collab-server instance reads the same pair. */
+  AUTH_KEYS_DIR: z.string().min(1).optional(),
   AUTH_MODE: ZAuthMode,
   CLERK_JWT_KEY: z.string().optional(),
   /** Demo mode: the passwordless demo people and sign-in by name, on loopback only (`npm start` turns it on). */

@@ -97,7 +97,7 @@ async function referenceAsDataUri(store: AssetStore, sha256: string, index: numb
   // Base64 is 4/3 of the bytes: nothing over the larger limit is read at all.
   if (Math.ceil((await store.size(sha256)) / 3) * 4 > MAX_DATA_URI_LENGTH.video) throw tooLarge('video')
   const chunks: Buffer[] = []
-  for await (const chunk of store.read(sha256)) chunks.push(chunk as Buffer)
+  for await (const chunk of await store.read(sha256)) chunks.push(chunk as Buffer)
   const bytes = Buffer.concat(chunks)
   const type = sniffMime(bytes)
   if (!type) throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is not a PNG, JPEG or WebP image nor an MP4, MOV or WebM clip.`, { field: 'references' })

@@ -1,5 +1,3 @@
-import path from 'node:path'
-import { rm } from 'node:fs/promises'
 import { NextResponse } from 'next/server'
 import { AppError, AppErrorCode, formatBytes, parseInput, ZUploadQuery, type TUploadResponse } from '@montage/core'
 import { getWorkspaceStorageUse, insertUploadedAsset, recordAssetIngest } from '@montage/db'
@@ -12,7 +10,6 @@ import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
 import { checkImageUpload } from '@/lib/server/uploads/check-image-upload'
-import { checkIsoBoxes } from '@/lib/server/uploads/check-iso-boxes'
 import { decodeFirstFrame } from '@/lib/server/uploads/decode-first-frame'
 import { ffmpegPath } from '@/lib/server/uploads/ffmpeg-path'
 import { ffprobePath } from '@/lib/server/uploads/ffprobe-path'
@@ -23,8 +20,9 @@ import { toAssetView } from '@/lib/server/uploads/to-asset-view'
 /**
  * `POST /api/uploads?boardId=…[&shapeId=…]` with the raw bytes of an image or a clip as the body.
  * Every check (rate limits and the workspace's storage quota, type by magic bytes, byte, pixel and
- * duration limits, a readable container, a first frame that decodes) runs on a temp file before
- * anything is stored; then the same bytes are one asset per workspace, and a new asset starts its
+ * duration limits, a readable container, a first frame that decodes) runs on the bytes staged in
+ * the asset store (`store.stage`: a temp file, or the bucket's staging area) before anything is
+ * stored under its name; then the same bytes are one asset per workspace, and a new asset starts its
  * ingest workflow (poster, strip, proxy). Contract: packages/core/src/library.ts.
  */
 export const POST = route(async (req) => {
@@ -42,37 +40,35 @@ export const POST = route(async (req) => {
   if (used >= quota) {
     throw new AppError(AppErrorCode.QUOTA_EXCEEDED, `This workspace's storage is full: it holds ${formatBytes(used)} of its ${formatBytes(quota)} limit.`, { limit: 'workspaceStorageBytes' })
   }
-  const upload = await receiveUpload(req, path.join(env.DATA_DIR, 'tmp', 'uploads'))
-  let facts: { width: number; height: number; durationMs: number | null }
-  try {
-    if (upload.type.kind === 'image') {
-      facts = { ...checkImageUpload(upload.head, upload.type), durationMs: null }
-      await decodeFirstFrame(ffmpegPath(), upload.file, upload.type)
-    } else {
-      if (upload.type.mimeType !== 'video/webm') await checkIsoBoxes(upload.file, upload.byteSize, upload.type)
-      facts = await probeVideoUpload({ ffprobe: ffprobePath(), ffmpeg: ffmpegPath() }, upload.file, upload.type)
-    }
-  } catch (e) {
-    await rm(upload.file, { force: true })
-    throw e
-  }
   const store = assetStore()
+  const upload = await receiveUpload(req, store)
+  const { staged } = upload
   let asset, created
   try {
+    // ffprobe and ffmpeg read the staged bytes where they lie: a local path, or a presigned URL.
+    const source = await staged.source()
+    let facts: { width: number; height: number; durationMs: number | null }
+    if (upload.type.kind === 'image') {
+      facts = { ...checkImageUpload(upload.head, upload.type), durationMs: null }
+      await decodeFirstFrame(ffmpegPath(), source, upload.type)
+    } else {
+      facts = await probeVideoUpload({ ffprobe: ffprobePath(), ffmpeg: ffmpegPath() }, source, upload.type)
+    }
     ;({ asset, created } = await insertUploadedAsset(sql, {
       workspaceId: board.workspaceId,
-      sha256: upload.sha256,
+      sha256: staged.sha256,
       mimeType: upload.type.mimeType,
-      byteSize: upload.byteSize,
+      byteSize: staged.byteSize,
       ...facts,
       ingest: 'pending',
       createdBy: user.id,
       maxWorkspaceBytes: quota,
-      beforeInsert: async () => void (await store.putFile(upload.file)),
+      // Under the workspace's storage lock, before the row: a row never names a blob that is not there.
+      beforeInsert: async () => void (await staged.commit()),
     }))
   } finally {
-    // Moved into the store when the row was created; otherwise (the same bytes again, a full quota) dropped.
-    await rm(upload.file, { force: true })
+    // Committed when the row was created; otherwise (refused, the same bytes again, a full quota) dropped.
+    await staged.discard()
   }
   let view = asset
   if (created) {

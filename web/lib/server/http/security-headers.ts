@@ -5,6 +5,8 @@ export interface SecurityHeadersOptions {
   collabPublicUrl: string
   /** Clerk mode: the publishable key names the instance's Frontend API host, which the sign-in widget talks to. */
   clerkPublishableKey?: string
+  /** Where media may also load from: the object store's origin, when browsers fetch media from it by presigned URL. */
+  mediaOrigins?: string[]
   /** Whether the client reached us over HTTPS (then browsers are also told to stay on it). */
   https: boolean
 }
@@ -22,18 +24,19 @@ function clerkFrontendApi(key: string | undefined): string | null {
  * response's nonce (and what they load: 'strict-dynamic'), so an injected <script> does not run;
  * styles may be inline (tldraw positions every shape with a style attribute); media, images and
  * fonts come from our origin (tldraw's fonts and icons are served from /tldraw-assets) or blob:/data:
- * URLs the canvas makes; connections go to our origin and the collab-server. No page may be framed.
+ * URLs the canvas makes, and images and media also from the object store that media URLs redirect to; connections go to our origin and the collab-server. No page may be framed.
  */
 export function securityHeaders(o: SecurityHeadersOptions): Record<string, string> {
   const collab = new URL(o.collabPublicUrl)
   const clerk = clerkFrontendApi(o.clerkPublishableKey)
+  const media = o.mediaOrigins ?? []
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],
     'script-src': ["'self'", `'nonce-${o.nonce}'`, "'strict-dynamic'", ...(clerk ? [clerk, 'https://challenges.cloudflare.com'] : [])],
     'style-src': ["'self'", "'unsafe-inline'"],
-    'img-src': ["'self'", 'data:', 'blob:', ...(clerk ? ['https://img.clerk.com'] : [])],
+    'img-src': ["'self'", 'data:', 'blob:', ...media, ...(clerk ? ['https://img.clerk.com'] : [])],
     'font-src': ["'self'", 'data:'],
-    'media-src': ["'self'", 'blob:'],
+    'media-src': ["'self'", 'blob:', ...media],
     'connect-src': ["'self'", collab.origin, ...(clerk ? [clerk] : [])],
     'worker-src': ["'self'", 'blob:'],
     'frame-src': clerk ? ['https://challenges.cloudflare.com'] : ["'none'"],

@@ -1,14 +1,17 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
+import { createAssetStore, type AssetStore } from '@montage/assets'
 import { exitOnEnvError } from '@montage/core'
 import { assertMigrated, createDb } from '@montage/db'
 import { databaseOptions } from '@montage/runtime/config'
 import { withLogContext } from '@montage/runtime/log'
 import { webEnv } from '../env'
+import { logger } from '../logger'
 import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
+import { storeMediaOrigin } from './store-media-origin'
 import { PROXIED_HEADER } from '../loopback'
 
 /** Headers only a proxy (or a client pretending to be one) sends. */
@@ -20,6 +23,20 @@ export interface WebServerOptions {
   hostname?: string
   /** The web/ folder (Next's project root). */
   dir: string
+}
+
+/** Staged bytes older than this were left by a process killed mid-upload (an honest one is checked in minutes). */
+const STALE_STAGING_MS = 24 * 3600_000
+
+/** Removes such leftovers at start and every hour after (any instance may: removing twice is harmless). */
+function sweepStaleUploads(store: AssetStore): void {
+  const sweep = () =>
+    store.sweepStale(STALE_STAGING_MS).then(
+      (n) => n > 0 && logger().info({ removed: n }, 'removed stale staged uploads from the asset store'),
+      (e: unknown) => logger().error({ err: e }, 'could not sweep stale staged uploads'),
+    )
+  void sweep()
+  setInterval(() => void sweep(), 3600_000).unref()
 }
 
 /**
@@ -34,6 +51,8 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
   // Services no longer migrate at boot: a database behind the code stops web here, saying what to run.
   const sql = createDb({ ...databaseOptions(env), max: 1 })
   await assertMigrated(sql).finally(() => sql.end({ timeout: 5 }))
+  const store = createAssetStore(env)
+  const mediaOrigin = await storeMediaOrigin(store)
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
   Object.assign(process.env, { NODE_ENV: 'production' })
   const { default: next } = await import('next')
@@ -64,6 +83,7 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
       collabPublicUrl: env.COLLAB_PUBLIC_URL,
       clerkPublishableKey: env.AUTH_MODE === 'clerk' ? env.NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY : undefined,
       https: client.proto === 'https',
+      mediaOrigins: mediaOrigin ? [mediaOrigin] : [],
     })
     // Next reads the nonce from the request's policy; whatever policy the client sent is replaced.
     req.headers['content-security-policy'] = headers['Content-Security-Policy']
@@ -80,6 +100,7 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     server.once('error', reject)
     server.listen(o.port, o.hostname, resolve)
   })
+  sweepStaleUploads(store)
   return server
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { AppError, AppErrorCode } from '@montage/core'
 import type { TUploadType } from './sniff-upload'
+import { withoutSource } from './without-source'
 
 /**
  * Decodes the first frame of an image or a clip (scaled to one grey pixel, so nothing large is
@@ -19,9 +20,10 @@ export async function decodeFirstFrame(ffmpegBin: string, file: string, type: TU
     let stderr = ''
     child.stdout.on('data', (c: Buffer) => (pixels += c.length))
     child.stderr.on('data', (c: Buffer) => (stderr = (stderr + c.toString()).slice(-4000)))
-    const lastLine = () => stderr.trim().split('\n').find((l) => l.trim())?.replace(/^\[[^\]]+\]\s*/, '').replace(`${file}: `, '') ?? ''
+    const lastLine = () => stderr.trim().split('\n').find((l) => l.trim())?.replace(/^\[[^\]]+\]\s*/, '') ?? ''
+    const lastLineOf = () => withoutSource(lastLine(), file)
     child.on('error', (e) => resolve({ pixels: 0, reason: e.message }))
-    child.on('close', () => resolve({ pixels, reason: lastLine() }))
+    child.on('close', () => resolve({ pixels, reason: lastLineOf() }))
   })
   if (pixels !== 1) {
     const what = type.kind === 'image' ? 'its image data is damaged' : 'none of its frames can be read'

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process'
 import { createInterface } from 'node:readline'
+import { withoutSource } from './without-source'
 
 export type TMeasuredDuration = { ok: true; seconds: number; packets: number } | { ok: false; reason: 'too-long'; seconds: number } | { ok: false; reason: 'unreadable'; detail: string }
 
@@ -37,6 +38,6 @@ export async function measureMediaDuration(ffprobeBin: string, file: string, lim
   }
   const code = await exited
   if (verdict) return verdict
-  if (code !== 0 || packets === 0) return { ok: false, reason: 'unreadable', detail: stderr.trim().split('\n').at(-1)?.replace(`${file}: `, '') || 'no packets' }
+  if (code !== 0 || packets === 0) return { ok: false, reason: 'unreadable', detail: withoutSource(stderr.trim().split('\n').at(-1) ?? '', file) || 'no packets' }
   return { ok: true, seconds: end - first, packets }
 }

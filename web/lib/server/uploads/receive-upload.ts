@@ -1,7 +1,7 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { mkdir, open, rm } from 'node:fs/promises'
-import path from 'node:path'
+import { Readable } from 'node:stream'
 import { AppError, AppErrorCode, UPLOAD_LIMITS } from '@montage/core'
+import type { AssetStore, StagedBlob } from '@montage/assets'
+import { IsoBoxWalker } from './check-iso-boxes'
 import { describeBytes, sniffUpload, type TUploadType } from './sniff-upload'
 
 /** Bytes kept in memory to read an image header from (JPEG puts EXIF before its frame header). */
@@ -10,10 +10,8 @@ const HEAD_BYTES = 1024 * 1024
 const SNIFF_BYTES = 16
 
 export interface TReceivedUpload {
-  /** A temp file holding the whole body; the caller moves it into the store or removes it. */
-  file: string
-  sha256: string
-  byteSize: number
+  /** The whole body, staged in the asset store (hashed on the way): the caller commits or discards it. */
+  staged: StagedBlob
   type: TUploadType
   /** The first HEAD_BYTES of the body. */
   head: Uint8Array
@@ -29,58 +27,77 @@ function tooLarge(type: TUploadType | null): AppError {
   return new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `${what} can be at most ${megabytes(limit)}; this ${type?.label ?? 'file'} is larger.`, { field: 'body' })
 }
 
+const isIso = (type: TUploadType) => type.mimeType === 'video/mp4' || type.mimeType === 'video/quicktime'
+
 /**
- * Streams a request body to a temp file while hashing it, never holding more than its head in
- * memory. The type is decided from the first bytes, and the body is cut off as soon as it passes
- * that type's limit. Refusals remove the temp file: nothing is left behind.
+ * Streams a request body into the store's staging area (a temp file of the local store, or the
+ * bucket's `staging/`, so web never holds the file) while checking it, with no more than its head
+ * in memory. The type is decided from the first bytes, the body is cut off as soon as it passes
+ * that type's limit, and an MP4/MOV's top-level boxes are walked as they pass. A refusal leaves
+ * nothing staged: the store's `stage` fails with the stream and removes what it had received.
  */
-export async function receiveUpload(req: Request, tmpDir: string): Promise<TReceivedUpload> {
+export async function receiveUpload(req: Request, store: AssetStore): Promise<TReceivedUpload> {
   const declared = Number(req.headers.get('content-length') ?? '0')
   if (declared > UPLOAD_LIMITS.videoBytes) throw tooLarge(null)
-  await mkdir(tmpDir, { recursive: true })
-  const file = path.join(tmpDir, randomUUID())
-  const handle = await open(file, 'wx', 0o600)
-  const hash = createHash('sha256')
   const headChunks: Uint8Array[] = []
   let headSize = 0
   let byteSize = 0
   let type: TUploadType | null = null
-  let ok = false
+  const boxes = new IsoBoxWalker()
+  let refusal: AppError | null = null
+  let finished = false
   const reader = req.body?.getReader()
-  try {
-    for (;;) {
-      if (!reader) break
-      const { done, value } = await reader.read()
-      if (done) break
-      byteSize += value.byteLength
-      if (headSize < HEAD_BYTES) {
-        headChunks.push(value.subarray(0, HEAD_BYTES - headSize))
-        headSize += Math.min(value.byteLength, HEAD_BYTES - headSize)
+
+  const refuse = (e: AppError): never => {
+    refusal = e
+    throw e
+  }
+  async function* checkedBody(): AsyncGenerator<Uint8Array> {
+    try {
+      for (;;) {
+        if (!reader) break
+        const { done, value } = await reader.read()
+        if (done) break
+        byteSize += value.byteLength
+        if (headSize < HEAD_BYTES) {
+          headChunks.push(value.subarray(0, HEAD_BYTES - headSize))
+          headSize += Math.min(value.byteLength, HEAD_BYTES - headSize)
+        }
+        boxes.push(value)
+        if (!type && headSize >= SNIFF_BYTES) {
+          const head = concat(headChunks, headSize)
+          type = sniffUpload(head) ?? refuse(notMedia(head))
+          if (declared > type.maxBytes) refuse(tooLarge(type))
+        }
+        if (type && byteSize > type.maxBytes) refuse(tooLarge(type))
+        if (type && isIso(type) && boxes.problem) boxes.finish(byteSize, type)
+        yield value
       }
-      if (!type && headSize >= SNIFF_BYTES) {
-        const head = concat(headChunks, headSize)
-        type = sniffUpload(head)
-        if (!type) throw notMedia(head)
-        if (declared > type.maxBytes) throw tooLarge(type)
-      }
-      if (type && byteSize > type.maxBytes) throw tooLarge(type)
-      hash.update(value)
-      await handle.write(value)
-    }
-    const head = concat(headChunks, headSize)
-    if (byteSize === 0) throw new AppError(AppErrorCode.BAD_REQUEST, 'The file is empty (0 bytes).', { field: 'body' })
-    type ??= sniffUpload(head)
-    if (!type) throw notMedia(head)
-    ok = true
-    return { file, sha256: hash.digest('hex'), byteSize, type, head }
-  } finally {
-    await handle.close()
-    if (!ok) {
+      if (byteSize === 0) refuse(new AppError(AppErrorCode.BAD_REQUEST, 'The file is empty (0 bytes).', { field: 'body' }))
+      const head = concat(headChunks, headSize)
+      type ??= sniffUpload(head) ?? refuse(notMedia(head))
+      if (isIso(type)) boxes.finish(byteSize, type)
+      finished = true
+    } catch (e) {
+      if (e instanceof AppError) refusal ??= e
+      throw e
+    } finally {
       // Released, not cancelled: the answer must go out before the connection closes (api-error's route).
-      reader?.releaseLock()
-      await rm(file, { force: true })
+      if (!finished) reader?.releaseLock()
     }
   }
+
+  let staged: StagedBlob
+  try {
+    staged = await store.stage(Readable.from(checkedBody(), { objectMode: false }))
+  } catch (e) {
+    throw refusal ?? e
+  }
+  if (!finished || !type) {
+    await staged.discard()
+    throw refusal ?? new Error('The upload stream ended before it was checked.')
+  }
+  return { staged, type, head: concat(headChunks, headSize) }
 }
 
 function notMedia(head: Uint8Array): AppError {

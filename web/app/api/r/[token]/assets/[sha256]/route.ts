@@ -6,6 +6,9 @@ import { requireGuest } from '@/lib/server/require-guest'
 import { serveAsset } from '@/lib/server/serve-asset'
 import { storedBoardScope } from '@/lib/server/stored-board-scope'
 
+/** How long a guest's presigned URL lives: each load asks this route again, which checks the link. */
+const GUEST_PRESIGN_SECONDS = 300
+
 type Ctx = { params: Promise<{ token: string; sha256: string }> }
 
 /**
@@ -22,7 +25,9 @@ async function serve(req: Request, { params }: Ctx, withBody: boolean): Promise<
   if (!scope.assetShas.has(sha256)) throw notFound
   const asset = await getAsset(sql, { workspaceId: board.workspaceId, sha256 })
   if (!asset) throw notFound
-  return serveAsset(req, { sha256, mimeType: asset.mimeType, withBody, cacheControl: 'private, no-store' })
+  // With an object store, a redirect that outlives neither the link nor a few minutes.
+  const notAfter = Math.min(Math.floor(Date.now() / 1000) + GUEST_PRESIGN_SECONDS, Math.floor(Date.parse(link.expiresAt) / 1000))
+  return serveAsset(req, { sha256, mimeType: asset.mimeType, withBody, cacheControl: 'private, no-store', notAfter })
 }
 
 export const GET = route<Ctx>((req, ctx) => serve(req, ctx, true))
