@@ -1,13 +1,15 @@
 import { ZAssetStoreEnv } from '@montage/assets'
-import { ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
+import { ZTaskQueuePrefix } from '@montage/core'
+import { withConnectionChecks, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
+import { ZLogLevel } from '@montage/runtime/log'
 import { z } from 'zod'
 
 /** With the asset store's variables (ASSET_STORE, S3_*); safeExtend keeps their checks. */
-export const ZGpuWorkerEnv = ZAssetStoreEnv.safeExtend({
-  TEMPORAL_ADDRESS: ZTemporalAddress,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+export const ZGpuWorkerEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
+  ...ZTemporalEnv.shape,
+  ...ZNatsEnv.shape,
+  LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
-  NATS_URL: ZNatsUrl,
   DATA_DIR: z.string().min(1, 'DATA_DIR is required (scratch files, and the assets of the local store)'),
   ENGINE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
@@ -19,5 +21,5 @@ export const ZGpuWorkerEnv = ZAssetStoreEnv.safeExtend({
   GPU_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   FFMPEG_PATH: z.string().optional(),
   FFPROBE_PATH: z.string().optional(),
-})
+}))
 export type TGpuWorkerEnv = z.infer<typeof ZGpuWorkerEnv>

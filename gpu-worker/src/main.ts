@@ -2,6 +2,9 @@ import { createAssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { connect } from '@nats-io/transport-node'
+import { natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
+import { createLogger, logUncaughtErrors } from '@montage/runtime/log'
+import { installTemporalRuntime } from '@montage/runtime/temporal'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
@@ -11,6 +14,10 @@ import { ZGpuWorkerEnv } from './env'
 import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
 
 const env = exitOnEnvError(() => parseEnv(ZGpuWorkerEnv))
+const connections = exitOnEnvError(() => ({ nats: natsConnectOptions(env, 'gpu-worker'), temporal: temporalConnectionOptions(env) }))
+const log = createLogger('gpu-worker', { level: env.LOG_LEVEL })
+logUncaughtErrors(log)
+installTemporalRuntime({ logger: log })
 
 const store = createAssetStore(env)
 // Scratch files beside the local store's folder, so storing an output there is a rename rather than a copy.
@@ -21,10 +28,11 @@ const engine = new MediaEngine({
   executionProvider: env.ENGINE_EXECUTION_PROVIDER,
   intraOpThreads: env.ENGINE_INTRA_OP_THREADS,
   workDir,
+  logger: { info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) },
 })
 
-const nats = await connect({ servers: env.NATS_URL, name: 'gpu-worker' })
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const nats = await connect(connections.nats)
+const connection = await NativeConnection.connect(connections.temporal)
 const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'gpu')
 
 // No workflows here: the gpu queue only runs activities. The SDK runtime already turns
@@ -39,7 +47,7 @@ const worker = await Worker.create({
   maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
   shutdownGraceTime: '30s',
 })
-console.info(`gpu-worker: worker on queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}, asset store ${store.kind}`)
+log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE, engine: env.ENGINE_EXECUTION_PROVIDER, assetStore: store.kind }, `worker on queue ${taskQueue}`)
 
 try {
   await worker.run()
@@ -47,5 +55,5 @@ try {
   await nats.drain().catch(() => undefined)
   await connection.close().catch(() => undefined)
   await engine.close()
-  console.info('gpu-worker: stopped')
+  log.info('stopped')
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { taskQueueName } from '@montage/core'
 import { createControlActivities, createIngestActivities, type ControlActivityDeps } from './activities'
 
@@ -14,8 +14,9 @@ export interface CreateControlWorkerOptions extends ControlActivityDeps {
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url))
 
+/** The bundler reports through the process's Temporal runtime logger (JSON lines once `installTemporalRuntime` ran). */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: undefined })
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: Runtime.instance().logger })
 }
 
 /** The Temporal worker of queue `control`: workflow code plus the control-plane activities. */

@@ -1,7 +1,9 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { ZAssetStoreEnv } from '@montage/assets'
-import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZLimitsEnv, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
+import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
+import { withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
+import { ZLogLevel } from '@montage/runtime/log'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -10,11 +12,11 @@ function repoRoot(): string {
 }
 
 // The asset store's variables (ASSET_STORE, S3_*) with their checks; safeExtend keeps those checks.
-const ZWebEnv = ZAssetStoreEnv.safeExtend({
-  DATABASE_URL: ZDatabaseUrl,
-  NATS_URL: ZNatsUrl,
-  TEMPORAL_ADDRESS: ZTemporalAddress,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+const ZWebEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
+  ...ZDatabaseEnv.shape,
+  ...ZNatsEnv.shape,
+  ...ZTemporalEnv.shape,
+  LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   DATA_DIR: z.string().min(1).optional(),
   /** Where the local session signing keys live (default DATA_DIR/auth); every web and collab-server instance reads the same pair. */
@@ -49,7 +51,7 @@ const ZWebEnv = ZAssetStoreEnv.safeExtend({
     .default('')
     .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
   ...ZLimitsEnv.shape,
-})
+}))
 
 export type TWebEnv = Omit<z.infer<typeof ZWebEnv>, 'DATA_DIR'> & { DATA_DIR: string; limits: TLimits }
 

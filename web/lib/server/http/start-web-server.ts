@@ -1,9 +1,13 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { createAssetStore, type AssetStore } from '@montage/assets'
 import { exitOnEnvError } from '@montage/core'
+import { assertMigrated, createDb } from '@montage/db'
+import { databaseOptions } from '@montage/runtime/config'
+import { withLogContext } from '@montage/runtime/log'
 import { webEnv } from '../env'
+import { logger } from '../logger'
 import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
@@ -28,8 +32,8 @@ const STALE_STAGING_MS = 24 * 3600_000
 function sweepStaleUploads(store: AssetStore): void {
   const sweep = () =>
     store.sweepStale(STALE_STAGING_MS).then(
-      (n) => n > 0 && console.log(`[web] removed ${n} stale staged upload(s) from the asset store`),
-      (e: unknown) => console.error('[web] could not sweep stale staged uploads', e),
+      (n) => n > 0 && logger().info({ removed: n }, 'removed stale staged uploads from the asset store'),
+      (e: unknown) => logger().error({ err: e }, 'could not sweep stale staged uploads'),
     )
   void sweep()
   setInterval(() => void sweep(), 3600_000).unref()
@@ -44,6 +48,9 @@ function sweepStaleUploads(store: AssetStore): void {
  */
 export async function startWebServer(o: WebServerOptions): Promise<Server> {
   const env = exitOnEnvError(() => webEnv())
+  // Services no longer migrate at boot: a database behind the code stops web here, saying what to run.
+  const sql = createDb({ ...databaseOptions(env), max: 1 })
+  await assertMigrated(sql).finally(() => sql.end({ timeout: 5 }))
   const store = createAssetStore(env)
   const mediaOrigin = await storeMediaOrigin(store)
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
@@ -83,7 +90,11 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     delete req.headers['content-security-policy-report-only']
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     lingerOnClose(req, { maxMs: 30_000, idleMs: 5_000 })
-    void handle(req, res)
+    // Ours, never the client's: every line logged while serving the request carries it.
+    const requestId = randomUUID()
+    req.headers['x-request-id'] = requestId
+    res.setHeader('X-Request-Id', requestId)
+    void withLogContext({ requestId }, () => handle(req, res))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
