@@ -10,7 +10,7 @@ const config: NextConfig = {
   // Internal packages ship TypeScript source ("main": "./src/index.ts").
   transpilePackages: ['@montage/core', '@montage/db', '@montage/board', '@montage/assets', '@montage/auth', '@montage/workflows'],
   // Native / Node-only clients stay outside the server bundle.
-  serverExternalPackages: ['@temporalio/client', 'postgres', '@clerk/backend', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream'],
+  serverExternalPackages: ['@temporalio/client', '@temporalio/interceptors-opentelemetry', '@opentelemetry/api', 'postgres', '@clerk/backend', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream'],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   reactStrictMode: true,

@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { exitOnEnvError } from '@montage/core'
+import { opsHostFromEnv, opsPortFromEnv, setupTracing } from '@montage/runtime'
 import { startWebServer } from './lib/server/http/start-web-server'
 
 /**
@@ -10,5 +12,9 @@ import { startWebServer } from './lib/server/http/start-web-server'
  */
 const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } })
 const port = Number(values.port ?? process.env.PORT ?? 3000)
-await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)) })
+// Before anything connects, so the Temporal client's interceptor finds the tracer.
+setupTracing({ serviceName: 'web' })
+const opsPort = exitOnEnvError(() => opsPortFromEnv())
+const opsHost = exitOnEnvError(() => opsHostFromEnv())
+await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)), opsPort, opsHost })
 console.log(`[web] ready on http://${values.hostname ?? 'localhost'}:${port}`)

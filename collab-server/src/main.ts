@@ -7,6 +7,7 @@ import { resolveJwtKey } from '@montage/auth'
 import { createCollabServer } from './createCollabServer'
 import { createConsoleLogger, errorFields } from './logger'
 import { limitsFromEnv, ZLimitsEnv } from './limits-from-env'
+import { startCollabOps } from './collab-ops'
 
 const ZEnv = ZLimitsEnv.extend({
   DATABASE_URL: ZDatabaseUrl,
@@ -42,6 +43,7 @@ const env = exitOnEnvError(() => {
 })
 
 const logger = createConsoleLogger()
+const ops = startCollabOps()
 const db = createDb({ url: env.DATABASE_URL })
 await migrate(db)
 const nats = await connect({ servers: env.NATS_URL, name: 'collab-server' })
@@ -59,8 +61,10 @@ const server = createCollabServer({
   ...limitsFromEnv(env),
   boardLimits: { maxRecords: env.COLLAB_MAX_BOARD_RECORDS, maxRecordBytes: env.COLLAB_MAX_RECORD_KB * 1024 },
   reconnectCooldownMs: env.COLLAB_RECONNECT_COOLDOWN_MS,
+  ...ops.serverOptions({ db, nats }),
 })
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
+await ops.listen()
 
 let stopping = false
 async function shutdown(signal: string): Promise<void> {
@@ -69,6 +73,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info('shutting down', { signal })
   try {
     await server.close()
+    await ops.close()
     await nats.drain()
     await db.end({ timeout: 5 })
     process.exit(0)

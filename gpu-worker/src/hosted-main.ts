@@ -1,6 +1,7 @@
 import { AssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
+import { activityMetricsInterceptor, assetStoreCheck, createActivityMetrics, createAssetStoreMetrics, meterAssetStore, natsCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime'
 import { connect } from '@nats-io/transport-node'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
@@ -28,7 +29,8 @@ const env = exitOnEnvError(() =>
   ),
 )
 
-const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
+const ops = await prepareWorkerOps({ service: 'hosted-worker' })
+const store = meterAssetStore(new AssetStore(path.join(env.DATA_DIR, 'assets')), createAssetStoreMetrics(ops.registry))
 const workDir = path.join(env.DATA_DIR, 'tmp', 'hosted-worker')
 await mkdir(workDir, { recursive: true })
 const nats = await connect({ servers: env.NATS_URL, name: 'hosted-worker' })
@@ -48,14 +50,17 @@ const worker = await Worker.create({
     runway: env.RUNWAYML_API_SECRET ? { apiSecret: env.RUNWAYML_API_SECRET, baseUrl: env.RUNWAY_API_BASE_URL, pollIntervalMs: env.RUNWAY_POLL_INTERVAL_MS } : undefined,
   }),
   maxConcurrentActivityTaskExecutions: env.HOSTED_WORKER_CONCURRENCY,
+  interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(ops.registry)), ...(ops.temporalTracing?.activity ?? [])] },
   shutdownGraceTime: '10s',
 })
 console.info(`hosted-worker: worker on queue ${taskQueue}${env.RUNWAYML_API_SECRET ? '' : ' (Runway models unavailable: RUNWAYML_API_SECRET is not set)'}`)
+await ops.listen([natsCheck(nats), temporalWorkerCheck(worker), assetStoreCheck(store)])
 
 try {
   await worker.run()
 } finally {
   await nats.drain().catch(() => undefined)
   await connection.close().catch(() => undefined)
+  await ops.close()
   console.info('hosted-worker: stopped')
 }

@@ -1,6 +1,7 @@
 import { AssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
+import { activityMetricsInterceptor, assetStoreCheck, createActivityMetrics, createAssetStoreMetrics, meterAssetStore, natsCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime'
 import { connect } from '@nats-io/transport-node'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
@@ -12,7 +13,8 @@ import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
 
 const env = exitOnEnvError(() => parseEnv(ZGpuWorkerEnv))
 
-const store = new AssetStore(path.join(env.DATA_DIR, 'assets'))
+const ops = await prepareWorkerOps({ service: 'gpu-worker' })
+const store = meterAssetStore(new AssetStore(path.join(env.DATA_DIR, 'assets')), createAssetStoreMetrics(ops.registry))
 // Scratch files on the store's filesystem, so storing an output is a rename rather than a copy.
 const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
 await mkdir(workDir, { recursive: true })
@@ -37,15 +39,18 @@ const worker = await Worker.create({
   identity: `gpu-worker@${hostname()}:${process.pid}`,
   activities: createGpuActivities({ store, engine, nats }),
   maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
+  interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(ops.registry)), ...(ops.temporalTracing?.activity ?? [])] },
   shutdownGraceTime: '30s',
 })
 console.info(`gpu-worker: worker on queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}`)
+await ops.listen([natsCheck(nats), temporalWorkerCheck(worker), assetStoreCheck(store)])
 
 try {
   await worker.run()
 } finally {
   await nats.drain().catch(() => undefined)
   await connection.close().catch(() => undefined)
+  await ops.close()
   await engine.close()
   console.info('gpu-worker: stopped')
 }

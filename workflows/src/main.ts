@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { exitOnEnvError, parseEnv, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
 import { createDb, migrate } from '@montage/db'
 import { ensureBoardCommandStream } from '@montage/board'
+import { createJobMetrics, natsCheck, postgresCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime'
 import { createControlWorker } from './create-control-worker'
 
 const env = exitOnEnvError(() =>
@@ -19,6 +20,7 @@ const env = exitOnEnvError(() =>
   ),
 )
 
+const ops = await prepareWorkerOps({ service: 'workflows' })
 const db = createDb({ url: env.DATABASE_URL })
 await migrate(db)
 const nc = await connect({ servers: env.NATS_URL, name: 'montage-workflows' })
@@ -30,7 +32,10 @@ const worker = await createControlWorker({
   taskQueuePrefix: env.TASK_QUEUE_PREFIX,
   db,
   js: jetstream(nc),
+  metrics: createJobMetrics(ops.registry),
+  tracing: ops.temporalTracing ?? undefined,
 })
+await ops.listen([postgresCheck(db), natsCheck(nc), temporalWorkerCheck(worker)])
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown())
 console.log(`workflows: worker on queue ${env.TASK_QUEUE_PREFIX ? env.TASK_QUEUE_PREFIX + '-' : ''}control`)
@@ -38,3 +43,4 @@ await worker.run()
 await nc.drain()
 await connection.close()
 await db.end()
+await ops.close()
