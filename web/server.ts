@@ -2,7 +2,8 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exitOnEnvError } from '@montage/core'
-import { opsHostFromEnv, opsPortFromEnv, setupTracing } from '@montage/runtime'
+import { opsHostFromEnv, opsPortFromEnv } from '@montage/runtime/ops'
+import { setupTracing } from '@montage/runtime/tracing'
 import { startWebServer } from './lib/server/http/start-web-server'
 
 /**

@@ -2,19 +2,8 @@ import { hostname } from 'node:os'
 import type { NatsConnection } from '@nats-io/nats-core'
 import type { Sql } from '@montage/db'
 import { exitOnEnvError } from '@montage/core'
-import {
-  createCollabMetrics,
-  createMetricsRegistry,
-  createOpsHandler,
-  natsCheck,
-  opsHostFromEnv,
-  opsPortFromEnv,
-  postgresCheck,
-  setupTracing,
-  startOpsServer,
-  type OpsServer,
-  type TReadinessCheck,
-} from '@montage/runtime'
+import { createCollabMetrics, createMetricsRegistry, createOpsHandler, natsCheck, opsHostFromEnv, opsPortFromEnv, postgresCheck, startOpsServer, type OpsServer, type TReadinessCheck } from '@montage/runtime/ops'
+import { setupTracing } from '@montage/runtime/tracing'
 import type { CreateCollabServerOptions } from './createCollabServer'
 
 /**

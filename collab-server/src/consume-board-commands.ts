@@ -3,7 +3,7 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core'
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
 import { ensureBoardCommandStream, ZBoardCommand, ZBoardHistoryCommand, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
-import { withConsumerSpan } from '@montage/runtime'
+import { withConsumerSpan } from '@montage/runtime/tracing'
 import { errorFields, type TLogger } from './logger'
 
 export interface ConsumeBoardCommandsOptions {

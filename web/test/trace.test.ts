@@ -22,7 +22,7 @@ import { createCollabServer, type CollabServer } from '@montage/collab-server'
 import type { TGenerationOutput } from '@montage/core'
 import { createBoard, createWorkspace, grantCredits, recordAsset, upsertUser, type Sql } from '@montage/db'
 import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
-import { instrumentHttpRequest, setupTracing, temporalWorkerTracing, type TTracing } from '@montage/runtime'
+import { instrumentHttpRequest, setupTracing, temporalWorkerTracing, type TTracing } from '@montage/runtime/tracing'
 import { createControlWorker } from '@montage/workflows'
 
 const NATS_URL = process.env.TEST_NATS_URL ?? process.env.NATS_URL ?? 'nats://127.0.0.1:4222'

@@ -5,7 +5,7 @@ import { z } from 'zod'
 import { exitOnEnvError, parseEnv, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
 import { createDb, migrate } from '@montage/db'
 import { ensureBoardCommandStream } from '@montage/board'
-import { createJobMetrics, natsCheck, postgresCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime'
+import { createJobMetrics, natsCheck, postgresCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { createControlWorker } from './create-control-worker'
 
 const env = exitOnEnvError(() =>

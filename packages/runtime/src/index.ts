@@ -1,18 +1,4 @@
 // What every Montage process needs to run in a cluster: its connections to the engines (Temporal,
 // NATS, PostgreSQL) with TLS and credentials, structured logs, health and readiness, metrics and traces.
-export * from './ops/readiness'
-export * from './ops/checks'
-export * from './ops/ops-handler'
-export * from './ops/start-ops-server'
-export * from './ops/metrics'
-export * from './ops/metered-asset-store'
-export * from './ops/activity-metrics-interceptor'
-export * from './ops/free-loopback-address'
-export * from './ops/ops-port'
-export * from './ops/read-metric'
-export * from './ops/worker-ops'
-export * from './tracing/setup-tracing'
-export * from './tracing/temporal-tracing'
-export * from './tracing/nats-trace-context'
-export * from './tracing/http-server-span'
-export * from './temporal-runtime'
+// Node only. Subpaths keep what a process loads small: `./config`, `./log`, `./temporal` (the SDK's runtime).
+export * from './config'

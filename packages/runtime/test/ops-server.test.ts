@@ -15,7 +15,7 @@ import {
   routePattern,
   startOpsServer,
   type OpsServer,
-} from '../src'
+} from '../src/ops'
 
 const servers: OpsServer[] = []
 afterEach(async () => {

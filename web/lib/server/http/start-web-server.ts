@@ -7,7 +7,7 @@ import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
 import { PROXIED_HEADER } from '../loopback'
-import { instrumentHttpRequest } from '@montage/runtime'
+import { instrumentHttpRequest } from '@montage/runtime/tracing'
 import { createWebOps } from './web-ops'
 
 /** Headers only a proxy (or a client pretending to be one) sends. */

@@ -1,17 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import {
-  assetStoreCheck,
-  createHttpMetrics,
-  createJobMetrics,
-  createMetricsRegistry,
-  createOpsHandler,
-  natsCheck,
-  postgresCheck,
-  startOpsServer,
-  temporalClientCheck,
-  type THttpMetrics,
-  type TReadinessCheck,
-} from '@montage/runtime'
+import { assetStoreCheck, createHttpMetrics, createJobMetrics, createMetricsRegistry, createOpsHandler, natsCheck, postgresCheck, startOpsServer, temporalClientCheck, type THttpMetrics, type TReadinessCheck } from '@montage/runtime/ops'
 import { assetStore, db, natsConnection, temporalClient } from '../context'
 import { setWebMetrics } from '../metrics'
 
