@@ -106,11 +106,13 @@ describe('traces', () => {
     const res = await fetch(`http://127.0.0.1:${port}/api/generations`, { method: 'POST', body: JSON.stringify({ userId: user.id, request }) })
     expect(res.status).toBe(202)
 
-    // The succeeded variation's command, applied by the collab-server, closes the trace.
+    // The succeeded variation's command, applied by the collab-server, closes the trace; the
+    // workflow's span ends (and leaves through the sink) when the workflow does, which may be later.
     const applied = (s: ReadableSpan) => s.name === 'board.command.apply' && String(s.attributes['montage.board.command_id']).endsWith(':succeeded')
+    const workflowDone = (s: ReadableSpan) => s.name === 'RunWorkflow:generationWorkflow'
     const deadline = Date.now() + 60_000
-    while (!exporter.getFinishedSpans().some(applied)) {
-      if (Date.now() > deadline) throw new Error(`no board.command.apply span for the succeeded command; spans: ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`)
+    while (!(exporter.getFinishedSpans().some(applied) && exporter.getFinishedSpans().some(workflowDone))) {
+      if (Date.now() > deadline) throw new Error(`no board.command.apply span for the succeeded command, or no workflow span; spans: ${exporter.getFinishedSpans().map((s) => s.name).join(', ')}`)
       await new Promise((r) => setTimeout(r, 100))
     }
     const spans = exporter.getFinishedSpans()
