@@ -38,6 +38,8 @@ export interface BoardCanvasProps {
   user: { id: string; name: string }
   /** Every model of the catalogue with whether this deployment can run it (and why not). */
   models: TModelOption[]
+  /** The Temporal UI for a failed card's "Workflow" link; given only to roles with `job.inspect`. */
+  temporalUi?: { url: string; namespace: string }
 }
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
@@ -74,7 +76,7 @@ function SyncNotice({ message, onDismiss }: { message: string; onDismiss: () => 
   )
 }
 
-export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models }: BoardCanvasProps) {
+export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models, temporalUi }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
   const { store, ready, sync, problem, peers, liveJobs, threads, notice, dismissNotice } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
@@ -138,7 +140,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
     )
   }, [editor, refreshCredits])
 
-  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models }), [boardId, readOnly, refreshCredits, models])
+  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models, temporalUi }), [boardId, readOnly, refreshCredits, models, temporalUi])
 
   const onMount = useCallback(
     (editor: Editor) => {

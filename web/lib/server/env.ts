@@ -13,6 +13,8 @@ const ZWebEnv = z.object({
   NATS_URL: ZNatsUrl,
   TEMPORAL_ADDRESS: ZTemporalAddress,
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** The Temporal UI, linked from a failed card for owners and producers (`job.inspect`). */
+  TEMPORAL_UI_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').default('http://127.0.0.1:8233'),
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   DATA_DIR: z.string().min(1).optional(),
   AUTH_MODE: ZAuthMode,
