@@ -30,7 +30,10 @@ export function setupTracing(o: SetupTracingOptions): TTracing | null {
   const env = o.env ?? process.env
   if (!o.exporter && !env.OTEL_EXPORTER_OTLP_ENDPOINT && !env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return null
   const resource = new Resource({ 'service.name': env.OTEL_SERVICE_NAME || o.serviceName })
-  const spanProcessor = o.exporter ? new SimpleSpanProcessor(o.exporter) : new BatchSpanProcessor(new OTLPTraceExporter())
+  // The URL from the env we were given (the exporter alone would read process.env); per the OTLP
+  // spec, a signal's own endpoint is used as is and the general one gets `/v1/traces`.
+  const url = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || `${(env.OTEL_EXPORTER_OTLP_ENDPOINT ?? '').replace(/\/+$/, '')}/v1/traces`
+  const spanProcessor = o.exporter ? new SimpleSpanProcessor(o.exporter) : new BatchSpanProcessor(new OTLPTraceExporter({ url }))
   const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] })
   provider.register()
   return {
