@@ -2,9 +2,11 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { exitOnEnvError } from '@montage/core'
+import { logUncaughtErrors } from '@montage/runtime/log'
 import { opsHostFromEnv, opsPortFromEnv } from '@montage/runtime/ops'
 import { setupTracing } from '@montage/runtime/tracing'
 import { startWebServer } from './lib/server/http/start-web-server'
+import { logger } from './lib/server/logger'
 
 /**
  * Runs the web app: `node dist/server.js [--port 3000] [--hostname 127.0.0.1]` once `npm run build`
@@ -13,9 +15,12 @@ import { startWebServer } from './lib/server/http/start-web-server'
  */
 const { values } = parseArgs({ options: { port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } } })
 const port = Number(values.port ?? process.env.PORT ?? 3000)
+// The logger parses the environment first: a bad variable exits 78 naming it.
+const log = exitOnEnvError(() => logger())
+logUncaughtErrors(log)
 // Before anything connects, so the Temporal client's interceptor finds the tracer.
 setupTracing({ serviceName: 'web' })
 const opsPort = exitOnEnvError(() => opsPortFromEnv())
 const opsHost = exitOnEnvError(() => opsHostFromEnv())
 await startWebServer({ port, hostname: values.hostname, dir: path.dirname(fileURLToPath(import.meta.url)), opsPort, opsHost })
-console.log(`[web] ready on http://${values.hostname ?? 'localhost'}:${port}`)
+log.info({ port, hostname: values.hostname }, `ready on http://${values.hostname ?? 'localhost'}:${port}`)

@@ -7,6 +7,7 @@ import { AppError, AppErrorCode, isAppError, wsCloseCodeFor } from '@montage/cor
 import { createHash } from 'node:crypto'
 import { createBoardCheckpoint, getBoard, getBoardCheckpoint, type Sql } from '@montage/db'
 import { DEFAULT_BOARD_WRITE_LIMITS, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
+import { createLogger } from '@montage/runtime/log'
 import { ReconnectCooldowns } from './ReconnectCooldowns'
 import { RATE_LIMIT_CLOSE_CODE } from './TokenBucket'
 import { BoardRooms } from './BoardRooms'
@@ -20,7 +21,7 @@ import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-boar
 import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
 import { SessionSockets } from './SessionSockets'
-import { createConsoleLogger, errorFields, type TLogger } from './logger'
+import { errorFields, fromPino, type TLogger } from './logger'
 import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 
 export interface CreateCollabServerOptions {
@@ -94,7 +95,7 @@ const MAX_RECONNECT_COOLDOWN_MS = 60_000
 const REFUSED_CHANGE_COOLDOWN_MS = 1_000
 
 export function createCollabServer(opts: CreateCollabServerOptions): CollabServer {
-  const logger = opts.logger ?? createConsoleLogger()
+  const logger = opts.logger ?? fromPino(createLogger('collab-server'))
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
   const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger, { maxPendingBytes: opts.relayMaxPendingBytes })
   const writer = new BoardUpdateWriter(opts.db)

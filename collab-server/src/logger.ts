@@ -1,20 +1,20 @@
+import type { Logger } from '@montage/runtime/log'
+
 export type TLogFields = Record<string, unknown>
 
-/** The little the server needs from a logger; pino, console or a test spy all fit. */
+/** The little the server needs from a logger; pino (through `fromPino`) or a test spy both fit. */
 export interface TLogger {
   info(message: string, fields?: TLogFields): void
   warn(message: string, fields?: TLogFields): void
   error(message: string, fields?: TLogFields): void
 }
 
-/** One JSON line per event, so log shippers need no parsing rules. */
-export function createConsoleLogger(name = 'collab-server'): TLogger {
-  const line = (level: string, message: string, fields?: TLogFields): string =>
-    JSON.stringify({ time: new Date().toISOString(), level, name, message, ...fields })
+/** The process's pino logger (`@montage/runtime/log`) behind the server's message-first calls. */
+export function fromPino(log: Logger): TLogger {
   return {
-    info: (m, f) => console.log(line('info', m, f)),
-    warn: (m, f) => console.warn(line('warn', m, f)),
-    error: (m, f) => console.error(line('error', m, f)),
+    info: (m, f) => log.info(f ?? {}, m),
+    warn: (m, f) => log.warn(f ?? {}, m),
+    error: (m, f) => log.error(f ?? {}, m),
   }
 }
 

@@ -1,17 +1,20 @@
 import { z } from 'zod'
 import { connect } from '@nats-io/transport-node'
-import { exitOnEnvError, parseEnv, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZNatsUrl } from '@montage/core'
-import { createDb, migrate } from '@montage/db'
+import { exitOnEnvError, parseEnv, ZAuthMode, ZDemoMode } from '@montage/core'
+import { assertMigrated, createDb } from '@montage/db'
 import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'
 import { resolveJwtKey } from '@montage/auth'
+import { databaseOptions, natsConnectOptions, withConnectionChecks, ZDatabaseEnv, ZNatsEnv } from '@montage/runtime/config'
+import { createLogger, logUncaughtErrors, ZLogLevel } from '@montage/runtime/log'
 import { createCollabServer } from './createCollabServer'
-import { createConsoleLogger, errorFields } from './logger'
+import { errorFields, fromPino } from './logger'
 import { limitsFromEnv, ZLimitsEnv } from './limits-from-env'
 import { startCollabOps } from './collab-ops'
 
-const ZEnv = ZLimitsEnv.extend({
-  DATABASE_URL: ZDatabaseUrl,
-  NATS_URL: ZNatsUrl,
+const ZEnv = withConnectionChecks(ZLimitsEnv.extend({
+  ...ZDatabaseEnv.shape,
+  ...ZNatsEnv.shape,
+  LOG_LEVEL: ZLogLevel,
   COLLAB_PORT: z.coerce.number().int().min(0).max(65_535).default(1234),
   COLLAB_HOST: z.string().min(1).default('127.0.0.1'),
   AUTH_MODE: ZAuthMode,
@@ -31,7 +34,7 @@ const ZEnv = ZLimitsEnv.extend({
   /** How long a client closed for misbehaving waits before it may reconnect (doubling on repeats, up to a minute). */
   COLLAB_RECONNECT_COOLDOWN_MS: z.coerce.number().int().min(0).max(60_000).default(5_000),
   COLLAB_MAX_RECORD_KB: z.coerce.number().int().min(16).max(8_192).default(DEFAULT_BOARD_WRITE_LIMITS.maxRecordBytes / 1024),
-})
+}))
 
 const env = exitOnEnvError(() => {
   const parsed = parseEnv(ZEnv)
@@ -42,11 +45,14 @@ const env = exitOnEnvError(() => {
   return parsed
 })
 
-const logger = createConsoleLogger()
+const connections = exitOnEnvError(() => ({ db: databaseOptions(env), nats: natsConnectOptions(env, 'collab-server') }))
+const log = createLogger('collab-server', { level: env.LOG_LEVEL })
+logUncaughtErrors(log)
+const logger = fromPino(log)
 const ops = startCollabOps()
-const db = createDb({ url: env.DATABASE_URL })
-await migrate(db)
-const nats = await connect({ servers: env.NATS_URL, name: 'collab-server' })
+const db = createDb(connections.db)
+await assertMigrated(db)
+const nats = await connect(connections.nats)
 const jwtKey = await resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, clerkJwtKey: env.CLERK_JWT_KEY })
 const server = createCollabServer({
   db,

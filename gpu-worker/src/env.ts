@@ -1,11 +1,13 @@
-import { ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
+import { ZTaskQueuePrefix } from '@montage/core'
+import { withConnectionChecks, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
+import { ZLogLevel } from '@montage/runtime/log'
 import { z } from 'zod'
 
-export const ZGpuWorkerEnv = z.object({
-  TEMPORAL_ADDRESS: ZTemporalAddress,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+export const ZGpuWorkerEnv = withConnectionChecks(z.object({
+  ...ZTemporalEnv.shape,
+  ...ZNatsEnv.shape,
+  LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
-  NATS_URL: ZNatsUrl,
   DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
   ENGINE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   /**
@@ -17,5 +19,5 @@ export const ZGpuWorkerEnv = z.object({
   GPU_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   FFMPEG_PATH: z.string().optional(),
   FFPROBE_PATH: z.string().optional(),
-})
+}))
 export type TGpuWorkerEnv = z.infer<typeof ZGpuWorkerEnv>

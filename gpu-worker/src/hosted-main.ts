@@ -1,8 +1,11 @@
 import { AssetStore } from '@montage/assets'
-import { exitOnEnvError, parseEnv, taskQueueName, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
+import { exitOnEnvError, parseEnv, taskQueueName, ZTaskQueuePrefix } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { activityMetricsInterceptor, assetStoreCheck, createActivityMetrics, createAssetStoreMetrics, meterAssetStore, natsCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { connect } from '@nats-io/transport-node'
+import { natsConnectOptions, temporalConnectionOptions, withConnectionChecks, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
+import { createLogger, logUncaughtErrors, ZLogLevel } from '@montage/runtime/log'
+import { installTemporalRuntime } from '@montage/runtime/temporal'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
@@ -12,11 +15,11 @@ import { createHostedActivities } from './hosted/create-hosted-activities'
 
 const env = exitOnEnvError(() =>
   parseEnv(
-    z.object({
-      TEMPORAL_ADDRESS: ZTemporalAddress,
-      TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+    withConnectionChecks(z.object({
+      ...ZTemporalEnv.shape,
+      ...ZNatsEnv.shape,
+      LOG_LEVEL: ZLogLevel,
       TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
-      NATS_URL: ZNatsUrl,
       DATA_DIR: z.string().min(1, 'DATA_DIR is required (assets live in $DATA_DIR/assets)'),
       /** Without it the worker still runs, and Runway generations fail with that reason. */
       RUNWAYML_API_SECRET: z.string().min(1).optional(),
@@ -25,16 +28,20 @@ const env = exitOnEnvError(() =>
       RUNWAY_POLL_INTERVAL_MS: z.coerce.number().int().min(1).default(5000),
       /** Polling holds no GPU, so many tasks fit one worker. */
       HOSTED_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(50),
-    }),
+    })),
   ),
 )
-
+const connections = exitOnEnvError(() => ({ nats: natsConnectOptions(env, 'hosted-worker'), temporal: temporalConnectionOptions(env) }))
+const log = createLogger('hosted-worker', { level: env.LOG_LEVEL })
+logUncaughtErrors(log)
 const ops = await prepareWorkerOps({ service: 'hosted-worker' })
+installTemporalRuntime({ logger: log, metrics: ops.temporalMetrics })
+
 const store = meterAssetStore(new AssetStore(path.join(env.DATA_DIR, 'assets')), createAssetStoreMetrics(ops.registry))
 const workDir = path.join(env.DATA_DIR, 'tmp', 'hosted-worker')
 await mkdir(workDir, { recursive: true })
-const nats = await connect({ servers: env.NATS_URL, name: 'hosted-worker' })
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const nats = await connect(connections.nats)
+const connection = await NativeConnection.connect(connections.temporal)
 const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'hosted')
 
 const worker = await Worker.create({
@@ -53,7 +60,8 @@ const worker = await Worker.create({
   interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(ops.registry)), ...(ops.temporalTracing?.activity ?? [])] },
   shutdownGraceTime: '10s',
 })
-console.info(`hosted-worker: worker on queue ${taskQueue}${env.RUNWAYML_API_SECRET ? '' : ' (Runway models unavailable: RUNWAYML_API_SECRET is not set)'}`)
+if (!env.RUNWAYML_API_SECRET) log.warn('Runway models unavailable: RUNWAYML_API_SECRET is not set')
+log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE }, `worker on queue ${taskQueue}`)
 await ops.listen([natsCheck(nats), temporalWorkerCheck(worker), assetStoreCheck(store)])
 
 try {
@@ -62,5 +70,5 @@ try {
   await nats.drain().catch(() => undefined)
   await connection.close().catch(() => undefined)
   await ops.close()
-  console.info('hosted-worker: stopped')
+  log.info('stopped')
 }

@@ -3,6 +3,9 @@ import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
 import { activityMetricsInterceptor, assetStoreCheck, createActivityMetrics, createAssetStoreMetrics, meterAssetStore, natsCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { connect } from '@nats-io/transport-node'
+import { natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
+import { createLogger, logUncaughtErrors } from '@montage/runtime/log'
+import { installTemporalRuntime } from '@montage/runtime/temporal'
 import { mkdir } from 'node:fs/promises'
 import { hostname } from 'node:os'
 import path from 'node:path'
@@ -12,8 +15,12 @@ import { ZGpuWorkerEnv } from './env'
 import { resolveFfmpegPaths } from './ffmpeg/ffmpeg-paths'
 
 const env = exitOnEnvError(() => parseEnv(ZGpuWorkerEnv))
-
+const connections = exitOnEnvError(() => ({ nats: natsConnectOptions(env, 'gpu-worker'), temporal: temporalConnectionOptions(env) }))
+const log = createLogger('gpu-worker', { level: env.LOG_LEVEL })
+logUncaughtErrors(log)
 const ops = await prepareWorkerOps({ service: 'gpu-worker' })
+installTemporalRuntime({ logger: log, metrics: ops.temporalMetrics })
+
 const store = meterAssetStore(new AssetStore(path.join(env.DATA_DIR, 'assets')), createAssetStoreMetrics(ops.registry))
 // Scratch files on the store's filesystem, so storing an output is a rename rather than a copy.
 const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
@@ -23,10 +30,11 @@ const engine = new MediaEngine({
   executionProvider: env.ENGINE_EXECUTION_PROVIDER,
   intraOpThreads: env.ENGINE_INTRA_OP_THREADS,
   workDir,
+  logger: { info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) },
 })
 
-const nats = await connect({ servers: env.NATS_URL, name: 'gpu-worker' })
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const nats = await connect(connections.nats)
+const connection = await NativeConnection.connect(connections.temporal)
 const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'gpu')
 
 // No workflows here: the gpu queue only runs activities. The SDK runtime already turns
@@ -42,7 +50,7 @@ const worker = await Worker.create({
   interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(ops.registry)), ...(ops.temporalTracing?.activity ?? [])] },
   shutdownGraceTime: '30s',
 })
-console.info(`gpu-worker: worker on queue ${taskQueue} on ${env.TEMPORAL_ADDRESS} (${env.TEMPORAL_NAMESPACE}), engine ${env.ENGINE_EXECUTION_PROVIDER}`)
+log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE, engine: env.ENGINE_EXECUTION_PROVIDER }, `worker on queue ${taskQueue}`)
 await ops.listen([natsCheck(nats), temporalWorkerCheck(worker), assetStoreCheck(store)])
 
 try {
@@ -52,5 +60,5 @@ try {
   await connection.close().catch(() => undefined)
   await ops.close()
   await engine.close()
-  console.info('gpu-worker: stopped')
+  log.info('stopped')
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { NativeConnection, Worker, bundleWorkflowCode, type ActivityInterceptorsFactory, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type ActivityInterceptorsFactory, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { taskQueueName } from '@montage/core'
 import { createControlActivities, createIngestActivities, type ControlActivityDeps } from './activities'
 
@@ -10,15 +10,18 @@ export interface CreateControlWorkerOptions extends ControlActivityDeps {
   taskQueuePrefix: string
   /** A prebuilt bundle (tests build it once for several workers); built with the tracing's workflow modules when tracing. */
   workflowBundle?: WorkflowBundleWithSourceMap
-  /** Traces workflows and activities (`temporalWorkerTracing` of `@montage/runtime`). */
+  /** Traces workflows and activities (`temporalWorkerTracing` of `@montage/runtime/tracing`). */
   tracing?: { workflowModules: string[]; activity: ActivityInterceptorsFactory[]; sinks: InjectedSinks<Record<string, never>> }
 }
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url))
 
-/** The workflow code, with workflow interceptor modules (tracing's) built in when given. */
+/**
+ * The bundler reports through the process's Temporal runtime logger (JSON lines once `installTemporalRuntime` ran).
+ * Workflow interceptor modules (tracing's) are built in when given.
+ */
 export async function bundleWorkflows(o: { workflowInterceptorModules?: string[] } = {}): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: o.workflowInterceptorModules, logger: undefined })
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: o.workflowInterceptorModules, logger: Runtime.instance().logger })
 }
 
 /** The Temporal worker of queue `control`: workflow code plus the control-plane activities. */

@@ -2,30 +2,29 @@ import { NativeConnection } from '@temporalio/worker'
 import { connect } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { z } from 'zod'
-import { exitOnEnvError, parseEnv, ZDatabaseUrl, ZNatsUrl, ZTaskQueuePrefix, ZTemporalAddress } from '@montage/core'
-import { createDb, migrate } from '@montage/db'
+import { exitOnEnvError, parseEnv, taskQueueName, ZTaskQueuePrefix } from '@montage/core'
+import { assertMigrated, createDb } from '@montage/db'
 import { ensureBoardCommandStream } from '@montage/board'
+import { databaseOptions, natsConnectOptions, temporalConnectionOptions, withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
+import { createLogger, logUncaughtErrors, ZLogLevel } from '@montage/runtime/log'
+import { installTemporalRuntime } from '@montage/runtime/temporal'
 import { createJobMetrics, natsCheck, postgresCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { createControlWorker } from './create-control-worker'
 
 const env = exitOnEnvError(() =>
-  parseEnv(
-    z.object({
-      DATABASE_URL: ZDatabaseUrl,
-      NATS_URL: ZNatsUrl,
-      TEMPORAL_ADDRESS: ZTemporalAddress,
-      TEMPORAL_NAMESPACE: z.string().default('default'),
-      TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
-    }),
-  ),
+  parseEnv(withConnectionChecks(z.object({ ...ZDatabaseEnv.shape, ...ZNatsEnv.shape, ...ZTemporalEnv.shape, TASK_QUEUE_PREFIX: ZTaskQueuePrefix, LOG_LEVEL: ZLogLevel }))),
 )
-
+const connections = exitOnEnvError(() => ({ db: databaseOptions(env), nats: natsConnectOptions(env, 'montage-workflows'), temporal: temporalConnectionOptions(env) }))
+const log = createLogger('workflows', { level: env.LOG_LEVEL })
+logUncaughtErrors(log)
 const ops = await prepareWorkerOps({ service: 'workflows' })
-const db = createDb({ url: env.DATABASE_URL })
-await migrate(db)
-const nc = await connect({ servers: env.NATS_URL, name: 'montage-workflows' })
+installTemporalRuntime({ logger: log, metrics: ops.temporalMetrics })
+
+const db = createDb(connections.db)
+await assertMigrated(db)
+const nc = await connect(connections.nats)
 await ensureBoardCommandStream(await jetstreamManager(nc))
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS })
+const connection = await NativeConnection.connect(connections.temporal)
 const worker = await createControlWorker({
   connection,
   namespace: env.TEMPORAL_NAMESPACE,
@@ -38,7 +37,8 @@ const worker = await createControlWorker({
 await ops.listen([postgresCheck(db), natsCheck(nc), temporalWorkerCheck(worker)])
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => worker.shutdown())
-console.log(`workflows: worker on queue ${env.TASK_QUEUE_PREFIX ? env.TASK_QUEUE_PREFIX + '-' : ''}control`)
+const taskQueue = taskQueueName(env.TASK_QUEUE_PREFIX, 'control')
+log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE }, `worker on queue ${taskQueue}`)
 await worker.run()
 await nc.drain()
 await connection.close()

@@ -56,7 +56,7 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
         nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
       } catch (e) {
         // Progress is the fast path, never the record: a closed connection must not fail a render.
-        context.log.warn('Could not publish job progress', { error: String(e) })
+        context.log.warn('Could not publish job progress', { generationId: progress.generationId, error: String(e) })
       }
     }
     try {

@@ -4,6 +4,9 @@ import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
 import { buildCropResizeGraph, type TCropResizeShape } from '../onnx/build-crop-resize-graph'
 import { buildYuvCropResizeGraph } from '../onnx/build-yuv-crop-resize-graph'
 import { OnnxSessionCache, type TExecutionProvider, type TLogger } from '../onnx/OnnxSessionCache'
+import { createLogger, type Logger } from '@montage/runtime/log'
+
+const pinoLogger = (log: Logger): TLogger => ({ info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) })
 
 export interface TMediaEngineOptions {
   ffmpeg: TFfmpegPaths
@@ -33,7 +36,7 @@ export class MediaEngine {
   constructor(options: TMediaEngineOptions) {
     this.ffmpeg = options.ffmpeg
     this.workDir = options.workDir ?? tmpdir()
-    this.logger = options.logger ?? { info: (m, meta) => console.info(m, meta ?? ''), warn: (m, meta) => console.warn(m, meta ?? '') }
+    this.logger = options.logger ?? pinoLogger(createLogger('media-engine'))
     this.sessions = new OnnxSessionCache({
       executionProvider: options.executionProvider ?? 'cpu',
       logger: this.logger,

@@ -54,7 +54,7 @@ export function createHostedActivities(options: TCreateHostedActivitiesOptions):
             input.boardId && input.variationId ? { ...progress, boardId: input.boardId, variationId: input.variationId } : progress
           options.nats?.publish(subjects.jobProgress(progress.generationId), encoder.encode(JSON.stringify(message)))
         } catch (e) {
-          context.log.warn('Could not publish job progress', { error: String(e) })
+          context.log.warn('Could not publish job progress', { generationId: input.generationId, error: String(e) })
         }
       }
       try {
@@ -81,7 +81,7 @@ export function createHostedActivities(options: TCreateHostedActivitiesOptions):
         }).catch((e: unknown) => {
           // The paid-for clip is stored and plays as it is; a missing strip or proxy is no reason to lose it.
           if (context.cancellationSignal.aborted) throw e
-          context.log.warn('Could not make the strip and proxy of a hosted clip', { error: String(e), assetSha256: output.assetSha256 })
+          context.log.warn('Could not make the strip and proxy of a hosted clip', { generationId: input.generationId, error: String(e), assetSha256: output.assetSha256 })
           return output
         })
         report({ generationId: input.generationId, stage: 'storing', progress: 1 })

@@ -213,7 +213,8 @@ export async function startAppProcesses(opts: AppProcessesOptions): Promise<AppP
   }
   try {
     // The collab-server first: the others do not need it, but a board page does. Instances one
-    // by one: each runs migrations and ensures the command stream at start.
+    // by one: each ensures the command stream at start. Nobody migrates here: the caller has run
+    // `prepareDatabase` (`npm run migrate`), and a service on an unmigrated database exits saying so.
     for (const c of collabServers) await c.start()
     await Promise.all(names.filter((n) => n !== 'collab-server').map((n) => services[n]!.start()))
   } catch (e) {

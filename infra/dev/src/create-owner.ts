@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
-import { AppError, ZDatabaseUrl, ZEmail, ZNewPassword, ZPersonName, exitOnEnvError, parseEnv } from '@montage/core'
+import { AppError, ZEmail, ZNewPassword, ZPersonName, exitOnEnvError, parseEnv } from '@montage/core'
+import { databaseOptions, withConnectionChecks, ZDatabaseEnv } from '@montage/runtime/config'
 import { createDb, createOwnerAccount } from '@montage/db'
 import { createPasswordHasher } from '@montage/auth'
 import { prepareDatabase } from './prepare-database'
@@ -41,13 +42,13 @@ if (!parsedArgs.success) {
   fail(`--${issue.path.join('.')}: ${issue.message}\n${USAGE}`)
 }
 const args = parsedArgs.data
-const env = exitOnEnvError(() => parseEnv(z.object({ DATABASE_URL: ZDatabaseUrl })))
+const db = exitOnEnvError(() => databaseOptions(parseEnv(withConnectionChecks(z.object({ ...ZDatabaseEnv.shape })))))
 
 const password = ZNewPassword.safeParse(await readPassword({ envVar: 'MONTAGE_OWNER_PASSWORD', prompt: `Password for ${args.email}: `, confirm: 'Again, to confirm: ' }))
 if (!password.success) fail(`password: ${password.error.issues[0]!.message}`)
 
-await prepareDatabase(env.DATABASE_URL)
-const sql = createDb({ url: env.DATABASE_URL, max: 1 })
+await prepareDatabase(db.url, db.ssl)
+const sql = createDb({ ...db, max: 1 })
 try {
   const passwordHash = await createPasswordHasher().hash(password.data)
   const workspaceName = args.workspace ?? `${args.name.slice(0, 60)}'s studio`

@@ -29,6 +29,7 @@ export function exitOnEnvError<T>(fn: () => T): T {
   }
 }
 
+/** @deprecated Processes take `ZDatabaseEnv`, `ZNatsEnv` and `ZTemporalEnv` of `@montage/runtime/config` (TLS, credentials, checks across variables). */
 export const ZDatabaseUrl = z.string().url().default('postgres://postgres@127.0.0.1:5432/montage')
 export const ZNatsUrl = z.string().default('nats://127.0.0.1:4222')
 export const ZTemporalAddress = z.string().default('127.0.0.1:7233')

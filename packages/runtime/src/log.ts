@@ -54,3 +54,16 @@ export function createLogger(name: string, options: CreateLoggerOptions = {}): L
     options.destination,
   )
 }
+
+/**
+ * An error nothing caught still ends the process with exit 1, as Node would, but as one `fatal`
+ * line of `log` (say, "The database is not migrated…" at start) rather than a bare stack on stderr.
+ */
+export function logUncaughtErrors(log: Logger): void {
+  const fatal = (e: unknown) => {
+    log.fatal({ err: e }, e instanceof Error ? e.message : String(e))
+    process.exit(1)
+  }
+  process.on('uncaughtException', fatal)
+  process.on('unhandledRejection', fatal)
+}

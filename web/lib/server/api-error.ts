@@ -1,13 +1,16 @@
 import { NextResponse } from 'next/server'
 import { AppError, AppErrorCode, httpStatusFor } from '@montage/core'
+import { logger } from './logger'
 
 /** The one mapping from a thrown error to a JSON response. */
 export function errorResponse(e: unknown): NextResponse {
   if (e instanceof AppError) {
+    // Refusals are the API working as meant (a 401 on every signed-out poll): visible at debug.
+    logger().debug({ code: e.code, status: httpStatusFor(e.code) }, `refused: ${e.message}`)
     const headers: Record<string, string> = e.retryAfterSeconds !== undefined ? { 'Retry-After': String(e.retryAfterSeconds) } : {}
     return NextResponse.json(e.toJSON(), { status: httpStatusFor(e.code), headers })
   }
-  console.error('[web] unhandled error', e)
+  logger().error({ err: e }, 'unhandled error')
   return NextResponse.json({ error: { code: 'INTERNAL', message: 'Something went wrong on our side. Try again in a moment.' } }, { status: 500 })
 }
 

@@ -7,6 +7,7 @@ import { createDb, type Sql } from '@montage/db'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream as jetstreamFor, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream'
 import { ensureBoardCommandStream } from '@montage/board'
+import { databaseOptions, natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
 
@@ -32,13 +33,13 @@ const holder = globalThis as unknown as { [globalKey]?: ServerContext }
 const ctx: ServerContext = (holder[globalKey] ??= {})
 
 export function db(): Sql {
-  return (ctx.sql ??= createDb({ url: webEnv().DATABASE_URL, max: 10 }))
+  return (ctx.sql ??= createDb({ ...databaseOptions(webEnv()), max: 10 }))
 }
 
 export function temporalClient(): Promise<Client> {
   if (!ctx.temporal) {
     const env = webEnv()
-    ctx.temporal = Connection.connect({ address: env.TEMPORAL_ADDRESS, connectTimeout: 5_000 })
+    ctx.temporal = Connection.connect({ ...temporalConnectionOptions(env), connectTimeout: 5_000 })
       // The interceptor puts the request's trace into the workflow's headers (a no-op while tracing is off).
       .then((connection) => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }))
       .catch((e: unknown) => {
@@ -65,7 +66,7 @@ export function localKeys(): Promise<LocalKeys> {
 
 /** The NATS connection (core messages such as session revokes; JetStream rides on it). */
 export function natsConnection(): Promise<NatsConnection> {
-  ctx.nats ??= connect({ servers: webEnv().NATS_URL, name: 'montage-web' }).catch((e: unknown) => {
+  ctx.nats ??= connect(natsConnectOptions(webEnv(), 'montage-web')).catch((e: unknown) => {
     ctx.nats = undefined // retry on the next request
     throw e
   })

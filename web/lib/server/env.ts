@@ -1,6 +1,8 @@
 import path from 'node:path'
 import { z } from 'zod'
-import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDatabaseUrl, ZDemoMode, ZLimitsEnv, ZNatsUrl, ZSessionTtlHours, ZTaskQueuePrefix, ZTemporalAddress, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
+import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
+import { withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
+import { ZLogLevel } from '@montage/runtime/log'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -8,13 +10,13 @@ function repoRoot(): string {
   return path.basename(cwd) === 'web' ? path.dirname(cwd) : cwd
 }
 
-const ZWebEnv = z.object({
-  DATABASE_URL: ZDatabaseUrl,
-  NATS_URL: ZNatsUrl,
-  TEMPORAL_ADDRESS: ZTemporalAddress,
-  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+const ZWebEnv = withConnectionChecks(z.object({
+  ...ZDatabaseEnv.shape,
+  ...ZNatsEnv.shape,
+  ...ZTemporalEnv.shape,
   /** The Temporal UI, linked from a failed card for owners and producers (`job.inspect`). */
   TEMPORAL_UI_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').default('http://127.0.0.1:8233'),
+  LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   DATA_DIR: z.string().min(1).optional(),
   AUTH_MODE: ZAuthMode,
@@ -45,7 +47,7 @@ const ZWebEnv = z.object({
     .default('')
     .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
   ...ZLimitsEnv.shape,
-})
+}))
 
 export type TWebEnv = Omit<z.infer<typeof ZWebEnv>, 'DATA_DIR'> & { DATA_DIR: string; limits: TLimits }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { publishBoardCommand } from '@montage/board'
 import { getThreadSummary, type Sql } from '@montage/db'
 import { jetstream } from './context'
+import { logger } from './logger'
 
 /**
  * Sends the thread's current summary to the live board. The comment is already stored, so a
@@ -13,6 +14,6 @@ export async function publishThread(sql: Sql, opts: { boardId: string; rootId: s
     if (!thread) return
     await publishBoardCommand(await jetstream(), { id: `thread:${thread.id}:${randomUUID()}`, type: 'thread.upsert', boardId: opts.boardId, thread })
   } catch (e) {
-    console.error('[web] could not publish thread summary', { boardId: opts.boardId, rootId: opts.rootId, error: e instanceof Error ? e.message : String(e) })
+    logger().error({ err: e, boardId: opts.boardId, rootId: opts.rootId }, 'could not publish thread summary')
   }
 }

@@ -1,6 +1,7 @@
 import { exitOnEnvError } from '@montage/core'
 import { webEnv } from './env'
 import { demoListenRefusal, listeningAddresses } from './loopback'
+import { logger } from './logger'
 
 const EX_CONFIG = 78
 
@@ -21,7 +22,7 @@ export function refuseDemoBeyondLoopback(): void {
     }
     const refusal = demoListenRefusal(addresses)
     if (refusal) {
-      console.error(`[web] refusing to start: ${refusal}`)
+      logger().fatal(`refusing to start: ${refusal}`)
       process.exit(EX_CONFIG)
     }
   }

@@ -7,6 +7,7 @@ import { createWorkspace, grantCredits, listMemberships, revokeAuthSession, upse
 import { clearCookie, setCookie } from './cookies'
 import { db, jwtKey, localKeys, natsConnection } from './context'
 import { webEnv } from './env'
+import { logger } from './logger'
 
 /** Local mode's session cookie; Clerk mode reads Clerk's own `__session`. */
 export const LOCAL_SESSION_COOKIE = 'montage_session'
@@ -114,7 +115,7 @@ export async function revokeSession(opts: { sessionId: string; userId: string })
     nc.publish(subjects.sessionRevoked, JSON.stringify({ sessionId: revoked.id } satisfies TSessionRevokedMessage))
     await nc.flush()
   } catch (e) {
-    console.warn('[web] could not announce a revoked session; collab-servers close its sockets at their next check', e)
+    logger().warn({ err: e, sessionId: revoked.id }, 'could not announce a revoked session; collab-servers close its sockets at their next check')
   }
   return true
 }

@@ -7,6 +7,7 @@ import { startIngestAssetWorkflow } from '@montage/workflows/client'
 import { route } from '@/lib/server/api-error'
 import { assetStore, db, temporalClient } from '@/lib/server/context'
 import { webEnv } from '@/lib/server/env'
+import { logger } from '@/lib/server/logger'
 import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
@@ -83,7 +84,7 @@ export const POST = route(async (req) => {
       })
     } catch (e) {
       // The upload itself is safe; only its renditions are missing, and the asset says so.
-      console.error('[web] could not start ingest workflow', e)
+      logger().error({ err: e, assetId: asset.id, boardId: board.id }, 'could not start ingest workflow')
       view = (await recordAssetIngest(sql, { assetId: asset.id, ingest: 'failed', error: 'The ingest queue is unavailable.' })) ?? asset
     }
   }

@@ -1,6 +1,7 @@
 import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import { createReservedGenerations, failUnstartedGenerations, type Sql } from '@montage/db'
 import type { TStoredGenerationRequest } from './generation-request'
+import { logger } from '../logger'
 import { webMetrics } from '../metrics'
 
 export interface StoreAndStartGenerationsOptions {
@@ -53,7 +54,7 @@ export async function storeAndStartGenerations(sql: Sql, { inputs, request, star
   try {
     await start()
   } catch (e) {
-    console.error('[web] could not start a generation workflow', e)
+    logger().error({ err: e, generationIds: inputs.map((i) => i.generationId) }, 'could not start a generation workflow')
     await failUnstartedGenerations(sql, { generationIds: inputs.map((i) => i.generationId), reason: 'The render queue is unavailable.' })
     webMetrics()?.credits('released', credits)
     throw new AppError(AppErrorCode.UNAVAILABLE, UNAVAILABLE, { cause: e })

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { TLSSocket } from 'node:tls'
 import { exitOnEnvError } from '@montage/core'
+import { assertMigrated, createDb } from '@montage/db'
+import { databaseOptions } from '@montage/runtime/config'
+import { withLogContext } from '@montage/runtime/log'
 import { webEnv } from '../env'
 import { forwardedClient } from './forwarded-client'
 import { lingerOnClose } from './lingering-close'
@@ -34,6 +37,9 @@ export interface WebServerOptions {
  */
 export async function startWebServer(o: WebServerOptions): Promise<Server> {
   const env = exitOnEnvError(() => webEnv())
+  // Services no longer migrate at boot: a database behind the code stops web here, saying what to run.
+  const sql = createDb({ ...databaseOptions(env), max: 1 })
+  await assertMigrated(sql).finally(() => sql.end({ timeout: 5 }))
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
   Object.assign(process.env, { NODE_ENV: 'production' })
   const { default: next } = await import('next')
@@ -74,8 +80,12 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     delete req.headers['content-security-policy-report-only']
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value)
     lingerOnClose(req, { maxMs: 30_000, idleMs: 5_000 })
+    // Ours, never the client's: every line logged while serving the request carries it.
+    const requestId = randomUUID()
+    req.headers['x-request-id'] = requestId
+    res.setHeader('X-Request-Id', requestId)
     // Timed by route, in a server span that Next's route code (the workflow start) runs inside.
-    instrumentHttpRequest(req, res, ops.http, () => void handle(req, res))
+    withLogContext({ requestId }, () => instrumentHttpRequest(req, res, ops.http, () => void handle(req, res)))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

@@ -4,6 +4,7 @@ import { publishBoardCommand } from '@montage/board'
 import { getVariationClip, recordReviewDecision } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db, jetstream } from '@/lib/server/context'
+import { logger } from '@/lib/server/logger'
 import { publishFeed } from '@/lib/server/publish-feed'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
@@ -30,7 +31,7 @@ export const POST = route<Ctx>(async (req, { params }) => {
   try {
     await publishBoardCommand(await jetstream(), { id: `decision:${decision.id}`, type: 'variation.upsert', boardId, variationId, patch: { reviewState: decision.decision } })
   } catch (e) {
-    console.error('[web] could not publish review state', { boardId, variationId, error: e instanceof Error ? e.message : String(e) })
+    logger().error({ err: e, boardId, variationId }, 'could not publish review state')
   }
   await publishFeed({
     id: `decision:${decision.id}`,
