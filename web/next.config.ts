@@ -10,7 +10,7 @@ const config: NextConfig = {
   // Internal packages ship TypeScript source ("main": "./src/index.ts").
   transpilePackages: ['@montage/core', '@montage/db', '@montage/board', '@montage/assets', '@montage/auth', '@montage/workflows', '@montage/runtime'],
   // Native / Node-only clients stay outside the server bundle.
-  serverExternalPackages: ['@temporalio/client', '@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', 'postgres', '@clerk/backend', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream', 'pino'],
+  serverExternalPackages: ['@temporalio/client', '@temporalio/interceptors-opentelemetry', '@opentelemetry/api', '@aws-sdk/client-s3', '@aws-sdk/lib-storage', '@aws-sdk/s3-request-presigner', 'postgres', '@clerk/backend', '@nats-io/transport-node', '@nats-io/nats-core', '@nats-io/jetstream', 'pino'],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   reactStrictMode: true,

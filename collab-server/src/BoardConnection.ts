@@ -14,7 +14,7 @@ import type { InboundBudget } from './InboundBudget'
 import { HeldUpdates } from './HeldUpdates'
 import type { SyncAnswers, TSyncAnswerLimits } from './SyncAnswers'
 import { PresenceBudget, type TPresenceLimits } from './PresenceBudget'
-import type { TCollabStats } from './collab-stats'
+import type { TCollabMetricsSink, TCollabStats } from './collab-stats'
 
 export interface TConnectionLimits {
   /** Frames per second a person may send to a board (all their connections to it) on average, and in one burst. */
@@ -58,6 +58,7 @@ export interface TConnectionRoom {
   readonly presenceOwners: Map<number, BoardConnection>
   readonly limits: TConnectionLimits
   readonly stats: TCollabStats
+  readonly metrics?: TCollabMetricsSink
   readonly logger: TLogger
   isDestroyed(): boolean
 }
@@ -178,6 +179,7 @@ export class BoardConnection implements TConnectionInfo {
   }
 
   private handleMessage(data: RawData, isBinary: boolean): void {
+    const received = performance.now()
     const { awareness, boardId, logger } = this.room
     if (this.refused || this.room.isDestroyed()) return
     const over = this.bucket.admit(rawByteLength(data))
@@ -206,6 +208,9 @@ export class BoardConnection implements TConnectionInfo {
         if (!this.canWrite) return // read-only role: the update is dropped, the connection stays.
         this.held.push(message.update)
         this.drainHeld()
+        // Applied means sent to the board's other clients too (the room broadcasts inside the apply);
+        // an update still held for a missing dependency is not timed.
+        if (!this.refused && this.held.length === 0) this.room.metrics?.updateApplied((performance.now() - received) / 1000)
         return
       case 'awareness': {
         // Size and rate before anything else reads the presence: an oversize one is dropped, never echoed.

@@ -14,7 +14,7 @@ import { LiveJobs } from './LiveJobs'
 import { restorableRecords } from './restorable-records'
 import { InboundBudget } from './InboundBudget'
 import { SyncAnswers } from './SyncAnswers'
-import { createCollabStats, type TCollabStats } from './collab-stats'
+import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 import { BoardPersistence, type TPersistenceOptions } from './BoardPersistence'
 import { BoardConnection, encodeAwarenessMessage, type TConnectionInfo, type TConnectionLimits, type TConnectionRoom } from './BoardConnection'
 
@@ -40,6 +40,7 @@ export interface BoardRoomOptions {
   jobIdleMs?: number
   /** Counters of the limits' work, shared by the instance's rooms. */
   stats?: TCollabStats
+  metrics?: TCollabMetricsSink
 }
 
 /** Marks the transaction that replays stored updates, which must not be stored again. */
@@ -65,6 +66,7 @@ export class BoardRoom implements TConnectionRoom {
   readonly logger: TLogger
   readonly limits: TConnectionLimits
   readonly stats: TCollabStats
+  readonly metrics?: TCollabMetricsSink
   /** Decides, before it is applied, whether a client update may count. */
   readonly guard: BoardWriteGuard
   readonly syncAnswers: SyncAnswers<BoardConnection>
@@ -98,6 +100,7 @@ export class BoardRoom implements TConnectionRoom {
     this.relayer = opts.relay
     this.antiEntropyMs = opts.antiEntropyMs ?? 5_000
     this.stats = opts.stats ?? createCollabStats()
+    this.metrics = opts.metrics
     this.storage = new BoardPersistence({
       boardId: opts.boardId,
       db: opts.db,

@@ -7,7 +7,7 @@ import type { BoardRelay } from './BoardRelay'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { errorFields, type TLogger } from './logger'
 import { reconcileVariations } from './reconcile-variations'
-import type { TCollabStats } from './collab-stats'
+import type { TCollabMetricsSink, TCollabStats } from './collab-stats'
 
 export const DEFAULT_COMPACT_AFTER_ROWS = 100
 const MiB = 1024 * 1024
@@ -45,6 +45,7 @@ export interface BoardRoomsOptions {
   /** How often an open board's unfinished variations are checked against the generations table (and once at load); 0 turns it off. */
   reconcileIntervalMs?: number
   stats?: TCollabStats
+  metrics?: TCollabMetricsSink
 }
 
 interface Entry {
@@ -89,6 +90,7 @@ export class BoardRooms {
         limits: { ...DEFAULT_CONNECTION_LIMITS, ...this.opts.limits },
         boardLimits: this.opts.boardLimits ?? DEFAULT_BOARD_WRITE_LIMITS,
         stats: this.opts.stats,
+        metrics: this.opts.metrics,
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
         writer: this.opts.writer,

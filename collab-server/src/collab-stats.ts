@@ -10,6 +10,17 @@ export interface TCollabStats {
   presenceDropped: number
 }
 
+/**
+ * Where the server reports what its metrics show (`createCollabMetrics` of `@montage/runtime` in
+ * main.ts); absent, nothing is reported.
+ */
+export interface TCollabMetricsSink {
+  connectionOpened(): void
+  connectionClosed(): void
+  /** Seconds from a client update's receipt to its being applied (and so sent to the other clients and queued for storage). */
+  updateApplied(seconds: number): void
+}
+
 export function createCollabStats(): TCollabStats {
   return { stateEncodes: 0, slowReadersClosed: 0, heldBytesClosed: 0, presenceDropped: 0 }
 }

@@ -3,6 +3,7 @@ import { nanos, type NatsConnection } from '@nats-io/nats-core'
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamManager, type JsMsg } from '@nats-io/jetstream'
 import { AppErrorCode, isAppError, streams, subjects } from '@montage/core'
 import { ensureBoardCommandStream, ZBoardCommand, ZBoardHistoryCommand, type TBoardCommand, type TBoardHistoryCommand } from '@montage/board'
+import { withConsumerSpan } from '@montage/runtime/tracing'
 import { errorFields, type TLogger } from './logger'
 
 export interface ConsumeBoardCommandsOptions {
@@ -64,7 +65,8 @@ export async function consumeBoardCommands(opts: ConsumeBoardCommandsOptions): P
       return
     }
     try {
-      await opts.apply(command)
+      // Joins the trace of whoever published the command (the workflow's activity, a web request).
+      await withConsumerSpan('board.command.apply', msg.headers, { 'montage.board.id': command.boardId, 'montage.board.command': command.type, 'montage.board.command_id': command.id }, () => opts.apply(command))
       msg.ack()
     } catch (e) {
       if (isAppError(e) && e.code !== AppErrorCode.INTERNAL) {

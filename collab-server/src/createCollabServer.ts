@@ -22,7 +22,7 @@ import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
 import { SessionSockets } from './SessionSockets'
 import { errorFields, fromPino, type TLogger } from './logger'
-import { createCollabStats, type TCollabStats } from './collab-stats'
+import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 
 export interface CreateCollabServerOptions {
   db: Sql
@@ -63,6 +63,10 @@ export interface CreateCollabServerOptions {
   reconcileIntervalMs?: number
   /** Bytes of relayed messages waiting for their other chunks (default 64 MiB). */
   relayMaxPendingBytes?: number
+  /** Where connections and update latency are reported (main.ts: the process's Prometheus metrics). */
+  metrics?: TCollabMetricsSink
+  /** Answers on the main port before the 404 (main.ts: `/readyz` through `createOpsHandler`); true when it answered. */
+  httpHandler?: (req: IncomingMessage, res: ServerResponse) => boolean
 }
 
 export interface CollabServer {
@@ -97,7 +101,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const writer = new BoardUpdateWriter(opts.db)
   const boardLimits = { ...DEFAULT_BOARD_WRITE_LIMITS, ...opts.boardLimits }
   const stats = createCollabStats()
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, metrics: opts.metrics, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   // Signing out closes that session's sockets on every instance.
@@ -138,6 +142,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       res.writeHead(closing ? 503 : 200, { 'content-type': 'text/plain' }).end(closing ? 'closing' : 'ok')
       return
     }
+    if (opts.httpHandler?.(req, res)) return
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
   }
 
@@ -201,6 +206,8 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       })
       wss.emit('connection', ws, req)
       sessions.track(grant.sessionId, ws)
+      opts.metrics?.connectionOpened()
+      ws.once('close', () => opts.metrics?.connectionClosed())
     })
   }
 

@@ -9,6 +9,7 @@ import { createLogger, logUncaughtErrors, ZLogLevel } from '@montage/runtime/log
 import { createCollabServer } from './createCollabServer'
 import { errorFields, fromPino } from './logger'
 import { limitsFromEnv, ZLimitsEnv } from './limits-from-env'
+import { startCollabOps } from './collab-ops'
 
 const ZEnv = withConnectionChecks(ZLimitsEnv.extend({
   ...ZDatabaseEnv.shape,
@@ -49,6 +50,7 @@ const connections = exitOnEnvError(() => ({ db: databaseOptions(env), nats: nats
 const log = createLogger('collab-server', { level: env.LOG_LEVEL })
 logUncaughtErrors(log)
 const logger = fromPino(log)
+const ops = startCollabOps()
 const db = createDb(connections.db)
 await assertMigrated(db)
 const nats = await connect(connections.nats)
@@ -66,8 +68,10 @@ const server = createCollabServer({
   ...limitsFromEnv(env),
   boardLimits: { maxRecords: env.COLLAB_MAX_BOARD_RECORDS, maxRecordBytes: env.COLLAB_MAX_RECORD_KB * 1024 },
   reconnectCooldownMs: env.COLLAB_RECONNECT_COOLDOWN_MS,
+  ...ops.serverOptions({ db, nats }),
 })
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
+await ops.listen()
 
 let stopping = false
 async function shutdown(signal: string): Promise<void> {
@@ -76,6 +80,7 @@ async function shutdown(signal: string): Promise<void> {
   logger.info('shutting down', { signal })
   try {
     await server.close()
+    await ops.close()
     await nats.drain()
     await db.end({ timeout: 5 })
     process.exit(0)

@@ -1,6 +1,7 @@
 import { createAssetStore, ZAssetStoreEnv } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName, ZTaskQueuePrefix } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
+import { activityMetricsInterceptor, assetStoreCheck, createActivityMetrics, createAssetStoreMetrics, meterAssetStore, natsCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { connect } from '@nats-io/transport-node'
 import { natsConnectOptions, temporalConnectionOptions, withConnectionChecks, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { createLogger, logUncaughtErrors, ZLogLevel } from '@montage/runtime/log'
@@ -33,9 +34,10 @@ const env = exitOnEnvError(() =>
 const connections = exitOnEnvError(() => ({ nats: natsConnectOptions(env, 'hosted-worker'), temporal: temporalConnectionOptions(env) }))
 const log = createLogger('hosted-worker', { level: env.LOG_LEVEL })
 logUncaughtErrors(log)
-installTemporalRuntime({ logger: log })
+const ops = await prepareWorkerOps({ service: 'hosted-worker' })
+installTemporalRuntime({ logger: log, metrics: ops.temporalMetrics })
 
-const store = createAssetStore(env)
+const store = meterAssetStore(createAssetStore(env), createAssetStoreMetrics(ops.registry))
 const workDir = path.join(env.DATA_DIR, 'tmp', 'hosted-worker')
 await mkdir(workDir, { recursive: true })
 const nats = await connect(connections.nats)
@@ -55,15 +57,18 @@ const worker = await Worker.create({
     runway: env.RUNWAYML_API_SECRET ? { apiSecret: env.RUNWAYML_API_SECRET, baseUrl: env.RUNWAY_API_BASE_URL, pollIntervalMs: env.RUNWAY_POLL_INTERVAL_MS } : undefined,
   }),
   maxConcurrentActivityTaskExecutions: env.HOSTED_WORKER_CONCURRENCY,
+  interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(ops.registry)), ...(ops.temporalTracing?.activity ?? [])] },
   shutdownGraceTime: '10s',
 })
 if (!env.RUNWAYML_API_SECRET) log.warn('Runway models unavailable: RUNWAYML_API_SECRET is not set')
 log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE }, `worker on queue ${taskQueue}`)
+await ops.listen([natsCheck(nats), temporalWorkerCheck(worker), assetStoreCheck(store)])
 
 try {
   await worker.run()
 } finally {
   await nats.drain().catch(() => undefined)
   await connection.close().catch(() => undefined)
+  await ops.close()
   log.info('stopped')
 }

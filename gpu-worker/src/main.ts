@@ -1,6 +1,7 @@
 import { createAssetStore } from '@montage/assets'
 import { exitOnEnvError, parseEnv, taskQueueName } from '@montage/core'
 import { NativeConnection, Worker } from '@temporalio/worker'
+import { activityMetricsInterceptor, assetStoreCheck, createActivityMetrics, createAssetStoreMetrics, meterAssetStore, natsCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { connect } from '@nats-io/transport-node'
 import { natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
 import { createLogger, logUncaughtErrors } from '@montage/runtime/log'
@@ -17,9 +18,10 @@ const env = exitOnEnvError(() => parseEnv(ZGpuWorkerEnv))
 const connections = exitOnEnvError(() => ({ nats: natsConnectOptions(env, 'gpu-worker'), temporal: temporalConnectionOptions(env) }))
 const log = createLogger('gpu-worker', { level: env.LOG_LEVEL })
 logUncaughtErrors(log)
-installTemporalRuntime({ logger: log })
+const ops = await prepareWorkerOps({ service: 'gpu-worker' })
+installTemporalRuntime({ logger: log, metrics: ops.temporalMetrics })
 
-const store = createAssetStore(env)
+const store = meterAssetStore(createAssetStore(env), createAssetStoreMetrics(ops.registry))
 // Scratch files beside the local store's folder, so storing an output there is a rename rather than a copy.
 const workDir = path.join(env.DATA_DIR, 'tmp', 'gpu-worker')
 await mkdir(workDir, { recursive: true })
@@ -45,15 +47,18 @@ const worker = await Worker.create({
   identity: `gpu-worker@${hostname()}:${process.pid}`,
   activities: createGpuActivities({ store, engine, nats }),
   maxConcurrentActivityTaskExecutions: env.GPU_WORKER_CONCURRENCY,
+  interceptors: { activity: [activityMetricsInterceptor(createActivityMetrics(ops.registry)), ...(ops.temporalTracing?.activity ?? [])] },
   shutdownGraceTime: '30s',
 })
 log.info({ taskQueue, namespace: env.TEMPORAL_NAMESPACE, engine: env.ENGINE_EXECUTION_PROVIDER, assetStore: store.kind }, `worker on queue ${taskQueue}`)
+await ops.listen([natsCheck(nats), temporalWorkerCheck(worker), assetStoreCheck(store)])
 
 try {
   await worker.run()
 } finally {
   await nats.drain().catch(() => undefined)
   await connection.close().catch(() => undefined)
+  await ops.close()
   await engine.close()
   log.info('stopped')
 }

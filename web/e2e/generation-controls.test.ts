@@ -113,6 +113,19 @@ describe('generation controls', () => {
     await expect.poll(() => card.getAttribute('data-status'), { timeout: 120_000 }).toBe('failed')
     await expect.poll(async () => ((await card.locator('[data-testid=variation-error]').textContent()) ?? '').length).toBeGreaterThan(5)
     await page.screenshot({ path: path.join(SHOTS, 'failed.png') })
+    // A producer may inspect the job: the card links to its workflow in the Temporal UI (the default address).
+    expect(await card.locator('[data-testid=variation-workflow-link]').getAttribute('href')).toBe(
+      `http://127.0.0.1:8233/namespaces/default/workflows/${encodeURIComponent(`generation/${generationId}`)}`,
+    )
+    // A reviewer sees the same failed card without it.
+    const rui = await stack.signedIn('local:rui')
+    const reviewerPage = await rui.newPage()
+    await openBoard(reviewerPage, stack.boardId)
+    const reviewerCard = reviewerPage.locator(`[data-testid=variation][data-shape-id="${variationId}"]`)
+    await expect.poll(() => reviewerCard.getAttribute('data-status'), { timeout: 30_000 }).toBe('failed')
+    expect(await reviewerCard.locator('[data-testid=variation-error]').count()).toBe(1)
+    expect(await reviewerCard.locator('[data-testid=variation-workflow-link]').count()).toBe(0)
+    await rui.close()
     await expect.poll(() => ledgerOf(generationId), { timeout: 30_000 }).toEqual([
       { kind: 'reserve', amount: -2 },
       { kind: 'release', amount: 2 },

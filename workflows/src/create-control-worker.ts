@@ -1,6 +1,6 @@
 import { hostname } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
+import { NativeConnection, Runtime, Worker, bundleWorkflowCode, type ActivityInterceptorsFactory, type InjectedSinks, type WorkflowBundleWithSourceMap } from '@temporalio/worker'
 import { taskQueueName } from '@montage/core'
 import { createControlActivities, createIngestActivities, type ControlActivityDeps } from './activities'
 
@@ -8,15 +8,20 @@ export interface CreateControlWorkerOptions extends ControlActivityDeps {
   connection: NativeConnection
   namespace: string
   taskQueuePrefix: string
-  /** A prebuilt bundle (tests build it once for several workers). */
+  /** A prebuilt bundle (tests build it once for several workers); built with the tracing's workflow modules when tracing. */
   workflowBundle?: WorkflowBundleWithSourceMap
+  /** Traces workflows and activities (`temporalWorkerTracing` of `@montage/runtime/tracing`). */
+  tracing?: { workflowModules: string[]; activity: ActivityInterceptorsFactory[]; sinks: InjectedSinks<Record<string, never>> }
 }
 
 export const WORKFLOWS_PATH = fileURLToPath(new URL('./workflows/index.ts', import.meta.url))
 
-/** The bundler reports through the process's Temporal runtime logger (JSON lines once `installTemporalRuntime` ran). */
-export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger: Runtime.instance().logger })
+/**
+ * The bundler reports through the process's Temporal runtime logger (JSON lines once `installTemporalRuntime` ran).
+ * Workflow interceptor modules (tracing's) are built in when given.
+ */
+export async function bundleWorkflows(o: { workflowInterceptorModules?: string[] } = {}): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, workflowInterceptorModules: o.workflowInterceptorModules, logger: Runtime.instance().logger })
 }
 
 /** The Temporal worker of queue `control`: workflow code plus the control-plane activities. */
@@ -26,7 +31,8 @@ export async function createControlWorker(opts: CreateControlWorkerOptions): Pro
     namespace: opts.namespace,
     taskQueue: taskQueueName(opts.taskQueuePrefix, 'control'),
     identity: `workflows@${hostname()}:${process.pid}`,
-    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows()),
-    activities: { ...createControlActivities({ db: opts.db, js: opts.js }), ...createIngestActivities({ db: opts.db, js: opts.js }) },
+    workflowBundle: opts.workflowBundle ?? (await bundleWorkflows({ workflowInterceptorModules: opts.tracing?.workflowModules })),
+    activities: { ...createControlActivities({ db: opts.db, js: opts.js, metrics: opts.metrics }), ...createIngestActivities({ db: opts.db, js: opts.js }) },
+    ...(opts.tracing ? { interceptors: { activity: opts.tracing.activity }, sinks: opts.tracing.sinks } : {}),
   })
 }

@@ -8,6 +8,7 @@ import { ensureBoardCommandStream } from '@montage/board'
 import { databaseOptions, natsConnectOptions, temporalConnectionOptions, withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { createLogger, logUncaughtErrors, ZLogLevel } from '@montage/runtime/log'
 import { installTemporalRuntime } from '@montage/runtime/temporal'
+import { createJobMetrics, natsCheck, postgresCheck, prepareWorkerOps, temporalWorkerCheck } from '@montage/runtime/ops'
 import { createControlWorker } from './create-control-worker'
 
 const env = exitOnEnvError(() =>
@@ -16,7 +17,8 @@ const env = exitOnEnvError(() =>
 const connections = exitOnEnvError(() => ({ db: databaseOptions(env), nats: natsConnectOptions(env, 'montage-workflows'), temporal: temporalConnectionOptions(env) }))
 const log = createLogger('workflows', { level: env.LOG_LEVEL })
 logUncaughtErrors(log)
-installTemporalRuntime({ logger: log })
+const ops = await prepareWorkerOps({ service: 'workflows' })
+installTemporalRuntime({ logger: log, metrics: ops.temporalMetrics })
 
 const db = createDb(connections.db)
 await assertMigrated(db)
@@ -29,7 +31,10 @@ const worker = await createControlWorker({
   taskQueuePrefix: env.TASK_QUEUE_PREFIX,
   db,
   js: jetstream(nc),
+  metrics: createJobMetrics(ops.registry),
+  tracing: ops.temporalTracing ?? undefined,
 })
+await ops.listen([postgresCheck(db), natsCheck(nc), temporalWorkerCheck(worker)])
 
 // No signal handlers of ours: the SDK's runtime turns SIGINT/SIGTERM into a graceful shutdown, and a
 // second `worker.shutdown()` from here threw (IllegalStateError: DRAINING) on every stop.
@@ -39,3 +44,4 @@ await worker.run()
 await nc.drain()
 await connection.close()
 await db.end()
+await ops.close()

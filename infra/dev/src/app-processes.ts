@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs'
 import path from 'node:path'
+import { freePort } from './free-port'
 
 export type ServiceName = 'collab-server' | 'workflows' | 'gpu-worker' | 'hosted-worker' | 'web'
 export const ALL_SERVICES: ServiceName[] = ['collab-server', 'workflows', 'gpu-worker', 'hosted-worker', 'web']
@@ -31,10 +32,28 @@ interface ServiceSpec {
   args: string[]
   cwd: string
   env: Record<string, string>
+  /** Its `OPS_PORT` (`/healthz`, `/readyz`, `/metrics`), on loopback. */
+  opsPort: number
   ready: (out: string) => Promise<boolean> | boolean
 }
 
 const COLORS: Record<ServiceName, string> = { 'collab-server': '35', workflows: '33', 'gpu-worker': '32', 'hosted-worker': '36', web: '34' }
+
+/** Readiness: 200 only once every dependency of the service answers (`/readyz`). */
+async function http200(url: string): Promise<boolean> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(2000) })
+    await res.body?.cancel()
+    return res.status === 200
+  } catch {
+    return false
+  }
+}
+
+/** The env that turns a service's ops listener on, on loopback. */
+function opsEnv(opsPort: number): Record<string, string> {
+  return { OPS_PORT: String(opsPort), OPS_HOST: '127.0.0.1' }
+}
 
 async function httpOk(url: string): Promise<boolean> {
   try {
@@ -51,52 +70,49 @@ async function httpOk(url: string): Promise<boolean> {
  */
 const TSX = ['--import', 'tsx']
 
-function collabSpec(o: AppProcessesOptions, port: number): ServiceSpec {
+function collabSpec(o: AppProcessesOptions, port: number, opsPort: number): ServiceSpec {
   return {
     command: process.execPath,
     args: [...TSX, 'src/main.ts'],
     cwd: path.join(o.root, 'collab-server'),
-    env: { COLLAB_PORT: String(port) },
-    ready: () => httpOk(`http://127.0.0.1:${port}/healthz`),
+    env: { COLLAB_PORT: String(port), ...opsEnv(opsPort) },
+    opsPort,
+    ready: () => http200(`http://127.0.0.1:${port}/readyz`),
   }
 }
 
-function specs(o: AppProcessesOptions): Record<ServiceName, ServiceSpec> {
+/** A worker is ready once its `/readyz` says its Temporal worker runs and its dependencies answer. */
+function workerSpec(o: AppProcessesOptions, folder: string, entry: string, opsPort: number): ServiceSpec {
+  return {
+    command: process.execPath,
+    args: [...TSX, entry],
+    cwd: path.join(o.root, folder),
+    env: opsEnv(opsPort),
+    opsPort,
+    ready: () => http200(`http://127.0.0.1:${opsPort}/readyz`),
+  }
+}
+
+function specs(o: AppProcessesOptions, opsPorts: Record<ServiceName, number>): Record<ServiceName, ServiceSpec> {
   const collabUrl = `ws://localhost:${o.collabPort}`
   const webHost = o.webHost ?? '127.0.0.1'
   // Where this machine reaches web (a wildcard bind answers on loopback).
   const webProbeHost = webHost === '0.0.0.0' || webHost === '::' ? '127.0.0.1' : webHost.includes(':') ? `[${webHost}]` : webHost
   return {
-    'collab-server': collabSpec(o, o.collabPort),
-    workflows: {
-      command: process.execPath,
-      args: [...TSX, 'src/main.ts'],
-      cwd: path.join(o.root, 'workflows'),
-      env: {},
-      ready: (out) => /worker on queue/i.test(out),
-    },
-    'gpu-worker': {
-      command: process.execPath,
-      args: [...TSX, 'src/main.ts'],
-      cwd: path.join(o.root, 'gpu-worker'),
-      env: {},
-      ready: (out) => /worker on queue/i.test(out),
-    },
+    'collab-server': collabSpec(o, o.collabPort, opsPorts['collab-server']),
+    workflows: workerSpec(o, 'workflows', 'src/main.ts', opsPorts.workflows),
+    'gpu-worker': workerSpec(o, 'gpu-worker', 'src/main.ts', opsPorts['gpu-worker']),
     // Provider calls (Runway) on queue `hosted`; without RUNWAYML_API_SECRET it runs and reports Runway as unavailable.
-    'hosted-worker': {
-      command: process.execPath,
-      args: [...TSX, 'src/hosted-main.ts'],
-      cwd: path.join(o.root, 'gpu-worker'),
-      env: {},
-      ready: (out) => /worker on queue/i.test(out),
-    },
+    'hosted-worker': workerSpec(o, 'gpu-worker', 'src/hosted-main.ts', opsPorts['hosted-worker']),
     // web/server.ts, not `next start`: it sets who is asking and the security headers (see its comment).
     web: {
       command: process.execPath,
       args: [...TSX, 'server.ts', '-p', String(o.webPort), '-H', webHost],
       cwd: path.join(o.root, 'web'),
-      env: { COLLAB_PUBLIC_URL: collabUrl, PORT: String(o.webPort), NEXT_TELEMETRY_DISABLED: '1' },
-      ready: () => httpOk(`http://${webProbeHost}:${o.webPort}/sign-in`),
+      env: { COLLAB_PUBLIC_URL: collabUrl, PORT: String(o.webPort), NEXT_TELEMETRY_DISABLED: '1', ...opsEnv(opsPorts.web) },
+      opsPort: opsPorts.web,
+      // Its dependencies answer (`/readyz`), and Next serves a page.
+      ready: async () => (await http200(`http://${webProbeHost}:${o.webPort}/readyz`)) && (await httpOk(`http://${webProbeHost}:${o.webPort}/sign-in`)),
     },
   }
 }
@@ -161,6 +177,18 @@ export class ServiceProcess {
   recentOutput(): string {
     return this.output
   }
+
+  /** Its ops listener's port (`OPS_PORT`): `/healthz`, `/readyz`, `/metrics` on 127.0.0.1. */
+  get opsPort(): number {
+    return this.spec.opsPort
+  }
+
+  /** Scrapes its `/metrics` (Prometheus text: ours, and the Temporal SDK's for workers). */
+  async metrics(): Promise<string> {
+    const res = await fetch(`http://127.0.0.1:${this.spec.opsPort}/metrics`, { signal: AbortSignal.timeout(10_000) })
+    if (!res.ok) throw new Error(`${this.name} /metrics answered ${res.status}`)
+    return res.text()
+  }
 }
 
 export interface AppProcesses {
@@ -172,10 +200,13 @@ export interface AppProcesses {
 
 /** Starts the app's services (all by default) and waits until each is ready. */
 export async function startAppProcesses(opts: AppProcessesOptions): Promise<AppProcesses> {
-  const all = specs(opts)
+  const ports = await Promise.all(ALL_SERVICES.map(async (n) => [n, await freePort()] as const))
+  const all = specs(opts, Object.fromEntries(ports) as Record<ServiceName, number>)
   const names = opts.services ?? ALL_SERVICES
   const services = Object.fromEntries(ALL_SERVICES.map((n) => [n, names.includes(n) ? new ServiceProcess(n, all[n], opts) : undefined])) as AppProcesses['services']
-  const extraCollab = (opts.extraCollabPorts ?? []).map((port, i) => new ServiceProcess('collab-server', collabSpec(opts, port), opts, `collab-server-${i + 2}`))
+  const extraCollab = await Promise.all(
+    (opts.extraCollabPorts ?? []).map(async (port, i) => new ServiceProcess('collab-server', collabSpec(opts, port, await freePort()), opts, `collab-server-${i + 2}`)),
+  )
   const collabServers = [...(services['collab-server'] ? [services['collab-server']] : []), ...extraCollab]
   const stop = async () => {
     await Promise.all([...Object.values(services), ...extraCollab].map((s) => s?.stop()))

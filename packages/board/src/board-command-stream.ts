@@ -1,5 +1,6 @@
 import type { JetStreamClient, JetStreamManager, StreamConfig } from '@nats-io/jetstream'
-import { nanos } from '@nats-io/nats-core'
+import { headers as natsHeaders, nanos } from '@nats-io/nats-core'
+import { context, propagation, SpanKind, trace } from '@opentelemetry/api'
 import { streams, subjects } from '@montage/core'
 import type { TBoardCommand } from './commands'
 import type { TBoardHistoryCommand } from './history-commands'
@@ -43,7 +44,21 @@ export async function ensureBoardCommandStream(jsm: JetStreamManager): Promise<v
   }
 }
 
-/** Publishes a board command; its id is the JetStream message id, so a retry is dropped as a duplicate. */
+/**
+ * Publishes a board command; its id is the JetStream message id, so a retry is dropped as a duplicate.
+ * The caller's trace (when tracing is on) rides in the message headers, so the collab-server's
+ * apply joins it.
+ */
 export async function publishBoardCommand(js: JetStreamClient, command: TBoardCommand | TBoardHistoryCommand): Promise<void> {
-  await js.publish(subjects.boardCommand(command.boardId), JSON.stringify(command), { msgID: command.id })
+  const subject = subjects.boardCommand(command.boardId)
+  const attributes = { 'messaging.system': 'nats', 'messaging.destination.name': subject, 'montage.board.command': command.type, 'montage.board.id': command.boardId }
+  await trace.getTracer('@montage/board').startActiveSpan('board.command.publish', { kind: SpanKind.PRODUCER, attributes }, async (span) => {
+    try {
+      const h = natsHeaders()
+      propagation.inject(context.active(), h, { set: (carrier, key, value) => carrier.set(key, value) })
+      await js.publish(subject, JSON.stringify(command), { msgID: command.id, ...(h.has('traceparent') ? { headers: h } : {}) })
+    } finally {
+      span.end()
+    }
+  })
 }

@@ -110,3 +110,8 @@ export type TGenerationOutput = z.infer<typeof ZGenerationOutput>
 export function generationWorkflowId(generationId: string): string {
   return `generation/${generationId}`
 }
+
+/** Where the Temporal UI shows a workflow (`TEMPORAL_UI_URL`, the namespace, the workflow id). */
+export function temporalWorkflowUrl(ui: { url: string; namespace: string }, workflowId: string): string {
+  return `${ui.url.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(ui.namespace)}/workflows/${encodeURIComponent(workflowId)}`
+}

@@ -20,10 +20,12 @@ export type TPermission =
   | 'review.link'
   /** See the members, and invite people by link (create, list and revoke invites). */
   | 'member.manage'
+  /** Open a job's workflow in the Temporal UI (a failed card's "Workflow" link): for whoever runs the jobs. */
+  | 'job.inspect'
 
 const GRANTS: Record<TRole, readonly TPermission[]> = {
-  owner: ['board.view', 'board.edit', 'generation.start', 'workspace.manage', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link', 'member.manage'],
-  producer: ['board.view', 'board.edit', 'generation.start', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link'],
+  owner: ['board.view', 'board.edit', 'generation.start', 'workspace.manage', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link', 'member.manage', 'job.inspect'],
+  producer: ['board.view', 'board.edit', 'generation.start', 'comment.create', 'comment.moderate', 'review.decide', 'variation.approve', 'review.link', 'job.inspect'],
   editor: ['board.view', 'board.edit', 'generation.start', 'comment.create'],
   reviewer: ['board.view', 'comment.create'],
 }

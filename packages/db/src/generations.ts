@@ -81,7 +81,8 @@ export interface FinishGenerationOptions {
 }
 
 /** Moves a generation to a final state once; later calls leave the first outcome in place. */
-export async function finishGeneration(sql: Sql, opts: FinishGenerationOptions): Promise<TGenerationRow> {
+/** Finishes the row once; `moved` says whether this call finished it (false: it already was). */
+export async function finishGeneration(sql: Sql, opts: FinishGenerationOptions): Promise<TGenerationRow & { moved: boolean }> {
   const [row] = await sql<TGenerationRow[]>`
     UPDATE generations SET status = ${opts.status}, output_asset = ${opts.outputAsset ?? null},
       poster_asset = ${opts.posterAsset ?? null}, output_mime_type = ${opts.outputMimeType ?? null},
@@ -90,9 +91,11 @@ export async function finishGeneration(sql: Sql, opts: FinishGenerationOptions):
       error = ${opts.error ?? null}, finished_at = now()
     WHERE id = ${opts.id} AND finished_at IS NULL
     RETURNING ${sql.unsafe(COLUMNS)}`
-  return row ?? (await getGeneration(sql, opts.id))!
+  return row ? { ...row, moved: true } : { ...(await getGeneration(sql, opts.id))!, moved: false }
 }
 
-export async function markGenerationRunning(sql: Sql, id: string): Promise<void> {
-  await sql`UPDATE generations SET status = 'running' WHERE id = ${id} AND status = 'queued'`
+/** Moves a queued row to running; true when this call moved it (a retry's second call finds it running). */
+export async function markGenerationRunning(sql: Sql, id: string): Promise<boolean> {
+  const result = await sql`UPDATE generations SET status = 'running' WHERE id = ${id} AND status = 'queued'`
+  return result.count > 0
 }

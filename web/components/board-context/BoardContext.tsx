@@ -14,6 +14,8 @@ export interface TBoardContext {
   refreshCredits: () => void
   /** The model menu, with availability decided by the server's env. */
   models: TModelOption[]
+  /** Where a failed card links to its workflow; only for people allowed to inspect jobs. */
+  temporalUi?: { url: string; namespace: string }
 }
 
 export const BoardContext = createContext<TBoardContext>({ boardId: '', readOnly: true, refreshCredits: () => {}, models: [] })

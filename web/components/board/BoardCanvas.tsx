@@ -40,6 +40,8 @@ export interface BoardCanvasProps {
   models: TModelOption[]
   /** tldraw's production licence key (`TLDRAW_LICENSE_KEY`, read at request time); none in development. */
   tldrawLicenseKey?: string
+  /** The Temporal UI for a failed card's "Workflow" link; given only to roles with `job.inspect`. */
+  temporalUi?: { url: string; namespace: string }
 }
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
@@ -76,7 +78,7 @@ function SyncNotice({ message, onDismiss }: { message: string; onDismiss: () => 
   )
 }
 
-export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models, tldrawLicenseKey }: BoardCanvasProps) {
+export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models, tldrawLicenseKey, temporalUi }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
   const { store, ready, sync, problem, peers, liveJobs, threads, notice, dismissNotice } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
   const [credits, setCredits] = useState<number | null>(initialCredits)
@@ -140,7 +142,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
     )
   }, [editor, refreshCredits])
 
-  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models }), [boardId, readOnly, refreshCredits, models])
+  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models, temporalUi }), [boardId, readOnly, refreshCredits, models, temporalUi])
 
   const onMount = useCallback(
     (editor: Editor) => {

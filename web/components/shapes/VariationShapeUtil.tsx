@@ -3,6 +3,7 @@
 import { useState } from 'react'
 import { HTMLContainer, Rectangle2d, ShapeUtil, resizeBox, stopEventPropagation, useEditor, type TLResizeInfo, type TLShape } from 'tldraw'
 import { defaultVariationProps, VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '@montage/board/client'
+import { generationWorkflowId, temporalWorkflowUrl } from '@montage/core'
 import { useBoard } from '@/components/board-context/BoardContext'
 import { VariationReviewBadge } from '@/components/review/VariationReviewBadge'
 import { EditOfBadge } from '@/components/review/EditOfBadge'
@@ -63,7 +64,7 @@ export class VariationShapeUtil extends ShapeUtil<TVariationShape> {
 
 function VariationCard({ shape }: { shape: TVariationShape }) {
   const editor = useEditor()
-  const { readOnly, refreshCredits } = useBoard()
+  const { readOnly, refreshCredits, temporalUi } = useBoard()
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<string | null>(null)
   const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost, generationId } = shape.props
@@ -108,6 +109,11 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
               <button className="m-btn m-btn-sm" data-testid="variation-retry" disabled={busy} onPointerDown={stopEventPropagation} onClick={() => void retry()}>
                 {busy ? 'Retrying…' : 'Retry'}
               </button>
+            )}
+            {status === 'failed' && temporalUi && generationId && (
+              <a className="m-hint" data-testid="variation-workflow-link" href={temporalWorkflowUrl(temporalUi, generationWorkflowId(generationId))} target="_blank" rel="noreferrer" onPointerDown={stopEventPropagation}>
+                Workflow
+              </a>
             )}
           </div>
         ) : (

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client'
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry'
 import { createAssetStore, type AssetStore } from '@montage/assets'
 import { createPasswordHasher, ensureLocalKeys, resolveJwtKey, type LocalKeys, type PasswordHasher } from '@montage/auth'
 import { createDb, type Sql } from '@montage/db'
@@ -38,7 +39,8 @@ export function temporalClient(): Promise<Client> {
   if (!ctx.temporal) {
     const env = webEnv()
     ctx.temporal = Connection.connect({ ...temporalConnectionOptions(env), connectTimeout: 5_000 })
-      .then((connection) => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }))
+      // The interceptor puts the request's trace into the workflow's headers (a no-op while tracing is off).
+      .then((connection) => new Client({ connection, namespace: env.TEMPORAL_NAMESPACE, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }))
       .catch((e: unknown) => {
         ctx.temporal = undefined // retry on the next request
         throw e

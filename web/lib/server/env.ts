@@ -16,6 +16,8 @@ const ZWebEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
   ...ZDatabaseEnv.shape,
   ...ZNatsEnv.shape,
   ...ZTemporalEnv.shape,
+  /** The Temporal UI, linked from a failed card for owners and producers (`job.inspect`). */
+  TEMPORAL_UI_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').default('http://127.0.0.1:8233'),
   LOG_LEVEL: ZLogLevel,
   TASK_QUEUE_PREFIX: ZTaskQueuePrefix,
   DATA_DIR: z.string().min(1).optional(),

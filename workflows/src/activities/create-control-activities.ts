@@ -12,9 +12,16 @@ import {
 } from '@montage/db'
 import { publishBoardCommand, publishFeedEvent, variationOutcomePatch, type TVariationPatch } from '@montage/board'
 
+/** Where the activities count what moved (`createJobMetrics` of `@montage/runtime`); absent, nothing is counted. */
+export interface TControlMetrics {
+  job(state: 'started' | 'succeeded' | 'failed' | 'cancelled', model: string): void
+  credits(kind: 'reserved' | 'settled' | 'released', amount: number): void
+}
+
 export interface ControlActivityDeps {
   db: Sql
   js: JetStreamClient
+  metrics?: TControlMetrics
 }
 
 /**
@@ -33,7 +40,7 @@ export interface TFinishFailedInput {
  * Control-plane activities: credits, the generations table, and board commands. Each one is
  * idempotent by generation id, so Temporal may retry any of them safely.
  */
-export function createControlActivities({ db, js }: ControlActivityDeps) {
+export function createControlActivities({ db, js, metrics }: ControlActivityDeps) {
   async function publishVariation(input: TControlGenerationInput, step: string, patch: TVariationPatch): Promise<void> {
     await publishBoardCommand(js, {
       // One id per (generation, step): a retried activity publishes a duplicate JetStream drops.
@@ -60,7 +67,7 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
 
     async markGenerationStarted(input: TControlGenerationInput): Promise<void> {
       // Independent writes, at once: every round trip here is on the way to the board.
-      await Promise.all([
+      const [moved] = await Promise.all([
         markGenerationRunning(db, input.generationId),
         publishVariation(input, 'running', {
           status: 'running',
@@ -72,6 +79,8 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
           ...(input.parentVariationId ? { parentVariationId: input.parentVariationId } : {}),
         }),
       ])
+      // Counted when the row moved, so a retried activity counts once.
+      if (moved) metrics?.job('started', input.model)
     },
 
     async completeGeneration(args: { input: TControlGenerationInput; output: TGenerationOutput }): Promise<void> {
@@ -114,7 +123,7 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
             })
           : undefined,
       ])
-      await Promise.all([
+      const [finished, settled] = await Promise.all([
         // The whole outcome, so the collab-server's reconciliation can rebuild the board's state if the publish below is lost.
         finishGeneration(db, {
           id: input.generationId,
@@ -129,6 +138,8 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
         }),
         settleCredits(db, { generationId: input.generationId, actualCost: input.credits }),
       ])
+      if (finished.moved) metrics?.job('succeeded', input.model)
+      if (settled) metrics?.credits('settled', input.credits)
       await publishVariation(
         input,
         'succeeded',
@@ -159,8 +170,8 @@ export function createControlActivities({ db, js }: ControlActivityDeps) {
     },
 
     async finishGenerationUnsuccessfully({ input, status, reason }: TFinishFailedInput): Promise<void> {
-      await releaseCredits(db, { generationId: input.generationId })
-      await finishGeneration(db, { id: input.generationId, status, error: reason })
+      if (await releaseCredits(db, { generationId: input.generationId })) metrics?.credits('released', input.credits)
+      if ((await finishGeneration(db, { id: input.generationId, status, error: reason })).moved) metrics?.job(status, input.model)
       await publishVariation(input, status, variationOutcomePatch({ status, error: reason }))
     },
   }

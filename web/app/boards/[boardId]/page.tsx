@@ -1,6 +1,6 @@
 import type { Metadata } from 'next'
 import { notFound } from 'next/navigation'
-import { listModels } from '@montage/core'
+import { listModels, roleCan } from '@montage/core'
 import { getBoardAccess, getCreditBalance } from '@montage/db'
 import { BoardCanvasLoader } from '@/components/board/BoardCanvasLoader'
 import { StatusPage } from '@/components/StatusPage'
@@ -48,6 +48,8 @@ export default async function BoardPage({ params }: Props) {
       user={{ id: user.id, name: user.name }}
       models={listModels(modelAvailabilityOptions())}
       tldrawLicenseKey={webEnv().TLDRAW_LICENSE_KEY}
+      // Only people who may inspect jobs learn where the Temporal UI is.
+      temporalUi={roleCan(access.role, 'job.inspect') ? { url: webEnv().TEMPORAL_UI_URL, namespace: webEnv().TEMPORAL_NAMESPACE } : undefined}
     />
   )
 }

@@ -2,6 +2,7 @@ import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput
 import { createReservedGenerations, failUnstartedGenerations, type Sql } from '@montage/db'
 import type { TStoredGenerationRequest } from './generation-request'
 import { logger } from '../logger'
+import { webMetrics } from '../metrics'
 
 export interface StoreAndStartGenerationsOptions {
   /** One input per generation (a batch's N, or one), all of one request and one workspace. */
@@ -48,11 +49,14 @@ export async function storeAndStartGenerations(sql: Sql, { inputs, request, star
     }
     throw e
   })
+  const credits = inputs.reduce((sum, i) => sum + i.credits, 0)
+  webMetrics()?.credits('reserved', credits)
   try {
     await start()
   } catch (e) {
     logger().error({ err: e, generationIds: inputs.map((i) => i.generationId) }, 'could not start a generation workflow')
     await failUnstartedGenerations(sql, { generationIds: inputs.map((i) => i.generationId), reason: 'The render queue is unavailable.' })
+    webMetrics()?.credits('released', credits)
     throw new AppError(AppErrorCode.UNAVAILABLE, UNAVAILABLE, { cause: e })
   }
 }

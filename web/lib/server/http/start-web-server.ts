@@ -13,6 +13,8 @@ import { lingerOnClose } from './lingering-close'
 import { securityHeaders } from './security-headers'
 import { storeMediaOrigin } from './store-media-origin'
 import { PROXIED_HEADER } from '../loopback'
+import { instrumentHttpRequest } from '@montage/runtime/tracing'
+import { createWebOps } from './web-ops'
 
 /** Headers only a proxy (or a client pretending to be one) sends. */
 const PROXY_HEADERS = ['x-forwarded-for', 'x-forwarded-host', 'x-forwarded-port', 'x-forwarded-proto', 'forwarded', 'x-real-ip', 'via']
@@ -23,6 +25,10 @@ export interface WebServerOptions {
   hostname?: string
   /** The web/ folder (Next's project root). */
   dir: string
+  /** `/healthz`, `/readyz`, `/metrics` on this port too (`OPS_PORT`); the main port answers the probes either way. */
+  opsPort?: number
+  /** Where the ops listener binds; web's own hostname when unset (demo mode must stay on loopback). */
+  opsHost?: string
 }
 
 /** Staged bytes older than this were left by a process killed mid-upload (an honest one is checked in minutes). */
@@ -59,7 +65,11 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
   const app = next({ dev: false, dir: o.dir, hostname: o.hostname, port: o.port })
   await app.prepare()
   const handle = app.getRequestHandler()
+  const ops = createWebOps()
+  if (o.opsPort !== undefined) await ops.listen(o.opsPort, o.opsHost ?? o.hostname)
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    // Probes are answered before anything else: they carry no session and need no headers.
+    if (ops.handle(req, res)) return
     // Whether anything in front of us forwarded this request, as it arrived (before the rewrite
     // below): demo mode serves this machine only, and a local proxy would bring others in.
     const proxied = PROXY_HEADERS.filter((h) => req.headers[h] !== undefined)
@@ -94,7 +104,8 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
     const requestId = randomUUID()
     req.headers['x-request-id'] = requestId
     res.setHeader('X-Request-Id', requestId)
-    void withLogContext({ requestId }, () => handle(req, res))
+    // Timed by route, in a server span that Next's route code (the workflow start) runs inside.
+    withLogContext({ requestId }, () => instrumentHttpRequest(req, res, ops.http, () => void handle(req, res)))
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
