@@ -74,6 +74,8 @@ describe('metrics', () => {
     const gpu = await scrape('gpu-worker')
     expect(readMetric(gpu, 'montage_activity_duration_seconds_count', { activity: 'renderPreviz', outcome: 'ok' })).toBeGreaterThanOrEqual(1)
     expect(readMetric(gpu, 'montage_asset_store_bytes_total', { direction: 'written' })).toBeGreaterThan(0)
+    // The render read its plate through the store (withLocalFile), not a shared path.
+    expect(readMetric(gpu, 'montage_asset_store_bytes_total', { direction: 'read' })).toBeGreaterThan(0)
     expect(gpu).toMatch(/^temporal_\w+/m)
     expect(readMetric(gpu, 'process_resident_memory_bytes')).toBeGreaterThan(0)
 
