@@ -170,7 +170,8 @@ async function localFiles(root: string): Promise<string[]> {
   return entries.filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name)).sort()
 }
 
-async function bucketKeys(s3: TestS3Server): Promise<string[]> {
+/** Every key in the test server's bucket, sorted. */
+export async function bucketKeys(s3: TestS3Server): Promise<string[]> {
   const client = new S3Client({ endpoint: s3.endpoint, region: s3.env.S3_REGION, forcePathStyle: true, credentials: { accessKeyId: s3.env.S3_ACCESS_KEY_ID!, secretAccessKey: s3.env.S3_SECRET_ACCESS_KEY! } })
   try {
     const keys: string[] = []

@@ -9,12 +9,12 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { Client, Connection } from '@temporalio/client'
-import { GetObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3'
+import { GetObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3'
 import { startS3Server, type TestS3Server } from '@montage/assets/testing'
 import { getRecords } from '@montage/board'
 import { createDb, loadBoardUpdates, type Sql } from '@montage/db'
 import { freePort, prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceProcess } from '@montage/infra'
-import { REPO_ROOT, openBoard, showShapes, shotVariationIds } from './harness'
+import { REPO_ROOT, bucketKeys, openBoard, showShapes, shotVariationIds } from './harness'
 
 // Montage past one machine, on one machine: two web, two collab-server, two workflows and two gpu
 // workers and one hosted worker, each process with its own empty DATA_DIR, sharing nothing but
@@ -168,17 +168,6 @@ async function missingFromStoredBoard(ids: string[]): Promise<string[]> {
   return ids.filter((id) => !records.has(id))
 }
 
-async function bucketKeys(): Promise<string[]> {
-  const keys: string[] = []
-  let token: string | undefined
-  do {
-    const page = await s3client.send(new ListObjectsV2Command({ Bucket: s3.bucket, ContinuationToken: token }))
-    for (const o of page.Contents ?? []) if (o.Key) keys.push(o.Key)
-    token = page.IsTruncated ? page.NextContinuationToken : undefined
-  } while (token)
-  return keys.sort()
-}
-
 async function objectSha256(key: string): Promise<string> {
   const res = await s3client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: key }))
   return createHash('sha256').update(await res.Body!.transformToByteArray()).digest('hex')
@@ -321,7 +310,7 @@ describe('scale-out: two of every process sharing only PostgreSQL, NATS, Tempora
 
     // --- Nothing half-written in the bucket: every blob holds the bytes its name says, no staged
     // bytes or unfinished multipart uploads are left, and every asset the database names is there.
-    const keys = await bucketKeys()
+    const keys = await bucketKeys(s3)
     const blobs = keys.filter((k) => k.startsWith('assets/'))
     expect(keys.filter((k) => !k.startsWith('assets/'))).toEqual([])
     for (const key of blobs) expect(await objectSha256(key), key).toBe(key.split('/').pop())
