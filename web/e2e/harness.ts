@@ -107,6 +107,11 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
     extraCollabPorts,
     services: opts.services,
     logDir: path.join(dataDir, 'logs'),
+  }).catch(async (e: unknown) => {
+    // A service that did not come up: nothing else of this stack should outlive the failure.
+    await s3?.stop()
+    await rm(dataDir, { recursive: true, force: true })
+    throw e
   })
   const sql = createDb({ url: databaseUrl, max: 3 })
   const temporal = new Client({ connection: await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' }) })
