@@ -130,6 +130,31 @@ describe('offline', () => {
       window.__montageEditor!.createShape({ id: 'shape:offline-box', type: 'geo', x: 40, y: 40, props: { w: 80, h: 80 } })
     })
 
+    // The browser's copy is written asynchronously: reload only once IndexedDB holds the edit (a
+    // reload before would abort the write, and the test would be about timing, not the copy).
+    await page.waitForFunction(
+      async (dbName) => {
+        const db = await new Promise<IDBDatabase>((resolve, reject) => {
+          const open = indexedDB.open(dbName)
+          open.onsuccess = () => resolve(open.result)
+          open.onerror = () => reject(open.error)
+        })
+        try {
+          const updates = await new Promise<unknown[]>((resolve, reject) => {
+            const req = db.transaction('updates', 'readonly').objectStore('updates').getAll()
+            req.onsuccess = () => resolve(req.result as unknown[])
+            req.onerror = () => reject(req.error)
+          })
+          const text = updates.map((u) => new TextDecoder('utf-8', { fatal: false }).decode(u as Uint8Array)).join('')
+          return text.includes('shape:offline-box')
+        } finally {
+          db.close()
+        }
+      },
+      `montage-board-${stack.boardId}`,
+      { timeout: 30_000, polling: 250 },
+    )
+
     // A reload without the server: the board (with the offline edit) comes from IndexedDB.
     await page.reload()
     await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
