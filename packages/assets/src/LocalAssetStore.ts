@@ -2,9 +2,9 @@ import { createHash, randomUUID } from 'node:crypto'
 import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { Transform, type Readable } from 'node:stream'
+import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import { assertSha256 } from './sha256'
+import { assertSha256, hashingStream, sha256OfFile } from './sha256'
 import { AssetNotFoundError, type AssetStore, type ByteRange, type PresignOptions, type StagedBlob, type StoredAsset } from './types'
 
 /**
@@ -36,9 +36,7 @@ export class LocalAssetStore implements AssetStore {
   }
 
   async putFile(file: string): Promise<StoredAsset> {
-    const hash = createHash('sha256')
-    await pipeline(createReadStream(file), hash)
-    const sha256 = hash.digest('hex')
+    const sha256 = await sha256OfFile(file)
     const { size } = await stat(file)
     if (await this.has(sha256)) {
       await rm(file, { force: true })
@@ -55,22 +53,15 @@ export class LocalAssetStore implements AssetStore {
 
   async stage(stream: Readable): Promise<StagedBlob> {
     const tmp = await this.tempPath()
-    const hash = createHash('sha256')
-    let byteSize = 0
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk)
-        byteSize += chunk.length
-        done(null, chunk)
-      },
-    })
+    const hashing = hashingStream()
     try {
-      await pipeline(stream, hashing, createWriteStream(tmp))
+      await pipeline(stream, hashing.stream, createWriteStream(tmp))
     } catch (e) {
       await rm(tmp, { force: true })
       throw e
     }
-    const sha256 = hash.digest('hex')
+    const sha256 = hashing.sha256()
+    const byteSize = hashing.byteSize()
     let settled = false
     return {
       sha256,

@@ -3,7 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs'
 import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { Readable, Transform, pipeline as pipelineCb } from 'node:stream'
+import { Readable, pipeline as pipelineCb } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import {
   AbortMultipartUploadCommand,
@@ -21,7 +21,7 @@ import {
 } from '@aws-sdk/client-s3'
 import { Upload } from '@aws-sdk/lib-storage'
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner'
-import { assertSha256 } from './sha256'
+import { assertSha256, hashingStream, sha256OfFile } from './sha256'
 import { AssetNotFoundError, type AssetStore, type ByteRange, type PresignOptions, type StagedBlob, type StoredAsset } from './types'
 
 export interface S3AssetStoreOptions {
@@ -115,9 +115,7 @@ export class S3AssetStore implements AssetStore {
    * most of the time.
    */
   async putFile(file: string): Promise<StoredAsset> {
-    const hash = createHash('sha256')
-    await pipeline(createReadStream(file), hash)
-    const sha256 = hash.digest('hex')
+    const sha256 = await sha256OfFile(file)
     const { size: byteSize } = await stat(file)
     if (!(await this.has(sha256))) {
       const upload = new Upload({
@@ -144,20 +142,12 @@ export class S3AssetStore implements AssetStore {
 
   async stage(stream: Readable): Promise<StagedBlob> {
     const key = `${this.stagingPrefix}${randomUUID()}`
-    const hash = createHash('sha256')
-    let byteSize = 0
-    const hashing = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        hash.update(chunk)
-        byteSize += chunk.length
-        done(null, chunk)
-      },
-    })
+    const hashing = hashingStream()
     // An error in the source destroys `hashing`, which fails the upload (and aborts its parts).
-    pipelineCb(stream, hashing, () => undefined)
+    pipelineCb(stream, hashing.stream, () => undefined)
     const upload = new Upload({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, Body: hashing },
+      params: { Bucket: this.bucket, Key: key, Body: hashing.stream },
       partSize: this.partSize,
       queueSize: 4,
       leavePartsOnError: false,
@@ -168,7 +158,8 @@ export class S3AssetStore implements AssetStore {
       await this.deleteKey(key).catch(() => undefined)
       throw e
     }
-    const sha256 = hash.digest('hex')
+    const sha256 = hashing.sha256()
+    const byteSize = hashing.byteSize()
     let committed: Promise<StoredAsset> | undefined
     return {
       sha256,
