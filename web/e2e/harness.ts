@@ -64,6 +64,30 @@ export interface E2EStack {
 }
 
 /**
+ * What every test stack's processes are given: the stack's database and task queues, the test
+ * run's NATS and Temporal, demo sign-in, a board-command consumer of its own, and sign-in budgets
+ * a test file does not exhaust.
+ */
+export function appTestEnv(opts: { databaseUrl: string; prefix: string }): Record<string, string> {
+  return {
+    DATABASE_URL: opts.databaseUrl,
+    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
+    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+    TASK_QUEUE_PREFIX: opts.prefix,
+    AUTH_MODE: 'local',
+    // Demo mode (web on 127.0.0.1): `signedIn` uses the passwordless demo sign-in.
+    MONTAGE_DEMO: '1',
+    // Each test stack consumes board commands under its own durable name.
+    COLLAB_CONSUMER_NAME: `collab-${opts.prefix}`,
+    COLLAB_COMMAND_DELIVER_POLICY: 'new',
+    COLLAB_CONSUMER_INACTIVE_MS: String(10 * 60_000),
+    // A test file signs dozens of people in from one address; limits.test.ts sets its own small budgets.
+    RATE_LIMIT_SIGN_IN_PER_ADDRESS: '10000/15m',
+    RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '1000/15m',
+  }
+}
+
+/**
  * The whole product on fresh ports, its own database, data folder and task queues, so a
  * running `npm start` and other test files are untouched.
  */
@@ -84,21 +108,8 @@ export async function startE2EStack(opts: E2EStackOptions = {}): Promise<E2EStac
   const app = await startAppProcesses({
     root: REPO_ROOT,
     env: {
-      DATABASE_URL: databaseUrl,
+      ...appTestEnv({ databaseUrl, prefix }),
       DATA_DIR: dataDir,
-      NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-      TASK_QUEUE_PREFIX: prefix,
-      AUTH_MODE: 'local',
-      // Demo mode (web on 127.0.0.1): `signedIn` uses the passwordless demo sign-in.
-      MONTAGE_DEMO: '1',
-      // Each test stack consumes board commands under its own durable name.
-      COLLAB_CONSUMER_NAME: `collab-${prefix}`,
-      COLLAB_COMMAND_DELIVER_POLICY: 'new',
-      COLLAB_CONSUMER_INACTIVE_MS: String(10 * 60_000),
-      // A test file signs dozens of people in from one address; limits.test.ts sets its own small budgets.
-      RATE_LIMIT_SIGN_IN_PER_ADDRESS: '10000/15m',
-      RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '1000/15m',
       ...(s3?.env ?? {}),
       ...opts.env,
     },

@@ -14,7 +14,7 @@ import { startS3Server, type TestS3Server } from '@montage/assets/testing'
 import { getRecords } from '@montage/board'
 import { createDb, loadBoardUpdates, type Sql } from '@montage/db'
 import { freePort, prepareDatabase, seedDemo, startAppProcesses, type AppProcesses, type ServiceProcess } from '@montage/infra'
-import { REPO_ROOT, bucketKeys, openBoard, showShapes, shotVariationIds } from './harness'
+import { REPO_ROOT, appTestEnv, bucketKeys, openBoard, showShapes, shotVariationIds } from './harness'
 
 // Montage past one machine, on one machine: two web, two collab-server, two workflows and two gpu
 // workers and one hosted worker, each process with its own empty DATA_DIR, sharing nothing but
@@ -89,19 +89,9 @@ beforeAll(async () => {
   sharedConfigDir = await mkdtemp(path.join(tmpdir(), 'montage-scale-config-'))
   const prefix = `scale-${id}`
   const common: Record<string, string> = {
-    DATABASE_URL: databaseUrl,
-    NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222',
-    TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-    TASK_QUEUE_PREFIX: prefix,
-    AUTH_MODE: 'local',
-    MONTAGE_DEMO: '1',
+    ...appTestEnv({ databaseUrl, prefix }),
     AUTH_KEYS_DIR: sharedConfigDir,
     MEDIA_URL_SECRET: randomBytes(32).toString('hex'),
-    COLLAB_CONSUMER_NAME: `collab-${prefix}`,
-    COLLAB_COMMAND_DELIVER_POLICY: 'new',
-    COLLAB_CONSUMER_INACTIVE_MS: String(10 * 60_000),
-    RATE_LIMIT_SIGN_IN_PER_ADDRESS: '10000/15m',
-    RATE_LIMIT_SIGN_IN_PER_ACCOUNT: '1000/15m',
     ...s3.env,
   }
   // One instance first, so the keys exist before the second reads them.
