@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { createGeneration, listFinishedGenerations, type Sql } from '@montage/db'
+import { listFinishedGenerations, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream } from '@montage/board'
-import { generationWorkflowId, type TGenerationOutput } from '@montage/core'
-import { createControlActivities, type TControlGenerationInput } from '../src/activities/create-control-activities'
-import { createStudio, readBoardCommands } from './helpers'
+import type { TGenerationOutput } from '@montage/core'
+import { createControlActivities } from '../src/activities/create-control-activities'
+import { createControlGeneration, readBoardCommands } from './helpers'
 
 // Real PostgreSQL and NATS JetStream: the row must hold everything the final board command carries,
 // because the collab-server rebuilds that command from it when the publish is lost.
@@ -27,15 +26,7 @@ afterAll(async () => {
 
 const sha = (c: string) => c.repeat(64)
 
-async function generation(): Promise<TControlGenerationInput> {
-  const s = await createStudio(sql, 10, 'Ines')
-  const input: TControlGenerationInput = {
-    generationId: randomUUID(), workspaceId: s.ws.id, boardId: s.board.id, userId: s.user.id, shotId: 'shape:shot1', variationId: `shape:v${randomUUID().slice(0, 8)}`,
-    model: 'previz', params: {}, prompt: '', referenceAssets: [], referenceIds: [], credits: 2,
-  }
-  await createGeneration(sql, { id: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId, model: input.model, params: {}, credits: 2, workflowId: generationWorkflowId(input.generationId), createdBy: input.userId })
-  return input
-}
+const generation = () => createControlGeneration(sql, { credits: 2, userName: 'Ines' })
 
 describe('a finished generation row holds its whole outcome', () => {
   it('success: output, poster, type, duration, strip and proxy, as published on the board', async () => {

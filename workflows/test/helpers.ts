@@ -6,11 +6,12 @@ import { Client, Connection } from '@temporalio/client'
 import { NativeConnection, type Worker } from '@temporalio/worker'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { createBoard, createWorkspace, grantCredits, upsertUser, type Sql } from '@montage/db'
+import { createBoard, createGeneration, createWorkspace, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
 import { openTestDb } from '@montage/db/testing'
 import { createControlWorker } from '../src'
-import { streams, subjects } from '@montage/core'
+import { generationWorkflowId, streams, subjects } from '@montage/core'
+import type { TControlGenerationInput } from '../src/activities/create-control-activities'
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
@@ -101,4 +102,18 @@ export async function startControlRig(prefix: string): Promise<TControlRig> {
       await sql.end()
     },
   }
+}
+
+/**
+ * A queued previz generation row of a new studio (10 credits, one user named `userName`), and the
+ * control activities' input for it, as a started workflow would pass it.
+ */
+export async function createControlGeneration(sql: Sql, opts: { credits: number; userName: string }): Promise<TControlGenerationInput> {
+  const s = await createStudio(sql, 10, opts.userName)
+  const input: TControlGenerationInput = {
+    generationId: randomUUID(), workspaceId: s.ws.id, boardId: s.board.id, userId: s.user.id, shotId: 'shape:shot1', variationId: `shape:v${randomUUID().slice(0, 8)}`,
+    model: 'previz', params: {}, prompt: '', referenceAssets: [], referenceIds: [], credits: opts.credits,
+  }
+  await createGeneration(sql, { id: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId, model: input.model, params: {}, credits: opts.credits, workflowId: generationWorkflowId(input.generationId), createdBy: input.userId })
+  return input
 }

@@ -1,14 +1,13 @@
-import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { jetstream, jetstreamManager } from '@nats-io/jetstream'
-import { createGeneration, type Sql } from '@montage/db'
+import type { Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ensureBoardCommandStream } from '@montage/board'
-import { generationWorkflowId, type TGenerationOutput } from '@montage/core'
+import type { TGenerationOutput } from '@montage/core'
 import { createJobMetrics, createMetricsRegistry, readMetric } from '@montage/runtime/ops'
-import { createControlActivities, type TControlGenerationInput } from '../src/activities/create-control-activities'
-import { createStudio } from './helpers'
+import { createControlActivities } from '../src/activities/create-control-activities'
+import { createControlGeneration } from './helpers'
 
 // Real PostgreSQL and NATS JetStream: jobs and credits are counted when the row or the ledger
 // moved, so an activity Temporal retries counts once.
@@ -28,15 +27,7 @@ afterAll(async () => {
 
 const sha = (c: string) => c.repeat(64)
 
-async function generation(): Promise<TControlGenerationInput> {
-  const s = await createStudio(sql, 10, 'Mira')
-  const input: TControlGenerationInput = {
-    generationId: randomUUID(), workspaceId: s.ws.id, boardId: s.board.id, userId: s.user.id, shotId: 'shape:shot1', variationId: `shape:v${randomUUID().slice(0, 8)}`,
-    model: 'previz', params: {}, prompt: '', referenceAssets: [], referenceIds: [], credits: 3,
-  }
-  await createGeneration(sql, { id: input.generationId, workspaceId: input.workspaceId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId, model: input.model, params: {}, credits: 3, workflowId: generationWorkflowId(input.generationId), createdBy: input.userId })
-  return input
-}
+const generation = () => createControlGeneration(sql, { credits: 3, userName: 'Mira' })
 
 describe('job metrics', () => {
   it('count each move of a generation once, however often its activity runs', async () => {
