@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
@@ -54,9 +54,13 @@ export class LocalAssetStore implements AssetStore {
   async stage(stream: Readable): Promise<StagedBlob> {
     const tmp = await this.tempPath()
     const hashing = hashingStream()
+    const file = createWriteStream(tmp)
     try {
-      await pipeline(stream, hashing.stream, createWriteStream(tmp))
+      await pipeline(stream, hashing.stream, file)
     } catch (e) {
+      // pipeline rejects on the first error, before the file stream has closed: one still opening
+      // would create the temp file after it was removed, and leave it behind.
+      await closed(file)
       await rm(tmp, { force: true })
       throw e
     }
@@ -165,4 +169,9 @@ export class LocalAssetStore implements AssetStore {
       await rm(file, { force: true })
     }
   }
+}
+
+/** Resolves once a file stream has closed (at once when it already has). */
+function closed(stream: WriteStream): Promise<void> {
+  return new Promise((resolve) => (stream.closed ? resolve() : stream.once('close', () => resolve())))
 }

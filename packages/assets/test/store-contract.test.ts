@@ -167,6 +167,17 @@ describe.each(makers)('the asset store contract: %s', (_name, kind, make) => {
     }
   })
 
+  // CI: an upload refused on its first chunk left a temp file behind, because the staging file was
+  // still opening when the failed pipeline removed it.
+  it('keeps nothing of a stream that fails on its first chunk', async () => {
+    const store = make()
+    for (let i = 0; i < 20; i++) {
+      const failing = new Readable({ read() { this.destroy(new Error('not media')) } })
+      await expect(store.stage(failing)).rejects.toThrow('not media')
+    }
+    expect(await everything(store)).toEqual([])
+  })
+
   it('lends a local file holding the blob, and cleans up a temp copy', async () => {
     const store = make()
     const bytes = randomBytes(40_000)
