@@ -177,3 +177,31 @@ export function timelineProblems(timeline: Pick<TSequenceTimeline, 'clips' | 'au
 
 /** Frames to seconds at the sequence's rate. */
 export const framesToSeconds = (frames: number, fps: TSequenceFps): number => frames / fps
+
+/** A render of a sequence on the local engine, per second of the sequence (a ProRes master adds half). */
+export const SEQUENCE_RENDER_CREDITS_PER_SECOND = 1
+export const SEQUENCE_PRORES_CREDITS_PER_SECOND = 0.5
+
+/**
+ * The price of rendering a sequence, in credits: the one rule the canvas's estimate, the server
+ * that reserves and the workflow that settles use. At least one credit.
+ */
+export function sequenceRenderCredits({ totalFrames, fps, prores }: { totalFrames: number; fps: TSequenceFps; prores: boolean }): number {
+  const seconds = Math.ceil(totalFrames / fps)
+  const perSecond = SEQUENCE_RENDER_CREDITS_PER_SECOND + (prores ? SEQUENCE_PRORES_CREDITS_PER_SECOND : 0)
+  return Math.max(1, Math.ceil(seconds * perSecond))
+}
+
+/**
+ * `POST /api/sequences/render`: render a sequence into a new version (a variation under the
+ * sequence, placed by the canvas as a queued placeholder first, as Generate does).
+ */
+export const ZRenderSequenceRequest = z
+  .object({
+    boardId: z.string().uuid(),
+    sequenceId: z.string().min(1).max(200),
+    variationId: z.string().min(1).max(200),
+    prores: z.boolean().default(false),
+  })
+  .strict()
+export type TRenderSequenceRequest = z.infer<typeof ZRenderSequenceRequest>
