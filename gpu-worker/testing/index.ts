@@ -1,3 +1,4 @@
 // `@montage/gpu-worker/testing`: what other packages' tests need from the gpu-worker and production
 // never runs. It lives outside `src`, so the worker's own code cannot reach it.
 export { RunwayStandIn, type RunwayStandInOptions, type TStandInStep, type TStandInTask } from './RunwayStandIn'
+export { writeTestClip, writeTestSound, type TTestClipOptions } from './write-test-clip'

@@ -9,6 +9,7 @@ import { ingestAssetJob } from '../render/ingest-asset-job'
 import { interpolateJob } from '../render/interpolate-job'
 import { relightJob } from '../render/relight-job'
 import { renderPrevizJob, type TRenderPrevizJobHooks } from '../render/render-previz-job'
+import { renderSequenceJob } from '../render/render-sequence-job'
 import { restyleJob } from '../render/restyle-job'
 import { upscaleJob } from '../render/upscale-job'
 
@@ -87,5 +88,6 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
     interpolate: (input) => run(input, (hooks) => interpolateJob(deps, input, hooks)),
     // Progress goes out under the asset id; no variation to route it to.
     ingestAsset: (input) => run({}, (hooks) => ingestAssetJob(deps, input, hooks)),
+    renderSequence: (input) => run(input, (hooks) => renderSequenceJob(deps, input, hooks)),
   }
 }

@@ -5,6 +5,7 @@ import { ZJobProgressMessage, ZJobProgressTarget } from './job-progress'
 import type { TIngestAssetInput, TIngestAssetOutput } from './library'
 import { ZPrevizParams } from './models'
 import { ZEditFocus } from './review'
+import { ZSequenceTimeline } from './sequence'
 
 /*
  * The inputs of the `gpu` queue's activities. The workflows type their calls with them and the
@@ -53,6 +54,22 @@ export const ZCompositeInput = ZJobFields.extend({
 })
 export type TCompositeInput = z.input<typeof ZCompositeInput>
 
+/**
+ * Input of a sequence render: the timeline as the board held it when Render was pressed (so a
+ * retry of the activity renders the same cut), and whether a ProRes finishing master is wanted.
+ */
+export const ZRenderSequenceInput = ZJobFields.extend({
+  timeline: ZSequenceTimeline,
+  prores: z.boolean().default(false),
+})
+export type TRenderSequenceInput = z.input<typeof ZRenderSequenceInput>
+
+/** A sequence render's outputs: the H.264 master's and, when asked, the ProRes 422 HQ mov's. */
+export type TRenderSequenceOutput = TGenerationOutput & {
+  proresSha256?: string
+  proresByteSize?: number
+}
+
 /** Progress a model activity reports (heartbeat details and NATS `job.<id>.progress`). */
 export const ZJobProgress = ZJobProgressMessage.pick({ generationId: true, stage: true, progress: true })
 export type TJobProgress = z.infer<typeof ZJobProgress>
@@ -67,6 +84,8 @@ export interface TGpuActivities {
   interpolate(input: TInterpolateInput): Promise<TGenerationOutput>
   /** Probe, poster, thumbnail strip and (video) web proxy of an upload; idempotent by asset id. */
   ingestAsset(input: TIngestAssetInput): Promise<TIngestAssetOutput>
+  /** Conforms, joins and mixes a sequence's clips and sounds into one mp4 (and a ProRes mov when asked). */
+  renderSequence(input: TRenderSequenceInput): Promise<TRenderSequenceOutput>
 }
 
-export const GPU_ACTIVITY_NAMES = ['renderPreviz', 'relight', 'restyle', 'composite', 'upscale', 'interpolate', 'ingestAsset'] as const
+export const GPU_ACTIVITY_NAMES = ['renderPreviz', 'relight', 'restyle', 'composite', 'upscale', 'interpolate', 'ingestAsset', 'renderSequence'] as const

@@ -164,6 +164,13 @@ export function timelineProblems(timeline: Pick<TSequenceTimeline, 'clips' | 'au
         problems.push(`${name(clip, i)}'s crossfade (${clip.transitionFrames} frames) must be shorter than both clips it joins.`)
       }
     }
+    // A clip crossfading at both ends must last for both: three clips are never seen at once.
+    const next = timeline.clips[i + 1]
+    const head = i > 0 && clip.transition === 'crossfade' ? clip.transitionFrames : 0
+    const tail = next?.transition === 'crossfade' ? next.transitionFrames : 0
+    if (head > 0 && tail > 0 && head + tail > clipFrames(clip)) {
+      problems.push(`${name(clip, i)} (${clipFrames(clip)} frames) is shorter than its two crossfades together (${head} + ${tail} frames).`)
+    }
   }
   for (const track of timeline.audioTracks) {
     for (const item of track.items) {
