@@ -169,6 +169,20 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
       })
     },
 
+    /** An output beside the usual ones (a sequence's ProRes master), recorded so the workspace may fetch it. */
+    async recordOutputAsset({ input, asset }: { input: TControlGenerationInput; asset: { sha256: string; mimeType: string; byteSize: number; width: number; height: number; durationSeconds: number } }): Promise<void> {
+      await recordAsset(db, {
+        workspaceId: input.workspaceId,
+        sha256: asset.sha256,
+        mimeType: asset.mimeType,
+        byteSize: asset.byteSize,
+        width: asset.width,
+        height: asset.height,
+        durationMs: Math.round(asset.durationSeconds * 1000),
+        createdBy: input.userId,
+      })
+    },
+
     async finishGenerationUnsuccessfully({ input, status, reason }: TFinishFailedInput): Promise<void> {
       if (await releaseCredits(db, { generationId: input.generationId })) metrics?.credits('released', input.credits)
       if ((await finishGeneration(db, { id: input.generationId, status, error: reason })).moved) metrics?.job(status, input.model)

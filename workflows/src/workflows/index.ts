@@ -5,3 +5,5 @@ export type { BatchGenerationWorkflowArgs, BatchGenerationWorkflowResult } from 
 export { editGenerationWorkflow } from './edit-generation'
 export type { EditGenerationWorkflowArgs, EditGenerationWorkflowResult } from './edit-generation'
 export { ingestAssetWorkflow } from './ingest-asset'
+export { sequenceRenderWorkflow } from './sequence-render'
+export type { SequenceRenderWorkflowArgs, SequenceRenderWorkflowResult } from './sequence-render'

@@ -23,6 +23,19 @@ export function gpuActivities(taskQueue: string) {
   })
 }
 
+/**
+ * A sequence render on the gpu queue: as long as the sequence needs (a ten-minute cut at 1080p
+ * takes longer than any single edit), with the same short heartbeat so a lost worker is noticed.
+ */
+export function sequenceActivities(taskQueue: string) {
+  return proxyActivities<Pick<TGpuActivities, 'renderSequence'>>({
+    taskQueue,
+    startToCloseTimeout: '2 hours',
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', maximumAttempts: 3 },
+  })
+}
+
 /** Provider calls (Runway), on the hosted worker's queue. */
 export function hostedActivities(taskQueue: string) {
   return proxyActivities<THostedActivities>({
