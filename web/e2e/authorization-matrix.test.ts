@@ -152,6 +152,10 @@ const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
       request: (fx) => ({ path: '/api/generations', body: { boardId: fx.boardId, shotId: fx.shotId, model: 'previz', params: { duration: 2 }, references: [{ shapeId: 'shape:demo-ref-lighthouse', assetSha256: fx.plateSha256 }] } }),
     },
   },
+  // No sequence of that id on the board: allowed callers pass the access check and get 400 naming the problem.
+  'sequences/render': {
+    POST: { allow: EDITORS, ok: [400], request: (fx) => ({ path: '/api/sequences/render', body: { boardId: fx.boardId, sequenceId: 'shape:matrix-sequence', variationId: 'shape:matrix-render' } }) },
+  },
   // A finished generation: allowed callers pass the access check and get 409 (nothing to cancel or retry).
   'generations/[id]/cancel': { POST: { allow: EDITORS, ok: [409], request: (fx) => ({ path: `/api/generations/${fx.variation.generationId}/cancel` }) } },
   'generations/[id]/retry': { POST: { allow: EDITORS, ok: [409], request: (fx) => ({ path: `/api/generations/${fx.variation.generationId}/retry`, body: {} }) } },

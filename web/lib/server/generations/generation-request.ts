@@ -29,6 +29,12 @@ export const ZStoredGenerationRequest = z.discriminatedUnion('kind', [
     references: z.array(ZRequestReference),
     focus: ZEditFocus.optional(),
   }),
+  z.object({
+    kind: z.literal('sequence'),
+    /** The sequence rendered (the row's shot id): a retry reads its timeline from the board again. */
+    sequenceId: ZShapeId,
+    prores: z.boolean(),
+  }),
 ])
 export type TStoredGenerationRequest = z.infer<typeof ZStoredGenerationRequest>
 

@@ -2,11 +2,13 @@ import { AppError, AppErrorCode, ZEditModelId, ZModelId } from '@montage/core'
 import { getGeneration, type Sql, type TGenerationRow } from '@montage/db'
 import { generationStartInput, type TGenerationStartInput } from '@montage/workflows/client'
 import { temporalClient } from '../context'
+import { newVariationId } from './generation-input'
 import { ZStoredGenerationRequest, type TStoredGenerationRequest } from './generation-request'
 import { validateAndStartEdit, type StartedEdit } from './start-edit'
-import { validateAndStartGeneration, type StartedGenerations } from './start-generation'
+import { validateAndStartGeneration, type StartedGeneration, type StartedGenerations } from './start-generation'
+import { validateAndStartSequenceRender } from './start-sequence-render'
 
-export type StartedRetry = (StartedGenerations | StartedEdit) & { retryOf: string }
+export type StartedRetry = (StartedGenerations | StartedEdit | StartedGeneration) & { retryOf: string }
 
 /**
  * Retry of a failed or cancelled generation: a new one (its own id, variation and credits) started
@@ -20,7 +22,13 @@ export async function validateAndStartRetry(sql: Sql, userId: string, previous: 
   }
   const request = await storedRequest(previous)
   if (!request) throw new AppError(AppErrorCode.CONFLICT, 'This generation is too old to retry; generate again from its shot.')
-  const started = request.kind === 'edit' ? await retryEdit(sql, userId, request, variationId) : await retryShot(sql, userId, previous, request, variationId)
+  const started =
+    request.kind === 'edit'
+      ? await retryEdit(sql, userId, request, variationId)
+      : request.kind === 'sequence'
+        ? // The sequence as the board holds it now: a retry renders today's cut, at today's price.
+          await validateAndStartSequenceRender(sql, userId, { boardId: previous.boardId, sequenceId: request.sequenceId, variationId: variationId ?? newVariationId(), prores: request.prores })
+        : await retryShot(sql, userId, previous, request, variationId)
   return { ...started, retryOf: previous.id }
 }
 

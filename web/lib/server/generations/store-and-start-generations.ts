@@ -1,4 +1,4 @@
-import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
+import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput, type TGenerationInput, type TSequenceRenderGenerationInput } from '@montage/core'
 import { createReservedGenerations, failUnstartedGenerations, type Sql } from '@montage/db'
 import type { TStoredGenerationRequest } from './generation-request'
 import { logger } from '../logger'
@@ -6,7 +6,7 @@ import { webMetrics } from '../metrics'
 
 export interface StoreAndStartGenerationsOptions {
   /** One input per generation (a batch's N, or one), all of one request and one workspace. */
-  inputs: Array<TGenerationInput | TEditGenerationInput>
+  inputs: Array<TGenerationInput | TEditGenerationInput | TSequenceRenderGenerationInput>
   /** What was asked, stored on every row so Retry can ask it again. */
   request: TStoredGenerationRequest
   /** Starts the workflow(s) once the rows and their reservations are stored. */

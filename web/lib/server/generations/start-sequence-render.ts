@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto'
+import {
+  AppError,
+  AppErrorCode,
+  generationWorkflowId,
+  sequenceRenderGenerationInput,
+  ZShapeId,
+  type TRenderSequenceRequest,
+  type TSequenceTimeline,
+} from '@montage/core'
+import { timelineFromBoard, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
+import type { Sql } from '@montage/db'
+import { startSequenceRenderWorkflow } from '@montage/workflows/client'
+import type { TLRecord } from 'tldraw'
+import { temporalClient } from '../context'
+import { webEnv } from '../env'
+import { requireBoardAccess } from '../require-board-access'
+import { storedBoardRecords } from '../stored-board-records'
+import type { StartedGeneration } from './start-generation'
+import { storeAndStartGenerations } from './store-and-start-generations'
+
+/**
+ * Starts a render of a sequence (`POST /api/sequences/render`, and Retry of a failed one): the
+ * timeline is read from the board as stored, never taken from the client, so what is rendered
+ * and charged is what the board holds. Everything is checked before anything is stored: the
+ * sequence's problems (400, all of them), a delivery sequence's unapproved clips (409, named),
+ * the price (402 when the workspace cannot pay). The render is a generation of the sequence:
+ * its row, credits, progress, cancel and retry are those of any generation.
+ */
+export async function validateAndStartSequenceRender(sql: Sql, userId: string, body: TRenderSequenceRequest): Promise<StartedGeneration> {
+  for (const field of ['sequenceId', 'variationId'] as const) {
+    if (!ZShapeId.safeParse(body[field]).success) throw new AppError(AppErrorCode.BAD_REQUEST, `${field}: must be a shape id like shape:abc`, { field })
+  }
+  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId, permission: 'generation.start' })
+  const records = await storedBoardRecords(sql, board.id)
+  const read = timelineFromBoard(records, body.sequenceId, board.id)
+  const problems = read.problems
+  if (!read.ok || problems.length) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, `This sequence cannot be rendered yet: ${problems.join(' ')}`, { field: 'sequenceId' })
+  }
+  const { timeline } = read
+  if (timeline.delivery && !read.approved) {
+    const names = unapprovedClips(records, timeline)
+    throw new AppError(
+      AppErrorCode.CONFLICT,
+      `This sequence is marked for delivery, so every clip must be approved: ${names.join(', ')} ${names.length === 1 ? 'is' : 'are'} not. Approve ${names.length === 1 ? 'it' : 'them'} or take ${names.length === 1 ? 'it' : 'them'} out.`,
+    )
+  }
+
+  const input = sequenceRenderGenerationInput(
+    { generationId: randomUUID(), workspaceId: board.workspaceId, boardId: board.id, userId, variationId: body.variationId },
+    timeline,
+    body.prores,
+  )
+  await storeAndStartGenerations(sql, {
+    inputs: [input],
+    request: { kind: 'sequence', sequenceId: body.sequenceId, prores: body.prores },
+    start: async () => startSequenceRenderWorkflow({ client: await temporalClient(), input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX }),
+  })
+  return { generationId: input.generationId, variationId: input.variationId, workflowId: generationWorkflowId(input.generationId), credits: input.credits }
+}
+
+/** The clips whose variation is not approved, as the sequence names them ("Clip 2 (Keeper close)"). */
+function unapprovedClips(records: TLRecord[], timeline: TSequenceTimeline): string[] {
+  const byId = new Map(records.map((r) => [r.id as string, r]))
+  return timeline.clips.flatMap((clip, i) => {
+    const v = byId.get(clip.variationId) as (TLRecord & { type?: string; props?: Partial<TVariationProps> }) | undefined
+    if (v?.type === VARIATION_SHAPE && v.props?.reviewState === 'approved') return []
+    return [`Clip ${i + 1}${clip.label ? ` (${clip.label})` : ''}`]
+  })
+}
