@@ -62,7 +62,7 @@ async function boardWithSequence(opts: { delivery: boolean; approveAll: boolean 
     )
   }
   records.push(
-    shape(sequenceId, 'sequence', 'b1', page, { w: 800, h: 200, title: 'Spot', fps: 24, aspectRatio: '16:9', fit: 'letterbox', delivery: opts.delivery, audioTracks: [{ id: 'music', name: 'Music', gainDb: 0, muted: false }] }),
+    shape(sequenceId, 'sequence', 'a8', page, { w: 800, h: 200, title: 'Spot', fps: 24, aspectRatio: '16:9', fit: 'letterbox', delivery: opts.delivery, audioTracks: [{ id: 'music', name: 'Music', gainDb: 0, muted: false }] }),
   )
   for (const i of [0, 1, 2]) {
     records.push(shape(`shape:clip${i}`, 'sequence-clip', `a${i + 1}`, sequenceId, { w: 100, h: 60, variationId: `shape:var${i}`, inFrame: 6, outFrame: 42, transition: i === 1 ? 'crossfade' : 'cut', transitionFrames: i === 1 ? 8 : 0, gainDb: 0 }))
