@@ -172,6 +172,24 @@ describe('renderSequenceJob', () => {
     expect(Math.abs(Number(audio.duration) - 84 / FPS)).toBeLessThanOrEqual(1 / FPS)
   })
 
+  it('a still holds for its in/out and crops to fill when the sequence says crop', async () => {
+    const still = path.join(rig.dir, 'still.png')
+    await runProcess(paths.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=0xC8C814:s=400x400', '-frames:v', '1', still])
+    const sha = (await rig.store.putFile(still)).sha256
+    const base = threeClips()
+    const timeline = threeClips({
+      fit: 'crop',
+      clips: [clip(1, sha, { still: true, mimeType: 'image/png', sourceFrames: 30, inFrame: 0, outFrame: 30, label: 'Title card' }), { ...base.clips[2]!, transition: 'crossfade', transitionFrames: 6 }],
+      audioTracks: [],
+    })
+    const out = await renderSequenceJob({ store: rig.store, engine: rig.engine }, { generationId: 'seq4', workspaceId: 'ws', timeline })
+    expect(out.durationSeconds).toBeCloseTo((30 + 36 - 6) / FPS, 6)
+    const decoded = await rig.store.withLocalFile(out.assetSha256, frames)
+    expect(decoded).toHaveLength(60)
+    // A square still cropped to 16:9 fills the frame edge to edge.
+    for (const f of [0, 23]) for (const x of [2, 96, 189]) expect(pixel(decoded[f]!, x, 54).every((v, i) => Math.abs(v - [200, 200, 20][i]!) <= 8), `frame ${f} x ${x}`).toBe(true)
+  })
+
   it('a clip gone from the store fails naming it, before anything is rendered or stored', async () => {
     const before = await storedBlobs(rig.store)
     const timeline = threeClips()

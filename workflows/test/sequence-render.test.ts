@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Worker } from '@temporalio/worker'
 import { WorkflowFailedError } from '@temporalio/client'
+import { CancelledFailure } from '@temporalio/common'
 import { createReservedGenerations, getAsset, getCreditBalance, getGeneration } from '@montage/db'
 import { LocalAssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths, runProcess } from '@montage/gpu-worker'
@@ -149,5 +150,26 @@ describe('sequenceRenderWorkflow', () => {
     const last = (await readBoardCommands(rig.nc, s.board.id)).filter((c) => c.type === 'variation.upsert').at(-1) as { patch: Record<string, unknown> }
     expect(last.patch).toMatchObject({ status: 'failed', error: reason })
   })
-})
 
+  it('a cancel mid-render kills ffmpeg and leaves no scratch: the version cancelled, its credits released', async () => {
+    // A still held for 40 s at 1080p: ffmpeg is still encoding when the cancel comes.
+    const still = path.join(dataDir, 'still.png')
+    await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'color=c=gray:s=640x360', '-frames:v', '1', still])
+    const stillSha = (await store.putFile(still)).sha256
+    const { s, input } = await start(100, () => [clip(1, stillSha, { still: true, mimeType: 'image/png', sourceFrames: 960, outFrame: 960 })])
+    const handle = rig.client.workflow.getHandle(generationWorkflowId(input.generationId))
+    const scratch = () => readdir(path.join(dataDir, 'tmp')).then((names) => names.filter((n) => n.includes(input.generationId)), () => [] as string[])
+    const ffmpegs = async () => (await runProcess('ps', ['-eo', 'args']).then((r) => r.stdout.toString())).split('\n').filter((l) => l.includes(`montage-sequence-${input.generationId}`))
+    for (let i = 0; i < 100 && (await ffmpegs()).length === 0; i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await ffmpegs()).toHaveLength(1)
+    await handle.cancel()
+    const err = await handle.result().then(() => null, (e: unknown) => e)
+    expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure)
+    for (let i = 0; i < 100 && ((await ffmpegs()).length || (await scratch()).length); i++) await new Promise((r) => setTimeout(r, 100))
+    expect(await ffmpegs()).toEqual([])
+    expect(await scratch()).toEqual([])
+    expect(await getGeneration(rig.sql, input.generationId)).toMatchObject({ status: 'cancelled', outputAsset: null })
+    expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -40 }, { kind: 'release', amount: 40 }])
+    expect(await getCreditBalance(rig.sql, s.ws.id)).toBe(100)
+  })
+})
