@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { createHash, randomUUID } from 'node:crypto'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
@@ -47,7 +47,7 @@ const shape = (id: string, type: string, index: string, parentId: string, props:
  * second approved only when `approveAll`) and a sequence of them: 36-frame clips, the second
  * crossfading 8 frames. Stored as the collab-server stores a board, before it ever loads it.
  */
-async function boardWithSequence(opts: { delivery: boolean; approveAll: boolean }): Promise<{ boardId: string; sequenceId: string }> {
+async function boardWithSequence(opts: { delivery: boolean; approveAll: boolean; shas?: string[] }): Promise<{ boardId: string; sequenceId: string }> {
   const board = await createBoard(stack.sql, { workspaceId: stack.workspaceId, name: `Sequence ${randomUUID().slice(0, 6)}`, createdBy: ada.userId })
   const page = 'page:main'
   const records: TLRecord[] = [{ id: page, typeName: 'page', name: 'Board', index: 'a1', meta: {} } as unknown as TLRecord]
@@ -56,7 +56,7 @@ async function boardWithSequence(opts: { delivery: boolean; approveAll: boolean 
     records.push(shape(`shape:shot${i}`, 'shot', `a${i + 2}`, page, { w: 360, h: 424, title: clip.title, prompt: '', model: 'previz', duration: 2, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] }))
     records.push(
       shape(`shape:var${i}`, 'variation', `a${i + 5}`, page, {
-        ...defaultVariationProps(), shotId: `shape:shot${i}`, generationId: randomUUID(), status: 'succeeded', assetSha256: clip.sha256, mimeType: 'video/mp4', durationSeconds: 2, model: 'previz',
+        ...defaultVariationProps(), shotId: `shape:shot${i}`, generationId: randomUUID(), status: 'succeeded', assetSha256: opts.shas?.[i] ?? clip.sha256, mimeType: 'video/mp4', durationSeconds: 2, model: 'previz',
         reviewState: i === 1 && !opts.approveAll ? 'pending' : 'approved',
       }),
     )
@@ -75,10 +75,22 @@ async function boardWithSequence(opts: { delivery: boolean; approveAll: boolean 
   return { boardId: board.id, sequenceId }
 }
 
-async function render(body: unknown): Promise<{ status: number; json: { generationId?: string; credits?: number; error?: { code: string; message: string; field?: string } } }> {
-  const res = await fetch(`${stack.baseUrl}/api/sequences/render`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: ada.cookie }, body: JSON.stringify(body) })
+async function post(url: string, body: unknown): Promise<{ status: number; json: { generationId?: string; credits?: number; error?: { code: string; message: string; field?: string } } }> {
+  const res = await fetch(`${stack.baseUrl}${url}`, { method: 'POST', headers: { 'content-type': 'application/json', cookie: ada.cookie }, body: JSON.stringify(body) })
   return { status: res.status, json: await res.json() }
 }
+
+/** The render's row once it has finished (succeeded, failed or cancelled). */
+async function finished(generationId: string) {
+  for (let i = 0; i < 240; i++) {
+    const [row] = await stack.sql<{ status: string; error: string | null; output_asset: string | null }[]>`SELECT status::text AS status, error, output_asset FROM generations WHERE id = ${generationId}`
+    if (row && ['succeeded', 'failed', 'cancelled'].includes(row.status)) return row
+    await new Promise((r) => setTimeout(r, 500))
+  }
+  throw new Error(`render ${generationId} did not finish`)
+}
+
+const render = (body: unknown) => post('/api/sequences/render', body)
 
 const rowsOf = (boardId: string) => stack.sql<{ id: string; status: string; model: string; error: string | null; output_asset: string | null }[]>`
   SELECT id, status::text AS status, model, error, output_asset FROM generations WHERE board_id = ${boardId}`
@@ -143,5 +155,24 @@ describe('POST /api/sequences/render', () => {
       variation = await storedRecord(stack.sql, boardId, 'shape:render1')
     }
     expect(variation?.props).toMatchObject({ status: 'succeeded', shotId: sequenceId, model: SEQUENCE_RENDER_MODEL, assetSha256: row!.output_asset })
+  })
+
+  it('a clip gone from the store fails the render with its name and takes no credits; once it is back, Retry renders', async () => {
+    const file = path.join(scratch, 'missing.mp4')
+    await writeTestClip(ffmpeg.ffmpeg, file, { width: 320, height: 180, fps: 24, seconds: 2, rgb: ['90', '90', '90'] })
+    const sha = createHash('sha256').update(await readFile(file)).digest('hex')
+    const { boardId, sequenceId } = await boardWithSequence({ delivery: false, approveAll: true, shas: [clips[0]!.sha256, clips[1]!.sha256, sha] })
+    const before = await getCreditBalance(stack.sql, stack.workspaceId)
+    const started = await post('/api/sequences/render', { boardId, sequenceId, variationId: 'shape:render1' })
+    expect(started.status).toBe(202)
+    expect(await finished(started.json.generationId!)).toMatchObject({ status: 'failed', error: 'Clip 3 (Harbour) is missing from the asset store', output_asset: null })
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(before)
+
+    await stack.store.putFile(file)
+    const retried = await post(`/api/generations/${started.json.generationId}/retry`, { variationId: 'shape:render2' })
+    expect(retried.status).toBe(202)
+    expect(retried.json).toMatchObject({ retryOf: started.json.generationId, variationId: 'shape:render2', credits: started.json.credits })
+    expect(await finished(retried.json.generationId!)).toMatchObject({ status: 'succeeded', error: null })
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(before - retried.json.credits!)
   })
 })
