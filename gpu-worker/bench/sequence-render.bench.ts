@@ -9,7 +9,7 @@
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
-import { access, mkdtemp, rm } from 'node:fs/promises'
+import { access, copyFile, mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { LocalAssetStore } from '@montage/assets'
@@ -94,14 +94,19 @@ export default async function sequenceRenderBench(): Promise<Record<string, TEnt
     await run(ffmpeg.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'anoisesrc=d=30:c=pink:r=48000:a=0.2', '-ac', '2', music])
 
     const clips: TTimelineClip[] = []
+    // The store takes its files over (a move): it gets copies, the peer reads the originals.
+    const putCopy = async (file: string) => {
+      await copyFile(file, `${file}.put`)
+      return store.putFile(`${file}.put`)
+    }
     for (const [i, file] of clipFiles.entries()) {
-      const { sha256 } = await store.putFile(file)
+      const { sha256 } = await putCopy(file)
       clips.push({
         clipId: `shape:c${i}`, variationId: `shape:v${i}`, generationId: randomUUID(), assetSha256: sha256, mimeType: 'video/mp4', still: false, sourceFrames: 144,
         inFrame: IN, outFrame: OUT, transition: CROSSFADES.has(i) ? 'crossfade' : 'cut', transitionFrames: CROSSFADES.has(i) ? XFADE : 0, gainDb: 0, label: `Shot ${i + 1}`,
       })
     }
-    const musicSha = (await store.putFile(music)).sha256
+    const musicSha = (await putCopy(music)).sha256
     const timeline: TSequenceTimeline = {
       sequenceId: 'shape:bench', boardId: randomUUID(), title: 'Bench', fps: FPS, aspectRatio: '16:9', width: 1920, height: 1080, fit: 'letterbox', delivery: false, clips,
       audioTracks: [{ trackId: 'music', name: 'Music', gainDb: -3, muted: false, items: [{ itemId: 'shape:m', assetSha256: musicSha, mimeType: 'audio/wav', name: 'Music', sourceFrames: 720, startFrame: 0, inFrame: 0, outFrame: 720, gainDb: 0, fadeInFrames: 24, fadeOutFrames: 24 }] }],
