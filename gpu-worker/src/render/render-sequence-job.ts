@@ -11,7 +11,7 @@ import {
   type TRenderSequenceOutput,
   type TTimelineClip,
 } from '@montage/core'
-import { mkdir, mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { MediaEngine } from '../engine/MediaEngine'
 import { probeAudioCodec } from '../ffmpeg/probe-audio'
@@ -102,12 +102,15 @@ export async function renderSequenceJob(deps: TRenderSequenceJobDeps, input: TRe
     try {
       const master = path.join(workDir, 'sequence.mp4')
       const prores = path.join(workDir, 'sequence.mov')
+      // The graph goes in a file: a long sequence's graph outgrows what one argument may hold (128 KiB).
+      const graphFile = path.join(workDir, 'graph.txt')
       const outputs = job.prores
-        ? ['-filter_complex', `${graph.video}split=2[vm][vp];${graph.audio}asplit=2[am][ap]`, '-map', '[vm]', '-map', '[am]', ...masterEncodeArgs(timeline.fps), master, '-map', '[vp]', '-map', '[ap]', ...PRORES_ARGS, prores]
+        ? ['-map', '[vm]', '-map', '[am]', ...masterEncodeArgs(timeline.fps), master, '-map', '[vp]', '-map', '[ap]', ...PRORES_ARGS, prores]
         : ['-map', graph.video, '-map', graph.audio, ...masterEncodeArgs(timeline.fps), master]
+      await writeFile(graphFile, job.prores ? `${graph.filter};${graph.video}split=2[vm][vp];${graph.audio}asplit=2[am][ap]` : graph.filter)
       await runFfmpegWithProgress(
         engine.ffmpeg.ffmpeg,
-        ['-v', 'error', '-y', ...withSplit(graph.args, outputs)],
+        ['-v', 'error', '-y', ...graph.inputArgs, '-filter_complex_script', graphFile, ...outputs],
         seconds,
         (p) => stage('rendering', p),
         signal ?? new AbortController().signal,
@@ -142,16 +145,4 @@ export async function renderSequenceJob(deps: TRenderSequenceJobDeps, input: TRe
       await rm(workDir, { recursive: true, force: true })
     }
   })
-}
-
-/**
- * The graph's arguments with the outputs after them; when the outputs bring their own
- * `-filter_complex` (the ProRes split), it is joined onto the graph's, since ffmpeg takes one.
- */
-function withSplit(graphArgs: string[], outputs: string[]): string[] {
-  if (outputs[0] !== '-filter_complex') return [...graphArgs, ...outputs]
-  const args = [...graphArgs]
-  const at = args.lastIndexOf('-filter_complex')
-  args[at + 1] = `${args[at + 1]};${outputs[1]}`
-  return [...args, ...outputs.slice(2)]
 }

@@ -14,7 +14,11 @@ export interface TSequenceAudioSource {
 }
 
 export interface TSequenceGraph {
-  /** ffmpeg's input arguments and `-filter_complex`, ending in the labels below. */
+  /** ffmpeg's input arguments (`-i` and what each needs). */
+  inputArgs: string[]
+  /** The filter graph, ending in the labels below. */
+  filter: string
+  /** Both, with the graph inline (`-filter_complex`): for a short graph; a long one goes in a file. */
   args: string[]
   /** The picture (yuv420p, the sequence's size and rate) and the mix (48 kHz stereo, float). */
   video: string
@@ -67,6 +71,9 @@ export function buildSequenceGraph(timeline: TSequenceTimeline, clips: TSequence
     const tail = layout.clips[i + 1]?.overlap ?? 0
     // A still holds for its out point; -t bounds the looped image so the graph ends.
     if (clip.still) args.push('-loop', '1', '-framerate', String(fps), '-t', sec(clip.outFrame, fps))
+    // Every input has its decoder open for the whole run: with many clips, a few threads each,
+    // not one per core each (a hundred 1080p decoders with a thread per core would be thousands).
+    if (timeline.clips.length > 8) args.push('-threads', '2')
     args.push('-i', source.file)
 
     const parts = [head > 0 ? 'head' : '', frames - head - tail > 0 ? 'body' : '', tail > 0 ? 'tail' : ''].filter(Boolean)
@@ -114,8 +121,8 @@ export function buildSequenceGraph(timeline: TSequenceTimeline, clips: TSequence
       ? `[silence]${mix.join('')}amix=inputs=${mix.length + 1}:duration=first:dropout_transition=0,volume=${mix.length + 1}[aout]`
       : `[silence]anull[aout]`,
   )
-  args.push('-filter_complex', filters.join(';'))
-  return { args, video: '[vout]', audio: '[aout]', totalFrames: total }
+  const filter = filters.join(';')
+  return { inputArgs: args, filter, args: [...args, '-filter_complex', filter], video: '[vout]', audio: '[aout]', totalFrames: total }
 }
 
 /** One sound, trimmed to [in, out) of its source, faded, at its gain, placed at `at` on a track the record's length. */
