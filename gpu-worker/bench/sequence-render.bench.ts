@@ -5,7 +5,8 @@
  * ffmpeg 4.1, poster, then the ≤720p proxy and the strip, stored), beside one plain command of
  * Debian's ffmpeg 5.1 doing the same job its own way (`trim`, `xfade`, `concat`, `amix`) with the
  * same encode settings. The peer makes no proxy, strip or poster and stores nothing, so a second
- * entry times our graph alone (the same ffmpeg command the activity runs) against the same peer.
+ * entry times our graph alone (the same ffmpeg command the activity runs) against the same peer,
+ * and a third runs that graph through Debian's ffmpeg, to tell the graph's cost from the binary's.
  */
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -116,18 +117,22 @@ export default async function sequenceRenderBench(): Promise<Record<string, TEnt
     // Interleaved rounds, best of each: the machine is shared, and the best run is the least disturbed.
     let ours = Infinity
     let graphOnly = Infinity
+    let graphDebian = Infinity
     let peer = Infinity
     for (let round = 1; round <= ROUNDS; round++) {
       ours = Math.min(ours, await ms(() => renderSequenceJob({ store, engine }, { generationId: `bench${round}`, workspaceId: 'bench', timeline })))
       graphOnly = Math.min(graphOnly, await ms(() => run(ffmpeg.ffmpeg, ['-v', 'error', '-y', ...graph.args, '-map', graph.video, '-map', graph.audio, ...masterEncodeArgs(FPS), path.join(dir, 'graph.mp4')])))
+      // The same graph through Debian's ffmpeg: tells the graph's cost from the binary's (its x264 build).
+      graphDebian = Math.min(graphDebian, await ms(() => run(DEBIAN_FFMPEG, ['-v', 'error', '-y', ...graph.args, '-map', graph.video, '-map', graph.audio, ...masterEncodeArgs(FPS), path.join(dir, 'graph-debian.mp4')])))
       peer = Math.min(peer, await ms(() => run(DEBIAN_FFMPEG, peerArgs(clipFiles, music, path.join(dir, 'peer.mp4')))))
-      console.log(`  round ${round}: activity ${ours} ms, our graph alone ${graphOnly} ms, Debian ffmpeg ${peer} ms (best so far)`)
+      console.log(`  round ${round}: activity ${ours} ms, our graph alone ${graphOnly} ms, our graph on Debian's ffmpeg ${graphDebian} ms, Debian ffmpeg's own ${peer} ms (best so far)`)
     }
     const name = 'Debian ffmpeg 5.1: trim + xfade + concat + amix, same x264/AAC settings'
     const ratio = (v: number) => Math.round((v / peer) * 100) / 100
     return {
       'deliver.render_ms.30s_6_clips': { value: ours, unit: 'ms', peer: { name, value: peer }, ratio: ratio(ours) },
       'deliver.render_ms.30s_6_clips.graph_only': { value: graphOnly, unit: 'ms', peer: { name, value: peer }, ratio: ratio(graphOnly) },
+      'deliver.render_ms.30s_6_clips.graph_on_debian_ffmpeg': { value: graphDebian, unit: 'ms', peer: { name, value: peer }, ratio: ratio(graphDebian) },
     }
   } finally {
     await engine.close()
