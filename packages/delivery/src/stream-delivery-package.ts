@@ -79,16 +79,26 @@ export async function streamDeliveryPackage(opts: StreamDeliveryPackageOptions):
   const out = new PassThrough()
   const paths: string[] = []
   const mtime = opts.provenance.now ?? new Date()
+  // The store read being written now: a download given up half way closes it at once.
+  let reading: Readable | null = null
   zip.on('error', (e: Error) => out.destroy(e))
   zip.outputStream.on('error', (e: Error) => out.destroy(e))
   zip.outputStream.pipe(out)
+  out.on('close', () => {
+    if (out.writableFinished) return
+    zip.outputStream.unpipe(out)
+    reading?.destroy()
+  })
 
   // yazl opens a lazy entry only when the previous one is written: one store read at a time.
   const add = (entry: TPackageEntry) => {
     paths.push(entry.path)
     zip.addReadStreamLazy(entry.path, { compress: !storedAsIs(entry), mtime }, (cb) => {
       entry.open().then(
-        (stream) => cb(null, stream),
+        (stream) => {
+          reading = stream
+          cb(null, stream)
+        },
         (e: unknown) => cb(e, undefined as never),
       )
     })

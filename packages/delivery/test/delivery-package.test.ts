@@ -147,6 +147,37 @@ describe('the delivery package', () => {
     expect(unzipList(zip)).toContain('render/lighthouse-30-spot.mp4.c2pa')
   })
 
+  it('opens one store read at a time, and closes it when the download is given up half way', async () => {
+    const reads: { sha: string; stream: import('node:stream').Readable }[] = []
+    let open = 0
+    let mostOpen = 0
+    const watched = Object.create(store) as LocalAssetStore
+    watched.read = async (sha, range) => {
+      const stream = await store.read(sha, range)
+      reads.push({ sha, stream })
+      mostOpen = Math.max(mostOpen, ++open)
+      stream.once('close', () => open--)
+      return stream
+    }
+    const full = await streamDeliveryPackage(options({ store: watched }))
+    await writeZip(full, 'watched.zip')
+    expect(reads.length).toBe(1 + new Set([...timeline.clips.map((c) => c.assetSha256), ...timeline.audioTracks.flatMap((t) => t.items.map((a) => a.assetSha256))]).size)
+    expect(mostOpen).toBe(1)
+
+    reads.length = 0
+    const given = await streamDeliveryPackage(options({ store: watched }))
+    let received = 0
+    for await (const chunk of given.stream) {
+      received += (chunk as Buffer).length
+      // Well into the render (the first stored file), then the reader goes away.
+      if (received > 200_000) break
+    }
+    await new Promise((r) => setTimeout(r, 50))
+    expect(reads).toHaveLength(1)
+    expect(reads[0]!.stream.destroyed).toBe(true)
+    expect(open).toBe(0)
+  })
+
   it('refuses, naming the files, when the store lost one, before any byte is streamed', async () => {
     const gone = timeline.clips[2]!.assetSha256
     const held = bytesBySha.get(gone)!
