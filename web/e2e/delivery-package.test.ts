@@ -6,9 +6,10 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
+import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords, validateRecord } from '@montage/board'
-import { ZDeliveryManifest } from '@montage/delivery'
+import { slug, ZDeliveryManifest } from '@montage/delivery'
 import { recordAsset, upsertUser } from '@montage/db'
 import type { TLRecord } from 'tldraw'
 import { startE2EStack, type E2EStack } from './harness'
@@ -27,16 +28,19 @@ let reviewer: { cookie: string }
 let clips: SucceededVariation[]
 let render: SucceededVariation
 let musicSha: string
+/** Where the package puts clip i: named for its shot (both clips are of the demo's first shot). */
+let clipPath: (i: number) => string
 const SEQUENCE = 'shape:seq-delivery'
 const SHOT = 'shape:demo-shot-1'
 const clipBytes = new Map<string, Buffer>()
 
+const FFMPEG = process.env.FFMPEG_PATH ?? ffmpeg.path
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
 /** A small real H.264 mp4 of one test pattern. */
 async function mp4(name: string, source: string, seconds: number): Promise<Buffer> {
   const file = path.join(work, `${name}.mp4`)
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${source}=size=320x180:rate=24:duration=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast', file])
+  execFileSync(FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', `${source}=size=320x180:rate=24:duration=${seconds}`, '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast', file])
   return readFile(file)
 }
 
@@ -90,6 +94,8 @@ beforeAll(async () => {
   const ada = await signInCookie(stack, 'local:ada')
   producer = ada
   reviewer = await signInCookie(stack, 'local:rui')
+  const shot = (await storedRecord(stack.sql, stack.boardId, SHOT)) as { props: { title: string } }
+  clipPath = (i) => `clips/0${i + 1}-${slug(shot.props.title, 'clip')}-${clips[i]!.assetSha256.slice(0, 8)}.mp4`
   const patterns = ['testsrc', 'smptebars']
   clips = []
   for (const [i, pattern] of patterns.entries()) {
@@ -99,7 +105,7 @@ beforeAll(async () => {
   }
   // Music: a real WAV in the workspace's store.
   const wavFile = path.join(work, 'music.wav')
-  execFileSync('ffmpeg', ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', wavFile])
+  execFileSync(FFMPEG, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', wavFile])
   const wav = await readFile(wavFile)
   const stored = await stack.store.putBytes(wav)
   await recordAsset(stack.sql, { workspaceId: stack.workspaceId, sha256: stored.sha256, mimeType: 'audio/wav', byteSize: stored.byteSize, durationMs: 3000 })
@@ -108,7 +114,7 @@ beforeAll(async () => {
 
   const ben = await signInCookie(stack, 'local:ben')
   await putRecords(ben.token, (page) => [
-    shape(SEQUENCE, 'sequence', page, 'b1', { w: 800, h: 200, title: 'Harbour spot', fps: 24, aspectRatio: '16:9', fit: 'letterbox', delivery: true, audioTracks: [{ id: 'music', name: 'Music', gainDb: -6, muted: false }] }),
+    shape(SEQUENCE, 'sequence', page, 'a8', { w: 800, h: 200, title: 'Harbour spot', fps: 24, aspectRatio: '16:9', fit: 'letterbox', delivery: true, audioTracks: [{ id: 'music', name: 'Music', gainDb: -6, muted: false }] }),
     shape('shape:seq-clip-1', 'sequence-clip', SEQUENCE, 'a1', { w: 100, h: 60, variationId: clips[0]!.variationId, inFrame: 0, outFrame: 40, transition: 'cut', transitionFrames: 0, gainDb: 0 }),
     shape('shape:seq-clip-2', 'sequence-clip', SEQUENCE, 'a2', { w: 100, h: 60, variationId: clips[1]!.variationId, inFrame: 6, outFrame: 48, transition: 'crossfade', transitionFrames: 12, gainDb: 0 }),
     shape('shape:seq-audio-1', 'sequence-audio', SEQUENCE, 'a3', { w: 100, h: 20, trackId: 'music', assetSha256: stored.sha256, mimeType: 'audio/wav', name: 'Theme', durationSeconds: 3, startFrame: 0, inFrame: 0, outFrame: 70, gainDb: 0, fadeInFrames: 0, fadeOutFrames: 12 }),
@@ -160,8 +166,8 @@ describe('delivering a sequence', () => {
         'harbour-spot.fcpxml',
         'harbour-spot.edl',
         'render/harbour-spot.mp4',
-        `clips/01-shot-${clips[0]!.assetSha256.slice(0, 8)}.mp4`,
-        `clips/02-shot-${clips[1]!.assetSha256.slice(0, 8)}.mp4`,
+        clipPath(0),
+        clipPath(1),
         `audio/theme-${musicSha.slice(0, 8)}.wav`,
       ].sort(),
     )
@@ -172,7 +178,8 @@ describe('delivering a sequence', () => {
       expect(sha256(await streamToBuffer(await stack.store.read(sha256(bytes))))).toBe(sha256(bytes))
     }
     expect(sha256(read('render/harbour-spot.mp4'))).toBe(render.assetSha256)
-    expect(sha256(read(`clips/01-shot-${clips[0]!.assetSha256.slice(0, 8)}.mp4`))).toBe(clips[0]!.assetSha256)
+    expect(sha256(read(clipPath(0)))).toBe(clips[0]!.assetSha256)
+    expect(sha256(read(clipPath(1)))).toBe(clips[1]!.assetSha256)
 
     // The hand-off files reference only paths in the zip, and every clip and sound.
     const otio = read('harbour-spot.otio').toString()
@@ -216,7 +223,8 @@ describe('delivering a sequence', () => {
       expect(res.headers.get('content-type')).toContain(type)
       expect(res.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="harbour-spot\\.${format}"`))
       const body = await res.text()
-      expect(body).toContain(`clips/01-shot-${clips[0]!.assetSha256.slice(0, 8)}.mp4`)
+      expect(body).toContain(clipPath(0))
+      expect(body).toContain(clipPath(1))
     }
     const bad = await get(`/api/sequences/${encodeURIComponent(SEQUENCE)}/export?boardId=${stack.boardId}&format=aaf`)
     expect(bad.status).toBe(400)
