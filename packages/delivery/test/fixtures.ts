@@ -57,7 +57,7 @@ export function campaignTimeline(fps: TSequenceFps = 24): TSequenceTimeline {
     delivery: true,
     clips: [
       clip('a', { inFrame: 6, outFrame: 54 }),
-      clip('b', { inFrame: 10, outFrame: 70, transition: 'crossfade', transitionFrames: 12, label: 'Keeper & "lamp" <close>' }),
+      clip('b', { inFrame: 10, outFrame: 70, transition: 'crossfade', transitionFrames: 12, gainDb: -2, label: 'Keeper & "lamp" <close>' }),
       clip('c', { inFrame: 0, outFrame: 36, sourceFrames: 36 }),
       { ...clip('a', { inFrame: 60, outFrame: 100 }), clipId: 'shape:clip-a2', transition: 'crossfade', transitionFrames: 8 },
     ],

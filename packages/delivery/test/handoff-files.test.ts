@@ -108,6 +108,58 @@ function tcFrames(tc: string, fps: number): number {
   return ((h * 60 + m) * 60 + s) * fps + f
 }
 
+/**
+ * What the FCPXML 1.10 DTD allows for each element this writer uses, as read from Apple's published
+ * DTD (which cannot sit in our fixtures: it is "All rights reserved"): the children in their
+ * order, the attributes, and which of them are required.
+ */
+const FCPXML_110: Record<string, { children: string[]; attrs: string[]; required: string[] }> = {
+  fcpxml: { children: ['import-options', 'resources', 'library'], attrs: ['version'], required: ['version'] },
+  resources: { children: ['asset', 'effect', 'format', 'media', 'locator'], attrs: [], required: [] },
+  format: { children: [], attrs: ['id', 'name', 'frameDuration', 'fieldOrder', 'width', 'height', 'paspH', 'paspV', 'colorSpace', 'projection', 'stereoscopic'], required: ['id'] },
+  effect: { children: [], attrs: ['id', 'name', 'uid', 'src'], required: ['id', 'uid'] },
+  asset: {
+    children: ['media-rep', 'metadata'],
+    attrs: ['id', 'name', 'uid', 'start', 'duration', 'hasVideo', 'format', 'hasAudio', 'videoSources', 'audioSources', 'audioChannels', 'audioRate'],
+    required: ['id'],
+  },
+  'media-rep': { children: ['bookmark'], attrs: ['kind', 'sig', 'src', 'suggestedFilename'], required: ['src'] },
+  library: { children: ['event', 'smart-collection'], attrs: ['location', 'colorProcessing'], required: [] },
+  event: { children: ['project', 'asset-clip', 'clip'], attrs: ['name', 'uid'], required: [] },
+  project: { children: ['sequence'], attrs: ['name', 'uid', 'id', 'modDate'], required: [] },
+  sequence: { children: ['note', 'spine', 'metadata'], attrs: ['format', 'duration', 'tcStart', 'tcFormat', 'audioLayout', 'audioRate', 'renderFormat', 'keywords'], required: ['format'] },
+  spine: { children: ['asset-clip', 'gap', 'transition', 'clip', 'video', 'audio'], attrs: ['lane', 'offset', 'name', 'format'], required: [] },
+  'asset-clip': {
+    // note, timing, intrinsic video then audio params (adjust-volume), anchored items, markers, filters.
+    children: ['note', 'conform-rate', 'timeMap', 'adjust-transform', 'adjust-volume', 'adjust-panner', 'asset-clip', 'clip', 'video', 'audio', 'marker', 'filter-video', 'filter-audio', 'metadata'],
+    attrs: ['ref', 'lane', 'offset', 'name', 'start', 'duration', 'enabled', 'srcEnable', 'audioStart', 'audioDuration', 'format', 'tcStart', 'tcFormat', 'modDate', 'audioRole', 'videoRole'],
+    required: ['ref'],
+  },
+  gap: { children: ['note', 'asset-clip', 'clip', 'video', 'audio', 'marker', 'metadata'], attrs: ['name', 'offset', 'start', 'duration', 'enabled'], required: ['duration'] },
+  transition: { children: ['filter-video', 'filter-audio', 'marker', 'metadata'], attrs: ['name', 'offset', 'duration'], required: ['duration'] },
+  'filter-video': { children: ['data', 'param'], attrs: ['ref', 'name', 'enabled'], required: ['ref'] },
+  'adjust-volume': { children: ['param'], attrs: ['amount'], required: [] },
+}
+
+/** Every element is one the DTD knows here, with only its attributes, its required ones, and its children in the DTD's order. */
+function checkAgainstDtdTable(root: TXmlElement): void {
+  for (const el of walk(root)) {
+    const rule = FCPXML_110[el.name]
+    expect(rule, `<${el.name}> is an element this writer may use`).toBeDefined()
+    for (const a of Object.keys(el.attrs)) expect(rule!.attrs, `<${el.name} ${a}>`).toContain(a)
+    for (const a of rule!.required) expect(el.attrs[a], `<${el.name}> requires ${a}`).toBeDefined()
+    const order = el.children.map((c) => rule!.children.indexOf(c.name))
+    for (const [i, at] of order.entries()) {
+      expect(at, `<${el.children[i]!.name}> inside <${el.name}>`).toBeGreaterThanOrEqual(0)
+      // Children of one kind may repeat; kinds come in the DTD's order (resources and spine children mix freely).
+      if (i > 0 && el.name !== 'resources' && el.name !== 'spine' && !(el.name === 'asset-clip' && at >= 6 && order[i - 1]! >= 6 && at <= 9 && order[i - 1]! <= 9)) {
+        expect(at, `<${el.children[i]!.name}> after <${el.children[i - 1]!.name}> inside <${el.name}>`).toBeGreaterThanOrEqual(order[i - 1]!)
+      }
+    }
+  }
+  expect(root.attrs.version).toBe('1.10')
+}
+
 const FPS_CASES: TSequenceFps[] = [24, 25, 30]
 
 describe('OpenTimelineIO', () => {
@@ -145,7 +197,7 @@ describe('FCPXML', () => {
     expect(xmllint(xml)).toBe('')
     const root = readXmlTree(xml)
     expect(root.name).toBe('fcpxml')
-    expect(Number(root.attrs.version)).toBeGreaterThanOrEqual(1.1)
+    checkAgainstDtdTable(root)
 
     // <!ELEMENT fcpxml (import-options?, resources?, (library | event* | ...))>: resources, then library.
     expect(root.children.map((c) => c.name)).toEqual(['resources', 'library'])
