@@ -368,6 +368,28 @@ describe('CMX3600 EDL', () => {
   })
 })
 
+describe('a still image in the sequence', () => {
+  it('is a clip of its own file held for its length in every format', () => {
+    const timeline = ZSequenceTimeline.parse({
+      ...campaignTimeline(25),
+      clips: [clip('x', { outFrame: 50 }), clip('card', { mimeType: 'image/png', still: true, sourceFrames: 75, inFrame: 0, outFrame: 75, label: 'End card' })],
+      audioTracks: [],
+    })
+    const media = deliveryMediaPaths(timeline)
+    expect(media.clip(timeline.clips[1]!)).toMatch(/^clips\/02-end-card-[0-9a-f]{8}\.png$/)
+    const { tracks } = readOtio(writeOtio(timeline, media), 25)
+    expect(tracks[0]!.clips).toEqual(expectedClips(timeline))
+    const xml = writeFcpxml(timeline, media)
+    expect(xmllint(xml)).toBe('')
+    checkAgainstDtdTable(readXmlTree(xml))
+    const edl = readEdl(writeEdl(timeline, media), 25)
+    expect(edl.map((e) => [e.srcIn, e.srcOut, e.recIn - 3600 * 25, e.recOut - 3600 * 25])).toEqual([
+      [0, 50, 0, 50],
+      [0, 75, 50, 125],
+    ])
+  })
+})
+
 describe('a sequence no editor’s track can hold', () => {
   it('is refused, naming the clips, in every format', () => {
     // Clip 2 is 20 frames: a 12-frame crossfade in and a 12-frame crossfade out would overlap.

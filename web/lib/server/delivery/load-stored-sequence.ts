@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import type { TLRecord } from 'tldraw'
 import { AppError, AppErrorCode, type TSequenceTimeline } from '@montage/core'
-import { getRecords, timelineFromBoard, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
+import { getRecords, SEQUENCE_SHAPE, timelineFromBoard, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
 import { loadBoardUpdates, type Sql } from '@montage/db'
 
 /** A finished render of the sequence: a variation whose `shotId` is the sequence. */
@@ -40,12 +40,9 @@ export async function loadStoredSequence(sql: Sql, opts: { boardId: string; sequ
     if (r && typeof r === 'object' && typeof r.id === 'string' && (r.typeName !== 'shape' || (typeof r.props === 'object' && r.props !== null))) records.push(r as TLRecord)
   }
   doc.destroy()
+  if (!records.some((r) => r.id === opts.sequenceId && r.typeName === 'shape' && r.type === SEQUENCE_SHAPE)) throw new AppError(AppErrorCode.NOT_FOUND, 'This sequence is not on the board.')
   const read = timelineFromBoard(records, opts.sequenceId, opts.boardId)
-  if (!read.ok) {
-    const [first] = read.problems
-    if (first === 'This sequence is not on the board.') throw new AppError(AppErrorCode.NOT_FOUND, first)
-    throw new AppError(AppErrorCode.CONFLICT, read.problems.join(' '))
-  }
+  if (!read.ok) throw new AppError(AppErrorCode.CONFLICT, read.problems.join(' '))
   if (read.problems.length) throw new AppError(AppErrorCode.CONFLICT, `This sequence cannot be exported yet: ${read.problems.join(' ')}`)
 
   const variations = new Map<string, TVariationProps & { index: string }>()
