@@ -10,7 +10,7 @@ import ffmpeg from '@ffmpeg-installer/ffmpeg'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords, validateRecord } from '@montage/board'
 import { slug, ZDeliveryManifest } from '@montage/delivery'
-import { recordAsset, upsertUser } from '@montage/db'
+import { createWorkspace, recordAsset, upsertUser } from '@montage/db'
 import type { TLRecord } from 'tldraw'
 import { startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, signInCookie, storedRecord, type SucceededVariation } from './review-fixtures'
@@ -239,6 +239,23 @@ describe('delivering a sequence', () => {
     const missing = await get(`/api/sequences/shape%3Anot-here/package?boardId=${stack.boardId}`)
     expect(missing.status).toBe(404)
     expect(((await missing.json()) as { error: { message: string } }).error.message).toBe('This sequence is not on the board.')
+  })
+})
+
+describe('delivering another studio’s bytes', () => {
+  it('refuses a sound whose bytes are not this workspace’s, even when the store holds them', async () => {
+    // A member's client writes a sound's sha256 itself: here, bytes another studio uploaded.
+    const theirs = await stack.store.putBytes(randomBytes(4096))
+    const olga = await upsertUser(stack.sql, { authSubject: 'local:olga-foreign', name: 'Olga Foreign' })
+    const other = await createWorkspace(stack.sql, { name: 'Foreign studio', ownerId: olga.id })
+    await recordAsset(stack.sql, { workspaceId: other.id, sha256: theirs.sha256, mimeType: 'audio/wav', byteSize: theirs.byteSize, durationMs: 1000 })
+    const ben = await signInCookie(stack, 'local:ben')
+    await putRecords(ben.token, () => [
+      shape('shape:seq-audio-foreign', 'sequence-audio', SEQUENCE, 'a4', { w: 100, h: 20, trackId: 'music', assetSha256: theirs.sha256, mimeType: 'audio/wav', name: 'Borrowed', durationSeconds: 1, startFrame: 10, inFrame: 0, outFrame: 24, gainDb: 0, fadeInFrames: 0, fadeOutFrames: 0 }),
+    ])
+    const res = await get(packagePath())
+    expect(res.status).toBe(409)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toBe('The package cannot be built: the sound "Borrowed" on Music is not a file of this workspace.')
   })
 })
 
