@@ -6,22 +6,30 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { pipeline } from 'node:stream/promises'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { LocalAssetStore } from '@montage/assets'
+import { LocalAssetStore, type AssetStore } from '@montage/assets'
+import { startS3Server, type TestS3Server } from '@montage/assets/testing'
 import { ZSequenceTimeline, type TSequenceTimeline } from '@montage/core'
 import { DeliveryMediaMissingError, streamDeliveryPackage, ZDeliveryManifest, type StreamDeliveryPackageOptions, type TManifestApproval, type TManifestGeneration } from '../src'
 import { campaignTimeline } from './fixtures'
 
 let dir: string
-let store: LocalAssetStore
+let store: AssetStore
+let s3: TestS3Server | null = null
 let timeline: TSequenceTimeline
 let renderSha: string
 const bytesBySha = new Map<string, Buffer>()
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex')
 
+/** Run on the local folder store, or with DELIVERY_TEST_STORE=s3 on an S3 bucket (gofakes3, or TEST_S3_ENDPOINT's). */
+const STORE_KIND = process.env.DELIVERY_TEST_STORE === 's3' ? 's3' : 'local'
+
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'delivery-package-'))
-  store = new LocalAssetStore(path.join(dir, 'assets'))
+  if (STORE_KIND === 's3') {
+    s3 = await startS3Server()
+    store = s3.store()
+  } else store = new LocalAssetStore(path.join(dir, 'assets'))
   const put = async (size: number) => {
     const bytes = randomBytes(size)
     const { sha256: sha } = await store.putBytes(bytes)
@@ -41,6 +49,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await s3?.stop()
   await rm(dir, { recursive: true, force: true })
 })
 
@@ -78,7 +87,7 @@ async function writeZip(pkg: { stream: NodeJS.ReadableStream }, name: string): P
 const unzipList = (zip: string) => execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n')
 const unzipFile = (zip: string, entry: string) => execFileSync('unzip', ['-p', zip, entry], { maxBuffer: 64 * 1024 * 1024 })
 
-describe('the delivery package', () => {
+describe(`the delivery package (${STORE_KIND} store)`, () => {
   it('holds the render, each clip and sound once, the hand-off files pointing at them, and the manifest', async () => {
     const pkg = await streamDeliveryPackage(options())
     const zip = await writeZip(pkg, 'campaign.zip')
@@ -151,7 +160,7 @@ describe('the delivery package', () => {
     const reads: { sha: string; stream: import('node:stream').Readable }[] = []
     let open = 0
     let mostOpen = 0
-    const watched = Object.create(store) as LocalAssetStore
+    const watched = Object.create(store) as AssetStore
     watched.read = async (sha, range) => {
       const stream = await store.read(sha, range)
       reads.push({ sha, stream })
