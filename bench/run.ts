@@ -13,6 +13,7 @@ const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults>
   pipeline: () => import('./pipeline.bench'),
   trust: () => import('../collab-server/bench/trust.bench'),
   assets: () => import('../packages/assets/bench/assets.bench'),
+  'deliver-package': () => import('../packages/delivery/bench/package.bench'),
 }
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))
