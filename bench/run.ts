@@ -14,6 +14,7 @@ const AREAS: Record<string, () => Promise<{ default: () => Promise<BenchResults>
   trust: () => import('../collab-server/bench/trust.bench'),
   assets: () => import('../packages/assets/bench/assets.bench'),
   deliver: () => import('./deliver.bench'),
+  'deliver-package': () => import('../packages/delivery/bench/package.bench'),
 }
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url))

@@ -181,6 +181,10 @@ const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
   'generations/[id]/edit': {
     POST: { allow: EDITORS, ok: [202], request: (fx) => ({ path: `/api/generations/${fx.variation.generationId}/edit`, body: { model: 'upscale', params: { factor: 2 } } }) },
   },
+  // Delivery: any member downloads. The sequence here is not on the board, so a member passes the
+  // access check and gets 404; delivery-package.test.ts downloads a real one (and refuses an outsider).
+  'sequences/[sequenceId]/package': { GET: { allow: MEMBERS, ok: [404], request: (fx) => ({ path: `/api/sequences/shape%3Amatrix-seq/package?boardId=${fx.boardId}` }) } },
+  'sequences/[sequenceId]/export': { GET: { allow: MEMBERS, ok: [404], request: (fx) => ({ path: `/api/sequences/shape%3Amatrix-seq/export?boardId=${fx.boardId}&format=otio` }) } },
   feed: { GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/feed?workspaceId=${fx.workspaceId}` }) } },
   'feed/read': { POST: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: '/api/feed/read', body: { workspaceId: fx.workspaceId } }) } },
   // Guest routes: the link token is the capability; a session cookie opens nothing here.

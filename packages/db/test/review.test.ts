@@ -12,6 +12,7 @@ import {
   getFeedReadSeq,
   getThreadSummary,
   listComments,
+  listDeliveryDecisions,
   listReviewDecisions,
   markFeedRead,
   recordReviewDecision,
@@ -52,6 +53,27 @@ describe('review decisions', () => {
       ['changes_requested', 'Ada Producer', 'Too dark'],
       ['approved', 'Sam Owner', null],
     ])
+  })
+})
+
+describe('delivery decisions', () => {
+  it('lists the trail of the asked variations only, with each decider’s name and role in the workspace', async () => {
+    const { owner, producer, board } = await studio()
+    const outsider = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Left Studio' })
+    await recordReviewDecision(sql, { boardId: board.id, variationId: 'shape:v1', decision: 'changes_requested', decidedBy: producer.id, note: 'Warmer' })
+    await recordReviewDecision(sql, { boardId: board.id, variationId: 'shape:v1', decision: 'approved', decidedBy: producer.id })
+    await recordReviewDecision(sql, { boardId: board.id, variationId: 'shape:v2', decision: 'approved', decidedBy: owner.id })
+    await recordReviewDecision(sql, { boardId: board.id, variationId: 'shape:v2', decision: 'approved', decidedBy: outsider.id })
+    await recordReviewDecision(sql, { boardId: board.id, variationId: 'shape:not-asked', decision: 'approved', decidedBy: owner.id })
+    const trail = await listDeliveryDecisions(sql, { boardId: board.id, variationIds: ['shape:v1', 'shape:v2'] })
+    expect(trail.map((d) => [d.variationId, d.decision, d.by.name, d.by.role, d.note])).toEqual([
+      ['shape:v1', 'changes_requested', 'Ada Producer', 'producer', 'Warmer'],
+      ['shape:v1', 'approved', 'Ada Producer', 'producer', null],
+      ['shape:v2', 'approved', 'Sam Owner', 'owner', null],
+      ['shape:v2', 'approved', 'Left Studio', null, null],
+    ])
+    expect(trail.every((d) => d.at instanceof Date)).toBe(true)
+    expect(await listDeliveryDecisions(sql, { boardId: board.id, variationIds: [] })).toEqual([])
   })
 })
 
