@@ -23,6 +23,8 @@ export function localSignerFiles(dataDir: string): { chain: string; key: string;
  */
 export async function loadSigningCredentials(opts: LoadSigningCredentialsOptions): Promise<TSigningCredentials> {
   const { C2PA_SIGNING_CERT_FILE: certFile, C2PA_SIGNING_KEY_FILE: keyFile } = opts.env
+  // The env schema says so too; this holds for a caller that spread its fields into another schema.
+  if (!!certFile !== !!keyFile) throw new SigningCredentialsError('set C2PA_SIGNING_CERT_FILE and C2PA_SIGNING_KEY_FILE together (or neither, for a generated test signer)')
   if (certFile && keyFile) {
     const read = async (file: string, name: string) => {
       try {

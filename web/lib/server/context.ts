@@ -9,6 +9,7 @@ import { ensureBoardCommandStream } from '@montage/board'
 import { databaseOptions, natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
+import { loadSigningCredentials, type TSigningCredentials } from '@montage/provenance'
 
 /**
  * The server's dependencies, created lazily once per process. Next gives route handlers no
@@ -24,6 +25,7 @@ interface ServerContext {
   jetstream?: Promise<JetStreamClient>
   mediaUrlSecret?: Promise<Buffer>
   passwordHasher?: PasswordHasher
+  signingCredentials?: Promise<TSigningCredentials>
 }
 
 const globalKey = Symbol.for('montage.web.context')
@@ -98,6 +100,15 @@ export function mediaUrlSecret(): Promise<Buffer> {
   const env = webEnv()
   return (ctx.mediaUrlSecret ??= loadMediaUrlSecret({ dataDir: env.DATA_DIR, secret: env.MEDIA_URL_SECRET }).catch((e: unknown) => {
     ctx.mediaUrlSecret = undefined // retry on the next request
+    throw e
+  }))
+}
+
+/** The Content Credentials signer: C2PA_SIGNING_CERT_FILE/KEY_FILE, or the test signer in DATA_DIR/c2pa. */
+export function signingCredentials(): Promise<TSigningCredentials> {
+  const env = webEnv()
+  return (ctx.signingCredentials ??= loadSigningCredentials({ env, dataDir: env.DATA_DIR }).catch((e: unknown) => {
+    ctx.signingCredentials = undefined // retry on the next request
     throw e
   }))
 }
