@@ -9,16 +9,18 @@ export function ffmpegPath(): string {
   return process.env.FFMPEG_PATH || (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path
 }
 
-/** Real media made by ffmpeg: a 2 s H.264/AAC mp4 (moov after mdat, as ffmpeg writes by default), a JPEG and a PNG. */
-export async function makeMedia(dir: string): Promise<{ mp4: string; jpeg: string; png: string }> {
+/** Real media made by ffmpeg: a 2 s H.264/AAC mp4 (moov after mdat, as ffmpeg writes by default), a 1 s MOV, a JPEG and a PNG. */
+export async function makeMedia(dir: string): Promise<{ mp4: string; mov: string; jpeg: string; png: string }> {
   const ff = ffmpegPath()
   const mp4 = `${dir}/clip.mp4`
+  const mov = `${dir}/clip.mov`
   const jpeg = `${dir}/still.jpg`
   const png = `${dir}/still.png`
   await run(ff, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=24', '-f', 'lavfi', '-i', 'sine=frequency=440', '-t', '2', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', mp4])
+  await run(ff, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=320x240:rate=24', '-t', '1', '-c:v', 'libx264', '-pix_fmt', 'yuv420p', mov])
   await run(ff, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240', '-frames:v', '1', jpeg])
   await run(ff, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x240', '-frames:v', '1', png])
-  return { mp4, jpeg, png }
+  return { mp4, mov, jpeg, png }
 }
 
 /** One MD5 per decoded frame and audio packet: equal lists mean the file plays exactly as before. */

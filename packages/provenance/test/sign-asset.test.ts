@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createHash } from 'node:crypto'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
@@ -25,7 +25,7 @@ const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex')
 let dir: string
 let certs: TTestCertificates
 let credentials: TSigningCredentials
-let media: { mp4: string; jpeg: string; png: string }
+let media: { mp4: string; mov: string; jpeg: string; png: string }
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'provenance-'))
@@ -57,13 +57,14 @@ function generatedClaim(title: string, referenceSha?: string): TProvenanceClaim 
 
 const FORMATS = [
   { name: 'mp4', format: 'video/mp4' as const, file: () => media.mp4, hashCode: 'assertion.bmffHash.mismatch' },
+  { name: 'mov', format: 'video/quicktime' as const, file: () => media.mov, hashCode: 'assertion.bmffHash.mismatch' },
   { name: 'jpeg', format: 'image/jpeg' as const, file: () => media.jpeg, hashCode: 'assertion.dataHash.mismatch' },
   { name: 'png', format: 'image/png' as const, file: () => media.png, hashCode: 'assertion.dataHash.mismatch' },
 ]
 
 /** A byte in the middle of the file's media data (mdat payload, JPEG scan, PNG IDAT). */
 function mediaByte(format: string, buf: Uint8Array): number {
-  const r = format === 'video/mp4' ? findTopBox(buf, 'mdat') : format === 'image/jpeg' ? findJpegScan(buf) : findPngChunk(buf, 'IDAT')
+  const r = format.startsWith('video/') ? findTopBox(buf, 'mdat') : format === 'image/jpeg' ? findJpegScan(buf) : findPngChunk(buf, 'IDAT')
   return Math.floor((r.start + r.end) / 2)
 }
 
@@ -112,13 +113,13 @@ describe.each(FORMATS)('signAsset $name', ({ format, file, hashCode }) => {
   })
 
   it('leaves the picture and sound as they were', async () => {
-    if (format !== 'video/mp4') {
+    if (!format.startsWith('video/')) {
       // Stills: the original bytes are all there, around the inserted manifest segment or chunk.
       expect(signed.length).toBeGreaterThan(original.length)
       return
     }
-    const out = path.join(dir, 'signed.mp4')
-    await import('node:fs/promises').then((fs) => fs.writeFile(out, signed))
+    const out = path.join(dir, `signed.${format.split('/')[1]}`)
+    await writeFile(out, signed)
     expect(await frameDigests(out)).toEqual(await frameDigests(file()))
   })
 })
@@ -168,7 +169,7 @@ describe('signAsset: edits and composites', () => {
     expect(v.state).toBe('Trusted')
     expect(v.title).toBe('twice.mp4')
     const out = path.join(dir, 'twice.mp4')
-    await import('node:fs/promises').then((fs) => fs.writeFile(out, twice))
+    await writeFile(out, twice)
     expect(await frameDigests(out)).toEqual(await frameDigests(media.mp4))
   })
 
