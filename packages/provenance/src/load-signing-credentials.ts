@@ -28,7 +28,7 @@ export async function loadSigningCredentials(opts: LoadSigningCredentialsOptions
   if (certFile && keyFile) {
     const read = async (file: string, name: string) => {
       try {
-        return await readFile(file, 'utf8')
+        return await readFile(/*turbopackIgnore: true*/ file, 'utf8')
       } catch (e) {
         throw new SigningCredentialsError(`${name} (${file}) cannot be read: ${(e as Error).message}`)
       }
@@ -41,7 +41,7 @@ export async function loadSigningCredentials(opts: LoadSigningCredentialsOptions
   }
   const files = localSignerFiles(opts.dataDir)
   try {
-    return readSigningCredentials({ chainPem: await readFile(files.chain, 'utf8'), keyPem: await readFile(files.key, 'utf8') })
+    return readSigningCredentials({ chainPem: await readFile(/*turbopackIgnore: true*/ files.chain, 'utf8'), keyPem: await readFile(/*turbopackIgnore: true*/ files.key, 'utf8') })
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e
   }
@@ -60,5 +60,5 @@ export async function loadSigningCredentials(opts: LoadSigningCredentialsOptions
     await rm(staging, { recursive: true, force: true })
     if (!['EEXIST', 'ENOTEMPTY'].includes((e as NodeJS.ErrnoException).code ?? '')) throw e
   }
-  return readSigningCredentials({ chainPem: await readFile(files.chain, 'utf8'), keyPem: await readFile(files.key, 'utf8') })
+  return readSigningCredentials({ chainPem: await readFile(/*turbopackIgnore: true*/ files.chain, 'utf8'), keyPem: await readFile(/*turbopackIgnore: true*/ files.key, 'utf8') })
 }

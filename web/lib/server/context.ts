@@ -9,7 +9,7 @@ import { ensureBoardCommandStream } from '@montage/board'
 import { databaseOptions, natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
-import { loadSigningCredentials, type TSigningCredentials } from '@montage/provenance'
+import { loadSigningCredentials, type TSigningCredentials } from '@montage/provenance/sign'
 
 /**
  * The server's dependencies, created lazily once per process. Next gives route handlers no

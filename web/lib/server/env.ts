@@ -4,7 +4,7 @@ import { ZAssetStoreEnv } from '@montage/assets'
 import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 import { withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { ZLogLevel } from '@montage/runtime/log'
-import { ZProvenanceEnv } from '@montage/provenance'
+import { ZProvenanceEnv } from '@montage/provenance/env'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {

@@ -1,4 +1,4 @@
-import type { TProvenanceClaim, TProvenanceIngredient } from '@montage/provenance'
+import type { TProvenanceClaim, TProvenanceIngredient } from '@montage/provenance/sign'
 import { getAsset, type Sql, type TAssetProvenance, type TAssetRow } from '@montage/db'
 import { downloadFileName } from './download-file-name'
 
