@@ -6,7 +6,7 @@ import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DIGITAL_SOURCE_TYPE, verifyAsset } from '@montage/provenance'
-import { startE2EStack, type E2EStack } from './harness'
+import { openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, cookieFrom, signInCookie, type SucceededVariation } from './review-fixtures'
 
 const run = promisify(execFile)
@@ -141,4 +141,52 @@ describe('downloads with Content Credentials', () => {
     // Another shot's clip is outside this link: 404, as for viewing.
     expect((await api(`/api/r/${open.token}/assets/${otherShot.assetSha256}/download`, { cookie: open.cookie })).status).toBe(404)
   })
+
+  it('in the browser: the card and the viewer download with credentials; a guest link shows the button only when it allows downloads', async () => {
+    const name = `previz-${variation.variationId.replace(/^shape:/, '')}-${variation.assetSha256.slice(0, 8)}.mp4`
+    const ada = await stack.signedIn('local:ada')
+    try {
+      const page = await ada.newPage()
+      await openBoard(page, stack.boardId)
+      await showShapes(page, [variation.variationId])
+      const card = page.locator(`[data-testid=variation][data-shape-id="${variation.variationId}"]`)
+      const [fromCard] = await Promise.all([page.waitForEvent('download'), card.locator('[data-testid=download]').click()])
+      expect(fromCard.suggestedFilename()).toBe(name)
+      const bytes = new Uint8Array(await readFile((await fromCard.path())!))
+      const v = await verifyAsset({ bytes, format: 'video/mp4', trustAnchorsPem: testCa })
+      expect(v.state).toBe('Trusted')
+      expect(v.montage?.approvals.find((a) => a.decision === 'approved')?.by.name).toBe('Ada Moreau')
+    } finally {
+      await ada.close()
+    }
+
+    const linkWith = async (allowDownloads: boolean) => {
+      const made = await api(`/api/boards/${stack.boardId}/review-links`, { cookie: producer.cookie, body: { scope: 'shot', shotId: SHOT, expiresInHours: 24, allowDownloads } })
+      return ((await made.json()) as { link: { url: string } }).link.url
+    }
+    for (const allowDownloads of [false, true]) {
+      const guest = await stack.browser.newContext({ baseURL: stack.baseUrl, viewport: { width: 1280, height: 800 } })
+      try {
+        const page = await guest.newPage()
+        await page.goto(await linkWith(allowDownloads))
+        await page.locator('[data-testid=guest-name]').fill('Carla Client')
+        await page.locator('[data-testid=guest-continue]').click()
+        await page.locator(`[data-testid=guest-variation][data-variation-id="${variation.variationId}"]`).click()
+        const viewer = page.locator('[data-testid=viewer]')
+        await viewer.waitFor()
+        if (!allowDownloads) {
+          await viewer.locator('[data-testid=viewer-close]').waitFor()
+          expect(await viewer.locator('[data-testid=download]').count()).toBe(0)
+          continue
+        }
+        const [fromViewer] = await Promise.all([page.waitForEvent('download'), viewer.locator('[data-testid=download]').click()])
+        expect(fromViewer.suggestedFilename()).toBe(name)
+        const v = await verifyAsset({ bytes: new Uint8Array(await readFile((await fromViewer.path())!)), format: 'video/mp4', trustAnchorsPem: testCa })
+        expect(v.state).toBe('Trusted')
+        expect(v.montage?.approvals.map((a) => a.by.name)).toContain('Ada Moreau')
+      } finally {
+        await guest.close()
+      }
+    }
+  }, 120_000)
 })
