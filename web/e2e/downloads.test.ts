@@ -1,12 +1,13 @@
 import { execFile } from 'node:child_process'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DIGITAL_SOURCE_TYPE, verifyAsset } from '@montage/provenance'
-import { openBoard, showShapes, startE2EStack, type E2EStack } from './harness'
+import { createTestCertificates, DIGITAL_SOURCE_TYPE, verifyAsset } from '@montage/provenance'
+import { freePort, startAppProcesses } from '@montage/infra'
+import { appTestEnv, openBoard, REPO_ROOT, showShapes, startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, cookieFrom, signInCookie, type SucceededVariation } from './review-fixtures'
 
 const run = promisify(execFile)
@@ -40,6 +41,8 @@ function api(urlPath: string, opts: { cookie?: string; method?: string; body?: u
 beforeAll(async () => {
   stack = await startE2EStack({ services: ['web', 'collab-server'] })
   work = await mkdtemp(path.join(tmpdir(), 'downloads-'))
+  // Web made the local stack's test CA and signer into DATA_DIR/c2pa as it started.
+  testCa = await readFile(path.join(stack.dataDir, 'c2pa', 'test-ca.pem'), 'utf8')
   producer = await signInCookie(stack, 'local:ada')
   reviewer = await signInCookie(stack, 'local:rui')
   variation = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: stack.workspaceId, shotId: SHOT, createdBy: producer.userId, media: await makeClip(work, 'a', 'teal') })
@@ -63,8 +66,7 @@ describe('downloads with Content Credentials', () => {
     expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${name}"; filename*=UTF-8''${name}`)
     const bytes = new Uint8Array(await res.arrayBuffer())
 
-    // The web process generated its test CA into DATA_DIR/c2pa on first use; trust it as a reader would a real CA.
-    testCa = await readFile(path.join(stack.dataDir, 'c2pa', 'test-ca.pem'), 'utf8')
+    // Trust the test CA as a reader would a real one.
     const v = await verifyAsset({ bytes, format: 'video/mp4', trustAnchorsPem: testCa })
     expect(v.failures).toEqual([])
     expect(v.state).toBe('Trusted')
@@ -188,5 +190,15 @@ describe('downloads with Content Credentials', () => {
         await guest.close()
       }
     }
+  }, 120_000)
+
+  it('web will not start with a signing key that is not its certificate’s, and says which variable', async () => {
+    const cert = path.join(work, 'chain.pem')
+    const key = path.join(work, 'other-key.pem')
+    await writeFile(cert, await readFile(path.join(stack.dataDir, 'c2pa', 'signer-chain.pem')))
+    await writeFile(key, (await createTestCertificates()).keyPem)
+    const env = { ...appTestEnv({ databaseUrl: stack.databaseUrl, prefix: stack.prefix }), DATA_DIR: stack.dataDir, C2PA_SIGNING_CERT_FILE: cert, C2PA_SIGNING_KEY_FILE: key }
+    const started = startAppProcesses({ root: REPO_ROOT, env, services: ['web'], webPort: await freePort(), collabPort: 1, logDir: path.join(stack.dataDir, 'logs', 'bad-signer') })
+    await expect(started).rejects.toThrow(/C2PA_SIGNING_KEY_FILE \(.*other-key\.pem\) does not belong to the first certificate/)
   }, 120_000)
 })
