@@ -10,6 +10,7 @@ import { databaseOptions, natsConnectOptions, temporalConnectionOptions } from '
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
 import { loadSigningCredentials, type TSigningCredentials } from '@montage/provenance/sign'
+import { ConcurrencyGate } from './downloads/concurrency-gate'
 
 /**
  * The server's dependencies, created lazily once per process. Next gives route handlers no
@@ -26,6 +27,7 @@ interface ServerContext {
   mediaUrlSecret?: Promise<Buffer>
   passwordHasher?: PasswordHasher
   signingCredentials?: Promise<TSigningCredentials>
+  signingGate?: ConcurrencyGate
 }
 
 const globalKey = Symbol.for('montage.web.context')
@@ -111,4 +113,9 @@ export function signingCredentials(): Promise<TSigningCredentials> {
     ctx.signingCredentials = undefined // retry on the next request
     throw e
   }))
+}
+
+/** Two files signed at a time per web process (each held in memory while it is signed). */
+export function signingGate(): ConcurrencyGate {
+  return (ctx.signingGate ??= new ConcurrencyGate(2))
 }

@@ -4,7 +4,7 @@ import { AppError, AppErrorCode } from '@montage/core'
 import { AssetNotFoundError } from '@montage/assets'
 import { findSignedDownload, getAssetProvenance, recordSignedDownload, type Sql, type TAssetRow } from '@montage/db'
 import { C2PA_SIDECAR_FORMAT, canEmbedManifest, MAX_EMBED_BYTES, signAsset, signSidecar, type TProvenanceClaim } from '@montage/provenance/sign'
-import { assetStore, signingCredentials } from '../context'
+import { assetStore, signingCredentials, signingGate } from '../context'
 import { attachment, downloadFileName } from './download-file-name'
 import { provenanceClaimForAsset } from './provenance-claim-for-asset'
 
@@ -57,12 +57,21 @@ export async function serveDownload(opts: ServeDownloadOptions): Promise<Respons
   }
   const manifestKey = createHash('sha256').update(JSON.stringify({ v: MANIFEST_VERSION, claim: stable(claim), signer: credentials.chainPem })).digest('hex')
   const key = { workspaceId: opts.workspaceId, sourceSha256: asset.sha256, manifestKey }
-  let signed = await findSignedDownload(sql, key)
-  if (!signed || !(await store.has(signed.signedSha256))) {
-    const source = await collect(await read(asset.sha256), MAX_EMBED_BYTES)
-    const bytes = await signAsset({ bytes: source, format: asset.mimeType as Parameters<typeof signAsset>[0]['format'], claim, credentials })
-    const stored = await store.putBytes(bytes)
-    signed = await recordSignedDownload(sql, { ...key, signedSha256: stored.sha256, byteSize: stored.byteSize })
+  const kept = async () => {
+    const found = await findSignedDownload(sql, key)
+    return found && (await store.has(found.signedSha256)) ? found : null
+  }
+  let signed = await kept()
+  if (!signed) {
+    signed = await signingGate().run(async () => {
+      // Another request may have signed the same copy while this one waited for the gate.
+      const meanwhile = await kept()
+      if (meanwhile) return meanwhile
+      const source = await collect(await read(asset.sha256), MAX_EMBED_BYTES)
+      const bytes = await signAsset({ bytes: source, format: asset.mimeType as Parameters<typeof signAsset>[0]['format'], claim, credentials })
+      const stored = await store.putBytes(bytes)
+      return recordSignedDownload(sql, { ...key, signedSha256: stored.sha256, byteSize: stored.byteSize })
+    })
   }
   return respond({ body: opts.withBody ? await read(signed.signedSha256) : null, size: signed.byteSize, mimeType: asset.mimeType, fileName, credentials: 'embedded' })
 
