@@ -20,3 +20,5 @@ export { signSidecar, C2PA_SIDECAR_FORMAT, type SignSidecarOptions } from './sig
 export { verifySidecar, type VerifySidecarOptions } from './verify-sidecar'
 export { ZProvenanceEnv, type TProvenanceEnv } from './provenance-env'
 export { loadSigningCredentials, localSignerFiles, type LoadSigningCredentialsOptions } from './load-signing-credentials'
+export { signSidecarForDigest } from './sign-sidecar'
+export { createEntrySigner, type CreateEntrySignerOptions, type TSignableEntry } from './create-entry-signer'

@@ -22,14 +22,20 @@ export interface SignSidecarOptions {
  * data hash over the whole file with no exclusions, computed as the file streams past.
  */
 export async function signSidecar(opts: SignSidecarOptions): Promise<Uint8Array> {
-  const claim = ZProvenanceClaim.parse(opts.claim)
   const sha = createHash('sha256')
   for await (const chunk of opts.file) sha.update(chunk)
+  return signSidecarForDigest({ sha256: new Uint8Array(sha.digest()), format: opts.format, claim: opts.claim, credentials: opts.credentials })
+}
+
+/** The same sidecar for a file whose sha256 is already known (hashed as it streamed elsewhere). */
+export async function signSidecarForDigest(opts: { sha256: Uint8Array; format: string; claim: TProvenanceClaim; credentials: TSigningCredentials }): Promise<Uint8Array> {
+  const claim = ZProvenanceClaim.parse(opts.claim)
+  if (opts.sha256.byteLength !== 32) throw new Error('A sidecar binds to a 32-byte sha256 digest')
   const { store, manifest } = buildManifest(claim, opts.format, opts.credentials)
   const hash = DataHashAssertion.create('SHA-256', 0)
   hash.name = 'jumbf manifest'
   hash.exclusions = []
-  hash.hash = new Uint8Array(sha.digest())
+  hash.hash = opts.sha256
   manifest.addAssertion(hash)
   await manifest.sign(opts.credentials.signer)
   return store.getBytes()

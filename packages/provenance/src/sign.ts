@@ -7,3 +7,5 @@ export { loadSigningCredentials, localSignerFiles, type LoadSigningCredentialsOp
 export { ZProvenanceClaim, MONTAGE_ASSERTION_LABEL, type TProvenanceClaim, type TProvenanceIngredient, type TProvenanceApproval } from './provenance-claim'
 export { signAsset, canEmbedManifest, EMBEDDABLE_FORMATS, MAX_EMBED_BYTES, ProvenanceInputError, type TEmbeddableFormat } from './sign-asset'
 export { signSidecar, C2PA_SIDECAR_FORMAT } from './sign-sidecar'
+export { signSidecarForDigest } from './sign-sidecar'
+export { createEntrySigner, type CreateEntrySignerOptions, type TSignableEntry } from './create-entry-signer'
