@@ -5,6 +5,8 @@ import { REFERENCE_KINDS, REFERENCE_SHAPE, defaultReferenceProps, referenceShape
 import { sanitizeTag } from '@/lib/client/assets'
 import { MediaPreview } from '@/components/uploads/MediaPreview'
 import { useBoard } from '@/components/board-context/BoardContext'
+import { DownloadLink } from '@/components/media/DownloadLink'
+import { memberDownloadHref } from '@/components/review/review-client'
 
 export type TReferenceShape = TLShape<typeof REFERENCE_SHAPE>
 
@@ -48,8 +50,8 @@ const FOOTER_H = 40
 
 function ReferenceCard({ shape }: { shape: TReferenceShape }) {
   const editor = useEditor()
-  const { readOnly } = useBoard()
-  const { w, h, tag, kind } = shape.props
+  const { boardId, readOnly } = useBoard()
+  const { w, h, tag, kind, assetSha256 } = shape.props
   const update = (props: Partial<TReferenceShape['props']>) => editor.updateShape<TReferenceShape>({ id: shape.id, type: REFERENCE_SHAPE, props })
 
   return (
@@ -82,6 +84,7 @@ function ReferenceCard({ shape }: { shape: TReferenceShape }) {
             <option key={k} value={k}>{k}</option>
           ))}
         </select>
+        {assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
       </div>
     </HTMLContainer>
   )
