@@ -179,8 +179,9 @@ export interface TIngestAssetOutput {
   width: number | null
   height: number | null
   durationMs: number | null
-  posterSha256: string
-  posterByteSize: number
+  /** Null only for a sound whose waveform could not be drawn (the sound itself is fine). */
+  posterSha256: string | null
+  posterByteSize: number | null
   stripSha256: string | null
   stripByteSize: number | null
   stripFrames: number | null
