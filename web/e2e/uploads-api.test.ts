@@ -12,7 +12,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TAssetView, TLibraryReference, TSignAssetsResponse, TUploadResponse } from '@montage/core'
 import { readRecords } from '@montage/board'
-import { addMember, createWorkspace, loadBoardUpdates, upsertUser } from '@montage/db'
+import { addMember, createGeneration, createWorkspace, finishGeneration, loadBoardUpdates, upsertUser } from '@montage/db'
 import { signMediaUrl } from '../lib/server/media-url'
 import { startE2EStack, type E2EStack } from './harness'
 
@@ -344,6 +344,20 @@ describe('uploads: sounds', () => {
     const ref = await api.post(`/api/workspaces/${stack.workspaceId}/references`, { data: { tag: 'harbour_sound', kind: 'location', assetIds: [asset.id] } })
     expect(ref.status()).toBe(400)
     expect(((await ref.json()) as { error: { message: string } }).error.message).toMatch(/assetIds\.0: a sound cannot be a view of a reference/)
+
+    // Nor can it be edited (every edit works on pictures): refused before anything is stored or charged.
+    const [adaRow] = await stack.sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:ada'`
+    const generationId = randomUUID()
+    await createGeneration(stack.sql, {
+      id: generationId, workspaceId: stack.workspaceId, boardId: stack.boardId, shotId: 'shape:demo-shot-1', variationId: `shape:snd-${generationId.slice(0, 8)}`,
+      model: 'eleven_multilingual_v2', params: { voice: 'Maya' }, credits: 1, workflowId: `generation/${generationId}`, createdBy: adaRow!.id,
+    })
+    await finishGeneration(stack.sql, { id: generationId, status: 'succeeded', outputAsset: asset.sha256, posterAsset: asset.posterSha256!, outputMimeType: 'audio/mpeg' })
+    const generationsBefore = (await stack.sql`SELECT id FROM generations`).length
+    const edit = await api.post(`/api/generations/${generationId}/edit`, { data: { model: 'upscale', params: { factor: 2 } } })
+    expect(edit.status()).toBe(400)
+    expect(((await edit.json()) as { error: { message: string } }).error.message).toMatch(/this variation is a sound; the edits work on pictures and clips/)
+    expect((await stack.sql`SELECT id FROM generations`).length).toBe(generationsBefore)
   })
 })
 
