@@ -83,6 +83,8 @@ describe('sound uploads on the board', () => {
     expect(await cardA.locator('[data-testid=reference-tag]').count()).toBe(0)
     await pageA.evaluate((shapeId) => void (window as unknown as { __montageEditor: Editor }).__montageEditor.select(shapeId as TLShape['id']), id)
     await expect.poll(() => pageA.evaluate(() => (window as unknown as { __montageEditor: Editor }).__montageEditor.getSelectedShapeIds().length)).toBe(1)
+    // React renders a selection's actions within a frame of the change; two frames leave it time.
+    await pageA.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))))
     expect(await pageA.locator('[data-testid=make-reference]').count()).toBe(0)
     await mkdir(SCREENSHOT_DIR, { recursive: true })
     await pageA.locator(`[data-testid=reference][data-shape-id="${id}"]`).screenshot({ path: path.join(SCREENSHOT_DIR, 'audio-upload.png') })
