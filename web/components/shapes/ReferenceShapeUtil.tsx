@@ -60,32 +60,40 @@ function ReferenceCard({ shape }: { shape: TReferenceShape }) {
         <MediaPreview shape={shape} />
         {tag && <span className="m-badge m-ref-kind">{kind}</span>}
       </div>
-      <div className="m-ref-footer">
-        <span className="m-ref-at">@</span>
-        <input
-          className="m-inline-input m-ref-tag"
-          value={tag}
-          disabled={readOnly}
-          aria-label="Reference tag"
-          placeholder="add a tag"
-          data-testid="reference-tag"
-          onPointerDown={stopEventPropagation}
-          onChange={(e) => update({ tag: sanitizeTag(e.target.value) })}
-        />
-        <select
-          className="m-select m-select-sm"
-          value={kind}
-          disabled={readOnly}
-          aria-label="Reference kind"
-          onPointerDown={stopEventPropagation}
-          onChange={(e) => update({ kind: e.target.value as TReferenceKind })}
-        >
-          {REFERENCE_KINDS.map((k) => (
-            <option key={k} value={k}>{k}</option>
-          ))}
-        </select>
-        {assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
-      </div>
+      {shape.props.mimeType.startsWith('audio/') ? (
+        // A sound is no reference for a model to follow: its card names it and offers no tag.
+        <div className="m-ref-footer">
+          <span className="m-hint" data-testid="reference-sound">Sound</span>
+          {assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
+        </div>
+      ) : (
+        <div className="m-ref-footer">
+          <span className="m-ref-at">@</span>
+          <input
+            className="m-inline-input m-ref-tag"
+            value={tag}
+            disabled={readOnly}
+            aria-label="Reference tag"
+            placeholder="add a tag"
+            data-testid="reference-tag"
+            onPointerDown={stopEventPropagation}
+            onChange={(e) => update({ tag: sanitizeTag(e.target.value) })}
+          />
+          <select
+            className="m-select m-select-sm"
+            value={kind}
+            disabled={readOnly}
+            aria-label="Reference kind"
+            onPointerDown={stopEventPropagation}
+            onChange={(e) => update({ kind: e.target.value as TReferenceKind })}
+          >
+            {REFERENCE_KINDS.map((k) => (
+              <option key={k} value={k}>{k}</option>
+            ))}
+          </select>
+          {assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
+        </div>
+      )}
     </HTMLContainer>
   )
 }

@@ -22,7 +22,8 @@ export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
   const params = shotParams(props, meta)
   const parsed = ZGenerationModelParams.safeParse({ model: props.model, params })
   // Params the server would refuse still show a price, from the duration as it stands.
-  return jobCredits(parsed.success ? parsed.data : { model: props.model, params: { duration: Number(params.duration) || 1 } })
+  const job = parsed.success ? parsed.data : { model: props.model, params: { duration: Number(params.duration) || 1 } }
+  return jobCredits({ ...job, prompt: props.prompt })
 }
 
 /**
