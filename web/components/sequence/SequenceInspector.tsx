@@ -25,6 +25,15 @@ export function SequenceInspector({ editor, view, selection, readOnly, onSelect 
   const index = selection?.kind === 'clip' ? view.clips.findIndex((c) => c.id === selection.id) : -1
   const clip = view.clips[index]
   const item = selection?.kind === 'audio' ? view.audio.find((a) => a.id === selection.id) : undefined
+  // Each edit made here is its own step of undo.
+  const clipEdit = (target: Parameters<typeof updateClip>[1], props: Parameters<typeof updateClip>[2]) => {
+    editor.markHistoryStoppingPoint('edit clip')
+    updateClip(editor, target, props)
+  }
+  const audioEdit = (target: Parameters<typeof updateAudio>[1], props: Parameters<typeof updateAudio>[2]) => {
+    editor.markHistoryStoppingPoint('edit sound')
+    updateAudio(editor, target, props)
+  }
 
   function remove(id: string) {
     editor.markHistoryStoppingPoint('remove from sequence')
@@ -46,13 +55,13 @@ export function SequenceInspector({ editor, view, selection, readOnly, onSelect 
           )}
         </div>
         <div className="m-seq-fields">
-          <TimecodeField label="In" testId="clip-in" fps={fps} value={clip.inFrame} min={0} max={clip.outFrame - 1} readOnly={readOnly} onChange={(inFrame) => updateClip(editor, clip, { inFrame })} />
-          <TimecodeField label="Out" testId="clip-out" fps={fps} value={clip.outFrame} min={clip.inFrame + 1} max={max} readOnly={readOnly} onChange={(outFrame) => updateClip(editor, clip, { outFrame })} />
+          <TimecodeField label="In" testId="clip-in" fps={fps} value={clip.inFrame} min={0} max={clip.outFrame - 1} readOnly={readOnly} onChange={(inFrame) => clipEdit(clip, { inFrame })} />
+          <TimecodeField label="Out" testId="clip-out" fps={fps} value={clip.outFrame} min={clip.inFrame + 1} max={max} readOnly={readOnly} onChange={(outFrame) => clipEdit(clip, { outFrame })} />
           <label className="m-field">
             <span className="m-field-label">Length</span>
             <span className="m-seq-readout">{formatTimecode(clip.outFrame - clip.inFrame, fps)}</span>
           </label>
-          <NumberField label="Gain dB" testId="clip-gain" value={clip.gainDb} min={SEQUENCE_LIMITS.minGainDb} max={SEQUENCE_LIMITS.maxGainDb} step={0.5} readOnly={readOnly} onChange={(gainDb) => updateClip(editor, clip, { gainDb })} />
+          <NumberField label="Gain dB" testId="clip-gain" value={clip.gainDb} min={SEQUENCE_LIMITS.minGainDb} max={SEQUENCE_LIMITS.maxGainDb} step={0.5} readOnly={readOnly} onChange={(gainDb) => clipEdit(clip, { gainDb })} />
         </div>
         {index > 0 && (
           <div className="m-seq-fields">
@@ -69,7 +78,7 @@ export function SequenceInspector({ editor, view, selection, readOnly, onSelect 
                   const prev = view.clips[index - 1]!
                   const room = Math.min(prev.outFrame - prev.inFrame, clip.outFrame - clip.inFrame) - 1
                   const transitionFrames = transition === 'crossfade' ? Math.max(1, Math.min(clip.transitionFrames || Math.round(fps / 2), room)) : 0
-                  updateClip(editor, clip, { transition, transitionFrames })
+                  clipEdit(clip, { transition, transitionFrames })
                 }}
               >
                 <option value="cut">Cut</option>
@@ -77,7 +86,7 @@ export function SequenceInspector({ editor, view, selection, readOnly, onSelect 
               </select>
             </label>
             {clip.transition === 'crossfade' && (
-              <NumberField label="Frames" testId="clip-transition-frames" value={clip.transitionFrames} min={1} max={SEQUENCE_LIMITS.maxFrames} step={1} readOnly={readOnly} onChange={(transitionFrames) => updateClip(editor, clip, { transitionFrames: Math.round(transitionFrames) })} />
+              <NumberField label="Frames" testId="clip-transition-frames" value={clip.transitionFrames} min={1} max={SEQUENCE_LIMITS.maxFrames} step={1} readOnly={readOnly} onChange={(transitionFrames) => clipEdit(clip, { transitionFrames: Math.round(transitionFrames) })} />
             )}
           </div>
         )}
@@ -97,14 +106,14 @@ export function SequenceInspector({ editor, view, selection, readOnly, onSelect 
           )}
         </div>
         <div className="m-seq-fields">
-          <TimecodeField label="Starts at" testId="audio-start" fps={fps} value={item.startFrame} min={0} max={SEQUENCE_LIMITS.maxFrames} readOnly={readOnly} onChange={(startFrame) => updateAudio(editor, item, { startFrame })} />
-          <TimecodeField label="In" testId="audio-in" fps={fps} value={item.inFrame} min={0} max={item.outFrame - 1} readOnly={readOnly} onChange={(inFrame) => updateAudio(editor, item, { inFrame })} />
-          <TimecodeField label="Out" testId="audio-out" fps={fps} value={item.outFrame} min={item.inFrame + 1} max={item.sourceFrames} readOnly={readOnly} onChange={(outFrame) => updateAudio(editor, item, { outFrame })} />
+          <TimecodeField label="Starts at" testId="audio-start" fps={fps} value={item.startFrame} min={0} max={SEQUENCE_LIMITS.maxFrames} readOnly={readOnly} onChange={(startFrame) => audioEdit(item, { startFrame })} />
+          <TimecodeField label="In" testId="audio-in" fps={fps} value={item.inFrame} min={0} max={item.outFrame - 1} readOnly={readOnly} onChange={(inFrame) => audioEdit(item, { inFrame })} />
+          <TimecodeField label="Out" testId="audio-out" fps={fps} value={item.outFrame} min={item.inFrame + 1} max={item.sourceFrames} readOnly={readOnly} onChange={(outFrame) => audioEdit(item, { outFrame })} />
         </div>
         <div className="m-seq-fields">
-          <NumberField label="Gain dB" testId="audio-gain" value={item.gainDb} min={SEQUENCE_LIMITS.minGainDb} max={SEQUENCE_LIMITS.maxGainDb} step={0.5} readOnly={readOnly} onChange={(gainDb) => updateAudio(editor, item, { gainDb })} />
-          <NumberField label="Fade in" testId="audio-fade-in" value={item.fadeInFrames} min={0} max={item.outFrame - item.inFrame} step={1} readOnly={readOnly} onChange={(n) => updateAudio(editor, item, { fadeInFrames: Math.round(n) })} />
-          <NumberField label="Fade out" testId="audio-fade-out" value={item.fadeOutFrames} min={0} max={item.outFrame - item.inFrame} step={1} readOnly={readOnly} onChange={(n) => updateAudio(editor, item, { fadeOutFrames: Math.round(n) })} />
+          <NumberField label="Gain dB" testId="audio-gain" value={item.gainDb} min={SEQUENCE_LIMITS.minGainDb} max={SEQUENCE_LIMITS.maxGainDb} step={0.5} readOnly={readOnly} onChange={(gainDb) => audioEdit(item, { gainDb })} />
+          <NumberField label="Fade in" testId="audio-fade-in" value={item.fadeInFrames} min={0} max={item.outFrame - item.inFrame} step={1} readOnly={readOnly} onChange={(n) => audioEdit(item, { fadeInFrames: Math.round(n) })} />
+          <NumberField label="Fade out" testId="audio-fade-out" value={item.fadeOutFrames} min={0} max={item.outFrame - item.inFrame} step={1} readOnly={readOnly} onChange={(n) => audioEdit(item, { fadeOutFrames: Math.round(n) })} />
         </div>
       </div>
     )

@@ -138,7 +138,8 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
   const seek = useCallback((frame: number) => setPlayhead((p) => ({ frame, playing: p.playing, epoch: p.epoch + 1 })), [])
   const togglePlay = useCallback(() => setPlayhead((p) => ({ frame: p.frame >= view.totalFrames ? 0 : p.frame, playing: !p.playing && view.totalFrames > 0, epoch: p.epoch + 1 })), [view.totalFrames])
 
-  // Space plays and pauses the selected sequence (tldraw's hand tool keeps Space elsewhere).
+  // Space plays and pauses the selected sequence (tldraw's hand tool keeps Space elsewhere). The
+  // play button never takes focus (mouse down is prevented), so Space is not also its click.
   useEffect(() => {
     if (!isOnlySelected) return
     const onKey = (e: KeyboardEvent) => {
@@ -159,6 +160,11 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
   }, [selection, view])
 
   const update = (props: Partial<TSequenceShape['props']>) => updateSequence(editor, shape, props)
+  /** A setting chosen from a menu or a box: its own step of undo (typing a title is not). */
+  const setting = (props: Partial<TSequenceShape['props']>) => {
+    editor.markHistoryStoppingPoint('sequence settings')
+    update(props)
+  }
 
   function changeFps(next: TSequenceFps) {
     if (next === fps) return
@@ -246,17 +252,17 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
               <option key={r} value={r}>{r} fps</option>
             ))}
           </select>
-          <select className="m-select m-select-sm" aria-label="Aspect ratio" data-testid="sequence-aspect" value={aspectRatio} disabled={readOnly} onChange={(e) => update({ aspectRatio: e.target.value as TSequenceShape['props']['aspectRatio'] })}>
+          <select className="m-select m-select-sm" aria-label="Aspect ratio" data-testid="sequence-aspect" value={aspectRatio} disabled={readOnly} onChange={(e) => setting({ aspectRatio: e.target.value as TSequenceShape['props']['aspectRatio'] })}>
             {(['16:9', '9:16', '1:1'] as const).map((a) => (
               <option key={a} value={a}>{a}</option>
             ))}
           </select>
-          <select className="m-select m-select-sm" aria-label="Fit" data-testid="sequence-fit" value={fit} disabled={readOnly} onChange={(e) => update({ fit: e.target.value as TSequenceShape['props']['fit'] })}>
+          <select className="m-select m-select-sm" aria-label="Fit" data-testid="sequence-fit" value={fit} disabled={readOnly} onChange={(e) => setting({ fit: e.target.value as TSequenceShape['props']['fit'] })}>
             <option value="letterbox">Letterbox</option>
             <option value="crop">Crop</option>
           </select>
           <label className="m-seq-toggle" title="Marked for delivery: only approved variations may enter">
-            <input type="checkbox" data-testid="sequence-delivery" checked={delivery} disabled={readOnly} onChange={(e) => update({ delivery: e.target.checked })} />
+            <input type="checkbox" data-testid="sequence-delivery" checked={delivery} disabled={readOnly} onChange={(e) => setting({ delivery: e.target.checked })} />
             Delivery
           </label>
         </div>
@@ -267,7 +273,7 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
             <SequencePlayer clips={view.clips} audio={view.audio} tracks={shape.props.audioTracks} fps={fps} totalFrames={view.totalFrames} aspect={aspectOf(aspectRatio)} fit={fit} playhead={playhead} onPlayhead={setPlayhead} />
           </div>
           <div className="m-seq-transport" onPointerDown={stopEventPropagation}>
-            <button className="m-btn m-btn-sm" data-testid="sequence-play" disabled={view.totalFrames === 0} onClick={togglePlay} aria-label={playhead.playing ? 'Pause' : 'Play'}>
+            <button className="m-btn m-btn-sm" data-testid="sequence-play" disabled={view.totalFrames === 0} onMouseDown={(e) => e.preventDefault()} onClick={togglePlay} aria-label={playhead.playing ? 'Pause' : 'Play'}>
               {playhead.playing ? <PauseIcon /> : <PlayIcon />}
             </button>
             <span className="m-seq-readout" data-testid="sequence-timecode">
