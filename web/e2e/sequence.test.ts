@@ -77,7 +77,9 @@ async function blurAndFocusCanvas(page: Page): Promise<void> {
 }
 
 async function select(page: Page, ids: string[]): Promise<void> {
-  await page.evaluate((ids) => (window as unknown as { __montageEditor: { select(...ids: string[]): void } }).__montageEditor.select(...ids), ids)
+  await page.evaluate((ids) => {
+    ;(window as unknown as { __montageEditor: { select(...ids: string[]): void } }).__montageEditor.select(...ids)
+  }, ids)
 }
 
 /** Presses at the middle of `from` and releases at `to` in small steps, as a hand drags. */
@@ -180,7 +182,7 @@ describe('a sequence on the board', () => {
     const trim = async () => {
       await clipBlock(pageB, v1).click()
       const out = pageB.locator('[data-testid=sequence-inspector] [data-testid=clip-out]')
-      await out.fill('00:01:12')
+      await out.fill('00:00:01:12')
       await out.press('Enter')
       const handle = (await clipBlock(pageB, v2).locator('[data-testid=clip-trim-in]').boundingBox())!
       await drag(pageB, { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 }, { x: handle.x + handle.width / 2 + 40, y: handle.y + handle.height / 2 })
@@ -219,6 +221,10 @@ describe('a sequence on the board', () => {
     expect(afterFade[2]).toMatchObject({ variationId: v2, transition: 'crossfade', transitionFrames: 6 })
     // The render's price follows the length: one credit a second, rounded up.
     await expect.poll(() => pageB.locator('[data-testid=sequence] [data-testid=sequence-render]').textContent()).toBe(`Render sequence · ${Math.ceil((total - 6) / FPS)} credits`)
+
+    // Ben adds an audio track; Ada sees its lane, ready for a sound.
+    await pageB.locator('[data-testid=sequence] [data-testid=sequence-add-track]').click()
+    await pageA.locator(`[data-testid=sequence][data-shape-id="${sequenceId}"] [data-testid=sequence-audio-lane]`).waitFor({ timeout: 10_000 })
 
     // Undo takes the crossfade length back, then the crossfade; redo puts it back. Nothing else moves.
     await blurAndFocusCanvas(pageA)

@@ -4,7 +4,7 @@ import { useRef, useState, type DragEvent, type PointerEvent as ReactPointerEven
 import { stopEventPropagation, type Editor, type TLShape } from 'tldraw'
 import { SEQUENCE_LIMITS } from '@montage/core'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
-import { formatTimecode } from '@/lib/client/timecode'
+import { formatTimecode, shortTimecode } from '@/lib/client/timecode'
 import { moveClip, updateAudio, updateClip, updateSequence } from '@/lib/client/sequence-edits'
 import type { TAudioView, TClipView, TSequenceView } from './use-sequence-view'
 
@@ -272,7 +272,7 @@ function ClipBlock({ clip, number, fps, ppf, selected, dragging, readOnly, onPre
         <span className="m-seq-clip-num">{number}</span>
         {clip.label}
       </span>
-      <span className="m-seq-clip-len" data-testid="sequence-clip-length">{formatTimecode(clip.outFrame - clip.inFrame, fps)}</span>
+      <span className="m-seq-clip-len" data-testid="sequence-clip-length">{shortTimecode(clip.outFrame - clip.inFrame, fps)}</span>
       {!readOnly && (
         <>
           <span className="m-seq-trim m-seq-trim-in" data-testid="clip-trim-in" title="Drag to trim the in point" onPointerDown={(e) => onPress(e, clip, 'in')} />
