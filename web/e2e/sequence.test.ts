@@ -270,17 +270,10 @@ describe('a sequence on the board', () => {
     await decide(v2.variationId, 'approved')
     for (const page of [pageA, pageB]) await page.locator(`[data-testid=sequence][data-shape-id="${sequenceId}"] [data-testid=sequence-out-of-date]`).waitFor({ state: 'detached', timeout: 20_000 })
 
-    // Render sequence places a queued version beside the sequence; a refusal takes it back and says why.
-    const renders = () => pageA.locator(`[data-testid=variation][data-shot-id="${sequenceId}"]`).count()
-    await seqA.locator('[data-testid=sequence-prores]').check()
-    await seqA.locator('[data-testid=sequence-render]').click()
-    const error = seqA.locator('[data-testid=sequence-error]')
-    await error.waitFor({ timeout: 20_000 })
-    expect((await error.textContent())!.length).toBeGreaterThan(0)
-    await expect.poll(renders, { timeout: 10_000 }).toBe(0)
-
     // Pictures of the sequence on the board, for the team and the README.
     await mkdir(SCREENSHOT_DIR, { recursive: true })
+    // Ben leaves, so his cursor does not cover the timeline.
+    await pageB.close()
     await select(pageA, [])
     await pageA.keyboard.press('Escape')
     await clipBlock(pageA, approved[0].variationId).click()
@@ -288,5 +281,28 @@ describe('a sequence on the board', () => {
     await pageA.waitForTimeout(1_500)
     await pageA.screenshot({ path: path.join(SCREENSHOT_DIR, 'sequence-board.png') })
     await seqA.screenshot({ path: path.join(SCREENSHOT_DIR, 'sequence.png') })
+
+    // Render sequence places a queued version beside the sequence and asks the server for it (held
+    // here until the placeholder is seen, then sent on); the refusal takes it back and says why.
+    const renders = () => pageA.locator(`[data-testid=variation][data-shot-id="${sequenceId}"]`).count()
+    let release!: () => void
+    const held = new Promise<void>((resolve) => (release = resolve))
+    let sent: Record<string, unknown> | null = null
+    await pageA.route('**/api/sequences/render', async (route) => {
+      sent = route.request().postDataJSON() as Record<string, unknown>
+      await held
+      await route.continue()
+    })
+    await seqA.locator('[data-testid=sequence-prores]').check()
+    await seqA.locator('[data-testid=sequence-render]').click()
+    const placeholder = pageA.locator(`[data-testid=variation][data-shot-id="${sequenceId}"][data-status=queued]`)
+    await placeholder.waitFor({ timeout: 10_000 })
+    await expect.poll(() => sent, { timeout: 10_000 }).not.toBeNull()
+    expect(sent).toEqual({ boardId: stack.boardId, sequenceId, variationId: await placeholder.getAttribute('data-shape-id'), prores: true })
+    release()
+    const error = seqA.locator('[data-testid=sequence-error]')
+    await error.waitFor({ timeout: 20_000 })
+    expect((await error.textContent())!.length).toBeGreaterThan(0)
+    await expect.poll(renders, { timeout: 10_000 }).toBe(0)
   })
 })

@@ -13,7 +13,7 @@ type TSequence = TLShape<'sequence'>
 export type TTimelineSelection = { kind: 'clip' | 'audio'; id: string } | null
 
 /** Heights of the timeline's parts, in board units: the card grows by one audio lane per track. */
-export const TIMELINE = { header: 112, ruler: 20, video: 60, audio: 40, addRow: 32 } as const
+export const TIMELINE = { header: 136, ruler: 20, video: 60, audio: 40, addRow: 32 } as const
 
 interface Props {
   editor: Editor
