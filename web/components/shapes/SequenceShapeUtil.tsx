@@ -23,6 +23,9 @@ export const SEQUENCE_W = 960
 /** The card without audio tracks: head, player and inspector, ruler, picture track, add-track row, foot. */
 export const SEQUENCE_H = 48 + 212 + TIMELINE.ruler + TIMELINE.video + TIMELINE.addRow + 12 + 52
 
+/** How long the card shows why something it was asked was not done. */
+const MESSAGE_MS = 6_000
+
 /** The card's height: one lane more for each audio track. */
 const cardHeight = (shape: TSequenceShape) => shape.props.h + shape.props.audioTracks.length * TIMELINE.audio
 
@@ -153,6 +156,13 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
     window.addEventListener('keydown', onKey, { capture: true })
     return () => window.removeEventListener('keydown', onKey, { capture: true })
   }, [isOnlySelected, togglePlay])
+
+  // A refusal or a failed upload says why for a while, then goes, as the board's notices do.
+  useEffect(() => {
+    if (!message) return
+    const t = setTimeout(() => setMessage(null), MESSAGE_MS)
+    return () => clearTimeout(t)
+  }, [message])
 
   // A clip removed (here or by someone else) is no longer selected.
   useEffect(() => {
