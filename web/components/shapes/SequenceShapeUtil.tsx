@@ -163,6 +163,12 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
     const t = setTimeout(() => setMessage(null), MESSAGE_MS)
     return () => clearTimeout(t)
   }, [message])
+  useEffect(() => {
+    if (!dropRefusal) return
+    const util = editor.getShapeUtil(SEQUENCE_SHAPE) as SequenceShapeUtil
+    const t = setTimeout(() => util.dropRefusals.update((all) => ({ ...all, [shape.id]: undefined })), MESSAGE_MS)
+    return () => clearTimeout(t)
+  }, [dropRefusal, editor, shape.id])
 
   // A clip removed (here or by someone else) is no longer selected.
   useEffect(() => {
