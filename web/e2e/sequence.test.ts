@@ -174,25 +174,30 @@ describe('a sequence on the board', () => {
     await showShapes(pageA, [sequenceId])
     await showShapes(pageB, [sequenceId])
 
-    // At once: Ada drags clip 3 to the front while Ben trims clip 1's out point (typed) and clip 2's in point (its edge).
-    const reorder = async () => {
-      const lane = (await pageA.locator('[data-testid=sequence] [data-testid=sequence-video-lane]').boundingBox())!
-      await drag(pageA, await center(pageA, `[data-testid=sequence] [data-testid=sequence-clip][data-variation-id="${v3}"]`), { x: lane.x + 4, y: lane.y + lane.height / 2 })
-    }
-    const trim = async () => {
-      await clipBlock(pageB, v1).click()
-      const out = pageB.locator('[data-testid=sequence-inspector] [data-testid=clip-out]')
-      await out.fill('00:00:01:12')
-      await out.press('Enter')
-      const handle = (await clipBlock(pageB, v2).locator('[data-testid=clip-trim-in]').boundingBox())!
-      await drag(pageB, { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 }, { x: handle.x + handle.width / 2 + 40, y: handle.y + handle.height / 2 })
-    }
-    await Promise.all([reorder(), trim()])
+    // At once: Ada drags clip 3 to the front, and while her drag is under way Ben trims clip 1's out
+    // point (typed) and clip 2's in point (its edge); she drops after his trims have reached her.
+    const lane = (await pageA.locator('[data-testid=sequence] [data-testid=sequence-video-lane]').boundingBox())!
+    const from = await center(pageA, `[data-testid=sequence] [data-testid=sequence-clip][data-variation-id="${v3}"]`)
+    const to = { x: lane.x + 4, y: lane.y + lane.height / 2 }
+    await pageA.mouse.move(from.x, from.y)
+    await pageA.mouse.down()
+    await pageA.mouse.move((from.x + to.x) / 2, to.y, { steps: 8 })
+    await clipBlock(pageB, v1).click()
+    const out = pageB.locator('[data-testid=sequence-inspector] [data-testid=clip-out]')
+    await out.fill('00:00:01:12')
+    await out.press('Enter')
+    await clipBlock(pageB, v2).locator('[data-testid=clip-trim-in]').hover()
+    const handle = (await clipBlock(pageB, v2).locator('[data-testid=clip-trim-in]').boundingBox())!
+    await drag(pageB, { x: handle.x + handle.width / 2, y: handle.y + handle.height / 2 }, { x: handle.x + handle.width / 2 + 40, y: handle.y + handle.height / 2 })
+    await expect.poll(() => clipRecords(pageA, sequenceId).then((c) => c.find((x) => x.variationId === v2)!.inFrame), { timeout: 10_000 }).toBeGreaterThan(0)
+    await pageA.mouse.move(to.x, to.y, { steps: 8 })
+    await pageA.mouse.up()
 
     // Both editors converge on the same records: Ada's order and Ben's trims.
     const settled = async (page: Page) => (await clipRecords(page, sequenceId)).map(({ variationId, inFrame, outFrame }) => ({ variationId, inFrame, outFrame }))
     await expect.poll(() => settled(pageA).then((c) => c.map((x) => x.variationId)), { timeout: 15_000 }).toEqual([v3, v1, v2])
-    await expect.poll(async () => JSON.stringify(await settled(pageB)), { timeout: 15_000 }).toBe(JSON.stringify(await settled(pageA)))
+    // (Each side is read on every poll: the other's last edits may still be on their way.)
+    await expect.poll(async () => JSON.stringify(await settled(pageB)) === JSON.stringify(await settled(pageA)), { timeout: 15_000 }).toBe(true)
     const clips = await settled(pageA)
     expect(clips[0]).toEqual({ variationId: v3, inFrame: 0, outFrame: CLIP_FRAMES })
     expect(clips[1]).toEqual({ variationId: v1, inFrame: 0, outFrame: 36 })
