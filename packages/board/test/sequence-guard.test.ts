@@ -104,6 +104,23 @@ describe('sequence records on a board', () => {
   })
 })
 
+describe('what the collab-server reads from a client update', () => {
+  it('refuses an update that puts an unapproved clip into a delivery sequence, and takes an approved one', () => {
+    const { doc, guard } = board()
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(doc))
+    const send = (record: TLRecord) => {
+      getRecords(client).set(record.id, record)
+      return Y.encodeStateAsUpdate(client, Y.encodeStateVector(doc))
+    }
+    expect(guard.check(send(sequenceClipShape('shape:c1', DELIVERY, PENDING)))).toMatch(/marked for delivery and takes approved variations only/)
+    const fresh = new Y.Doc()
+    Y.applyUpdate(fresh, Y.encodeStateAsUpdate(doc))
+    getRecords(fresh).set('shape:c2', sequenceClipShape('shape:c2', DELIVERY, APPROVED))
+    expect(guard.check(Y.encodeStateAsUpdate(fresh, Y.encodeStateVector(doc)))).toBeNull()
+  })
+})
+
 describe('a render placed by the server', () => {
   it('goes beside its sequence when no placeholder is there', () => {
     const { doc } = board()
