@@ -242,6 +242,21 @@ describe('a sequence on the board', () => {
     await pageA.keyboard.press('Control+Shift+z')
     await pageA.keyboard.press('Control+Shift+z')
     await expect.poll(() => clipRecords(pageB, sequenceId).then((c) => ({ transition: c[2]!.transition, transitionFrames: c[2]!.transitionFrames })), { timeout: 10_000 }).toEqual({ transition: 'crossfade', transitionFrames: 6 })
+
+    // Ben lowers the first clip's gain; Ada sees it.
+    await clipBlock(pageB, v3).click()
+    await pageB.locator('[data-testid=sequence-inspector] [data-testid=clip-gain]').fill('-6')
+    await expect.poll(() => clipRecords(pageA, sequenceId).then((c) => c[0]!.gainDb), { timeout: 10_000 }).toBe(-6)
+
+    // Ada changes the rate to 30 fps: in and out points keep their times (frames scale), and back.
+    const times = (c: TClipRecord[]) => c.map(({ inFrame, outFrame, transitionFrames }) => ({ inFrame, outFrame, transitionFrames }))
+    const at24 = times(await clipRecords(pageA, sequenceId))
+    const fps = pageA.locator(`[data-testid=sequence][data-shape-id="${sequenceId}"] [data-testid=sequence-fps]`)
+    await fps.selectOption('30')
+    const scaled = at24.map((c) => ({ inFrame: Math.round((c.inFrame * 30) / 24), outFrame: Math.round((c.outFrame * 30) / 24), transitionFrames: Math.round((c.transitionFrames * 30) / 24) }))
+    await expect.poll(() => clipRecords(pageB, sequenceId).then(times), { timeout: 10_000 }).toEqual(scaled)
+    await fps.selectOption('24')
+    await expect.poll(() => clipRecords(pageB, sequenceId).then(times), { timeout: 10_000 }).toEqual(at24)
   })
 
   it('plays as one timeline across clips, Space pauses, the ruler seeks; a revoked approval marks it not deliverable; a refused render leaves nothing', async () => {
