@@ -10,6 +10,7 @@ import { addAudioTrack, appendClips, placeSound, updateSequence } from '@/lib/cl
 import { renderSequence } from '@/lib/client/render-sequence'
 import { uploadAsset } from '@/lib/client/upload-asset'
 import { formatTimecode } from '@/lib/client/timecode'
+import { SequenceExportMenu } from '@/components/sequence/SequenceExportMenu'
 import { useSequenceView } from '@/components/sequence/use-sequence-view'
 import { SequencePlayer, type TPlayhead } from '@/components/sequence/SequencePlayer'
 import { SequenceTimeline, TIMELINE, type TTimelineSelection } from '@/components/sequence/SequenceTimeline'
@@ -332,6 +333,7 @@ function SequenceCard({ shape }: { shape: TSequenceShape }) {
         ) : (
           <span className="m-hint m-seq-status">{view.clips.length ? 'Ready to render' : 'No clips yet'}</span>
         )}
+        <SequenceExportMenu editor={editor} sequence={shape} boardId={boardId} view={view} />
         {!readOnly && (
           <>
             <button className="m-btn m-btn-sm m-btn-ghost" data-testid="sequence-add-selected" onClick={addSelected}>
