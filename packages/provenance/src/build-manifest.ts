@@ -88,6 +88,15 @@ export function buildManifest(claim: TParsedProvenanceClaim, format: string, cre
     case 'uploaded':
       actions.push({ action: 'c2pa.opened' as Action['action'], softwareAgent: agent, parameters: { ingredients: refsOf('parentOf') } })
       break
+    case 'written':
+      // One creation by Montage itself, pointing at every file the document describes.
+      actions.push({
+        action: 'c2pa.created' as Action['action'],
+        digitalSourceType: DIGITAL_SOURCE_TYPE.algorithmicMedia as Action['digitalSourceType'],
+        softwareAgent: agent,
+        parameters: { description: origin.description, ...(refsOf('componentOf').length ? { ingredients: refsOf('componentOf') } : {}) },
+      })
+      break
   }
   const actionsAssertion = new ActionAssertion()
   actionsAssertion.actions = actions

@@ -10,6 +10,8 @@ export interface TSignableEntry {
   path: string
   mimeType: string
   sha256?: string
+  /** Its size when known: a media file over `MAX_EMBED_BYTES` gets a sidecar instead of being read whole. */
+  byteSize?: number
   open(): Promise<Readable>
 }
 
@@ -17,12 +19,19 @@ export interface CreateEntrySignerOptions<E extends TSignableEntry> {
   credentials: TSigningCredentials
   /** What the entry's manifest says; null leaves it as it is (a file that should carry none). */
   claimFor(entry: E): TProvenanceClaim | null | Promise<TProvenanceClaim | null>
+  /**
+   * Runs each embedding (the file read whole, then its signed copy made): a process bounds how
+   * many files it holds in memory at once across all its archives and downloads. Runs at once
+   * without one.
+   */
+  embedding?<T>(sign: () => Promise<T>): Promise<T>
 }
 
 /**
  * Content Credentials for files written in order into an archive (the delivery package's
  * `signEntry` seam). A JPEG, PNG, MP4 or MOV is signed when the archive opens it (read whole, up to
- * `MAX_EMBED_BYTES`: c2pa-ts signs buffers). Any other file passes through untouched while its
+ * `MAX_EMBED_BYTES`: c2pa-ts signs buffers; one whose `byteSize` says it is larger is treated as
+ * any other format, so the archive never fails half way on it). Any other file passes through untouched while its
  * sha256 is taken as it streams, and a `<path>.c2pa` sidecar follows it, signed once the archive
  * has written the file (so the file is opened once and never held).
  */
@@ -30,14 +39,16 @@ export function createEntrySigner<E extends TSignableEntry>(opts: CreateEntrySig
   return async (entry) => {
     const claim = await opts.claimFor(entry)
     if (!claim) return [entry]
-    if (canEmbedManifest(entry.mimeType)) {
+    if (canEmbedManifest(entry.mimeType) && (entry.byteSize === undefined || entry.byteSize <= MAX_EMBED_BYTES)) {
       const format = entry.mimeType
+      const embedding = opts.embedding ?? (<T>(sign: () => Promise<T>) => sign())
       return [
         {
           ...entry,
+          byteSize: undefined,
           open: async () => {
-            const bytes = await readWhole(await entry.open(), MAX_EMBED_BYTES, entry.path)
-            return Readable.from([await signAsset({ bytes, format, claim, credentials: opts.credentials })])
+            const signed = await embedding(async () => signAsset({ bytes: await readWhole(await entry.open(), MAX_EMBED_BYTES, entry.path, entry.byteSize), format, claim, credentials: opts.credentials }))
+            return Readable.from([Buffer.from(signed.buffer, signed.byteOffset, signed.byteLength)])
           },
         },
       ]
@@ -73,6 +84,7 @@ export function createEntrySigner<E extends TSignableEntry>(opts: CreateEntrySig
       path: `${entry.path}.c2pa`,
       mimeType: C2PA_SIDECAR_FORMAT,
       sha256: undefined,
+      byteSize: undefined,
       open: async () => {
         if (!digest) throw new Error(`The sidecar of ${entry.path} was opened before the file itself; write entries in order`)
         const bytes = await signSidecarForDigest({ sha256: await digest, format: entry.mimeType, claim, credentials: opts.credentials })
@@ -83,16 +95,45 @@ export function createEntrySigner<E extends TSignableEntry>(opts: CreateEntrySig
   }
 }
 
-async function readWhole(stream: Readable, max: number, what: string): Promise<Uint8Array> {
+/**
+ * The whole file in one buffer, refused past `max` bytes. When its size is known the buffer is
+ * allocated once and filled as chunks arrive, so the file is held once rather than as chunks plus
+ * their concatenation (a 50 MB clip peaked at twice its size more).
+ */
+async function readWhole(stream: Readable, max: number, what: string, byteSize?: number): Promise<Uint8Array> {
+  const tooLarge = () => {
+    stream.destroy()
+    return new ProvenanceInputError(`${what} is larger than ${max} bytes, the most signed in memory`)
+  }
+  if (byteSize !== undefined) {
+    if (byteSize > max) throw tooLarge()
+    // Its own ArrayBuffer at offset 0 (a small Buffer would share Node's pool), as c2pa-ts may assume.
+    const whole = new Uint8Array(byteSize)
+    let at = 0
+    for await (const chunk of stream) {
+      const c = chunk as Buffer
+      if (at + c.length > byteSize) {
+        stream.destroy()
+        throw new ProvenanceInputError(`${what} is longer than the ${byteSize} bytes the store said`)
+      }
+      whole.set(c, at)
+      at += c.length
+    }
+    if (at !== byteSize) throw new ProvenanceInputError(`${what} ended at ${at} of the ${byteSize} bytes the store said`)
+    return whole
+  }
   const chunks: Buffer[] = []
   let size = 0
   for await (const chunk of stream) {
     size += (chunk as Buffer).length
-    if (size > max) {
-      stream.destroy()
-      throw new ProvenanceInputError(`${what} is larger than ${max} bytes, the most signed in memory`)
-    }
+    if (size > max) throw tooLarge()
     chunks.push(chunk as Buffer)
   }
-  return new Uint8Array(Buffer.concat(chunks, size))
+  const whole = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    whole.set(c, at)
+    at += c.length
+  }
+  return whole
 }

@@ -9,6 +9,8 @@ export const DIGITAL_SOURCE_TYPE = {
   trainedAlgorithmicMedia: 'http://cv.iptc.org/newscodes/digitalsourcetype/trainedAlgorithmicMedia',
   compositeWithTrainedAlgorithmicMedia: 'http://cv.iptc.org/newscodes/digitalsourcetype/compositeWithTrainedAlgorithmicMedia',
   composite: 'http://cv.iptc.org/newscodes/digitalsourcetype/composite',
+  /** Made by software from data, with no model and no capture (an edit list written from a sequence). */
+  algorithmicMedia: 'http://cv.iptc.org/newscodes/digitalsourcetype/algorithmicMedia',
 } as const
 
 /** A file this one was made from, as the manifest names it. */
@@ -36,12 +38,17 @@ export const ZProvenanceApproval = z.object({
 })
 export type TProvenanceApproval = z.infer<typeof ZProvenanceApproval>
 
-/** What made the file: a model's output, an edit of another file, a composite of several, or an upload. */
+/**
+ * What made the file: a model's output, an edit of another file, a composite of several, an
+ * upload, or a document Montage wrote itself (a delivery package's manifest and edit lists, naming
+ * the media they describe as componentOf ingredients).
+ */
 export const ZProvenanceOrigin = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('generated'), model: z.string().min(1).max(100), prompt: z.string().max(4000).optional() }),
   z.object({ kind: z.literal('edited'), model: z.string().min(1).max(100), prompt: z.string().max(4000).optional() }),
   z.object({ kind: z.literal('composite'), description: z.string().max(500).optional() }),
   z.object({ kind: z.literal('uploaded') }),
+  z.object({ kind: z.literal('written'), description: z.string().min(1).max(500) }),
 ])
 export type TProvenanceOrigin = z.infer<typeof ZProvenanceOrigin>
 

@@ -65,7 +65,9 @@ export async function signAsset(opts: SignAssetOptions): Promise<Uint8Array> {
   async function finish(asset: Asset & { writeManifestJUMBF(b: Uint8Array): Promise<void> }): Promise<Uint8Array> {
     await manifest.sign(opts.credentials.signer)
     await asset.writeManifestJUMBF(store.getBytes())
-    return new Uint8Array(await asset.getDataRange())
+    // The asset's own buffer, assembled anew when the manifest's space was made (never the caller's
+    // bytes): returned as it is, since a copy would hold the file a third time while signing.
+    return asset.getDataRange()
   }
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Readable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createEntrySigner, createTestCertificates, readSigningCredentials, verifyAsset, verifySidecar, type TSignableEntry, type TTestCertificates } from '../src/index'
+import { createEntrySigner, createTestCertificates, DIGITAL_SOURCE_TYPE, MAX_EMBED_BYTES, readSigningCredentials, verifyAsset, verifySidecar, type TSignableEntry, type TTestCertificates } from '../src/index'
 import { makeMedia } from './media'
 
 let dir: string
@@ -66,5 +66,30 @@ describe('createEntrySigner', () => {
     const sign = createEntrySigner<TSignableEntry>({ credentials: readSigningCredentials({ chainPem: certs.chainPem, keyPem: certs.keyPem }), claimFor: () => ({ title: 'x.json', origin: { kind: 'composite' }, ingredients: [{ title: 'c', format: 'video/mp4', sha256: 'b'.repeat(64), relationship: 'componentOf' }] }) })
     const [, sidecar] = await sign({ path: 'x.json', mimeType: 'application/json', open: async () => Readable.from([Buffer.from('{}')]) })
     await expect(sidecar!.open()).rejects.toThrow(/opened before the file itself/)
+  })
+
+  it('gives a media file larger than it may hold a sidecar, and runs each embedding through the caller’s bound', async () => {
+    let embeddings = 0
+    const sign = createEntrySigner<TSignableEntry>({
+      credentials: readSigningCredentials({ chainPem: certs.chainPem, keyPem: certs.keyPem }),
+      claimFor: (e) => ({ title: e.path, origin: { kind: 'written', description: 'Edit list written by Montage' }, ingredients: [{ title: 'clip 1.mp4', format: 'video/mp4', sha256: 'e'.repeat(64), relationship: 'componentOf' }] }),
+      embedding: async (fn) => {
+        embeddings++
+        return fn()
+      },
+    })
+    // The store says the file is over the cap: it streams through untouched, its manifest beside it.
+    const big = await sign({ path: 'render/big.mp4', mimeType: 'video/mp4', byteSize: MAX_EMBED_BYTES + 1, open: async () => Readable.from([clip]) })
+    expect(big.map((e) => e.path)).toEqual(['render/big.mp4', 'render/big.mp4.c2pa'])
+    const small = await sign({ path: 'clips/a.mp4', mimeType: 'video/mp4', byteSize: clip.length, open: async () => Readable.from([clip]) })
+    const written = await writeInOrder([...big, ...small])
+    expect(written.get('render/big.mp4')!.equals(clip)).toBe(true)
+    expect(embeddings).toBe(1)
+    const sidecar = await verifySidecar({ sidecar: new Uint8Array(written.get('render/big.mp4.c2pa')!), file: Readable.from([clip]), trustAnchorsPem: certs.caPem })
+    expect(sidecar.state).toBe('Trusted')
+    // A document Montage wrote: one creation naming the media it describes.
+    expect(sidecar.actions).toEqual([expect.objectContaining({ action: 'c2pa.created', digitalSourceType: DIGITAL_SOURCE_TYPE.algorithmicMedia, description: 'Edit list written by Montage', ingredientCount: 1 })])
+    const embedded = await verifyAsset({ bytes: new Uint8Array(written.get('clips/a.mp4')!), format: 'video/mp4', trustAnchorsPem: certs.caPem })
+    expect(embedded.state).toBe('Trusted')
   })
 })
