@@ -88,4 +88,23 @@ describe('hosted outputs get the renditions our renders get', () => {
     expect(still.stripSha256).toBeUndefined()
     expect(still.proxySha256).toBeUndefined()
   })
+
+  it("keeps a downloaded clip's sound in its proxy", async () => {
+    // A 1080p Runway clip that carries sound (a 1 s AAC tone).
+    const bytes = await encode(
+      ['-f', 'lavfi', '-i', 'testsrc2=size=1920x1080:rate=24', '-f', 'lavfi', '-i', 'sine=frequency=600', '-t', '1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac'],
+      'with-sound.mp4',
+    )
+    const { output } = await runHosted({ bytes, type: 'video/mp4' })
+    expect(output).toMatchObject({ mimeType: 'video/mp4', proxyWidth: 1280, proxyHeight: 720 })
+    const audio = async (file: string) => {
+      const { stdout } = await runProcess(paths.ffprobe, ['-v', 'error', '-select_streams', 'a', '-show_entries', 'stream=codec_name,duration', '-of', 'json', file])
+      return (JSON.parse(stdout.toString()) as { streams: Array<{ codec_name: string; duration: string }> }).streams
+    }
+    const [source] = await audio(store.blobPath(output.assetSha256))
+    const proxy = await audio(store.blobPath(output.proxySha256!))
+    expect(proxy).toHaveLength(1)
+    expect(proxy[0]!.codec_name).toBe('aac')
+    expect(Math.abs(Number(proxy[0]!.duration) - Number(source!.duration))).toBeLessThan(0.05)
+  })
 })

@@ -73,7 +73,7 @@ describe('gpu-worker jobs on the S3 store', () => {
     const { sha256 } = await store.putFile(clip)
     const out = await ingestAssetJob({ store, engine: rig.engine }, { assetId: randomUUID(), workspaceId: randomUUID(), sha256, mimeType: 'video/quicktime' }, {})
     expect(out).toMatchObject({ width: 1280, height: 720, durationMs: 1000 })
-    for (const sha of [out.posterSha256, out.stripSha256!, out.proxySha256!]) {
+    for (const sha of [out.posterSha256!, out.stripSha256!, out.proxySha256!]) {
       expect(await store.has(sha)).toBe(true)
       expect(await shaOfBlob(sha)).toBe(sha)
     }

@@ -34,7 +34,15 @@ export interface RunwayStandInOptions {
   plan: (endpoint: string, body: Record<string, unknown>, standIn: RunwayStandIn) => TStandInStep[]
 }
 
-const ENDPOINTS = new Set(['image_to_video', 'text_to_video', 'text_to_image', 'video_to_video', 'character_performance', 'video_upscale'])
+const ENDPOINTS = new Set(['image_to_video', 'text_to_video', 'text_to_image', 'video_to_video', 'character_performance', 'video_upscale', 'text_to_speech', 'sound_effect'])
+
+/** Runway's preset voices for eleven_multilingual_v2 (@runwayml/sdk 4.20). */
+const PRESET_VOICES = new Set([
+  'Maya', 'Arjun', 'Serene', 'Bernard', 'Billy', 'Mark', 'Clint', 'Mabel', 'Chad', 'Leslie', 'Eleanor', 'Elias', 'Elliot',
+  'Grungle', 'Brodie', 'Sandra', 'Kirk', 'Kylie', 'Lara', 'Lisa', 'Malachi', 'Marlene', 'Martin', 'Miriam', 'Monster',
+  'Paula', 'Pip', 'Rusty', 'Ragnar', 'Xylar', 'Maggie', 'Jack', 'Katie', 'Noah', 'James', 'Rina', 'Ella', 'Mariah',
+  'Frank', 'Claudia', 'Niki', 'Vincent', 'Kendrick', 'Myrna', 'Tom', 'Wanda', 'Benjamin', 'Kiana', 'Rachel',
+])
 
 export class RunwayStandIn {
   readonly tasks = new Map<string, TStandInTask>()
@@ -204,11 +212,41 @@ function checkVideoUpscale(body: Record<string, unknown>): string | null {
   return `model: ${String(body.model)} is not a video_upscale model (expected magnific_video_upscaler_creative or enhance_frame_rate)`
 }
 
+/**
+ * What Runway documents for POST /v1/text_to_speech with model `eleven_multilingual_v2`: a
+ * non-empty `promptText` of at most 1000 UTF-16 code units and `voice: { type: 'runway-preset',
+ * presetId }` naming one of its preset voices. (The endpoint's other models are not ours.)
+ */
+function checkTextToSpeech(body: Record<string, unknown>): string | null {
+  if (body.model !== 'eleven_multilingual_v2') return `model: ${String(body.model)} is not a text_to_speech model this stand-in knows`
+  if (typeof body.promptText !== 'string' || body.promptText.length < 1 || body.promptText.length > 1000) return 'promptText: must be 1–1000 characters'
+  const voice = body.voice as Record<string, unknown> | undefined
+  if (!voice || typeof voice !== 'object') return 'voice: Required'
+  if (voice.type !== 'runway-preset') return "voice.type: must be 'runway-preset'"
+  if (typeof voice.presetId !== 'string' || !PRESET_VOICES.has(voice.presetId)) return `voice.presetId: ${String(voice.presetId)} is not a preset voice`
+  return unknownField(body, ['model', 'promptText', 'voice']) ?? unknownField(voice, ['type', 'presetId'])
+}
+
+/**
+ * What Runway documents for POST /v1/sound_effect with model `eleven_text_to_sound_v2`: a
+ * non-empty `promptText`, an optional `duration` from 0.5 to 30 seconds and an optional `loop`.
+ */
+function checkSoundEffect(body: Record<string, unknown>): string | null {
+  if (body.model !== 'eleven_text_to_sound_v2') return `model: ${String(body.model)} is not a sound_effect model this stand-in knows`
+  if (typeof body.promptText !== 'string' || body.promptText.length < 1) return 'promptText: must be a non-empty string'
+  const { duration, loop } = body
+  if (duration !== undefined && (typeof duration !== 'number' || duration < 0.5 || duration > 30)) return 'duration: must be a number from 0.5 to 30'
+  if (loop !== undefined && typeof loop !== 'boolean') return 'loop: must be a boolean'
+  return unknownField(body, ['model', 'promptText', 'duration', 'loop'])
+}
+
 /** The endpoints whose bodies the stand-in checks as Runway documents them. */
 const CHECKS: Partial<Record<string, (body: Record<string, unknown>) => string | null>> = {
   text_to_image: checkTextToImage,
   video_to_video: checkVideoToVideo,
   video_upscale: checkVideoUpscale,
+  text_to_speech: checkTextToSpeech,
+  sound_effect: checkSoundEffect,
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {

@@ -163,6 +163,11 @@ const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
   'assets/by-id/[assetId]': { GET: { allow: MEMBERS, ok: [200], denied: { outsider: 404 }, request: (fx) => ({ path: `/api/assets/by-id/${fx.plateAssetId}` }) } },
   'assets/lookup': { GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/assets/lookup?boardId=${fx.boardId}&sha256=${fx.plateSha256}` }) } },
   'assets/sign': { POST: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: '/api/assets/sign', body: { boardId: fx.boardId, sha256s: [fx.plateSha256] } }) } },
+  // A file with its Content Credentials, as an attachment: any member who may view the board.
+  'assets/[sha256]/download': {
+    GET: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/assets/${fx.plateSha256}/download?boardId=${fx.boardId}` }) },
+    HEAD: { allow: MEMBERS, ok: [200], request: (fx) => ({ path: `/api/assets/${fx.plateSha256}/download?boardId=${fx.boardId}` }) },
+  },
   // A signed URL is its own capability: no cookie needed, whoever holds it (the cross-tenant test tries it unsigned).
   'media/[sha256]': {
     GET: { allow: EVERYONE, ok: [200], request: (fx) => ({ path: fx.signedPlatePath }) },
@@ -198,6 +203,10 @@ const MATRIX: Record<string, Partial<Record<Method, Rule>>> = {
   'r/[token]/assets/[sha256]': {
     GET: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/assets/${fx.variation.assetSha256}` }) },
     HEAD: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/assets/${fx.variation.assetSha256}` }) },
+  },
+  'r/[token]/assets/[sha256]/download': {
+    GET: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/assets/${fx.variation.assetSha256}/download` }) },
+    HEAD: { ...GUEST_ONLY, request: (fx) => ({ path: `/api/r/${fx.linkToken}/assets/${fx.variation.assetSha256}/download` }) },
   },
 }
 

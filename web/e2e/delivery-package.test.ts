@@ -1,8 +1,10 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawnSync } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
 import { createHash, randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { Readable } from 'node:stream'
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
@@ -11,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords, validateRecord } from '@montage/board'
 import { slug, ZDeliveryManifest } from '@montage/delivery'
 import { createWorkspace, recordAsset, upsertUser } from '@montage/db'
+import { DIGITAL_SOURCE_TYPE, verifyAsset, verifySidecar } from '@montage/provenance'
 import type { TLRecord } from 'tldraw'
 import { startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, signInCookie, storedRecord, type SucceededVariation } from './review-fixtures'
@@ -28,6 +31,8 @@ let reviewer: { cookie: string }
 let clips: SucceededVariation[]
 let render: SucceededVariation
 let musicSha: string
+/** The test CA web made into DATA_DIR/c2pa as it started: trusted here as a reader would a real one. */
+let testCa: string
 /** Where the package puts clip i: named for its shot (both clips are of the demo's first shot). */
 let clipPath: (i: number) => string
 const SEQUENCE = 'shape:seq-delivery'
@@ -93,6 +98,7 @@ beforeAll(async () => {
   stack = await startE2EStack({ services: ['web', 'collab-server'] })
   const ada = await signInCookie(stack, 'local:ada')
   producer = ada
+  testCa = await readFile(path.join(stack.dataDir, 'c2pa', 'test-ca.pem'), 'utf8')
   reviewer = await signInCookie(stack, 'local:rui')
   const shot = (await storedRecord(stack.sql, stack.boardId, SHOT)) as { props: { title: string } }
   clipPath = (i) => `clips/0${i + 1}-${slug(shot.props.title, 'clip')}-${clips[i]!.assetSha256.slice(0, 8)}.mp4`
@@ -144,7 +150,7 @@ describe('delivering a sequence', () => {
     expect(((await noRender.json()) as { error: { message: string } }).error.message).toBe('"Harbour spot" has no finished render yet: render the sequence first, then download its package.')
   })
 
-  it('streams the package: the render, each clip as stored, hand-off files pointing into the zip, and who approved what and when', async () => {
+  it('streams the package: the render, each clip at full quality, hand-off files pointing into the zip, and who approved what and when', async () => {
     const renderVideo = await mp4('render', 'rgbtestsrc', 3)
     render = await addSucceededVariation(stack, { boardId: stack.boardId, workspaceId: stack.workspaceId, shotId: SEQUENCE, createdBy: producer.userId, durationSeconds: 3, media: { video: renderVideo, poster: png() } })
     clipBytes.set(render.assetSha256, renderVideo)
@@ -159,27 +165,36 @@ describe('delivering a sequence', () => {
     expect(execFileSync('unzip', ['-tq', zip], { encoding: 'utf8' })).toMatch(/No errors detected/)
     const list = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n').sort()
     const read = (entry: string) => execFileSync('unzip', ['-p', zip, entry], { maxBuffer: 64 * 1024 * 1024 })
+    // Files that cannot carry a manifest are followed by their `.c2pa` sidecar; the mp4s carry theirs.
     expect(list).toEqual(
       [
         'manifest.json',
+        'manifest.json.c2pa',
         'harbour-spot.otio',
+        'harbour-spot.otio.c2pa',
         'harbour-spot.fcpxml',
+        'harbour-spot.fcpxml.c2pa',
         'harbour-spot.edl',
+        'harbour-spot.edl.c2pa',
         'render/harbour-spot.mp4',
         clipPath(0),
         clipPath(1),
-        `audio/theme-${musicSha.slice(0, 8)}.wav`,
+        audioPath(),
+        `${audioPath()}.c2pa`,
       ].sort(),
     )
-    // Each media file is byte for byte what the store holds.
-    for (const entry of list.filter((p) => /^(render|clips|audio)\//.test(p))) {
+    // The sound is byte for byte what the store holds; each mp4 is its stored file with a manifest
+    // added (checked by the reference reader below), so it is larger and still decodes to as long.
+    expect(sha256(read(audioPath()))).toBe(musicSha)
+    for (const [entry, stored] of [
+      ['render/harbour-spot.mp4', render.assetSha256],
+      [clipPath(0), clips[0]!.assetSha256],
+      [clipPath(1), clips[1]!.assetSha256],
+    ] as const) {
       const bytes = read(entry)
-      expect(clipBytes.get(sha256(bytes)), entry).toBeDefined()
-      expect(sha256(await streamToBuffer(await stack.store.read(sha256(bytes))))).toBe(sha256(bytes))
+      expect(bytes.length, entry).toBeGreaterThan(clipBytes.get(stored)!.length)
+      expect(probeDuration(bytes), entry).toBeCloseTo(probeDuration(clipBytes.get(stored)!), 2)
     }
-    expect(sha256(read('render/harbour-spot.mp4'))).toBe(render.assetSha256)
-    expect(sha256(read(clipPath(0)))).toBe(clips[0]!.assetSha256)
-    expect(sha256(read(clipPath(1)))).toBe(clips[1]!.assetSha256)
 
     // The hand-off files reference only paths in the zip, and every clip and sound.
     const otio = read('harbour-spot.otio').toString()
@@ -210,6 +225,92 @@ describe('delivering a sequence', () => {
     }
     expect(manifest.clips[1]!.approvals.at(-1)!.decision).toBe('approved')
     expect(manifest.audio).toEqual([expect.objectContaining({ track: 'Music', name: 'Theme', gainDb: -6 })])
+  })
+
+  it('signs every file: the reference reader validates each, names what made it and the producer who approved, and refuses a changed file', async () => {
+    const zip = path.join(work, 'package.zip')
+    const read = (entry: string) => execFileSync('unzip', ['-p', zip, entry], { maxBuffer: 64 * 1024 * 1024 })
+    const list = execFileSync('unzip', ['-Z1', zip], { encoding: 'utf8' }).trim().split('\n')
+    const decisions = await stack.sql<{ variation_id: string; decision: string; created_at: Date }[]>`SELECT variation_id, decision, created_at FROM review_decisions WHERE board_id = ${stack.boardId} ORDER BY created_at, id`
+    const trailOf = (variationId: string, outputSha256: string) =>
+      decisions
+        .filter((d) => d.variation_id === variationId)
+        .map((d) => ({ variationId, outputSha256, decision: d.decision, by: { id: producer.userId, name: 'Ada Moreau' }, role: 'producer', decidedAt: d.created_at.toISOString(), ...(d.decision === 'approved' ? { note: 'Ready for the client' } : {}) }))
+    const components = [
+      [clipPath(0), 'video/mp4'],
+      [clipPath(1), 'video/mp4'],
+      [audioPath(), 'audio/wav'],
+    ]
+
+    // Every file is either an mp4 with its manifest inside or has a sidecar beside it, and nothing else.
+    const embedded = list.filter((p) => p.endsWith('.mp4'))
+    const sidecars = list.filter((p) => p.endsWith('.c2pa'))
+    expect(embedded).toHaveLength(3)
+    expect(sidecars.map((p) => p.replace(/\.c2pa$/, '')).sort()).toEqual(list.filter((p) => !p.endsWith('.mp4') && !p.endsWith('.c2pa')).sort())
+
+    // Each clip carries the claim a single download of its variation gets.
+    for (const [i, clip] of clips.entries()) {
+      const v = await verifyAsset({ bytes: read(clipPath(i)), format: 'video/mp4', trustAnchorsPem: testCa })
+      expect(v.failures, clipPath(i)).toEqual([])
+      expect(v.state).toBe('Trusted')
+      expect(v.actions).toEqual([expect.objectContaining({ action: 'c2pa.created', digitalSourceType: DIGITAL_SOURCE_TYPE.trainedAlgorithmicMedia, description: 'Generated by previz' })])
+      expect(v.montage?.approvals).toEqual(trailOf(clip.variationId, clip.assetSha256))
+      expect(v.montage?.source).toMatchObject({ workspaceId: stack.workspaceId, boardId: stack.boardId, variationId: clip.variationId, generationId: clip.generationId })
+      const single = await get(`/api/assets/${clip.assetSha256}/download?boardId=${stack.boardId}`)
+      expect(single.status).toBe(200)
+      const alone = await verifyAsset({ bytes: new Uint8Array(await single.arrayBuffer()), format: 'video/mp4', trustAnchorsPem: testCa })
+      expect({ title: v.title, actions: v.actions, ingredients: v.ingredients, montage: v.montage }).toEqual({ title: alone.title, actions: alone.actions, ingredients: alone.ingredients, montage: alone.montage })
+    }
+
+    // The render: a composite placing each clip and the sound once, with the approvals behind every clip.
+    const renderBytes = read('render/harbour-spot.mp4')
+    const r = await verifyAsset({ bytes: renderBytes, format: 'video/mp4', trustAnchorsPem: testCa })
+    expect(r.failures).toEqual([])
+    expect(r.state).toBe('Trusted')
+    expect(r.actions.map((a) => a.action)).toEqual(['c2pa.created', 'c2pa.placed', 'c2pa.placed', 'c2pa.placed'])
+    expect(r.actions[0]).toMatchObject({ digitalSourceType: DIGITAL_SOURCE_TYPE.compositeWithTrainedAlgorithmicMedia, description: 'Sequence "Harbour spot" rendered by Montage from 2 clips and 1 sound' })
+    expect(r.actions.slice(1).map((a) => a.ingredientCount)).toEqual([1, 1, 1])
+    expect(r.ingredients.map((i) => [i.title, i.format, i.relationship])).toEqual(components.map(([title, format]) => [title, format, 'componentOf']))
+    expect(r.montage?.approvals).toEqual([...trailOf(clips[0]!.variationId, clips[0]!.assetSha256), ...trailOf(clips[1]!.variationId, clips[1]!.assetSha256)])
+    expect(r.montage?.approvals.filter((a) => a.decision === 'approved').map((a) => [a.variationId, a.by.name, a.role])).toEqual(clips.map((c) => [c.variationId, 'Ada Moreau', 'producer']))
+    expect(r.montage?.source).toMatchObject({ variationId: render.variationId, generationId: render.generationId })
+    // Without our CA the reader validates everything but trust.
+    expect((await verifyAsset({ bytes: renderBytes, format: 'video/mp4' })).failures.map((f) => f.code)).toEqual(['signingCredential.untrusted'])
+
+    // The sound: an upload, opened as it was stored, its manifest in the sidecar.
+    const sound = await verifySidecar({ sidecar: read(`${audioPath()}.c2pa`), file: Readable.from([read(audioPath())]), trustAnchorsPem: testCa })
+    expect(sound.failures).toEqual([])
+    expect(sound.state).toBe('Trusted')
+    expect(sound.fileMatches).toBe(true)
+    expect(sound.actions.map((a) => a.action)).toEqual(['c2pa.opened'])
+
+    // manifest.json and the hand-off files: written by Montage, naming the sequence's media, with the approvals.
+    for (const file of ['manifest.json', 'harbour-spot.otio', 'harbour-spot.fcpxml', 'harbour-spot.edl']) {
+      const v = await verifySidecar({ sidecar: read(`${file}.c2pa`), file: Readable.from([read(file)]), trustAnchorsPem: testCa })
+      expect(v.failures, file).toEqual([])
+      expect(v.state).toBe('Trusted')
+      expect(v.title).toBe(file)
+      expect(v.actions).toEqual([expect.objectContaining({ action: 'c2pa.created', digitalSourceType: DIGITAL_SOURCE_TYPE.algorithmicMedia, ingredientCount: 3 })])
+      expect(v.ingredients.map((i) => [i.title, i.relationship])).toEqual(components.map(([title]) => [title, 'componentOf']))
+      expect(v.montage?.approvals.some((a) => a.decision === 'approved' && a.by.name === 'Ada Moreau' && a.role === 'producer')).toBe(true)
+      const untrusted = await verifySidecar({ sidecar: read(`${file}.c2pa`), file: Readable.from([read(file)]) })
+      expect(untrusted.failures.map((f) => f.code)).toEqual(['signingCredential.untrusted'])
+    }
+
+    // Changed after signing: one byte of the render's picture, one line of the EDL, one sample of the sound.
+    const tampered = new Uint8Array(renderBytes)
+    const mdat = Buffer.from(tampered).indexOf('mdat')
+    tampered[mdat + 64] = tampered[mdat + 64]! ^ 0xff
+    const broken = await verifyAsset({ bytes: tampered, format: 'video/mp4', trustAnchorsPem: testCa })
+    expect(broken.state).toBe('Invalid')
+    expect(broken.failures.map((f) => f.code)).toContain('assertion.bmffHash.mismatch')
+    const edl = Buffer.from(read('harbour-spot.edl').toString().replace('TITLE:', 'TITLE: (re-cut)'))
+    const edlChanged = await verifySidecar({ sidecar: read('harbour-spot.edl.c2pa'), file: Readable.from([edl]), trustAnchorsPem: testCa })
+    expect(edlChanged.state).toBe('Invalid')
+    expect(edlChanged.fileMatches).toBe(false)
+    const wav = Buffer.from(read(audioPath()))
+    wav[wav.length - 10] = wav[wav.length - 10]! ^ 0x01
+    expect((await verifySidecar({ sidecar: read(`${audioPath()}.c2pa`), file: Readable.from([wav]), trustAnchorsPem: testCa })).state).toBe('Invalid')
   })
 
   it('exports each hand-off file on its own, as an attachment', async () => {
@@ -259,8 +360,16 @@ describe('delivering another studio’s bytes', () => {
   })
 })
 
-async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  for await (const c of stream) chunks.push(Buffer.from(c as Buffer))
-  return Buffer.concat(chunks)
+/** Where the package puts the music. */
+const audioPath = () => `audio/theme-${musicSha.slice(0, 8)}.wav`
+
+/** A video's duration in seconds, as ffmpeg reads it from the container's header. */
+function probeDuration(bytes: Buffer): number {
+  const file = path.join(work, `probe-${sha256(bytes).slice(0, 12)}.mp4`)
+  writeFileSync(file, bytes)
+  // `ffmpeg -i` alone exits 1 (no output named) after printing the input's description.
+  const { stderr } = spawnSync(FFMPEG, ['-hide_banner', '-i', file], { encoding: 'utf8' })
+  const m = /Duration: (\d+):(\d+):(\d+\.\d+)/.exec(stderr)
+  if (!m) throw new Error(`ffmpeg read no duration from ${file}: ${stderr}`)
+  return Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3])
 }

@@ -12,7 +12,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TAssetView, TLibraryReference, TSignAssetsResponse, TUploadResponse } from '@montage/core'
 import { readRecords } from '@montage/board'
-import { addMember, createWorkspace, loadBoardUpdates, upsertUser } from '@montage/db'
+import { addMember, createGeneration, createWorkspace, finishGeneration, loadBoardUpdates, upsertUser } from '@montage/db'
 import { signMediaUrl } from '../lib/server/media-url'
 import { startE2EStack, type E2EStack } from './harness'
 
@@ -132,7 +132,23 @@ afterAll(async () => {
 
 describe('uploads: bad files are refused with a reason, and nothing is stored', () => {
   it.each([
-    ['a .png that is a text file', async () => Buffer.from('this is just a note, not a picture\n'.repeat(40)), 415, /not a PNG, JPEG, WebP, MP4, MOV or WebM \(its bytes are plain text\)/],
+    ['a .png that is a text file', async () => Buffer.from('this is just a note, not a picture\n'.repeat(40)), 415, /not a PNG, JPEG, WebP, MP4, MOV, WebM, WAV, MP3, AAC or M4A \(its bytes are plain text\)/],
+    // Issue 17: a text file with an ID3 header (a fake MP3) must be refused at upload, nothing stored.
+    [
+      'a fake MP3: a text file behind an ID3 header',
+      async () => Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x0a', 'latin1'), Buffer.alloc(10), Buffer.from('Meeting notes, not a song.\n'.repeat(100))]),
+      415,
+      /its bytes are an ID3 tag not followed by MP3 audio/,
+    ],
+    [
+      'an MP3 whose first frame is followed by garbage',
+      async () => {
+        const mp3 = await ffmpegBytes(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=3', '-c:a', 'libmp3lame', '-id3v2_version', '0', '-write_xing', '0'], 'mp3')
+        return Buffer.concat([mp3.subarray(0, 600), Buffer.from('garbage that is not audio '.repeat(2000))])
+      },
+      415,
+      /The MP3 cannot be (read|decoded)/,
+    ],
     [
       'an mp4 cut in half',
       async () => {
@@ -291,6 +307,57 @@ describe('uploads: dedupe and ingest', () => {
         { timeout: 30_000, interval: 1000 },
       )
       .toMatchObject({ assetSha256: asset.sha256, ingest: 'ready', proxySha256: asset.proxySha256, stripFrames: 10 })
+  })
+})
+
+describe('uploads: sounds', () => {
+  it('takes an MP3 with its duration, ingests a waveform poster and no proxy, and the board shape shows it', async () => {
+    const mp3 = await ffmpegBytes(['-f', 'lavfi', '-i', 'sine=frequency=330:duration=4', '-c:a', 'libmp3lame', '-id3v2_version', '3', '-metadata', 'title=Harbour'], 'mp3')
+    const shapeId = 'shape:uploadsapisound'
+    const res = await upload(mp3, `&shapeId=${shapeId}`)
+    expect(res.status).toBe(201)
+    expect(res.body.asset).toMatchObject({ mimeType: 'audio/mpeg', width: null, height: null, ingest: 'pending' })
+    expect(Math.abs(res.body.asset.durationMs! - 4000)).toBeLessThan(100)
+    expect(await storedBytes(res.body.asset.sha256)).toEqual(mp3)
+    await expect.poll(async () => (await assetById(res.body.asset.id)).ingest, { timeout: 120_000, interval: 1000 }).toBe('ready')
+    const asset = await assetById(res.body.asset.id)
+    expect(asset).toMatchObject({ stripSha256: null, proxySha256: null, width: null, height: null, durationMs: res.body.asset.durationMs })
+    const { stdout } = await stack.store.withLocalFile(asset.posterSha256!, (f) => run(FFPROBE, ['-v', 'error', '-show_entries', 'stream=codec_name,width,height', '-of', 'json', f]))
+    expect(JSON.parse(stdout).streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 960, height: 240 })
+    await expect
+      .poll(
+        async () => {
+          const doc = new Y.Doc()
+          for (const u of await loadBoardUpdates(stack.sql, stack.boardId)) Y.applyUpdate(doc, u)
+          return (readRecords(doc)[shapeId] as unknown as { props: Record<string, unknown> } | undefined)?.props
+        },
+        { timeout: 30_000, interval: 1000 },
+      )
+      .toMatchObject({ assetSha256: asset.sha256, mimeType: 'audio/mpeg', ingest: 'ready', posterSha256: asset.posterSha256, proxySha256: '' })
+    // Served as a sound, with ranges (what an <audio> element asks for).
+    const sign = await api.post('/api/assets/sign', { data: { sha256s: [asset.sha256], boardId: stack.boardId } })
+    const url = ((await sign.json()) as TSignAssetsResponse).urls[asset.sha256]!
+    const ranged = await api.get(url, { headers: { Range: 'bytes=0-99' } })
+    expect(ranged.status()).toBe(206)
+    expect(ranged.headers()['content-type']).toBe('audio/mpeg')
+    // A sound is no picture of anything: it cannot be a library reference's view.
+    const ref = await api.post(`/api/workspaces/${stack.workspaceId}/references`, { data: { tag: 'harbour_sound', kind: 'location', assetIds: [asset.id] } })
+    expect(ref.status()).toBe(400)
+    expect(((await ref.json()) as { error: { message: string } }).error.message).toMatch(/assetIds\.0: a sound cannot be a view of a reference/)
+
+    // Nor can it be edited (every edit works on pictures): refused before anything is stored or charged.
+    const [adaRow] = await stack.sql<{ id: string }[]>`SELECT id FROM users WHERE auth_subject = 'local:ada'`
+    const generationId = randomUUID()
+    await createGeneration(stack.sql, {
+      id: generationId, workspaceId: stack.workspaceId, boardId: stack.boardId, shotId: 'shape:demo-shot-1', variationId: `shape:snd-${generationId.slice(0, 8)}`,
+      model: 'eleven_multilingual_v2', params: { voice: 'Maya' }, credits: 1, workflowId: `generation/${generationId}`, createdBy: adaRow!.id,
+    })
+    await finishGeneration(stack.sql, { id: generationId, status: 'succeeded', outputAsset: asset.sha256, posterAsset: asset.posterSha256!, outputMimeType: 'audio/mpeg' })
+    const generationsBefore = (await stack.sql`SELECT id FROM generations`).length
+    const edit = await api.post(`/api/generations/${generationId}/edit`, { data: { model: 'upscale', params: { factor: 2 } } })
+    expect(edit.status()).toBe(400)
+    expect(((await edit.json()) as { error: { message: string } }).error.message).toMatch(/this variation is a sound; the edits work on pictures and clips/)
+    expect((await stack.sql`SELECT id FROM generations`).length).toBe(generationsBefore)
   })
 })
 

@@ -161,8 +161,24 @@ describe('uploads and media on an S3 bucket', () => {
       },
       /The MP4 cannot be (read|decoded)/,
     ],
-    ['a text file', async () => Buffer.from('not a picture at all\n'.repeat(100)), /not a PNG, JPEG, WebP, MP4, MOV or WebM/],
-    ['a GIF of 12 MB (refused as its first bytes arrive)', async () => Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(12 * 1024 * 1024, 7)]), /not a PNG, JPEG, WebP, MP4, MOV or WebM \(its bytes are a GIF image\)/],
+    ['a text file', async () => Buffer.from('not a picture at all\n'.repeat(100)), /not a PNG, JPEG, WebP, MP4, MOV, WebM, WAV, MP3, AAC or M4A/],
+    ['a GIF of 12 MB (refused as its first bytes arrive)', async () => Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(12 * 1024 * 1024, 7)]), /not a PNG, JPEG, WebP, MP4, MOV, WebM, WAV, MP3, AAC or M4A \(its bytes are a GIF image\)/],
+    // Issue 17: a fake MP3 (text behind an ID3 header) leaves nothing in the bucket either.
+    [
+      'a fake MP3: a text file behind an ID3 header',
+      async () => Buffer.concat([Buffer.from('ID3\x03\x00\x00\x00\x00\x00\x0a', 'latin1'), Buffer.alloc(10), Buffer.from('Meeting notes, not a song.\n'.repeat(100))]),
+      /its bytes are an ID3 tag not followed by MP3 audio/,
+    ],
+    [
+      'an ADPCM WAV whose blocks after the first are text',
+      async () => {
+        const wav = await ffmpegBytes(['-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'adpcm_ima_wav'], 'wav')
+        // Its header reads; the decoder refuses the blocks of text (a PCM WAV would play them as noise).
+        const data = wav.indexOf(Buffer.from('data')) + 8
+        return Buffer.concat([wav.subarray(0, data + 1024), Buffer.from('not audio at all, just words. '.repeat(400))])
+      },
+      /The WAV cannot be (read|decoded)/,
+    ],
   ])('a refused upload (%s) leaves nothing in the bucket', async (_name, make, message) => {
     const bytes = await make()
     const [rowsBefore, keysBefore] = [(await stack.sql`SELECT id FROM assets`).length, await stack.storedObjects()]

@@ -22,6 +22,15 @@ describe('which shot fields a model takes', () => {
     expect(keys('gen4_image_turbo')).toEqual(['aspectRatio'])
   })
 
+  it('speech: only a voice (no aspect, no duration: its length is its words); a sound effect: 1–30 s and loop, no aspect', () => {
+    expect(keys('eleven_multilingual_v2')).toEqual(['voice'])
+    expect(optionsOf('eleven_multilingual_v2', 'voice')).toContain('Maya')
+    expect(paramsForModel('eleven_multilingual_v2', { duration: 5, aspectRatio: '16:9', cameraMove: 'push_in' })).toEqual({ voice: 'Maya' })
+    expect(keys('eleven_text_to_sound_v2')).toEqual(['duration', 'loop'])
+    expect(optionsOf('eleven_text_to_sound_v2', 'duration')).toHaveLength(30)
+    expect(paramsForModel('eleven_text_to_sound_v2', { duration: 8, aspectRatio: '9:16' })).toEqual({ duration: 8, loop: false })
+  })
+
   it("Act-Two: the performance's length up to 30 s, expression and body control", () => {
     expect(keys('act_two')).toEqual(['duration', 'aspectRatio', 'expressionIntensity', 'bodyControl'])
     expect(optionsOf('act_two', 'duration')).toHaveLength(30)

@@ -138,6 +138,30 @@ describe('generation on the hosted queue (Runway)', () => {
     expect((await boardCommands(s.board.id)).map((c) => c.patch.status)).toEqual(['running', 'succeeded'])
   })
 
+  it('speaks a prompt on Runway: an audio variation with its duration, charged per started 50 characters', async () => {
+    const s = await studio(100)
+    const prompt = `Welcome aboard. The ferry to the island leaves from pier four at noon; please keep your tickets. ${randomUUID()}`
+    const mp3File = path.join(dir, 'speech.mp3')
+    await runProcess(ffmpeg.ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=220:duration=3', '-c:a', 'libmp3lame', mp3File])
+    const mp3 = await readFile(mp3File)
+    plans.set(prompt, (x) => [{ status: 'RUNNING', progress: 0.3 }, { status: 'SUCCEEDED', output: [x.addOutput(mp3, 'audio/mpeg')] }])
+    const job = { model: 'eleven_multilingual_v2', params: { voice: 'Lara' } } as const
+    const input = await generation(s, { job, prompt, credits: jobCredits({ ...job, prompt }) })
+    // 133 characters: three started blocks of 50.
+    expect(prompt.length).toBe(133)
+    expect(input.credits).toBe(3)
+    const result = await (await startGenerationWorkflow({ client, input, taskQueuePrefix: prefix })).result()
+    expect(result.output).toMatchObject({ mimeType: 'audio/mpeg', width: 0, height: 0 })
+    expect(Math.abs(result.output.durationSeconds - 3)).toBeLessThan(0.1)
+    const [row] = await sql<{ mimeType: string; width: number | null; durationMs: number }[]>`
+      SELECT mime_type AS "mimeType", width, duration_ms AS "durationMs" FROM assets WHERE workspace_id = ${s.ws.id} AND sha256 = ${result.output.assetSha256}`
+    expect(row).toMatchObject({ mimeType: 'audio/mpeg', width: null })
+    expect(Math.abs(row!.durationMs - 3000)).toBeLessThan(100)
+    expect(await ledger(input.generationId)).toEqual([{ kind: 'reserve', amount: -3 }, { kind: 'settle', amount: 0 }])
+    const done = (await boardCommands(s.board.id)).at(-1)!
+    expect(done.patch).toMatchObject({ status: 'succeeded', mimeType: 'audio/mpeg', assetSha256: result.output.assetSha256, posterSha256: result.output.posterSha256 })
+  })
+
   it('cancel deletes the Runway task, releases the credits and marks the variation cancelled', async () => {
     const s = await studio(100)
     const prompt = `endless ${randomUUID()}`

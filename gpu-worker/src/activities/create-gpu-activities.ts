@@ -87,7 +87,8 @@ export function createGpuActivities(options: TCreateGpuActivitiesOptions): TGpuA
     upscale: (input) => run(input, (hooks) => upscaleJob(deps, input, hooks)),
     interpolate: (input) => run(input, (hooks) => interpolateJob(deps, input, hooks)),
     // Progress goes out under the asset id; no variation to route it to.
-    ingestAsset: (input) => run({}, (hooks) => ingestAssetJob(deps, input, hooks)),
+    ingestAsset: (input) =>
+      run({}, (hooks) => ingestAssetJob(deps, input, { ...hooks, onWarning: (message) => Context.current().log.warn(message, { assetId: input.assetId }) })),
     renderSequence: (input) => run(input, (hooks) => renderSequenceJob(deps, input, hooks)),
   }
 }

@@ -3,8 +3,10 @@ import path from 'node:path'
 import type { AssetStore } from '@montage/assets'
 import { type TIngestAssetInput, type TIngestAssetOutput, type TJobProgress } from '@montage/core'
 import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
+import { probeAudio } from '../ffmpeg/probe-audio'
 import { probeMedia } from '../ffmpeg/probe-media'
 import { runProcess } from '../ffmpeg/run-process'
+import { makeWaveform } from './make-waveform'
 import { storeClipRenditions } from './store-clip-renditions'
 
 export interface TIngestAssetJobDeps {
@@ -15,6 +17,8 @@ export interface TIngestAssetJobDeps {
 export interface TIngestAssetJobHooks {
   signal?: AbortSignal
   onProgress?: (progress: TJobProgress) => void
+  /** Something ingest did without, worth a line in the log. */
+  onWarning?: (message: string) => void
 }
 
 /** Posters are at most this wide: enough for a card, small enough to load at once. */
@@ -25,6 +29,8 @@ const POSTER_MAX_WIDTH = 1280
  * evenly spaced frames, each STRIP_FRAME_WIDTH px wide) and a web proxy (`makeWebProxy`: H.264
  * yuv420p, +faststart, at most 720p). Idempotent by asset id: its scratch folder is named for it
  * and cleared first, and outputs are content-addressed, so a second run stores nothing new.
+ * A sound gets its duration and a waveform picture as its poster; nothing else (no frames to strip,
+ * and browsers play WAV, MP3, AAC and M4A as they are).
  */
 export async function ingestAssetJob(deps: TIngestAssetJobDeps, input: TIngestAssetInput, hooks: TIngestAssetJobHooks): Promise<TIngestAssetOutput> {
   const { store, engine } = deps
@@ -42,6 +48,34 @@ export async function ingestAssetJob(deps: TIngestAssetJobDeps, input: TIngestAs
   try {
     return await store.withLocalFile(input.sha256, async (source) => {
       report('queued', 0)
+      if (input.mimeType.startsWith('audio/')) {
+        const { durationSeconds } = await probeAudio(engine.ffmpeg.ffprobe, source, 'The upload', signal)
+        report('rendering', 0.5)
+        const waveform = path.join(scratch, 'waveform.jpg')
+        // The sound passed its checks at upload and plays as it is: a waveform that cannot be drawn
+        // leaves the card without a picture, not the upload failed.
+        const poster = await makeWaveform(engine.ffmpeg, source, waveform, signal).then(
+          () => store.putFile(waveform),
+          (e: unknown) => {
+            if (signal.aborted) throw e
+            hooks.onWarning?.(`No waveform for sound ${input.assetId}: ${(e as Error).message}`)
+            return null
+          },
+        )
+        report('storing', 1)
+        return {
+          width: null,
+          height: null,
+          durationMs: Math.round(durationSeconds * 1000),
+          posterSha256: poster?.sha256 ?? null,
+          posterByteSize: poster?.byteSize ?? null,
+          stripSha256: null,
+          stripByteSize: null,
+          stripFrames: null,
+          proxySha256: null,
+          proxyByteSize: null,
+        }
+      }
       const info = await probeMedia(engine.ffmpeg.ffprobe, source, 'The upload', signal)
       const posterFile = path.join(scratch, 'poster.jpg')
       await runProcess(

@@ -14,7 +14,8 @@ import {
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { MediaEngine } from '../engine/MediaEngine'
-import { probeAudioCodec } from '../ffmpeg/probe-audio'
+import { probeAudio } from '../ffmpeg/probe-audio'
+import { probeAudioCodec } from '../ffmpeg/probe-audio-codec'
 import { probeMedia } from '../ffmpeg/probe-media'
 import { runFfmpegWithProgress } from '../ffmpeg/run-ffmpeg-with-progress'
 import { runProcess } from '../ffmpeg/run-process'
@@ -89,9 +90,7 @@ export async function renderSequenceJob(deps: TRenderSequenceJobDeps, input: TRe
     const audio: TSequenceAudioSource[] = []
     for (const { track, item } of sounds) {
       const file = fileOf(item.assetSha256)
-      if ((await probeAudioCodec(engine.ffmpeg.ffprobe, file, signal)) === null) {
-        throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `"${item.name}" on ${track.name} has no readable sound`, { field: 'timeline.audioTracks' })
-      }
+      await probeAudio(engine.ffmpeg.ffprobe, file, `"${item.name}" on ${track.name}`, signal)
       audio.push({ file, item, track })
     }
 

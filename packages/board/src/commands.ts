@@ -5,7 +5,7 @@ import type { TLRecord, TLShape, TLShapeId } from '@tldraw/tlschema'
 import { ZShapeId, ZThreadSummary, type TThreadSummary } from '@montage/core'
 import { getRecords, getThreads } from './doc'
 import { validateRecord } from './schema'
-import { defaultVariationProps, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
+import { defaultVariationProps, SEQUENCE_SHAPE, SHOT_SHAPE, VARIATION_SHAPE, variationSlot, type TVariationProps } from './shapes'
 import { ZVariationPatch } from './variation-patch'
 import { defaultReferenceProps, REFERENCE_INGEST_STATES, REFERENCE_SHAPE, type TReferenceProps } from './shapes'
 import { forwardVariationPatch } from './forward-variation-patch'
@@ -98,7 +98,8 @@ export function applyBoardCommand(doc: Y.Doc, command: TBoardCommand): TLRecord 
     next = { ...existing, props: { ...props, ...forwardVariationPatch(props.status, command.patch) } } as TLRecord
   } else {
     const found = command.patch.shotId ? (kv.get(command.patch.shotId) as TLShape | undefined) : undefined
-    const shot = found?.type === 'shot' ? found : undefined
+    // A sequence's renders are its versions, placed beside it as a shot's variations are.
+    const shot = found?.type === SHOT_SHAPE || found?.type === SEQUENCE_SHAPE ? found : undefined
     const place = placeBeside(kv.map, shot)
     next = newShape({ id, type: VARIATION_SHAPE, x: place.x, y: place.y, index: place.index, parentId: place.parentId, props: { ...defaultVariationProps(), w: place.w, h: place.h, ...command.patch } })
   }

@@ -3,7 +3,7 @@ import { createUserId, DocumentRecordType, InstancePresenceRecordType, PageRecor
 import type { IndexKey } from '@tldraw/utils'
 import { getMeta, getRecords } from './doc'
 import { boardSchema, validateRecord } from './schema'
-import { defaultVariationProps, type TVariationProps } from './shapes'
+import { defaultVariationProps, type TSequenceAudioProps, type TSequenceClipProps, type TSequenceProps, type TVariationProps } from './shapes'
 
 /**
  * Valid board records for tests and benchmarks: what the canvas writes, built without a browser.
@@ -77,6 +77,36 @@ export function variationShape(id: string, fields: Omit<TShapeFields, 'props'> &
     id, typeName: 'shape', type: 'variation', x: 400, y: 0, rotation: 0, index: 'a3', parentId: TEST_PAGE_ID, isLocked: false, opacity: 1, meta: {},
     ...rest,
     props: { ...defaultVariationProps(), ...props },
+  } as unknown as TLRecord)
+}
+
+/** A sequence card on the test page: 24 fps, 16:9, letterboxed, not for delivery, no audio tracks. */
+export function sequenceShape(id: string, fields: Omit<TShapeFields, 'props'> & { props?: Partial<TSequenceProps> } = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id, typeName: 'shape', type: 'sequence', x: 0, y: 600, rotation: 0, index: 'a4', parentId: TEST_PAGE_ID, isLocked: false, opacity: 1, meta: {},
+    ...rest,
+    props: { w: 960, h: 420, title: 'Spot', fps: 24, aspectRatio: '16:9', fit: 'letterbox', delivery: false, audioTracks: [], ...props },
+  } as unknown as TLRecord)
+}
+
+/** A clip of `sequenceId` showing `variationId` whole (frames 0–96), cut in. */
+export function sequenceClipShape(id: string, sequenceId: string, variationId: string, fields: Omit<TShapeFields, 'props'> & { props?: Partial<TSequenceClipProps> } = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id, typeName: 'shape', type: 'sequence-clip', x: 0, y: 0, rotation: 0, index: 'a1', parentId: sequenceId, isLocked: false, opacity: 1, meta: {},
+    ...rest,
+    props: { w: 1, h: 1, variationId, inFrame: 0, outFrame: 96, transition: 'cut', transitionFrames: 0, gainDb: 0, ...props },
+  } as unknown as TLRecord)
+}
+
+/** A sound on track `trackId` of `sequenceId`, from the sequence's start. */
+export function sequenceAudioShape(id: string, sequenceId: string, trackId: string, fields: Omit<TShapeFields, 'props'> & { props?: Partial<TSequenceAudioProps> } = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id, typeName: 'shape', type: 'sequence-audio', x: 0, y: 0, rotation: 0, index: 'a1', parentId: sequenceId, isLocked: false, opacity: 1, meta: {},
+    ...rest,
+    props: { w: 1, h: 1, trackId, assetSha256: 'b'.repeat(64), mimeType: 'audio/wav', name: 'music.wav', durationSeconds: 10, startFrame: 0, inFrame: 0, outFrame: 240, gainDb: 0, fadeInFrames: 0, fadeOutFrames: 0, ...props },
   } as unknown as TLRecord)
 }
 

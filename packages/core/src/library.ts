@@ -31,11 +31,17 @@ export const UPLOAD_LIMITS = {
   imageMaxPixels: 40_000_000,
   videoMaxSide: 4096,
   videoMaxSeconds: 60,
+  /** A sound (WAV, MP3, AAC, M4A): a 10-minute track at 320 kb/s is 24 MB; a WAV of that length is about 100 MB. */
+  audioBytes: 100 * 1024 * 1024,
+  /** Measured from the packets, like a clip's: a spot's music bed or voice-over is minutes, not hours. */
+  audioMaxSeconds: 600,
 } as const
 
 export const UPLOAD_IMAGE_MIME_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const
 export const UPLOAD_VIDEO_MIME_TYPES = ['video/mp4', 'video/quicktime', 'video/webm'] as const
-export const ZUploadMimeType = z.enum([...UPLOAD_IMAGE_MIME_TYPES, ...UPLOAD_VIDEO_MIME_TYPES])
+/** WAV, MP3, AAC in ADTS frames, and AAC (or ALAC) in an M4A. */
+export const UPLOAD_AUDIO_MIME_TYPES = ['audio/wav', 'audio/mpeg', 'audio/aac', 'audio/mp4'] as const
+export const ZUploadMimeType = z.enum([...UPLOAD_IMAGE_MIME_TYPES, ...UPLOAD_VIDEO_MIME_TYPES, ...UPLOAD_AUDIO_MIME_TYPES])
 export type TUploadMimeType = z.infer<typeof ZUploadMimeType>
 
 /** Where the renditions of an asset stand: `ready` for stills without work and for generated outputs. */
@@ -52,7 +58,7 @@ export const ZAssetView = z.object({
   height: z.number().int().nullable(),
   durationMs: z.number().int().nullable(),
   ingest: ZAssetIngestState,
-  /** A JPEG still: the first frame of a clip, or the still itself scaled down. */
+  /** A JPEG still: the first frame of a clip, the still itself scaled down, or a sound's waveform. */
   posterSha256: ZSha256.nullable(),
   /** One JPEG of `stripFrames` frames side by side, each STRIP_FRAME_WIDTH px wide. */
   stripSha256: ZSha256.nullable(),
@@ -169,11 +175,13 @@ export interface TIngestAssetInput {
 
 /** What ingest made: the probe's facts and the renditions' hashes (already in the asset store). */
 export interface TIngestAssetOutput {
-  width: number
-  height: number
+  /** Null for a sound (its poster is a waveform picture, not a frame of it). */
+  width: number | null
+  height: number | null
   durationMs: number | null
-  posterSha256: string
-  posterByteSize: number
+  /** Null only for a sound whose waveform could not be drawn (the sound itself is fine). */
+  posterSha256: string | null
+  posterByteSize: number | null
   stripSha256: string | null
   stripByteSize: number | null
   stripFrames: number | null

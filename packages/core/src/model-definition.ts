@@ -9,7 +9,7 @@ import { z } from 'zod'
 export const ZAspectRatio = z.enum(['16:9', '9:16', '1:1'])
 export type TAspectRatio = z.infer<typeof ZAspectRatio>
 
-export type TModelKind = 'text_to_video' | 'image_to_video' | 'text_to_image' | 'video_edit' | 'performance' | 'upscale'
+export type TModelKind = 'text_to_video' | 'image_to_video' | 'text_to_image' | 'video_edit' | 'performance' | 'upscale' | 'text_to_speech' | 'sound_effect'
 
 export interface TModelDefinition<P extends z.ZodType = z.ZodType> {
   id: string

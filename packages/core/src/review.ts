@@ -89,6 +89,8 @@ export const ZCreateReviewLinkRequest = z
     shotId: ZShapeId.optional(),
     expiresInHours: z.number().int().min(1).max(720),
     passphrase: z.string().min(6).max(200).optional(),
+    /** Whether guests may download the files in scope (with their Content Credentials). Off unless asked. */
+    allowDownloads: z.boolean().default(false),
   })
   .strict()
   .superRefine((b, ctx) => {
@@ -107,6 +109,8 @@ export interface TReviewLink {
   hasPassphrase: boolean
   revokedAt: string | null
   createdAt: string
+  /** Guests may download the files in scope. */
+  allowDownloads: boolean
 }
 
 export const ZGuestSessionRequest = z
@@ -123,6 +127,8 @@ export interface TReviewScopeView {
   scope: TReviewLinkScope
   /** The guest's name once a session exists. */
   guestName: string | null
+  /** Whether the link lets guests download the files (with their Content Credentials). */
+  allowDownloads: boolean
   shots: {
     id: string
     prompt: string

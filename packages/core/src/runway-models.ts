@@ -42,8 +42,40 @@ export const ZActTwoParams = z
 /** The source clip's length in seconds; the upscaler takes up to 40 s. */
 export const ZRunwayUpscaleParams = z.object({ duration: z.number().int().min(1).max(40).default(5) }).strict()
 
+/**
+ * Runway's preset voices for `eleven_multilingual_v2` (`voice: { type: 'runway-preset', presetId }`),
+ * as @runwayml/sdk 4.20's `TextToSpeechCreateParams.ElevenMultilingualV2.Voice` lists them.
+ */
+export const RUNWAY_PRESET_VOICES = [
+  'Maya', 'Arjun', 'Serene', 'Bernard', 'Billy', 'Mark', 'Clint', 'Mabel', 'Chad', 'Leslie', 'Eleanor', 'Elias', 'Elliot',
+  'Grungle', 'Brodie', 'Sandra', 'Kirk', 'Kylie', 'Lara', 'Lisa', 'Malachi', 'Marlene', 'Martin', 'Miriam', 'Monster',
+  'Paula', 'Pip', 'Rusty', 'Ragnar', 'Xylar', 'Maggie', 'Jack', 'Katie', 'Noah', 'James', 'Rina', 'Ella', 'Mariah',
+  'Frank', 'Claudia', 'Niki', 'Vincent', 'Kendrick', 'Myrna', 'Tom', 'Wanda', 'Benjamin', 'Kiana', 'Rachel',
+] as const
+export const ZRunwayPresetVoice = z.enum(RUNWAY_PRESET_VOICES)
+export type TRunwayPresetVoice = z.infer<typeof ZRunwayPresetVoice>
+
+/** Speech is as long as its text: no duration to choose, only the voice. Priced by the prompt's length. */
+export const ZTextToSpeechParams = z.object({ voice: ZRunwayPresetVoice.default('Maya') }).strict()
+/**
+ * Seconds of sound (Runway takes 0.5–30 and guesses a length when none is sent; we always send
+ * one, in whole seconds, so the price is known before the task starts) and whether it should loop.
+ */
+export const ZSoundEffectParams = z.object({ duration: z.number().int().min(1).max(30).default(5), loop: z.boolean().default(false) }).strict()
+
+/** The longest text Runway's text to speech takes (UTF-16 code units, as a JS string's length counts). */
+export const RUNWAY_SPEECH_MAX_CHARS = 1000
+
 /** The Runway endpoint (under /v1) a model's task is created on. */
-export type TRunwayEndpoint = 'image_to_video' | 'text_to_video' | 'text_to_image' | 'video_to_video' | 'character_performance' | 'video_upscale'
+export type TRunwayEndpoint =
+  | 'image_to_video'
+  | 'text_to_video'
+  | 'text_to_image'
+  | 'video_to_video'
+  | 'character_performance'
+  | 'video_upscale'
+  | 'text_to_speech'
+  | 'sound_effect'
 
 export interface TRunwayModelDefinition<P extends z.ZodType = z.ZodType> extends TModelDefinition<P> {
   backend: 'runway'
@@ -53,6 +85,10 @@ export interface TRunwayModelDefinition<P extends z.ZodType = z.ZodType> extends
     endpoints: readonly [TRunwayEndpoint, ...TRunwayEndpoint[]]
     /** Credits per output image by resolution, for stills priced per image rather than per second. */
     creditsPerImage?: Readonly<Record<string, number>>
+    /** One credit per this many characters of the prompt, rounded up (text to speech). */
+    charactersPerCredit?: number
+    /** One credit per this many seconds of output, rounded up (sound effects). */
+    secondsPerCredit?: number
   }
   /**
    * Set when Runway has taken the model off its API: it stays in the catalogue so past
@@ -134,6 +170,33 @@ export const RUNWAY_MODELS = {
     description: "Runway's Act-Two: a character (first reference) driven by a performance clip (second reference).",
     runway: { endpoints: ['character_performance'] },
   },
+  // Runway's audio models (ElevenLabs' models behind Runway's task API): the output is an MP3.
+  // Prices are Runway's published credits: speech 1 credit per 50 characters, sound effects
+  // 1 credit per 6 seconds (both rounded up, at least 1).
+  eleven_multilingual_v2: {
+    id: 'eleven_multilingual_v2',
+    label: 'Speech (Runway)',
+    kind: 'text_to_speech',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: false,
+    params: ZTextToSpeechParams,
+    creditsPerSecond: 0,
+    description: 'ElevenLabs Multilingual v2 through Runway: the prompt spoken by a preset voice, up to 1000 characters; 1 credit per 50 characters.',
+    runway: { endpoints: ['text_to_speech'], charactersPerCredit: 50 },
+  },
+  eleven_text_to_sound_v2: {
+    id: 'eleven_text_to_sound_v2',
+    label: 'Sound effect (Runway)',
+    kind: 'sound_effect',
+    backend: 'runway',
+    taskQueue: 'hosted',
+    needsReference: false,
+    params: ZSoundEffectParams,
+    creditsPerSecond: 0,
+    description: 'ElevenLabs Text to Sound v2 through Runway: a sound effect from a description, 1–30 s, optionally looping; 1 credit per 6 seconds.',
+    runway: { endpoints: ['sound_effect'], secondsPerCredit: 6 },
+  },
   upscale_v1: {
     id: 'upscale_v1',
     label: 'Upscale 4× (Runway)',
@@ -158,6 +221,11 @@ export function isRunwayModel(id: string): id is TRunwayModelId {
   return Object.hasOwn(RUNWAY_MODELS, id)
 }
 
+/** The Runway models whose output is a sound, not a picture. */
+export function isRunwayAudioModel(id: string): id is 'eleven_multilingual_v2' | 'eleven_text_to_sound_v2' {
+  return id === 'eleven_multilingual_v2' || id === 'eleven_text_to_sound_v2'
+}
+
 /** What Runway refuses for a model that its param schema cannot see: the prompt and the images. */
 export interface TRunwayInputProblem {
   field: string
@@ -172,8 +240,14 @@ export interface TRunwayInputProblem {
  */
 export function runwayInputProblem(model: TRunwayModelId, input: { prompt: string; aspectRatio?: string; imageCount: number }): TRunwayInputProblem | null {
   const { label } = RUNWAY_MODELS[model]
-  const needsPrompt = model === 'gen4.5' || model === 'gen4_image' || model === 'gen4_image_turbo'
-  if (needsPrompt && !input.prompt.trim()) return { field: 'prompt', message: `prompt: ${label} needs a prompt.` }
+  const needsPrompt = model === 'gen4.5' || model === 'gen4_image' || model === 'gen4_image_turbo' || isRunwayAudioModel(model)
+  if (needsPrompt && !input.prompt.trim()) {
+    const what = model === 'eleven_multilingual_v2' ? ' (the words to speak)' : model === 'eleven_text_to_sound_v2' ? ' (the sound to make)' : ''
+    return { field: 'prompt', message: `prompt: ${label} needs a prompt${what}.` }
+  }
+  if (model === 'eleven_multilingual_v2' && input.prompt.trim().length > RUNWAY_SPEECH_MAX_CHARS) {
+    return { field: 'prompt', message: `prompt: ${label} speaks at most ${RUNWAY_SPEECH_MAX_CHARS} characters; this prompt has ${input.prompt.trim().length}.` }
+  }
   if (model === 'gen4.5' && input.imageCount === 0 && input.aspectRatio === '1:1') {
     return { field: 'params.aspectRatio', message: 'params.aspectRatio: Gen-4.5 makes 1:1 clips only from a reference image; pick 16:9 or 9:16, or link a reference.' }
   }

@@ -9,6 +9,7 @@ export interface CreateReviewLinkOptions {
   shotId?: string | null
   expiresInHours: number
   passphrase?: string | null
+  allowDownloads?: boolean
   createdBy: string
 }
 
@@ -17,9 +18,9 @@ export async function createReviewLink(sql: Sql, opts: CreateReviewLinkOptions):
   const token = newLinkToken()
   const passphraseHash = opts.passphrase ? await hashPassphrase(opts.passphrase) : null
   const [row] = await sql<ReviewLinkDbRow[]>`
-    INSERT INTO review_links (board_id, scope, shot_id, token_hash, passphrase_hash, expires_at, created_by)
+    INSERT INTO review_links (board_id, scope, shot_id, token_hash, passphrase_hash, expires_at, created_by, allow_downloads)
     VALUES (${opts.boardId}, ${opts.scope}, ${opts.scope === 'shot' ? (opts.shotId ?? null) : null}, ${hashLinkToken(token)},
-            ${passphraseHash}, now() + make_interval(hours => ${opts.expiresInHours}), ${opts.createdBy})
+            ${passphraseHash}, now() + make_interval(hours => ${opts.expiresInHours}), ${opts.createdBy}, ${opts.allowDownloads ?? false})
     RETURNING ${sql.unsafe(REVIEW_LINK_COLUMNS)}`
   return { link: toReviewLinkRow(row!), token }
 }

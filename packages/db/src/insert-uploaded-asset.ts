@@ -7,8 +7,9 @@ export interface InsertUploadedAssetOptions {
   sha256: string
   mimeType: string
   byteSize: number
-  width: number
-  height: number
+  /** Null for a sound. */
+  width: number | null
+  height: number | null
   durationMs: number | null
   /** 'pending' when renditions are still to be made. */
   ingest: 'pending' | 'ready'

@@ -5,10 +5,11 @@ export type RecordAssetIngestOptions =
   | {
       assetId: string
       ingest: 'ready'
-      width: number
-      height: number
+      /** Null for a sound. */
+      width: number | null
+      height: number | null
       durationMs: number | null
-      posterSha256: string
+      posterSha256: string | null
       stripSha256: string | null
       stripFrames: number | null
       proxySha256: string | null

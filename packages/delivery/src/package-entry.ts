@@ -11,6 +11,8 @@ export interface TPackageEntry {
   mimeType: string
   /** The store's sha256 of the bytes (media files), so a signer can name its ingredient. */
   sha256?: string
+  /** Its size in bytes (media files, from the store), so a signer knows whether it can hold it whole. */
+  byteSize?: number
   /** Opens the bytes; called once, when the zip writes this entry. */
   open(): Promise<Readable>
 }

@@ -1,6 +1,6 @@
 import { PassThrough, Readable } from 'node:stream'
 import { ZipFile } from 'yazl'
-import type { AssetStore } from '@montage/assets'
+import { AssetNotFoundError, type AssetStore } from '@montage/assets'
 import type { TSequenceTimeline } from '@montage/core'
 import { buildDeliveryManifest, type BuildDeliveryManifestOptions, type TDeliveryManifest } from './delivery-manifest'
 import { deliveryMediaPaths, extensionOf, slug, type TDeliveryMediaPaths } from './media-paths'
@@ -59,13 +59,19 @@ export async function streamDeliveryPackage(opts: StreamDeliveryPackageOptions):
   const manifest = buildDeliveryManifest({ timeline, media, render: { file: renderPath, ...opts.render }, handoff, ...opts.provenance })
 
   const missing: string[] = []
+  const sizes = new Map<string, number>()
   for (const file of [{ sha256: opts.render.sha256, path: renderPath }, ...media.files]) {
-    if (!(await store.has(file.sha256))) missing.push(file.path)
+    try {
+      sizes.set(file.sha256, await store.size(file.sha256))
+    } catch (e) {
+      if (!(e instanceof AssetNotFoundError)) throw e
+      missing.push(file.path)
+    }
   }
   if (missing.length) throw new DeliveryMediaMissingError(missing)
 
   const text = (path: string, kind: TPackageEntry['kind'], mimeType: string, body: string): TPackageEntry => ({ path, kind, mimeType, open: async () => Readable.from([Buffer.from(body, 'utf8')]) })
-  const fromStore = (path: string, kind: TPackageEntry['kind'], mimeType: string, sha256: string): TPackageEntry => ({ path, kind, mimeType, sha256, open: () => store.read(sha256) })
+  const fromStore = (path: string, kind: TPackageEntry['kind'], mimeType: string, sha256: string): TPackageEntry => ({ path, kind, mimeType, sha256, byteSize: sizes.get(sha256), open: () => store.read(sha256) })
   const entries: TPackageEntry[] = [
     text('manifest.json', 'manifest', 'application/json', `${JSON.stringify(manifest, null, 2)}\n`),
     text(handoff.otio, 'handoff', 'application/json', texts.otio),

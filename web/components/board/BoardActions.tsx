@@ -3,6 +3,7 @@
 import { useRef, useState, type ChangeEvent } from 'react'
 import { createShapeId, useEditor, type TLShape } from 'tldraw'
 import { createShotInView } from '@/components/shapes/ShotShapeUtil'
+import { createSequenceInView } from '@/components/shapes/SequenceShapeUtil'
 import { findFreeSpot } from '@/lib/client/placement'
 import { tagFromFileName } from '@/lib/client/assets'
 import { uploadAsset } from '@/lib/client/upload-asset'
@@ -11,7 +12,7 @@ import { useBoard } from '@/components/board-context/BoardContext'
 type TReference = TLShape<'reference'>
 const REF_MAX = 280
 
-/** The floating "Add reference / Add shot" bar at the top of the canvas. */
+/** The floating "Add reference / Add shot / Add sequence" bar at the top of the canvas. */
 export function BoardActions() {
   const editor = useEditor()
   const { boardId, readOnly } = useBoard()
@@ -65,6 +66,9 @@ export function BoardActions() {
       </button>
       <button className="m-btn" onClick={() => createShotInView(editor)} data-testid="add-shot">
         <PlusIcon /> Add shot
+      </button>
+      <button className="m-btn" onClick={() => createSequenceInView(editor)} data-testid="add-sequence" title="Add sequence (Shift+S): the selected variations become its clips">
+        <PlusIcon /> Add sequence
       </button>
       {upload && (
         <div className="m-upload" data-testid="upload-progress">

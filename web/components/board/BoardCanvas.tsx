@@ -6,6 +6,7 @@ import { DefaultStylePanel, Tldraw, UserRecordType, createUserId, useEditor, use
 import { getAssetUrls } from '@tldraw/assets/selfHosted'
 import type { TRole } from '@montage/core'
 import { montageShapeUtils } from '@/components/shapes'
+import { SEQUENCE_CHILD_TYPES } from '@/components/shapes/SequenceChildShapeUtils'
 import { colorFor } from '@/lib/client/avatar'
 import { BoardActions } from './BoardActions'
 import { BoardContext, type TBoardContext, type TModelOption } from '@/components/board-context/BoardContext'
@@ -18,6 +19,7 @@ import { requestJson } from '@/lib/client/request-json'
 import { LibraryProvider } from '@/components/library/LibraryContext'
 import { LibraryLayer } from '@/components/library/LibraryLayer'
 import { libraryShortcut } from '@/components/library/library-shortcut'
+import { sequenceShortcut } from '@/components/sequence/sequence-shortcut'
 import { UploadsContext } from '@/components/uploads/UploadsContext'
 import { UploadTracker } from '@/components/uploads/UploadTracker'
 import { registerUploadHandlers } from '@/components/uploads/register-upload-handlers'
@@ -45,7 +47,10 @@ export interface BoardCanvasProps {
 }
 
 const assetUrls = getAssetUrls({ baseUrl: '/tldraw-assets' })
-const MONTAGE_TYPES = new Set<string>(['reference', 'shot', 'variation'])
+const MONTAGE_TYPES = new Set<string>(['reference', 'shot', 'variation', 'sequence'])
+
+/** A sequence's clips and sounds are drawn inside its card, never as shapes of their own. */
+const getShapeVisibility = (shape: { type: string }) => (SEQUENCE_CHILD_TYPES.has(shape.type) ? ('hidden' as const) : undefined)
 
 /** tldraw's style panel, hidden when only Montage cards (which have no styles) are selected. */
 function StylePanel() {
@@ -86,7 +91,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
   const [editor, setEditor] = useState<Editor | null>(null)
   const [libraryOpen, setLibraryOpen] = useState(false)
   const [uploads] = useState(() => new UploadTracker())
-  const uiOverrides = useMemo(() => libraryShortcut(() => setLibraryOpen((open) => !open)), [])
+  const uiOverrides = useMemo(() => [libraryShortcut(() => setLibraryOpen((open) => !open)), sequenceShortcut(readOnly)], [readOnly])
   useEffect(() => {
     if (editor) registerUploadHandlers(editor, { boardId, tracker: uploads })
   }, [editor, boardId, uploads])
@@ -168,7 +173,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
         <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
           {ready && (
-            <Tldraw licenseKey={tldrawLicenseKey} store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} onMount={onMount} colorScheme="system" />
+            <Tldraw licenseKey={tldrawLicenseKey} store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} getShapeVisibility={getShapeVisibility} onMount={onMount} colorScheme="system" />
           )}
           {ready && editor && <LibraryLayer editor={editor} boardId={boardId} readOnly={readOnly} />}
           {!ready && !problem && (

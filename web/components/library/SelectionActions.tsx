@@ -25,6 +25,8 @@ type TCandidate =
 function candidateOf(shapes: TLShape[]): TCandidate | null {
   if (shapes.length !== 1) return null
   const shape = shapes[0]!
+  // A sound shows nothing a model could follow: no reference is made of it (the server refuses too).
+  if ((shape.type === 'variation' || shape.type === 'reference') && String((shape as TReference).props.mimeType).startsWith('audio/')) return null
   if (shape.type === 'variation') {
     const v = shape as TVariation
     if (v.props.status !== 'succeeded' || !(v.props.posterSha256 || v.props.assetSha256)) return null

@@ -52,7 +52,8 @@ export function GuestReview({ token }: { token: string }) {
 function GuestReviewBody({ token }: { token: string }) {
   const [state, setState] = useState<TState>({ kind: 'loading' })
   const [open, setOpen] = useState<TViewerVariation | null>(null)
-  const api = useMemo(() => guestReviewApi(token), [token])
+  const allowDownloads = state.kind === 'ready' && state.view.allowDownloads
+  const api = useMemo(() => guestReviewApi(token, { allowDownloads }), [token, allowDownloads])
   const base = `/api/r/${encodeURIComponent(token)}`
 
   const load = useCallback(async () => {

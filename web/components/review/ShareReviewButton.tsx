@@ -45,6 +45,7 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
   const [shotId, setShotId] = useState<string>(selectedShot ?? shots[0]?.id ?? '')
   const [hours, setHours] = useState(168)
   const [passphrase, setPassphrase] = useState('')
+  const [allowDownloads, setAllowDownloads] = useState(false)
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [created, setCreated] = useState<string | null>(null)
@@ -79,7 +80,7 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
     setCopied(false)
     try {
       const { link } = await requestJson<{ link: TReviewLink }>(base, {
-        body: { scope, ...(scope === 'shot' ? { shotId } : {}), expiresInHours: hours, ...(passphrase ? { passphrase } : {}) },
+        body: { scope, ...(scope === 'shot' ? { shotId } : {}), expiresInHours: hours, allowDownloads, ...(passphrase ? { passphrase } : {}) },
       })
       setCreated(link.url ? new URL(link.url, window.location.origin).toString() : null)
       setPassphrase('')
@@ -141,6 +142,10 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
             <input className="m-select" type="text" autoComplete="off" placeholder="6+ characters" value={passphrase} data-testid="share-passphrase" onChange={(e) => setPassphrase(e.target.value)} />
           </label>
         </div>
+        <label className="m-field m-field-inline">
+          <input type="checkbox" checked={allowDownloads} data-testid="share-allow-downloads" onChange={(e) => setAllowDownloads(e.target.checked)} />
+          <span>Guests may download the files (with their Content Credentials)</span>
+        </label>
         {error && <p className="m-inline-error" role="alert" data-testid="share-error">{error}</p>}
         <button type="button" className="m-btn m-btn-primary" data-testid="share-create" disabled={busy || (scope === 'shot' && !shotId)} onClick={() => void create()}>
           {busy ? 'Creating…' : 'Create link'}
@@ -170,7 +175,7 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
         <ul>
           {links?.map((l) => (
             <li key={l.id} data-testid="share-link" data-revoked={l.revokedAt ? 'true' : 'false'}>
-              <span>{l.scope === 'board' ? 'Whole board' : shotTitle(l.shotId)}{l.hasPassphrase ? ' · passphrase' : ''}</span>
+              <span>{l.scope === 'board' ? 'Whole board' : shotTitle(l.shotId)}{l.hasPassphrase ? ' · passphrase' : ''}{l.allowDownloads ? ' · downloads' : ''}</span>
               <span className="m-hint">{describeExpiry(l)}</span>
               {!l.revokedAt && new Date(l.expiresAt).getTime() > Date.now() ? (
                 <button type="button" className="m-link" data-testid="share-revoke" onClick={() => void revoke(l.id)}>Revoke</button>

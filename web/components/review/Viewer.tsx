@@ -1,5 +1,6 @@
 'use client'
 
+import { DownloadLink } from '@/components/media/DownloadLink'
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
 import { CommentsPanel, type TDraft } from './CommentsPanel'
 import { RegionLayer, type TRegionTool, type TShownRegion } from './RegionLayer'
@@ -235,6 +236,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
           <ProvenanceTags tags={variation.referenceTags} />
           <ReviewStateBadge state={reviewState} />
           <span className="m-review-head-spacer" />
+          {api.downloadHref && variation.assetSha256 && <DownloadLink href={api.downloadHref(variation.assetSha256)} />}
           {canDecide && api.decide && (
             <span className="m-review-decide">
               {decision.error && <span className="m-inline-error" role="alert" data-testid="decision-error">{decision.error}</span>}

@@ -35,12 +35,15 @@ export interface TReviewApi {
   assetSrc?(sha256: string): string
   /** Members play the board's short-lived signed URLs (useAssetUrl); they have no assetSrc. */
   signed?: boolean
+  /** Where the file downloads from, with its Content Credentials; absent when downloads are not allowed (a guest link without them). */
+  downloadHref?(sha256: string): string
 }
 
 export function memberReviewApi(boardId: string): TReviewApi {
   const base = `/api/boards/${encodeURIComponent(boardId)}`
   return {
     signed: true,
+    downloadHref: (sha256) => memberDownloadHref(sha256, boardId),
     async listComments(variationId) {
       const { comments } = await requestJson<{ comments: TReviewComment[] }>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`)
       return comments
@@ -63,10 +66,16 @@ export function memberReviewApi(boardId: string): TReviewApi {
   }
 }
 
-export function guestReviewApi(token: string): TReviewApi & Required<Pick<TReviewApi, 'assetSrc'>> {
+/** A member's download of a file of the board's workspace (the session cookie authorises it). */
+export function memberDownloadHref(sha256: string, boardId: string): string {
+  return `/api/assets/${sha256}/download?boardId=${encodeURIComponent(boardId)}`
+}
+
+export function guestReviewApi(token: string, opts: { allowDownloads?: boolean } = {}): TReviewApi & Required<Pick<TReviewApi, 'assetSrc'>> {
   const base = `/api/r/${encodeURIComponent(token)}`
   return {
     assetSrc: (sha256) => `${base}/assets/${sha256}`,
+    ...(opts.allowDownloads ? { downloadHref: (sha256: string) => `${base}/assets/${sha256}/download` } : {}),
     async listComments(variationId) {
       const { comments } = await requestJson<{ comments: TReviewComment[] }>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`)
       // The guest route answers every comment in the link's scope.

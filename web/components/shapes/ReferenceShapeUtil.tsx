@@ -5,6 +5,8 @@ import { REFERENCE_KINDS, REFERENCE_SHAPE, defaultReferenceProps, referenceShape
 import { sanitizeTag } from '@/lib/client/assets'
 import { MediaPreview } from '@/components/uploads/MediaPreview'
 import { useBoard } from '@/components/board-context/BoardContext'
+import { DownloadLink } from '@/components/media/DownloadLink'
+import { memberDownloadHref } from '@/components/review/review-client'
 
 export type TReferenceShape = TLShape<typeof REFERENCE_SHAPE>
 
@@ -48,8 +50,8 @@ const FOOTER_H = 40
 
 function ReferenceCard({ shape }: { shape: TReferenceShape }) {
   const editor = useEditor()
-  const { readOnly } = useBoard()
-  const { w, h, tag, kind } = shape.props
+  const { boardId, readOnly } = useBoard()
+  const { w, h, tag, kind, assetSha256 } = shape.props
   const update = (props: Partial<TReferenceShape['props']>) => editor.updateShape<TReferenceShape>({ id: shape.id, type: REFERENCE_SHAPE, props })
 
   return (
@@ -58,31 +60,40 @@ function ReferenceCard({ shape }: { shape: TReferenceShape }) {
         <MediaPreview shape={shape} />
         {tag && <span className="m-badge m-ref-kind">{kind}</span>}
       </div>
-      <div className="m-ref-footer">
-        <span className="m-ref-at">@</span>
-        <input
-          className="m-inline-input m-ref-tag"
-          value={tag}
-          disabled={readOnly}
-          aria-label="Reference tag"
-          placeholder="add a tag"
-          data-testid="reference-tag"
-          onPointerDown={stopEventPropagation}
-          onChange={(e) => update({ tag: sanitizeTag(e.target.value) })}
-        />
-        <select
-          className="m-select m-select-sm"
-          value={kind}
-          disabled={readOnly}
-          aria-label="Reference kind"
-          onPointerDown={stopEventPropagation}
-          onChange={(e) => update({ kind: e.target.value as TReferenceKind })}
-        >
-          {REFERENCE_KINDS.map((k) => (
-            <option key={k} value={k}>{k}</option>
-          ))}
-        </select>
-      </div>
+      {shape.props.mimeType.startsWith('audio/') ? (
+        // A sound is no reference for a model to follow: its card names it and offers no tag.
+        <div className="m-ref-footer">
+          <span className="m-hint" data-testid="reference-sound">Sound</span>
+          {assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
+        </div>
+      ) : (
+        <div className="m-ref-footer">
+          <span className="m-ref-at">@</span>
+          <input
+            className="m-inline-input m-ref-tag"
+            value={tag}
+            disabled={readOnly}
+            aria-label="Reference tag"
+            placeholder="add a tag"
+            data-testid="reference-tag"
+            onPointerDown={stopEventPropagation}
+            onChange={(e) => update({ tag: sanitizeTag(e.target.value) })}
+          />
+          <select
+            className="m-select m-select-sm"
+            value={kind}
+            disabled={readOnly}
+            aria-label="Reference kind"
+            onPointerDown={stopEventPropagation}
+            onChange={(e) => update({ kind: e.target.value as TReferenceKind })}
+          >
+            {REFERENCE_KINDS.map((k) => (
+              <option key={k} value={k}>{k}</option>
+            ))}
+          </select>
+          {assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
+        </div>
+      )}
     </HTMLContainer>
   )
 }

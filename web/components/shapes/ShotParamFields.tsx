@@ -13,6 +13,8 @@ const LABELS: Record<string, string> = {
   resolution: 'Resolution',
   expressionIntensity: 'Expression',
   bodyControl: 'Body',
+  voice: 'Voice',
+  loop: 'Loop',
 }
 /** The ids the browser tests already use for the first two. */
 const TEST_IDS: Record<string, string> = { duration: 'shot-duration', cameraMove: 'shot-camera' }

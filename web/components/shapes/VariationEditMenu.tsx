@@ -52,6 +52,8 @@ export function VariationEditMenu({ shape }: { shape: TVariation }) {
     [editor, shape.props.shotId],
   )
   if (readOnly || shape.props.status !== 'succeeded' || !shape.props.generationId || !shape.props.assetSha256) return null
+  // Every edit works on pictures: a sound has none to offer.
+  if (shape.props.mimeType.startsWith('audio/')) return null
   const isVideo = shape.props.mimeType.startsWith('video/')
   const composites: TPreset[] = plates.map((p) => ({ label: `over @${p.tag}`, model: 'composite', params: {}, references: [{ shapeId: p.shapeId, assetSha256: p.assetSha256 }] }))
 

@@ -13,6 +13,8 @@ import { VariationPlayer } from './VariationPlayer'
 import { ProvenanceTags, provenanceTitle } from '@/components/review/ProvenanceTags'
 import { VariationEditMenu } from './VariationEditMenu'
 import { readableError } from '@/lib/client/readable-error'
+import { DownloadLink } from '@/components/media/DownloadLink'
+import { memberDownloadHref } from '@/components/review/review-client'
 
 export type TVariationShape = TLShape<typeof VARIATION_SHAPE>
 
@@ -64,7 +66,7 @@ export class VariationShapeUtil extends ShapeUtil<TVariationShape> {
 
 function VariationCard({ shape }: { shape: TVariationShape }) {
   const editor = useEditor()
-  const { readOnly, refreshCredits, temporalUi } = useBoard()
+  const { boardId, readOnly, refreshCredits, temporalUi } = useBoard()
   const [busy, setBusy] = useState(false)
   const [actionError, setActionError] = useState<string | null>(null)
   const { w, h, status, assetSha256, posterSha256, error, model, durationSeconds, cost, generationId } = shape.props
@@ -138,6 +140,7 @@ function VariationCard({ shape }: { shape: TVariationShape }) {
         <VariationReviewBadge shape={shape} />
         <EditOfBadge shape={shape} />
         <span className="m-hint">{[durationSeconds ? `${Math.round(durationSeconds * 10) / 10} s` : '', cost ? `${cost} cr` : ''].filter(Boolean).join(' · ')}</span>
+        {status === 'succeeded' && assetSha256 && boardId && <DownloadLink href={memberDownloadHref(assetSha256, boardId)} compact />}
       </div>
     </HTMLContainer>
   )

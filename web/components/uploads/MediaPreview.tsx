@@ -12,16 +12,18 @@ type TReference = TLShape<'reference'>
 /**
  * The media area of a reference or plain media card through an upload's life: the uploader's
  * progress bar (or the server's refusal), "Processing…" while ingest runs, then the still or, for a
- * clip, its poster with hover-scrub.
+ * clip, its poster with hover-scrub, or for a sound its waveform with a player.
  */
 export function MediaPreview({ shape }: { shape: TReference }) {
   const editor = useEditor()
   const upload = useLocalUpload(shape.id)
   const { assetSha256, mimeType, ingest, posterSha256, stripSha256, stripFrames, proxySha256, tag } = shape.props
   const isVideo = mimeType.startsWith('video/')
+  const isAudio = mimeType.startsWith('audio/')
   const label = tag ? `@${tag}` : 'Uploaded media'
-  // A still is shown from its own bytes while its poster is made.
-  const stillUrl = useAssetUrl(isVideo ? '' : posterSha256 || assetSha256)
+  // A still is shown from its own bytes while its poster is made; a sound's poster is its waveform.
+  const stillUrl = useAssetUrl(isVideo ? '' : isAudio ? posterSha256 : posterSha256 || assetSha256)
+  const soundUrl = useAssetUrl(isAudio ? assetSha256 : '')
 
   if (upload?.error) {
     return (
@@ -59,6 +61,16 @@ export function MediaPreview({ shape }: { shape: TReference }) {
       <div className="m-media-state m-media-failed" data-testid="media" data-state="failed">
         <strong>Could not process this file</strong>
         <span className="m-hint">It is stored, but no preview could be made.</span>
+      </div>
+    )
+  }
+  if (isAudio) {
+    // Browsers play WAV, MP3, AAC and M4A as they are: the player is there before the waveform is.
+    return (
+      <div className="m-media-fill m-media-sound" data-testid="media" data-state={ingest === 'pending' ? 'processing' : 'ready'} data-kind="audio">
+        {stillUrl ? <img src={stillUrl} alt={`${label}: waveform`} draggable={false} data-testid="media-waveform" /> : <span className="m-media-label">Sound</span>}
+        {soundUrl && <audio src={soundUrl} controls preload="metadata" data-testid="media-audio" onPointerDown={stopEventPropagation} />}
+        {ingest === 'pending' && <span className="m-media-chip">Processing…</span>}
       </div>
     )
   }

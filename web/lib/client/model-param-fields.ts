@@ -8,7 +8,7 @@ export type TParamField =
   | { key: string; kind: 'toggle'; defaultValue: boolean }
 
 /** Parameters the shot card shows, in this order; others (seed, zoom, easing) keep their defaults. */
-const SHOWN = ['duration', 'aspectRatio', 'cameraMove', 'resolution', 'expressionIntensity', 'bodyControl'] as const
+const SHOWN = ['duration', 'aspectRatio', 'cameraMove', 'resolution', 'expressionIntensity', 'bodyControl', 'voice', 'loop'] as const
 
 /** More choices than this in a numeric range would be a wall of options; none of ours has more than 30. */
 const MAX_RANGE_OPTIONS = 60

@@ -22,15 +22,17 @@ export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
   const params = shotParams(props, meta)
   const parsed = ZGenerationModelParams.safeParse({ model: props.model, params })
   // Params the server would refuse still show a price, from the duration as it stands.
-  return jobCredits(parsed.success ? parsed.data : { model: props.model, params: { duration: Number(params.duration) || 1 } })
+  const job = parsed.success ? parsed.data : { model: props.model, params: { duration: Number(params.duration) || 1 } }
+  return jobCredits({ ...job, prompt: props.prompt })
 }
 
 /**
  * Places a queued placeholder in the shot's next free slot (beside the shot) and returns its id.
  * It holds only its place and its shot: everything else on a variation (status, model, prompt,
  * cost, results) is written by the server once it accepted the job, as the board's write policy says.
+ * A sequence's render is placed beside the sequence the same way (the sequence is its "shot").
  */
-export function placeQueuedVariation(editor: Editor, shot: TShot): TVariation['id'] {
+export function placeQueuedVariation(editor: Editor, shot: TShot | TLShape<'sequence'>): TVariation['id'] {
   const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id)
   const variationId = createShapeId()
   const slot = variationSlot({ x: shot.x, y: shot.y, w: shot.props.w, aspectRatio: shot.props.aspectRatio }, siblings.length)

@@ -9,6 +9,8 @@ import { ensureBoardCommandStream } from '@montage/board'
 import { databaseOptions, natsConnectOptions, temporalConnectionOptions } from '@montage/runtime/config'
 import { webEnv } from './env'
 import { loadMediaUrlSecret } from './media-url-secret'
+import { loadSigningCredentials, type TSigningCredentials } from '@montage/provenance/sign'
+import { ConcurrencyGate } from './downloads/concurrency-gate'
 
 /**
  * The server's dependencies, created lazily once per process. Next gives route handlers no
@@ -24,6 +26,8 @@ interface ServerContext {
   jetstream?: Promise<JetStreamClient>
   mediaUrlSecret?: Promise<Buffer>
   passwordHasher?: PasswordHasher
+  signingCredentials?: Promise<TSigningCredentials>
+  signingGate?: ConcurrencyGate
 }
 
 const globalKey = Symbol.for('montage.web.context')
@@ -100,4 +104,18 @@ export function mediaUrlSecret(): Promise<Buffer> {
     ctx.mediaUrlSecret = undefined // retry on the next request
     throw e
   }))
+}
+
+/** The Content Credentials signer: C2PA_SIGNING_CERT_FILE/KEY_FILE, or the test signer in DATA_DIR/c2pa. */
+export function signingCredentials(): Promise<TSigningCredentials> {
+  const env = webEnv()
+  return (ctx.signingCredentials ??= loadSigningCredentials({ env, dataDir: env.DATA_DIR }).catch((e: unknown) => {
+    ctx.signingCredentials = undefined // retry on the next request
+    throw e
+  }))
+}
+
+/** Two files signed at a time per web process (each held in memory while it is signed). */
+export function signingGate(): ConcurrencyGate {
+  return (ctx.signingGate ??= new ConcurrencyGate(2))
 }

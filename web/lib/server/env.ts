@@ -4,6 +4,7 @@ import { ZAssetStoreEnv } from '@montage/assets'
 import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 import { withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { ZLogLevel } from '@montage/runtime/log'
+import { ZProvenanceEnv } from '@montage/provenance/env'
 
 /** The repo root, from web/ (next runs with web/ as its working directory). */
 function repoRoot(): string {
@@ -52,6 +53,8 @@ const ZWebEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
     .enum(['', 'false', 'true', '0', '1', '2', '3', '4'], { message: 'must be false, true, or the number of proxies in front (0-4)' })
     .default('')
     .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
+  /** The Content Credentials signer (PEM files, both or neither; neither: a test CA generated into DATA_DIR/c2pa). */
+  ...ZProvenanceEnv.shape,
   ...ZLimitsEnv.shape,
 }))
 

@@ -41,6 +41,10 @@ export async function resolvePromptReferences(sql: Sql, opts: ResolvePromptRefer
     if (!shape && !asset) {
       throw new AppError(AppErrorCode.BAD_REQUEST, `prompt: @${tag} is not a reference of this shot or of the workspace library`, { field: 'prompt' })
     }
+    if (asset?.mimeType.startsWith('audio/')) {
+      // Its poster is a waveform: no picture of anything for a model to follow.
+      throw new AppError(AppErrorCode.BAD_REQUEST, `prompt: @${tag} is a sound; an @tag in a prompt names a picture or a clip`, { field: 'prompt' })
+    }
     const still = asset ? stillOf(asset) : null
     if (!still) {
       throw new AppError(AppErrorCode.BAD_REQUEST, `prompt: @${tag} has no still image yet (its upload is still being processed)`, { field: 'prompt' })

@@ -92,8 +92,8 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
           sha256: output.assetSha256,
           mimeType: output.mimeType,
           byteSize: output.byteSize,
-          width: output.width,
-          height: output.height,
+          // A sound has no picture size (its output says 0×0): the row leaves it empty.
+          ...(output.width && output.height ? { width: output.width, height: output.height } : {}),
           durationMs: Math.round(output.durationSeconds * 1000),
           createdBy: input.userId,
         }),
@@ -102,8 +102,7 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
           sha256: output.posterSha256,
           mimeType: 'image/jpeg',
           byteSize: output.posterByteSize,
-          width: output.width,
-          height: output.height,
+          ...(output.width && output.height ? { width: output.width, height: output.height } : {}),
           createdBy: input.userId,
         }),
         // The strip and the proxy are served like any asset of the workspace, so they are recorded like one.

@@ -30,14 +30,15 @@ export function createIngestActivities({ db, js }: IngestActivityDeps) {
     async completeAssetIngest(args: { target: TIngestTarget; output: TIngestAssetOutput }): Promise<void> {
       const { target, output } = args
       // Renditions are assets of the workspace too, so signed URLs can serve them.
-      const renditions: Array<[string | null, number | null, string, number, number]> = [
+      // A sound's poster is its waveform picture, whose size is not the sound's (it has none).
+      const renditions: Array<[string | null, number | null, string, number | null, number | null]> = [
         [output.posterSha256, output.posterByteSize, 'image/jpeg', output.width, output.height],
         [output.stripSha256, output.stripByteSize, 'image/jpeg', 0, 0],
         [output.proxySha256, output.proxyByteSize, 'video/mp4', output.width, output.height],
       ]
       for (const [sha256, byteSize, mimeType, width, height] of renditions) {
         if (!sha256 || !byteSize) continue
-        await recordAsset(db, { workspaceId: target.workspaceId, sha256, mimeType, byteSize, ...(width ? { width, height } : {}) })
+        await recordAsset(db, { workspaceId: target.workspaceId, sha256, mimeType, byteSize, ...(width && height ? { width, height } : {}) })
       }
       await recordAssetIngest(db, {
         assetId: target.assetId,
@@ -53,7 +54,7 @@ export function createIngestActivities({ db, js }: IngestActivityDeps) {
       await tellBoard(target, 'ready', {
         mimeType: target.mimeType,
         ingest: 'ready',
-        posterSha256: output.posterSha256,
+        posterSha256: output.posterSha256 ?? '',
         stripSha256: output.stripSha256 ?? '',
         stripFrames: output.stripFrames ?? 0,
         proxySha256: output.proxySha256 ?? '',

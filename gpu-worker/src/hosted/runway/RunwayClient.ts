@@ -79,6 +79,8 @@ export type TRunwayTaskRequest =
   | { endpoint: 'video_to_video'; body: RunwayML.VideoToVideoCreateParams }
   | { endpoint: 'character_performance'; body: RunwayML.CharacterPerformanceCreateParams }
   | { endpoint: 'video_upscale'; body: RunwayML.VideoUpscaleCreateParams }
+  | { endpoint: 'text_to_speech'; body: RunwayML.TextToSpeechCreateParams }
+  | { endpoint: 'sound_effect'; body: RunwayML.SoundEffectCreateParams }
 
 function create(sdk: RunwayML, request: TRunwayTaskRequest, options: RequestOptions): PromiseLike<{ id: string }> {
   switch (request.endpoint) {
@@ -94,6 +96,10 @@ function create(sdk: RunwayML, request: TRunwayTaskRequest, options: RequestOpti
       return sdk.characterPerformance.create(request.body, options)
     case 'video_upscale':
       return sdk.videoUpscale.create(request.body, options)
+    case 'text_to_speech':
+      return sdk.textToSpeech.create(request.body, options)
+    case 'sound_effect':
+      return sdk.soundEffect.create(request.body, options)
   }
 }
 

@@ -1,4 +1,4 @@
-import { AppError, AppErrorCode, RUNWAY_MODELS, runwayInputProblem, type TRunwayModelId } from '@montage/core'
+import { AppError, AppErrorCode, RUNWAY_MODELS, runwayInputProblem, type TRunwayModelId, type TRunwayPresetVoice } from '@montage/core'
 import type { TRunwayTaskRequest } from './RunwayClient'
 
 /** A reference sent to Runway: a data URI of the stored bytes (no public URL of ours is needed). */
@@ -23,9 +23,11 @@ const IMAGE_RATIO = {
 
 type TRatio = keyof typeof VIDEO_RATIO
 
-/** Params as parsed by the model's schema (every Runway schema has a duration and most a ratio). */
+/** Params as parsed by the model's schema (every picture model's has a duration, most a ratio; speech has neither). */
 export interface TParsedRunwayParams {
-  duration: number
+  duration?: number
+  voice?: TRunwayPresetVoice
+  loop?: boolean
   aspectRatio?: TRatio
   resolution?: '720p' | '1080p'
   seed?: number
@@ -48,6 +50,7 @@ function need(assets: TRunwayInputAsset[], index: number, kind: 'image' | 'video
  */
 export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params: TParsedRunwayParams, assets: TRunwayInputAsset[], tagged: TRunwayInputAsset[] = []): TRunwayRequest {
   const ratio = params.aspectRatio ?? '16:9'
+  const duration = params.duration ?? 5
   const seed = params.seed === undefined ? {} : { seed: params.seed }
   const promptText = prompt.trim() ? { promptText: prompt.trim() } : {}
   const problem = runwayInputProblem(model, { prompt, aspectRatio: ratio, imageCount: assets.length + tagged.length })
@@ -60,10 +63,10 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
         if (model === 'gen4_turbo') throw new AppError(AppErrorCode.BAD_REQUEST, 'references: Gen-4 Turbo needs a reference image.', { field: 'references' })
         // runwayInputProblem refused 1:1 without an image above; this narrows the type to match.
         if (ratio === '1:1') throw new Error('unreachable: a 1:1 Gen-4.5 clip from text alone was let through')
-        return { endpoint: 'text_to_video', body: { model, promptText: prompt.trim(), ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed } }
+        return { endpoint: 'text_to_video', body: { model, promptText: prompt.trim(), ratio: VIDEO_RATIO[ratio], duration, ...seed } }
       }
       need([image], 0, 'image', 'the first reference')
-      const body = { promptImage: image.uri, ratio: VIDEO_RATIO[ratio], duration: params.duration, ...seed }
+      const body = { promptImage: image.uri, ratio: VIDEO_RATIO[ratio], duration, ...seed }
       if (model === 'gen4_turbo') return { endpoint: 'image_to_video', body: { model, ...body, ...promptText } }
       return { endpoint: 'image_to_video', body: { model, ...body, promptText: prompt.trim() } }
     }
@@ -110,6 +113,15 @@ export function buildRunwayRequest(model: TRunwayModelId, prompt: string, params
         },
       }
     }
+    case 'eleven_multilingual_v2':
+      // POST /v1/text_to_speech (@runwayml/sdk 4.20 `TextToSpeechCreateParams.ElevenMultilingualV2`):
+      // the words as `promptText` (1–1000 characters, checked by runwayInputProblem above) and a
+      // preset voice. References mean nothing to speech; a shot's linked images are ignored.
+      return { endpoint: 'text_to_speech', body: { model, promptText: prompt.trim(), voice: { type: 'runway-preset', presetId: params.voice ?? 'Maya' } } }
+    case 'eleven_text_to_sound_v2':
+      // POST /v1/sound_effect (`SoundEffectCreateParams.ElevenTextToSoundV2`): a description, the
+      // length in seconds (0.5–30; always sent, so the price is the one charged) and `loop`.
+      return { endpoint: 'sound_effect', body: { model, promptText: prompt.trim(), duration, loop: params.loop ?? false } }
     case 'upscale_v1':
       // Retired by Runway (its API no longer takes it; the SDK has no such model), so no body is
       // built; runRunwayTask refuses it earlier with the catalogue's reason.

@@ -19,8 +19,10 @@ import {
   type TRunHostedModelInput,
 } from '@montage/core'
 import type { TFfmpegPaths } from '../../ffmpeg/ffmpeg-paths'
+import { probeAudio } from '../../ffmpeg/probe-audio'
 import { probeMedia } from '../../ffmpeg/probe-media'
 import { runProcess } from '../../ffmpeg/run-process'
+import { makeWaveform } from '../../render/make-waveform'
 import { buildRunwayRequest, type TRunwayInputAsset } from './build-runway-request'
 import { RunwayApiError, type RunwayClient } from './RunwayClient'
 import { runwayFailureMessage } from './runway-failure-message'
@@ -66,6 +68,14 @@ const MB = 1024 * 1024
  * needed. https://docs.dev.runwayml.com/assets/inputs (Size limits: image 5 MB, video 16 MB).
  */
 const MAX_DATA_URI_LENGTH = { image: 5 * MB, video: 16 * MB } as const
+
+/** What a downloaded output is, by its bytes: Runway's audio models answer MP3 (WAV and M4A are taken too). */
+function sniffOutput(head: Buffer): { mime: string; kind: 'image' | 'video' | 'audio' } | null {
+  if (head.toString('latin1', 0, 3) === 'ID3' || (head[0] === 0xff && (head[1]! & 0xe0) === 0xe0 && (head[1]! & 0x06) !== 0)) return { mime: 'audio/mpeg', kind: 'audio' }
+  if (head.toString('latin1', 0, 4) === 'RIFF' && head.toString('latin1', 8, 12) === 'WAVE') return { mime: 'audio/wav', kind: 'audio' }
+  if (head.toString('latin1', 4, 8) === 'ftyp' && head.toString('latin1', 8, 11) === 'M4A') return { mime: 'audio/mp4', kind: 'audio' }
+  return sniffMime(head)
+}
 
 function sniffMime(head: Buffer): { mime: string; kind: 'image' | 'video' } | null {
   if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return { mime: 'image/png', kind: 'image' }
@@ -206,8 +216,9 @@ async function storeOutput(deps: TRunRunwayTaskDeps, url: string, signal: AbortS
       )
     }
     await pipeline(Readable.fromWeb(res.body as WebReadableStream<Uint8Array>), createWriteStream(file), { signal })
-    const type = sniffMime(await readHead(file))
-    if (!type) throw new RunwayTaskFailedError("Runway's result is not an image or a video we can read.")
+    const type = sniffOutput(await readHead(file))
+    if (!type) throw new RunwayTaskFailedError("Runway's result is not an image, a video or a sound we can read.")
+    if (type.kind === 'audio') return await storeSound(deps, file, type.mime, dir, signal)
     const info = await probeMedia(deps.ffmpeg.ffprobe, file, "Runway's result", signal)
     const posterFile = path.join(dir, 'poster.jpg')
     await runProcess(deps.ffmpeg.ffmpeg, ['-v', 'error', '-y', '-i', file, '-frames:v', '1', '-q:v', '3', '-pix_fmt', 'yuvj420p', '-c:v', 'mjpeg', '-f', 'image2', posterFile], { signal })
@@ -227,5 +238,25 @@ async function storeOutput(deps: TRunRunwayTaskDeps, url: string, signal: AbortS
     }
   } finally {
     await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** A sound: its duration from its packets and its waveform as the poster (no frames, no size, no rate). */
+async function storeSound(deps: TRunRunwayTaskDeps, file: string, mimeType: string, dir: string, signal: AbortSignal): Promise<TGenerationOutput> {
+  const info = await probeAudio(deps.ffmpeg.ffprobe, file, "Runway's result", signal)
+  const posterFile = path.join(dir, 'waveform.jpg')
+  await makeWaveform(deps.ffmpeg, file, posterFile, signal)
+  const asset = await deps.store.putFile(file)
+  const poster = await deps.store.putFile(posterFile)
+  return {
+    assetSha256: asset.sha256,
+    byteSize: asset.byteSize,
+    posterSha256: poster.sha256,
+    posterByteSize: poster.byteSize,
+    mimeType,
+    width: 0,
+    height: 0,
+    durationSeconds: info.durationSeconds,
+    fps: 0,
   }
 }

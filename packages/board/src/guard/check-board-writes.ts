@@ -2,6 +2,7 @@ import type { TLBinding, TLRecord, TLShape } from '@tldraw/tlschema'
 import { validateRecord } from '../schema'
 import type { BoardRelations } from './BoardRelations'
 import { defaultVariationProps, VARIATION_SERVER_PROPS, VARIATION_SHAPE, type TVariationProps, type TVariationServerProps } from '../shapes'
+import { checkSequenceWrite } from './check-sequence-writes'
 
 /** Record types a board document holds; the rest of tldraw's records are per session or per person. */
 const DOCUMENT_TYPES = new Set(['document', 'page', 'shape', 'binding', 'asset'])
@@ -55,7 +56,8 @@ export interface CheckBoardWritesOptions {
  * writes through board commands and is not checked here). Every written record must be a valid
  * document record of our schema; people write layout, briefs and text, while a variation's
  * results, provenance, cost and review state are the server's; an approved variation stays where
- * it is and keeps its shot; nothing is left without its parent, page, or binding target.
+ * it is and keeps its shot; nothing is left without its parent, page, or binding target; a
+ * sequence's clips and sounds sit in a sequence, and a sequence for delivery takes approved clips only.
  * Returns the first problem as a sentence, or null when the writes may count.
  */
 export function checkBoardWrites({ before, relations, writes, limits, deletedVariation }: CheckBoardWritesOptions): string | null {
@@ -98,7 +100,7 @@ export function checkBoardWrites({ before, relations, writes, limits, deletedVar
 
   for (const record of written.values()) {
     if (record.typeName === 'shape') {
-      const problem = checkAncestry(record as TLShape, after)
+      const problem = checkAncestry(record as TLShape, after) ?? checkSequenceWrite(record as TLShape, before.get(record.id) as TLShape | undefined, after)
       if (problem) return problem
     } else if (record.typeName === 'binding') {
       const binding = record as TLBinding

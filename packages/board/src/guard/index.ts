@@ -1,6 +1,7 @@
 export * from './BoardWriteGuard'
 export * from './check-board-writes'
 export * from './check-meta-writes'
+export * from './check-sequence-writes'
 export * from './read-update-effect'
 export * from './read-valid-records'
 export * from './is-serialized-schema'

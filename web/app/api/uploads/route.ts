@@ -13,14 +13,15 @@ import { checkImageUpload } from '@/lib/server/uploads/check-image-upload'
 import { decodeFirstFrame } from '@/lib/server/uploads/decode-first-frame'
 import { ffmpegPath } from '@/lib/server/uploads/ffmpeg-path'
 import { ffprobePath } from '@/lib/server/uploads/ffprobe-path'
+import { probeAudioUpload } from '@/lib/server/uploads/probe-audio-upload'
 import { probeVideoUpload } from '@/lib/server/uploads/probe-video-upload'
 import { receiveUpload } from '@/lib/server/uploads/receive-upload'
 import { toAssetView } from '@/lib/server/uploads/to-asset-view'
 
 /**
- * `POST /api/uploads?boardId=…[&shapeId=…]` with the raw bytes of an image or a clip as the body.
- * Every check (rate limits and the workspace's storage quota, type by magic bytes, byte, pixel and
- * duration limits, a readable container, a first frame that decodes) runs on the bytes staged in
+ * `POST /api/uploads?boardId=…[&shapeId=…]` with the raw bytes of an image, a clip or a sound as the
+ * body. Every check (rate limits and the workspace's storage quota, type by magic bytes, byte, pixel
+ * and duration limits, a readable container, a first frame or the audio that decodes) runs on the bytes staged in
  * the asset store (`store.stage`: a temp file, or the bucket's staging area) before anything is
  * stored under its name; then the same bytes are one asset per workspace, and a new asset starts its
  * ingest workflow (poster, strip, proxy). Contract: packages/core/src/library.ts.
@@ -47,10 +48,12 @@ export const POST = route(async (req) => {
   try {
     // ffprobe and ffmpeg read the staged bytes where they lie: a local path, or a presigned URL.
     const source = await staged.source()
-    let facts: { width: number; height: number; durationMs: number | null }
+    let facts: { width: number | null; height: number | null; durationMs: number | null }
     if (upload.type.kind === 'image') {
       facts = { ...checkImageUpload(upload.head, upload.type), durationMs: null }
       await decodeFirstFrame(ffmpegPath(), source, upload.type)
+    } else if (upload.type.kind === 'audio') {
+      facts = { width: null, height: null, ...(await probeAudioUpload({ ffprobe: ffprobePath(), ffmpeg: ffmpegPath() }, source, upload.type)) }
     } else {
       facts = await probeVideoUpload({ ffprobe: ffprobePath(), ffmpeg: ffmpegPath() }, source, upload.type)
     }

@@ -69,6 +69,9 @@ export async function validateAndStartEdit(sql: Sql, userId: string, parentGener
     }
   }
   const source = await getAsset(sql, { workspaceId: parent.workspaceId, sha256: parent.outputAsset })
+  if (source?.mimeType.startsWith('audio/')) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'model: this variation is a sound; the edits work on pictures and clips', { field: 'model' })
+  }
   // Only edits that change pixels in place can keep to a time range and a region.
   if (body.focus && body.model !== 'relight' && body.model !== 'restyle') {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'focus: only a relight or a restyle can keep to a comment\'s time and region', { field: 'focus' })

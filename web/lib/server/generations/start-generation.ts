@@ -97,7 +97,7 @@ export async function validateAndStartGeneration(
     }
   }
 
-  const credits = jobCredits(job)
+  const credits = jobCredits({ ...job, prompt: body.prompt })
   const request: TShotRequest = { kind: 'shot', ...job, prompt: body.prompt, references: body.references }
   // A batch (or a request naming its variations as a list) runs as N children of one workflow.
   const batch = count > 1 || !!body.variationIds

@@ -4,6 +4,7 @@ import type { TLSSocket } from 'node:tls'
 import { createAssetStore, type AssetStore } from '@montage/assets'
 import { exitOnEnvError } from '@montage/core'
 import { assertMigrated, createDb } from '@montage/db'
+import { loadSigningCredentials } from '@montage/provenance/sign'
 import { databaseOptions } from '@montage/runtime/config'
 import { withLogContext } from '@montage/runtime/log'
 import { webEnv } from '../env'
@@ -59,6 +60,10 @@ export async function startWebServer(o: WebServerOptions): Promise<Server> {
   await assertMigrated(sql).finally(() => sql.end({ timeout: 5 }))
   const store = createAssetStore(env)
   const mediaOrigin = await storeMediaOrigin(store)
+  // The Content Credentials signer, at start: a bad C2PA_SIGNING_* file stops web here naming the
+  // variable, and without them the local stack's test CA and signer are made now, not at the first download.
+  const signer = await loadSigningCredentials({ env, dataDir: env.DATA_DIR })
+  logger().info({ subject: signer.subject }, 'Content Credentials signer ready')
   // Imported only now: React and Next choose their production builds from NODE_ENV as they load.
   Object.assign(process.env, { NODE_ENV: 'production' })
   const { default: next } = await import('next')

@@ -13,6 +13,6 @@ export const GET = route<Ctx>(async (_req, { params }) => {
   const sql = db()
   const { link, board, guest } = await requireGuest(sql, token)
   const { shots } = await storedBoardScope(sql, { boardId: board.id, scope: link.scope, shotId: link.shotId })
-  const view: TReviewScopeView = { board: { name: board.name }, scope: link.scope, guestName: guest.name, shots }
+  const view: TReviewScopeView = { board: { name: board.name }, scope: link.scope, guestName: guest.name, allowDownloads: link.allowDownloads, shots }
   return NextResponse.json(view)
 })

@@ -20,6 +20,9 @@ export const POST = route(async (req) => {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'variationId: only a finished variation can become a reference', { field: 'variationId' })
   }
   const output = await getAssetView(sql, { workspaceId: board.workspaceId, sha256: clip.outputAsset })
+  if (output?.mimeType.startsWith('audio/')) {
+    throw new AppError(AppErrorCode.BAD_REQUEST, 'variationId: a sound cannot become a reference (a reference shows what someone or something looks like)', { field: 'variationId' })
+  }
   // A still is its own view; a clip gives its poster (references anchor identity, a frame is enough).
   const viewSha = output?.mimeType.startsWith('image/') ? output.sha256 : clip.posterAsset
   const view = viewSha ? await getAssetView(sql, { workspaceId: board.workspaceId, sha256: viewSha }) : null

@@ -35,6 +35,7 @@ export const POST = route<Ctx>(async (req, { params }) => {
     shotId: body.shotId ?? null,
     expiresInHours: body.expiresInHours,
     passphrase: body.passphrase ?? null,
+    allowDownloads: body.allowDownloads,
     createdBy: user.id,
   })
   return NextResponse.json({ link: { ...publicReviewLink(link), url: `/r/${token}` } }, { status: 201 })

@@ -2,10 +2,11 @@ import { Readable } from 'node:stream'
 import { AppError, AppErrorCode, parseInput, ZSequencePackageQuery, ZShapeId } from '@montage/core'
 import { DeliveryMediaMissingError, streamDeliveryPackage } from '@montage/delivery'
 import { route } from '@/lib/server/api-error'
-import { assetStore, db } from '@/lib/server/context'
+import { assetStore, db, signingCredentials, signingGate } from '@/lib/server/context'
 import { attachment } from '@/lib/server/delivery/content-disposition'
 import { deliveryProvenance } from '@/lib/server/delivery/delivery-provenance'
 import { loadStoredSequence, unapprovedMessage } from '@/lib/server/delivery/load-stored-sequence'
+import { packageEntrySigner } from '@/lib/server/delivery/package-entry-signer'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
 
@@ -14,8 +15,9 @@ type Ctx = { params: Promise<{ sequenceId: string }> }
 /**
  * `GET /api/sequences/<sequenceId>/package?boardId=…`: the delivery package, one zip streamed as
  * it is written (the render, each approved clip at full quality, the OTIO, FCPXML and EDL, and
- * `manifest.json` with prompts, models, costs and who approved what and when). Any member may
- * download. Refused, in words, when a clip is not approved, when the sequence has no finished
+ * `manifest.json` with prompts, models, costs and who approved what and when), every file with
+ * its Content Credentials (`packageEntrySigner`: media embedded when the zip reaches them, the
+ * other files followed by a `.c2pa` sidecar). Any member may download. Refused, in words, when a clip is not approved, when the sequence has no finished
  * render, or when a file is missing from the store or is not this workspace's.
  */
 export const GET = route<Ctx>(async (req, { params }) => {
@@ -27,8 +29,10 @@ export const GET = route<Ctx>(async (req, { params }) => {
   const sequence = await loadStoredSequence(sql, { boardId: board.id, sequenceId })
   if (sequence.unapproved.length) throw new AppError(AppErrorCode.CONFLICT, unapprovedMessage(sequence, 'A delivery package'))
   const provenance = await deliveryProvenance(sql, { board, sequence })
+  const gate = signingGate()
+  const signEntry = await packageEntrySigner(sql, { board, sequence, render: provenance.render, credentials: await signingCredentials(), embedding: (sign) => gate.run(sign) })
   try {
-    const pkg = await streamDeliveryPackage({ store: assetStore(), timeline: sequence.timeline, render: provenance.render, provenance: provenance.manifest })
+    const pkg = await streamDeliveryPackage({ store: assetStore(), timeline: sequence.timeline, render: provenance.render, provenance: provenance.manifest, signEntry })
     return new Response(Readable.toWeb(pkg.stream) as unknown as ReadableStream<Uint8Array>, {
       status: 200,
       headers: {

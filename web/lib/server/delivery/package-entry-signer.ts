@@ -1,0 +1,84 @@
+import type { TPackageEntry, TPackageEntrySigner } from '@montage/delivery'
+import { deliveryMediaPaths } from '@montage/delivery'
+import { getAsset, getAssetProvenance, type Sql, type TBoardRow } from '@montage/db'
+import { createEntrySigner, type TProvenanceApproval, type TProvenanceClaim, type TProvenanceIngredient, type TSigningCredentials } from '@montage/provenance/sign'
+import { provenanceClaimForAsset } from '../downloads/provenance-claim-for-asset'
+import type { TDeliveryProvenance } from './delivery-provenance'
+import type { TStoredSequence } from './load-stored-sequence'
+
+export interface PackageEntrySignerOptions {
+  board: TBoardRow
+  sequence: TStoredSequence
+  render: TDeliveryProvenance['render']
+  credentials: TSigningCredentials
+  /** Bounds how many files the process holds whole at once (web's signing gate, shared with downloads). */
+  embedding?<T>(sign: () => Promise<T>): Promise<T>
+}
+
+/**
+ * Content Credentials for every file of a sequence's delivery package (the `signEntry` seam).
+ * Each clip and sound carries the claim a single download of it gets (its model, its parent and
+ * references, its variation's decisions). The render is a composite of the clips and sounds,
+ * each a componentOf ingredient placed once, and its approvals are those behind every clip (and
+ * any on the render itself). `manifest.json` and the hand-off files are documents Montage wrote
+ * from the sequence, naming the same media as ingredients; they travel with a `.c2pa` sidecar.
+ * Claims are read from the database before the first byte goes out, so a package never stops
+ * half way on a query.
+ */
+export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptions): Promise<TPackageEntrySigner> {
+  const { board, sequence, render } = opts
+  const where = { workspaceId: board.workspaceId, boardId: board.id }
+  const media = deliveryMediaPaths(sequence.timeline)
+
+  // One claim per distinct file, as a single download of it would be signed.
+  const mediaClaims = new Map<string, TProvenanceClaim>()
+  for (const file of media.files) {
+    const asset = await getAsset(sql, { workspaceId: board.workspaceId, sha256: file.sha256 })
+    if (!asset) throw new Error(`${file.path} is not a file of this workspace`)
+    const provenance = await getAssetProvenance(sql, { boardId: board.id, sha256: file.sha256 })
+    mediaClaims.set(file.sha256, await provenanceClaimForAsset(sql, { asset, provenance, ...where }))
+  }
+
+  const components: TProvenanceIngredient[] = media.files.map((f) => ({ title: f.path, format: f.mimeType, sha256: f.sha256, relationship: 'componentOf' }))
+  const clipApprovals: TProvenanceApproval[] = media.files.flatMap((f) => (f.kind === 'clip' ? (mediaClaims.get(f.sha256)!.approvals ?? []) : []))
+  const renderDecisions = await getAssetProvenance(sql, { boardId: board.id, sha256: render.sha256 })
+  const renderApprovals: TProvenanceApproval[] = renderDecisions.decisions.map((d) => ({
+    variationId: render.variationId,
+    outputSha256: render.sha256,
+    decision: d.decision,
+    by: { id: d.byId, name: d.byName },
+    role: d.role ?? 'former member',
+    decidedAt: d.decidedAt,
+    ...(d.note ? { note: d.note } : {}),
+  }))
+  const title = sequence.timeline.title || 'Untitled sequence'
+  const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
+  const clipCount = media.files.filter((f) => f.kind === 'clip').length
+  const soundCount = media.files.length - clipCount
+
+  const claimFor = (entry: TPackageEntry): TProvenanceClaim | null => {
+    switch (entry.kind) {
+      case 'clip':
+      case 'audio':
+        return mediaClaims.get(entry.sha256 ?? '') ?? null
+      case 'render':
+        return {
+          title: entry.path,
+          origin: { kind: 'composite', description: `Sequence "${title}" rendered by Montage from ${count(clipCount, 'clip')}${soundCount ? ` and ${count(soundCount, 'sound')}` : ''}` },
+          ingredients: components,
+          approvals: [...clipApprovals, ...renderApprovals],
+          source: { ...where, variationId: render.variationId, ...(render.generationId ? { generationId: render.generationId } : {}) },
+        }
+      case 'manifest':
+      case 'handoff':
+        return {
+          title: entry.path,
+          origin: { kind: 'written', description: entry.kind === 'manifest' ? `Delivery manifest of "${title}", written by Montage` : `Edit list of "${title}", written by Montage from the sequence` },
+          ingredients: components,
+          approvals: clipApprovals,
+          source: { ...where, variationId: sequence.timeline.sequenceId },
+        }
+    }
+  }
+  return createEntrySigner<TPackageEntry>({ credentials: opts.credentials, claimFor, ...(opts.embedding ? { embedding: opts.embedding } : {}) })
+}
