@@ -303,7 +303,13 @@ describe('a sequence on the board', () => {
     await seqA.screenshot({ path: path.join(SCREENSHOT_DIR, 'sequence.png') })
 
     // Render sequence places a queued version beside the sequence and asks the server for it (held
-    // here until the placeholder is seen, then sent on); the refusal takes it back and says why.
+    // here until the placeholder is seen, then sent on); the refusal takes it back and says why. The
+    // server reads the board as stored: an approval taken back (and stored) makes a delivery
+    // sequence unrenderable, and the refusal names the clip.
+    await decide(v2.variationId, 'changes_requested')
+    await expect
+      .poll(async () => ((await storedRecord(stack.sql, stack.boardId, v2.variationId))?.props as { reviewState?: string } | undefined)?.reviewState, { timeout: 20_000 })
+      .toBe('changes_requested')
     const renders = () => pageA.locator(`[data-testid=variation][data-shot-id="${sequenceId}"]`).count()
     let release!: () => void
     const held = new Promise<void>((resolve) => (release = resolve))
@@ -322,7 +328,8 @@ describe('a sequence on the board', () => {
     release()
     const error = seqA.locator('[data-testid=sequence-error]')
     await error.waitFor({ timeout: 20_000 })
-    expect((await error.textContent())!.length).toBeGreaterThan(0)
+    expect(await error.textContent()).toMatch(/marked for delivery, so every clip must be approved: Clip \d .* is not/)
     await expect.poll(renders, { timeout: 10_000 }).toBe(0)
+    expect(await stack.sql`SELECT id FROM generations WHERE shot_id = ${sequenceId}`).toHaveLength(0)
   })
 })
