@@ -3,7 +3,7 @@
 import { useRef, useState, type ChangeEvent } from 'react'
 import { createShapeId, useEditor, type TLShape } from 'tldraw'
 import { createShotInView } from '@/components/shapes/ShotShapeUtil'
-import { createSequenceInView } from '@/components/shapes/SequenceShapeUtil'
+import { createSequenceInView } from '@/components/sequence/create-sequence'
 import { findFreeSpot } from '@/lib/client/placement'
 import { tagFromFileName } from '@/lib/client/assets'
 import { uploadAsset } from '@/lib/client/upload-asset'

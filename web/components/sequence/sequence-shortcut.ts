@@ -1,5 +1,5 @@
 import type { TLUiOverrides } from 'tldraw'
-import { createSequenceInView } from '@/components/shapes/SequenceShapeUtil'
+import { createSequenceInView } from '@/components/sequence/create-sequence'
 
 /** Shift+S adds a sequence in view (with the selected variations as its clips), as the top bar's button does. */
 export function sequenceShortcut(readOnly: boolean): TLUiOverrides {

@@ -1,11 +1,10 @@
 'use client'
 
 import { useCallback, useEffect, useState } from 'react'
-import { atom, createShapeId, HTMLContainer, Rectangle2d, ShapeUtil, stopEventPropagation, useEditor, useValue, type Editor, type TLShape } from 'tldraw'
+import { atom, HTMLContainer, Rectangle2d, ShapeUtil, stopEventPropagation, useEditor, useValue, type Editor, type TLShape } from 'tldraw'
 import { aspectOf, SEQUENCE_SHAPE, sequenceShapeMigrations, sequenceShapeProps } from '@montage/board/client'
 import { SEQUENCE_FPS, sequenceRenderCredits, type TSequenceFps } from '@montage/core'
 import { useBoard } from '@/components/board-context/BoardContext'
-import { findFreeSpot } from '@/lib/client/placement'
 import { addAudioTrack, appendClips, placeSound, updateSequence } from '@/lib/client/sequence-edits'
 import { renderSequence } from '@/lib/client/render-sequence'
 import { uploadAsset } from '@/lib/client/upload-asset'
@@ -15,14 +14,12 @@ import { useSequenceView } from '@/components/sequence/use-sequence-view'
 import { SequencePlayer, type TPlayhead } from '@/components/sequence/SequencePlayer'
 import { SequenceTimeline, TIMELINE, type TTimelineSelection } from '@/components/sequence/SequenceTimeline'
 import { SequenceInspector } from '@/components/sequence/SequenceInspector'
+import { SEQUENCE_H, SEQUENCE_W } from '@/components/sequence/create-sequence'
 import '@/components/sequence/sequence.css'
 
 export type TSequenceShape = TLShape<typeof SEQUENCE_SHAPE>
 type TVariation = TLShape<'variation'>
 
-export const SEQUENCE_W = 960
-/** The card without audio tracks: head, player and inspector, ruler, picture track, add-track row, foot. */
-export const SEQUENCE_H = 48 + 212 + TIMELINE.ruler + TIMELINE.video + TIMELINE.addRow + 12 + 52
 
 /** How long the card shows why something it was asked was not done. */
 const MESSAGE_MS = 6_000
@@ -91,23 +88,6 @@ function putBackWhereDragFrom(editor: Editor, variations: TVariation[]): void {
 }
 
 /** Creates a sequence in view (beside the selected variations, which become its clips). */
-export function createSequenceInView(editor: Editor): void {
-  const selected = editor.getSelectedShapes().filter((s): s is TVariation => s.type === 'variation')
-  const bounds = editor.getSelectionPageBounds()
-  const center = editor.getViewportPageBounds().center
-  const preferred = selected.length > 0 && bounds ? { x: bounds.minX, y: bounds.maxY + 64 } : { x: center.x - SEQUENCE_W / 2, y: center.y - SEQUENCE_H / 2 }
-  const at = findFreeSpot(editor, SEQUENCE_W, SEQUENCE_H, preferred)
-  const id = createShapeId()
-  editor.markHistoryStoppingPoint('add sequence')
-  editor.run(() => {
-    editor.createShape<TSequenceShape>({ id, type: SEQUENCE_SHAPE, ...at })
-    const sequence = editor.getShape<TSequenceShape>(id)
-    if (sequence && selected.length) appendClips(editor, sequence, selected)
-  })
-  editor.select(id)
-  editor.zoomToSelectionIfOffscreen(64, { animation: { duration: 200 } })
-}
-
 /** How long a sound lasts, read by the browser from the file itself. */
 function soundSeconds(file: File): Promise<number> {
   return new Promise((resolve) => {
