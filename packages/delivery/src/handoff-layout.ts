@@ -21,8 +21,9 @@ export interface THandoffClip {
  * incoming clip's source range and record position are exactly the sequence's, a CMX3600 dissolve
  * (which starts at the edit) means the same, and no clip needs media before its in point.
  *
- * Refuses, naming the clip, a timeline the render would refuse, and one where a clip's crossfade
- * out would begin before its crossfade in has ended (three pictures at once has no editor's form).
+ * Refuses, naming the clip, a timeline the render would refuse (`timelineProblems`, which also
+ * refuses a clip whose crossfade out would begin before its crossfade in has ended: three pictures
+ * at once has no editor's form).
  */
 export function handoffLayout(timeline: Pick<TSequenceTimeline, 'clips' | 'audioTracks'>): { clips: THandoffClip[]; totalFrames: number } {
   const problems = timelineProblems(timeline)
@@ -33,11 +34,6 @@ export function handoffLayout(timeline: Pick<TSequenceTimeline, 'clips' | 'audio
     const tailHandle = next?.transition === 'crossfade' ? next.transitionFrames : 0
     const incomingFrames = layout.clips[index]!.overlap
     const trimmedFrames = clipFrames(clip) - tailHandle
-    if (incomingFrames > trimmedFrames) {
-      throw new Error(
-        `This sequence cannot be exported: clip ${index + 2}${next?.label ? ` (${next.label})` : ''} starts its crossfade before clip ${index + 1}${clip.label ? ` (${clip.label})` : ''} has finished fading in; shorten one of the two crossfades.`,
-      )
-    }
     return { clip, index, recordIn: layout.clips[index]!.recordIn, trimmedFrames, tailHandle, incomingFrames }
   })
   return { clips, totalFrames: layout.totalFrames }

@@ -399,7 +399,7 @@ describe('a sequence no editor’s track can hold', () => {
       audioTracks: [],
     })
     const media = deliveryMediaPaths(timeline)
-    for (const write of [writeOtio, writeFcpxml, writeEdl]) expect(() => write(timeline, media)).toThrow(/clip 3 \(Gull\) starts its crossfade before clip 2 \(Beam\) has finished fading in/)
+    for (const write of [writeOtio, writeFcpxml, writeEdl]) expect(() => write(timeline, media)).toThrow('This sequence cannot be exported: Clip 2 (Beam) (20 frames) is shorter than its two crossfades together (12 + 12 frames).')
   })
 
   it('refuses what the render refuses, with the sequence’s own words', () => {
