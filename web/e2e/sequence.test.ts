@@ -1,11 +1,14 @@
 import { execFile } from 'node:child_process'
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { BrowserContext, Page } from 'playwright-core'
-import { openBoard, SCREENSHOT_DIR, showShapes, startE2EStack, type E2EStack } from './harness'
+import { layoutTimeline, SEQUENCE_RENDER_MODEL, type TTimelineClip } from '@montage/core'
+// The testing entry only: the worker's own entry would load ONNX Runtime into the test process.
+import { resolveFfmpegPaths } from '@montage/gpu-worker/testing'
+import { openBoard, REPO_ROOT, SCREENSHOT_DIR, showShapes, startE2EStack, type E2EStack } from './harness'
 import { addSucceededVariation, storedRecord, type SucceededVariation } from './review-fixtures'
 import { formatTimecode } from '../lib/client/timecode'
 
@@ -98,7 +101,8 @@ async function center(page: Page, selector: string): Promise<{ x: number; y: num
 }
 
 beforeAll(async () => {
-  stack = await startE2EStack({ services: ['web', 'collab-server'] })
+  // The workers too: the last test renders the sequence for real.
+  stack = await startE2EStack({ services: ['web', 'collab-server', 'workflows', 'gpu-worker'] })
   ada = await stack.signedIn('local:ada')
   ben = await stack.signedIn('local:ben')
   const dir = await mkdtemp(path.join(tmpdir(), 'montage-seq-'))
@@ -332,4 +336,153 @@ describe('a sequence on the board', () => {
     await expect.poll(renders, { timeout: 10_000 }).toBe(0)
     expect(await stack.sql`SELECT id FROM generations WHERE shot_id = ${sequenceId}`).toHaveLength(0)
   })
+
+  it('one person renders the approved cut: both boards get the new version, as long as the timeline and with sound, and the delivery package downloads', async () => {
+    const seqA = pageA.locator(`[data-testid=sequence][data-shape-id="${sequenceId}"]`)
+    const [, v2] = approved
+    // Every clip approved again (the last test took one back), as stored: the server renders from that.
+    await decide(v2.variationId, 'approved')
+    await expect
+      .poll(async () => ((await storedRecord(stack.sql, stack.boardId, v2.variationId))?.props as { reviewState?: string } | undefined)?.reviewState, { timeout: 20_000 })
+      .toBe('approved')
+    // Ben comes back to the board.
+    pageB = await ben.newPage()
+    await openBoard(pageB, stack.boardId)
+    const seqB = pageB.locator(`[data-testid=sequence][data-shape-id="${sequenceId}"]`)
+    await seqB.waitFor({ timeout: 20_000 })
+    await seqA.locator('[data-testid=sequence-out-of-date]').waitFor({ state: 'detached', timeout: 20_000 })
+
+    // Ada renders (H.264 only) from the card.
+    await pageA.unroute('**/api/sequences/render')
+    await seqA.locator('[data-testid=sequence-prores]').uncheck()
+    await showShapes(pageA, [sequenceId])
+    const [request, response] = await Promise.all([
+      pageA.waitForRequest((r) => r.url().endsWith('/api/sequences/render') && r.method() === 'POST'),
+      pageA.waitForResponse((r) => r.url().endsWith('/api/sequences/render') && r.request().method() === 'POST'),
+      seqA.locator('[data-testid=sequence-render]').click(),
+    ])
+    expect(response.status()).toBe(202)
+    // The last refusal's reason goes once the server takes the render.
+    await expect.poll(() => seqA.locator('[data-testid=sequence-error]').count()).toBe(0)
+    const renderId = (request.postDataJSON() as { variationId: string }).variationId
+    const { generationId } = (await response.json()) as { generationId: string }
+
+    // Both boards show it as a finished version under the sequence, and only it.
+    for (const page of [pageA, pageB]) {
+      const cards = page.locator(`[data-testid=variation][data-shot-id="${sequenceId}"]`)
+      await page.locator(`[data-testid=variation][data-shape-id="${renderId}"][data-status=succeeded]`).waitFor({ timeout: 240_000 })
+      expect(await cards.count()).toBe(1)
+      expect(await cards.first().getAttribute('data-generation-id')).toBe(generationId)
+    }
+    const [row] = await stack.sql<{ status: string; model: string; output_asset: string | null }[]>`SELECT status::text AS status, model, output_asset FROM generations WHERE id = ${generationId}`
+    expect(row).toMatchObject({ status: 'succeeded', model: SEQUENCE_RENDER_MODEL })
+    const props = (page: Page) =>
+      page.evaluate((id) => (window as unknown as { __montageEditor: { getShape(id: string): { props: Record<string, unknown> } | undefined } }).__montageEditor.getShape(id)?.props, renderId)
+    const expected = { status: 'succeeded', shotId: sequenceId, model: SEQUENCE_RENDER_MODEL, generationId, assetSha256: row!.output_asset }
+    for (const page of [pageA, pageB]) await expect.poll(() => props(page), { timeout: 15_000 }).toMatchObject(expected)
+    await expect.poll(async () => (await storedRecord(stack.sql, stack.boardId, renderId))?.props, { timeout: 20_000 }).toMatchObject(expected)
+
+    // Its length: the trimmed clips less the crossfades, from the stored clips the server rendered.
+    const stored = await Promise.all((await clipRecords(pageA, sequenceId)).map((c) => storedRecord(stack.sql, stack.boardId, c.id)))
+    const timelineClips = stored.map((r) => ({ clipId: r!.id as string, ...(r!.props as Pick<TTimelineClip, 'inFrame' | 'outFrame' | 'transition' | 'transitionFrames'>) }))
+    expect(timelineClips.filter((c) => c.transition === 'crossfade').map((c) => c.transitionFrames)).toEqual([6])
+    const { totalFrames } = layoutTimeline({ clips: timelineClips as TTimelineClip[] })
+    expect(totalFrames).toBe(timelineClips.reduce((sum, c) => sum + c.outFrame - c.inFrame, 0) - 6)
+    expect(await seqA.locator('[data-testid=sequence-length]').textContent()).toBe(formatTimecode(totalFrames, FPS))
+    const { ffprobe } = resolveFfmpegPaths(process.env)
+    const probe = await stack.store.withLocalFile(row!.output_asset!, async (file) => {
+      const { stdout } = await run(ffprobe, ['-v', 'error', '-show_entries', 'stream=codec_type,duration', '-of', 'json', file])
+      return JSON.parse(stdout) as { streams: { codec_type: string; duration: string }[] }
+    })
+    expect(probe.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video'])
+    for (const s of probe.streams) expect(Math.abs(Number(s.duration) - totalFrames / FPS), `${s.codec_type} lasts ${s.duration} s`).toBeLessThanOrEqual(1 / FPS)
+
+    // The Export menu now offers the delivery package as a link, and the link gives a zip.
+    await select(pageA, [])
+    await pageA.keyboard.press('Escape')
+    await showShapes(pageA, [sequenceId, renderId])
+    await seqA.locator('[data-testid=sequence-export]').click()
+    const item = seqA.locator('[data-testid=export-package]')
+    expect(await item.evaluate((e) => e.tagName)).toBe('A')
+    expect(await item.getAttribute('aria-disabled')).toBeNull()
+    const href = (await item.getAttribute('href'))!
+    const pkg = await pageA.request.get(href)
+    expect(pkg.status()).toBe(200)
+    expect(pkg.headers()['content-type']).toBe('application/zip')
+    const dir = await mkdtemp(path.join(tmpdir(), 'montage-seq-pkg-'))
+    try {
+      const zip = path.join(dir, 'package.zip')
+      await writeFile(zip, await pkg.body())
+      expect((await run('unzip', ['-tq', zip])).stdout).toMatch(/No errors detected/)
+      const listing = await zipListing(zip)
+      // The render and the three clips at full quality, at least.
+      expect(listing.filter((e) => e.name.endsWith('.mp4')).length).toBeGreaterThanOrEqual(4)
+      expect(listing.some((e) => e.name.startsWith('render/') && e.name.endsWith('.mp4'))).toBe(true)
+
+      // Pictures for the README: the card with its Export menu open, and what the package holds.
+      await mkdir(SCREENSHOT_DIR, { recursive: true })
+      await pageA.mouse.move(1, 1)
+      await pageA.waitForTimeout(800)
+      const card = (await seqA.boundingBox())!
+      const menu = (await seqA.locator('.m-seq-export-menu').boundingBox())!
+      const x = Math.max(0, Math.min(card.x, menu.x) - 12)
+      const y = Math.max(0, Math.min(card.y, menu.y) - 12)
+      const right = Math.max(card.x + card.width, menu.x + menu.width) + 12
+      const bottom = Math.max(card.y + card.height, menu.y + menu.height) + 12
+      await pageA.screenshot({ path: path.join(SCREENSHOT_DIR, 'sequence-export.png'), clip: { x, y, width: right - x, height: bottom - y } })
+      const sheet = await ada.newPage()
+      try {
+        await sheet.setViewportSize({ width: 760, height: 300 })
+        await sheet.setContent(await listingPage(pkg.headers()['content-disposition'] ?? '', listing))
+        await sheet.evaluate(() => document.fonts.ready)
+        await sheet.locator('main').screenshot({ path: path.join(SCREENSHOT_DIR, 'delivery-package.png') })
+      } finally {
+        await sheet.close()
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true })
+    }
+  })
 })
+
+/** The entries of a zip as `unzip -l` lists them: name and size in bytes. */
+async function zipListing(zip: string): Promise<{ name: string; bytes: number }[]> {
+  const { stdout } = await run('unzip', ['-Z', '-l', zip])
+  // zipinfo -l: "-rw-r--r--  2.0 unx   12345 b-   12000 defN 26-Dec-03 19:00 path/in/zip"
+  return stdout
+    .split('\n')
+    .map((line) => /^\S{10}\s+\S+\s+\S+\s+(\d+)\s+\S+\s+\S+\s+\S+\s+\S+\s+\S+\s+(.+)$/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && !m[2]!.endsWith('/'))
+    .map((m) => ({ name: m[2]!, bytes: Number(m[1]) }))
+}
+
+const escapeHtml = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!)
+
+function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${(n / 1024 / 1024).toFixed(2)} MB`
+}
+
+/** A small page in the app's colours and font listing a package's files and sizes. */
+async function listingPage(disposition: string, entries: { name: string; bytes: number }[]): Promise<string> {
+  const font = (await readFile(path.join(REPO_ROOT, 'web/public/tldraw-assets/fonts/IBMPlexSans-Medium.woff2'))).toString('base64')
+  const file = /filename="([^"]+)"/.exec(disposition)?.[1] ?? 'delivery.zip'
+  const total = entries.reduce((sum, e) => sum + e.bytes, 0)
+  const rows = [...entries]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((e) => `<tr><td>${escapeHtml(e.name)}</td><td class="n">${humanBytes(e.bytes)}</td></tr>`)
+    .join('')
+  return `<!doctype html><html><head><meta charset="utf-8"><style>
+    @font-face { font-family: 'IBM Plex Sans'; src: url(data:font/woff2;base64,${font}) format('woff2'); }
+    html, body { margin: 0; background: #0e0f11; color: #e7e7ea; font: 14px/1.45 'IBM Plex Sans', system-ui, sans-serif; }
+    main { display: inline-block; margin: 16px; padding: 16px 20px; background: #17181b; border: 1px solid #26282c; border-radius: 8px; min-width: 620px; }
+    h1 { font-size: 15px; margin: 0 0 4px; } p { margin: 0 0 12px; color: #9a9ca3; font-size: 13px; }
+    table { border-collapse: collapse; width: 100%; } td { padding: 3px 0; border-top: 1px solid #26282c; font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 12.5px; }
+    td.n { text-align: right; color: #9a9ca3; padding-left: 24px; white-space: nowrap; } tr.total td { color: #e7e7ea; border-top: 1px solid #34373c; }
+  </style></head><body><main>
+    <h1>${escapeHtml(file)}</h1>
+    <p>The delivery package: the render, each clip at full quality, the editor hand-off files and the manifest, each with Content Credentials.</p>
+    <table>${rows}<tr class="total"><td>${entries.length} files</td><td class="n">${humanBytes(total)}</td></tr></table>
+  </main></body></html>`
+}
