@@ -313,7 +313,7 @@ describe('delivering a sequence', () => {
     expect((await verifySidecar({ sidecar: read(`${audioPath()}.c2pa`), file: Readable.from([wav]), trustAnchorsPem: testCa })).state).toBe('Invalid')
   })
 
-  it('exports each hand-off file on its own, as an attachment', async () => {
+  it('exports each hand-off file on its own, as an attachment, with its Content Credentials in a sidecar', async () => {
     for (const [format, type] of [
       ['otio', 'application/json'],
       ['fcpxml', 'application/xml'],
@@ -326,6 +326,21 @@ describe('delivering a sequence', () => {
       const body = await res.text()
       expect(body).toContain(clipPath(0))
       expect(body).toContain(clipPath(1))
+      expect(res.headers.get('x-content-credentials')).toBe('sidecar')
+
+      // A text file cannot carry Content Credentials: its sidecar binds to the bytes just served.
+      const sidecarRes = await get(`${exportPath(format)}&sidecar=1`, reviewer.cookie)
+      expect(sidecarRes.status, format).toBe(200)
+      expect(sidecarRes.headers.get('content-disposition')).toMatch(new RegExp(`^attachment; filename="harbour-spot\\.${format}\\.c2pa"`))
+      const sidecar = new Uint8Array(await sidecarRes.arrayBuffer())
+      const v = await verifySidecar({ sidecar, file: Readable.from([Buffer.from(body)]), trustAnchorsPem: testCa })
+      expect(v.failures, format).toEqual([])
+      expect(v.state).toBe('Trusted')
+      expect(v.fileMatches).toBe(true)
+      expect(v.title).toBe(`harbour-spot.${format}`)
+      expect(v.montage?.approvals.some((a) => a.decision === 'approved' && a.by.name === 'Ada Moreau' && a.role === 'producer')).toBe(true)
+      const edited = await verifySidecar({ sidecar, file: Readable.from([Buffer.from(body.replace(clipPath(1), clipPath(0)))]), trustAnchorsPem: testCa })
+      expect(edited.fileMatches).toBe(false)
     }
     const bad = await get(`/api/sequences/${encodeURIComponent(SEQUENCE)}/export?boardId=${stack.boardId}&format=aaf`)
     expect(bad.status).toBe(400)

@@ -10,5 +10,6 @@ export const ZSequencePackageQuery = z.object({ boardId: z.string().uuid() }).st
 export type TSequencePackageQuery = z.infer<typeof ZSequencePackageQuery>
 
 /** `GET /api/sequences/<sequenceId>/export?boardId=…&format=otio|fcpxml|edl`: one hand-off file. */
-export const ZSequenceExportQuery = z.object({ boardId: z.string().uuid(), format: ZHandoffFormat }).strict()
+/** `sidecar=1` answers the file's Content Credentials (`<file>.c2pa`) instead of the file: a text file cannot carry them. */
+export const ZSequenceExportQuery = z.object({ boardId: z.string().uuid(), format: ZHandoffFormat, sidecar: z.enum(['0', '1']).default('0') }).strict()
 export type TSequenceExportQuery = z.infer<typeof ZSequenceExportQuery>

@@ -39,17 +39,25 @@ export function SequenceExportMenu({ editor, sequence, boardId, view }: { editor
   const unapproved = view.clips.filter((c) => !c.approved).map((c, i) => `${i + 1} (${c.label})`)
   const exportBlocked = view.clips.length === 0 ? 'Add clips first.' : view.problems[0] ?? (sequence.props.delivery && unapproved.length ? `Not approved yet: clip ${unapproved.join(', ')}.` : null)
   const packageBlocked = exportBlocked ?? (unapproved.length ? `Every clip must be approved first: clip ${unapproved.join(', ')}.` : !render ? 'Render the sequence first.' : null)
-  const item = (label: string, hint: string, href: string, blocked: string | null, testId: string) =>
+  const item = (label: string, hint: string, href: string, blocked: string | null, testId: string, sidecar = false) =>
     blocked ? (
       <span className="m-seq-export-item m-seq-export-blocked" title={blocked} aria-disabled data-testid={testId}>
         <span>{label}</span>
         <span className="m-hint">{blocked}</span>
       </span>
     ) : (
-      <a className="m-seq-export-item" href={href} download data-testid={testId} onClick={() => setOpen(false)}>
-        <span>{label}</span>
-        <span className="m-hint">{hint}</span>
-      </a>
+      <span className="m-seq-export-row">
+        <a className="m-seq-export-item" href={href} download data-testid={testId} onClick={() => setOpen(false)}>
+          <span>{label}</span>
+          <span className="m-hint">{hint}</span>
+        </a>
+        {/* A text file cannot carry Content Credentials: they travel beside it. */}
+        {sidecar && (
+          <a className="m-seq-export-sidecar" href={`${href}&sidecar=1`} download data-testid={`${testId}-c2pa`} title="Its Content Credentials (.c2pa sidecar)" onClick={() => setOpen(false)}>
+            .c2pa
+          </a>
+        )}
+      </span>
     )
   return (
     <div className="m-seq-export" onPointerDown={stopEventPropagation}>
@@ -59,9 +67,9 @@ export function SequenceExportMenu({ editor, sequence, boardId, view }: { editor
       {open && (
         <div className="m-seq-export-menu" role="menu">
           {item('Delivery package', 'zip · render, clips, hand-off files, manifest', `${base}/package?${query}`, packageBlocked, 'export-package')}
-          {item('OpenTimelineIO', '.otio · Resolve, Premiere (plug-in), Avid', `${base}/export?${query}&format=otio`, exportBlocked, 'export-otio')}
-          {item('Final Cut Pro XML', '.fcpxml 1.10', `${base}/export?${query}&format=fcpxml`, exportBlocked, 'export-fcpxml')}
-          {item('EDL', 'CMX3600 · any editor', `${base}/export?${query}&format=edl`, exportBlocked, 'export-edl')}
+          {item('OpenTimelineIO', '.otio · Resolve, Premiere (plug-in), Avid', `${base}/export?${query}&format=otio`, exportBlocked, 'export-otio', true)}
+          {item('Final Cut Pro XML', '.fcpxml 1.10', `${base}/export?${query}&format=fcpxml`, exportBlocked, 'export-fcpxml', true)}
+          {item('EDL', 'CMX3600 · any editor', `${base}/export?${query}&format=edl`, exportBlocked, 'export-edl', true)}
         </div>
       )}
     </div>

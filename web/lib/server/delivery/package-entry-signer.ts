@@ -25,12 +25,19 @@ export interface PackageEntrySignerOptions {
  * Claims are read from the database before the first byte goes out, so a package never stops
  * half way on a query.
  */
-export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptions): Promise<TPackageEntrySigner> {
-  const { board, sequence, render } = opts
+/** What every file of a sequence's delivery names: each clip's and sound's claim, as ingredients, and the clips' approvals. */
+export interface TSequenceMediaClaims {
+  mediaClaims: Map<string, TProvenanceClaim>
+  components: TProvenanceIngredient[]
+  clipApprovals: TProvenanceApproval[]
+  clipCount: number
+  soundCount: number
+}
+
+/** Reads the claim of every clip and sound of the sequence, as a single download of each would be signed. */
+export async function sequenceMediaClaims(sql: Sql, { board, sequence }: { board: TBoardRow; sequence: TStoredSequence }): Promise<TSequenceMediaClaims> {
   const where = { workspaceId: board.workspaceId, boardId: board.id }
   const media = deliveryMediaPaths(sequence.timeline)
-
-  // One claim per distinct file, as a single download of it would be signed.
   const mediaClaims = new Map<string, TProvenanceClaim>()
   for (const file of media.files) {
     const asset = await getAsset(sql, { workspaceId: board.workspaceId, sha256: file.sha256 })
@@ -38,9 +45,37 @@ export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptio
     const provenance = await getAssetProvenance(sql, { boardId: board.id, sha256: file.sha256 })
     mediaClaims.set(file.sha256, await provenanceClaimForAsset(sql, { asset, provenance, ...where }))
   }
+  const clipCount = media.files.filter((f) => f.kind === 'clip').length
+  return {
+    mediaClaims,
+    components: media.files.map((f) => ({ title: f.path, format: f.mimeType, sha256: f.sha256, relationship: 'componentOf' })),
+    clipApprovals: media.files.flatMap((f) => (f.kind === 'clip' ? (mediaClaims.get(f.sha256)!.approvals ?? []) : [])),
+    clipCount,
+    soundCount: media.files.length - clipCount,
+  }
+}
 
-  const components: TProvenanceIngredient[] = media.files.map((f) => ({ title: f.path, format: f.mimeType, sha256: f.sha256, relationship: 'componentOf' }))
-  const clipApprovals: TProvenanceApproval[] = media.files.flatMap((f) => (f.kind === 'clip' ? (mediaClaims.get(f.sha256)!.approvals ?? []) : []))
+/** The claim of a document Montage wrote from the sequence (the manifest or an edit list): the sequence's media as ingredients. */
+export function writtenDocumentClaim(
+  { board, sequence, media }: { board: TBoardRow; sequence: TStoredSequence; media: TSequenceMediaClaims },
+  entry: { path: string; kind: 'manifest' | 'handoff' },
+): TProvenanceClaim {
+  const title = sequence.timeline.title || 'Untitled sequence'
+  return {
+    title: entry.path,
+    origin: { kind: 'written', description: entry.kind === 'manifest' ? `Delivery manifest of "${title}", written by Montage` : `Edit list of "${title}", written by Montage from the sequence` },
+    ingredients: media.components,
+    approvals: media.clipApprovals,
+    source: { workspaceId: board.workspaceId, boardId: board.id, variationId: sequence.timeline.sequenceId },
+  }
+}
+
+export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptions): Promise<TPackageEntrySigner> {
+  const { board, sequence, render } = opts
+  const where = { workspaceId: board.workspaceId, boardId: board.id }
+  // One claim per distinct file, as a single download of it would be signed.
+  const media = await sequenceMediaClaims(sql, { board, sequence })
+  const { mediaClaims, components, clipApprovals, clipCount, soundCount } = media
   const renderDecisions = await getAssetProvenance(sql, { boardId: board.id, sha256: render.sha256 })
   const renderApprovals: TProvenanceApproval[] = renderDecisions.decisions.map((d) => ({
     variationId: render.variationId,
@@ -53,8 +88,6 @@ export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptio
   }))
   const title = sequence.timeline.title || 'Untitled sequence'
   const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
-  const clipCount = media.files.filter((f) => f.kind === 'clip').length
-  const soundCount = media.files.length - clipCount
 
   const claimFor = (entry: TPackageEntry): TProvenanceClaim | null => {
     switch (entry.kind) {
@@ -71,13 +104,7 @@ export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptio
         }
       case 'manifest':
       case 'handoff':
-        return {
-          title: entry.path,
-          origin: { kind: 'written', description: entry.kind === 'manifest' ? `Delivery manifest of "${title}", written by Montage` : `Edit list of "${title}", written by Montage from the sequence` },
-          ingredients: components,
-          approvals: clipApprovals,
-          source: { ...where, variationId: sequence.timeline.sequenceId },
-        }
+        return writtenDocumentClaim({ board, sequence, media }, { path: entry.path, kind: entry.kind })
     }
   }
   return createEntrySigner<TPackageEntry>({ credentials: opts.credentials, claimFor, ...(opts.embedding ? { embedding: opts.embedding } : {}) })
