@@ -5,11 +5,11 @@ import path from 'node:path'
 import * as Y from 'yjs'
 import type { TLRecord } from 'tldraw'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendBoardUpdate, createBoard, getCreditBalance, recordAsset } from '@montage/db'
-import { defaultVariationProps, getRecords, validateRecord } from '@montage/board'
+import { appendBoardUpdate, createBoard, getCreditBalance, loadBoardUpdates, recordAsset } from '@montage/db'
+import { defaultVariationProps, getRecords, timelineFromBoard, validateRecord } from '@montage/board'
 // The testing entry only: the worker's own entry would load ONNX Runtime into the test process.
 import { resolveFfmpegPaths, runProcess, writeTestClip } from '@montage/gpu-worker/testing'
-import { SEQUENCE_RENDER_MODEL, sequenceRenderCredits } from '@montage/core'
+import { SEQUENCE_RENDER_MODEL, sequenceRenderCredits, timelineFingerprint } from '@montage/core'
 import { startE2EStack, type E2EStack } from './harness'
 import { signInCookie, storedRecord } from './review-fixtures'
 
@@ -155,6 +155,49 @@ describe('POST /api/sequences/render', () => {
       variation = await storedRecord(stack.sql, boardId, 'shape:render1')
     }
     expect(variation?.props).toMatchObject({ status: 'succeeded', shotId: sequenceId, model: SEQUENCE_RENDER_MODEL, assetSha256: row!.output_asset })
+  })
+
+  // The collab-server stores edits a moment after they happen: a trim made just before Render was
+  // left out of the render. The canvas now sends what the person saw, and the server waits for it.
+  it('renders the timeline the person saw once the board has stored it, and refuses one it never stores', async () => {
+    const { boardId, sequenceId } = await boardWithSequence({ delivery: false, approveAll: true })
+    const before = await getCreditBalance(stack.sql, stack.workspaceId)
+    const doc = new Y.Doc()
+    Y.applyUpdate(doc, Y.mergeUpdates(await loadBoardUpdates(stack.sql, boardId)))
+    const stateBefore = Y.encodeStateVector(doc)
+    const kv = getRecords(doc)
+    const clip0 = kv.get('shape:clip0') as unknown as { props: Record<string, unknown> }
+    kv.set('shape:clip0', { ...clip0, props: { ...clip0.props, outFrame: 30 } } as never)
+    const trimmed = timelineFromBoard([...kv.map.values()].map((e) => e.val as unknown as TLRecord), sequenceId, boardId)
+    if (!trimmed.ok) throw new Error(trimmed.problems.join(' '))
+    const seen = createHash('sha256').update(timelineFingerprint(trimmed.timeline)).digest('hex')
+
+    // A timeline the board never comes to hold: refused after the wait, nothing stored or charged.
+    const never = await render({ boardId, sequenceId, variationId: 'shape:render-never', timelineSha256: 'f'.repeat(64) })
+    expect(never.status).toBe(409)
+    expect(never.json.error?.field).toBe('timelineSha256')
+    expect(never.json.error?.message).toMatch(/not the one on your screen/)
+    expect(await rowsOf(boardId)).toEqual([])
+    expect(await getCreditBalance(stack.sql, stack.workspaceId)).toBe(before)
+
+    // The trim reaches the store a second and a half after Render was pressed: the render waits for it.
+    const storedLater = (async () => {
+      await new Promise((r) => setTimeout(r, 1500))
+      await appendBoardUpdate(stack.sql, { boardId, update: Y.encodeStateAsUpdate(doc, stateBefore) })
+    })()
+    const started = await render({ boardId, sequenceId, variationId: 'shape:render-seen', timelineSha256: seen })
+    await storedLater
+    doc.destroy()
+    expect(started.status).toBe(202)
+    const frames = (30 - 6) + 36 + 36 - 8
+    expect(started.json.credits).toBe(sequenceRenderCredits({ totalFrames: frames, fps: 24, prores: false }))
+    const row = await finished(started.json.generationId!)
+    expect(row.status).toBe('succeeded')
+    const duration = await stack.store.withLocalFile(row.output_asset!, async (file) => {
+      const { stdout } = await runProcess(ffmpeg.ffprobe, ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file])
+      return Number(stdout.toString().trim())
+    })
+    expect(Math.abs(duration - frames / 24)).toBeLessThanOrEqual(1 / 24)
   })
 
   it('a clip gone from the store fails the render with its name and takes no credits; once it is back, Retry renders', async () => {

@@ -209,6 +209,20 @@ export const ZRenderSequenceRequest = z
     sequenceId: z.string().min(1).max(200),
     variationId: z.string().min(1).max(200),
     prores: z.boolean().default(false),
+    /**
+     * sha256 (hex) of `timelineFingerprint` of the timeline the person sees. The server renders
+     * the board as stored, which trails live edits by a moment: it waits until the stored
+     * timeline is this one, so a trim made just before Render is never left out.
+     */
+    timelineSha256: z.string().regex(/^[a-f0-9]{64}$/, 'must be a sha256 hex digest').optional(),
   })
   .strict()
 export type TRenderSequenceRequest = z.infer<typeof ZRenderSequenceRequest>
+
+/**
+ * The text both sides hash to agree on a timeline (`TRenderSequenceRequest.timelineSha256`):
+ * canonical JSON of what a render reads, in the schema's key order.
+ */
+export function timelineFingerprint(timeline: TSequenceTimeline): string {
+  return JSON.stringify(ZSequenceTimeline.parse(timeline))
+}

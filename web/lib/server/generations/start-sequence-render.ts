@@ -1,9 +1,11 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import {
   AppError,
   AppErrorCode,
   generationWorkflowId,
   sequenceRenderGenerationInput,
+  timelineFingerprint,
   ZShapeId,
   type TRenderSequenceRequest,
   type TSequenceTimeline,
@@ -32,8 +34,7 @@ export async function validateAndStartSequenceRender(sql: Sql, userId: string, b
     if (!ZShapeId.safeParse(body[field]).success) throw new AppError(AppErrorCode.BAD_REQUEST, `${field}: must be a shape id like shape:abc`, { field })
   }
   const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId, permission: 'generation.start' })
-  const records = await storedBoardRecords(sql, board.id)
-  const read = timelineFromBoard(records, body.sequenceId, board.id)
+  const { records, read } = await readStoredTimeline(sql, board.id, body)
   const problems = read.problems
   if (!read.ok || problems.length) {
     throw new AppError(AppErrorCode.BAD_REQUEST, `This sequence cannot be rendered yet: ${problems.join(' ')}`, { field: 'sequenceId' })
@@ -58,6 +59,35 @@ export async function validateAndStartSequenceRender(sql: Sql, userId: string, b
     start: async () => startSequenceRenderWorkflow({ client: await temporalClient(), input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX }),
   })
   return { generationId: input.generationId, variationId: input.variationId, workflowId: generationWorkflowId(input.generationId), credits: input.credits }
+}
+
+/** How long a render waits for the board to store what the person saw when they pressed Render. */
+const STORED_TIMELINE_WAIT_MS = 10_000
+const STORED_TIMELINE_POLL_MS = 250
+
+/**
+ * The sequence as stored. With the client's `timelineSha256`, waits (up to 10 s) until the stored
+ * timeline is the one the person saw: the collab-server stores edits a moment after they happen.
+ * Still different then, someone else changed the sequence meanwhile (or the edit never reached
+ * the server): refused, so nobody pays for a cut they did not see.
+ */
+async function readStoredTimeline(sql: Sql, boardId: string, body: TRenderSequenceRequest): Promise<{ records: TLRecord[]; read: ReturnType<typeof timelineFromBoard> }> {
+  const deadline = Date.now() + STORED_TIMELINE_WAIT_MS
+  for (;;) {
+    const records = await storedBoardRecords(sql, boardId)
+    const read = timelineFromBoard(records, body.sequenceId, boardId)
+    if (!body.timelineSha256) return { records, read }
+    const stored = read.ok ? createHash('sha256').update(timelineFingerprint(read.timeline)).digest('hex') : null
+    if (stored === body.timelineSha256) return { records, read }
+    if (Date.now() >= deadline) {
+      throw new AppError(
+        AppErrorCode.CONFLICT,
+        'The sequence on the server is not the one on your screen: an edit has not been saved yet, or someone else changed it. Check the timeline and render again.',
+        { field: 'timelineSha256' },
+      )
+    }
+    await sleep(STORED_TIMELINE_POLL_MS)
+  }
 }
 
 /** The clips whose variation is not approved, as the sequence names them ("Clip 2 (Keeper close)"). */
