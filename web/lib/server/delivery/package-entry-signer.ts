@@ -2,7 +2,7 @@ import type { TPackageEntry, TPackageEntrySigner } from '@montage/delivery'
 import { deliveryMediaPaths } from '@montage/delivery'
 import { getAsset, getAssetProvenance, type Sql, type TBoardRow } from '@montage/db'
 import { createEntrySigner, type TProvenanceApproval, type TProvenanceClaim, type TProvenanceIngredient, type TSigningCredentials } from '@montage/provenance/sign'
-import { provenanceClaimForAsset } from '../downloads/provenance-claim-for-asset'
+import { approvalsOf, provenanceClaimForAsset } from '../downloads/provenance-claim-for-asset'
 import type { TDeliveryProvenance } from './delivery-provenance'
 import type { TStoredSequence } from './load-stored-sequence'
 
@@ -77,15 +77,7 @@ export async function packageEntrySigner(sql: Sql, opts: PackageEntrySignerOptio
   const media = await sequenceMediaClaims(sql, { board, sequence })
   const { mediaClaims, components, clipApprovals, clipCount, soundCount } = media
   const renderDecisions = await getAssetProvenance(sql, { boardId: board.id, sha256: render.sha256 })
-  const renderApprovals: TProvenanceApproval[] = renderDecisions.decisions.map((d) => ({
-    variationId: render.variationId,
-    outputSha256: render.sha256,
-    decision: d.decision,
-    by: { id: d.byId, name: d.byName },
-    role: d.role ?? 'former member',
-    decidedAt: d.decidedAt,
-    ...(d.note ? { note: d.note } : {}),
-  }))
+  const renderApprovals = approvalsOf(renderDecisions.decisions, { variationId: render.variationId, outputSha256: render.sha256 })
   const title = sequence.timeline.title || 'Untitled sequence'
   const count = (n: number, one: string) => `${n} ${one}${n === 1 ? '' : 's'}`
 

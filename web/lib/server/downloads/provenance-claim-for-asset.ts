@@ -1,5 +1,5 @@
-import type { TProvenanceClaim, TProvenanceIngredient } from '@montage/provenance/sign'
-import { getAsset, type Sql, type TAssetProvenance, type TAssetRow } from '@montage/db'
+import type { TProvenanceApproval, TProvenanceClaim, TProvenanceIngredient } from '@montage/provenance/sign'
+import { getAsset, type Sql, type TAssetProvenance, type TAssetProvenanceDecision, type TAssetRow } from '@montage/db'
 import { downloadFileName } from './download-file-name'
 
 /**
@@ -35,15 +35,19 @@ export async function provenanceClaimForAsset(
     title,
     origin: g.parent ? { kind: 'edited', model: g.model, ...(g.prompt ? { prompt: g.prompt.slice(0, 4000) } : {}) } : { kind: 'generated', model: g.model, ...(g.prompt ? { prompt: g.prompt.slice(0, 4000) } : {}) },
     ingredients,
-    approvals: provenance.decisions.map((d) => ({
-      variationId: g.variationId,
-      outputSha256: asset.sha256,
-      decision: d.decision,
-      by: { id: d.byId, name: d.byName },
-      role: d.role ?? 'former member',
-      decidedAt: d.decidedAt,
-      ...(d.note ? { note: d.note } : {}),
-    })),
+    approvals: approvalsOf(provenance.decisions, { variationId: g.variationId, outputSha256: asset.sha256 }),
     source: { workspaceId: opts.workspaceId, boardId: opts.boardId, variationId: g.variationId, generationId: g.id },
   }
+}
+
+/** A variation's review decisions as the approvals a manifest carries (who, their role, when, which output). */
+export function approvalsOf(decisions: TAssetProvenanceDecision[], of: { variationId: string; outputSha256: string }): TProvenanceApproval[] {
+  return decisions.map((d) => ({
+    ...of,
+    decision: d.decision,
+    by: { id: d.byId, name: d.byName },
+    role: d.role ?? 'former member',
+    decidedAt: d.decidedAt,
+    ...(d.note ? { note: d.note } : {}),
+  }))
 }
