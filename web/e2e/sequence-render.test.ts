@@ -12,6 +12,7 @@ import { resolveFfmpegPaths, runProcess, writeTestClip } from '@montage/gpu-work
 import { SEQUENCE_RENDER_MODEL, sequenceRenderCredits, timelineFingerprint } from '@montage/core'
 import { startE2EStack, type E2EStack } from './harness'
 import { signInCookie, storedRecord } from './review-fixtures'
+import { storedBoardScope } from '../lib/server/stored-board-scope'
 
 // `POST /api/sequences/render` against the real stack (web, collab-server, control and gpu
 // workers, PostgreSQL, NATS, Temporal, ffmpeg): the timeline comes from the stored board.
@@ -155,6 +156,14 @@ describe('POST /api/sequences/render', () => {
       variation = await storedRecord(stack.sql, boardId, 'shape:render1')
     }
     expect(variation?.props).toMatchObject({ status: 'succeeded', shotId: sequenceId, model: SEQUENCE_RENDER_MODEL, assetSha256: row!.output_asset })
+
+    // Reviewable like any version: a review link of the board, or of the sequence alone, shows the render to guests.
+    for (const scope of [{ scope: 'board', shotId: null }, { scope: 'shot', shotId: sequenceId }] as const) {
+      const seen = await storedBoardScope(stack.sql, { boardId, ...scope })
+      expect(seen.shots.map((s) => [s.id, s.title]), scope.scope).toContainEqual([sequenceId, 'Spot'])
+      expect(seen.shots.find((s) => s.id === sequenceId)!.variations).toEqual([expect.objectContaining({ id: 'shape:render1', status: 'succeeded', assetSha256: row!.output_asset })])
+      expect(seen.assetShas.has(row!.output_asset!)).toBe(true)
+    }
   })
 
   // The collab-server stores edits a moment after they happen: a trim made just before Render was

@@ -15,7 +15,7 @@ export interface StoredBoardScope {
 }
 
 /**
- * The shots and variations a review link shows, read from the stored board document (what the
+ * The shots (and sequences, whose renders are their versions) and variations a review link shows, read from the stored board document (what the
  * collab-server has persisted), so a guest never touches the live socket.
  */
 export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope: TReviewLinkScope; shotId: string | null }): Promise<StoredBoardScope> {
@@ -25,7 +25,8 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
   const records = usableShapes(doc)
   doc.destroy()
   const shotShapes = records
-    .filter((r) => r.type === 'shot' && (opts.scope === 'board' || r.id === opts.shotId))
+    // A sequence's renders are its versions, reviewed like a shot's variations.
+    .filter((r) => (r.type === 'shot' || r.type === 'sequence') && (opts.scope === 'board' || r.id === opts.shotId))
     .sort((a, b) => a.y - b.y || a.x - b.x)
   const variationIds = new Set<string>()
   const assetShas = new Set<string>()
