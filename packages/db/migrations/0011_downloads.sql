@@ -1,4 +1,4 @@
--- Downloads, version 14: files leave Montage with their Content Credentials.
+-- Downloads, version 11: files leave Montage with their Content Credentials.
 
 -- A review link lets its guests download files only when its creator said so.
 ALTER TABLE review_links ADD COLUMN allow_downloads boolean NOT NULL DEFAULT false;
