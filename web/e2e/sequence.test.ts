@@ -328,7 +328,8 @@ describe('a sequence on the board', () => {
     const placeholder = pageA.locator(`[data-testid=variation][data-shot-id="${sequenceId}"][data-status=queued]`)
     await placeholder.waitFor({ timeout: 10_000 })
     await expect.poll(() => sent, { timeout: 10_000 }).not.toBeNull()
-    expect(sent).toEqual({ boardId: stack.boardId, sequenceId, variationId: await placeholder.getAttribute('data-shape-id'), prores: true })
+    // With the sha256 of the timeline on screen, so the server renders exactly what this person saw.
+    expect(sent).toEqual({ boardId: stack.boardId, sequenceId, variationId: await placeholder.getAttribute('data-shape-id'), prores: true, timelineSha256: expect.stringMatching(/^[a-f0-9]{64}$/) })
     release()
     const error = seqA.locator('[data-testid=sequence-error]')
     await error.waitFor({ timeout: 20_000 })
