@@ -55,19 +55,9 @@ export function SequenceTimeline({ editor, sequence, view, width, frame, readOnl
 
   function seekFrom(e: ReactPointerEvent) {
     stopEventPropagation(e)
-    const target = e.currentTarget as HTMLElement
-    target.setPointerCapture(e.pointerId)
     const seek = (clientX: number) => onSeek(Math.max(0, Math.min(totalFrames, Math.round(frameAt(clientX)))))
     seek(e.clientX)
-    const move = (ev: PointerEvent) => seek(ev.clientX)
-    const up = () => {
-      target.removeEventListener('pointermove', move)
-      target.removeEventListener('pointerup', up)
-      target.removeEventListener('pointercancel', up)
-    }
-    target.addEventListener('pointermove', move)
-    target.addEventListener('pointerup', up)
-    target.addEventListener('pointercancel', up)
+    followPointer(e, (ev) => seek(ev.clientX))
   }
 
   /** A press on a clip: select it; a drag moves it (reorder) or, from an edge, trims it. */
@@ -76,13 +66,11 @@ export function SequenceTimeline({ editor, sequence, view, width, frame, readOnl
     onSelect({ kind: 'clip', id: clip.id })
     if (readOnly) return
     e.preventDefault()
-    const target = e.currentTarget as HTMLElement
-    target.setPointerCapture(e.pointerId)
     const startX = e.clientX
     const startFrame = frameAt(e.clientX)
     let moved = false
     let slot = clips.findIndex((c) => c.id === clip.id)
-    const move = (ev: PointerEvent) => {
+    followPointer(e, (ev) => {
       if (!moved && Math.abs(ev.clientX - startX) < DRAG_SLOP) return
       if (!moved) editor.markHistoryStoppingPoint(mode === 'move' ? 'reorder clip' : 'trim clip')
       moved = true
@@ -95,17 +83,10 @@ export function SequenceTimeline({ editor, sequence, view, width, frame, readOnl
         slot = others.filter((c) => (c.recordIn + c.recordOut) / 2 < f).length
         setDrag({ clipId: clip.id, dx: (f - startFrame) * ppf, slot })
       }
-    }
-    const up = () => {
-      target.removeEventListener('pointermove', move)
-      target.removeEventListener('pointerup', up)
-      target.removeEventListener('pointercancel', up)
+    }, () => {
       if (mode === 'move' && moved) moveClip(editor, sequence.id, clip.id as TLShape<'sequence-clip'>['id'], slot)
       setDrag(null)
-    }
-    target.addEventListener('pointermove', move)
-    target.addEventListener('pointerup', up)
-    target.addEventListener('pointercancel', up)
+    })
   }
 
   /** A press on a sound: select it; a drag slides it along its track. */
@@ -114,25 +95,15 @@ export function SequenceTimeline({ editor, sequence, view, width, frame, readOnl
     onSelect({ kind: 'audio', id: item.id })
     if (readOnly) return
     e.preventDefault()
-    const target = e.currentTarget as HTMLElement
-    target.setPointerCapture(e.pointerId)
     const startX = e.clientX
     const startFrame = frameAt(e.clientX)
     let moved = false
-    const move = (ev: PointerEvent) => {
+    followPointer(e, (ev) => {
       if (!moved && Math.abs(ev.clientX - startX) < DRAG_SLOP) return
       if (!moved) editor.markHistoryStoppingPoint('move sound')
       moved = true
       updateAudio(editor, item, { startFrame: clamp(item.startFrame + Math.round(frameAt(ev.clientX) - startFrame), 0, SEQUENCE_LIMITS.maxFrames) })
-    }
-    const up = () => {
-      target.removeEventListener('pointermove', move)
-      target.removeEventListener('pointerup', up)
-      target.removeEventListener('pointercancel', up)
-    }
-    target.addEventListener('pointermove', move)
-    target.addEventListener('pointerup', up)
-    target.addEventListener('pointercancel', up)
+    })
   }
 
   function dragOver(e: DragEvent) {
@@ -311,4 +282,22 @@ function rulerTicks(visibleFrames: number, fps: number, ppf: number): { frame: n
 
 function clamp(n: number, min: number, max: number): number {
   return Math.max(min, Math.min(max, n))
+}
+
+/**
+ * Captures the pointer on the pressed element and calls `move` for each move until it is released
+ * or cancelled, then `end`: one press-drag-release, however far the pointer leaves the element.
+ */
+function followPointer(e: ReactPointerEvent, move: (ev: PointerEvent) => void, end?: () => void): void {
+  const target = e.currentTarget as HTMLElement
+  target.setPointerCapture(e.pointerId)
+  const up = () => {
+    target.removeEventListener('pointermove', move)
+    target.removeEventListener('pointerup', up)
+    target.removeEventListener('pointercancel', up)
+    end?.()
+  }
+  target.addEventListener('pointermove', move)
+  target.addEventListener('pointerup', up)
+  target.addEventListener('pointercancel', up)
 }
