@@ -1,8 +1,7 @@
-import * as Y from 'yjs'
-import type { TLRecord } from 'tldraw'
 import { AppError, AppErrorCode, type TSequenceTimeline } from '@montage/core'
-import { getRecords, SEQUENCE_SHAPE, timelineFromBoard, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
-import { loadBoardUpdates, type Sql } from '@montage/db'
+import { SEQUENCE_SHAPE, timelineFromBoard, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
+import type { Sql } from '@montage/db'
+import { storedBoardRecords } from '../stored-board-records'
 
 /** A finished render of the sequence: a variation whose `shotId` is the sequence. */
 export interface TStoredRender {
@@ -30,16 +29,7 @@ export interface TStoredSequence {
  * into the timeline every exporter uses. Refuses with the timeline's own problems, in words.
  */
 export async function loadStoredSequence(sql: Sql, opts: { boardId: string; sequenceId: string }): Promise<TStoredSequence> {
-  const doc = new Y.Doc()
-  const updates = await loadBoardUpdates(sql, opts.boardId)
-  if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
-  const records: TLRecord[] = []
-  for (const [, { val }] of getRecords(doc).map) {
-    const r = val as unknown as Partial<TLRecord> & { props?: unknown }
-    // A stored record without props (kept from before the server checked updates) is skipped, never thrown on.
-    if (r && typeof r === 'object' && typeof r.id === 'string' && (r.typeName !== 'shape' || (typeof r.props === 'object' && r.props !== null))) records.push(r as TLRecord)
-  }
-  doc.destroy()
+  const records = await storedBoardRecords(sql, opts.boardId)
   if (!records.some((r) => r.id === opts.sequenceId && r.typeName === 'shape' && r.type === SEQUENCE_SHAPE)) throw new AppError(AppErrorCode.NOT_FOUND, 'This sequence is not on the board.')
   const read = timelineFromBoard(records, opts.sequenceId, opts.boardId)
   if (!read.ok) throw new AppError(AppErrorCode.CONFLICT, read.problems.join(' '))
