@@ -36,7 +36,7 @@ export function SequenceExportMenu({ editor, sequence, boardId, view }: { editor
   const render = useLatestRender(editor, sequence.id)
   const base = `/api/sequences/${encodeURIComponent(sequence.id)}`
   const query = `boardId=${encodeURIComponent(boardId)}`
-  const unapproved = view.clips.filter((c) => !c.approved).map((c, i) => `${i + 1} (${c.label})`)
+  const { unapproved } = view
   const exportBlocked = view.clips.length === 0 ? 'Add clips first.' : view.problems[0] ?? (sequence.props.delivery && unapproved.length ? `Not approved yet: clip ${unapproved.join(', ')}.` : null)
   const packageBlocked = exportBlocked ?? (unapproved.length ? `Every clip must be approved first: clip ${unapproved.join(', ')}.` : !render ? 'Render the sequence first.' : null)
   const item = (label: string, hint: string, href: string, blocked: string | null, testId: string, sidecar = false) =>

@@ -54,7 +54,7 @@ export interface TSequenceView {
   totalFrames: number
   /** What stops a render, in words (from `timelineFromBoard` and `timelineProblems`). */
   problems: string[]
-  /** Clips whose variation is not approved (by their number and label), for a sequence marked for delivery. */
+  /** Clips whose variation is not approved, by their number and label ("2 (Keeper close)"): what delivery refuses. */
   unapproved: string[]
 }
 
@@ -143,6 +143,6 @@ export function sequenceView(editor: Editor, sequence: TSequence, boardId: strin
     audio,
     totalFrames: Math.max(layout.totalFrames, clips.length ? 0 : audioEnd),
     problems,
-    unapproved: sequence.props.delivery ? clips.flatMap((c, i) => (c.approved ? [] : [`${i + 1} (${c.label})`])) : [],
+    unapproved: clips.flatMap((c, i) => (c.approved ? [] : [`${i + 1} (${c.label})`])),
   }
 }
