@@ -11,7 +11,7 @@ import {
   type TSequenceTimeline,
 } from '@montage/core'
 import { timelineFromBoard, VARIATION_SHAPE, type TVariationProps } from '@montage/board'
-import type { Sql } from '@montage/db'
+import { getBoard, type Sql } from '@montage/db'
 import { startSequenceRenderWorkflow } from '@montage/workflows/client'
 import type { TLRecord } from 'tldraw'
 import { temporalClient } from '../context'
@@ -74,19 +74,24 @@ const STORED_TIMELINE_POLL_MS = 250
 async function readStoredTimeline(sql: Sql, boardId: string, body: TRenderSequenceRequest): Promise<{ records: TLRecord[]; read: ReturnType<typeof timelineFromBoard> }> {
   const deadline = Date.now() + STORED_TIMELINE_WAIT_MS
   for (;;) {
+    // Every stored edit moves the board's updated_at: read it first, so the document is loaded
+    // again only when something was stored, not at every poll.
+    const version = (await getBoard(sql, boardId))?.updatedAt.getTime()
     const records = await storedBoardRecords(sql, boardId)
     const read = timelineFromBoard(records, body.sequenceId, boardId)
     if (!body.timelineSha256) return { records, read }
     const stored = read.ok ? createHash('sha256').update(timelineFingerprint(read.timeline)).digest('hex') : null
     if (stored === body.timelineSha256) return { records, read }
-    if (Date.now() >= deadline) {
-      throw new AppError(
-        AppErrorCode.CONFLICT,
-        'The sequence on the server is not the one on your screen: an edit has not been saved yet, or someone else changed it. Check the timeline and render again.',
-        { field: 'timelineSha256' },
-      )
-    }
-    await sleep(STORED_TIMELINE_POLL_MS)
+    do {
+      if (Date.now() >= deadline) {
+        throw new AppError(
+          AppErrorCode.CONFLICT,
+          'The sequence on the server is not the one on your screen: an edit has not been saved yet, or someone else changed it. Check the timeline and render again.',
+          { field: 'timelineSha256' },
+        )
+      }
+      await sleep(STORED_TIMELINE_POLL_MS)
+    } while ((await getBoard(sql, boardId))?.updatedAt.getTime() === version)
   }
 }
 
