@@ -178,7 +178,7 @@ export default async function pipelineBench(): Promise<BenchResults> {
       const variationId = `shape:bench${i}x${randomUUID().slice(0, 8)}`
       const seen = clients.map((c) => c.seen(variationId))
       const t0 = performance.now()
-      await validateAndStartGeneration(db(), user.id, {
+      await validateAndStartGeneration(db(), { userId: user.id, apiKey: null }, {
         boardId: board.id,
         shotId: 'shape:benchshot',
         variationId,

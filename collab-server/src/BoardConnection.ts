@@ -42,8 +42,10 @@ export interface TConnectionInfo {
   userName: string
   /** Called when the room closes this connection for misbehaving (the server then makes it wait to reconnect). */
   onMisbehaved?: (kind: 'refused-change' | 'abuse') => void
-  /** False for reviewers: their document updates are dropped, they still receive everything. */
+  /** False for reviewers: their document updates are dropped (but for comment drafts), they still receive everything. */
   canWrite: boolean
+  /** May write comment drafts without `canWrite` (reviewers comment): their updates that write drafts only count. */
+  canComment?: boolean
 }
 
 /** What a connection shares with the other connections of its board: the room's side of it. */
@@ -61,6 +63,11 @@ export interface TConnectionRoom {
   readonly metrics?: TCollabMetricsSink
   readonly logger: TLogger
   isDestroyed(): boolean
+  /** Whether the document is built from what was stored; `warm` builds it now. */
+  isWarm(): boolean
+  warm(): void
+  /** Answers a sync step 1 while the document is not built yet; false when the caller must answer it (the document is then built). */
+  answerCold(conn: BoardConnection, stateVector: Uint8Array): boolean
 }
 
 /** A slow reader's close frame waits behind what it did not read; after this the socket is cut. */
@@ -77,6 +84,7 @@ export class BoardConnection implements TConnectionInfo {
   readonly userId: string
   readonly userName: string
   readonly canWrite: boolean
+  readonly canComment: boolean
   readonly onMisbehaved?: (kind: 'refused-change' | 'abuse') => void
   /** Awareness client ids this connection announced, removed for everyone when it leaves. */
   readonly clientIds = new Set<number>()
@@ -95,6 +103,7 @@ export class BoardConnection implements TConnectionInfo {
     this.userId = info.userId
     this.userName = info.userName
     this.canWrite = info.canWrite
+    this.canComment = info.canComment ?? false
     this.onMisbehaved = info.onMisbehaved
     this.bucket = bucket
     this.room = room
@@ -132,14 +141,19 @@ export class BoardConnection implements TConnectionInfo {
     return [...this.clientIds]
   }
 
-  send(message: Uint8Array): void {
+  /** `onSent`: called once the message is handed to the socket (or dropped). */
+  send(message: Uint8Array, onSent?: () => void): void {
     const { ws } = this
-    if (ws.readyState !== ws.OPEN) return
+    if (ws.readyState !== ws.OPEN) return onSent?.()
     // A client that does not read is not buffered for without end; one whole board may always be on its way.
     const queued = ws.bufferedAmount
-    if (queued > 0 && queued + message.byteLength > this.room.limits.maxQueuedBytes + this.room.syncAnswers.largestAnswerBytes) return this.dropSlowReader(queued)
+    if (queued > 0 && queued + message.byteLength > this.room.limits.maxQueuedBytes + this.room.syncAnswers.largestAnswerBytes) {
+      this.dropSlowReader(queued)
+      return onSent?.()
+    }
     ws.send(message, (e) => {
       if (e) this.room.logger.warn('send failed', { boardId: this.room.boardId, userId: this.userId, ...errorFields(e) })
+      onSent?.()
     })
   }
 
@@ -159,6 +173,9 @@ export class BoardConnection implements TConnectionInfo {
         return this.refuse(`Update could not be read: ${e instanceof Error ? e.message : String(e)}`)
       }
       if (!update) break
+      // Someone who may comment but not edit: what writes anything but comment drafts is dropped, as
+      // all of a reviewer's updates were before drafts were shared.
+      if (!this.canWrite && !guard.writesCommentDraftsOnly(update)) continue
       // Checked whole before any of it is applied: a refused update is never applied, stored,
       // broadcast or relayed, and the board stays loadable for everyone.
       const problem = guard.check(update)
@@ -198,6 +215,11 @@ export class BoardConnection implements TConnectionInfo {
       const reason = e instanceof MalformedMessageError ? e.message : String(e)
       return this.refuse(`Malformed message: ${reason}`)
     }
+    if (!this.room.isWarm()) {
+      // The board was just read from storage: a client that has nothing gets the stored bytes as they are.
+      if (message.type === 'sync-step1' && this.room.answerCold(this, message.stateVector)) return
+      this.room.warm()
+    }
     switch (message.type) {
       case 'sync-step1':
         // Shared per document version and paced: a flood of step 1s costs a bounded number of encodes.
@@ -205,11 +227,12 @@ export class BoardConnection implements TConnectionInfo {
         return
       case 'sync-step2':
       case 'sync-update':
-        if (!this.canWrite) return // read-only role: the update is dropped, the connection stays.
+        // A read-only role: the update is dropped, the connection stays (a commenter's drafts are read below).
+        if (!this.canWrite && !this.canComment) return
         this.held.push(message.update)
         this.drainHeld()
-        // Applied means sent to the board's other clients too (the room broadcasts inside the apply);
-        // an update still held for a missing dependency is not timed.
+        // Applied (the room sends it to the board's other clients at the end of this turn); an
+        // update still held for a missing dependency is not timed.
         if (!this.refused && this.held.length === 0) this.room.metrics?.updateApplied((performance.now() - received) / 1000)
         return
       case 'awareness': {

@@ -6,8 +6,8 @@ import type { WebSocket } from 'ws'
 import { AppError, AppErrorCode, type TJobProgressMessage } from '@montage/core'
 import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
-import { applyBoardCommand, BoardWriteGuard, getRecords, type TBoardCommand, type TBoardWriteLimits } from '@montage/board'
-import { MESSAGE_SYNC } from './decode-client-message'
+import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TRecordChange } from '@montage/board'
+import { MESSAGE_SYNC, SYNC_STEP2 } from './decode-client-message'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { LiveJobs } from './LiveJobs'
@@ -16,6 +16,7 @@ import { InboundBudget } from './InboundBudget'
 import { SyncAnswers } from './SyncAnswers'
 import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 import { BoardPersistence, type TPersistenceOptions } from './BoardPersistence'
+import { ShotSearchIndex } from './ShotSearchIndex'
 import { BoardConnection, encodeAwarenessMessage, type TConnectionInfo, type TConnectionLimits, type TConnectionRoom } from './BoardConnection'
 
 /** What one board may hold, checked on every client update (`BoardWriteGuard`). */
@@ -41,6 +42,39 @@ export interface BoardRoomOptions {
   /** Counters of the limits' work, shared by the instance's rooms. */
   stats?: TCollabStats
   metrics?: TCollabMetricsSink
+}
+
+/** One turn's changes: updates (and the origin of them all, null when several), changed presence ids. */
+interface Outgoing {
+  updates: Uint8Array[]
+  /** Those not from another instance: what peers are sent. */
+  relayed: Uint8Array[]
+  origin: unknown
+  presence: Set<number>
+  relayedPresence: Set<number>
+}
+
+/**
+ * How long a loaded board waits for its first client's sync step 1 before building its document
+ * anyway (a client that has nothing is sent the stored bytes first: see `answerCold`).
+ */
+const COLD_GRACE_MS = 50
+
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0
+}
+
+/** A sync step 2 frame carrying `update`. */
+function stateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  encoding.writeVarUint(encoder, SYNC_STEP2)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+function merged(updates: Uint8Array[]): Uint8Array {
+  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 }
 
 /** Marks the transaction that replays stored updates, which must not be stored again. */
@@ -84,12 +118,23 @@ export class BoardRoom implements TConnectionRoom {
   private readonly relayer?: BoardRelay
   private readonly antiEntropyMs: number
   private antiEntropyTimer: NodeJS.Timeout | null = null
+  /** The stored board as read by `load`, until the document is built from it (`warm`). */
+  private cold: Uint8Array | null = null
+  private coldFrame: Uint8Array | null = null
+  private coldTimer: NodeJS.Timeout | null = null
+  /** Connections added before the document was built: their sync starts once it is. */
+  private waitingStart: BoardConnection[] = []
+  /** Changes of the current turn, not sent yet. */
+  private pending: Outgoing | null = null
+  private flushTimer: NodeJS.Immediate | null = null
   /** Relay messages that arrive while the board is loading, applied once it is. */
   private relayBacklog: (() => void)[] | null = []
   /** Job progress shown through the server's own awareness entry (every instance keeps its own). */
   private readonly liveJobs: LiveJobs
   /** The board's records, observed for the room's lifetime (checkpoint restores write through it too). */
   private readonly records: ReturnType<typeof getRecords>
+  /** The board's shots in `board_search_shapes`, rewritten when they change. */
+  readonly searchIndex: ShotSearchIndex
 
   constructor(opts: BoardRoomOptions) {
     this.boardId = opts.boardId
@@ -108,15 +153,18 @@ export class BoardRoom implements TConnectionRoom {
       persistence: opts.persistence,
       writer: opts.writer,
       onStored: () => {
+        if (this.isWarm() && !this.destroyed) void this.searchIndex.refresh()
         if (this.isUnloadable() && !this.destroyed) this.onIdle(this)
       },
     })
+    this.searchIndex = new ShotSearchIndex({ boardId: opts.boardId, db: opts.db, logger: opts.logger, records: () => this.records.values() })
     this.syncAnswers = new SyncAnswers<BoardConnection>({
       doc: this.doc,
       limits: this.limits.syncAnswers,
       personOf: (c) => c.userId,
-      send: (c, frame) => c.send(frame),
+      send: (c, frame, onSent) => c.send(frame, onSent),
       backlog: (c) => c.ws.bufferedAmount,
+      seededOrigin: LOAD_ORIGIN,
       onEncode: () => this.stats.stateEncodes++,
     })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
@@ -126,12 +174,16 @@ export class BoardRoom implements TConnectionRoom {
     this.doc.on('update', this.onDocUpdate)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.records = getRecords(this.doc)
+    this.records.on('change', this.onRecordChanges)
     this.guard = new BoardWriteGuard(this.doc, opts.boardLimits)
   }
 
   /**
-   * Joins the relay first (buffering what arrives), then reads snapshot + log from Postgres, then
-   * asks peers for whatever they hold that is not stored yet: no edit falls between the two.
+   * Joins the relay first (buffering what arrives), then reads snapshot + log from Postgres. The
+   * document is built from them (`warm`) once something needs it: a first client that has nothing
+   * is sent the stored bytes as they are before that (`answerCold`), so its copy and ours are
+   * built at the same time. Once warm, the room asks peers for whatever they hold that is not
+   * stored yet: no edit falls between the two.
    */
   async load(): Promise<void> {
     if (this.relayer) {
@@ -142,26 +194,92 @@ export class BoardRoom implements TConnectionRoom {
       }, this.antiEntropyMs * 3)
     }
     try {
-      const stored = await this.storage.load()
-      if (stored) Y.applyUpdate(this.doc, stored, LOAD_ORIGIN)
+      this.cold = await this.storage.load()
     } catch (e) {
       this.relay?.leave()
       this.relay = null
       throw e
     }
-    const backlog = this.relayBacklog ?? []
+    this.coldTimer = setTimeout(() => this.warm(), COLD_GRACE_MS)
+  }
+
+  /** Whether the stored board may show a variation as queued or running (a lost publish to reconcile before anyone sees it). */
+  mayHoldUnfinishedVariations(): boolean {
+    if (!this.cold) return this.isWarm()
+    // Strings are stored as their UTF-8 bytes: without these words, no record can carry either status.
+    const bytes = Buffer.from(this.cold.buffer, this.cold.byteOffset, this.cold.byteLength)
+    return bytes.includes('queued') || bytes.includes('running')
+  }
+
+  isWarm(): boolean {
+    return this.relayBacklog === null
+  }
+
+  /**
+   * Builds the document from what `load` read, if not done yet, then starts what waited for it:
+   * the relay's backlog and state-vector exchange, and the connections added meanwhile.
+   */
+  warm(): void {
+    if (this.relayBacklog === null || this.destroyed) return
+    if (this.coldTimer) clearTimeout(this.coldTimer)
+    this.coldTimer = null
+    const stored = this.cold
+    const frame = this.coldFrame
+    this.cold = null
+    this.coldFrame = null
+    if (stored) {
+      // The stored bytes are the whole board once applied: the first new clients share them.
+      this.syncAnswers.seedFull(frame ?? stateFrame(stored))
+      Y.applyUpdate(this.doc, stored, LOAD_ORIGIN)
+    }
+    const backlog = this.relayBacklog
     this.relayBacklog = null
     for (const apply of backlog) apply()
     this.reportMalformed()
+    // A board stored before versions existed gets its numbers now, per shot in creation order;
+    // stored and sent like a command's change (every instance computes the same numbers).
+    try {
+      numberVariations(this.doc, BOARD_COMMAND_ORIGIN)
+    } catch (e) {
+      this.logger.warn('numbering the board\'s variations failed', { boardId: this.boardId, error: e instanceof Error ? e.message : String(e) })
+    }
+    // A board stored before shared texts gets every shot's texts now, from its props, in one
+    // transaction: browsers never make a text of a shape they did not make, so no two people's first
+    // keystrokes go into two texts of one field. Texts of shapes deleted meanwhile go too.
+    try {
+      reconcileSharedTexts(this.doc, { shapes: this.records.values(), isLive: (id) => this.records.has(id), origin: SERVER_ORIGIN })
+    } catch (e) {
+      this.logger.warn('making the board\'s shared texts failed', { boardId: this.boardId, error: e instanceof Error ? e.message : String(e) })
+    }
+    if (stored) void this.searchIndex.refresh()
     if (this.relay) {
       this.relay.publish('sync', Y.encodeStateVector(this.doc))
       this.antiEntropyTimer = setInterval(() => this.relay?.publish('sync', Y.encodeStateVector(this.doc)), this.antiEntropyMs)
       this.antiEntropyTimer.unref()
     }
+    const waiting = this.waitingStart
+    this.waitingStart = []
+    for (const conn of waiting) if (this.connections.has(conn)) conn.start()
+  }
+
+  /**
+   * A sync step 1 from a connection of a board not built yet: one that has nothing is sent the
+   * stored board as it was read, and the document is built once those bytes are on their way.
+   * Anything else waits for the document. True when answered.
+   */
+  answerCold(conn: BoardConnection, stateVector: Uint8Array): boolean {
+    const stored = this.cold
+    if (!stored || !isEmptyStateVector(stateVector)) {
+      this.warm()
+      return false
+    }
+    this.syncAnswers.sendStored(conn, (this.coldFrame ??= stateFrame(stored)), () => this.warm())
+    return true
   }
 
   /** The whole document as one update (checkpoints, benchmarks). */
   encodeState(): Uint8Array {
+    this.warm()
     return Y.encodeStateAsUpdate(this.doc)
   }
 
@@ -173,6 +291,7 @@ export class BoardRoom implements TConnectionRoom {
    * (`restorableRecords`).
    */
   async restoreRecords(snapshot: Uint8Array): Promise<void> {
+    this.warm()
     const target = new Y.Doc()
     Y.applyUpdate(target, snapshot)
     const checkpoint = new Map([...getRecords(target).map].map(([key, { val }]) => [key, val]))
@@ -182,7 +301,10 @@ export class BoardRoom implements TConnectionRoom {
     this.doc.transact(() => {
       for (const key of [...kv.map.keys()]) if (!wanted.has(key)) kv.delete(key)
       for (const [key, val] of wanted) {
-        if (JSON.stringify(kv.get(key)) !== JSON.stringify(val)) kv.set(key, val)
+        if (JSON.stringify(kv.get(key)) === JSON.stringify(val)) continue
+        kv.set(key, val)
+        // The restored prompt and title, not the text typed since, are what the fields then show.
+        resetSharedTexts(this.doc, val as { id: string; type?: unknown; props?: unknown })
       }
     }, SERVER_ORIGIN)
     await this.flush()
@@ -208,7 +330,7 @@ export class BoardRoom implements TConnectionRoom {
 
   /** Nothing holds the room and every update is stored: unloading it loses nothing. */
   isUnloadable(): boolean {
-    return this.holds === 0 && this.storage.isSettled()
+    return this.holds === 0 && this.pending === null && this.storage.isSettled()
   }
 
   /**
@@ -219,7 +341,8 @@ export class BoardRoom implements TConnectionRoom {
     const conn = new BoardConnection(ws, info, this.inboundBudget(info.userId), this)
     this.connections.add(conn)
     ws.on('close', () => this.removeConnection(conn))
-    conn.start()
+    if (this.isWarm()) conn.start()
+    else this.waitingStart.push(conn)
   }
 
   /**
@@ -227,6 +350,7 @@ export class BoardRoom implements TConnectionRoom {
    * update. Resolves once it is durably stored, so the caller may acknowledge the command.
    */
   async applyCommand(command: TBoardCommand): Promise<void> {
+    this.warm()
     try {
       applyBoardCommand(this.doc, command)
     } catch (e) {
@@ -243,12 +367,18 @@ export class BoardRoom implements TConnectionRoom {
 
   /** Stores every pending update now (after any store in progress). Rejects when the store fails. */
   flush(): Promise<void> {
+    this.flushOutgoing()
     return this.storage.flush()
   }
 
   destroy(): void {
     if (this.destroyed) return
+    // What this turn changed is sent and queued for storage (shutdown flushes after destroying).
+    this.flushOutgoing()
     this.destroyed = true
+    if (this.coldTimer) clearTimeout(this.coldTimer)
+    this.cold = null
+    this.coldFrame = null
     this.storage.destroy()
     if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer)
     this.relay?.leave()
@@ -256,24 +386,40 @@ export class BoardRoom implements TConnectionRoom {
     this.liveJobs.destroy()
     this.syncAnswers.destroy()
     this.guard.destroy()
+    this.records.off('change', this.onRecordChanges)
     this.doc.off('update', this.onDocUpdate)
     this.awareness.off('update', this.onAwarenessUpdate)
     this.awareness.destroy()
     this.doc.destroy()
   }
 
+  /**
+   * Keeps texts with their shapes after a change made here (a client's, a command's, a restore): a
+   * deleted shape's texts are removed (clients may not remove texts, so that none removes those of a
+   * live shape), and a shape added without its texts (a restored one) gets them. Changes from
+   * another instance are left to it (it sends what it did), and loading is reconciled in `warm`.
+   */
+  private readonly onRecordChanges = (changes: Map<string, TRecordChange>, transaction: Y.Transaction): void => {
+    const origin = transaction.origin
+    if (origin === LOAD_ORIGIN || origin === RELAY_ORIGIN || this.destroyed || !this.isWarm()) return
+    const added: { id: string }[] = []
+    const gone = new Set<string>()
+    for (const [id, change] of changes) {
+      if (change.action === 'delete') gone.add(id)
+      else if (change.action === 'add') added.push(change.newValue)
+    }
+    if (added.length === 0 && gone.size === 0) return
+    reconcileSharedTexts(this.doc, { shapes: added, isLive: (id) => this.records.has(id), gone, origin: SERVER_ORIGIN })
+  }
+
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN) return
-    // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
-    this.storage.enqueue(update)
-    // Alone with a board (the usual case), nothing is published: a newcomer announces itself
-    // with a state vector on load and gets everything it lacks in the answer.
-    if (origin !== RELAY_ORIGIN && this.relay?.hasPeers()) this.relay.publish('update', update)
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_SYNC)
-    syncProtocol.writeUpdate(encoder, update)
-    const message = encoding.toUint8Array(encoder)
-    for (const conn of this.connections) if (conn !== origin) conn.send(message)
+    const out = this.outgoing()
+    out.updates.push(update)
+    // Relayed updates are stored and sent to our clients, never relayed back.
+    if (origin !== RELAY_ORIGIN) out.relayed.push(update)
+    if (out.origin === undefined) out.origin = origin
+    else if (out.origin !== origin) out.origin = null
   }
 
   private readonly onAwarenessUpdate = (
@@ -281,18 +427,63 @@ export class BoardRoom implements TConnectionRoom {
     origin: unknown,
   ): void => {
     if (origin instanceof BoardConnection && this.connections.has(origin)) origin.ownPresence([...added, ...updated], removed)
-    const changed = [...added, ...updated, ...removed]
-    if (changed.length === 0) return
-    // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
-    // after 30 s of silence, and their own awareness renewals are what a lone client receives.
-    const message = encodeAwarenessMessage(this.awareness, changed)
-    for (const c of this.connections) c.send(message)
+    if (added.length + updated.length + removed.length === 0) return
+    const out = this.outgoing()
     // A timed-out entry is only stale here; telling peers would remove it where it is still live.
     // Our own (job progress) entry stays here too: every instance builds its own from NATS, so
     // relaying it would show each job twice to the clients of the other instances.
-    const relayed = changed.filter((id) => id !== this.awareness.clientID)
-    if (origin !== RELAY_ORIGIN && origin !== 'timeout' && relayed.length > 0 && this.relay?.hasPeers()) {
-      this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, relayed))
+    const relay = origin !== RELAY_ORIGIN && origin !== 'timeout'
+    for (const ids of [added, updated, removed]) {
+      for (const id of ids) {
+        out.presence.add(id)
+        if (relay && id !== this.awareness.clientID) out.relayedPresence.add(id)
+      }
+    }
+  }
+
+  /** What this turn of the event loop changed, sent once it ends (`flushOutgoing`). */
+  private outgoing(): Outgoing {
+    if (this.pending) return this.pending
+    this.pending = { updates: [], relayed: [], origin: undefined, presence: new Set(), relayedPresence: new Set() }
+    this.flushTimer = setImmediate(this.flushOutgoing)
+    return this.pending
+  }
+
+  /**
+   * Sends what changed during one turn of the event loop: the document updates merged into one
+   * frame and the changed presence entries into another, each encoded once for every receiver
+   * (as a busy board's clients send many updates a turn, this is one send per client per turn,
+   * not one per update), queued for storage and relayed to peers as one message each.
+   */
+  private readonly flushOutgoing = (): void => {
+    const out = this.pending
+    if (!out) return
+    this.pending = null
+    if (this.flushTimer) clearImmediate(this.flushTimer)
+    this.flushTimer = null
+    if (out.updates.length > 0) {
+      const update = merged(out.updates)
+      // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
+      this.storage.enqueue(update)
+      // Alone with a board (the usual case), nothing is published: a newcomer announces itself
+      // with a state vector on load and gets everything it lacks in the answer.
+      if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', out.relayed.length === out.updates.length ? update : merged(out.relayed))
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MESSAGE_SYNC)
+      syncProtocol.writeUpdate(encoder, update)
+      const message = encoding.toUint8Array(encoder)
+      // The sender of every change of the turn has it already; with several senders each gets the
+      // merged frame, whose part it sent Yjs skips.
+      for (const conn of this.connections) if (conn !== out.origin) conn.send(message)
+    }
+    if (out.presence.size > 0) {
+      // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
+      // after 30 s of silence, and their own awareness renewals are what a lone client receives.
+      const message = encodeAwarenessMessage(this.awareness, [...out.presence])
+      for (const c of this.connections) c.send(message)
+      if (out.relayedPresence.size > 0 && this.relay?.hasPeers()) {
+        this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...out.relayedPresence]))
+      }
     }
   }
 

@@ -99,7 +99,15 @@ export class BoardRooms {
       })
       const created: Entry = { room, ready: Promise.resolve(), lingerTimer: null, reconcileTimer: null, reconciling: false }
       // The first joiners see the board after a publish lost while it was closed has been made good.
-      created.ready = room.load().then(() => this.startReconciling(created))
+      // A board whose stored bytes cannot show an unfinished variation is served as stored at
+      // once (its first client gets the stored bytes while the room builds its document).
+      created.ready = room.load().then(() => {
+        if (room.mayHoldUnfinishedVariations()) {
+          room.warm()
+          return this.startReconciling(created)
+        }
+        return this.startReconciling(created, false)
+      })
       created.ready.catch((e) => {
         this.opts.logger.error('loading board failed', { boardId, ...errorFields(e) })
         if (this.entries.get(boardId) === created) this.entries.delete(boardId)
@@ -147,10 +155,11 @@ export class BoardRooms {
     )
   }
 
-  private async startReconciling(entry: Entry): Promise<void> {
+  /** `now`: reconcile once before the interval starts (false when nothing stored can need it). */
+  private async startReconciling(entry: Entry, now = true): Promise<void> {
     const intervalMs = this.opts.reconcileIntervalMs ?? 0
     if (intervalMs <= 0) return
-    await this.reconcile(entry)
+    if (now) await this.reconcile(entry)
     if (this.closing) return
     entry.reconcileTimer = setInterval(() => {
       if (this.entries.get(entry.room.boardId) !== entry || entry.reconciling) return
@@ -163,6 +172,7 @@ export class BoardRooms {
   /** Never fails the caller: a board whose reconciliation cannot run now is still served. */
   private async reconcile(entry: Entry): Promise<void> {
     entry.reconciling = true
+    entry.room.warm()
     try {
       await reconcileVariations({ db: this.opts.db, room: entry.room, logger: this.opts.logger })
     } catch (e) {

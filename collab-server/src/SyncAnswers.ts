@@ -15,9 +15,11 @@ export interface TSyncAnswersOptions<C> {
   limits: TSyncAnswerLimits
   /** Who a connection belongs to: a person's connections share one allowance, so reconnecting does not refill it. */
   personOf: (conn: C) => string
-  send: (conn: C, frame: Uint8Array) => void
+  send: (conn: C, frame: Uint8Array, onSent?: () => void) => void
   /** Bytes still waiting to be sent to the connection: one that has not taken its last copy of the board gets no other yet. */
   backlog?: (conn: C) => number
+  /** Updates of this origin are already in whatever state is seeded (`seedFull`): they change no answer. */
+  seededOrigin?: unknown
   /** Called once per encoding of the document's state (not for a shared answer). */
   onEncode?: () => void
 }
@@ -74,6 +76,27 @@ export class SyncAnswers<C> {
       return
     }
     this.answer(conn, stateVector)
+  }
+
+  /**
+   * Sends a client that has nothing the board as stored (a sync step 2 frame), before the document
+   * is built from it; `onSent` once the bytes are handed to the socket. Counts as the person's answer.
+   */
+  sendStored(conn: C, frame: Uint8Array, onSent: () => void): void {
+    const person = this.opts.personOf(conn)
+    let bucket = this.buckets.get(person)
+    if (!bucket) this.buckets.set(person, (bucket = new TokenBucket(this.opts.limits.perPerson)))
+    bucket.take(1)
+    this.largest = Math.max(this.largest, frame.byteLength)
+    this.opts.send(conn, frame, onSent)
+  }
+
+  /**
+   * `frame` (a sync step 2) is the whole document once the updates of `seededOrigin` are applied:
+   * new clients are sent it without an encode.
+   */
+  seedFull(frame: Uint8Array): void {
+    this.full = { frame, since: [], sinceBytes: 0, catchUp: null }
   }
 
   /** The connection left: drop any answer it still waits for (its person keeps their allowance). */
@@ -165,7 +188,8 @@ export class SyncAnswers<C> {
     return encoding.toUint8Array(encoder)
   }
 
-  private readonly invalidate = (update: Uint8Array): void => {
+  private readonly invalidate = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== undefined && origin === this.opts.seededOrigin) return
     this.cache.clear()
     const full = this.full
     if (!full) return

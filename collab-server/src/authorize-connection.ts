@@ -13,10 +13,14 @@ export interface AuthorizeConnectionOptions {
 
 export interface TConnectionGrant {
   userId: string
+  /** The board's workspace (a removed member's sockets close on all its boards). */
+  workspaceId: string
   /** The account's name, shown on the person's cursor. */
   userName: string
   role: TRole
   canWrite: boolean
+  /** May write comment drafts (a reviewer, who may comment but not edit the board). */
+  canComment: boolean
   /** The local session the token belongs to (its sockets close when it is signed out); null in Clerk mode. */
   sessionId: string | null
 }
@@ -30,5 +34,5 @@ export async function authorizeConnection(opts: AuthorizeConnectionOptions): Pro
   if (!access.role || !roleCan(access.role, 'board.view')) {
     throw new AppError(AppErrorCode.FORBIDDEN, "You are not a member of this board's workspace.")
   }
-  return { userId: user.id, userName: user.name, role: access.role, canWrite: roleCan(access.role, 'board.edit'), sessionId }
+  return { userId: user.id, workspaceId: access.board.workspaceId, userName: user.name, role: access.role, canWrite: roleCan(access.role, 'board.edit'), canComment: roleCan(access.role, 'comment.create'), sessionId }
 }

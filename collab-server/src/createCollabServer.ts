@@ -21,6 +21,7 @@ import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-boar
 import { relayJobProgress } from './relay-job-progress'
 import { closeSocket } from './close-socket'
 import { SessionSockets } from './SessionSockets'
+import { MemberSockets } from './MemberSockets'
 import { errorFields, fromPino, type TLogger } from './logger'
 import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 
@@ -35,6 +36,8 @@ export interface CreateCollabServerOptions {
   demoMode?: boolean
   /** How often open sockets' sessions are re-checked in PostgreSQL (default 60 s). */
   sessionSweepMs?: number
+  /** How often open sockets' memberships are re-checked in PostgreSQL (default 60 s). */
+  memberSweepMs?: number
   persistence?: Partial<TPersistenceOptions>
   logger?: TLogger
   /** JetStream durable consumer of board commands: one name per deployment (tests use their own). */
@@ -106,6 +109,8 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   // Signing out closes that session's sockets on every instance.
   const sessions = new SessionSockets({ db: opts.db, nats: opts.nats, logger, sweepMs: opts.sessionSweepMs })
+  // Removing a member (or taking away their edit rights) closes their sockets on every instance.
+  const members = new MemberSockets({ db: opts.db, nats: opts.nats, logger, sweepMs: opts.memberSweepMs })
   const wss = new WebSocketServer({ noServer: true, maxPayload: opts.maxPayloadBytes ?? 10 * 1024 * 1024 })
   const http = createServer(handleRequest)
   http.on('upgrade', handleUpgrade)
@@ -146,9 +151,18 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found')
   }
 
+  // Listeners that stay on a socket for its whole life are made outside the upgrade's closures, so
+  // they do not keep the upgrade request and its head alive as long as the connection.
+  const onUpgradeSocketError = (e: Error) => logger.warn('upgrade socket error', errorFields(e))
+  const onMetricsClose = () => opts.metrics?.connectionClosed()
+  // A refused change only waits out a moment (the canvas reloads the board and reconnects).
+  const strikeOnMisbehaviour = (cooldownKey: string | null) => (kind: 'refused-change' | 'abuse') => {
+    if (cooldownKey) cooldowns.strike(cooldownKey, kind === 'refused-change' ? Math.min(REFUSED_CHANGE_COOLDOWN_MS, cooldownMs) : undefined)
+  }
+
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     // Until `ws` owns the socket, a reset by the peer would otherwise be an unhandled 'error'.
-    socket.on('error', (e) => logger.warn('upgrade socket error', errorFields(e)))
+    socket.on('error', onUpgradeSocketError)
     const work = admit(req, socket, head).catch((e) => {
       logger.error('upgrade failed', errorFields(e))
       socket.destroy()
@@ -196,18 +210,16 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
       socket.destroy()
       return
     }
+    const info = { userId: grant.userId, userName: grant.userName, canWrite: grant.canWrite, canComment: grant.canComment, onMisbehaved: strikeOnMisbehaviour(cooldownKey) }
+    const { sessionId } = grant
+    const member = { workspaceId: grant.workspaceId, userId: grant.userId, canWrite: grant.canWrite }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      room.addConnection(ws, {
-        userId: grant.userId,
-        userName: grant.userName,
-        canWrite: grant.canWrite,
-        // A refused change only waits out a moment (the canvas reloads the board and reconnects).
-        onMisbehaved: (kind) => cooldownKey && cooldowns.strike(cooldownKey, kind === 'refused-change' ? Math.min(REFUSED_CHANGE_COOLDOWN_MS, cooldownMs) : undefined),
-      })
+      room.addConnection(ws, info)
       wss.emit('connection', ws, req)
-      sessions.track(grant.sessionId, ws)
+      sessions.track(sessionId, ws)
+      members.track(member, ws)
       opts.metrics?.connectionOpened()
-      ws.once('close', () => opts.metrics?.connectionClosed())
+      ws.once('close', onMetricsClose)
     })
   }
 
@@ -291,6 +303,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
         clearInterval(pruner)
         jobProgress.stop()
         sessions.stop()
+        members.stop()
         const httpClosed = new Promise<void>((resolve) => (http.listening ? http.close(() => resolve()) : resolve()))
         http.closeIdleConnections()
         await consumer?.stop()

@@ -22,7 +22,7 @@ export async function reconcileVariations({ db, room, logger }: ReconcileVariati
     const record = val as unknown
     if (!isShape(record) || record.type !== VARIATION_SHAPE) continue
     const props = record.props as { status?: unknown; generationId?: unknown } | null | undefined
-    if (props?.status === 'queued' || props?.status === 'running') unfinished.set(key, typeof props.generationId === 'string' ? props.generationId : '')
+    if (props?.status === 'queued' || props?.status === 'awaiting_approval' || props?.status === 'running') unfinished.set(key, typeof props.generationId === 'string' ? props.generationId : '')
   }
   if (unfinished.size === 0) return 0
   const finished = await listFinishedGenerations(db, { boardId: room.boardId, variationIds: [...unfinished.keys()] })

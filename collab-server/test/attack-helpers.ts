@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import WebSocket from 'ws'
 import { WebsocketProvider } from 'y-websocket'
 import { subjects } from '@montage/core'
-import { getRecords, readRecords as readAllRecords, readValidRecords, type TBoardCommand, type TVariationPatch } from '@montage/board'
+import { getRecords, getTexts, parseSharedTextKey, readRecords as readAllRecords, readValidRecords, sharedTextFieldLimit, TEXTS_MAP, type TBoardCommand, type TVariationPatch } from '@montage/board'
 import { loadBoardUpdates } from '@montage/db'
 import { shapeRecord, waitFor, type TestEnv } from './helpers'
 import { jetstream } from '@nats-io/jetstream'
@@ -87,8 +87,24 @@ export function boardProblems(doc: Y.Doc): string[] {
   }
   const meta = doc.getMap('meta').get('schema')
   if (meta !== undefined && (typeof meta !== 'object' || meta === null)) problems.push('meta.schema is not a schema')
-  for (const key of doc.share.keys()) if (!['records', 'meta', 'threads'].includes(key)) problems.push(`unknown root "${key}"`)
+  for (const key of doc.share.keys()) if (!['records', 'meta', 'threads', TEXTS_MAP].includes(key)) problems.push(`unknown root "${key}"`)
+  // Shared texts: plain Y.Text of plain characters under the key of a shape's text field.
+  for (const [key, text] of doc.getMap<unknown>(TEXTS_MAP)) {
+    const parsed = parseSharedTextKey(key)
+    if (!parsed || sharedTextFieldLimit(parsed.field) === null) problems.push(`texts holds "${key}"`)
+    if (!(text instanceof Y.Text) || text.constructor !== Y.Text) {
+      problems.push(`texts.${key} is not a Y.Text`)
+      continue
+    }
+    if (text.toDelta().some((op: { insert?: unknown; attributes?: unknown }) => typeof op.insert !== 'string' || op.attributes !== undefined)) problems.push(`texts.${key} holds more than plain text`)
+    if (text._map.size > 0) problems.push(`texts.${key} holds keyed entries`)
+  }
   return problems
+}
+
+/** Every shared text of a board as plain strings, keyed as in `texts`. */
+export function allTexts(doc: Y.Doc): Record<string, string> {
+  return Object.fromEntries([...getTexts(doc).entries()].map(([key, text]) => [key, String(text)]).sort(([a], [b]) => (a! < b! ? -1 : 1)))
 }
 
 /** Whether any copy integrated anything written by Yjs client `clientId` (a refused update's author). */

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
-import { getMeta, getRecords, getThreads } from '@montage/board'
+import { ensureSharedTexts, getMeta, getRecords, getTexts, getThreads, sharedTextKey } from '@montage/board'
 import { geoShape, shotShape, TEST_PAGE_ID, variationShape } from '@montage/board/testing'
-import { allRecords, boardProblems, holdsWritesOf, openWatched, settle, storedDoc, upsertVariation, type TWatchedClient } from './attack-helpers'
-import { closeTestEnv, createBoardWithMembers, openTestEnv, startServer, type TestEnv, type TestUser } from './helpers'
+import { allRecords, allTexts, boardProblems, holdsWritesOf, openWatched, settle, storedDoc, upsertVariation, type TWatchedClient } from './attack-helpers'
+import { closeTestEnv, createBoardWithMembers, openTestEnv, startServer, waitFor, type TestEnv, type TestUser } from './helpers'
 import { canonical, seededRandom } from './random-edits'
 
 /**
@@ -77,6 +77,17 @@ function randomAttack(rand: () => number, doc: Y.Doc): TAttack {
     { name: 'orphan shape', mustRefuse: true, apply: (d) => getRecords(d).set('shape:orphan', geoShape('shape:orphan', { parentId: 'shape:nowhere' as never })) },
     { name: 'delete the document', mustRefuse: true, apply: (d) => getRecords(d).delete('document:document') },
     { name: 'delete something', mustRefuse: false, apply: (d) => getRecords(d).delete(target.id) },
+    // Shared texts (prompts and titles edited together).
+    { name: 'text of a missing shape', mustRefuse: true, apply: (d) => getTexts(d).set(sharedTextKey('shape:nowhere', 'prompt'), new Y.Text('x')) },
+    { name: 'text of a field no shape has', mustRefuse: true, apply: (d) => getTexts(d).set(sharedTextKey(target.id, 'evil'), new Y.Text('x')) },
+    { name: 'plain value in texts', mustRefuse: true, apply: (d) => d.getMap<unknown>('texts').set(sharedTextKey('shape:shot', 'prompt'), garbage(rand)) },
+    { name: 'map in texts', mustRefuse: true, apply: (d) => d.getMap<unknown>('texts').set(sharedTextKey('shape:shot', 'title'), new Y.Map()) },
+    { name: 'embed in a prompt', mustRefuse: true, apply: (d) => withPrompt(d, (t) => t.insertEmbed(0, { evil: garbage(rand) })) },
+    { name: 'bold in a prompt', mustRefuse: true, apply: (d) => withPrompt(d, (t) => t.insert(0, 'x', { bold: true })) },
+    { name: 'nested type in a prompt', mustRefuse: true, apply: (d) => withPrompt(d, (t) => t.insertEmbed(0, new Y.Array())) },
+    { name: 'a prompt far too long', mustRefuse: true, apply: (d) => withPrompt(d, (t) => t.insert(0, 'x'.repeat(8001))) },
+    { name: 'remove a prompt', mustRefuse: true, apply: (d) => withPrompt(d, () => {}, () => getTexts(d).delete(sharedTextKey('shape:shot', 'prompt'))) },
+    { name: 'type into a prompt', mustRefuse: false, apply: (d) => withPrompt(d, (t) => t.insert(Math.floor(rand() * (t.length + 1)), 'typed')) },
   ]
   const v = pick(rand, variations)
   if (v) {
@@ -100,6 +111,19 @@ function randomAttack(rand: () => number, doc: Y.Doc): TAttack {
   return pick(rand, attacks)!
 }
 
+/**
+ * Does `edit` to the shot's prompt text in one update (the text is made in it, from the shot or for
+ * a shot deleted since, if the copy has none); `after` runs in the same update.
+ */
+function withPrompt(doc: Y.Doc, edit: (text: Y.Text) => void, after?: () => void): void {
+  const key = sharedTextKey('shape:shot', 'prompt')
+  doc.transact(() => {
+    if (!getTexts(doc).has(key)) ensureSharedTexts(doc, getRecords(doc).get('shape:shot') ?? ({ id: 'shape:shot', type: 'shot', props: {} } as never))
+    edit(getTexts(doc).get(key)!)
+    after?.()
+  })
+}
+
 /** An honest step: a person's edit, or a result or decision from the server. */
 async function honestStep(rand: () => number, boardId: string, people: TWatchedClient[], step: number): Promise<void> {
   const person = pick(rand, people)!
@@ -111,7 +135,8 @@ async function honestStep(rand: () => number, boardId: string, people: TWatchedC
     const shape = pick(rand, shapes)!
     records.set(shape.id, { ...shape, x: Math.floor(rand() * 900) } as never)
   }
-  else if (roll < 0.65) records.delete(pick(rand, shapes)!.id)
+  else if (roll < 0.6) records.delete(pick(rand, shapes)!.id)
+  else if (roll < 0.65) withPrompt(person.doc, (t) => t.insert(Math.floor(rand() * (t.length + 1)), `w${step} `))
   else if (roll < 0.8) {
     if (!records.has('shape:shot')) records.set('shape:shot', shotShape('shape:shot'))
     await upsertVariation(env, boardId, `shape:v${step}`, { shotId: 'shape:shot', status: 'succeeded', model: 'previz', prompt: `take ${step}`, assetSha256: 'a'.repeat(64) })
@@ -131,7 +156,11 @@ describe('a fuzz of well-formed updates with bad content', () => {
       const [e1, e2, attackerEditor, attackerReviewer] = members as [TestUser, TestUser, TestUser, TestUser]
       const a = await openWatched(env, ports[0], boardId, e1.token)
       const b = await openWatched(env, ports[1], boardId, e2.token)
-      getRecords(a.doc).set('shape:shot', shotShape('shape:shot'))
+      const shot = shotShape('shape:shot')
+      a.doc.transact(() => {
+        getRecords(a.doc).set('shape:shot', shot)
+        ensureSharedTexts(a.doc, shot as never)
+      })
       let refused = 0
       for (let step = 0; step < STEPS; step++) {
         await honestStep(rand, boardId, [a, b], step)
@@ -150,12 +179,22 @@ describe('a fuzz of well-formed updates with bad content', () => {
         if (wasRefused) refused++
         attacker.provider.destroy()
         await settle(env, boardId, a, [b])
-        const stored = await storedDoc(env, boardId)
+        // A server result published in the honest step is applied when the command consumer reaches
+        // it, which on a loaded machine can be after the marker above: the copies must converge.
+        let stored = await storedDoc(env, boardId)
+        await waitFor(async () => {
+          stored = await storedDoc(env, boardId)
+          const want = canonical(allRecords(a.doc))
+          const wantTexts = canonical(allTexts(a.doc))
+          return [b.doc, stored].every((doc) => canonical(allRecords(doc)) === want && canonical(allTexts(doc)) === wantTexts)
+        }).catch(() => {})
         const copies = [a.doc, b.doc, stored]
         const expected = canonical(allRecords(a.doc))
+        const expectedTexts = allTexts(a.doc)
         for (const doc of copies) {
           expect(boardProblems(doc), `step ${step} (${attack.name})`).toEqual([])
           expect(canonical(allRecords(doc)), `step ${step} (${attack.name})`).toBe(expected)
+          expect(allTexts(doc), `step ${step} (${attack.name})`).toEqual(expectedTexts)
           if (wasRefused || asReviewer) expect(holdsWritesOf(doc, attacker.doc.clientID), `step ${step} (${attack.name})`).toBe(false)
         }
         expect(a.provider.wsconnected && b.provider.wsconnected).toBe(true)

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
 import { listBoardCheckpoints } from '@montage/db'
-import { getRecords, type TBoardHistoryCommand } from '@montage/board'
+import * as Y from 'yjs'
+import { getRecords, getTexts, sharedTextKey, type TBoardHistoryCommand } from '@montage/board'
+import { shotShape } from '@montage/board/testing'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 import { jetstream } from '@nats-io/jetstream'
 
@@ -50,5 +52,37 @@ describe('named checkpoints', () => {
     await publish({ id: randomUUID(), type: 'checkpoint.restore', boardId, checkpointId: before.id })
     await waitFor(() => (readRecords(a.doc)['shape:keep'] as unknown as { x: number }).x === 999)
     expect(Object.keys(readRecords(a.doc)).sort()).toEqual(Object.keys(edited).sort())
+  })
+
+  // Bug: a restore wrote the shot's prompt back but left its shared text as typed since, so the field
+  // still showed the newer words and the next keystroke wrote them back into the prompt.
+  it('restores a shot\'s prompt and title into their shared texts, not only into the record', async () => {
+    const { boardId, owner } = await createBoardWithMembers(env)
+    const a = await openProvider(env, port, boardId, owner.token)
+    const kv = getRecords(a.doc)
+    const SHOT = 'shape:shot-restore'
+    const shot = shotShape(SHOT, { props: { title: 'Harbour', prompt: 'a lighthouse at dusk' } })
+    a.doc.transact(() => {
+      kv.set(SHOT, shot)
+      getTexts(a.doc).set(sharedTextKey(SHOT, 'prompt'), new Y.Text('a lighthouse at dusk'))
+      getTexts(a.doc).set(sharedTextKey(SHOT, 'title'), new Y.Text('Harbour'))
+    })
+    await waitFor(async () => (await storedRecords(env.db, boardId))[SHOT] !== undefined)
+    const checkpointId = randomUUID()
+    await publish({ id: randomUUID(), type: 'checkpoint.create', boardId, checkpointId, name: 'Before the rewrite' })
+    await waitFor(async () => (await listBoardCheckpoints(env.db, boardId)).length === 1)
+
+    // Typed since, as the canvas does it: the text, and the prop kept equal to it.
+    const prompt = getTexts(a.doc).get(sharedTextKey(SHOT, 'prompt'))!
+    a.doc.transact(() => {
+      prompt.delete(0, prompt.length)
+      prompt.insert(0, 'neon alley in the rain')
+      kv.set(SHOT, { ...shot, props: { ...(shot as { props: object }).props, prompt: 'neon alley in the rain' } } as typeof shot)
+    })
+
+    await publish({ id: randomUUID(), type: 'checkpoint.restore', boardId, checkpointId })
+    await waitFor(() => (readRecords(a.doc)[SHOT] as unknown as { props: { prompt: string } }).props.prompt === 'a lighthouse at dusk')
+    await waitFor(() => prompt.toString() === 'a lighthouse at dusk')
+    expect(getTexts(a.doc).get(sharedTextKey(SHOT, 'title'))!.toString()).toBe('Harbour')
   })
 })

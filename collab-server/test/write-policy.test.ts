@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
-import { getMeta, getRecords, getThreads } from '@montage/board'
+import { COMMENT_DRAFT_FIELD, getMeta, getRecords, getTexts, getThreads, sharedTextKey, versionCounterKey } from '@montage/board'
 import { geoShape, presenceState, seedBoard, shotShape, TEST_PAGE_ID, variationShape } from '@montage/board/testing'
 import { appendBoardUpdate, createBoard, listBoardCheckpoints, recordReviewDecision, type RecordReviewDecisionOptions } from '@montage/db'
-import { allRecords, boardProblems, holdsWritesOf, openWatched, publishCommand, settle, storedDoc, upsertVariation, type TWatchedClient } from './attack-helpers'
+import { allRecords, allTexts, boardProblems, holdsWritesOf, openWatched, publishCommand, settle, storedDoc, upsertVariation, type TWatchedClient } from './attack-helpers'
 import { canonical } from './random-edits'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, quietLogger, startServer, waitFor, type TestEnv, type TestUser } from './helpers'
 
@@ -157,6 +157,47 @@ describe('a variation’s results, provenance and review are the server’s', ()
     await expectRefused(board, change({ shotId: 'shape:other-shot' }), /shotId is written by the server only/)
   })
 
+  it('numbers a variation when its command creates it and refuses a forged number: a changed one, a placeholder with one, the shot\'s counter', async () => {
+    const board = await boardWithVariation()
+    expect(variationIn(board.a)!.props.version).toBe(1)
+    const change = (props: Record<string, unknown>) => (doc: Y.Doc) => {
+      const v = variationIn({ doc })!
+      getRecords(doc).set(VARIATION, { ...v, props: { ...v.props, ...props } } as never)
+    }
+    await expectRefused(board, change({ version: 7 }), /version is written by the server only/)
+    await expectRefused(board, change({ version: 0 }), /version is written by the server only/)
+    await expectRefused(board, (doc) => getRecords(doc).set('shape:forged-v', variationShape('shape:forged-v', { props: { shotId: SHOT, version: 2 } })), /its version is written by the server/)
+    await expectRefused(board, (doc) => getMeta(doc).set(versionCounterKey(SHOT), 0), /is not part of a board/)
+    // The shot's next variation is v2 on both instances and in the database, whatever was tried.
+    await upsertVariation(env, board.boardId, 'shape:v-second', { shotId: SHOT, status: 'running', model: 'previz' })
+    await waitFor(() => variationIn(board.b, 'shape:v-second')?.props.version === 2)
+    await waitFor(async () => variationIn({ doc: await storedDoc(env, board.boardId) }, 'shape:v-second')?.props.version === 2)
+    expect(variationIn(board.a)!.props.version).toBe(1)
+  })
+
+  it('numbers the variations of a board stored before versions when it loads, per shot in creation order', async () => {
+    const { boardId, owner } = await createBoardWithMembers(env)
+    const legacy = new Y.Doc()
+    Y.applyUpdate(legacy, Y.encodeStateAsUpdate(await storedDoc(env, boardId)))
+    // Written under the variation shape's schema before versions (3): the load's migration makes them unnumbered.
+    const schema = getMeta(legacy).get('schema') as { sequences: Record<string, number> }
+    getMeta(legacy).set('schema', { ...schema, sequences: { ...schema.sequences, 'com.tldraw.shape.variation': 3 } })
+    const old = (id: string, index: string) => {
+      const { version: _none, ...props } = (variationShape(id, { index: index as never, props: { shotId: SHOT, status: 'succeeded', assetSha256: 'a'.repeat(64) } }) as TVariationRecord).props
+      return { ...variationShape(id), index, props } as never
+    }
+    getRecords(legacy).set(SHOT, shotShape(SHOT))
+    // Stored out of creation order; the z-order (index) says the second one came first.
+    getRecords(legacy).set('shape:old-later', old('shape:old-later', 'a8'))
+    getRecords(legacy).set('shape:old-first', old('shape:old-first', 'a6'))
+    await appendBoardUpdate(env.db, { boardId, update: Y.encodeStateAsUpdate(legacy) })
+
+    const client = await openWatched(env, ports[0], boardId, owner.token)
+    await waitFor(() => variationIn(client, 'shape:old-first')?.props.version === 1 && variationIn(client, 'shape:old-later')?.props.version === 2)
+    await waitFor(async () => variationIn({ doc: await storedDoc(env, boardId) }, 'shape:old-later')?.props.version === 2)
+    expect(client.provider.wsconnected).toBe(true)
+  })
+
   it('lets a person place a queued placeholder, never a variation with results of its own', async () => {
     const board = await boardWithVariation('approved')
     await expectRefused(board, (doc) => getRecords(doc).set('shape:forged', variationShape('shape:forged', { props: { shotId: SHOT, status: 'succeeded', assetSha256: 'c'.repeat(64) } })), /starts queued and empty/)
@@ -220,6 +261,88 @@ describe('a variation’s results, provenance and review are the server’s', ()
   })
 })
 
+describe('shared texts: prompts and titles edited together', () => {
+  it("merges two editors' typing in one prompt, refuses texts that are no shape's field, and takes none from a reviewer", async () => {
+    const board = await boardWithVariation()
+    const key = sharedTextKey(SHOT, 'prompt')
+    const textOf = (doc: Y.Doc) => getTexts(doc).get(key)?.toString()
+    // The shot came without texts: the server made them from its props.
+    await waitFor(() => textOf(board.b.doc) === 'a lighthouse at dusk')
+    // Two people type at once on two instances: both keep every character.
+    getTexts(board.a.doc).get(key)!.insert(0, 'slow ')
+    getTexts(board.b.doc).get(key)!.insert(0, 'WIDE ')
+    await waitFor(() => textOf(board.a.doc)?.length === 30 && textOf(board.a.doc) === textOf(board.b.doc))
+    expect(textOf(board.a.doc)).toMatch(/^(slow WIDE |WIDE slow )a lighthouse at dusk$/)
+    await waitFor(async () => textOf(await storedDoc(env, board.boardId)) === textOf(board.a.doc))
+    const merged = textOf(board.a.doc)
+
+    const attacks: [string, (doc: Y.Doc) => void, RegExp][] = [
+      ['a text of a shape the board lacks', (doc) => getTexts(doc).set(sharedTextKey('shape:ghost', 'prompt'), new Y.Text('boo')), /holds no such shape/],
+      ['a text of a field the shot lacks', (doc) => getTexts(doc).set(sharedTextKey(SHOT, 'model'), new Y.Text('veo')), /no text field "model"/],
+      ['a plain string in texts', (doc) => doc.getMap<unknown>('texts').set(sharedTextKey(SHOT, 'title'), 'plain'), /shared texts \(Y.Text\) only/],
+      ['an embed in the prompt', (doc) => getTexts(doc).get(key)!.insertEmbed(0, { src: 'x' }), /not part of a shared text/],
+      ['a prompt of 9000 characters', (doc) => getTexts(doc).get(key)!.insert(0, 'x'.repeat(9000)), /at most 4000/],
+      ['a prompt replaced', (doc) => getTexts(doc).set(key, new Y.Text('wiped')), /never replaced/],
+      ['a prompt removed', (doc) => getTexts(doc).delete(key), /never removed/],
+    ]
+    for (const [name, attack, reason] of attacks) {
+      await expectRefused(board, attack, reason)
+      for (const doc of [board.a.doc, board.b.doc, await storedDoc(env, board.boardId)]) expect(textOf(doc), name).toBe(merged)
+    }
+
+    const reviewer = await openWatched(env, ports[0], board.boardId, board.editors[3]!.token)
+    await waitFor(() => textOf(reviewer.doc) === merged)
+    getTexts(reviewer.doc).get(key)!.insert(0, 'REVIEWER ')
+    await settle(env, board.boardId, board.a, [board.b])
+    for (const doc of [board.a.doc, board.b.doc, await storedDoc(env, board.boardId)]) {
+      expect(textOf(doc)).toBe(merged)
+      expect(holdsWritesOf(doc, reviewer.doc.clientID)).toBe(false)
+    }
+    expect(reviewer.provider.wsconnected).toBe(true)
+    expect(allTexts(board.b.doc)).toEqual(allTexts(board.a.doc))
+  })
+})
+
+describe('comment drafts: written together by everyone who may comment', () => {
+  it("takes a reviewer's draft of a variation's comment and merges it with an editor's; drops the rest of a reviewer's writes, refuses an over-long draft", async () => {
+    const board = await boardWithVariation()
+    const key = sharedTextKey(VARIATION, COMMENT_DRAFT_FIELD)
+    const draftOf = (doc: Y.Doc) => getTexts(doc).get(key)?.toString()
+    const reviewer = await openWatched(env, ports[0], board.boardId, board.editors[3]!.token)
+    // The server made the variation's (empty) draft with it; the reviewer starts writing, the editor on the other instance adds to it.
+    await waitFor(() => draftOf(reviewer.doc) === '' && draftOf(board.b.doc) === '')
+    getTexts(reviewer.doc).get(key)!.insert(0, 'Too dark ')
+    await waitFor(() => draftOf(board.b.doc) === 'Too dark ')
+    getTexts(board.b.doc).get(key)!.insert(9, 'at the start.')
+    getTexts(reviewer.doc).get(key)!.insert(0, 'Q: ')
+    await waitFor(() => draftOf(board.a.doc) === 'Q: Too dark at the start.' && draftOf(reviewer.doc) === draftOf(board.a.doc) && draftOf(board.b.doc) === draftOf(board.a.doc))
+    await waitFor(async () => draftOf(await storedDoc(env, board.boardId)) === 'Q: Too dark at the start.')
+
+    // A reviewer's update that writes a draft and anything else is dropped whole (as all their writes were); they stay connected.
+    const other = await openWatched(env, ports[1], board.boardId, board.editors[3]!.token)
+    other.doc.transact(() => {
+      getTexts(other.doc).get(key)!.insert(0, 'SNEAKY ')
+      const v = variationIn(other)!
+      getRecords(other.doc).set(VARIATION, { ...v, props: { ...v.props, reviewState: 'approved' } } as never)
+    })
+    await settle(env, board.boardId, board.a, [board.b])
+    for (const doc of [board.a.doc, board.b.doc, await storedDoc(env, board.boardId)]) {
+      expect(draftOf(doc)).toBe('Q: Too dark at the start.')
+      expect(holdsWritesOf(doc, other.doc.clientID)).toBe(false)
+    }
+    expect(variationIn(board.b)?.props.reviewState).toBe('pending')
+    expect(other.provider.wsconnected).toBe(true)
+
+    // A draft past twice the comment limit is refused, as an editor's would be.
+    const flooder = await openWatched(env, ports[1], board.boardId, board.editors[3]!.token)
+    getTexts(flooder.doc).get(key)!.insert(0, 'x'.repeat(8001))
+    const closed = await flooder.closed
+    expect(closed.reason).toMatch(/at most 4000/)
+    await settle(env, board.boardId, board.a, [board.b])
+    expect(draftOf(board.b.doc)).toBe('Q: Too dark at the start.')
+  })
+})
+
 describe('awareness carries presence only, under the account’s name', () => {
   it('names a cursor after the account and drops planted records and extra fields', async () => {
     const board = await boardWithVariation()
@@ -239,6 +362,25 @@ describe('awareness carries presence only, under the account’s name', () => {
     liar.provider.awareness.setLocalState({ user: state.user, presence: other.presence })
     await new Promise((r) => setTimeout(r, 200))
     expect((board.a.provider.awareness.getStates().get(liar.doc.clientID) as { presence: unknown }).presence).toBeNull()
+  })
+})
+
+describe('awareness carries a caret in a shared text field, well formed or not at all', () => {
+  it('keeps a field key and two relative positions, and drops anything else', async () => {
+    const board = await boardWithVariation()
+    const person = await openWatched(env, ports[1], board.boardId, board.editors[2]!.token)
+    const state = presenceState(person.doc.clientID, { x: 5, y: 6 }, { id: board.editors[2]!.id, name: 'editor', color: '#00ff00' })
+    const caretOf = () => (board.a.provider.awareness.getStates().get(person.doc.clientID) as { textCaret?: unknown } | undefined)?.textCaret
+    const good = { key: sharedTextKey(SHOT, 'prompt'), anchor: { item: { client: 7, clock: 3 }, assoc: 0 }, head: { type: { client: 7, clock: 0 }, assoc: -1 } }
+    person.provider.awareness.setLocalState({ ...state, textCaret: { ...good, extra: 'x'.repeat(500), anchor: { ...good.anchor, tname: 'records' } } })
+    await waitFor(() => caretOf() !== undefined)
+    expect(caretOf()).toEqual(good)
+    for (const bad of [{ ...good, key: 'records' }, { ...good, key: `${SHOT}/model` }, { ...good, anchor: { assoc: 0 } }, { ...good, head: { item: { client: -1, clock: 0 } } }, 'caret', [good]]) {
+      person.provider.awareness.setLocalState({ ...state, textCaret: good })
+      await waitFor(() => caretOf() !== undefined)
+      person.provider.awareness.setLocalState({ ...state, textCaret: bad })
+      await waitFor(() => caretOf() === undefined)
+    }
   })
 })
 

@@ -46,3 +46,32 @@ describe('roiForWindow', () => {
     expect((b[1]! - a[1]!) * 1000).toBeCloseTo(0.25, 3)
   })
 })
+
+describe('keyframes', () => {
+  const keys = [
+    { t: 0, x: 0, y: 0, size: 1 },
+    { t: 1, x: 0.5, y: 0.25, size: 0.5 },
+  ]
+  it('starts and ends on the drawn framings, zooming by an even ratio a frame (linear easing)', () => {
+    expect(cameraWindow('keyframes', 1, 0, 'linear', keys)).toEqual({ x: 0, y: 0, width: 1, height: 1 })
+    const end = cameraWindow('keyframes', 1, 1, 'linear', keys)
+    expect(end.x).toBeCloseTo(0.5, 12)
+    expect(end.y).toBeCloseTo(0.25, 12)
+    expect(end.width).toBeCloseTo(0.5, 12)
+    const sizes = steps(25).map((t) => cameraWindow('keyframes', 1, t, 'linear', keys).width)
+    for (let i = 1; i < sizes.length; i++) expect(sizes[i]! / sizes[i - 1]!).toBeCloseTo(0.5 ** (1 / 24), 12)
+    // Never outside the plate on the way.
+    for (const t of steps(25)) {
+      const w = cameraWindow('keyframes', 1, t, 'ease_in_out', keys)
+      expect(w.x).toBeGreaterThanOrEqual(-1e-12)
+      expect(w.x + w.width).toBeLessThanOrEqual(1 + 1e-12)
+    }
+  })
+
+  it('passes through a middle framing at its time', () => {
+    const three = [keys[0]!, { t: 0.25, x: 0.2, y: 0.2, size: 0.6 }, keys[1]!]
+    const w = cameraWindow('keyframes', 1, 0.25, 'linear', three)
+    expect(w.x).toBeCloseTo(0.2, 12)
+    expect(w.width).toBeCloseTo(0.6, 12)
+  })
+})

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { deflateSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGpuActivities } from '../src/activities/create-gpu-activities'
+import { runProcess } from '../src/ffmpeg/run-process'
 import { createRig, runInActivity, smoothPlate, storedBlobs, writeClip, type TTestRig } from './helpers'
 
 /** A PNG whose header claims width×height, with no real pixels behind it. */
@@ -123,5 +124,15 @@ describe('edit activities', () => {
     expect(error).toBeInstanceOf(CancelledFailure)
     expect(await readdir(rig.workDir)).toEqual([])
     expect(await storedBlobs(rig.store)).toEqual(before)
+  })
+
+  it('an upscale cancelled mid-clip leaves none of its ffmpegs running, the scaler its frames go through included', async () => {
+    const ffmpegChildren = async () =>
+      (await runProcess('ps', ['-o', 'pid=,args=', '--ppid', String(process.pid)])).stdout.toString().split('\n').filter((line) => line.includes('ffmpeg'))
+    const { upscale } = createGpuActivities({ store: rig.store, engine: rig.engine, progressIntervalMs: 0 })
+    const { error } = await runInActivity(() => upscale({ ...ids, generationId: 'cancel-upscale', sourceSha256: clipSha, params: { factor: 2 } }), { cancelAfterHeartbeats: 5 })
+    expect(error).toBeInstanceOf(CancelledFailure)
+    await expect.poll(ffmpegChildren, { timeout: 5000 }).toEqual([])
+    expect(await readdir(rig.workDir)).toEqual([])
   })
 })

@@ -131,7 +131,7 @@ describe('Runway adapter against the task API stand-in', () => {
 
   it('resumes the task of an earlier attempt instead of creating another', async () => {
     nextPlan = (s) => [{ status: 'RUNNING', progress: 0.5 }, { status: 'SUCCEEDED', output: [s.addOutput(mp4, 'video/mp4')] }]
-    const first = await deps().client.createTask({ endpoint: 'image_to_video', body: { model: 'gen4_turbo', promptImage: 'data:,', ratio: '1280:720', duration: 5 } })
+    const first = await deps().client.createTask({ endpoint: 'image_to_video', body: { model: 'gen4_turbo', promptImage: 'https://example.com/first-frame.png', ratio: '1280:720', duration: 5 } })
     const posts = standIn.requests.filter((r) => r.method === 'POST').length
     const { result, created } = await run(input(), undefined, { resumeTaskId: first })
     await expect(result).resolves.toMatchObject({ mimeType: 'video/mp4' })

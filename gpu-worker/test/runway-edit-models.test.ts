@@ -53,7 +53,7 @@ function editInput(overrides: Partial<TRunHostedModelInput> = {}): TRunHostedMod
     variationId: 'shape:edit',
     model: 'aleph2',
     prompt: 'make it night, wet streets',
-    params: { duration: 5, aspectRatio: '16:9', seed: 7 },
+    params: { seed: 7 },
     referenceAssets: [source.sha256],
     ...overrides,
   }
@@ -98,7 +98,7 @@ describe('Runway edit models through the hosted activity', () => {
 
   it('aleph2 with an empty prompt sends no promptText (Runway takes a non-empty one or none)', async () => {
     nextPlan = (s) => [{ status: 'SUCCEEDED', output: [s.addOutput(edited, 'video/mp4')] }]
-    const { error, task } = await runHosted(editInput({ prompt: '  ', params: { duration: 5 } }))
+    const { error, task } = await runHosted(editInput({ prompt: '  ', params: {} }))
     expect(error).toBeUndefined()
     expect(task!.body).toEqual({ model: 'aleph2', videoUri: expect.stringMatching(/^data:video\/mp4;base64,/) })
   })

@@ -1,6 +1,8 @@
 import Link from 'next/link'
 import { roleCan } from '@montage/core'
-import { getCreditBalance, listBoards, listMemberships } from '@montage/db'
+import { getCreditBalance, listArchivedBoards, listBoards, listMemberships } from '@montage/db'
+import { ArchivedBoards } from '@/components/admin/ArchivedBoards'
+import { BoardMenu } from '@/components/admin/BoardMenu'
 import { NewBoardForm } from '@/components/NewBoardForm'
 import { PageHeader } from '@/components/PageHeader'
 import { db } from '@/lib/server/context'
@@ -20,7 +22,13 @@ export default async function HomePage() {
   const sql = db()
   const memberships = await listMemberships(sql, user.id)
   const workspaces = await Promise.all(
-    memberships.map(async (m) => ({ ...m, credits: await getCreditBalance(sql, m.workspaceId), boards: await listBoards(sql, m.workspaceId) })),
+    memberships.map(async (m) => ({
+      ...m,
+      // Reviewers do not see the workspace's money.
+      credits: roleCan(m.role, 'credits.view') ? await getCreditBalance(sql, m.workspaceId) : null,
+      boards: await listBoards(sql, m.workspaceId),
+      archived: roleCan(m.role, 'board.manage') ? await listArchivedBoards(sql, m.workspaceId) : [],
+    })),
   )
 
   return (
@@ -43,11 +51,18 @@ export default async function HomePage() {
               <div style={{ display: 'flex', alignItems: 'center', gap: 8, minWidth: 0 }}>
                 <h2>{w.workspaceName}</h2>
                 <span className="pill">{w.role}</span>
-                <span className="pill pill-accent" data-testid="credits">{w.credits} credits</span>
+                {w.credits !== null && (
+                  <Link href={`/workspaces/${w.workspaceId}/credits`} className="pill pill-accent" title="Where the credits went" data-testid="credits">{w.credits} credits</Link>
+                )}
               </div>
               <div className="inline-form">
-                {roleCan(w.role, 'member.manage') && (
-                  <Link href={`/workspaces/${w.workspaceId}/members`} className="btn" data-testid="manage-members">Members</Link>
+                <Link href={`/workspaces/${w.workspaceId}/activity`} className="btn" data-testid="open-activity">Activity</Link>
+                {roleCan(w.role, 'credits.view') && (
+                  <Link href={`/workspaces/${w.workspaceId}/credits`} className="btn" data-testid="open-credits">Credits</Link>
+                )}
+                <Link href={`/workspaces/${w.workspaceId}/members`} className="btn" data-testid="manage-members">Members</Link>
+                {(roleCan(w.role, 'apikey.manage') || roleCan(w.role, 'webhook.manage')) && (
+                  <Link href={`/workspaces/${w.workspaceId}/settings`} className="btn" data-testid="workspace-settings">Settings</Link>
                 )}
                 {roleCan(w.role, 'board.edit') && <NewBoardForm workspaceId={w.workspaceId} />}
               </div>
@@ -60,16 +75,20 @@ export default async function HomePage() {
             ) : (
               <div className="board-grid">
                 {w.boards.map((b) => (
-                  <Link key={b.id} href={`/boards/${b.id}`} className="board-card" data-testid="board-card">
-                    <div className="board-thumb" />
-                    <div className="board-meta">
-                      <div className="name">{b.name}</div>
-                      <div className="when">Updated {relative(new Date(b.updatedAt))}</div>
-                    </div>
-                  </Link>
+                  <div key={b.id} className="board-tile">
+                    <Link href={`/boards/${b.id}`} className="board-card" data-testid="board-card">
+                      <div className="board-thumb" />
+                      <div className="board-meta">
+                        <div className="name">{b.name}</div>
+                        <div className="when">Updated {relative(new Date(b.updatedAt))}</div>
+                      </div>
+                    </Link>
+                    {roleCan(w.role, 'board.manage') && <BoardMenu board={{ id: b.id, name: b.name }} canDelete={roleCan(w.role, 'board.delete')} />}
+                  </div>
                 ))}
               </div>
             )}
+            <ArchivedBoards boards={w.archived.map((b) => ({ id: b.id, name: b.name, archivedAt: b.archivedAt.toISOString() }))} canDelete={roleCan(w.role, 'board.delete')} />
           </section>
         ))}
       </main>

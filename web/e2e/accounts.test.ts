@@ -148,7 +148,7 @@ describe('local accounts', () => {
     const link = (await owner.page.locator('[data-testid=invite-link] code').textContent())!
     expect(link).toMatch(new RegExp(`^${stack.baseUrl}/invite/[A-Za-z0-9_-]{43}$`))
     await owner.page.locator('[data-testid=invite-row][data-state=active]', { hasText: 'Rosa, client side' }).waitFor()
-    await owner.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'members.png') })
+    await owner.page.screenshot({ path: path.join(SCREENSHOT_DIR, 'members-invite.png') })
 
     const guest = await newContext()
     await guest.page.goto(link)

@@ -80,7 +80,7 @@ async function decide(variationId: string, decision: 'approved' | 'changes_reque
   const res = await fetch(`${stack.baseUrl}/api/boards/${stack.boardId}/variations/${encodeURIComponent(variationId)}/decision`, {
     method: 'POST',
     headers: { cookie: producer.cookie, 'content-type': 'application/json' },
-    body: JSON.stringify({ decision, note: decision === 'approved' ? 'Ready for the client' : undefined }),
+    body: JSON.stringify({ decision, note: decision === 'approved' ? 'Ready for the client' : 'The horizon tilts' }),
   })
   expect(res.status).toBe(201)
   for (let i = 0; i < 300; i++) {
@@ -230,7 +230,7 @@ describe('delivering a sequence', () => {
       expect(c.approved).toBe(true)
       expect(c.provenance).toMatchObject({ generationId: clips[i]!.generationId, model: 'previz' })
       const trail = decisions.filter((d) => d.variation_id === c.variationId)
-      expect(c.approvals).toEqual(trail.map((d) => ({ decision: d.decision, by: { name: 'Ada Moreau', role: 'producer' }, at: d.created_at.toISOString(), note: d.decision === 'approved' ? 'Ready for the client' : null })))
+      expect(c.approvals).toEqual(trail.map((d) => ({ decision: d.decision, by: { name: 'Ada Moreau', role: 'producer' }, at: d.created_at.toISOString(), note: d.decision === 'approved' ? 'Ready for the client' : 'The horizon tilts' })))
     }
     expect(manifest.clips[1]!.approvals.at(-1)!.decision).toBe('approved')
     expect(manifest.audio).toEqual([expect.objectContaining({ track: 'Music', name: 'Theme', gainDb: -6 })])
@@ -244,7 +244,7 @@ describe('delivering a sequence', () => {
     const trailOf = (variationId: string, outputSha256: string) =>
       decisions
         .filter((d) => d.variation_id === variationId)
-        .map((d) => ({ variationId, outputSha256, decision: d.decision, by: { id: producer.userId, name: 'Ada Moreau' }, role: 'producer', decidedAt: d.created_at.toISOString(), ...(d.decision === 'approved' ? { note: 'Ready for the client' } : {}) }))
+        .map((d) => ({ variationId, outputSha256, decision: d.decision, by: { id: producer.userId, name: 'Ada Moreau' }, role: 'producer', decidedAt: d.created_at.toISOString(), note: d.decision === 'approved' ? 'Ready for the client' : 'The horizon tilts' }))
     const components = [
       [clipPath(0), 'video/mp4'],
       [clipPath(1), 'video/mp4'],

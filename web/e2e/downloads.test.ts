@@ -97,7 +97,7 @@ describe('downloads with Content Credentials', () => {
   })
 
   it('a new decision signs a new copy that carries it', async () => {
-    const decided = await api(`/api/boards/${stack.boardId}/variations/${encodeURIComponent(variation.variationId)}/decision`, { cookie: producer.cookie, body: { decision: 'changes_requested' } })
+    const decided = await api(`/api/boards/${stack.boardId}/variations/${encodeURIComponent(variation.variationId)}/decision`, { cookie: producer.cookie, body: { decision: 'changes_requested', note: 'Cut the last second' } })
     expect(decided.status).toBeLessThan(300)
     const bytes = new Uint8Array(await (await api(`/api/assets/${variation.assetSha256}/download?boardId=${stack.boardId}`, { cookie: reviewer.cookie })).arrayBuffer())
     const v = await verifyAsset({ bytes, format: 'video/mp4', trustAnchorsPem: testCa })

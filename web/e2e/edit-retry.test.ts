@@ -155,7 +155,7 @@ describe('retry of a generation older than its workflow history', () => {
       .poll(async () => {
         await stack.temporal.workflowService.deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId: failed.workflowId } }).catch(() => {})
         return handle.describe().then(() => 'present', (e: Error) => e.name)
-      }, { timeout: 30_000, interval: 1_000 })
+      }, { timeout: 120_000, interval: 2_000 })
       .toBe('WorkflowNotFoundError')
 
     const page = await ada.newPage()
@@ -171,5 +171,5 @@ describe('retry of a generation older than its workflow history', () => {
     await mkdir(SHOTS, { recursive: true })
     await page.screenshot({ path: path.join(SHOTS, 'retried-without-history.png') })
     await page.close()
-  })
+  }, 360_000)
 })

@@ -130,11 +130,32 @@ describe('shot parameters per model', () => {
     await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/8 credits/)
     await shot.screenshot({ path: `${SHOTS}/shot-gen4-image.png` })
 
+    // Act-Two is priced by its performance clip: no duration to choose, a price "from" the shortest clip.
     await setShot({ props: { model: 'act_two' } })
-    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Duration', 'Aspect', 'Expression', 'Body'])
-    expect(await shot.locator('[data-testid=shot-duration] option').count()).toBe(30)
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Aspect', 'Expression', 'Body'])
+    expect(await shot.locator('[data-testid=shot-duration]').count()).toBe(0)
     expect(await shot.locator('[data-testid=shot-params]').getAttribute('title')).toMatch(/character.*driving performance/)
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/from 15 credits/)
     await shot.screenshot({ path: `${SHOTS}/shot-act-two.png` })
+
+    // Veo 3.1: 4, 6 or 8 s, landscape or portrait, first or first-and-last keyframes, sound (which doubles its price).
+    await setShot({ props: { model: 'veo3.1', duration: 8, aspectRatio: '16:9' } })
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Duration', 'Aspect', 'Keyframes', 'Sound'])
+    expect(await shot.locator('[data-testid=shot-duration] option').allTextContents()).toEqual(['4 s', '6 s', '8 s'])
+    await shot.locator('[data-testid=shot-param-keyframes]').selectOption('first_last')
+    expect(await shot.locator('[data-testid=shot-params]').getAttribute('title')).toMatch(/1st the first frame, 2nd the last frame/)
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/· 160 credits/)
+    await shot.locator('[data-testid=shot-param-audio]').selectOption('on')
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/· 320 credits/)
+    await shot.screenshot({ path: `${SHOTS}/shot-veo.png` })
+
+    // Aleph 2: up to five keyframe images after the clip; priced by the clip, 56 credits at least.
+    await setShot({ props: { model: 'aleph2' } })
+    await expect.poll(() => shot.locator('[data-testid=shot-params] .m-field-label').allTextContents()).toEqual(['Keyframes'])
+    expect(await shot.locator('[data-testid=shot-param-keyframes] option').allTextContents()).toEqual(['None', '1 after the clip', '2 after the clip', '3 after the clip', '4 after the clip', '5 after the clip'])
+    await expect.poll(() => shot.locator('[data-testid=generate]').textContent()).toMatch(/from 56 credits/)
+    await shot.locator('[data-testid=shot-param-keyframes]').selectOption('3')
+    await shot.screenshot({ path: `${SHOTS}/shot-aleph2.png` })
     await setShot({ props: { model: 'previz' } })
     await page.close()
   })

@@ -106,8 +106,8 @@ describe('review links', () => {
     const { comment } = (await posted.json()) as { comment: TComment }
     expect(comment).toMatchObject({ author: { id: null, name: 'Carla Client', guest: true }, mentions: [producer.userId], timeSeconds: 1.2 })
 
-    const forMembers = (await (await api('GET', `/api/boards/${stack.boardId}/comments`, { cookie: reviewer.cookie })).json()) as { comments: TComment[] }
-    expect(forMembers.comments.find((c) => c.id === comment.id)).toMatchObject({ body: 'Love the lamp, @Ada Moreau', author: { guest: true, name: 'Carla Client' } })
+    const forMembers = (await (await api('GET', `/api/boards/${stack.boardId}/comments`, { cookie: reviewer.cookie })).json()) as { items: TComment[] }
+    expect(forMembers.items.find((c) => c.id === comment.id)).toMatchObject({ body: 'Love the lamp, @Ada Moreau', author: { guest: true, name: 'Carla Client' } })
     const forGuest = (await (await api('GET', `${r}/comments`, { cookie: guest })).json()) as { comments: TComment[] }
     expect(forGuest.comments.map((c) => c.id)).toContain(comment.id)
     const narrowed = (await (await api('GET', `${r}/comments?variationId=${encodeURIComponent(inScope.variationId)}`, { cookie: guest })).json()) as { comments: TComment[] }

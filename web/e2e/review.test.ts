@@ -115,6 +115,7 @@ describe('review', () => {
     expect(await viewerA.locator('[data-testid=thread][data-thread-id]').first().getAttribute('class')).toContain('m-thread-selected')
 
     await viewerA.locator('[data-testid=approve]').click()
+    await viewerA.locator('[data-testid=decision-submit]').click()
     await expect.poll(() => viewerA.locator('[data-testid=review-state]').getAttribute('data-state'), { timeout: 20_000 }).toBe('approved')
 
     // Ada resolves the thread: it folds into "Resolved", and the card's pin turns grey for everyone.
@@ -213,7 +214,12 @@ describe('review', () => {
     await expect.poll(() => viewer.locator('[data-testid=thread]').first().textContent(), { timeout: 20_000 }).toContain('Gia Guest')
     await page.screenshot({ path: '/tmp/shots-review-ui/guest-viewer.png' })
 
+    // Revoking asks first; keeping the link changes nothing.
     await dialog.locator('[data-testid=share-revoke]').first().click()
+    await dialog.getByRole('button', { name: 'Keep' }).click()
+    expect(await dialog.locator('[data-testid=share-link][data-revoked=true]').count()).toBe(0)
+    await dialog.locator('[data-testid=share-revoke]').first().click()
+    await dialog.locator('[data-testid=share-revoke-confirm]').click()
     await expect.poll(() => dialog.locator('[data-testid=share-link][data-revoked=true]').count(), { timeout: 10_000 }).toBe(1)
     await page.reload()
     await page.locator('[data-testid=review-link-expired]').waitFor({ timeout: 20_000 })

@@ -67,7 +67,7 @@ async function timelineShows(page: Page): Promise<{ variationId: string; inFrame
 const clipBlock = (page: Page, variationId: string) => page.locator(`[data-testid=sequence] [data-testid=sequence-clip][data-variation-id="${variationId}"]`)
 
 async function decide(variationId: string, decision: 'approved' | 'changes_requested'): Promise<void> {
-  const res = await ada.request.post(`/api/boards/${stack.boardId}/variations/${encodeURIComponent(variationId)}/decision`, { data: { decision } })
+  const res = await ada.request.post(`/api/boards/${stack.boardId}/variations/${encodeURIComponent(variationId)}/decision`, { data: { decision, ...(decision === 'changes_requested' ? { note: 'Needs another pass' } : {}) } })
   expect(res.status()).toBe(201)
 }
 

@@ -437,8 +437,8 @@ describe('@tags from the workspace library reach the local engine', () => {
     const dup = await api.post(`/api/workspaces/${stack.workspaceId}/references`, { data: { tag: 'hero', kind: 'character', assetIds: [bottle.id] } })
     expect(dup.status()).toBe(409)
     expect(((await dup.json()) as { error: { field: string } }).error.field).toBe('tag')
-    const list = (await (await api.get(`/api/workspaces/${stack.workspaceId}/references`)).json()) as { references: TLibraryReference[] }
-    expect(list.references.map((r) => [r.tag, r.views[0]?.sha256])).toEqual(expect.arrayContaining([['hero', hero.sha256], ['bottle', bottle.sha256]]))
+    const list = (await (await api.get(`/api/workspaces/${stack.workspaceId}/references`)).json()) as { items: TLibraryReference[] }
+    expect(list.items.map((r) => [r.tag, r.views[0]?.sha256])).toEqual(expect.arrayContaining([['hero', hero.sha256], ['bottle', bottle.sha256]]))
     expect((await outsider.request.get(`/api/workspaces/${stack.workspaceId}/references`)).status()).toBe(404)
 
     const generation = { boardId: stack.boardId, shotId: 'shape:demo-shot-1', model: 'previz', params: { duration: 2, cameraMove: 'push_in' }, references: [] }

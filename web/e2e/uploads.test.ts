@@ -321,7 +321,7 @@ describe('uploads', () => {
     await page.locator('[data-testid=new-reference-submit]').click()
     await page.locator('[data-testid=promote-done]').waitFor({ timeout: 30_000 })
     const res = await page.request.get(`/api/workspaces/${await workspaceIdOf(stack)}/references`)
-    const { references } = (await res.json()) as { references: { tag: string; kind: string; views: unknown[] }[] }
-    expect(references.find((r) => r.tag === 'dawn')).toMatchObject({ kind: 'location', views: [expect.anything()] })
+    const { items } = (await res.json()) as { items: { tag: string; kind: string; views: unknown[] }[] }
+    expect(items.find((r) => r.tag === 'dawn')).toMatchObject({ kind: 'location', views: [expect.anything()] })
   })
 })

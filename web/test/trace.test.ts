@@ -72,7 +72,7 @@ describe('traces', () => {
         void (async () => {
           try {
             const { userId, request } = JSON.parse(await text(req)) as { userId: string; request: Parameters<typeof validateAndStartGeneration>[2] }
-            await validateAndStartGeneration(db(), userId, request)
+            await validateAndStartGeneration(db(), { userId, apiKey: null }, request)
             res.writeHead(202).end()
           } catch (e) {
             res.writeHead(500).end(String(e))

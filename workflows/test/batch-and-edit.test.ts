@@ -9,7 +9,7 @@ import { Worker } from '@temporalio/worker'
 import { type NatsConnection } from '@nats-io/transport-node'
 import { jetstream } from '@nats-io/jetstream'
 import { createReservedGenerations, getCreditBalance, getGeneration, getGenerationParent, type Sql } from '@montage/db'
-import { applyBoardCommand, getRecords, readRecords, variationSlot, type TBoardCommand } from '@montage/board'
+import { applyBoardCommand, getRecords, readRecords, type TBoardCommand } from '@montage/board'
 import { AppError, AppErrorCode, generationWorkflowId, streams, subjects, type TEditGenerationInput, type TGenerationInput } from '@montage/core'
 import { LocalAssetStore } from '@montage/assets'
 import { createGpuActivities, MediaEngine, resolveFfmpegPaths } from '@montage/gpu-worker'
@@ -178,8 +178,7 @@ describe('edit of a variation', () => {
     expect(await ledger(edit.generationId)).toEqual([{ kind: 'reserve', amount: -2 }, { kind: 'settle', amount: 0 }])
     expect(await getCreditBalance(sql, s.ws.id)).toBe(6)
 
-    // The board as the collab-server builds it from the published commands: the edit sits in the
-    // parent's shot row, after the parent, and names its parent.
+    // The board as the collab-server builds it from the published commands: the edit names its parent.
     const doc = new Y.Doc()
     const kv = getRecords(doc)
     kv.set('page:main', { id: 'page:main', typeName: 'page', name: 'Board', index: 'a1', meta: {} } as never)
@@ -192,8 +191,11 @@ describe('edit of a variation', () => {
     expect(records[parent.variationId]!.props).toMatchObject({ status: 'succeeded', parentVariationId: '' })
     const child = records[edit.variationId]!
     expect(child.props).toMatchObject({ status: 'succeeded', shotId: 'shape:shot1', parentVariationId: parent.variationId, model: 'relight', assetSha256: result.output.assetSha256 })
-    const slot = variationSlot({ x: 100, y: 50, w: 360, aspectRatio: '16:9' }, 1)
-    expect({ x: child.x, y: child.y }).toEqual({ x: slot.x, y: slot.y })
+    // The edit sits below its parent, in the parent's column, not in the shot's row.
+    const parentCard = records[parent.variationId]!
+    expect(child.x).toBe(parentCard.x)
+    expect(child.y).toBeGreaterThanOrEqual(parentCard.y + (parentCard.props.h as number))
+    expect(child.y).toBeLessThan(parentCard.y + 2 * (parentCard.props.h as number))
   })
 
   it('an edit the workspace cannot pay for is refused before anything is stored', async () => {

@@ -9,7 +9,7 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream'
 import { createBoard, createGeneration, createWorkspace, grantCredits, upsertUser, type Sql } from '@montage/db'
 import { ensureBoardCommandStream, type TBoardCommand } from '@montage/board'
 import { openTestDb } from '@montage/db/testing'
-import { createControlWorker } from '../src'
+import { createControlWorker, type CreateControlWorkerOptions } from '../src'
 import { generationWorkflowId, streams, subjects } from '@montage/core'
 import type { TControlGenerationInput } from '../src/activities/create-control-activities'
 
@@ -73,7 +73,8 @@ export interface TControlRig {
   close(): Promise<void>
 }
 
-export async function startControlRig(prefix: string): Promise<TControlRig> {
+/** `webhooks`: the delivery retry policy and address check the worker runs with (tests shorten the backoff). */
+export async function startControlRig(prefix: string, opts: Pick<CreateControlWorkerOptions, 'webhooks'> = {}): Promise<TControlRig> {
   const address = process.env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233'
   const sql = await openTestDb()
   const nc = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
@@ -85,7 +86,7 @@ export async function startControlRig(prefix: string): Promise<TControlRig> {
     workers.push(worker)
     runs.push(worker.run())
   }
-  run(await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: jetstream(nc) }))
+  run(await createControlWorker({ connection: nativeConnection, namespace: 'default', taskQueuePrefix: prefix, db: sql, js: jetstream(nc), webhooks: opts.webhooks }))
   const client = new Client({ connection: await Connection.connect({ address }) })
   return {
     sql,

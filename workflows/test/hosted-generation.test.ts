@@ -138,6 +138,28 @@ describe('generation on the hosted queue (Runway)', () => {
     expect((await boardCommands(s.board.id)).map((c) => c.patch.status)).toEqual(['running', 'succeeded'])
   })
 
+  it('settles at the cost Runway reports for the task when it is below the reservation, and never above the reservation', async () => {
+    const s = await studio(100)
+    const cheaper = `cheaper ${randomUUID()}`
+    const dearer = `dearer ${randomUUID()}`
+    // Runway reports what the task cost once it succeeded (@runwayml/sdk 4.20 `Succeeded.cost`).
+    plans.set(cheaper, (x) => [{ status: 'SUCCEEDED', output: [x.addOutput(mp4, 'video/mp4')], cost: { credits: 12 } }])
+    plans.set(dearer, (x) => [{ status: 'SUCCEEDED', output: [x.addOutput(mp4, 'video/mp4')], cost: { credits: 35 } }])
+    const first = await generation(s, { job: { model: 'gen4_turbo', params: { duration: 4 } }, prompt: cheaper })
+    expect(first.credits).toBe(20)
+    await (await startGenerationWorkflow({ client, input: first, taskQueuePrefix: prefix })).result()
+    // Reserved at our price, settled at theirs: 8 of the 20 go back.
+    expect(await ledger(first.generationId)).toEqual([{ kind: 'reserve', amount: -20 }, { kind: 'settle', amount: 8 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(88)
+    expect((await boardCommands(s.board.id)).find((c) => c.patch.status === 'succeeded')?.patch.cost).toBe(12)
+
+    const second = await generation(s, { job: { model: 'gen4_turbo', params: { duration: 4 } }, prompt: dearer })
+    await (await startGenerationWorkflow({ client, input: second, taskQueuePrefix: prefix })).result()
+    // Runway reporting more than was reserved charges the reservation, not a credit more.
+    expect(await ledger(second.generationId)).toEqual([{ kind: 'reserve', amount: -20 }, { kind: 'settle', amount: 0 }])
+    expect(await getCreditBalance(sql, s.ws.id)).toBe(68)
+  })
+
   it('speaks a prompt on Runway: an audio variation with its duration, charged per started 50 characters', async () => {
     const s = await studio(100)
     const prompt = `Welcome aboard. The ferry to the island leaves from pier four at noon; please keep your tickets. ${randomUUID()}`

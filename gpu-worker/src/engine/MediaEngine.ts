@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import type { TFfmpegPaths } from '../ffmpeg/ffmpeg-paths'
 import { buildCropResizeGraph, type TCropResizeShape } from '../onnx/build-crop-resize-graph'
 import { buildYuvCropResizeGraph } from '../onnx/build-yuv-crop-resize-graph'
-import { OnnxSessionCache, type TExecutionProvider, type TLogger } from '../onnx/OnnxSessionCache'
+import { OnnxSessionCache, type TExecutionProvider, type TLogger, type TSessionOptions } from '../onnx/OnnxSessionCache'
 import { createLogger, type Logger } from '@montage/runtime/log'
 
 const pinoLogger = (log: Logger): TLogger => ({ info: (m, meta) => log.info(meta ?? {}, m), warn: (m, meta) => log.warn(meta ?? {}, m) })
@@ -45,8 +45,8 @@ export class MediaEngine {
   }
 
   /** The session of a graph, built on first use; `key` must name everything the graph bakes in. */
-  session(key: string, build: () => Uint8Array): Promise<ort.InferenceSession> {
-    return this.sessions.get(key, build)
+  session(key: string, build: () => Uint8Array, options?: TSessionOptions): Promise<ort.InferenceSession> {
+    return this.sessions.get(key, build, options)
   }
 
   async cropResizer(plate: Uint8Array, shape: TCropResizeShape): Promise<TCropResizer> {

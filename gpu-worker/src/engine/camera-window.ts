@@ -1,4 +1,4 @@
-import type { TCameraMove, TEasing } from '@montage/core'
+import type { TCameraKeyframe, TCameraMove, TEasing } from '@montage/core'
 
 /** The part of the plate a frame shows, in plate fractions (0..1 on both axes). */
 export interface TCameraWindow {
@@ -13,6 +13,11 @@ function easeInOut(t: number): number {
   return (1 - Math.cos(Math.PI * Math.min(1, Math.max(0, t)))) / 2
 }
 
+/** How far along a move is at time `t` (0..1), after easing. */
+export function eased(t: number, easing: TEasing = 'ease_in_out'): number {
+  return easing === 'linear' ? Math.min(1, Math.max(0, t)) : easeInOut(t)
+}
+
 /**
  * Where the camera looks at time `t` (0 at the first frame, 1 at the last). Everything stays in
  * floating point: windows move by fractions of a pixel, never snapping to whole pixels, which is
@@ -23,11 +28,27 @@ function easeInOut(t: number): number {
  * - pans and tilts move a window 1/zoom of the plate from one edge to the other; with zoom 1
  *   there is nothing to pan across and the frame holds.
  * - static holds the whole plate.
+ * - keyframes runs through the drawn framings, eased over the whole move: between two framings
+ *   the size changes geometrically and the centre linearly (so a push-in while panning zooms at an
+ *   even ratio too), and the window stays inside the plate because both framings are.
  * - `linear` easing moves at constant speed (constant zoom ratio a frame for push/pull).
+ *
+ * The 2.5D moves (orbit, arc, crane, dolly zoom) move layers rather than one window: see
+ * layered-move.ts; as one window they hold the whole plate.
  */
-export function cameraWindow(move: TCameraMove, zoom: number, t: number, easing: TEasing = 'ease_in_out'): TCameraWindow {
-  const e = easing === 'linear' ? Math.min(1, Math.max(0, t)) : easeInOut(t)
+export function cameraWindow(move: TCameraMove, zoom: number, t: number, easing: TEasing = 'ease_in_out', keyframes?: readonly TCameraKeyframe[]): TCameraWindow {
+  const e = eased(t, easing)
   switch (move) {
+    case 'keyframes':
+      if (!keyframes || keyframes.length < 2) throw new Error('a keyframes move needs at least two framings')
+      return keyframeWindow(keyframes, e)
+    case 'orbit':
+    case 'arc_left':
+    case 'arc_right':
+    case 'crane_up':
+    case 'crane_down':
+    case 'dolly_zoom_in':
+    case 'dolly_zoom_out':
     case 'static':
       return centred(1)
     case 'push_in':
@@ -43,6 +64,17 @@ export function cameraWindow(move: TCameraMove, zoom: number, t: number, easing:
     case 'tilt_up':
       return slide(zoom, 0.5, 1 - e)
   }
+}
+
+function keyframeWindow(keyframes: readonly TCameraKeyframe[], e: number): TCameraWindow {
+  let i = 0
+  while (i < keyframes.length - 2 && e > keyframes[i + 1]!.t) i++
+  const [a, b] = [keyframes[i]!, keyframes[i + 1]!]
+  const u = Math.min(1, Math.max(0, (e - a.t) / (b.t - a.t)))
+  const size = a.size ** (1 - u) * b.size ** u
+  const cx = a.x + a.size / 2 + (b.x + b.size / 2 - a.x - a.size / 2) * u
+  const cy = a.y + a.size / 2 + (b.y + b.size / 2 - a.y - a.size / 2) * u
+  return { x: cx - size / 2, y: cy - size / 2, width: size, height: size }
 }
 
 function centred(scale: number): TCameraWindow {

@@ -45,5 +45,6 @@ export function focusTransform(inner: TFrameTransform<Uint8Array>, focus: TEditF
       })
     },
     ...(inner.end ? { end: () => inner.end!() } : {}),
+    ...(inner.close ? { close: () => inner.close!() } : {}),
   }
 }

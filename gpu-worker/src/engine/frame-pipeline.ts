@@ -7,6 +7,8 @@ export interface TFrameTransform<In> {
   push(input: In, index: number): Promise<Uint8Array[]>
   /** Frames to emit after the last input (interpolation's tail). */
   end?(): Promise<Uint8Array[]>
+  /** Releases what the transform runs (an ffmpeg filter process); called once the run ends, failed or not. */
+  close?(): void
 }
 
 export interface TRunFramePipelineOptions<In> {
@@ -48,6 +50,7 @@ export async function runFramePipeline<In>(options: TRunFramePipelineOptions<In>
     for (const frame of (await transform.end?.()) ?? []) await sink(frame, written++)
   } finally {
     inflight.length = 0
+    transform.close?.()
   }
   return written
 }

@@ -25,6 +25,8 @@ export interface TOpenSourceOptions {
   fit: 'fill' | 'contain'
   /** A still repeats forever (a composite's still plate under a clip); otherwise it is one frame. */
   repeatStill?: boolean
+  /** A clip's frames at this rate rather than its own (a composite's foreground at its plate's). */
+  rate?: { num: number; den: number }
   signal?: AbortSignal
 }
 
@@ -33,7 +35,7 @@ export interface TOpenSourceOptions {
  * constant frame rate by a RawFrameReader; a still is decoded once.
  */
 export function openSource(options: TOpenSourceOptions): AsyncIterable<Uint8Array> {
-  const { ffmpeg, file, label, info, width, height, pixFmt, fit, repeatStill, signal } = options
+  const { ffmpeg, file, label, info, width, height, pixFmt, fit, repeatStill, rate: asked, signal } = options
   const filters =
     fit === 'fill'
       ? `scale=${width}:${height}:flags=bicubic`
@@ -60,13 +62,18 @@ export function openSource(options: TOpenSourceOptions): AsyncIterable<Uint8Arra
       },
     }
   }
-  const rate = `${info.fps.num}/${info.fps.den}`
+  const fps = asked ?? info.fps
+  const rate = `${fps.num}/${fps.den}`
+  // At another rate the clip decodes to proportionally more or fewer frames.
+  const expectedFrames = (info.frames * (fps.num / fps.den)) / (info.fps.num / info.fps.den)
+  // The decoder that keeps the alpha (VP9 in WebM), only when the alpha is wanted.
+  const decoder = pixFmt === 'rgba' && info.alphaDecoder ? ['-c:v', info.alphaDecoder] : []
   return {
     async *[Symbol.asyncIterator]() {
       const reader = new RawFrameReader({
         ffmpeg,
         // -xerror: a corrupt or truncated stream fails the job instead of quietly yielding fewer frames.
-        args: ['-v', 'error', '-nostdin', '-xerror', '-i', file, '-map', '0:v:0', '-an', '-vf', `fps=${rate},${filters}`],
+        args: ['-v', 'error', '-nostdin', '-xerror', ...decoder, '-i', file, '-map', '0:v:0', '-an', '-vf', `fps=${rate},${filters}`],
         pixFmt,
         width,
         height,
@@ -88,8 +95,8 @@ export function openSource(options: TOpenSourceOptions): AsyncIterable<Uint8Arra
         signal?.removeEventListener('abort', onAbort)
       }
       // A container whose index promises more than its data holds was cut short.
-      if (count < Math.floor(info.frames * 0.9)) {
-        throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is truncated: ${count} of ${info.frames} frames could be decoded`)
+      if (count < Math.floor(expectedFrames * 0.9)) {
+        throw new AppError(AppErrorCode.UNSUPPORTED_MEDIA, `${label} is truncated: ${count} of ${Math.round(expectedFrames)} frames could be decoded`)
       }
     },
   }

@@ -1,11 +1,12 @@
-import type { TCameraMove, TEasing } from '@montage/core'
+import { AppError, AppErrorCode, isLayeredMove, type TCameraKeyframe, type TCameraMove, type TEasing, type TLayeredCameraMove, type TPrevizLayers } from '@montage/core'
 import path from 'node:path'
 import { decodePlate } from '../ffmpeg/decode-plate'
 import { encodeJpeg } from '../ffmpeg/encode-jpeg'
 import { Mp4FrameEncoder } from '../ffmpeg/Mp4FrameEncoder'
-import { probeImage } from '../ffmpeg/probe-image'
+import { probeImage, type TImageInfo } from '../ffmpeg/probe-image'
 import { cameraWindow, roiForWindow } from './camera-window'
-import { runFramePipeline } from './frame-pipeline'
+import { runFramePipeline, type TFrameTransform } from './frame-pipeline'
+import { buildLayerStack, depthMasks, layeredMaxScale, layerWindows, matteMask, regionMask, renderLayers } from './layered-move'
 import type { MediaEngine } from './MediaEngine'
 
 /**
@@ -26,6 +27,13 @@ export interface TRenderCameraMoveOptions {
   move: TCameraMove
   zoom: number
   easing?: TEasing
+  /** The framings of a `keyframes` move. */
+  keyframes?: readonly TCameraKeyframe[]
+  /** Which part of the plate is near, for a 2.5D move; a depth map or matte comes as `layerFile`. */
+  layers?: TPrevizLayers
+  /** The depth map or matte beside the plate (a still on disk), and how errors name it. */
+  layerFile?: string
+  layerLabel?: string
   durationSeconds: number
   fps: number
   width: number
@@ -49,33 +57,19 @@ export interface TRenderedClip {
  * Frames are produced and encoded one at a time; ffmpeg is killed if `signal` aborts.
  */
 export async function renderCameraMove(engine: MediaEngine, options: TRenderCameraMoveOptions): Promise<TRenderedClip> {
-  const { plateFile, plateLabel, move, zoom, easing, durationSeconds, fps, width, height, outDir, signal, onProgress } = options
+  const { plateFile, plateLabel, move, durationSeconds, fps, width, height, outDir, signal, onProgress } = options
   const image = await probeImage(engine.ffmpeg.ffprobe, plateFile, plateLabel, signal)
-
-  // The plate carries enough pixels for the deepest zoom, in quarter steps of zoom so that plates
-  // of any source size share a handful of graph shapes (and so sessions).
-  const maxZoom = move === 'static' ? 1 : zoom
-  const plateScale = Math.ceil(maxZoom * 4) / 4
-  // Even sides: the plate is decoded to yuv420p, whose chroma planes are half size.
-  const plate = { width: 2 * Math.round((width * plateScale) / 2), height: 2 * Math.round((height * plateScale) / 2) }
-  const yuv = await decodePlate({ ffmpeg: engine.ffmpeg.ffmpeg, file: plateFile, label: plateLabel, image, ...plate, signal, pixFmt: 'yuv420p' })
-  const resizer = await engine.yuvCropResizer(yuv, {
-    inWidth: plate.width,
-    inHeight: plate.height,
-    outWidth: width,
-    outHeight: height,
-    antialias: options.antialias ?? plateScale > ANTIALIAS_ABOVE_DOWNSCALE,
-  })
-
   const frames = Math.round(durationSeconds * fps)
+  // A 2.5D move composes rgb layers on the CPU; the others crop and resize one yuv plate in the graph.
+  const { pixFmt, transform } = isLayeredMove(move)
+    ? { pixFmt: 'rgb24' as const, transform: await layeredTransform(engine, options, move, image) }
+    : { pixFmt: 'yuv420p' as const, transform: await windowTransform(engine, options, image) }
+
   const posterIndex = Math.floor(frames / 2)
   const videoFile = path.join(outDir, 'clip.mp4')
   const posterFile = path.join(outDir, 'poster.jpg')
-  const out = { width, height }
-  const plateC = { width: plate.width / 2, height: plate.height / 2 }
-  const outC = { width: width / 2, height: height / 2 }
 
-  const encoder = new Mp4FrameEncoder({ ffmpeg: engine.ffmpeg.ffmpeg, width, height, fps, outFile: videoFile, pixFmt: 'yuv420p' })
+  const encoder = new Mp4FrameEncoder({ ffmpeg: engine.ffmpeg.ffmpeg, width, height, fps, outFile: videoFile, pixFmt })
   const onAbort = () => void encoder.kill()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
@@ -83,12 +77,7 @@ export async function renderCameraMove(engine: MediaEngine, options: TRenderCame
     // Several frames in inference while the encoder takes the previous ones.
     await runFramePipeline({
       source: frameTimes(frames),
-      transform: {
-        push: async (t) => {
-          const window = cameraWindow(move, zoom, t, easing)
-          return [await resizer.frame(roiForWindow(window, plate, out), roiForWindow(window, plateC, outC))]
-        },
-      },
+      transform,
       depth: 3,
       signal,
       sink: async (frame, i) => {
@@ -100,7 +89,7 @@ export async function renderCameraMove(engine: MediaEngine, options: TRenderCame
     onProgress?.('encoding', 0)
     await encoder.finish()
     signal?.throwIfAborted()
-    await encodeJpeg({ ffmpeg: engine.ffmpeg.ffmpeg, rgb: poster!, width, height, outFile: posterFile, signal, pixFmt: 'yuv420p' })
+    await encodeJpeg({ ffmpeg: engine.ffmpeg.ffmpeg, rgb: poster!, width, height, outFile: posterFile, signal, pixFmt })
     onProgress?.('encoding', 1)
     return { videoFile, posterFile, frames }
   } catch (e) {
@@ -108,6 +97,64 @@ export async function renderCameraMove(engine: MediaEngine, options: TRenderCame
     throw signal?.aborted ? signal.reason : e
   } finally {
     signal?.removeEventListener('abort', onAbort)
+  }
+}
+
+/** Even sides: the plate is decoded to yuv420p, whose chroma planes are half size. */
+function plateSize(width: number, height: number, scale: number) {
+  return { width: 2 * Math.round((width * scale) / 2), height: 2 * Math.round((height * scale) / 2) }
+}
+
+/** One window over the plate a frame (push, pull, pan, tilt, keyframes), cropped and resized in the graph. */
+async function windowTransform(engine: MediaEngine, options: TRenderCameraMoveOptions, image: TImageInfo): Promise<TFrameTransform<number>> {
+  const { plateFile, plateLabel, move, zoom, easing, keyframes, width, height, signal } = options
+  // The plate carries enough pixels for the deepest zoom, in quarter steps of zoom so that plates
+  // of any source size share a handful of graph shapes (and so sessions).
+  const maxZoom = move === 'static' ? 1 : move === 'keyframes' ? 1 / Math.min(...(keyframes ?? []).map((k) => k.size)) : zoom
+  const plateScale = Math.ceil(maxZoom * 4) / 4
+  const plate = plateSize(width, height, plateScale)
+  const yuv = await decodePlate({ ffmpeg: engine.ffmpeg.ffmpeg, file: plateFile, label: plateLabel, image, ...plate, signal, pixFmt: 'yuv420p' })
+  const resizer = await engine.yuvCropResizer(yuv, {
+    inWidth: plate.width,
+    inHeight: plate.height,
+    outWidth: width,
+    outHeight: height,
+    antialias: options.antialias ?? plateScale > ANTIALIAS_ABOVE_DOWNSCALE,
+  })
+  const out = { width, height }
+  const plateC = { width: plate.width / 2, height: plate.height / 2 }
+  const outC = { width: width / 2, height: height / 2 }
+  return {
+    push: async (t) => {
+      const window = cameraWindow(move, zoom, t, easing, keyframes)
+      return [await resizer.frame(roiForWindow(window, plate, out), roiForWindow(window, plateC, outC))]
+    },
+  }
+}
+
+/** A 2.5D move: the plate cut into layers (drawn region, matte or depth map), each framed by its own window. */
+async function layeredTransform(engine: MediaEngine, options: TRenderCameraMoveOptions, move: TLayeredCameraMove, image: TImageInfo): Promise<TFrameTransform<number>> {
+  const { plateFile, plateLabel, zoom, easing, layers, layerFile, layerLabel = 'layer asset', width, height, signal } = options
+  if (!layers) throw new AppError(AppErrorCode.BAD_REQUEST, `params.layers: ${move} needs layer information`, { field: 'params.layers' })
+  const plate = plateSize(width, height, Math.ceil(layeredMaxScale(move, zoom) * 4) / 4)
+  const ffmpeg = engine.ffmpeg.ffmpeg
+  const rgb = await decodePlate({ ffmpeg, file: plateFile, label: plateLabel, image, ...plate, signal })
+  let masks: Float32Array[]
+  if (layers.source === 'region') {
+    masks = [regionMask(layers.region, plate.width, plate.height)]
+  } else {
+    if (!layerFile) throw new AppError(AppErrorCode.BAD_REQUEST, `layerSha256: a ${layers.source} needs its image beside the plate`, { field: 'layerSha256' })
+    // Cropped and scaled exactly as the plate, so the two line up pixel for pixel.
+    const layerImage = await probeImage(engine.ffmpeg.ffprobe, layerFile, layerLabel, signal)
+    masks =
+      layers.source === 'depth'
+        ? depthMasks(await decodePlate({ ffmpeg, file: layerFile, label: layerLabel, image: layerImage, ...plate, signal }), plate.width, plate.height)
+        : [matteMask(await decodePlate({ ffmpeg, file: layerFile, label: layerLabel, image: layerImage, ...plate, signal, pixFmt: 'rgba' }), plate.width, plate.height)]
+  }
+  signal?.throwIfAborted()
+  const stack = buildLayerStack(rgb, plate.width, plate.height, masks)
+  return {
+    push: async (t) => [renderLayers(stack, layerWindows(move, zoom, t, stack.nearness, easing), width, height)],
   }
 }
 

@@ -11,8 +11,8 @@ export interface TDecodePlateOptions {
   width: number
   height: number
   signal?: AbortSignal
-  /** rgb24 by default; yuv420p gives the three planes back to back (even sizes only). */
-  pixFmt?: 'rgb24' | 'yuv420p'
+  /** rgb24 by default; yuv420p gives the three planes back to back (even sizes only); rgba keeps alpha. */
+  pixFmt?: 'rgb24' | 'yuv420p' | 'rgba'
 }
 
 /**
@@ -25,7 +25,7 @@ export async function decodePlate(options: TDecodePlateOptions): Promise<Uint8Ar
   const aspect = width / height
   const cropW = Math.min(image.width, Math.round(image.height * aspect))
   const cropH = Math.min(image.height, Math.round(cropW / aspect))
-  const expected = pixFmt === 'rgb24' ? width * height * 3 : (width * height * 3) / 2
+  const expected = pixFmt === 'rgb24' ? width * height * 3 : pixFmt === 'rgba' ? width * height * 4 : (width * height * 3) / 2
   try {
     const { stdout } = await runProcess(
       ffmpeg,

@@ -9,8 +9,13 @@ export interface TMediaInfo {
   codec: string
   width: number
   height: number
-  /** Whether the pixels carry an alpha channel (an RGBA PNG). */
+  /** Whether the pixels carry an alpha channel (an RGBA PNG, ProRes 4444, VP9 with alpha). */
   hasAlpha: boolean
+  /**
+   * The decoder that reads the alpha, when ffmpeg's default one drops it: WebM keeps a VP9 clip's
+   * alpha in a side channel (`alpha_mode=1`) that only libvpx decodes.
+   */
+  alphaDecoder?: string
   /** Frame rate as a rational (`24/1`, `30000/1001`); `0/1` for stills. */
   fps: { num: number; den: number }
   durationSeconds: number
@@ -33,6 +38,7 @@ interface TProbeJson {
     r_frame_rate?: string
     avg_frame_rate?: string
     duration?: string
+    tags?: { alpha_mode?: string; ALPHA_MODE?: string }
   }[]
   format?: { format_name?: string; duration?: string }
 }
@@ -50,7 +56,7 @@ export async function probeMedia(ffprobe: string, file: string, label: string, s
       ffprobe,
       [
         '-v', 'error', '-select_streams', 'v:0',
-        '-show_entries', 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,duration:format=format_name,duration',
+        '-show_entries', 'stream=codec_name,width,height,pix_fmt,r_frame_rate,avg_frame_rate,duration:stream_tags=alpha_mode:format=format_name,duration',
         '-of', 'json', file,
       ],
       { signal, maxStdoutBytes: 1 << 16 },
@@ -75,7 +81,9 @@ export async function probeMedia(ffprobe: string, file: string, label: string, s
   }
   const codec = stream.codec_name ?? 'unknown'
   const { width, height } = stream
-  const hasAlpha = /^(rgba|bgra|argb|abgr|ya|yuva|gbrap|pal8)/.test(stream.pix_fmt ?? '')
+  // VP9 in WebM reports yuv420p and carries its alpha beside the picture, tagged alpha_mode=1.
+  const sideAlpha = codec === 'vp9' && (stream.tags?.alpha_mode ?? stream.tags?.ALPHA_MODE) === '1'
+  const hasAlpha = sideAlpha || /^(rgba|bgra|argb|abgr|ya|yuva|gbrap|pal8)/.test(stream.pix_fmt ?? '')
   const isImage = IMAGE_CODECS.has(codec) && IMAGE_FORMATS.test(parsed.format?.format_name ?? '')
   if (isImage) {
     if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE) {
@@ -98,7 +106,7 @@ export async function probeMedia(ffprobe: string, file: string, label: string, s
     throw new AppError(AppErrorCode.PAYLOAD_TOO_LARGE, `${label} is ${durationSeconds.toFixed(1)} s long, longer than ${MAX_VIDEO_SECONDS} s`)
   }
   const frames = Math.max(1, Math.round((durationSeconds * fps.num) / fps.den))
-  return { kind: 'video', codec, width, height, hasAlpha, fps, durationSeconds, frames }
+  return { kind: 'video', codec, width, height, hasAlpha, ...(sideAlpha ? { alphaDecoder: 'libvpx-vp9' } : {}), fps, durationSeconds, frames }
 }
 
 function parseRate(rate: string | undefined): { num: number; den: number } | undefined {

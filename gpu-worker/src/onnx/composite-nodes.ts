@@ -77,7 +77,9 @@ export function addForegroundNodes(g: OnnxGraphBuilder, { chroma }: TCompositeGr
     g.constant('zero', OnnxDataType.FLOAT, [], [0])
     for (const [axis, w] of Object.entries(weights)) {
       RGB.forEach((c, i) => g.constant(`${axis}${c}`, OnnxDataType.FLOAT, [], [w[i]!]).node('Mul', [`fgRaw${c}`, `${axis}${c}`], [`${axis}${c}Part`]))
-      g.node('Sum', RGB.map((c) => `${axis}${c}Part`), [axis])
+      // Two Adds, not one three-input Sum: ORT's Sum took ~3.7 ms a 720p plane here, an Add ~0.2 ms.
+      g.node('Add', [`${axis}RPart`, `${axis}GPart`], [`${axis}RG`])
+        .node('Add', [`${axis}RG`, `${axis}BPart`], [axis])
         .node('Sub', [axis, `key${axis}`], [`d${axis}`])
         .node('Mul', [`d${axis}`, `d${axis}`], [`d${axis}2`])
     }

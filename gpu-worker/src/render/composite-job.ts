@@ -5,15 +5,26 @@ import { renderFrames } from '../engine/render-frames'
 import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
 
 
-/** Pairs the frames of two sources; ends with the shorter one (a still repeats for ever). */
-async function* zip(fg: AsyncIterable<Uint8Array>, bg: AsyncIterable<Uint8Array>): AsyncGenerator<TCompositeFrame> {
+/**
+ * Pairs the frames of two sources; a still repeats for ever. It ends with the plate when the plate
+ * is a clip (a shorter foreground clip holds its last frame), else with the foreground.
+ */
+async function* zip(fg: AsyncIterable<Uint8Array>, bg: AsyncIterable<Uint8Array>, plateSetsLength: boolean): AsyncGenerator<TCompositeFrame> {
   const a = fg[Symbol.asyncIterator]()
   const b = bg[Symbol.asyncIterator]()
+  let last: Uint8Array | undefined
+  let fgDone = false
   try {
     for (;;) {
-      const [x, y] = await Promise.all([a.next(), b.next()])
-      if (x.done || y.done) return
-      yield { fg: x.value, bg: y.value }
+      const [x, y] = await Promise.all([fgDone ? undefined : a.next(), b.next()])
+      if (y.done) return
+      if (!x || x.done) {
+        fgDone = true
+        if (!plateSetsLength || !last) return
+      } else {
+        last = x.value
+      }
+      yield { fg: last, bg: y.value }
     }
   } finally {
     await Promise.allSettled([a.return?.(), b.return?.()])
@@ -23,7 +34,9 @@ async function* zip(fg: AsyncIterable<Uint8Array>, bg: AsyncIterable<Uint8Array>
 /**
  * A foreground (an RGBA still or clip, or one to chroma-key) over a new environment plate (still
  * or clip), its colour pulled toward the plate's. The plate sets the size; the foreground is fitted
- * inside it. Two stills make a still; otherwise a clip as long as the shorter clip.
+ * inside it. Two stills make a still; a clip plate sets the output's frame rate and length (a
+ * foreground clip is decoded at the plate's rate and holds its last frame); over a still plate the
+ * foreground clip sets them.
  */
 export async function compositeJob(deps: TEditJobDeps, input: TCompositeInput, hooks: TEditJobHooks = {}): Promise<TGenerationOutput> {
   const job = parseInput(ZCompositeInput, input)
@@ -41,17 +54,19 @@ export async function compositeJob(deps: TEditJobDeps, input: TCompositeInput, h
     const size = workingSize(bg!.info)
     const clips = [bg!, fg!].filter((s) => s.info.kind === 'video')
     const ffmpeg = engine.ffmpeg.ffmpeg
+    const plateIsClip = bg!.info.kind === 'video'
+    const timing = clips[0]?.info
     const source = zip(
-      openSource({ ffmpeg, ...fg!, ...size, pixFmt: 'rgba', fit: 'contain', repeatStill: clips.length > 0, signal }),
+      openSource({ ffmpeg, ...fg!, ...size, pixFmt: 'rgba', fit: 'contain', repeatStill: clips.length > 0, ...(plateIsClip ? { rate: bg!.info.fps } : {}), signal }),
       openSource({ ffmpeg, ...bg!, ...size, pixFmt: 'rgb24', fit: 'fill', repeatStill: clips.length > 0, signal }),
+      plateIsClip,
     )
     const transform = await compositeTransform(engine, job.params, size)
-    const timing = clips[0]?.info
     const rendered = await renderFrames(engine, {
       source,
       transform,
       ...size,
-      output: timing ? { kind: 'video', fps: timing.fps, expectedFrames: Math.min(...clips.map((c) => c.info.frames)) } : { kind: 'still' },
+      output: timing ? { kind: 'video', fps: timing.fps, expectedFrames: timing.frames } : { kind: 'still' },
       outDir: workDir,
       signal,
       onProgress,

@@ -56,13 +56,22 @@ export async function renderPrevizJob(
   await mkdir(engine.workDir, { recursive: true })
   const workDir = await mkdtemp(path.join(engine.workDir, `montage-previz-${generationId}-`))
   try {
-    const clip = await store.withLocalFile(job.plateSha256, (plateFile) =>
+    const layerSha256 = params.layers && params.layers.source !== 'region' ? job.layerSha256 : undefined
+    const layerLabel = `${params.layers?.source === 'depth' ? 'depth map' : 'matte'} asset ${layerSha256}`
+    if (layerSha256 && !(await store.has(layerSha256))) {
+      throw new AppError(AppErrorCode.NOT_FOUND, `${layerLabel} is not in the asset store`, { field: 'layerSha256' })
+    }
+    const render = (plateFile: string, layerFile?: string) =>
       renderCameraMove(engine, {
         plateFile,
         plateLabel,
+        layerFile,
+        layerLabel,
         move: params.cameraMove,
         zoom: params.zoom,
         easing: params.easing,
+        keyframes: params.keyframes,
+        layers: params.layers,
         durationSeconds: params.duration,
         fps: PREVIZ_FPS,
         width,
@@ -70,7 +79,9 @@ export async function renderPrevizJob(
         outDir: workDir,
         signal,
         onProgress: reportRenderStage(report),
-      }),
+      })
+    const clip = await store.withLocalFile(job.plateSha256, (plateFile) =>
+      layerSha256 ? store.withLocalFile(layerSha256, (layerFile) => render(plateFile, layerFile)) : render(plateFile),
     )
     signal?.throwIfAborted()
     const stored = await storeRenderOutputs(store, { outputFile: clip.videoFile, posterFile: clip.posterFile }, report, {

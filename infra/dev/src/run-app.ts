@@ -35,6 +35,8 @@ const app = await startAppProcesses({
     TASK_QUEUE_PREFIX: process.env.TASK_QUEUE_PREFIX ?? '',
     AUTH_MODE: process.env.AUTH_MODE ?? 'local',
     MONTAGE_DEMO: demo ? '1' : '0',
+    // One machine: a webhook endpoint may be a receiver on this machine or its network.
+    MONTAGE_WEBHOOKS_ALLOW_PRIVATE: process.env.MONTAGE_WEBHOOKS_ALLOW_PRIVATE ?? '1',
   },
   webPort,
   collabPort,

@@ -4,6 +4,8 @@
  */
 export * from './shapes'
 export * from './doc'
+export * from './texts'
+export * from './text-diff'
 export * from './BoardRecords'
 export * from './guard'
 export * from './sequence-timeline'

@@ -2,7 +2,7 @@ import type { TGenerationStatus } from '@montage/core'
 import type { TVariationPatch } from './variation-patch'
 
 /** How far along a generation is: a status never moves to a lower rank, and a terminal one never changes. */
-const STATUS_RANK: Record<TGenerationStatus, number> = { queued: 0, running: 1, succeeded: 2, failed: 2, cancelled: 2 }
+const STATUS_RANK: Record<TGenerationStatus, number> = { queued: 0, awaiting_approval: 0.5, running: 1, succeeded: 2, failed: 2, cancelled: 2 }
 
 /** The fields that describe an outcome; they travel with the status that produced them. */
 const OUTCOME_FIELDS = ['status', 'assetSha256', 'posterSha256', 'mimeType', 'durationSeconds', 'stripSha256', 'stripFrames', 'proxySha256', 'error'] as const

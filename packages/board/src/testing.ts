@@ -1,28 +1,15 @@
 import * as Y from 'yjs'
-import { createUserId, DocumentRecordType, InstancePresenceRecordType, PageRecordType, TLDOCUMENT_ID, toRichText, type TLInstancePresence, type TLRecord, type TLShape } from '@tldraw/tlschema'
-import type { IndexKey } from '@tldraw/utils'
-import { getMeta, getRecords } from './doc'
-import { boardSchema, validateRecord } from './schema'
-import { defaultVariationProps, type TSequenceAudioProps, type TSequenceClipProps, type TSequenceProps, type TVariationProps } from './shapes'
+import { createUserId, InstancePresenceRecordType, toRichText, type TLInstancePresence, type TLRecord, type TLShape } from '@tldraw/tlschema'
+import { DEFAULT_PAGE_ID, seedBoard, seedRecords } from './seed-board'
+import { validateRecord } from './schema'
+import { defaultReferenceProps, defaultVariationProps, type TReferenceProps, type TSequenceAudioProps, type TSequenceClipProps, type TSequenceProps, type TVariationProps } from './shapes'
 
 /**
  * Valid board records for tests and benchmarks: what the canvas writes, built without a browser.
  * A board's first client seeds the document record, one page and the schema (`seedBoard`).
  */
-export const TEST_PAGE_ID = 'page:page'
-
-export function seedRecords(): TLRecord[] {
-  return [DocumentRecordType.create({ id: TLDOCUMENT_ID }), PageRecordType.create({ id: TEST_PAGE_ID as never, name: 'Page 1', index: 'a1' as IndexKey })]
-}
-
-/** What the first browser on a new board writes: the document, a page, the schema. */
-export function seedBoard(doc: Y.Doc): void {
-  const records = getRecords(doc)
-  doc.transact(() => {
-    for (const record of seedRecords()) records.set(record.id, record)
-    getMeta(doc).set('schema', boardSchema().serialize())
-  })
-}
+export const TEST_PAGE_ID = DEFAULT_PAGE_ID
+export { seedBoard, seedRecords }
 
 /** `seedBoard` as one update, to store before anyone connects. */
 export function seedBoardUpdate(): Uint8Array {
@@ -67,6 +54,16 @@ export function shotShape(id: string, fields: TShapeFields = {}): TLRecord {
     id, typeName: 'shape', type: 'shot', x: 0, y: 0, rotation: 0, index: 'a2', parentId: TEST_PAGE_ID, isLocked: false, opacity: 1, meta: {},
     ...rest,
     props: { w: 360, h: 420, title: 'Shot', prompt: 'a lighthouse at dusk', model: 'previz', duration: 4, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [], ...props },
+  } as unknown as TLRecord)
+}
+
+/** A reference card on the test page, tagged `hero` unless `props` say otherwise. */
+export function referenceShape(id: string, fields: Omit<TShapeFields, 'props'> & { props?: Partial<TReferenceProps> } = {}): TLRecord {
+  const { props, ...rest } = fields
+  return validateRecord({
+    id, typeName: 'shape', type: 'reference', x: 0, y: 500, rotation: 0, index: 'a4', parentId: TEST_PAGE_ID, isLocked: false, opacity: 1, meta: {},
+    ...rest,
+    props: { ...defaultReferenceProps(), tag: 'hero', ...props },
   } as unknown as TLRecord)
 }
 

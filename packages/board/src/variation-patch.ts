@@ -2,7 +2,13 @@ import { z } from 'zod'
 import { ZShapeId } from '@montage/core'
 import { VARIATION_SERVER_PROPS, variationShapeProps, type TVariationProps, type TVariationServerProps } from './shapes'
 
-type TServerProp = keyof TVariationServerProps
+/**
+ * The server-written props a command may name. `version` is not one of them: the collab-server
+ * numbers a variation itself when a command first reaches it (`applyBoardCommand`), so no writer
+ * (a workflow, the API) can give or change it.
+ */
+export const VARIATION_PATCH_PROPS = VARIATION_SERVER_PROPS.filter((key): key is Exclude<keyof TVariationServerProps, 'version'> => key !== 'version')
+type TServerProp = (typeof VARIATION_PATCH_PROPS)[number]
 
 /**
  * What a board command may write beyond what the record allows: a placeholder's record holds ''
@@ -39,9 +45,9 @@ function patchField<K extends TServerProp>(key: K): z.ZodType<TVariationProps[K]
 
 /**
  * Fields of a variation a server-side writer (a board command) may set: every server-written prop
- * (`VARIATION_SERVER_PROPS`), each checked by the shape's validator, all optional.
+ * but its version (`VARIATION_PATCH_PROPS`), each checked by the shape's validator, all optional.
  */
 export const ZVariationPatch = z
-  .object(Object.fromEntries(VARIATION_SERVER_PROPS.map((key) => [key, patchField(key).optional()])) as { [K in TServerProp]: z.ZodOptional<z.ZodType<TVariationProps[K]>> })
+  .object(Object.fromEntries(VARIATION_PATCH_PROPS.map((key) => [key, patchField(key).optional()])) as { [K in TServerProp]: z.ZodOptional<z.ZodType<TVariationProps[K]>> })
   .strict()
 export type TVariationPatch = z.infer<typeof ZVariationPatch>

@@ -67,7 +67,7 @@ describe('BoardWriteGuard', () => {
 
   it('lets a deleted variation be put back exactly as it was (undo), and only that', () => {
     const { server, client, guard } = boardPair()
-    const variation = { ...geoShape('shape:v'), type: 'variation', props: { w: 320, h: 180, shotId: 'shape:s', generationId: 'g1', status: 'succeeded', assetSha256: 'a'.repeat(64), posterSha256: '', mimeType: 'video/mp4', durationSeconds: 4, model: 'previz', prompt: 'p', referenceIds: [], cost: 4, error: '', reviewState: 'pending', parentVariationId: '', referenceTags: [], stripSha256: '', stripFrames: 0, proxySha256: '' } }
+    const variation = { ...geoShape('shape:v'), type: 'variation', props: { w: 320, h: 180, shotId: 'shape:s', generationId: 'g1', status: 'succeeded', assetSha256: 'a'.repeat(64), posterSha256: '', mimeType: 'video/mp4', durationSeconds: 4, model: 'previz', prompt: 'p', referenceIds: [], cost: 4, error: '', reviewState: 'pending', parentVariationId: '', referenceTags: [], stripSha256: '', stripFrames: 0, proxySha256: '', version: 1 } }
     server.transact(() => getRecords(server).set('shape:v', variation as never))
     Y.applyUpdate(client, Y.encodeStateAsUpdate(server, Y.encodeStateVector(client)))
     const deletion = changeOf(client, server, () => getRecords(client).delete('shape:v'))

@@ -131,3 +131,29 @@ describe('variation.upsert reviewState', () => {
     expect(v.props).toMatchObject({ reviewState: 'approved', status: 'succeeded', shotId: 'shape:shot1' })
   })
 })
+
+describe('shot.ensure', () => {
+  it('makes an Edits shot beside the card it names, once; the variations of an edit then stack beside it', () => {
+    const doc = docWithShot()
+    const ensure: TBoardCommand = { id: 's1', type: 'shot.ensure', boardId, shotId: 'shape:edits1', besideShapeId: 'shape:shot1', title: 'Edits', aspectRatio: '9:16' }
+    applyBoardCommand(doc, ensure)
+    const shot = readRecords(doc)['shape:edits1'] as unknown as { x: number; y: number; parentId: string; type: string; props: Record<string, unknown> }
+    expect(shot).toMatchObject({ type: 'shot', x: 100 + 360 + 48, y: 50, parentId: 'page:main', props: { title: 'Edits', aspectRatio: '9:16' } })
+
+    // A person moved it and renamed it: a later edit's command leaves it as it is.
+    getRecords(doc).set('shape:edits1', { ...shot, x: 900, props: { ...shot.props, title: 'Night looks' } } as never)
+    applyBoardCommand(doc, { ...ensure, id: 's2' })
+    expect(readRecords(doc)['shape:edits1']).toMatchObject({ x: 900, props: { title: 'Night looks' } })
+
+    applyBoardCommand(doc, { id: 'v1', type: 'variation.upsert', boardId, variationId: 'shape:ev1', patch: { shotId: 'shape:edits1', status: 'queued', model: 'restyle' } })
+    const v = readRecords(doc)['shape:ev1'] as unknown as { x: number; y: number }
+    expect(v.x).toBeGreaterThan(900 + 360)
+    expect(v.y).toBe(50)
+  })
+
+  it('without a card to go beside (a library reference), goes right of everything', () => {
+    const doc = docWithShot()
+    applyBoardCommand(doc, { id: 's1', type: 'shot.ensure', boardId, shotId: 'shape:edits2', besideShapeId: 'shape:gone', title: 'Edits', aspectRatio: '16:9' })
+    expect(readRecords(doc)['shape:edits2']).toMatchObject({ x: 100 + 360 + 48, y: 0, parentId: 'page:main' })
+  })
+})

@@ -36,6 +36,14 @@ describe('variation status only moves forward', () => {
     expect(isForwardStatus('cancelled', 'failed')).toBe(false)
   })
 
+  it('a job awaiting approval sits between queued and running: a late queued never hides it, a refusal ends it', () => {
+    expect(isForwardStatus('queued', 'awaiting_approval')).toBe(true)
+    expect(isForwardStatus('awaiting_approval', 'running')).toBe(true)
+    expect(isForwardStatus('awaiting_approval', 'cancelled')).toBe(true)
+    expect(isForwardStatus('awaiting_approval', 'queued')).toBe(false)
+    expect(isForwardStatus('running', 'awaiting_approval')).toBe(false)
+  })
+
   // Bug: a redelivered `running` after `succeeded` moved the variation back to running, for good.
   it('a redelivered running after succeeded leaves succeeded and its output', () => {
     const doc = new Y.Doc()

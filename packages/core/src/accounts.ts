@@ -52,8 +52,11 @@ export const ZCreateInviteRequest = z
     expiresInHours: z.number().int().min(1, 'must be at least 1').max(INVITE_MAX_HOURS, `must be at most ${INVITE_MAX_HOURS} (30 days)`).default(24 * 7),
     maxUses: z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100').default(1),
     note: z.string().trim().min(1, 'must not be empty').max(80, 'must be at most 80 characters').optional(),
+    /** Only the account with this email address may use the invite (once). */
+    email: z.string().trim().toLowerCase().max(254, 'must be at most 254 characters').email('must be an email address').optional(),
   })
   .strict()
+  .refine((b) => b.email === undefined || b.maxUses === 1, { message: 'an invite for an email address is used once', path: ['maxUses'] })
 export type TCreateInviteRequest = z.infer<typeof ZCreateInviteRequest>
 
 export const ZAcceptInviteRequest = z.object({ token: ZInviteToken }).strict()
@@ -66,6 +69,8 @@ export interface TInvite {
   workspaceId: string
   role: TRole
   note: string | null
+  /** The one email address that may use it; null for an open link. */
+  email: string | null
   maxUses: number
   useCount: number
   expiresAt: string

@@ -26,6 +26,13 @@ export const ZRenderPrevizInput = ZJobFields.extend({
   params: ZPrevizParams,
   /** sha256 of the plate image in the asset store. */
   plateSha256: ZSha256,
+  /** sha256 of the depth map or matte beside the plate (the shot's second reference), for a 2.5D move that takes one. */
+  layerSha256: ZSha256.optional(),
+}).superRefine((job, ctx) => {
+  const source = job.params.layers?.source
+  if ((source === 'depth' || source === 'matte') && !job.layerSha256) {
+    ctx.addIssue({ code: 'custom', path: ['layerSha256'], message: `layers from a ${source === 'depth' ? 'depth map' : 'matte'} need that image as the shot's second reference` })
+  }
 })
 export type TRenderPrevizInput = z.input<typeof ZRenderPrevizInput>
 

@@ -18,15 +18,18 @@ export function parseEditModelJob(model: TEditModelId, params: unknown): TEditMo
 }
 
 /**
- * What `editGenerationWorkflow` runs: an edit of an existing variation, whose output is the source;
- * the new generation records it as its parent. Typed by edit model like `ZGenerationInput`.
+ * What `editGenerationWorkflow` runs: an edit of any asset of the workspace (a variation's output,
+ * an upload, a library reference, a rendered sequence). An edit of a variation records it as its
+ * parent; an edit of anything else has none, only its source asset. Typed by edit model like
+ * `ZGenerationInput`.
  */
 export const ZEditGenerationInput = byModel(EDIT_MODELS, {
   ...GENERATION_INPUT_FIELDS,
-  /** The parent generation's output (a still or a clip) in the asset store. */
+  /** The source (a still or a clip) in the asset store: the parent's output, or the asset itself. */
   sourceAssetSha256: ZSha256,
-  parentGenerationId: z.string().uuid(),
-  parentVariationId: ZShapeId,
+  /** The variation edited, when the source is one; absent for an upload or a library reference. */
+  parentGenerationId: z.string().uuid().optional(),
+  parentVariationId: ZShapeId.optional(),
   /** An edit from a comment: the time range and region it was asked about (kept with the row's params). */
   focus: ZEditFocus.optional(),
 })

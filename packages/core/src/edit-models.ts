@@ -136,7 +136,7 @@ export const LOCAL_EDIT_MODELS = {
 export type TLocalEditModelId = keyof typeof LOCAL_EDIT_MODELS
 
 /** Runway models that take a clip and return an edited one (video→video, upscale). */
-export const RUNWAY_EDIT_MODEL_IDS = ['aleph2', 'upscale_v1'] as const
+export const RUNWAY_EDIT_MODEL_IDS = ['aleph2', 'magnific_video_upscaler_creative', 'magnific_precision_upscaler_v2', 'upscale_v1'] as const
 export type TRunwayEditModelId = (typeof RUNWAY_EDIT_MODEL_IDS)[number]
 export type TEditModelId = TLocalEditModelId | TRunwayEditModelId
 
@@ -147,9 +147,17 @@ export const ZEditModelId = z.enum(EDIT_MODEL_IDS)
 export const EDIT_MODELS = {
   ...LOCAL_EDIT_MODELS,
   aleph2: MODELS.aleph2,
+  magnific_video_upscaler_creative: MODELS.magnific_video_upscaler_creative,
+  magnific_precision_upscaler_v2: MODELS.magnific_precision_upscaler_v2,
   upscale_v1: MODELS.upscale_v1,
 } as const satisfies Record<TEditModelId, TModelDefinition>
 
 export function isLocalEditModel(id: string): id is TLocalEditModelId {
   return Object.hasOwn(LOCAL_EDIT_MODELS, id)
+}
+
+/** What people read for a model id (a generation or an edit): its catalogue label, or the id itself when unknown. */
+export function modelLabel(model: string): string {
+  if (isLocalEditModel(model)) return LOCAL_EDIT_MODELS[model].label
+  return Object.hasOwn(MODELS, model) ? MODELS[model as keyof typeof MODELS].label : model
 }

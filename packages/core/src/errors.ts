@@ -8,6 +8,8 @@ export const AppErrorCode = {
   /** The thing existed but is gone for good: an expired or revoked review link. */
   GONE: 'GONE',
   INSUFFICIENT_CREDITS: 'INSUFFICIENT_CREDITS',
+  /** A job costs more than its board's budget has left; the message gives both figures. */
+  BUDGET_EXCEEDED: 'BUDGET_EXCEEDED',
   PAYLOAD_TOO_LARGE: 'PAYLOAD_TOO_LARGE',
   UNSUPPORTED_MEDIA: 'UNSUPPORTED_MEDIA',
   /** Too many requests of one kind in a window (sign-in, passphrase, uploads…); the error says when to retry. */
@@ -28,6 +30,7 @@ const HTTP_STATUS: Record<TAppErrorCode, number> = {
   CONFLICT: 409,
   GONE: 410,
   INSUFFICIENT_CREDITS: 402,
+  BUDGET_EXCEEDED: 402,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA: 415,
   RATE_LIMITED: 429,
@@ -46,6 +49,7 @@ const WS_CLOSE_CODE: Record<TAppErrorCode, number> = {
   CONFLICT: 4409,
   GONE: 4410,
   INSUFFICIENT_CREDITS: 4402,
+  BUDGET_EXCEEDED: 4402,
   PAYLOAD_TOO_LARGE: 4413,
   UNSUPPORTED_MEDIA: 4415,
   RATE_LIMITED: 4429,

@@ -11,7 +11,7 @@ const base = {
   at: z.string(),
 }
 
-/** What the workspace feed tells its members: mentions (to the people named), new variations, approvals. */
+/** What the workspace feed tells its members: mentions and comments (to their recipients), new variations, decisions. */
 export const ZFeedEvent = z.discriminatedUnion('type', [
   z.object({
     ...base,
@@ -22,6 +22,23 @@ export const ZFeedEvent = z.discriminatedUnion('type', [
     commentId: z.string().uuid(),
     variationId: ZShapeId,
     excerpt: z.string().max(140),
+    /** Where the viewer opens: the thread and the comment's time (absent on entries from before). */
+    threadId: z.string().uuid().optional(),
+    timeSeconds: z.number().nonnegative().nullable().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('comment'),
+    actor: ZActor,
+    /** The shot's owner and the thread's other people (never the author, never those it mentions: they get `mention`). */
+    recipients: z.array(z.string().uuid()).min(1),
+    commentId: z.string().uuid(),
+    threadId: z.string().uuid(),
+    variationId: ZShapeId,
+    timeSeconds: z.number().nonnegative().nullable(),
+    excerpt: z.string().max(140),
+    /** Whether it is a reply in a thread (else a new thread on a shot one of the recipients owns). */
+    reply: z.boolean(),
   }),
   z.object({
     ...base,
@@ -38,6 +55,31 @@ export const ZFeedEvent = z.discriminatedUnion('type', [
     actor: ZActor,
     variationId: ZShapeId,
     decision: z.enum(['approved', 'changes_requested']),
+    /** The variation's version within its shot (v3) and the shot's title, as the stored board had them. */
+    version: z.number().int().positive().nullable().optional(),
+    shotTitle: z.string().max(200).nullable().optional(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('approval.requested'),
+    actor: ZActor,
+    /** The workspace's owners and producers: who may decide. */
+    recipients: z.array(z.string().uuid()).min(1),
+    variationId: ZShapeId,
+    shotId: ZShapeId,
+    generationId: z.string().uuid(),
+    model: z.string(),
+    credits: z.number().int().nonnegative(),
+  }),
+  z.object({
+    ...base,
+    type: z.literal('budget.warning'),
+    actor: ZActor,
+    /** The workspace's owners and producers. */
+    recipients: z.array(z.string().uuid()).min(1),
+    boardName: z.string().max(200),
+    spent: z.number().int(),
+    budget: z.number().int().positive(),
   }),
 ])
 export type TFeedEvent = z.infer<typeof ZFeedEvent>

@@ -3,7 +3,13 @@ import { byModel } from './model-definition'
 import { MODELS, ZModelId, type TModelId } from './models'
 import { parseInput } from './parse-input'
 
-export const ZGenerationStatus = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled'])
+/**
+ * A job's state. `awaiting_approval` is the board's only (a job above the workspace's approval
+ * threshold, before a producer decides); its row stays `queued`, with `approval = 'awaiting'`.
+ */
+export const ZGenerationStatus = z.enum(['queued', 'awaiting_approval', 'running', 'succeeded', 'failed', 'cancelled'])
+/** The states a generation row holds (the database's enum). */
+export const ZStoredGenerationStatus = ZGenerationStatus.exclude(['awaiting_approval'])
 export type TGenerationStatus = z.infer<typeof ZGenerationStatus>
 
 /** tldraw shape ids look like `shape:abc123`. */
@@ -70,6 +76,8 @@ export const GENERATION_INPUT_FIELDS = {
   /** The prompt's `@tags`, resolved at start (absent in inputs recorded before tags existed). */
   references: z.array(ZGenerationReference).max(8).optional(),
   credits: z.number().int().nonnegative(),
+  /** Priced above the workspace's approval threshold: the workflow waits for an owner's or producer's decision before reserving. */
+  awaitApproval: z.boolean().optional(),
 }
 
 /** What `generationWorkflow` runs: the shared fields plus a generation model and its own params. */
@@ -104,6 +112,12 @@ export const ZGenerationOutput = z.object({
   height: z.number().int(),
   durationSeconds: z.number(),
   fps: z.number(),
+  /**
+   * What the provider charged for the task, when it reports it (Runway's `cost.credits`): the
+   * generation settles at this, never above its reservation. Absent for local renders, which
+   * settle at the reserved price.
+   */
+  providerCredits: z.number().min(0).optional(),
 })
 export type TGenerationOutput = z.infer<typeof ZGenerationOutput>
 

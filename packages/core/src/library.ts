@@ -14,7 +14,7 @@ import { ZSha256, ZShapeId } from './generation'
  *   shape's sha256 (members of the board's workspace; 404 when the workspace has no such asset).
  * - `POST /api/assets/sign` TSignAssetsRequest → TSignAssetsResponse; each URL is
  *   `/api/media/<sha256>?w=<workspaceId>&e=<expiry unix s>&s=<hmac>` with HTTP Range support.
- * - `GET /api/workspaces/<workspaceId>/references` → TListReferencesResponse
+ * - `GET /api/workspaces/<workspaceId>/references?cursor=&limit=` → a page of TLibraryReference (ZReferencePage, api-lists.ts)
  * - `POST /api/workspaces/<workspaceId>/references` TCreateReferenceRequest → 201 { reference: TLibraryReference }
  *   (409 field `tag` when the tag is taken in the workspace).
  * - `POST /api/references/<referenceId>/views` TAddReferenceViewRequest → 201 { reference: TLibraryReference }
@@ -124,9 +124,6 @@ export const ZLibraryReference = z.object({
 })
 export type TLibraryReference = z.infer<typeof ZLibraryReference>
 
-export interface TListReferencesResponse {
-  references: TLibraryReference[]
-}
 
 export const ZCreateReferenceRequest = z
   .object({

@@ -59,6 +59,7 @@ export const RATE_LIMITS = {
   guestCommentsPerGuest: { env: 'RATE_LIMIT_GUEST_COMMENTS_PER_GUEST', default: '20/1m', what: 'comments by you' },
   guestCommentsPerLink: { env: 'RATE_LIMIT_GUEST_COMMENTS_PER_LINK', default: '60/1m', what: 'guest comments on this review link' },
   checkpointsPerPerson: { env: 'RATE_LIMIT_CHECKPOINTS_PER_PERSON', default: '30/10m', what: 'checkpoints saved or restored by you' },
+  requestsPerApiKey: { env: 'RATE_LIMIT_REQUESTS_PER_API_KEY', default: '600/1m', what: 'requests with this API key' },
 } as const satisfies Record<string, { env: string; default: string; what: string }>
 export type TRateLimitName = keyof typeof RATE_LIMITS
 
@@ -87,6 +88,7 @@ export const ZLimitsEnv = z.object({
   RATE_LIMIT_GUEST_COMMENTS_PER_GUEST: rate('guestCommentsPerGuest'),
   RATE_LIMIT_GUEST_COMMENTS_PER_LINK: rate('guestCommentsPerLink'),
   RATE_LIMIT_CHECKPOINTS_PER_PERSON: rate('checkpointsPerPerson'),
+  RATE_LIMIT_REQUESTS_PER_API_KEY: rate('requestsPerApiKey'),
   QUOTA_WORKSPACE_STORAGE: ZByteSize.prefault(QUOTAS.workspaceStorageBytes.default),
   QUOTA_BOARDS_PER_WORKSPACE: count.default(Number(QUOTAS.boardsPerWorkspace.default)),
   QUOTA_CHECKPOINTS_PER_BOARD: count.default(Number(QUOTAS.checkpointsPerBoard.default)),

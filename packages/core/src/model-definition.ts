@@ -21,8 +21,11 @@ export interface TModelDefinition<P extends z.ZodType = z.ZodType> {
   /** Whether the model needs a reference image as its plate. */
   needsReference: boolean
   params: P
-  /** Credits charged for one output second (see pricing.ts for how a job's seconds are counted). */
-  creditsPerSecond: number
+  /**
+   * Local models: credits charged for one output second (see pricing.ts for how a job's seconds
+   * are counted). Runway's models are priced by their row of RUNWAY_PRICES instead.
+   */
+  creditsPerSecond?: number
   description: string
 }
 

@@ -1,13 +1,7 @@
 import { z } from 'zod'
 import { ZAspectRatio, type TAspectRatio, type TModelDefinition } from './model-definition'
+import { isLayeredMove, ZCameraKeyframes, ZCameraMove, ZEasing, ZPrevizLayers } from './camera-moves'
 import { RUNWAY_MODELS } from './runway-models'
-
-export const ZCameraMove = z.enum(['static', 'push_in', 'pull_out', 'pan_left', 'pan_right', 'tilt_up', 'tilt_down'])
-export type TCameraMove = z.infer<typeof ZCameraMove>
-
-/** How a camera move's speed varies: eased in and out (the default), or constant. */
-export const ZEasing = z.enum(['ease_in_out', 'linear'])
-export type TEasing = z.infer<typeof ZEasing>
 
 /** Parameters of the local previz renderer: a camera move over a still plate. */
 export const ZPrevizParams = z
@@ -21,8 +15,25 @@ export const ZPrevizParams = z
     zoom: z.number().min(1).max(3).default(1.3),
     easing: ZEasing.default('ease_in_out'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+    /** Which part of the plate is near: needed by the 2.5D moves (orbit, arc, crane, dolly zoom). */
+    layers: ZPrevizLayers.optional(),
+    /** The framings of a `keyframes` move, drawn on the plate. */
+    keyframes: ZCameraKeyframes.optional(),
   })
   .strict()
+  .superRefine((p, ctx) => {
+    const move = p.cameraMove
+    if (isLayeredMove(move) && !p.layers) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['layers'],
+        message: `${move.replace(/_/g, ' ')} is a 2.5D move and needs layer information: draw the foreground on the plate, or pick a depth map or matte`,
+      })
+    }
+    if (!isLayeredMove(move) && p.layers) ctx.addIssue({ code: 'custom', path: ['layers'], message: `${move.replace(/_/g, ' ')} moves the plate as one layer and takes no layers` })
+    if (move === 'keyframes' && !p.keyframes) ctx.addIssue({ code: 'custom', path: ['keyframes'], message: 'a keyframed move needs its start and end framings drawn on the plate' })
+    if (move !== 'keyframes' && p.keyframes) ctx.addIssue({ code: 'custom', path: ['keyframes'], message: 'keyframes are only taken by the keyframes move' })
+  })
 export type TPrevizParams = z.infer<typeof ZPrevizParams>
 
 /** The models of a shot's Generate menu: the local previz and Runway's models (edits are in edit-models.ts). */

@@ -9,7 +9,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const result = schema.safeParse(input)
   if (result.success) return result.data
   const issue = result.error.issues[0]!
-  const field = issue.path.length > 0 ? issue.path.map(String).join('.') : undefined
-  const message = field ? `${field}: ${issue.message}` : issue.message
+  // A key a strict schema does not know is named itself (`colour`, `params.colour`), not its parent.
+  const unknown = issue.code === 'unrecognized_keys' ? issue.keys[0] : undefined
+  const path = unknown === undefined ? issue.path.map(String) : [...issue.path.map(String), unknown]
+  const field = path.length > 0 ? path.join('.') : undefined
+  const text = unknown === undefined ? issue.message : 'is not something this request takes'
+  const message = field ? `${field}: ${text}` : text
   throw new AppError(AppErrorCode.BAD_REQUEST, message, { field })
 }

@@ -63,12 +63,20 @@ export interface TComment {
 export const REVIEW_DECISIONS = ['approved', 'changes_requested'] as const
 export type TReviewDecisionKind = (typeof REVIEW_DECISIONS)[number]
 
+export const REVIEW_NOTE_MAX = 2000
+
+/** "Request changes" says what should change (a note is required); an approval may carry one. */
 export const ZReviewDecisionRequest = z
   .object({
     decision: z.enum(REVIEW_DECISIONS),
-    note: z.string().trim().max(2000).optional(),
+    note: z.string().trim().max(REVIEW_NOTE_MAX, `A note can be at most ${REVIEW_NOTE_MAX} characters`).optional(),
   })
   .strict()
+  .superRefine((b, ctx) => {
+    if (b.decision === 'changes_requested' && !b.note) {
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'Say what should change: a note is required to request changes' })
+    }
+  })
 export type TReviewDecisionRequest = z.infer<typeof ZReviewDecisionRequest>
 
 export interface TReviewDecision {
@@ -144,6 +152,10 @@ export interface TReviewScopeView {
       durationSeconds: number
       reviewState: string
       model: string
+      /** Its version number in the shot (v3); 0 while unnumbered. */
+      version: number
+      /** The version it was edited from, when that one is on the board; 0 otherwise. */
+      parentVersion: number
     }[]
   }[]
 }

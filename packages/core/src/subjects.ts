@@ -7,6 +7,8 @@ export const subjects = {
   jobProgressWildcard: 'job.*.progress',
   /** Core NATS (no stream): a session was signed out or revoked (`ZSessionRevokedMessage`). */
   sessionRevoked: 'auth.session.revoked',
+  /** Core NATS (no stream): a member's role changed or they left the workspace (`ZMembershipChangedMessage`). */
+  membershipChanged: 'auth.membership.changed',
 } as const
 
 export const streams = {

@@ -30,7 +30,7 @@ describe('ZStartGenerationRequest', () => {
     expect(fieldOf(() => parseInput(ZStartGenerationRequest, { ...valid, model: 'gen9' }))).toBe('model')
     expect(fieldOf(() => parseInput(ZStartGenerationRequest, { ...valid, shotId: undefined }))).toBe('shotId')
     expect(fieldOf(() => parseModelParams('previz', { duration: -2 }))).toBe('params.duration')
-    expect(fieldOf(() => parseModelParams('previz', { duration: 2, colour: 'red' }))).toBe('params')
+    expect(fieldOf(() => parseModelParams('previz', { duration: 2, colour: 'red' }))).toBe('params.colour')
     expect(fieldOf(() => parseInput(ZStartGenerationRequest, { ...valid, references: [{ shapeId: 'shape:r', assetSha256: 'nope' }] }))).toBe('references.0.assetSha256')
   })
 })

@@ -63,8 +63,9 @@ export async function getBoardAccess(sql: Sql, opts: { boardId: string; userId: 
   return { board, role }
 }
 
+/** A workspace's boards in use (archived ones: `listArchivedBoards`), most recently changed first. */
 export async function listBoards(sql: Sql, workspaceId: string): Promise<TBoardRow[]> {
   return sql<TBoardRow[]>`
     SELECT id, workspace_id AS "workspaceId", name, updated_at AS "updatedAt"
-    FROM boards WHERE workspace_id = ${workspaceId} ORDER BY updated_at DESC`
+    FROM boards WHERE workspace_id = ${workspaceId} AND archived_at IS NULL ORDER BY updated_at DESC`
 }

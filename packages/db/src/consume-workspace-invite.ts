@@ -22,10 +22,12 @@ export interface ConsumeWorkspaceInviteOptions {
  * (404), revoked, expired or used-up (410) invite, and a user who is already a member (409:
  * an invite never changes an existing member's role), all before anything is written; an account
  * to create is created only after the invite passed, so a bad invite learns nothing about emails.
+ * An invite made for an email address admits only the account with that address (403; an
+ * account being created with another one is rolled back with the transaction).
  */
 export async function consumeWorkspaceInvite(tx: postgres.TransactionSql, opts: ConsumeWorkspaceInviteOptions): Promise<ConsumedInvite & { userId: string }> {
-  const [invite] = await tx<{ id: string; workspace_id: string; workspace_name: string; role: TRole; revoked_at: Date | null; expired: boolean; use_count: number; max_uses: number }[]>`
-    SELECT i.id, i.workspace_id, w.name AS workspace_name, i.role, i.revoked_at, i.expires_at <= now() AS expired, i.use_count, i.max_uses
+  const [invite] = await tx<{ id: string; workspace_id: string; workspace_name: string; role: TRole; revoked_at: Date | null; expired: boolean; use_count: number; max_uses: number; email: string | null }[]>`
+    SELECT i.id, i.workspace_id, w.name AS workspace_name, i.role, i.email, i.revoked_at, i.expires_at <= now() AS expired, i.use_count, i.max_uses
     FROM workspace_invites i JOIN workspaces w ON w.id = i.workspace_id
     WHERE i.token_hash = ${hashLinkToken(opts.token)}
     FOR UPDATE OF i`
@@ -35,6 +37,13 @@ export async function consumeWorkspaceInvite(tx: postgres.TransactionSql, opts: 
   if (state === 'used') throw new AppError(AppErrorCode.GONE, 'This invite has already been used. Ask for a new one.')
   if (state === 'expired') throw new AppError(AppErrorCode.GONE, 'This invite has expired. Ask for a new one.')
   const userId = typeof opts.member === 'string' ? opts.member : await opts.member()
+  if (invite.email) {
+    const [account] = await tx<{ email: string | null }[]>`
+      SELECT lower(coalesce(p.email, u.email)) AS email FROM users u LEFT JOIN password_credentials p ON p.user_id = u.id WHERE u.id = ${userId}`
+    if (account?.email !== invite.email) {
+      throw new AppError(AppErrorCode.FORBIDDEN, 'This invite was made for another email address: use the address it was sent to.', { field: 'email' })
+    }
+  }
   const [existing] = await tx<{ role: TRole }[]>`SELECT role FROM memberships WHERE workspace_id = ${invite.workspace_id} AND user_id = ${userId}`
   if (existing) throw new AppError(AppErrorCode.CONFLICT, `You are already a member of ${invite.workspace_name} (as ${existing.role}).`)
   await tx`UPDATE workspace_invites SET use_count = use_count + 1 WHERE id = ${invite.id}`

@@ -1,11 +1,12 @@
 import type { Sql } from './client'
 import type { CreateGenerationOptions } from './generations'
 import { holdCredits } from './hold-credits'
+import { checkBoardBudgets } from './budgets'
 
 export interface CreateReservedGenerationsOptions {
   workspaceId: string
   /** Every generation belongs to `workspaceId`. */
-  generations: Array<CreateGenerationOptions & { parentGenerationId?: string }>
+  generations: Array<CreateGenerationOptions & { parentGenerationId?: string; sourceAssetSha256?: string; awaitingApproval?: boolean }>
 }
 
 /**
@@ -13,6 +14,8 @@ export interface CreateReservedGenerationsOptions {
  * one's credit reservation in one transaction, all or nothing. When the workspace cannot pay for
  * every one, it throws INSUFFICIENT_CREDITS and stores nothing. The workflow's own reservation
  * later finds the reservation and is a no-op, so each generation is reserved exactly once.
+ * A generation `awaitingApproval` is stored waiting (`approval = 'awaiting'`) and not reserved:
+ * its workflow reserves once a producer approves. Its price must still fit the board's budget now.
  */
 export async function createReservedGenerations(sql: Sql, opts: CreateReservedGenerationsOptions): Promise<{ balance: number }> {
   return sql.begin(async (tx) => {
@@ -24,12 +27,15 @@ export async function createReservedGenerations(sql: Sql, opts: CreateReservedGe
     await tx`SELECT id FROM workspaces WHERE id = ${opts.workspaceId} FOR UPDATE`
     for (const g of opts.generations) {
       await tx`
-        INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by, parent_generation_id, request)
+        INSERT INTO generations (id, workspace_id, board_id, shot_id, variation_id, model, params, credits, workflow_id, created_by, parent_generation_id, source_asset_sha256, request, approval)
         VALUES (${g.id}, ${g.workspaceId}, ${g.boardId}, ${g.shotId}, ${g.variationId}, ${g.model},
-                ${tx.json(g.params as never)}, ${g.credits}, ${g.workflowId}, ${g.createdBy}, ${g.parentGenerationId ?? null},
-                ${g.request === undefined ? null : tx.json(g.request as never)})`
+                ${tx.json(g.params as never)}, ${g.credits}, ${g.workflowId}, ${g.createdBy}, ${g.parentGenerationId ?? null}, ${g.sourceAssetSha256 ?? null},
+                ${g.request === undefined ? null : tx.json(g.request as never)}, ${g.awaitingApproval ? 'awaiting' : null})`
+    }
+    if (opts.generations.some((g) => g.awaitingApproval)) {
+      await checkBoardBudgets(tx, { workspaceId: opts.workspaceId, charges: opts.generations.map((g) => ({ boardId: g.boardId, amount: g.credits })) })
     }
     // After the rows, which the ledger's rows reference; a refusal rolls the rows back with it.
-    return holdCredits(tx, { workspaceId: opts.workspaceId, holds: opts.generations.map((g) => ({ generationId: g.id, amount: g.credits })) })
+    return holdCredits(tx, { workspaceId: opts.workspaceId, holds: opts.generations.filter((g) => !g.awaitingApproval).map((g) => ({ generationId: g.id, amount: g.credits })) })
   })
 }

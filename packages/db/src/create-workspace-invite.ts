@@ -9,6 +9,8 @@ export interface CreateWorkspaceInviteOptions {
   expiresInHours: number
   maxUses: number
   note?: string | null
+  /** Only the account with this (lower-cased) email address may use it. */
+  email?: string | null
   createdBy: string
 }
 
@@ -17,8 +19,8 @@ export async function createWorkspaceInvite(sql: Sql, opts: CreateWorkspaceInvit
   const token = newLinkToken()
   const [row] = await sql<WorkspaceInviteDbRow[]>`
     WITH i AS (
-      INSERT INTO workspace_invites (workspace_id, role, token_hash, note, max_uses, expires_at, created_by)
-      VALUES (${opts.workspaceId}, ${opts.role}, ${hashLinkToken(token)}, ${opts.note ?? null}, ${opts.maxUses},
+      INSERT INTO workspace_invites (workspace_id, role, token_hash, note, email, max_uses, expires_at, created_by)
+      VALUES (${opts.workspaceId}, ${opts.role}, ${hashLinkToken(token)}, ${opts.note ?? null}, ${opts.email ?? null}, ${opts.maxUses},
               now() + make_interval(hours => ${opts.expiresInHours}), ${opts.createdBy})
       RETURNING *
     )

@@ -25,17 +25,23 @@ export interface TGenerationRow {
    * for rows stored before migration 0010). Retry reads it back.
    */
   request: unknown
+  /** An edit's source: the bytes it read (its parent's output, an upload, a library reference); null otherwise. */
+  sourceAssetSha256: string | null
   workflowId: string
   createdBy: string
   createdAt: Date
   finishedAt: Date | null
+  /** A job above the approval threshold: 'awaiting' a decision, then 'approved' or 'refused' (by `approvalBy`); null otherwise. */
+  approval: 'awaiting' | 'approved' | 'refused' | null
+  approvalBy: string | null
 }
 
-const COLUMNS = `id, workspace_id AS "workspaceId", board_id AS "boardId", shot_id AS "shotId", variation_id AS "variationId",
+export const GENERATION_COLUMNS = `id, workspace_id AS "workspaceId", board_id AS "boardId", shot_id AS "shotId", variation_id AS "variationId",
   model, params, status, credits, output_asset AS "outputAsset", poster_asset AS "posterAsset", error,
   output_mime_type AS "outputMimeType", output_duration_seconds AS "outputDurationSeconds",
   strip_asset AS "stripAsset", strip_frames AS "stripFrames", proxy_asset AS "proxyAsset", request,
-  workflow_id AS "workflowId", created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt"`
+  source_asset_sha256 AS "sourceAssetSha256", workflow_id AS "workflowId", created_by AS "createdBy", created_at AS "createdAt", finished_at AS "finishedAt",
+  approval, approval_by AS "approvalBy"`
 
 /** What a new row is stored with (the rest starts empty, queued); `request` is what Retry reads back. */
 export type CreateGenerationOptions = Pick<TGenerationRow, 'id' | 'workspaceId' | 'boardId' | 'shotId' | 'variationId' | 'model' | 'params' | 'credits' | 'workflowId' | 'createdBy'> & {
@@ -54,17 +60,17 @@ export async function createGeneration(sql: Sql, opts: CreateGenerationOptions):
             ${sql.json(opts.params as never)}, ${opts.credits}, ${opts.workflowId}, ${opts.createdBy},
             ${opts.request === undefined ? null : sql.json(opts.request as never)})
     ON CONFLICT (id) DO UPDATE SET id = EXCLUDED.id
-    RETURNING ${sql.unsafe(COLUMNS)}`
+    RETURNING ${sql.unsafe(GENERATION_COLUMNS)}`
   return row!
 }
 
 export async function getGeneration(sql: Sql, id: string): Promise<TGenerationRow | null> {
-  const [row] = await sql<TGenerationRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM generations WHERE id = ${id}`
+  const [row] = await sql<TGenerationRow[]>`SELECT ${sql.unsafe(GENERATION_COLUMNS)} FROM generations WHERE id = ${id}`
   return row ?? null
 }
 
 export async function listBoardGenerations(sql: Sql, boardId: string): Promise<TGenerationRow[]> {
-  return sql<TGenerationRow[]>`SELECT ${sql.unsafe(COLUMNS)} FROM generations WHERE board_id = ${boardId} ORDER BY created_at`
+  return sql<TGenerationRow[]>`SELECT ${sql.unsafe(GENERATION_COLUMNS)} FROM generations WHERE board_id = ${boardId} ORDER BY created_at`
 }
 
 export interface FinishGenerationOptions {
@@ -90,7 +96,7 @@ export async function finishGeneration(sql: Sql, opts: FinishGenerationOptions):
       strip_frames = ${opts.stripFrames ?? null}, proxy_asset = ${opts.proxyAsset ?? null},
       error = ${opts.error ?? null}, finished_at = now()
     WHERE id = ${opts.id} AND finished_at IS NULL
-    RETURNING ${sql.unsafe(COLUMNS)}`
+    RETURNING ${sql.unsafe(GENERATION_COLUMNS)}`
   return row ? { ...row, moved: true } : { ...(await getGeneration(sql, opts.id))!, moved: false }
 }
 

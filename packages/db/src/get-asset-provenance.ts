@@ -17,8 +17,8 @@ export interface TAssetProvenance {
     variationId: string
     model: string
     prompt: string | null
-    /** An edit's source: the parent generation's output. */
-    parent: { sha256: string; mimeType: string | null; variationId: string } | null
+    /** An edit's source: the parent generation's output, or the asset it edited (an upload: no variation). */
+    parent: { sha256: string; mimeType: string | null; variationId: string | null } | null
     /** The references the generation read (their bytes' sha256). */
     referenceShas: string[]
   } | null
@@ -33,11 +33,13 @@ export interface TAssetProvenance {
  */
 export async function getAssetProvenance(sql: Sql, opts: { boardId: string; sha256: string }): Promise<TAssetProvenance> {
   const [g] = await sql<
-    { id: string; variation_id: string; model: string; request: { prompt?: string; references?: { assetSha256?: string }[] } | null; params: { prompt?: string } | null; parent_sha: string | null; parent_mime: string | null; parent_variation: string | null }[]
+    { id: string; variation_id: string; model: string; request: { prompt?: string; references?: { assetSha256?: string }[] } | null; params: { prompt?: string } | null; parent_sha: string | null; parent_mime: string | null; parent_variation: string | null; source_sha: string | null; source_mime: string | null }[]
   >`
     SELECT g.id, g.variation_id, g.model, g.request, g.params,
-           p.output_asset AS parent_sha, p.output_mime_type AS parent_mime, p.variation_id AS parent_variation
+           p.output_asset AS parent_sha, p.output_mime_type AS parent_mime, p.variation_id AS parent_variation,
+           g.source_asset_sha256 AS source_sha, s.mime_type AS source_mime
     FROM generations g LEFT JOIN generations p ON p.id = g.parent_generation_id
+    LEFT JOIN assets s ON s.workspace_id = g.workspace_id AND s.sha256 = g.source_asset_sha256
     WHERE g.board_id = ${opts.boardId} AND g.output_asset = ${opts.sha256} AND g.status = 'succeeded'
     ORDER BY g.finished_at DESC NULLS LAST, g.created_at DESC
     LIMIT 1`
@@ -57,7 +59,11 @@ export async function getAssetProvenance(sql: Sql, opts: { boardId: string; sha2
       variationId: g.variation_id,
       model: g.model,
       prompt: prompt || null,
-      parent: g.parent_sha ? { sha256: g.parent_sha, mimeType: g.parent_mime, variationId: g.parent_variation! } : null,
+      parent: g.parent_sha
+        ? { sha256: g.parent_sha, mimeType: g.parent_mime, variationId: g.parent_variation! }
+        : g.source_sha
+          ? { sha256: g.source_sha, mimeType: g.source_mime, variationId: null }
+          : null,
       referenceShas: [...new Set((g.request?.references ?? []).map((r) => r.assetSha256).filter((s): s is string => !!s))],
     },
     decisions: decisions.map((d) => ({

@@ -1,5 +1,6 @@
 import type postgres from 'postgres'
 import { AppError, AppErrorCode } from '@montage/core'
+import { checkBoardBudgets } from './budgets'
 
 export interface HoldCreditsOptions {
   workspaceId: string
@@ -11,8 +12,8 @@ export interface HoldCreditsOptions {
  * The one rule of a reservation, run inside the caller's transaction: the workspace row is locked
  * (so concurrent reservations of one workspace queue and the balance never goes below zero), every
  * hold not yet made is paid for together or not at all (INSUFFICIENT_CREDITS), and each generation
- * has at most one `reserve` row, never made again once released or settled (CONFLICT). Returns
- * the balance after.
+ * has at most one `reserve` row, never made again once released or settled (CONFLICT), and each
+ * board's new holds together fit what its budget has left (BUDGET_EXCEEDED). Returns the balance after.
  */
 export async function holdCredits(tx: postgres.TransactionSql, opts: HoldCreditsOptions): Promise<{ balance: number }> {
   await tx`SELECT id FROM workspaces WHERE id = ${opts.workspaceId} FOR UPDATE`
@@ -29,6 +30,15 @@ export async function holdCredits(tx: postgres.TransactionSql, opts: HoldCredits
   const balance = row!.balance
   const holds = opts.holds.filter((h) => !reserved.has(h.generationId))
   const total = holds.reduce((sum, h) => sum + h.amount, 0)
+  if (holds.length > 0) {
+    const boards = await tx<{ id: string; boardId: string }[]>`
+      SELECT id, board_id AS "boardId" FROM generations WHERE id = ANY(${holds.map((h) => h.generationId)}::uuid[])`
+    const boardOf = new Map(boards.map((b) => [b.id, b.boardId]))
+    await checkBoardBudgets(tx, {
+      workspaceId: opts.workspaceId,
+      charges: holds.flatMap((h) => (boardOf.has(h.generationId) ? [{ boardId: boardOf.get(h.generationId)!, amount: h.amount }] : [])),
+    })
+  }
   if (balance < total) {
     const n = holds.length
     throw new AppError(AppErrorCode.INSUFFICIENT_CREDITS, `${n === 1 ? 'This needs' : `These ${n} variations need`} ${total} credits; the workspace has ${balance}.`)

@@ -1,4 +1,10 @@
+import { randomUUID } from 'node:crypto'
+import type { TRole } from '@montage/core'
+import { createBoard, type TBoardRow } from './boards'
 import { createDb, type Sql } from './client'
+import { grantCredits } from './grant-credits'
+import { upsertUser, type TUserRow } from './users'
+import { addMember, createWorkspace, type TWorkspaceRow } from './workspaces'
 import { ensureDatabase, migrate } from './migrate'
 
 /** The database tests use; never the one `npm start` serves. */
@@ -10,4 +16,40 @@ export async function openTestDb(): Promise<Sql> {
   const sql = createDb({ url: TEST_DATABASE_URL, max: 5 })
   await migrate(sql)
   return sql
+}
+
+export interface TTestStudioOptions {
+  /** The owner's display name ('Sam Owner' unless told). */
+  ownerName?: string
+  workspaceName?: string
+  /** Further members, each a fresh user with this name and role, returned in the same order. */
+  members?: { name: string; role: TRole }[]
+  /** Boards to make, by name, created by the owner. */
+  boards?: string[]
+  /** Credits granted to the workspace (none unless told). */
+  credits?: number
+}
+
+export interface TTestStudio {
+  owner: TUserRow
+  ws: TWorkspaceRow
+  members: TUserRow[]
+  boards: TBoardRow[]
+}
+
+/** A workspace of its own for one test: an owner with a fresh subject, members, boards and credits as asked. */
+export async function createTestStudio(sql: Sql, opts: TTestStudioOptions = {}): Promise<TTestStudio> {
+  const freshUser = (name: string) => upsertUser(sql, { authSubject: `test:${randomUUID()}`, name })
+  const owner = await freshUser(opts.ownerName ?? 'Sam Owner')
+  const ws = await createWorkspace(sql, { name: opts.workspaceName ?? 'Studio', ownerId: owner.id })
+  const members: TUserRow[] = []
+  for (const m of opts.members ?? []) {
+    const user = await freshUser(m.name)
+    await addMember(sql, { workspaceId: ws.id, userId: user.id, role: m.role })
+    members.push(user)
+  }
+  if (opts.credits) await grantCredits(sql, { workspaceId: ws.id, amount: opts.credits, note: 'test' })
+  const boards: TBoardRow[] = []
+  for (const name of opts.boards ?? []) boards.push(await createBoard(sql, { workspaceId: ws.id, name, createdBy: owner.id }))
+  return { owner, ws, members, boards }
 }

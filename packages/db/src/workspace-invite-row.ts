@@ -2,7 +2,7 @@ import type { TInvite, TInviteState, TRole } from '@montage/core'
 
 /** Selected with the invite aliased `i` and its creator (left-joined) `c`. */
 export const WORKSPACE_INVITE_SELECT = `
-  i.id, i.workspace_id, i.role, i.note, i.max_uses, i.use_count, i.expires_at, i.revoked_at, i.created_at,
+  i.id, i.workspace_id, i.role, i.note, i.email, i.max_uses, i.use_count, i.expires_at, i.revoked_at, i.created_at,
   i.created_by, c.name AS created_by_name, i.expires_at <= now() AS expired`
 
 export interface WorkspaceInviteDbRow {
@@ -10,6 +10,7 @@ export interface WorkspaceInviteDbRow {
   workspace_id: string
   role: TRole
   note: string | null
+  email: string | null
   max_uses: number
   use_count: number
   expires_at: Date
@@ -33,6 +34,7 @@ export function toInvite(r: WorkspaceInviteDbRow): TInvite {
     workspaceId: r.workspace_id,
     role: r.role,
     note: r.note,
+    email: r.email,
     maxUses: r.max_uses,
     useCount: r.use_count,
     expiresAt: r.expires_at.toISOString(),

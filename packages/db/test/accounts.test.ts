@@ -5,7 +5,6 @@ import {
   createDb,
   createInvitedAccount,
   createOwnerAccount,
-  createWorkspace,
   createWorkspaceInvite,
   ensureDatabase,
   findPasswordCredential,
@@ -20,7 +19,7 @@ import {
   upsertUser,
   type Sql,
 } from '../src'
-import { openTestDb, TEST_DATABASE_URL } from '../src/testing'
+import { createTestStudio, openTestDb, TEST_DATABASE_URL } from '../src/testing'
 
 let sql: Sql
 beforeAll(async () => {
@@ -34,11 +33,7 @@ afterAll(async () => {
 const HASH = '$scrypt$ln=17,r=8,p=1$c2FsdHNhbHRzYWx0c2FsdA$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g'
 const email = () => `person-${randomUUID().slice(0, 8)}@studio.test`
 
-async function studio() {
-  const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Sam Owner' })
-  const ws = await createWorkspace(sql, { name: 'Invite Studio', ownerId: owner.id })
-  return { owner, ws }
-}
+const studio = () => createTestStudio(sql, { workspaceName: 'Invite Studio' })
 
 describe('workspace invites', () => {
   it('makes whoever opens a link a member with its role, once; the link then reads as used', async () => {

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  addMember,
   createBoard,
   createGeneration,
-  createWorkspace,
   findSignedDownload,
   finishGeneration,
   getAssetProvenance,
+  recordAsset,
   recordReviewDecision,
   recordSignedDownload,
-  upsertUser,
   type Sql,
 } from '../src'
-import { openTestDb } from '../src/testing'
+import { createTestStudio, openTestDb } from '../src/testing'
 
 let sql: Sql
 beforeAll(async () => {
@@ -26,12 +24,8 @@ afterAll(async () => {
 const hex = (c: string) => c.repeat(64)
 
 async function studio() {
-  const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Sam Owner' })
-  const producer = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Ada Producer' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: owner.id })
-  await addMember(sql, { workspaceId: ws.id, userId: producer.id, role: 'producer' })
-  const board = await createBoard(sql, { workspaceId: ws.id, name: 'B', createdBy: owner.id })
-  return { owner, producer, ws, board }
+  const { owner, ws, members: [producer], boards: [board] } = await createTestStudio(sql, { members: [{ name: 'Ada Producer', role: 'producer' }], boards: ['B'] })
+  return { owner, producer: producer!, ws, board: board! }
 }
 
 async function generation(s: Awaited<ReturnType<typeof studio>>, opts: { output: string; variationId: string; parent?: string; references?: string[] }) {
@@ -63,6 +57,15 @@ describe('getAssetProvenance', () => {
     const first = await getAssetProvenance(sql, { boardId: s.board.id, sha256: hex('a') })
     expect(first.generation).toMatchObject({ id: parent, parent: null, referenceShas: [hex('c')] })
     expect(first.decisions).toEqual([])
+  })
+
+  it('names the upload an edit was made from as its parent (issue 15: an edit of an upload has no parent generation)', async () => {
+    const s = await studio()
+    await recordAsset(sql, { workspaceId: s.ws.id, sha256: hex('9'), mimeType: 'image/png', byteSize: 10 })
+    const edit = await generation(s, { output: hex('8'), variationId: 'shape:v4' })
+    await sql`UPDATE generations SET model = 'restyle', source_asset_sha256 = ${hex('9')} WHERE id = ${edit}`
+    const p = await getAssetProvenance(sql, { boardId: s.board.id, sha256: hex('8') })
+    expect(p.generation).toMatchObject({ id: edit, model: 'restyle', parent: { sha256: hex('9'), mimeType: 'image/png', variationId: null } })
   })
 
   it('knows nothing of bytes no generation of this board made (an upload), nor of another board', async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addReferenceView, createLibraryReference, createWorkspace, insertUploadedAsset, listLibraryReferences, recordAssetIngest, upsertUser, type Sql } from '../src'
-import { openTestDb } from '../src/testing'
+import { addReferenceView, createLibraryReference, insertUploadedAsset, listLibraryReferences, recordAssetIngest, type Sql } from '../src'
+import { createTestStudio, openTestDb } from '../src/testing'
 
 let sql: Sql
 beforeAll(async () => {
@@ -12,8 +12,7 @@ afterAll(async () => {
 })
 
 async function studio() {
-  const user = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Owner' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: user.id })
+  const { owner: user, ws } = await createTestStudio(sql, { ownerName: 'Owner' })
   const asset = async (mimeType = 'image/png') => {
     const sha256 = createHash('sha256').update(randomUUID()).digest('hex')
     return (await insertUploadedAsset(sql, { workspaceId: ws.id, sha256, mimeType, byteSize: 10, width: 4, height: 4, durationMs: null, ingest: 'pending', createdBy: user.id })).asset

@@ -5,14 +5,12 @@ import {
   createBoard,
   createComment,
   createReviewLink,
-  createWorkspace,
   getWorkspaceStorageUse,
   hitRateLimit,
   insertUploadedAsset,
-  upsertUser,
   type Sql,
 } from '../src'
-import { openTestDb } from '../src/testing'
+import { createTestStudio, openTestDb } from '../src/testing'
 
 let sql: Sql
 beforeAll(async () => {
@@ -22,11 +20,7 @@ afterAll(async () => {
   await sql.end()
 })
 
-async function studio() {
-  const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Sam Owner' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: owner.id })
-  return { owner, ws }
-}
+const studio = () => createTestStudio(sql)
 
 const sha = () => createHash('sha256').update(randomUUID()).digest('hex')
 

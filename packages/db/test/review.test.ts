@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  addMember,
-  createBoard,
   createComment,
   createGuestSession,
   createReviewLink,
-  createWorkspace,
   findGuestSession,
   findReviewLink,
   getFeedReadSeq,
@@ -22,7 +19,7 @@ import {
   verifyPassphrase,
   type Sql,
 } from '../src'
-import { openTestDb } from '../src/testing'
+import { createTestStudio, openTestDb } from '../src/testing'
 
 let sql: Sql
 beforeAll(async () => {
@@ -33,12 +30,8 @@ afterAll(async () => {
 })
 
 async function studio() {
-  const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Sam Owner' })
-  const producer = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Ada Producer' })
-  const ws = await createWorkspace(sql, { name: 'Studio', ownerId: owner.id })
-  await addMember(sql, { workspaceId: ws.id, userId: producer.id, role: 'producer' })
-  const board = await createBoard(sql, { workspaceId: ws.id, name: 'B', createdBy: owner.id })
-  return { owner, producer, ws, board }
+  const { owner, ws, members: [producer], boards: [board] } = await createTestStudio(sql, { members: [{ name: 'Ada Producer', role: 'producer' }], boards: ['B'] })
+  return { owner, producer: producer!, ws, board: board! }
 }
 
 describe('review decisions', () => {

@@ -3,8 +3,8 @@
  * clips (six 50 MB clips and a 50 MB render, local store), as growth of the process's resident set
  * over its size just before the zip starts (or of live heap and buffer bytes, whichever grew more), twice: as stored (`deliver.package_unsigned_peak_mb`)
  * and with every file's Content Credentials as the web route writes it (`deliver.package_peak_mb`).
- * The zip streams; signing an mp4 holds that one file whole (c2pa-ts signs buffers), so the signed
- * peak should be a small multiple of the largest file, not of the package.
+ * The zip streams, and signing an mp4 reads it as a stream three times holding only its `moov`
+ * (`signBmff`), so the signed peak should stay near the unsigned one, whatever the files' sizes.
  */
 import { execFile } from 'node:child_process'
 import { randomBytes } from 'node:crypto'

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { Readable, Transform } from 'node:stream'
 import type { TProvenanceClaim } from './provenance-claim'
-import { canEmbedManifest, MAX_EMBED_BYTES, ProvenanceInputError, signAsset } from './sign-asset'
+import { canEmbedManifest, isBmffFormat, MAX_EMBED_BYTES, ProvenanceInputError, signAsset } from './sign-asset'
+import { signBmff } from './sign-bmff'
 import { C2PA_SIDECAR_FORMAT, signSidecarForDigest } from './sign-sidecar'
 import type { TSigningCredentials } from './signing-credentials'
 
@@ -10,7 +11,7 @@ export interface TSignableEntry {
   path: string
   mimeType: string
   sha256?: string
-  /** Its size when known: a media file over `MAX_EMBED_BYTES` gets a sidecar instead of being read whole. */
+  /** Its size when known: an image over `MAX_EMBED_BYTES` gets a sidecar instead of being read whole. */
   byteSize?: number
   open(): Promise<Readable>
 }
@@ -20,18 +21,19 @@ export interface CreateEntrySignerOptions<E extends TSignableEntry> {
   /** What the entry's manifest says; null leaves it as it is (a file that should carry none). */
   claimFor(entry: E): TProvenanceClaim | null | Promise<TProvenanceClaim | null>
   /**
-   * Runs each embedding (the file read whole, then its signed copy made): a process bounds how
-   * many files it holds in memory at once across all its archives and downloads. Runs at once
-   * without one.
+   * Runs each embedding (an image read whole and its signed copy made; a video's layout and hash
+   * passes): a process bounds how many it runs at once across all its archives and downloads.
+   * Runs at once without one.
    */
   embedding?<T>(sign: () => Promise<T>): Promise<T>
 }
 
 /**
  * Content Credentials for files written in order into an archive (the delivery package's
- * `signEntry` seam). A JPEG, PNG, MP4 or MOV is signed when the archive opens it (read whole, up to
- * `MAX_EMBED_BYTES`: c2pa-ts signs buffers; one whose `byteSize` says it is larger is treated as
- * any other format, so the archive never fails half way on it). Any other file passes through untouched while its
+ * `signEntry` seam). An MP4 or MOV is signed as a stream when the archive opens it (`signBmff`
+ * reads it three times and holds only its `moov`), whatever its size. A JPEG or PNG is read whole
+ * (c2pa-ts signs stills as buffers), up to `MAX_EMBED_BYTES`; one whose `byteSize` says it is
+ * larger is treated as any other format, so the archive never fails half way on it. Any other file passes through untouched while its
  * sha256 is taken as it streams, and a `<path>.c2pa` sidecar follows it, signed once the archive
  * has written the file (so the file is opened once and never held).
  */
@@ -39,9 +41,22 @@ export function createEntrySigner<E extends TSignableEntry>(opts: CreateEntrySig
   return async (entry) => {
     const claim = await opts.claimFor(entry)
     if (!claim) return [entry]
+    const embedding = opts.embedding ?? (<T>(sign: () => Promise<T>) => sign())
+    if (isBmffFormat(entry.mimeType)) {
+      const format = entry.mimeType
+      return [
+        {
+          ...entry,
+          byteSize: undefined,
+          open: async () => {
+            const signed = await embedding(() => signBmff({ open: () => entry.open(), format, claim, credentials: opts.credentials, what: entry.path }))
+            return signed.open()
+          },
+        },
+      ]
+    }
     if (canEmbedManifest(entry.mimeType) && (entry.byteSize === undefined || entry.byteSize <= MAX_EMBED_BYTES)) {
       const format = entry.mimeType
-      const embedding = opts.embedding ?? (<T>(sign: () => Promise<T>) => sign())
       return [
         {
           ...entry,

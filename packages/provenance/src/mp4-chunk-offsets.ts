@@ -1,34 +1,15 @@
-interface TopBox {
-  type: string
-  offset: number
-  size: number
-  c2pa: boolean
-}
-
-/** The C2PA box's user type (C2PA 2.1, A.5): a `uuid` box with it holds a manifest store. */
-const C2PA_UUID = 'd8fec3d61b0e483c92975828877ec481'
-
 /**
- * After the C2PA box went in (or was replaced), the media data sits elsewhere in the file, but
- * the sample tables (`stco`, `co64` of every track) still hold absolute offsets into the old
- * layout; without this the signed file would not play. Each offset is moved with the top-level
- * box it pointed into (the boxes other than C2PA ones keep their order). Works in place on `after`.
+ * Once the C2PA box goes in (or an old one comes out), the media data sits elsewhere in the file,
+ * but the sample tables (`stco`, `co64` of every track) still hold absolute offsets into the old
+ * layout; without this the signed file would not play. Rewrites, in place, every chunk offset in
+ * `moov` (the whole box, header included) through `move`.
  */
-export function relocateChunkOffsets(before: Uint8Array, after: Uint8Array): void {
-  const oldBoxes = topBoxes(before).filter((b) => !b.c2pa)
-  const newBoxes = topBoxes(after).filter((b) => !b.c2pa)
-  if (oldBoxes.length !== newBoxes.length || oldBoxes.some((b, i) => b.type !== newBoxes[i]!.type || b.size !== newBoxes[i]!.size)) {
-    throw new Error('The MP4 boxes changed while inserting the manifest; cannot move the chunk offsets')
-  }
-  const move = (v: number): number => {
-    const i = oldBoxes.findIndex((b) => v >= b.offset && v < b.offset + b.size)
-    if (i < 0) throw new Error(`An MP4 chunk offset (${v}) points outside every box`)
-    return v - oldBoxes[i]!.offset + newBoxes[i]!.offset
-  }
-  const view = new DataView(after.buffer, after.byteOffset, after.byteLength)
-  forEachBox(after, 0, after.length, (type, body, end) => {
+export function moveChunkOffsets(moov: Uint8Array, move: (offset: number) => number): void {
+  const view = new DataView(moov.buffer, moov.byteOffset, moov.byteLength)
+  forEachBox(moov, 0, moov.length, (type, body, end) => {
     if (type !== 'stco' && type !== 'co64') return
     const wide = type === 'co64'
+    if (body + 8 > end) throw new Error(`MP4 ${type} box is too short to hold its entry count`)
     const count = view.getUint32(body + 4)
     const entry = wide ? 8 : 4
     if (body + 8 + count * entry > end) throw new Error(`MP4 ${type} declares ${count} entries, more than its box holds`)
@@ -44,14 +25,61 @@ export function relocateChunkOffsets(before: Uint8Array, after: Uint8Array): voi
   })
 }
 
-function topBoxes(buf: Uint8Array): TopBox[] {
-  const out: TopBox[] = []
-  walk(buf, 0, buf.length, (type, offset, size, body) => {
-    const c2pa = type === 'uuid' && Buffer.from(buf.subarray(body, body + 16)).toString('hex') === C2PA_UUID
-    out.push({ type, offset, size, c2pa })
+/**
+ * Where an offset of the old layout lands in the new one: each moves with the top-level box it
+ * points into. `boxes` are the old boxes that stay, `to` their new offsets, in the same order.
+ */
+export function chunkOffsetMover(boxes: readonly { offset: number; size: number }[], to: readonly number[]): (offset: number) => number {
+  return (v) => {
+    const i = boxes.findIndex((b) => v >= b.offset && v < b.offset + b.size)
+    if (i < 0) throw new Error(`An MP4 chunk offset (${v}) points outside every box`)
+    return v - boxes[i]!.offset + to[i]!
+  }
+}
+
+/**
+ * Moves, in place, the absolute data offsets of a movie fragment (`moof`, the whole box): a track
+ * fragment header (`tfhd`) with base-data-offset-present names where its data starts in the file.
+ * Fragments that address their data relative to themselves (the muxers' default) have none.
+ */
+export function moveFragmentDataOffsets(moof: Uint8Array, move: (offset: number) => number): void {
+  const view = new DataView(moof.buffer, moof.byteOffset, moof.byteLength)
+  walk(moof, 0, moof.length, (type, offset, size, body) => {
+    if (type === 'tfhd' && (moof[body + 3]! & 0x01) !== 0) {
+      if (body + 16 > offset + size) throw new Error('MP4 tfhd box is too short for its base data offset')
+      view.setBigUint64(body + 8, BigInt(move(Number(view.getBigUint64(body + 8)))))
+    }
+    return type === 'moof' || type === 'traf'
+  })
+}
+
+/**
+ * Moves, in place, the fragment offsets of a movie fragment random access box (`mfra`, the whole
+ * box): each `tfra` entry names the absolute offset of the `moof` holding a sync sample.
+ */
+export function moveFragmentOffsets(mfra: Uint8Array, move: (offset: number) => number): void {
+  const view = new DataView(mfra.buffer, mfra.byteOffset, mfra.byteLength)
+  walk(mfra, 0, mfra.length, (type, offset, size, body) => {
+    if (type !== 'tfra') return type === 'mfra'
+    const end = offset + size
+    if (body + 16 > end) throw new Error('MP4 tfra box is too short for its header')
+    const wide = mfra[body] === 1
+    const sizes = view.getUint32(body + 8)
+    const indexBytes = ((sizes >> 4) & 3) + 1 + ((sizes >> 2) & 3) + 1 + (sizes & 3) + 1
+    const count = view.getUint32(body + 12)
+    const entry = (wide ? 16 : 8) + indexBytes
+    if (body + 16 + count * entry > end) throw new Error(`MP4 tfra declares ${count} entries, more than its box holds`)
+    for (let i = 0; i < count; i++) {
+      const at = body + 16 + i * entry + (wide ? 8 : 4)
+      if (wide) view.setBigUint64(at, BigInt(move(Number(view.getBigUint64(at)))))
+      else {
+        const v = move(view.getUint32(at))
+        if (v > 0xffffffff) throw new Error('An MP4 fragment offset passes 4 GiB once the manifest is in')
+        view.setUint32(at, v)
+      }
+    }
     return false
   })
-  return out
 }
 
 /** Calls `visit` for every box on the way down to the sample tables (moov/trak/mdia/minf/stbl). */

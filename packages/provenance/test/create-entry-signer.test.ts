@@ -9,10 +9,13 @@ import { makeMedia } from './media'
 let dir: string
 let certs: TTestCertificates
 let clip: Buffer
+let still: Buffer
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'entry-signer-'))
   certs = await createTestCertificates()
-  clip = await readFile((await makeMedia(dir)).mp4)
+  const media = await makeMedia(dir)
+  clip = await readFile(media.mp4)
+  still = await readFile(media.png)
 })
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true })
@@ -30,7 +33,7 @@ async function writeInOrder(entries: TSignableEntry[]): Promise<Map<string, Buff
 }
 
 describe('createEntrySigner', () => {
-  it('signs media in place and follows other files with a sidecar, opening each source once', async () => {
+  it('signs media in place and follows other files with a sidecar, opening a video three times and every other file once', async () => {
     const opened: string[] = []
     const timeline = Buffer.from(JSON.stringify({ OTIO_SCHEMA: 'Timeline.1', name: 'Spot' }))
     const source = (path: string, mimeType: string, bytes: Buffer, chunk = 7): TSignableEntry => ({
@@ -51,7 +54,8 @@ describe('createEntrySigner', () => {
     expect(opened).toEqual([])
 
     const written = await writeInOrder(entries)
-    expect(opened).toEqual(['render/spot.mp4', 'spot.otio', 'README.txt'])
+    // The video is read as a stream for its layout, its hash and its signed copy; nothing is held.
+    expect(opened).toEqual(['render/spot.mp4', 'render/spot.mp4', 'render/spot.mp4', 'spot.otio', 'README.txt'])
     const render = await verifyAsset({ bytes: new Uint8Array(written.get('render/spot.mp4')!), format: 'video/mp4', trustAnchorsPem: certs.caPem })
     expect(render.state).toBe('Trusted')
     expect(render.montage?.approvals[0]?.by.name).toBe('Ada Moreau')
@@ -68,7 +72,7 @@ describe('createEntrySigner', () => {
     await expect(sidecar!.open()).rejects.toThrow(/opened before the file itself/)
   })
 
-  it('gives a media file larger than it may hold a sidecar, and runs each embedding through the caller’s bound', async () => {
+  it('embeds into a video of any size as a stream, gives an image larger than it may hold a sidecar, and runs each embedding through the caller’s bound', async () => {
     let embeddings = 0
     const sign = createEntrySigner<TSignableEntry>({
       credentials: readSigningCredentials({ chainPem: certs.chainPem, keyPem: certs.keyPem }),
@@ -78,18 +82,20 @@ describe('createEntrySigner', () => {
         return fn()
       },
     })
-    // The store says the file is over the cap: it streams through untouched, its manifest beside it.
-    const big = await sign({ path: 'render/big.mp4', mimeType: 'video/mp4', byteSize: MAX_EMBED_BYTES + 1, open: async () => Readable.from([clip]) })
-    expect(big.map((e) => e.path)).toEqual(['render/big.mp4', 'render/big.mp4.c2pa'])
-    const small = await sign({ path: 'clips/a.mp4', mimeType: 'video/mp4', byteSize: clip.length, open: async () => Readable.from([clip]) })
-    const written = await writeInOrder([...big, ...small])
-    expect(written.get('render/big.mp4')!.equals(clip)).toBe(true)
+    // The store says the image is over the cap: it streams through untouched, its manifest beside it.
+    const bigImage = await sign({ path: 'stills/big.png', mimeType: 'image/png', byteSize: MAX_EMBED_BYTES + 1, open: async () => Readable.from([still]) })
+    expect(bigImage.map((e) => e.path)).toEqual(['stills/big.png', 'stills/big.png.c2pa'])
+    // A video says it is larger still, and is signed in place all the same.
+    const bigVideo = await sign({ path: 'render/big.mp4', mimeType: 'video/mp4', byteSize: 4 * MAX_EMBED_BYTES, open: async () => Readable.from([clip]) })
+    expect(bigVideo.map((e) => e.path)).toEqual(['render/big.mp4'])
+    const written = await writeInOrder([...bigImage, ...bigVideo])
+    expect(written.get('stills/big.png')!.equals(still)).toBe(true)
     expect(embeddings).toBe(1)
-    const sidecar = await verifySidecar({ sidecar: new Uint8Array(written.get('render/big.mp4.c2pa')!), file: Readable.from([clip]), trustAnchorsPem: certs.caPem })
+    const sidecar = await verifySidecar({ sidecar: new Uint8Array(written.get('stills/big.png.c2pa')!), file: Readable.from([still]), trustAnchorsPem: certs.caPem })
     expect(sidecar.state).toBe('Trusted')
     // A document Montage wrote: one creation naming the media it describes.
     expect(sidecar.actions).toEqual([expect.objectContaining({ action: 'c2pa.created', digitalSourceType: DIGITAL_SOURCE_TYPE.algorithmicMedia, description: 'Edit list written by Montage', ingredientCount: 1 })])
-    const embedded = await verifyAsset({ bytes: new Uint8Array(written.get('clips/a.mp4')!), format: 'video/mp4', trustAnchorsPem: certs.caPem })
+    const embedded = await verifyAsset({ bytes: new Uint8Array(written.get('render/big.mp4')!), format: 'video/mp4', trustAnchorsPem: certs.caPem })
     expect(embedded.state).toBe('Trusted')
   })
 })

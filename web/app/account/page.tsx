@@ -1,5 +1,6 @@
 import type { Metadata } from 'next'
-import { listUserSessions } from '@montage/db'
+import { getEmailPreference, listUserSessions } from '@montage/db'
+import { EmailPreferences } from '@/components/account/EmailPreferences'
 import { SessionList } from '@/components/account/SessionList'
 import { PageHeader } from '@/components/PageHeader'
 import { describeUserAgent } from '@/lib/describe-user-agent'
@@ -23,6 +24,7 @@ export default async function AccountPage() {
         expiresAt: s.expiresAt.toISOString(),
         current: s.id === sessionId,
       }))
+  const emailPreference = await getEmailPreference(db(), user.id)
   return (
     <div className="page">
       <PageHeader user={user} clerk={clerk} />
@@ -40,6 +42,14 @@ export default async function AccountPage() {
           ) : (
             <SessionList sessions={sessions} />
           )}
+        </section>
+
+        <section className="section panel">
+          <div className="panel-head">
+            <h2>Email notifications</h2>
+            <span className="muted" style={{ fontSize: 12 }}>The bell on every board shows them all.</span>
+          </div>
+          <EmailPreferences initial={emailPreference} smtpConfigured={!!webEnv().SMTP_URL} />
         </section>
       </main>
     </div>

@@ -10,14 +10,16 @@ import { NO_ERRORS, formErrors, type TFormErrors } from './form-errors'
 interface Props {
   /** The invite link's token: the new account joins its workspace. Without it, the first owner of the install. */
   inviteToken?: string
+  /** The address an invite was made for: filled in, since no other one may use it. */
+  inviteEmail?: string | null
   submitLabel: string
 }
 
 /** Name, email and password for a new account; the server's refusals appear under the field they name. */
-export function SignUpForm({ inviteToken, submitLabel }: Props) {
+export function SignUpForm({ inviteToken, inviteEmail, submitLabel }: Props) {
   const router = useRouter()
   const [name, setName] = useState('')
-  const [email, setEmail] = useState('')
+  const [email, setEmail] = useState(inviteEmail ?? '')
   const [password, setPassword] = useState('')
   const [busy, setBusy] = useState(false)
   const [errors, setErrors] = useState<TFormErrors>(NO_ERRORS)

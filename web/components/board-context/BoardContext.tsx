@@ -16,6 +16,8 @@ export interface TBoardContext {
   models: TModelOption[]
   /** Where a failed card links to its workflow; only for people allowed to inspect jobs. */
   temporalUi?: { url: string; namespace: string }
+  /** Owners and producers: approve or refuse a job waiting above the approval threshold. */
+  canApprove?: boolean
 }
 
 export const BoardContext = createContext<TBoardContext>({ boardId: '', readOnly: true, refreshCredits: () => {}, models: [] })

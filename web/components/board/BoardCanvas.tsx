@@ -4,16 +4,19 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import Link from 'next/link'
 import { DefaultStylePanel, Tldraw, UserRecordType, createUserId, useEditor, useValue, type Editor, type TLComponents } from 'tldraw'
 import { getAssetUrls } from '@tldraw/assets/selfHosted'
-import type { TRole } from '@montage/core'
+import { roleCan, type TRole } from '@montage/core'
 import { montageShapeUtils } from '@/components/shapes'
 import { SEQUENCE_CHILD_TYPES } from '@/components/shapes/SequenceChildShapeUtils'
 import { colorFor } from '@/lib/client/avatar'
 import { BoardActions } from './BoardActions'
 import { BoardContext, type TBoardContext, type TModelOption } from '@/components/board-context/BoardContext'
 import { LiveJobsContext } from '@/components/board-context/LiveJobs'
-import { TopBar } from './TopBar'
+import { BudgetBanner, TopBar, type TBoardBudgetView } from './TopBar'
+import { MontageMainMenu, canvasHygiene } from './canvas-hygiene'
 import { ReviewProvider } from '@/components/review/ReviewProvider'
+import { LineageLinks } from './LineageLinks'
 import { useYjsStore } from './useYjsStore'
+import { SharedTextsContext } from '@/components/shared-text/useSharedText'
 import { clerkSessionToken } from '@/lib/client/clerk-session-token'
 import { requestJson } from '@/lib/client/request-json'
 import { LibraryProvider } from '@/components/library/LibraryContext'
@@ -36,7 +39,8 @@ export interface BoardCanvasProps {
   token: string
   /** Clerk mode: the canvas fetches fresh session tokens for the board socket (Clerk's live 60 s). */
   clerk?: boolean
-  credits: number
+  /** The workspace balance; null for reviewers, who are not shown it. */
+  credits: number | null
   user: { id: string; name: string }
   /** Every model of the catalogue with whether this deployment can run it (and why not). */
   models: TModelOption[]
@@ -63,7 +67,10 @@ function StylePanel() {
   return hidden ? null : <DefaultStylePanel />
 }
 
-const components: TLComponents = { TopPanel: BoardActions, PageMenu: null, StylePanel }
+const components: TLComponents = { OnTheCanvas: LineageLinks, TopPanel: BoardActions, PageMenu: null, StylePanel, MainMenu: MontageMainMenu, DebugMenu: null, DebugPanel: null }
+
+/** One board is one page: tldraw's page moves and page menu stay out of the way. */
+const tldrawOptions = { maxPages: 1 }
 
 const NOTICE_MS = 8_000
 
@@ -85,13 +92,14 @@ function SyncNotice({ message, onDismiss }: { message: string; onDismiss: () => 
 
 export default function BoardCanvas({ boardId, boardName, workspaceId, role, collabUrl, token, clerk, credits: initialCredits, user, models, tldrawLicenseKey, temporalUi }: BoardCanvasProps) {
   const me = useMemo(() => ({ id: user.id, name: user.name, color: colorFor(user.id) }), [user.id, user.name])
-  const { store, ready, sync, problem, peers, liveJobs, threads, notice, dismissNotice } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me })
+  const { store, ready, sync, problem, peers, liveJobs, threads, notice, dismissNotice, texts } = useYjsStore({ boardId, collabUrl, token, fetchToken: clerk ? clerkSessionToken : undefined, shapeUtils: montageShapeUtils, user: me, canWrite: role !== 'reviewer', canComment: roleCan(role, 'comment.create') })
   const [credits, setCredits] = useState<number | null>(initialCredits)
+  const [budget, setBudget] = useState<TBoardBudgetView | null>(null)
   const readOnly = role === 'reviewer'
   const [editor, setEditor] = useState<Editor | null>(null)
   const [libraryOpen, setLibraryOpen] = useState(false)
   const [uploads] = useState(() => new UploadTracker())
-  const uiOverrides = useMemo(() => [libraryShortcut(() => setLibraryOpen((open) => !open)), sequenceShortcut(readOnly)], [readOnly])
+  const uiOverrides = useMemo(() => [canvasHygiene, libraryShortcut(() => setLibraryOpen((open) => !open)), sequenceShortcut(readOnly)], [readOnly])
   useEffect(() => {
     if (editor) registerUploadHandlers(editor, { boardId, tracker: uploads })
   }, [editor, boardId, uploads])
@@ -115,13 +123,26 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
 
   const refreshCredits = useCallback(() => {
     // A balance that could not be read keeps the one shown.
-    void requestJson<{ memberships?: { workspaceId: string; credits: number }[] }>('/api/me')
+    // Reviewers are not told the balance (the API answers null for them): nothing to refresh.
+    if (!roleCan(role, 'credits.view')) return
+    void requestJson<{ memberships?: { workspaceId: string; credits: number | null }[] }>('/api/me')
       .then((data) => {
         const m = data.memberships?.find((x) => x.workspaceId === workspaceId)
-        if (m) setCredits(m.credits)
+        if (m && m.credits !== null) setCredits(m.credits)
       })
       .catch(() => {})
-  }, [workspaceId])
+    void requestJson<TBoardBudgetView>(`/api/boards/${boardId}/budget`)
+      .then(setBudget)
+      .catch(() => {})
+  }, [workspaceId, boardId, role])
+
+  // The first read of the board's budget (the balance came with the page).
+  useEffect(() => {
+    if (!roleCan(role, 'credits.view')) return
+    void requestJson<TBoardBudgetView>(`/api/boards/${boardId}/budget`)
+      .then(setBudget)
+      .catch(() => {})
+  }, [boardId, role])
 
   useEffect(() => {
     // Generations settle in the background; keep the balance roughly current.
@@ -147,7 +168,8 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
     )
   }, [editor, refreshCredits])
 
-  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models, temporalUi }), [boardId, readOnly, refreshCredits, models, temporalUi])
+  const canApprove = roleCan(role, 'job.approve')
+  const context = useMemo<TBoardContext>(() => ({ boardId, readOnly, refreshCredits, models, temporalUi, canApprove }), [boardId, readOnly, refreshCredits, models, temporalUi, canApprove])
 
   const onMount = useCallback(
     (editor: Editor) => {
@@ -168,12 +190,14 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
       <LibraryProvider workspaceId={workspaceId} open={libraryOpen} onOpenChange={setLibraryOpen}>
       <UploadsContext.Provider value={uploads}>
       <LiveJobsContext.Provider value={liveJobs}>
+      <SharedTextsContext.Provider value={texts}>
       <ReviewProvider boardId={boardId} editor={editor} role={role} userId={user.id} threads={threads}>
       <div className="m-board" data-testid="board" data-ready={ready ? 'true' : 'false'}>
-        <TopBar boardName={boardName} role={role} credits={credits} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
+        <TopBar boardName={boardName} workspaceId={workspaceId} role={role} credits={credits} budget={budget} sync={sync} peers={peers} user={me} followingId={followingId} onFollow={onFollow} />
         <div className="m-canvas">
+          <BudgetBanner budget={budget} workspaceId={workspaceId} canManage={roleCan(role, 'budget.manage')} />
           {ready && (
-            <Tldraw licenseKey={tldrawLicenseKey} store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} getShapeVisibility={getShapeVisibility} onMount={onMount} colorScheme="system" />
+            <Tldraw licenseKey={tldrawLicenseKey} store={store} shapeUtils={montageShapeUtils} assetUrls={assetUrls} components={components} overrides={uiOverrides} options={tldrawOptions} getShapeVisibility={getShapeVisibility} onMount={onMount} colorScheme="system" />
           )}
           {ready && editor && <LibraryLayer editor={editor} boardId={boardId} readOnly={readOnly} />}
           {!ready && !problem && (
@@ -199,6 +223,7 @@ export default function BoardCanvas({ boardId, boardName, workspaceId, role, col
         </div>
       </div>
       </ReviewProvider>
+      </SharedTextsContext.Provider>
       </LiveJobsContext.Provider>
       </UploadsContext.Provider>
       </LibraryProvider>

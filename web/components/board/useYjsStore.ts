@@ -25,7 +25,8 @@ import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
-import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, type TRecordChange, type TRecordWrites } from '@montage/board/client'
+import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, ensureSharedTexts, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, SHARED_TEXT_FIELDS, sharedTextKey, sharedTextPropValue, getTexts, type TRecordChange, type TRecordWrites } from '@montage/board/client'
+import { SharedTexts } from '@/components/shared-text/SharedTexts'
 import { createLiveJobsStore, type TLiveJobsStore } from '@/components/board-context/LiveJobs'
 import { keepCollabTokenFresh } from '@/lib/client/collab-token'
 import type { TThreadSummary } from '@montage/core'
@@ -64,6 +65,10 @@ export interface UseYjsStoreOptions {
   fetchToken?: () => Promise<string>
   shapeUtils: readonly TLAnyShapeUtilConstructor[]
   user: TYjsUser
+  /** False for reviewers: shared texts are read, never written (but for comment drafts, with `canComment`). */
+  canWrite?: boolean
+  /** May write comment drafts (everyone who may comment: every member role). */
+  canComment?: boolean
 }
 
 export interface TYjsStoreState {
@@ -82,6 +87,8 @@ export interface TYjsStoreState {
   /** The last change of this person's that the board refused, until dismissed. */
   notice: TSyncNotice | null
   dismissNotice: () => void
+  /** The board's shared texts (prompts and titles edited together); null until the board is open. */
+  texts: SharedTexts | null
 }
 
 /** Origin of every transaction this client makes, so it can skip its own updates. */
@@ -102,7 +109,7 @@ const NO_ATTRIBUTION_USER = atom<TLUser | null>('no attribution user', null)
  * Binds a TLStore to the board's Y.Doc on the collab-server (after tldraw-yjs-example): document
  * records go through the YKeyValue, presence only through awareness.
  */
-export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils, user }: UseYjsStoreOptions): TYjsStoreState {
+export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils, user, canWrite = true, canComment = canWrite }: UseYjsStoreOptions): TYjsStoreState {
   const store = useMemo(
     () =>
       createTLStore({
@@ -122,6 +129,7 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
   const [peers, setPeers] = useState<TPeer[]>([])
   const [threads, setThreads] = useState<TThreadSummary[]>([])
   const [notice, setNotice] = useState<TSyncNotice | null>(null)
+  const [texts, setTexts] = useState<SharedTexts | null>(null)
   // Bumped when the server refused an update of ours: the board is then read again from the server.
   const [generation, setGeneration] = useState(0)
   const liveJobs = useMemo(() => createLiveJobsStore(), [boardId])
@@ -156,6 +164,9 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     // The collab-server's own policy, run on each change of this person's before it is sent.
     const guard = new BoardWriteGuard(doc, DEFAULT_BOARD_WRITE_LIMITS)
     cleanups.push(() => guard.destroy())
+    const sharedTexts = new SharedTexts(doc, records, guard, provider.awareness, canWrite, canComment)
+    const textMap = getTexts(doc)
+    cleanups.push(() => sharedTexts.destroy())
 
     // --- local store → doc
     cleanups.push(
@@ -167,8 +178,18 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
           // Checked as the collab-server checks it: a change it would refuse (and close our
           // connection for) is taken back here, with the reason.
           const writes: TRecordWrites = { written: new Map(), deleted: new Set() }
-          for (const r of Object.values(changes.added)) writes.written.set(r.id, r)
-          for (const [, r] of Object.values(changes.updated)) writes.written.set(r.id, r)
+          // Text fields edited together: a field this change sets (a put-back shape, an undo, a script)
+          // goes into its shared text; one it leaves alone is what the shared text says, whatever this
+          // copy of the record still holds.
+          const corrected: TLRecord[] = []
+          const intoTexts: { id: string; field: string; value: string }[] = []
+          const withTexts = (r: TLRecord, before: TLRecord | null): TLRecord => {
+            const fixed = withSharedTexts(r, before, textMap, intoTexts)
+            if (fixed !== r) corrected.push(fixed)
+            return fixed
+          }
+          for (const r of Object.values(changes.added)) writes.written.set(r.id, withTexts(r, null))
+          for (const [before, r] of Object.values(changes.updated)) writes.written.set(r.id, withTexts(r, before))
           for (const r of Object.values(changes.removed)) writes.deleted.add(r.id)
           const problem = guard.checkWrites(writes)
           if (problem) {
@@ -183,7 +204,15 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
           doc.transact(() => {
             for (const [id, r] of writes.written) records.set(id, r as TLRecord)
             for (const id of writes.deleted) records.delete(id)
+            // A new shot gets its shared texts with it, so that the first keystrokes of two people land in one text.
+            // This cannot race: nobody else knows the shape before this update, which carries its texts too.
+            for (const r of Object.values(changes.added)) ensureSharedTexts(doc, r as never)
+            for (const { id, field, value } of intoTexts) {
+              const text = textMap.get(sharedTextKey(id, field))
+              if (text) replaceText(text, value)
+            }
           }, LOCAL_ORIGIN)
+          if (corrected.length) store.mergeRemoteChanges(() => store.put(corrected))
         },
         { source: 'user', scope: 'document' },
       ),
@@ -223,12 +252,16 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
           if (store.query.ids('page').get().size === 0) seed.push(PageRecordType.create({ id: DEFAULT_PAGE_ID, name: 'Page 1', index: 'a1' as IndexKey }))
           store.put(seed)
         })
-        doc.transact(() => {
-          for (const r of store.allRecords()) {
-            if (store.scopedTypes.document.has(r.typeName)) records.set(r.id, r)
-          }
-          meta.set('schema', store.schema.serialize())
-        }, LOCAL_ORIGIN)
+        // A reviewer's seed stays in their canvas: the server would drop it, and their comment
+        // drafts (which it takes) must not follow a change of theirs it never took.
+        if (canWrite) {
+          doc.transact(() => {
+            for (const r of store.allRecords()) {
+              if (store.scopedTypes.document.has(r.typeName)) records.set(r.id, r)
+            }
+            meta.set('schema', store.schema.serialize())
+          }, LOCAL_ORIGIN)
+        }
       } else {
         const incoming = readBoard(doc, store)
         const keep = new Set(incoming.map((r) => r.id))
@@ -242,6 +275,7 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
         })
       }
       loaded = true
+      setTexts(sharedTexts)
       setReady(true)
     }
 
@@ -331,15 +365,56 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
     cleanups.push(() => window.removeEventListener('offline', onOffline))
 
     return () => {
+      setTexts(null)
       for (const c of cleanups) c()
       provider.awareness.setLocalState(null)
       liveJobs.setFromAwareness([])
       provider.destroy()
       doc.destroy()
     }
-  }, [store, liveJobs, boardId, collabUrl, token, fetchToken, user, generation])
+  }, [store, liveJobs, boardId, collabUrl, token, fetchToken, user, generation, canWrite, canComment])
 
-  return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads, notice, dismissNotice }
+  return { store, ready, serverSynced, sync, problem, peers, liveJobs, threads, notice, dismissNotice, texts }
+}
+
+/**
+ * A record about to be written, against the board's shared texts: a text field the change sets
+ * (new shape, or a value other than `before`'s) is queued into `intoTexts`; one it leaves alone is
+ * set from its text. Returns the record itself when nothing had to be set.
+ */
+function withSharedTexts(record: TLRecord, before: TLRecord | null, texts: Y.Map<Y.Text>, intoTexts: { id: string; field: string; value: string }[]): TLRecord {
+  if (record.typeName !== 'shape') return record
+  const fields = SHARED_TEXT_FIELDS[record.type]
+  if (!fields) return record
+  const now = record.props as Record<string, unknown>
+  const was = before?.typeName === 'shape' ? (before.props as Record<string, unknown>) : null
+  let props: Record<string, unknown> | null = null
+  for (const field of Object.keys(fields)) {
+    const text = texts.get(sharedTextKey(record.id, field))
+    if (!(text instanceof Y.Text) || typeof now[field] !== 'string') continue
+    // What the prop holds for the text (a tag: the text cut to a valid tag; a draft has no prop).
+    const value = sharedTextPropValue(record.type, field, text.toString())
+    if (value === null || now[field] === value) continue
+    if (!was || was[field] !== now[field]) {
+      intoTexts.push({ id: record.id, field, value: now[field] as string })
+      continue
+    }
+    props ??= { ...now }
+    props[field] = value
+  }
+  return props ? ({ ...record, props } as TLRecord) : record
+}
+
+/** Turns `text` into `value` with one delete and one insert around what they share at both ends. */
+function replaceText(text: Y.Text, value: string): void {
+  const current = text.toString()
+  if (current === value) return
+  let start = 0
+  while (start < current.length && start < value.length && current.charCodeAt(start) === value.charCodeAt(start)) start++
+  let end = 0
+  while (end < current.length - start && end < value.length - start && current.charCodeAt(current.length - 1 - end) === value.charCodeAt(value.length - 1 - end)) end++
+  if (current.length - start - end > 0) text.delete(start, current.length - start - end)
+  if (value.length - start - end > 0) text.insert(start, value.slice(start, value.length - end))
 }
 
 /**

@@ -2,12 +2,12 @@
 
 import { useCallback, useEffect, useRef, useState } from 'react'
 import type { TLShape } from 'tldraw'
-import type { TFeedItem, TFeedResponse } from '@montage/core'
+import { modelLabel, variationSubject, type TFeedItem, type TFeedResponse } from '@montage/core'
 import { useBoard } from '@/components/board-context/BoardContext'
 import { useLibrary } from '@/components/library/LibraryContext'
 import { useReview } from '@/components/review/ReviewContext'
 import { requestJson } from '@/lib/client/request-json'
-import { modelLabel } from '@/lib/client/start-generation'
+import { boardTargetPath } from '@/components/search/board-target'
 import './feed.css'
 
 const REFRESH_MS = 20_000
@@ -24,14 +24,29 @@ function what(item: TFeedItem): string {
   switch (item.type) {
     case 'mention':
       return `mentioned you: “${item.excerpt}”`
+    case 'comment':
+      return `${item.reply ? 'replied in your thread' : 'commented on your shot'}: “${item.excerpt}”`
     case 'variation.succeeded':
       return `made a new ${modelLabel(item.model)} variation`
     case 'review.decision':
-      return item.decision === 'approved' ? 'approved a variation' : 'requested changes on a variation'
+      return `${item.decision === 'approved' ? 'approved' : 'requested changes on'} ${variationSubject({ version: item.version ?? null, shotTitle: item.shotTitle ?? null })}`
+    case 'approval.requested':
+      return `asks for approval of a ${item.credits}-credit ${modelLabel(item.model)} job`
+    case 'budget.warning':
+      return `used ${item.spent} of the ${item.budget}-credit budget of ‘${item.boardName}’ (${Math.floor((item.spent / item.budget) * 100)}%)`
   }
 }
 
-const ICON: Record<TFeedItem['type'], string> = { mention: '@', 'variation.succeeded': '◆', 'review.decision': '✓' }
+const ICON: Record<TFeedItem['type'], string> = { mention: '@', comment: '“', 'variation.succeeded': '◆', 'review.decision': '✓', 'approval.requested': '?', 'budget.warning': '!' }
+
+/** Tabs of this browser tell each other when the feed was read, so every bell clears at once. */
+const READ_CHANNEL = 'montage-feed-read'
+
+/** Where a notification opens the viewer: a comment's thread and time. */
+function viewerTarget(item: TFeedItem): { threadId?: string; time?: number | null } | undefined {
+  if (item.type === 'comment' || item.type === 'mention') return { threadId: item.threadId ?? item.commentId, time: item.timeSeconds ?? null }
+  return undefined
+}
 
 /**
  * The top bar's bell: the workspace feed (mentions of me, new variations, approvals) with an unread
@@ -48,6 +63,8 @@ export function NotificationsBell() {
   const [loading, setLoading] = useState(false)
   const [marking, setMarking] = useState(false)
   const root = useRef<HTMLDivElement>(null)
+  /** The refresh that opening the panel starts; marking read waits for it, or its answer could clear the dots at once. */
+  const opening = useRef<Promise<void> | null>(null)
 
   const refresh = useCallback(async () => {
     if (!workspaceId) return
@@ -63,16 +80,34 @@ export function NotificationsBell() {
     }
   }, [workspaceId])
 
+  const channel = useRef<BroadcastChannel | null>(null)
   useEffect(() => {
     void refresh()
     const timer = setInterval(() => void refresh(), REFRESH_MS)
     const onFocus = () => void refresh()
     window.addEventListener('focus', onFocus)
+    // Another tab read the feed: take its marker (clears the count here without a round trip), then refresh.
+    const bc = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel(READ_CHANNEL)
+    channel.current = bc
+    if (bc) {
+      bc.onmessage = (e: MessageEvent<{ workspaceId?: string; readSeq?: number }>) => {
+        if (e.data?.workspaceId !== workspaceId || typeof e.data.readSeq !== 'number') return
+        const readSeq = e.data.readSeq
+        setFeed((f) => {
+          if (!f) return f
+          const items = f.items.map((i) => (i.seq <= readSeq ? { ...i, unread: false } : i))
+          return { items, unread: items.filter((i) => i.unread).length }
+        })
+        void refresh()
+      }
+    }
     return () => {
       clearInterval(timer)
       window.removeEventListener('focus', onFocus)
+      bc?.close()
+      channel.current = null
     }
-  }, [refresh])
+  }, [refresh, workspaceId])
 
   useEffect(() => {
     if (!open) return
@@ -88,11 +123,29 @@ export function NotificationsBell() {
     }
   }, [open])
 
+  /** Moves the read marker to the newest entry shown (or all) and tells the other tabs. */
+  async function markRead(seq?: number, reload = true) {
+    const { readSeq } = await requestJson<{ readSeq: number }>('/api/feed/read', { body: { workspaceId, ...(seq ? { seq } : {}) }, fallback: (status) => `Could not mark them read (${status}).` })
+    channel.current?.postMessage({ workspaceId, readSeq })
+    if (reload) await refresh()
+  }
+
+  // Opening the panel reads what it shows: the count clears here and in every other tab, while the
+  // dots stay on the entries that were new until the panel closes.
+  useEffect(() => {
+    if (!open || !feed || feed.unread === 0) return
+    const newest = feed.items[0]?.seq
+    if (!newest) return
+    void (opening.current ?? Promise.resolve()).then(() => markRead(newest, false)).then(
+      () => setFeed((f) => (f ? { ...f, unread: 0 } : f)),
+      (e: unknown) => setError(e instanceof Error ? e.message : 'Could not mark them read.'),
+    )
+  }, [open, feed?.items[0]?.seq, feed?.unread])
+
   async function markAllRead() {
     setMarking(true)
     try {
-      await requestJson('/api/feed/read', { body: { workspaceId }, fallback: (status) => `Could not mark them read (${status}).` })
-      await refresh()
+      await markRead()
     } catch (e) {
       setError(e instanceof Error ? e.message : 'Could not mark them read.')
     } finally {
@@ -101,17 +154,19 @@ export function NotificationsBell() {
   }
 
   function show(item: TFeedItem) {
-    const shape = item.boardId === boardId ? editor?.getShape(item.variationId as TLShape['id']) : undefined
+    const variationId = 'variationId' in item ? item.variationId : undefined
+    const shape = item.boardId === boardId && variationId ? editor?.getShape(variationId as TLShape['id']) : undefined
     if (!editor || !shape) {
-      // Another board's news: go there (the board opens where it was last left).
-      if (item.boardId !== boardId) window.location.assign(`/boards/${item.boardId}`)
+      // Another board's news: open that board at the variation (and the comment's thread and time).
+      if (item.boardId !== boardId) window.location.assign(boardTargetPath(item.boardId, variationId ?? null, viewerTarget(item)))
+      else setOpen(false)
       return
     }
     setOpen(false)
     const bounds = editor.getShapePageBounds(shape.id)
     editor.select(shape.id)
     if (bounds) editor.zoomToBounds(bounds, { targetZoom: 1, inset: 120, animation: { duration: 200 } })
-    if ((shape.props as { status?: string }).status === 'succeeded' && item.type !== 'variation.succeeded') openViewer(shape.id)
+    if ((shape.props as { status?: string }).status === 'succeeded' && item.type !== 'variation.succeeded') openViewer(shape.id, viewerTarget(item))
   }
 
   const unread = feed?.unread ?? 0
@@ -127,7 +182,7 @@ export function NotificationsBell() {
         data-unread={unread}
         onClick={() => {
           setOpen((o) => !o)
-          if (!open) void refresh()
+          if (!open) opening.current = refresh()
         }}
       >
         <svg width="15" height="15" viewBox="0 0 16 16" aria-hidden>
@@ -151,7 +206,7 @@ export function NotificationsBell() {
             </div>
           )}
           {!feed && !error && <div className="m-feed-empty">Loading…</div>}
-          {feed && feed.items.length === 0 && <div className="m-feed-empty" data-testid="feed-empty">Nothing yet. Mentions, new variations and approvals show up here.</div>}
+          {feed && feed.items.length === 0 && <div className="m-feed-empty" data-testid="feed-empty">Nothing yet. Mentions, comments on your shots, new variations and decisions show up here.</div>}
           {feed && feed.items.length > 0 && (
             <ul className="m-feed-list">
               {feed.items.map((item) => (

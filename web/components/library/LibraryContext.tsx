@@ -1,8 +1,8 @@
 'use client'
 
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react'
-import type { TLibraryReference, TListReferencesResponse } from '@montage/core'
-import { requestJson } from '@/lib/client/request-json'
+import type { TLibraryReference } from '@montage/core'
+import { requestAllPages } from '@/lib/client/request-all-pages'
 
 export interface TLibrary {
   workspaceId: string
@@ -40,8 +40,9 @@ export function LibraryProvider({ workspaceId, open, onOpenChange, children }: P
 
   const refresh = useCallback(async () => {
     try {
-      const { references } = await requestJson<TListReferencesResponse>(`/api/workspaces/${encodeURIComponent(workspaceId)}/references`)
-      setReferences(references)
+      const references = await requestAllPages<TLibraryReference>(`/api/workspaces/${encodeURIComponent(workspaceId)}/references`)
+      // The API lists them oldest first; the panel and the autocomplete read them by tag.
+      setReferences(references.sort((a, b) => (a.tag < b.tag ? -1 : a.tag > b.tag ? 1 : 0)))
       setError(null)
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))

@@ -7,6 +7,8 @@ import { defaultReferenceProps } from '@montage/board/client'
 import { mediaCardSize } from '@/components/uploads/media-props'
 import { uploadAsset } from '@/lib/client/upload-asset'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
+import { startAssetEdit } from '@/lib/client/start-edit'
+import { EditMenu } from '@/components/edit/EditMenu'
 import { assetIdOf } from './asset-id-of'
 import { createLibraryReference } from './create-library-reference'
 import { useLibrary } from './LibraryContext'
@@ -164,7 +166,7 @@ export function LibraryPanel({ editor, boardId, readOnly }: Props) {
             <h3>{KIND_TITLES[g.kind]}</h3>
             <ul>
               {g.items.map((r) => (
-                <LibraryItem key={r.id} reference={r} draggable={!readOnly} />
+                <LibraryItem key={r.id} reference={r} draggable={!readOnly} edit={!readOnly && editor ? { editor, boardId } : null} />
               ))}
             </ul>
           </section>
@@ -175,9 +177,10 @@ export function LibraryPanel({ editor, boardId, readOnly }: Props) {
   )
 }
 
-function LibraryItem({ reference, draggable }: { reference: TLibraryReference; draggable: boolean }) {
+function LibraryItem({ reference, draggable, edit }: { reference: TLibraryReference; draggable: boolean; edit: { editor: Editor; boardId: string } | null }) {
   const first = reference.views[0]
   const thumb = useAssetUrl(first ? first.posterSha256 ?? first.sha256 : '')
+  const editable = edit && first && (first.mimeType.startsWith('image/') || first.mimeType.startsWith('video/'))
   return (
     <li
       className="m-library-item"
@@ -197,6 +200,18 @@ function LibraryItem({ reference, draggable }: { reference: TLibraryReference; d
         {reference.name && <span className="m-library-name">{reference.name}</span>}
       </span>
       <span className="m-hint">{reference.views.length} view{reference.views.length === 1 ? '' : 's'}</span>
+      {editable && (
+        // Its first view, edited as it is: the result lands in an Edits shot on this board.
+        <span className="m-library-edit" data-testid="library-reference-edit">
+          <EditMenu
+            isVideo={first.mimeType.startsWith('video/')}
+            plates={[]}
+            noPlates="Composite from a card on the board"
+            cost={() => null}
+            start={(preset) => startAssetEdit({ editor: edit.editor, boardId: edit.boardId, source: { sha256: first.sha256 }, model: preset.model, params: preset.params, prompt: preset.prompt, references: preset.references })}
+          />
+        </span>
+      )}
     </li>
   )
 }

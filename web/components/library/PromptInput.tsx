@@ -4,6 +4,8 @@ import { useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { stopEventPropagation } from 'tldraw'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
 import { tagQueryAt, tokenizePrompt } from './prompt-tags'
+import { PeerCarets } from '@/components/shared-text/PeerCarets'
+import type { TSharedTextBinding } from '@/components/shared-text/useSharedText'
 import './library.css'
 
 /** A tag the prompt can name: a reference card on the board or one in the workspace library. */
@@ -19,7 +21,10 @@ export interface TTagOption {
 
 interface Props {
   value: string
-  onChange: (value: string) => void
+  /** The new value; `caret` is where the edit ended when it is not the field's selection (a picked tag). */
+  onChange: (value: string, caret?: number) => void
+  /** A shared text the field edits (other people's carets, per-person undo). */
+  binding?: TSharedTextBinding
   options: TTagOption[]
   /** After a tag was inserted from the list. */
   onPick?: (option: TTagOption) => void
@@ -37,9 +42,10 @@ const MAX_OPTIONS = 8
  * (arrows, Enter or Tab to insert, Esc to close); tags are highlighted and unknown ones underlined.
  * The highlight is a mirror layer under a transparent-text textarea, so editing stays native.
  */
-export function PromptInput({ value, onChange, options, onPick, disabled, placeholder, rows = 3, maxLength, ...rest }: Props) {
-  const input = useRef<HTMLTextAreaElement>(null)
+export function PromptInput({ value, onChange, options, onPick, disabled, placeholder, rows = 3, maxLength, binding, ...rest }: Props) {
+  const input = useRef<HTMLTextAreaElement | null>(null)
   const mirror = useRef<HTMLDivElement>(null)
+  const caretLayer = useRef<HTMLDivElement>(null)
   const [query, setQuery] = useState<{ start: number; query: string } | null>(null)
   const [active, setActive] = useState(0)
   // Esc closes the list until the person starts another tag.
@@ -73,9 +79,9 @@ export function PromptInput({ value, onChange, options, onPick, disabled, placeh
     const after = value.slice(caret)
     const spaced = after.startsWith(' ') ? '' : ' '
     const next = `${before}@${option.tag}${spaced}${after}`
-    onChange(next)
-    setQuery(null)
     const at = before.length + option.tag.length + 1 + spaced.length
+    onChange(next, at)
+    setQuery(null)
     requestAnimationFrame(() => {
       el.focus()
       el.setSelectionRange(at, at)
@@ -86,6 +92,7 @@ export function PromptInput({ value, onChange, options, onPick, disabled, placeh
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
     // The canvas has its own shortcuts; keys typed in the prompt are the prompt's.
     e.stopPropagation()
+    if (binding?.onKeyDown(e)) return
     if (!open || !query) return
     if (e.key === 'Escape') {
       e.preventDefault()
@@ -120,8 +127,12 @@ export function PromptInput({ value, onChange, options, onPick, disabled, placeh
           {/* A trailing newline needs something after it to take up its line. */}
           {'\u200b'}
         </div>
+        <PeerCarets ref={caretLayer} value={value} carets={binding?.carets ?? []} className="m-prompt-mirror" />
         <textarea
-          ref={input}
+          ref={(el) => {
+            input.current = el
+            binding?.ref(el)
+          }}
           className="m-textarea m-prompt-input"
           value={value}
           rows={rows}
@@ -136,13 +147,21 @@ export function PromptInput({ value, onChange, options, onPick, disabled, placeh
           onPointerDown={stopEventPropagation}
           onKeyDown={onKeyDown}
           onChange={(e) => {
-            onChange(e.target.value)
+            onChange(e.target.value, e.target.selectionEnd ?? e.target.value.length)
             readQuery(e.target.value, e.target.selectionStart ?? e.target.value.length)
           }}
-          onSelect={(e) => readQuery(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)}
-          onBlur={() => setQuery(null)}
+          onSelect={(e) => {
+            readQuery(e.currentTarget.value, e.currentTarget.selectionStart ?? 0)
+            binding?.onSelect()
+          }}
+          onFocus={() => binding?.onFocus()}
+          onBlur={() => {
+            setQuery(null)
+            binding?.onBlur()
+          }}
           onScroll={(e) => {
             if (mirror.current) mirror.current.scrollTop = e.currentTarget.scrollTop
+            if (caretLayer.current) caretLayer.current.scrollTop = e.currentTarget.scrollTop
           }}
         />
       </div>

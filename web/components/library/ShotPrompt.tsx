@@ -5,6 +5,7 @@ import { useEditor, useValue, type TLShape } from 'tldraw'
 import { ZReferenceTag } from '@montage/core'
 import { useLibrary } from './LibraryContext'
 import { PromptInput, type TTagOption } from './PromptInput'
+import { useSharedText } from '@/components/shared-text/useSharedText'
 
 type TShot = TLShape<'shot'>
 type TReference = TLShape<'reference'>
@@ -17,6 +18,8 @@ export function ShotPrompt({ shape, readOnly }: { shape: TShot; readOnly: boolea
   const editor = useEditor()
   const library = useLibrary()
   const update = (props: Partial<TShot['props']>) => editor.updateShape<TShot>({ id: shape.id, type: 'shot', props })
+  // Edited together: two people typing in one prompt merge character by character.
+  const prompt = useSharedText(shape.id, 'prompt', shape.props.prompt, (value) => update({ prompt: value }))
 
   const boardOptions = useValue(
     'board reference tags',
@@ -45,14 +48,15 @@ export function ShotPrompt({ shape, readOnly }: { shape: TShot; readOnly: boolea
 
   return (
     <PromptInput
-      value={shape.props.prompt}
+      value={prompt.value}
+      binding={prompt}
       options={options}
       rows={3}
       maxLength={4000}
       disabled={readOnly}
       placeholder="Describe the shot: subject, action, light, lens… Type @ for a reference."
       data-testid="shot-prompt"
-      onChange={(prompt) => update({ prompt })}
+      onChange={prompt.onChange}
       onPick={(option) => {
         const current = editor.getShape<TShot>(shape.id)
         if (option.shapeId && current && !current.props.referenceIds.includes(option.shapeId)) update({ referenceIds: [...current.props.referenceIds, option.shapeId] })

@@ -31,9 +31,10 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
   const [expiresInHours, setExpires] = useState(24 * 7)
   const [maxUses, setMaxUses] = useState(1)
   const [note, setNote] = useState('')
+  const [email, setEmail] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [created, setCreated] = useState<{ url: string; copied: boolean } | null>(null)
+  const [created, setCreated] = useState<{ url: string; copied: boolean; email: string | null } | null>(null)
   const [revoking, setRevoking] = useState<string | null>(null)
 
   async function onCreate(e: FormEvent) {
@@ -41,9 +42,14 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
     setBusy(true)
     setError(null)
     try {
-      const res = await requestJson<{ url: string }>(`/api/workspaces/${workspaceId}/invites`, { body: { role, expiresInHours, maxUses, ...(note.trim() ? { note: note.trim() } : {}) } })
-      setCreated({ url: new URL(res.url, window.location.origin).toString(), copied: false })
+      const forEmail = email.trim() || null
+      const res = await requestJson<{ url: string; invite: TInvite }>(`/api/workspaces/${workspaceId}/invites`, {
+        body: { role, expiresInHours, maxUses: forEmail ? 1 : maxUses, ...(note.trim() ? { note: note.trim() } : {}), ...(forEmail ? { email: forEmail } : {}) },
+      })
+      // The address as stored (lower-cased), the one the invite admits.
+      setCreated({ url: new URL(res.url, window.location.origin).toString(), copied: false, email: res.invite.email })
       setNote('')
+      setEmail('')
       router.refresh()
     } catch (err) {
       setError(err instanceof Error ? err.message : String(err))
@@ -79,8 +85,8 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
     <section className="panel" data-testid="invite-panel">
       <div className="panel-head">
         <div>
-          <h2>Invite by link</h2>
-          <div className="muted" style={{ fontSize: 12, marginTop: 2 }}>Whoever opens the link joins with its role, until it is used up, expires or is revoked.</div>
+          <h2>Invite by link or email address</h2>
+          <div className="muted" style={{ fontSize: 12, marginTop: 2 }}>Whoever opens the link joins with its role, until it is used up, expires or is revoked. With an email address, only that person can use it.</div>
         </div>
       </div>
       <form className="panel-body invite-form" onSubmit={onCreate}>
@@ -98,13 +104,16 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
         </div>
         <div>
           <label className="label" htmlFor="invite-uses">Can be used</label>
-          <select id="invite-uses" className="select" value={maxUses} onChange={(e) => setMaxUses(Number(e.target.value))} data-testid="invite-uses">
+          <select id="invite-uses" className="select" value={email.trim() ? 1 : maxUses} disabled={email.trim() !== ''} onChange={(e) => setMaxUses(Number(e.target.value))} data-testid="invite-uses">
             {USES.map((n) => <option key={n} value={n}>{n === 1 ? 'once' : `${n} times`}</option>)}
           </select>
         </div>
         <p className="span-all hint" style={{ margin: '-4px 0 0' }} data-testid="invite-role-what">
           {ROLES.find((r) => r.role === role)!.label}s {ROLES.find((r) => r.role === role)!.what}.
         </p>
+        <div className="span-all">
+          <input className="input" type="email" aria-label="Email address (optional: only this person can join)" placeholder="Email address (optional): only this person can use the link" value={email} maxLength={254} onChange={(e) => setEmail(e.target.value)} data-testid="invite-email" />
+        </div>
         <div className="span-all inline-form">
           <input className="input" style={{ width: 'auto', flex: 1 }} aria-label="Note (who it is for)" placeholder="Note: who it is for (only owners see it)" value={note} maxLength={80} onChange={(e) => setNote(e.target.value)} data-testid="invite-note" />
           <button className="btn btn-primary" type="submit" disabled={busy} data-testid="invite-create">{busy ? 'Creating…' : 'Create link'}</button>
@@ -115,7 +124,16 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
             <button type="button" className="btn" onClick={() => void copy()} data-testid="invite-copy">{created.copied ? 'Copied' : 'Copy'}</button>
           </div>
         )}
-        {created && <p className="span-all hint" style={{ margin: 0 }}>Copy it now: for safety, the link is shown only once.</p>}
+        {created && (
+          <p className="span-all hint" style={{ margin: 0 }}>
+            Copy it now: for safety, the link is shown only once.
+            {created.email && (
+              <>
+                {' '}Montage sends no email: <a href={`mailto:${encodeURIComponent(created.email)}?subject=${encodeURIComponent('Join us on Montage')}&body=${encodeURIComponent(created.url)}`} data-testid="invite-mailto">write to {created.email}</a> with it.
+              </>
+            )}
+          </p>
+        )}
         {error && <p className="span-all error-text" role="alert" style={{ margin: 0 }}>{error}</p>}
       </form>
       <div className="rows" style={{ borderTop: '1px solid var(--border)' }} data-testid="invite-list">
@@ -124,13 +142,15 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
           <div className="row" key={i.id} data-testid="invite-row" data-state={i.state}>
             <div className="row-main">
               <div className="row-title">
-                {i.note ?? <span className="muted">No note</span>} <span className="pill" style={{ marginLeft: 6 }}>{i.role}</span>
+                {i.note ?? (i.email ? null : <span className="muted">No note</span>)}
+                {i.email && <span data-testid="invite-for">{i.note ? ' · ' : ''}for {i.email}</span>}
               </div>
               <div className="row-sub">
                 Used {i.useCount} of {i.maxUses} · {i.state === 'expired' ? 'expired' : 'expires'} {when(i.expiresAt)}
                 {i.createdBy ? ` · by ${i.createdBy.name}` : ''}
               </div>
             </div>
+            <span className="pill" data-testid="invite-role">{i.role}</span>
             <span className={STATE_PILL[i.state]}>{i.state}</span>
             {i.state === 'active' ? (
               <button className="btn btn-danger-ghost" disabled={revoking !== null} onClick={() => void revoke(i.id)} data-testid="invite-revoke">

@@ -1,7 +1,10 @@
 'use client'
 
-import { useLayoutEffect, useMemo, useRef, useState } from 'react'
+import { useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { COMMENT_BODY_MAX } from '@montage/core'
 import { shortTime, type TMember, type TReviewComment } from './review-client'
+import { PeerCarets } from '@/components/shared-text/PeerCarets'
+import type { TSharedTextBinding } from '@/components/shared-text/useSharedText'
 
 export interface TDraft {
   body: string
@@ -18,6 +21,11 @@ interface Props {
   onResolve: (comment: TReviewComment, resolved: boolean) => Promise<string | null>
   draft: TDraft
   setDraft: (d: TDraft) => void
+  /**
+   * The draft's body as a text written together (on the board: everyone with this variation open
+   * writes one draft and sees the others' carets); its value is `draft.body`.
+   */
+  body?: TSharedTextBinding
   /** What the composer attaches, in words: `at 1.21 s`, `1.00–1.50 s`, `+ region`. */
   attachment: { label: string; onClear: (() => void) | null }[]
   onSubmit: () => void
@@ -26,6 +34,8 @@ interface Props {
   members: TMember[]
   /** Board members who may edit: turn a thread's time range and region into an edit. */
   onEditFromComment?: (comment: TReviewComment) => void
+  /** Replaces the panel's title: the viewer's Comments / Activity tabs. */
+  tabs?: ReactNode
 }
 
 function when(iso: string): string {
@@ -114,7 +124,8 @@ function Thread({ root, replies, selected, onSelect, canResolve, onResolve, onRe
 export function CommentsPanel(p: Props) {
   const [showResolved, setShowResolved] = useState(false)
   const [mention, setMention] = useState<{ query: string; start: number; index: number } | null>(null)
-  const textarea = useRef<HTMLTextAreaElement>(null)
+  const textarea = useRef<HTMLTextAreaElement | null>(null)
+  const carets = useRef<HTMLDivElement>(null)
   const pendingCaret = useRef<number | null>(null)
   useLayoutEffect(() => {
     if (pendingCaret.current === null || !textarea.current) return
@@ -141,8 +152,14 @@ export function CommentsPanel(p: Props) {
     return [...starts, ...contains].slice(0, 6)
   }, [mention, p.members])
 
+  // A new body, with where the caret ends up (so that a shared draft places the edit there).
+  function writeBody(body: string, caret: number) {
+    if (p.body) p.body.onChange(body, caret)
+    else p.setDraft({ ...p.draft, body })
+  }
+
   function onBodyChange(value: string, caret: number) {
-    p.setDraft({ ...p.draft, body: value })
+    writeBody(value, caret)
     const before = value.slice(0, caret)
     const m = /(^|\s)@([^\s@]{0,30})$/.exec(before)
     setMention(m ? { query: m[2] ?? '', start: caret - (m[2]?.length ?? 0) - 1, index: 0 } : null)
@@ -156,7 +173,7 @@ export function CommentsPanel(p: Props) {
     // The caret goes after the inserted name in the same commit that writes the new value
     // (a layout effect): set a frame later, keys typed in between landed at the end of the text.
     pendingCaret.current = mention.start + member.name.length + 2
-    p.setDraft({ ...p.draft, body })
+    writeBody(body, pendingCaret.current)
     setMention(null)
     el?.focus()
   }
@@ -182,7 +199,7 @@ export function CommentsPanel(p: Props) {
   return (
     <aside className="m-review-side" data-testid="comments-panel">
       <div className="m-review-side-head">
-        <strong>Comments</strong>
+        {p.tabs ?? <strong>Comments</strong>}
         <span className="m-hint">{p.comments ? `${open.length} open` : ''}</span>
       </div>
       <div className="m-review-threads">
@@ -228,15 +245,25 @@ export function CommentsPanel(p: Props) {
         </div>
         <div className="m-composer-input">
           <textarea
-            ref={textarea}
+            ref={(el) => {
+              textarea.current = el
+              p.body?.ref(el)
+            }}
             className="m-textarea"
             data-testid="comment-input"
             rows={3}
-            maxLength={4000}
-            placeholder="Write a comment… (@ to mention)"
+            maxLength={COMMENT_BODY_MAX}
+            placeholder={p.members.length > 0 ? "Write a comment… (@ to mention)" : "Write a comment…"}
             value={p.draft.body}
             onChange={(e) => onBodyChange(e.target.value, e.target.selectionStart)}
+            onSelect={() => p.body?.onSelect()}
+            onFocus={() => p.body?.onFocus()}
+            onBlur={() => p.body?.onBlur()}
+            onScroll={(e) => {
+              if (carets.current) carets.current.scrollTop = e.currentTarget.scrollTop
+            }}
             onKeyDown={(e) => {
+              if (p.body?.onKeyDown(e)) return
               if (mention && candidates.length > 0) {
                 if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
                   e.preventDefault()
@@ -262,6 +289,7 @@ export function CommentsPanel(p: Props) {
               }
             }}
           />
+          {p.body && <PeerCarets ref={carets} value={p.draft.body} carets={p.body.carets} className="m-composer-carets" />}
           {mention && candidates.length > 0 && (
             <ul className="m-mentions" data-testid="mention-list" role="listbox">
               {candidates.map((m, i) => (

@@ -8,6 +8,8 @@ import { ReviewStateBadge } from './ReviewStateBadge'
 import type { TViewerVariation } from './viewer-variation'
 import type { TReviewApi } from './review-client'
 import { ReviewVideo } from './ReviewVideo'
+import { useFocusTrap } from '@/lib/client/use-focus-trap'
+import { VersionTag } from './VersionTag'
 
 type TAssetApi = Pick<TReviewApi, 'assetSrc' | 'signed'>
 
@@ -23,6 +25,8 @@ export function Compare({ a, b, api, onClose }: { a: TViewerVariation; b: TViewe
   const [wipe, setWipe] = useState(0.5)
   const [aspect, setAspect] = useState(16 / 9)
   const stage = useRef<HTMLDivElement>(null)
+  const layer = useRef<HTMLDivElement>(null)
+  useFocusTrap(layer)
   const box = useFittedBox(stage, mode === 'side' ? aspect * 2 : aspect)
 
   useEffect(() => {
@@ -80,12 +84,12 @@ export function Compare({ a, b, api, onClose }: { a: TViewerVariation; b: TViewe
   const frame = box ? { left: box.left, top: box.top, width: box.width, height: box.height } : { visibility: 'hidden' as const }
 
   return (
-    <div className="m-review-overlay m-compare" data-testid="compare" data-mode={mode} role="dialog" aria-label="Compare variations">
+    <div ref={layer} tabIndex={-1} className="m-review-overlay m-compare" data-testid="compare" data-mode={mode} role="dialog" aria-modal="true" aria-label="Compare variations">
       <div className="m-review-main">
         <header className="m-review-head">
           <span className="m-review-title">Compare</span>
-          <span className="m-compare-legend"><b>A</b> {a.label} <ReviewStateBadge state={a.reviewState} /></span>
-          <span className="m-compare-legend"><b>B</b> {b.label} <ReviewStateBadge state={b.reviewState} /></span>
+          <span className="m-compare-legend"><b>A</b> <VersionTag n={a.version} testId="compare-version-a" /> {a.label} <ReviewStateBadge state={a.reviewState} /></span>
+          <span className="m-compare-legend"><b>B</b> <VersionTag n={b.version} testId="compare-version-b" /> {b.label} <ReviewStateBadge state={b.reviewState} /></span>
           <span className="m-review-head-spacer" />
           <span className="m-segmented" role="group" aria-label="Compare mode">
             <button type="button" aria-pressed={mode === 'side'} data-testid="compare-side" onClick={() => setMode('side')}>Side by side</button>

@@ -1,10 +1,11 @@
 'use client'
 
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import type { Editor, TLShape } from 'tldraw'
 import { ZRelightPreset, ZRestylePreset, type TEditFocus, type TLocalEditModelId } from '@montage/core'
 import { editCost, startEdit } from '@/lib/client/start-edit'
 import { shortTime, type TReviewComment } from './review-client'
+import { useFocusTrap } from '@/lib/client/use-focus-trap'
 
 type TVariation = TLShape<'variation'>
 
@@ -44,6 +45,8 @@ export function EditFromComment({ editor, variationId, comment, onClose, onStart
 }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  const layer = useRef<HTMLDivElement>(null)
+  useFocusTrap(layer)
   const parent = editor.getShape<TVariation>(variationId as TVariation['id'])
   const focus = focusOf(comment)
 
@@ -64,7 +67,7 @@ export function EditFromComment({ editor, variationId, comment, onClose, onStart
 
   return (
     <div className="m-efc-backdrop" onClick={onClose}>
-      <div className="m-efc" role="dialog" aria-label="Edit from comment" data-testid="edit-from-comment" onClick={(e) => e.stopPropagation()}>
+      <div ref={layer} tabIndex={-1} className="m-efc" role="dialog" aria-modal="true" aria-label="Edit from comment" data-testid="edit-from-comment" onClick={(e) => e.stopPropagation()}>
         <div className="m-efc-head">
           <span>{busy ? 'Starting edit…' : 'Edit from comment'}</span>
           <button type="button" className="m-chip-x" aria-label="Close" onClick={onClose}>×</button>
@@ -86,7 +89,7 @@ export function EditFromComment({ editor, variationId, comment, onClose, onStart
                     type="button"
                     className="m-btn m-btn-sm"
                     disabled={busy}
-                    title={`${p.label} · ${editCost(parent, c.model)} credits`}
+                    title={`${p.label} · ${editCost(parent.props.durationSeconds, c.model)} credits`}
                     data-testid={`efc-${c.model}-${String(p.params.preset)}`}
                     onClick={() => void run(c.model, p.params)}
                   >

@@ -1,13 +1,14 @@
 'use client'
 
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import type { TReviewScopeView } from '@montage/core'
-import { modelLabel } from '@/lib/client/start-generation'
+import { modelLabel, type TReviewScopeView } from '@montage/core'
 import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { ApiRefusal, requestJson } from '@/lib/client/request-json'
 import { guestReviewApi } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { Viewer } from './Viewer'
+import { VersionTag } from './VersionTag'
+import { versionText } from './shot-versions'
 import type { TViewerVariation } from './viewer-variation'
 import './review.css'
 
@@ -140,6 +141,7 @@ function GuestReviewBody({ token }: { token: string }) {
                   durationSeconds: v.durationSeconds,
                   reviewState: v.reviewState as TReviewState,
                   label: `${shot.title || 'Shot'} · ${modelLabel(v.model)}`,
+                  version: v.version,
                 }
                 return (
                   <button key={v.id} type="button" className="m-guest-card" data-testid="guest-variation" data-variation-id={v.id} disabled={!playable} onClick={() => setOpen(item)}>
@@ -148,7 +150,9 @@ function GuestReviewBody({ token }: { token: string }) {
                       {playable ? <video src={`${api.assetSrc(playbackSha256(v))}#t=1`} muted playsInline preload="metadata" /> : v.status}
                     </span>
                     <span className="m-guest-card-foot">
+                      <VersionTag n={v.version} testId="guest-version" />
                       <span style={{ flex: 1 }}>{modelLabel(v.model)}</span>
+                      {v.parentVersion > 0 && <span className="m-edit-of" data-testid="guest-edit-of">Edit of {versionText(v.parentVersion)}</span>}
                       <ReviewStateBadge state={v.reviewState as TReviewState} compact />
                       {v.durationSeconds ? <span>{Math.round(v.durationSeconds * 10) / 10} s</span> : null}
                     </span>

@@ -2,13 +2,13 @@
 
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react'
 import { useValue, type Editor, type TLShape } from 'tldraw'
-import { roleCan, type TRole } from '@montage/core'
-import { modelLabel } from '@/lib/client/start-generation'
+import { modelLabel, roleCan, type TRole } from '@montage/core'
 import { Compare } from './Compare'
 import { ReviewContext, type TReviewContext } from './ReviewContext'
 import { memberReviewApi, type TReviewComment, type TThreadSummary } from './review-client'
 import { EditFromComment } from './EditFromComment'
 import { VersionStrip } from './VersionStrip'
+import { Lineage } from './Lineage'
 import { Viewer } from './Viewer'
 import type { TViewerVariation } from './viewer-variation'
 import type { TReviewState } from './ReviewStateBadge'
@@ -21,7 +21,7 @@ type TOpen =
 interface TVariationLike {
   id: string
   type: string
-  props: { status: string; assetSha256: string; proxySha256?: string; posterSha256: string; durationSeconds: number; reviewState: TReviewState; model: string; shotId: string; referenceTags?: string[] }
+  props: { status: string; assetSha256: string; proxySha256?: string; posterSha256: string; durationSeconds: number; reviewState: TReviewState; model: string; shotId: string; referenceTags?: string[]; version: number }
 }
 
 function asVariation(shape: TLShape | undefined): TVariationLike | null {
@@ -39,7 +39,9 @@ function toViewer(v: TVariationLike, editor: Editor): TViewerVariation {
     durationSeconds: v.props.durationSeconds,
     reviewState: v.props.reviewState,
     referenceTags: v.props.referenceTags ?? [],
+    shotId: v.props.shotId || undefined,
     label: title ? `${title} · ${modelLabel(v.props.model)}` : modelLabel(v.props.model),
+    version: v.props.version ?? 0,
   }
 }
 
@@ -182,6 +184,7 @@ export function ReviewProvider({ boardId, editor, role, userId, threads, childre
           liveKey={liveKey}
           onClose={close}
           versions={editor && <VersionStrip editor={editor} variationId={open.variationId} onOpen={openViewer} />}
+          lineage={editor && <Lineage editor={editor} variationId={open.variationId} onOpen={openViewer} />}
           onEditFromComment={roleCan(role, 'generation.start') ? (comment) => setEditing({ variationId: open.variationId, comment }) : undefined}
         />
       )}

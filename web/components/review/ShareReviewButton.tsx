@@ -49,6 +49,7 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [created, setCreated] = useState<string | null>(null)
+  const [confirmingRevoke, setConfirmingRevoke] = useState<string | null>(null)
   const [copied, setCopied] = useState(false)
   const [links, setLinks] = useState<TReviewLink[] | null>(null)
   const [listError, setListError] = useState<string | null>(null)
@@ -93,6 +94,7 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
   }
 
   async function revoke(id: string) {
+    setConfirmingRevoke(null)
     try {
       await requestJson(`/api/review-links/${encodeURIComponent(id)}`, { method: 'DELETE' })
       await load()
@@ -178,7 +180,15 @@ function ShareDialog({ onClose }: { onClose: () => void }) {
               <span>{l.scope === 'board' ? 'Whole board' : shotTitle(l.shotId)}{l.hasPassphrase ? ' · passphrase' : ''}{l.allowDownloads ? ' · downloads' : ''}</span>
               <span className="m-hint">{describeExpiry(l)}</span>
               {!l.revokedAt && new Date(l.expiresAt).getTime() > Date.now() ? (
-                <button type="button" className="m-link" data-testid="share-revoke" onClick={() => void revoke(l.id)}>Revoke</button>
+                confirmingRevoke === l.id ? (
+                  <span className="m-share-confirm" role="group" aria-label="Confirm revoking this link">
+                    <span className="m-hint">Guests lose access now.</span>
+                    <button type="button" className="m-link m-link-danger" data-testid="share-revoke-confirm" autoFocus onClick={() => void revoke(l.id)}>Revoke</button>
+                    <button type="button" className="m-link" onClick={() => setConfirmingRevoke(null)}>Keep</button>
+                  </span>
+                ) : (
+                  <button type="button" className="m-link" data-testid="share-revoke" onClick={() => setConfirmingRevoke(l.id)}>Revoke…</button>
+                )
               ) : (
                 <span />
               )}

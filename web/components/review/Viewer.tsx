@@ -1,16 +1,22 @@
 'use client'
 
 import { DownloadLink } from '@/components/media/DownloadLink'
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react'
+import { COMMENT_DRAFT_FIELD } from '@montage/board/client'
+import { SharedTextsContext, useSharedText } from '@/components/shared-text/useSharedText'
+import { ActivityPanel } from './ActivityPanel'
 import { CommentsPanel, type TDraft } from './CommentsPanel'
 import { RegionLayer, type TRegionTool, type TShownRegion } from './RegionLayer'
 import { ScrubBar, type TScrubMark } from './ScrubBar'
 import { ShortcutHelp } from './ShortcutHelp'
 import { usePlayer, useFittedBox } from './player'
 import { ApiRefusal } from '@/lib/client/request-json'
+import { useFocusTrap } from '@/lib/client/use-focus-trap'
 import { shortTime, timecode, type TDecision, type TMember, type TRegion, type TReviewApi, type TReviewComment } from './review-client'
 import { ReviewStateBadge, type TReviewState } from './ReviewStateBadge'
 import { ReviewVideo } from './ReviewVideo'
+import '@/components/activity/activity.css'
+import { VersionTag } from './VersionTag'
 import { ProvenanceTags } from './ProvenanceTags'
 import type { TViewerVariation } from './viewer-variation'
 
@@ -30,6 +36,8 @@ interface Props {
   onClose: () => void
   /** Below the transport: the shot's version stack (on the board). */
   versions?: ReactNode
+  /** In the header: what this version was edited from and what was edited from it (on the board). */
+  lineage?: ReactNode
   /** A thread action on the board: start an edit focused on the comment. */
   onEditFromComment?: (comment: TReviewComment) => void
 }
@@ -52,9 +60,11 @@ function errorText(e: unknown): string {
 }
 
 /** A variation opened large: playback, frame-accurate scrubbing, comments pinned to time and region, decisions. */
-export function Viewer({ variation, api, canDecide, canModerate = false, userId = null, initialThreadId = null, initialTime = null, liveKey, onClose, versions, onEditFromComment }: Props) {
+export function Viewer({ variation, api, canDecide, canModerate = false, userId = null, initialThreadId = null, initialTime = null, liveKey, onClose, versions, lineage, onEditFromComment }: Props) {
   const video = useRef<HTMLVideoElement>(null)
   const stageRef = useRef<HTMLDivElement>(null)
+  const layer = useRef<HTMLDivElement>(null)
+  useFocusTrap(layer)
   const player = usePlayer(video, variation.durationSeconds)
   const [aspect, setAspect] = useState(16 / 9)
   const box = useFittedBox(stageRef, aspect)
@@ -67,12 +77,27 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
   const [region, setRegion] = useState<TRegion | null>(null)
   const [range, setRange] = useState<{ in: number | null; out: number | null }>({ in: null, out: null })
   const [attachTime, setAttachTime] = useState(true)
-  const [draft, setDraft] = useState<TDraft>({ body: '', parentId: null })
+  // The comment being written: on the board, one draft per variation that everyone who may comment
+  // writes together (reviewers too); a guest's stays their own (guests hold no board socket).
+  const board = useContext(SharedTextsContext)
+  const shared = !!board?.mayWrite(COMMENT_DRAFT_FIELD)
+  const body = useSharedText(variation.id, COMMENT_DRAFT_FIELD, '', () => {}, { local: !shared })
+  const [parentId, setParentId] = useState<string | null>(null)
+  const draft: TDraft = { body: body.value, parentId }
+  const setDraft = (d: TDraft) => {
+    if (d.body !== body.value) body.onChange(d.body, d.body.length)
+    setParentId(d.parentId)
+  }
   const [submitting, setSubmitting] = useState(false)
   const [submitError, setSubmitError] = useState<string | null>(null)
   const [help, setHelp] = useState(false)
   const [decision, setDecision] = useState<{ state: TReviewState | null; busy: boolean; error: string | null }>({ state: null, busy: false, error: null })
   const reviewState = decision.state ?? variation.reviewState
+  /** The decision whose note is being written (the form under the header), or null. */
+  const [noteFor, setNoteFor] = useState<TDecision | null>(null)
+  const [note, setNote] = useState('')
+  const [side, setSide] = useState<'comments' | 'activity'>('comments')
+  const [decided, setDecided] = useState(0)
 
   const load = useCallback(async () => {
     try {
@@ -127,6 +152,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
         ...(!reply && region ? { region } : {}),
       })
       setComments((cs) => [...(cs ?? []).filter((c) => c.id !== comment.id), comment])
+      // Posted: the draft empties for everyone writing it.
       setDraft({ body: '', parentId: null })
       setRegion(null)
       setTool('none')
@@ -154,10 +180,18 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
 
   async function decide(d: TDecision) {
     if (!api.decide) return
+    const text = note.trim()
+    if (d === 'changes_requested' && !text) {
+      setDecision((s) => ({ ...s, error: 'Say what should change: a note is required to request changes.' }))
+      return
+    }
     setDecision((s) => ({ ...s, busy: true, error: null }))
     try {
-      await api.decide(variation.id, d)
+      await api.decide(variation.id, d, text || undefined)
       setDecision({ state: d, busy: false, error: null })
+      setNoteFor(null)
+      setNote('')
+      setDecided((n) => n + 1)
     } catch (e) {
       setDecision((s) => ({ ...s, busy: false, error: errorText(e) }))
     }
@@ -228,22 +262,40 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
   else if (attachTime) attachment.push({ label: `at ${shortTime(player.time)}`, onClear: () => setAttachTime(false) })
   if (region) attachment.push({ label: `+ ${region.shape === 'rect' ? 'rectangle' : region.shape}`, onClear: () => setRegion(null) })
 
+  function openNote(d: TDecision) {
+    setDecision((s) => ({ ...s, error: null }))
+    setNoteFor((cur) => (cur === d ? null : d))
+  }
+
+  // Comments / Activity: only members have a trail to read (a guest sees the comments alone).
+  const sideTabs = api.activity ? (
+    <span className="m-side-tabs" role="tablist" aria-label="Side panel">
+      {(['comments', 'activity'] as const).map((t) => (
+        <button key={t} type="button" role="tab" aria-selected={side === t} className="m-side-tab" data-testid={`side-tab-${t}`} onClick={() => setSide(t)}>
+          {t === 'comments' ? 'Comments' : 'Activity'}
+        </button>
+      ))}
+    </span>
+  ) : undefined
+
   return (
-    <div className="m-review-overlay" data-testid="viewer" role="dialog" aria-label="Variation viewer" data-variation-id={variation.id}>
+    <div ref={layer} tabIndex={-1} className="m-review-overlay" data-testid="viewer" role="dialog" aria-modal="true" aria-label="Variation viewer" data-variation-id={variation.id}>
       <div className="m-review-main">
         <header className="m-review-head">
+          <VersionTag n={variation.version} testId="viewer-version" />
           <span className="m-review-title">{variation.label}</span>
+          {lineage}
           <ProvenanceTags tags={variation.referenceTags} />
           <ReviewStateBadge state={reviewState} />
           <span className="m-review-head-spacer" />
           {api.downloadHref && variation.assetSha256 && <DownloadLink href={api.downloadHref(variation.assetSha256)} />}
           {canDecide && api.decide && (
             <span className="m-review-decide">
-              {decision.error && <span className="m-inline-error" role="alert" data-testid="decision-error">{decision.error}</span>}
-              <button type="button" className="m-btn m-btn-sm m-btn-warn" data-testid="request-changes" disabled={decision.busy || reviewState === 'changes_requested'} onClick={() => void decide('changes_requested')}>
+              {decision.error && !noteFor && <span className="m-inline-error" role="alert" data-testid="decision-error">{decision.error}</span>}
+              <button type="button" className="m-btn m-btn-sm m-btn-warn" data-testid="request-changes" aria-expanded={noteFor === 'changes_requested'} disabled={decision.busy} onClick={() => openNote('changes_requested')}>
                 Request changes
               </button>
-              <button type="button" className="m-btn m-btn-sm m-btn-ok" data-testid="approve" disabled={decision.busy || reviewState === 'approved'} onClick={() => void decide('approved')}>
+              <button type="button" className="m-btn m-btn-sm m-btn-ok" data-testid="approve" aria-expanded={noteFor === 'approved'} disabled={decision.busy || reviewState === 'approved'} onClick={() => openNote('approved')}>
                 ✓ Approve
               </button>
             </span>
@@ -251,6 +303,49 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
           <button type="button" className="m-btn m-btn-sm m-btn-ghost" aria-label="Keyboard shortcuts" data-testid="viewer-help" onClick={() => setHelp((h) => !h)}>?</button>
           <button type="button" className="m-btn m-btn-sm m-btn-ghost" aria-label="Close viewer" data-testid="viewer-close" onClick={onClose}>✕</button>
         </header>
+        {noteFor && (
+          <form
+            className="m-decision-form"
+            data-testid="decision-form"
+            data-decision={noteFor}
+            onSubmit={(e) => {
+              e.preventDefault()
+              void decide(noteFor)
+            }}
+          >
+            <label htmlFor="decision-note">{noteFor === 'changes_requested' ? 'What should change? (required)' : 'Add a note to the approval (optional)'}</label>
+            <textarea
+              id="decision-note"
+              data-testid="decision-note"
+              autoFocus
+              maxLength={2000}
+              value={note}
+              required={noteFor === 'changes_requested'}
+              placeholder={noteFor === 'changes_requested' ? 'e.g. Warmer light on the water, and hold the last frame longer' : 'e.g. Ready for the client'}
+              onChange={(e) => {
+                setNote(e.target.value)
+                setDecision((s) => ({ ...s, error: null }))
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') {
+                  e.stopPropagation()
+                  setNoteFor(null)
+                } else if (e.key === 'Enter' && (e.metaKey || e.ctrlKey)) {
+                  e.preventDefault()
+                  void decide(noteFor)
+                }
+              }}
+            />
+            <div className="m-decision-actions">
+              {decision.error && <span className="m-inline-error" role="alert" data-testid="decision-error">{decision.error}</span>}
+              <span className="m-hint">⌘/Ctrl + Enter</span>
+              <button type="button" className="m-btn m-btn-sm m-btn-ghost" onClick={() => setNoteFor(null)}>Cancel</button>
+              <button type="submit" className={`m-btn m-btn-sm ${noteFor === 'approved' ? 'm-btn-ok' : 'm-btn-warn'}`} data-testid="decision-submit" disabled={decision.busy || (noteFor === 'changes_requested' && note.trim().length === 0)}>
+                {decision.busy ? 'Saving…' : noteFor === 'approved' ? 'Approve' : 'Request changes'}
+              </button>
+            </div>
+          </form>
+        )}
         <div className="m-review-stage" ref={stageRef}>
           {/* Always mounted: the player binds to the element once; until measured it is hidden. */}
           {(
@@ -301,7 +396,11 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
         </div>
         {versions}
       </div>
+      {side === 'activity' && api.activity ? (
+        <ActivityPanel api={{ activity: api.activity }} variationId={variation.id} shotId={variation.shotId} liveKey={`${liveKey ?? ''}:${variation.reviewState}:${decided}:${comments?.length ?? 0}`} tabs={sideTabs} />
+      ) : (
       <CommentsPanel
+        tabs={sideTabs}
         comments={comments}
         loadError={loadError}
         selectedId={selectedId}
@@ -309,6 +408,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
         canResolve={(c) => !!api.setResolved && (canModerate || (userId !== null && c.author.id === userId))}
         onResolve={resolve}
         draft={draft}
+        body={shared ? body : undefined}
         setDraft={(d) => {
           setDraft(d)
           setSubmitError(null)
@@ -320,6 +420,7 @@ export function Viewer({ variation, api, canDecide, canModerate = false, userId 
         members={members}
         onEditFromComment={onEditFromComment}
       />
+      )}
     </div>
   )
 }

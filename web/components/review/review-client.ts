@@ -5,7 +5,8 @@
  * (a member's session vs a review link's guest cookie), so the viewer takes one of these.
  */
 
-import type { TBoardMember, TComment, TCommentRegion, TReviewDecisionKind, TThreadSummary as TCoreThreadSummary } from '@montage/core'
+import type { TActivityPage, TBoardMember, TComment, TCommentRegion, TReviewDecisionKind, TThreadSummary as TCoreThreadSummary } from '@montage/core'
+import { requestAllPages } from '@/lib/client/request-all-pages'
 import { requestJson } from '@/lib/client/request-json'
 
 export type TRegion = TCommentRegion
@@ -30,7 +31,10 @@ export interface TReviewApi {
   /** Absent for guests: they can't resolve. */
   setResolved?(commentId: string, resolved: boolean): Promise<TReviewComment>
   members?(): Promise<TMember[]>
-  decide?(variationId: string, decision: TDecision): Promise<void>
+  /** A note is required to request changes, optional to approve. */
+  decide?(variationId: string, decision: TDecision, note?: string): Promise<void>
+  /** The audit trail of a variation or of its shot, newest first (members only). */
+  activity?(scope: { variationId: string } | { shotId: string }, cursor?: string | null): Promise<TActivityPage>
   /** Where a guest's viewer loads a video or poster from: the link's own route. */
   assetSrc?(sha256: string): string
   /** Members play the board's short-lived signed URLs (useAssetUrl); they have no assetSrc. */
@@ -44,10 +48,7 @@ export function memberReviewApi(boardId: string): TReviewApi {
   return {
     signed: true,
     downloadHref: (sha256) => memberDownloadHref(sha256, boardId),
-    async listComments(variationId) {
-      const { comments } = await requestJson<{ comments: TReviewComment[] }>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`)
-      return comments
-    },
+    listComments: (variationId) => requestAllPages<TReviewComment>(`${base}/comments?variationId=${encodeURIComponent(variationId)}`),
     async createComment(input) {
       const { comment } = await requestJson<{ comment: TReviewComment }>(`${base}/comments`, { body: input })
       return comment
@@ -60,8 +61,13 @@ export function memberReviewApi(boardId: string): TReviewApi {
       const { members } = await requestJson<{ members: TMember[] }>(`${base}/members`)
       return members
     },
-    async decide(variationId, decision) {
-      await requestJson(`${base}/variations/${encodeURIComponent(variationId)}/decision`, { body: { decision } })
+    async decide(variationId, decision, note) {
+      await requestJson(`${base}/variations/${encodeURIComponent(variationId)}/decision`, { body: { decision, ...(note ? { note } : {}) } })
+    },
+    async activity(scope, cursor) {
+      const q = new URLSearchParams('variationId' in scope ? { variationId: scope.variationId } : { shotId: scope.shotId })
+      if (cursor) q.set('cursor', cursor)
+      return requestJson<TActivityPage>(`${base}/activity?${q}`, { cache: 'no-store' })
     },
   }
 }

@@ -10,6 +10,10 @@ export interface TViewerVariation {
   durationSeconds: number
   reviewState: TReviewState
   label: string
+  /** The shot it belongs to (members), for the shot's audit trail. */
+  shotId?: string
+  /** Its version number in its shot (`v3`); 0 while unnumbered. */
+  version: number
   /** Provenance: the references' @tags (members only; a guest's link does not carry them). */
   referenceTags?: string[]
 }

@@ -2,6 +2,7 @@
 
 import { useEffect, useRef } from 'react'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
+import { clipAt, crossfadeAt } from './clip-at'
 import type { TAudioView, TClipView } from './use-sequence-view'
 
 export interface TPlayhead {
@@ -29,19 +30,13 @@ const MAX_DRIFT_S = 0.25
 
 const gainOf = (db: number) => Math.min(1, Math.pow(10, db / 20))
 
-/** The clip that shows at `frame`: the last one starting at or before it (a crossfade cuts to the incoming clip). */
-export function clipAt(clips: TClipView[], frame: number): number {
-  let at = 0
-  for (const [i, c] of clips.entries()) if (c.recordIn <= frame) at = i
-  return at
-}
-
 /**
  * Plays the sequence as one timeline from the clips' own proxies (or outputs), one after another,
  * without a render: the sequence's clock runs on the wall clock and each clip's video follows it
  * (seeked to its in point when it comes on, corrected if it drifts), so stills, slow networks and
  * trims made while it plays all keep the playhead honest. Sounds on the audio tracks follow the
- * same clock. A crossfade plays as a cut at the start of the incoming clip.
+ * same clock. Through a crossfade both clips play, the incoming one fading in over the outgoing
+ * (picture and sound), as the render blends them.
  */
 export function SequencePlayer({ clips, audio, tracks, fps, totalFrames, aspect, fit, playhead, onPlayhead }: Props) {
   const videos = useRef(new Map<string, HTMLVideoElement>())
@@ -49,6 +44,8 @@ export function SequencePlayer({ clips, audio, tracks, fps, totalFrames, aspect,
   const active = clips.length ? clipAt(clips, Math.min(playhead.frame, totalFrames - 1)) : -1
   const current = clips[active]
   const next = clips[active + 1]
+  const fade = active >= 0 ? crossfadeAt(clips, active, Math.min(playhead.frame, totalFrames - 1)) : null
+  const outgoing = fade ? clips[fade.outgoing] : undefined
   const state = useRef({ clips, audio, tracks, fps, totalFrames, playhead, onPlayhead })
   state.current = { clips, audio, tracks, fps, totalFrames, playhead, onPlayhead }
 
@@ -56,11 +53,12 @@ export function SequencePlayer({ clips, audio, tracks, fps, totalFrames, aspect,
   useEffect(() => {
     const { frame, playing } = playhead
     const at = clips.length ? clipAt(clips, Math.min(frame, totalFrames - 1)) : -1
+    const fading = at >= 0 ? crossfadeAt(clips, at, Math.min(frame, totalFrames - 1)) : null
     for (const [id, video] of videos.current) {
       const i = clips.findIndex((c) => c.id === id)
       const clip = clips[i]
       if (!clip) continue
-      if (i !== at) {
+      if (i !== at && i !== fading?.outgoing) {
         if (!video.paused) video.pause()
         // The next clip waits on its in point, ready to come on without a seek.
         if (Math.abs(video.currentTime - clip.inFrame / fps) > MAX_DRIFT_S) video.currentTime = clip.inFrame / fps
@@ -69,7 +67,8 @@ export function SequencePlayer({ clips, audio, tracks, fps, totalFrames, aspect,
       const want = (clip.inFrame + (frame - clip.recordIn)) / fps
       if (Math.abs(video.currentTime - want) > (playing ? MAX_DRIFT_S : 0.5 / fps)) video.currentTime = want
       video.muted = !playing
-      video.volume = gainOf(clip.gainDb)
+      const level = !fading ? 1 : i === at ? fading.mix : 1 - fading.mix
+      video.volume = gainOf(clip.gainDb) * level
       if (playing && video.paused) void video.play().catch(() => {})
       if (!playing && !video.paused) video.pause()
     }
@@ -114,16 +113,17 @@ export function SequencePlayer({ clips, audio, tracks, fps, totalFrames, aspect,
     // Restarts when play starts or stops, and on a seek (a new epoch), not on its own ticks.
   }, [playhead.playing, playhead.epoch])
 
-  const mounted = [current, next].filter((c): c is TClipView => !!c && c.ready)
+  // The outgoing clip of a crossfade first, so the incoming one draws over it.
+  const mounted = [outgoing, current, next].filter((c): c is TClipView => !!c && c.ready)
   return (
-    <div className="m-seq-screen" style={{ aspectRatio: String(aspect) }} data-testid="sequence-player" data-frame={playhead.frame} data-playing={playhead.playing ? 'true' : 'false'} data-clip-id={current?.id}>
+    <div className="m-seq-screen" style={{ aspectRatio: String(aspect) }} data-testid="sequence-player" data-frame={playhead.frame} data-playing={playhead.playing ? 'true' : 'false'} data-clip-id={current?.id} data-crossfade={fade ? fade.mix.toFixed(2) : undefined}>
       {clips.length === 0 && <span className="m-hint">Drag finished variations here</span>}
       {current && !current.ready && <span className="m-hint">Clip {active + 1} has no finished output</span>}
       {mounted.map((clip) => (
         <ClipMedia
           key={clip.id}
           clip={clip}
-          visible={clip.id === current?.id}
+          opacity={clip.id === current?.id ? (fade?.mix ?? 1) : clip.id === outgoing?.id ? 1 : 0}
           fit={fit}
           register={(el) => {
             if (el) videos.current.set(clip.id, el)
@@ -145,11 +145,11 @@ export function SequencePlayer({ clips, audio, tracks, fps, totalFrames, aspect,
   )
 }
 
-function ClipMedia({ clip, visible, fit, register }: { clip: TClipView; visible: boolean; fit: 'letterbox' | 'crop'; register: (el: HTMLVideoElement | null) => void }) {
+function ClipMedia({ clip, opacity, fit, register }: { clip: TClipView; opacity: number; fit: 'letterbox' | 'crop'; register: (el: HTMLVideoElement | null) => void }) {
   const src = useAssetUrl(clip.playSha256)
   const poster = useAssetUrl(clip.posterSha256)
-  const style = { objectFit: fit === 'crop' ? 'cover' : 'contain', opacity: visible ? 1 : 0 } as const
-  if (clip.still) return visible && src ? <img className="m-seq-media" src={src} alt="" draggable={false} style={style} /> : null
+  const style = { objectFit: fit === 'crop' ? 'cover' : 'contain', opacity } as const
+  if (clip.still) return opacity > 0 && src ? <img className="m-seq-media" src={src} alt="" draggable={false} style={style} /> : null
   return <video ref={register} className="m-seq-media" data-testid="sequence-player-video" data-clip-id={clip.id} src={src} poster={poster} preload="auto" playsInline muted style={style} />
 }
 

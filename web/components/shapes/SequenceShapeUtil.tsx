@@ -62,6 +62,11 @@ export class SequenceShapeUtil extends ShapeUtil<TSequenceShape> {
     putBackWhereDragFrom(editor, variations)
   }
 
+  /** What a screen reader says when the sequence is selected: its title and whether it is for delivery. */
+  override getAriaDescriptor(shape: TSequenceShape) {
+    return `${shape.props.title || 'Untitled sequence'}${shape.props.delivery ? ', for delivery' : ''}`
+  }
+
   component(shape: TSequenceShape) {
     return <SequenceCard shape={shape} />
   }

@@ -1,23 +1,22 @@
 'use client'
 
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { findFreeSpot } from '@/lib/client/placement'
 import { HTMLContainer, Rectangle2d, ShapeUtil, createShapeId, stopEventPropagation, useEditor, useValue, type TLShape } from 'tldraw'
 import { MODELS, MODEL_IDS, type TModelId } from '@montage/core'
-import { SHOT_SHAPE, shotShapeMigrations, shotShapeProps } from '@montage/board/client'
+import { defaultShotProps, SHOT_H, SHOT_SHAPE, SHOT_W, shotShapeMigrations, shotShapeProps } from '@montage/board/client'
 import { useBoard } from '@/components/board-context/BoardContext'
 import { ShotPrompt } from '@/components/library/ShotPrompt'
+import { PeerCarets } from '@/components/shared-text/PeerCarets'
+import { useSharedText } from '@/components/shared-text/useSharedText'
 import { SignedImg } from '@/components/media/SignedImg'
 import { ShotParamFields } from './ShotParamFields'
-import { shotCost, startGeneration } from '@/lib/client/start-generation'
+import { shotCost, shotCostIsFrom, startGeneration } from '@/lib/client/start-generation'
 import { GenerateCountPicker } from './GenerateCountPicker'
 import { generateCountOf } from '@/lib/client/generate-count'
 
 export type TShotShape = TLShape<typeof SHOT_SHAPE>
 type TReference = TLShape<'reference'>
-
-export const SHOT_W = 360
-export const SHOT_H = 424
 
 export class ShotShapeUtil extends ShapeUtil<TShotShape> {
   static override type = SHOT_SHAPE
@@ -25,7 +24,7 @@ export class ShotShapeUtil extends ShapeUtil<TShotShape> {
   static override migrations = shotShapeMigrations
 
   getDefaultProps(): TShotShape['props'] {
-    return { w: SHOT_W, h: SHOT_H, title: 'Untitled shot', prompt: '', model: 'previz', duration: 4, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] }
+    return defaultShotProps()
   }
 
   getGeometry(shape: TShotShape) {
@@ -34,6 +33,12 @@ export class ShotShapeUtil extends ShapeUtil<TShotShape> {
 
   override canResize() {
     return false
+  }
+
+  /** What a screen reader says when the shot is selected: its title and the start of its prompt. */
+  override getAriaDescriptor(shape: TShotShape) {
+    const prompt = shape.props.prompt.trim()
+    return `${shape.props.title || 'Untitled shot'}${prompt ? `: ${prompt.length > 80 ? `${prompt.slice(0, 80)}…` : prompt}` : ', no prompt yet'}`
   }
 
   component(shape: TShotShape) {
@@ -74,6 +79,9 @@ function ShotCard({ shape }: { shape: TShotShape }) {
   const [startError, setStartError] = useState<string | null>(null)
   const { w, h, title, model, duration, referenceIds } = shape.props
   const update = (props: Partial<TShotShape['props']>) => editor.updateShape<TShotShape>({ id: shape.id, type: SHOT_SHAPE, props })
+  // Edited together, like the prompt.
+  const titleText = useSharedText(shape.id, 'title', title, (value) => update({ title: value }))
+  const titleCarets = useRef<HTMLDivElement>(null)
 
   const boardRefs = useValue(
     'board references',
@@ -109,16 +117,30 @@ function ShotCard({ shape }: { shape: TShotShape }) {
     <HTMLContainer className="m-card m-shot" style={{ width: w, height: h }} data-testid="shot" data-shape-id={shape.id}>
       <div className="m-shot-head">
         <span className="m-badge">Shot</span>
-        <input
-          className="m-inline-input m-shot-title"
-          value={title}
-          maxLength={80}
-          disabled={readOnly}
-          aria-label="Shot title"
-          data-testid="shot-title"
-          onPointerDown={stopEventPropagation}
-          onChange={(e) => update({ title: e.target.value })}
-        />
+        <span className="m-title-field">
+          <PeerCarets ref={titleCarets} value={titleText.value} carets={titleText.carets} className="m-title-carets" />
+          <input
+            ref={titleText.ref}
+            className="m-inline-input m-shot-title"
+            value={titleText.value}
+            maxLength={80}
+            disabled={readOnly}
+            aria-label="Shot title"
+            data-testid="shot-title"
+            onPointerDown={stopEventPropagation}
+            onKeyDown={(e) => {
+              e.stopPropagation()
+              titleText.onKeyDown(e)
+            }}
+            onChange={(e) => titleText.onChange(e.target.value, e.target.selectionEnd ?? e.target.value.length)}
+            onSelect={titleText.onSelect}
+            onFocus={titleText.onFocus}
+            onBlur={titleText.onBlur}
+            onScroll={(e) => {
+              if (titleCarets.current) titleCarets.current.scrollLeft = e.currentTarget.scrollLeft
+            }}
+          />
+        </span>
       </div>
       <div className="m-shot-body">
         <label className="m-field">
@@ -178,7 +200,7 @@ function ShotCard({ shape }: { shape: TShotShape }) {
         {startError ? (
           <span className="m-shot-error" role="alert" data-testid="shot-error" title={startError}>{startError}</span>
         ) : (
-          <span className="m-hint" title={unavailable ?? undefined}>{unavailable ? 'Model unavailable' : needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${duration} s`}</span>
+          <span className="m-hint" title={unavailable ?? undefined}>{unavailable ? 'Model unavailable' : needsRef ? 'Link a reference image to generate' : `${MODELS[model].label.split(' (')[0]} · ${shotCostIsFrom(model) ? 'priced by the clip' : `${duration} s`}`}</span>
         )}
         <GenerateCountPicker shape={shape} readOnly={readOnly} unitCost={shotCost(shape.props, shape.meta)} />
         <button
@@ -188,7 +210,7 @@ function ShotCard({ shape }: { shape: TShotShape }) {
           onPointerDown={stopEventPropagation}
           onClick={() => void generate()}
         >
-          {starting ? 'Starting…' : `Generate · ${cost} credit${cost === 1 ? '' : 's'}`}
+          {starting ? 'Starting…' : `Generate · ${shotCostIsFrom(model) ? 'from ' : ''}${cost} credit${cost === 1 ? '' : 's'}`}
         </button>
       </div>
     </HTMLContainer>

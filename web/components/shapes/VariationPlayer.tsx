@@ -1,7 +1,8 @@
 'use client'
 
-import { useRef, useState, type SyntheticEvent } from 'react'
+import { useEffect, useRef, useState, type SyntheticEvent } from 'react'
 import { stopEventPropagation } from 'tldraw'
+import { claimPlayback } from '@/lib/client/card-playback'
 import { playbackSha256 } from '@/lib/client/playback-sha256'
 import { useAssetUrl } from '@/lib/client/use-asset-url'
 import { useHeldVideoSrc } from '@/lib/client/use-held-video-src'
@@ -20,8 +21,9 @@ interface Props {
 
 /**
  * A finished variation's clip: it plays (muted, looping) as it lands on the board; once someone
- * pauses it, the card shows its poster and scrubs through the thumbnail strip under the pointer,
- * with a play button to go back. Clips without a strip (older ones) keep the video. What plays is
+ * pauses it, it leaves the screen, or newer cards take the board's few playing places
+ * (`claimPlayback`), the card shows its poster and scrubs through the thumbnail strip under the
+ * pointer, with a play button to go back. Clips without a strip (older ones) keep the video. What plays is
  * the web proxy when there is one: a 4K upscale streamed whole to a 320 px card is wasted bandwidth.
  */
 export function VariationPlayer({ assetSha256, proxySha256, posterSha256, stripSha256, stripFrames, label }: Props) {
@@ -32,6 +34,24 @@ export function VariationPlayer({ assetSha256, proxySha256, posterSha256, stripS
   const media = useHeldVideoSrc(useAssetUrl(playSha256), video)
   const posterUrl = useAssetUrl(posterSha256)
   const canScrub = !!stripSha256 && stripFrames > 0
+
+  // A clip without a strip keeps its video element and is only paused.
+  useEffect(() => {
+    if (!playing) return
+    return claimPlayback(() => (canScrub ? setPlaying(false) : video.current?.pause()))
+  }, [playing, canScrub])
+  useEffect(() => {
+    const el = video.current
+    if (!playing || !el || typeof IntersectionObserver === 'undefined') return
+    const seen = new IntersectionObserver(([entry]) => {
+      if (entry && !entry.isIntersecting) {
+        if (canScrub) setPlaying(false)
+        else el.pause()
+      }
+    })
+    seen.observe(el)
+    return () => seen.disconnect()
+  }, [playing, canScrub])
 
   if (!playing && canScrub) {
     return <HoverScrub posterSha256={posterSha256} stripSha256={stripSha256} stripFrames={stripFrames} videoSha256={playSha256} label={label} onPlay={() => setPlaying(true)} />

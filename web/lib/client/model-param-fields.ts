@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { TLShape } from 'tldraw'
-import { MODELS, type TModelId } from '@montage/core'
+import { isLayeredMove, MODELS, type TCameraMove, type TModelId } from '@montage/core'
 
 /** A shot parameter the card can offer, with the values the chosen model allows. */
 export type TParamField =
@@ -8,7 +8,7 @@ export type TParamField =
   | { key: string; kind: 'toggle'; defaultValue: boolean }
 
 /** Parameters the shot card shows, in this order; others (seed, zoom, easing) keep their defaults. */
-const SHOWN = ['duration', 'aspectRatio', 'cameraMove', 'resolution', 'expressionIntensity', 'bodyControl', 'voice', 'loop'] as const
+const SHOWN = ['duration', 'aspectRatio', 'cameraMove', 'resolution', 'keyframes', 'audio', 'quality', 'scaleFactor', 'flavor', 'expressionIntensity', 'bodyControl', 'voice', 'loop'] as const
 
 /** More choices than this in a numeric range would be a wall of options; none of ours has more than 30. */
 const MAX_RANGE_OPTIONS = 60
@@ -30,6 +30,11 @@ function fieldOf(key: string, schema: z.ZodType): TParamField | null {
   if (inner instanceof z.ZodEnum) {
     const options = inner.options as (string | number)[]
     return { key, kind: 'select', options, defaultValue: (defaultValue as string | undefined) ?? options[0]! }
+  }
+  // A choice among a few numbers (Veo's 4, 6 or 8 s; an upscale's 2× or 4×).
+  if (inner instanceof z.ZodUnion && inner.options.every((o) => o instanceof z.ZodLiteral)) {
+    const options = (inner.options as z.ZodLiteral[]).flatMap((o) => [...o.values] as (string | number)[])
+    return { key, kind: 'select', options, defaultValue: (defaultValue as string | number | undefined) ?? options[0]! }
   }
   if (inner instanceof z.ZodBoolean) return { key, kind: 'toggle', defaultValue: (defaultValue as boolean | undefined) ?? false }
   if (inner instanceof z.ZodNumber) {
@@ -77,6 +82,13 @@ export function allowedValue(field: TParamField, value: unknown): string | numbe
 export function paramsForModel(model: TModelId, values: Record<string, unknown>): Record<string, unknown> {
   const params: Record<string, unknown> = {}
   for (const field of paramFieldsFor(model)) params[field.key] = allowedValue(field, values[field.key])
+  // A 2.5D move's layers and a keyframed move's framings are drawn, not picked: they travel as the
+  // shot holds them (the server's schema checks them), for the move that takes them only.
+  const schema = MODELS[model].params
+  const shape = schema instanceof z.ZodObject ? (schema.shape as Record<string, z.ZodType>) : {}
+  const move = params.cameraMove
+  if (shape.layers && typeof move === 'string' && isLayeredMove(move as TCameraMove) && values.layers !== undefined) params.layers = values.layers
+  if (shape.keyframes && move === 'keyframes' && values.keyframes !== undefined) params.keyframes = values.keyframes
   return params
 }
 

@@ -1,6 +1,6 @@
 import { createShapeId, type Editor, type TLShape } from 'tldraw'
-import { jobCredits, LOCAL_EDIT_MODELS, MODELS, ZGenerationModelParams } from '@montage/core'
-import { defaultVariationProps, variationSlot } from '@montage/board/client'
+import { ACT_TWO_PERFORMANCE_SECONDS, isRunwayModel, jobCredits, runwayPricedClipIndex, ZGenerationModelParams } from '@montage/core'
+import { defaultVariationProps, editSlot, variationSlot } from '@montage/board/client'
 import { generateCountOf } from './generate-count'
 import { paramsForModel, shotParamValues } from './model-param-fields'
 import { requestJson } from './request-json'
@@ -23,7 +23,15 @@ export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
   const parsed = ZGenerationModelParams.safeParse({ model: props.model, params })
   // Params the server would refuse still show a price, from the duration as it stands.
   const job = parsed.success ? parsed.data : { model: props.model, params: { duration: Number(params.duration) || 1 } }
-  return jobCredits({ ...job, prompt: props.prompt })
+  // A model priced by a linked clip's length (which the board does not hold): its price for the
+  // shortest clip it takes, shown as "from" (shotCostIsFrom); the server prices the clip itself.
+  const shortest = props.model === 'act_two' ? ACT_TWO_PERFORMANCE_SECONDS.min : 1
+  return jobCredits({ ...job, prompt: props.prompt, sourceSeconds: shortest, sourceFps: 24 })
+}
+
+/** Whether the shot's price is a floor: its model is priced by the length of a linked clip. */
+export function shotCostIsFrom(model: TShot['props']['model']): boolean {
+  return isRunwayModel(model) && runwayPricedClipIndex(model) !== null
 }
 
 /**
@@ -33,7 +41,8 @@ export function shotCost(props: TShot['props'], meta?: TShot['meta']): number {
  * A sequence's render is placed beside the sequence the same way (the sequence is its "shot").
  */
 export function placeQueuedVariation(editor: Editor, shot: TShot | TLShape<'sequence'>): TVariation['id'] {
-  const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id)
+  // Edits sit below their parent, not in the row: only the shot's own takes count for the slot.
+  const siblings = editor.getCurrentPageShapes().filter((s) => s.type === 'variation' && (s as TVariation).props.shotId === shot.id && !(s as TVariation).props.parentVariationId)
   const variationId = createShapeId()
   const slot = variationSlot({ x: shot.x, y: shot.y, w: shot.props.w, aspectRatio: shot.props.aspectRatio }, siblings.length)
   editor.createShape<TVariation>({
@@ -42,6 +51,26 @@ export function placeQueuedVariation(editor: Editor, shot: TShot | TLShape<'sequ
     x: slot.x,
     y: slot.y,
     props: { ...defaultVariationProps(), w: slot.w, h: slot.h, shotId: shot.id },
+  })
+  return variationId
+}
+
+/**
+ * Places a queued placeholder for an edit of `parent`: below it in its column, where the
+ * collab-server places an edit it creates (`editSlot`, the one rule), with the size of the shot's
+ * cards. Returns its id.
+ */
+export function placeQueuedEdit(editor: Editor, shot: TShot, parent: TVariation): TVariation['id'] {
+  const variationId = createShapeId()
+  const { w, h } = variationSlot({ x: shot.x, y: shot.y, w: shot.props.w, aspectRatio: shot.props.aspectRatio }, 0)
+  const at = editSlot(parent, { w, h }, editor.getCurrentPageShapes())
+  editor.createShape<TVariation>({
+    id: variationId,
+    type: 'variation',
+    parentId: parent.parentId,
+    x: at.x,
+    y: at.y,
+    props: { ...defaultVariationProps(), w, h, shotId: shot.id },
   })
   return variationId
 }
@@ -117,7 +146,9 @@ export async function retryGeneration({ editor, variation }: RetryGenerationOpti
   const shot = editor.getShape<TShot>(shotId as TShot['id'])
   if (!generationId || !shot || shot.type !== 'shot') return 'The shot of this variation is no longer on the board.'
   editor.markHistoryStoppingPoint('retry')
-  const variationId = placeQueuedVariation(editor, shot)
+  // A failed edit's retry edits the same parent again: it goes below that parent, as the edit did.
+  const parent = variation.props.parentVariationId ? editor.getShape<TVariation>(variation.props.parentVariationId as TVariation['id']) : undefined
+  const variationId = parent?.type === 'variation' ? placeQueuedEdit(editor, shot, parent) : placeQueuedVariation(editor, shot)
   return requestJob(editor, [variationId], `/api/generations/${encodeURIComponent(generationId)}/retry`, { variationId })
 }
 
@@ -131,9 +162,18 @@ export async function cancelGeneration(generationId: string): Promise<string | n
   }
 }
 
-export function modelLabel(model: string): string {
-  if (model in LOCAL_EDIT_MODELS) return LOCAL_EDIT_MODELS[model as keyof typeof LOCAL_EDIT_MODELS].label
-  return model in MODELS ? MODELS[model as keyof typeof MODELS].label : model
+/** An owner's or producer's decision on a job waiting for approval; null when it went through, else the server's reason. */
+export async function decideGenerationApproval(generationId: string, decision: 'approve' | 'refuse'): Promise<string | null> {
+  try {
+    await requestJson(`/api/generations/${encodeURIComponent(generationId)}/approval`, {
+      method: 'POST',
+      body: { decision },
+      fallback: (status) => `The server refused the decision (${status}).`,
+    })
+    return null
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e)
+  }
 }
 
 /**

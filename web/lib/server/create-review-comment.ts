@@ -1,5 +1,7 @@
 import { AppError, AppErrorCode, parseMentions, type TComment, type TCreateCommentRequest } from '@montage/core'
-import { createComment, getVariationClip, listWorkspaceMembers, type Sql, type TBoardRow } from '@montage/db'
+import { createComment, getVariationClip, listCommentAudience, listWorkspaceMembers, type Sql, type TBoardRow } from '@montage/db'
+import { emitWebhookEvent } from './emit-webhook-event'
+import { emailNotice, noticePath } from './notify-email'
 import { publishFeed } from './publish-feed'
 import { publishThread } from './publish-thread'
 import { storedBoardScope, type StoredBoardScope } from './stored-board-scope'
@@ -56,21 +58,67 @@ export async function createReviewComment(sql: Sql, opts: CreateReviewCommentOpt
   })
   if (!comment) throw new AppError(AppErrorCode.BAD_REQUEST, 'parentId: no such comment on this variation', { field: 'parentId' })
   await publishThread(sql, { boardId: board.id, rootId: comment.parentId ?? comment.id })
-  // Nobody is told about their own mention of themselves.
-  const recipients = comment.mentions.filter((id) => id !== comment.author.id)
-  if (recipients.length > 0) {
+  const threadId = comment.parentId ?? comment.id
+  const excerpt = comment.body.replace(/\s+/g, ' ').slice(0, 140)
+  const actor = { id: comment.author.id, name: comment.author.name }
+  const where = { boardId: board.id, shapeId: comment.variationId, threadId, timeSeconds: comment.timeSeconds ?? null }
+  // Nobody is told about their own comment; the people it mentions hear of it as a mention.
+  const mentioned = comment.mentions.filter((id) => id !== comment.author.id)
+  const audience = (await listCommentAudience(sql, { boardId: board.id, variationId: comment.variationId, threadId })).filter(
+    (id) => id !== comment.author.id && !mentioned.includes(id),
+  )
+  if (mentioned.length > 0) {
     await publishFeed({
       id: `mention:${comment.id}`,
       type: 'mention',
       workspaceId: board.workspaceId,
       boardId: board.id,
       at: comment.createdAt,
-      actor: { id: comment.author.id, name: comment.author.name },
-      recipients,
+      actor,
+      recipients: mentioned,
       commentId: comment.id,
       variationId: comment.variationId,
-      excerpt: comment.body.replace(/\s+/g, ' ').slice(0, 140),
+      excerpt,
+      threadId,
+      timeSeconds: comment.timeSeconds ?? null,
     })
   }
+  if (audience.length > 0) {
+    await publishFeed({
+      id: `comment:${comment.id}`,
+      type: 'comment',
+      workspaceId: board.workspaceId,
+      boardId: board.id,
+      at: comment.createdAt,
+      actor,
+      recipients: audience,
+      commentId: comment.id,
+      threadId,
+      variationId: comment.variationId,
+      timeSeconds: comment.timeSeconds ?? null,
+      excerpt,
+      reply: comment.parentId !== null,
+    })
+  }
+  const at = comment.timeSeconds !== null && comment.timeSeconds !== undefined ? ` at ${comment.timeSeconds.toFixed(1)} s` : ''
+  void (async () => {
+    await emailNotice(sql, { workspaceId: board.workspaceId, kind: 'mention', recipients: mentioned, subject: `${actor.name} mentioned you on ${board.name}`, text: `${actor.name} mentioned you in a comment${at}:\n\n“${comment.body}”`, path: noticePath(where) })
+    await emailNotice(sql, { workspaceId: board.workspaceId, kind: 'comment', recipients: audience, subject: `${actor.name} commented on ${board.name}`, text: `${actor.name} ${comment.parentId ? 'replied in a thread you are in' : 'commented on your shot'}${at}:\n\n“${comment.body}”`, path: noticePath(where) })
+  })()
+  await emitWebhookEvent(sql, {
+    id: `comment.created:${comment.id}`,
+    type: 'comment.created',
+    workspaceId: board.workspaceId,
+    createdAt: comment.createdAt,
+    data: {
+      commentId: comment.id,
+      boardId: board.id,
+      variationId: comment.variationId,
+      parentId: comment.parentId,
+      author: comment.author,
+      body: comment.body,
+      timeSeconds: comment.timeSeconds ?? null,
+    },
+  })
   return comment
 }

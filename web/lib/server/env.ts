@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { z } from 'zod'
 import { ZAssetStoreEnv } from '@montage/assets'
-import { SIGNED_URL_TTL_SECONDS, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
+import { SIGNED_URL_TTL_SECONDS, ZWebhookEnv, ZAuthMode, ZDemoMode, ZLimitsEnv, ZSessionTtlHours, ZTaskQueuePrefix, limitsFromEnv, parseEnv, type TLimits } from '@montage/core'
 import { withConnectionChecks, ZDatabaseEnv, ZNatsEnv, ZTemporalEnv } from '@montage/runtime/config'
 import { ZLogLevel } from '@montage/runtime/log'
 import { ZProvenanceEnv } from '@montage/provenance/env'
@@ -53,9 +53,16 @@ const ZWebEnv = withConnectionChecks(ZAssetStoreEnv.safeExtend({
     .enum(['', 'false', 'true', '0', '1', '2', '3', '4'], { message: 'must be false, true, or the number of proxies in front (0-4)' })
     .default('')
     .transform((v) => (v === 'true' ? 1 : v === 'false' || v === '' ? 0 : Number(v))),
+  /** Email notifications: an SMTP server (`smtp://[user:pass@]host:port` or `smtps://…`); unset, nobody is emailed. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/]+\/?$/, 'must be smtp://[user:pass@]host[:port] or smtps://…').optional(),
+  SMTP_FROM: z.string().regex(/^[^\r\n]*<?[^\s<>@]+@[^\s<>@]+>?$/, 'must be an address, or Name <address>').default('Montage <notifications@montage.invalid>'),
+  /** Where people open Montage, for links in emails (default: http://localhost:3000). */
+  APP_PUBLIC_URL: z.string().url().regex(/^https?:\/\//, 'must be an http(s) URL').default('http://localhost:3000'),
   /** The Content Credentials signer (PEM files, both or neither; neither: a test CA generated into DATA_DIR/c2pa). */
   ...ZProvenanceEnv.shape,
   ...ZLimitsEnv.shape,
+  /** Webhook endpoints' address check (MONTAGE_WEBHOOKS_ALLOW_PRIVATE) and the deliveries' retry policy. */
+  ...ZWebhookEnv.shape,
 }))
 
 export type TWebEnv = Omit<z.infer<typeof ZWebEnv>, 'DATA_DIR'> & { DATA_DIR: string; limits: TLimits }

@@ -1,15 +1,19 @@
-import { AppError, AppErrorCode, roleCan, type TPermission, type TRole } from '@montage/core'
+import { AppError, AppErrorCode, type TPermission, type TRole } from '@montage/core'
 import { getWorkspaceRole, type Sql } from '@montage/db'
+import { callerRole, requirePermission, type TCaller } from './caller'
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
- * The caller's role in a workspace, or NOT_FOUND when they are no member (a non-member learns
- * nothing about what exists there) / FORBIDDEN when the role does not allow `permission`.
+ * The caller's role in a workspace, or NOT_FOUND when they are no member (a non-member, or a key
+ * of another workspace, learns nothing about what exists there) / FORBIDDEN when the role or the
+ * key's scopes do not allow `permission`.
  */
-export async function requireWorkspaceAccess(sql: Sql, opts: { workspaceId: string; userId: string; permission: TPermission }): Promise<TRole> {
-  const role = await getWorkspaceRole(sql, { userId: opts.userId, workspaceId: opts.workspaceId })
+export async function requireWorkspaceAccess(sql: Sql, opts: { workspaceId: string; caller: TCaller; permission: TPermission }): Promise<TRole> {
+  // An id from the URL that is no UUID names nothing (and would be a database error).
+  if (!UUID.test(opts.workspaceId)) throw new AppError(AppErrorCode.NOT_FOUND, 'No such workspace.')
+  const role = callerRole(opts.caller, opts.workspaceId, await getWorkspaceRole(sql, { userId: opts.caller.userId, workspaceId: opts.workspaceId }))
   if (!role) throw new AppError(AppErrorCode.NOT_FOUND, 'No such workspace.')
-  if (!roleCan(role, opts.permission)) {
-    throw new AppError(AppErrorCode.FORBIDDEN, `Your role (${role}) does not allow ${opts.permission.replace('.', ' ')} in this workspace.`)
-  }
+  requirePermission(opts.caller, role, opts.permission, 'in this workspace')
   return role
 }

@@ -1,13 +1,15 @@
-import { cookies } from 'next/headers'
+import { cookies, headers } from 'next/headers'
 import { redirect } from 'next/navigation'
 import { NextResponse } from 'next/server'
 import { AppError, AppErrorCode, subjects, type TSessionKind, type TSessionRevokedMessage } from '@montage/core'
 import { authenticateSessionToken, issueLocalSession } from '@montage/auth'
-import { createWorkspace, grantCredits, listMemberships, revokeAuthSession, upsertUser, type Sql, type TUserRow } from '@montage/db'
+import { authenticateApiKey, createWorkspace, findUserById, grantCredits, listMemberships, revokeAuthSession, upsertUser, type Sql, type TUserRow } from '@montage/db'
+import type { TCaller } from './caller'
 import { clearCookie, setCookie } from './cookies'
 import { db, jwtKey, localKeys, natsConnection } from './context'
 import { webEnv } from './env'
 import { logger } from './logger'
+import { enforceRateLimits } from './rate-limit'
 
 /** Local mode's session cookie; Clerk mode reads Clerk's own `__session`. */
 export const LOCAL_SESSION_COOKIE = 'montage_session'
@@ -20,8 +22,10 @@ export interface TSession {
   user: TUserRow
   /** The raw token, handed to the canvas for the collab-server's upgrade check. */
   token: string
-  /** Local mode: the `auth_sessions` row (what sign-out revokes). Clerk mode: null. */
+  /** Local mode: the `auth_sessions` row (what sign-out revokes). Clerk mode, and API keys: null. */
   sessionId: string | null
+  /** What every authorization check is given: the person, and the API key when one was used. */
+  caller: TCaller
 }
 
 export async function sessionToken(): Promise<string | undefined> {
@@ -54,12 +58,43 @@ export async function authenticate(token: string | undefined): Promise<TSession>
     const name = (found.claims.name ?? found.claims.email ?? 'New member').slice(0, 80)
     user = await provisionUser(sql, { authSubject: found.claims.sub, name, email: found.claims.email ?? null })
   }
-  return { user, token: token!, sessionId: found.sessionId }
+  return { user, token: token!, sessionId: found.sessionId, caller: { userId: user.id, apiKey: null } }
 }
 
-/** For route handlers: throws UNAUTHORIZED, which the error mapper turns into 401 JSON. */
+/**
+ * An API key (`Authorization: Bearer mtg_…`): it acts as the member who created it, in its own
+ * workspace, capped by its scopes (`TCaller`). Each use counts against the key's rate limit.
+ * Unknown, revoked, mistyped, or its creator no longer a member: UNAUTHORIZED, all alike.
+ */
+export async function authenticateApiKeyRequest(presented: string): Promise<TSession> {
+  const sql = db()
+  const found = await authenticateApiKey(sql, presented)
+  const user = found?.role ? await findUserById(sql, found.userId) : null
+  if (!found || !user) throw new AppError(AppErrorCode.UNAUTHORIZED, 'This API key is not valid: it is unknown, revoked or mistyped, or its creator has left the workspace.')
+  await enforceRateLimits([{ limit: 'requestsPerApiKey', key: found.key.id }])
+  return { user, token: '', sessionId: null, caller: { userId: user.id, apiKey: { id: found.key.id, name: found.key.name, workspaceId: found.key.workspaceId, scopes: found.key.scopes } } }
+}
+
+/**
+ * For route handlers: the session cookie or, when the request carries `Authorization: Bearer`, an
+ * API key; every route goes through here, so both reach the same checks. Throws UNAUTHORIZED,
+ * which the error mapper turns into 401 JSON.
+ */
 export async function requireApiSession(): Promise<TSession> {
+  const authorization = (await headers()).get('authorization')
+  if (authorization !== null) {
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+    if (!bearer) throw new AppError(AppErrorCode.UNAUTHORIZED, 'The Authorization header must be "Bearer <API key>".')
+    return authenticateApiKeyRequest(bearer[1]!)
+  }
   return authenticate(await sessionToken())
+}
+
+/** For what only a person may do (their sign-in sessions, joining a workspace): an API key is refused. */
+export async function requirePersonSession(what: string): Promise<TSession> {
+  const session = await requireApiSession()
+  if (session.caller.apiKey) throw new AppError(AppErrorCode.FORBIDDEN, `An API key cannot ${what}; sign in as a person.`)
+  return session
 }
 
 /** For pages: an unauthenticated visitor goes to /sign-in. */

@@ -32,9 +32,11 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
   const assetShas = new Set<string>()
   const durations = new Map<string, number>()
   const shots = shotShapes.map((shot) => {
-    const variations = records
-      .filter((r) => r.type === 'variation' && r.props.shotId === shot.id)
-      .sort((a, b) => a.x - b.x)
+    const ofShot = records.filter((r) => r.type === 'variation' && r.props.shotId === shot.id)
+    const versionOf = new Map(ofShot.map((r) => [r.id, variationFields(r.props).version]))
+    const variations = ofShot
+      // In version order (unnumbered ones last, left to right), as the board's version strip lists them.
+      .sort((a, b) => (versionOf.get(a.id) || Number.MAX_SAFE_INTEGER) - (versionOf.get(b.id) || Number.MAX_SAFE_INTEGER) || a.x - b.x)
       .map((r) => {
         const p = variationFields(r.props)
         variationIds.add(r.id)
@@ -53,6 +55,8 @@ export async function storedBoardScope(sql: Sql, opts: { boardId: string; scope:
           durationSeconds: p.durationSeconds,
           reviewState: p.reviewState,
           model: p.model,
+          version: p.version,
+          parentVersion: (p.parentVariationId && versionOf.get(p.parentVariationId)) || 0,
         }
       })
     return { id: shot.id, prompt: text(shot.props.prompt), title: text(shot.props.title), variations }
@@ -100,6 +104,8 @@ function variationFields(props: Record<string, unknown>): TVariationProps {
     mimeType: text(props.mimeType),
     durationSeconds: typeof props.durationSeconds === 'number' && Number.isFinite(props.durationSeconds) ? props.durationSeconds : 0,
     model: text(props.model),
+    parentVariationId: text(props.parentVariationId),
+    version: typeof props.version === 'number' && Number.isInteger(props.version) && props.version > 0 ? props.version : 0,
     reviewState: (REVIEW_STATES as readonly unknown[]).includes(props.reviewState) ? (props.reviewState as TVariationProps['reviewState']) : d.reviewState,
   }
 }

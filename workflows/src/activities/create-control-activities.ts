@@ -1,8 +1,9 @@
 import { ApplicationFailure } from '@temporalio/common'
 import type { JetStreamClient } from '@nats-io/jetstream'
-import { AppError, AppErrorCode, type TGenerationInput, type TGenerationOutput } from '@montage/core'
+import { AppError, AppErrorCode, SEQUENCE_RENDER_MODEL, type TGenerationInput, type TRenderSequenceOutput, type TWebhookEvent } from '@montage/core'
 import {
   finishGeneration,
+  listApprovers,
   markGenerationRunning,
   recordAsset,
   releaseCredits,
@@ -22,6 +23,8 @@ export interface ControlActivityDeps {
   db: Sql
   js: JetStreamClient
   metrics?: TControlMetrics
+  /** Records and starts the deliveries of a workspace event (`createWebhookActivities`); absent, no webhook is sent. */
+  emitWebhookEvent?: (event: TWebhookEvent) => Promise<void>
 }
 
 /**
@@ -40,7 +43,7 @@ export interface TFinishFailedInput {
  * Control-plane activities: credits, the generations table, and board commands. Each one is
  * idempotent by generation id, so Temporal may retry any of them safely.
  */
-export function createControlActivities({ db, js, metrics }: ControlActivityDeps) {
+export function createControlActivities({ db, js, metrics, emitWebhookEvent }: ControlActivityDeps) {
   async function publishVariation(input: TControlGenerationInput, step: string, patch: TVariationPatch): Promise<void> {
     await publishBoardCommand(js, {
       // One id per (generation, step): a retried activity publishes a duplicate JetStream drops.
@@ -65,6 +68,35 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
       }
     },
 
+    /** A job above the approval threshold: the card says it waits, and the owners and producers hear of it. */
+    async markGenerationAwaitingApproval(input: TControlGenerationInput): Promise<void> {
+      await publishVariation(input, 'awaiting_approval', {
+        status: 'awaiting_approval',
+        model: input.model,
+        prompt: input.prompt,
+        referenceIds: input.referenceIds,
+        referenceTags: (input.references ?? []).map((r) => r.tag),
+        cost: input.credits,
+        ...(input.parentVariationId ? { parentVariationId: input.parentVariationId } : {}),
+      })
+      const recipients = await listApprovers(db, input.workspaceId)
+      if (recipients.length === 0) return
+      await publishFeedEvent(js, {
+        id: `approval:${input.generationId}`,
+        type: 'approval.requested',
+        workspaceId: input.workspaceId,
+        boardId: input.boardId,
+        at: new Date().toISOString(),
+        actor: { id: input.userId, name: '' },
+        recipients,
+        variationId: input.variationId,
+        shotId: input.shotId,
+        generationId: input.generationId,
+        model: input.model,
+        credits: input.credits,
+      })
+    },
+
     async markGenerationStarted(input: TControlGenerationInput): Promise<void> {
       // Independent writes, at once: every round trip here is on the way to the board.
       const [moved] = await Promise.all([
@@ -83,7 +115,8 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
       if (moved) metrics?.job('started', input.model)
     },
 
-    async completeGeneration(args: { input: TControlGenerationInput; output: TGenerationOutput }): Promise<void> {
+    /** A sequence render's output also names its ProRes master, which its webhook carries. */
+    async completeGeneration(args: { input: TControlGenerationInput; output: TRenderSequenceOutput }): Promise<void> {
       const { input, output } = args
       // Independent, idempotent writes two at a time (a retry redoes whichever did not land).
       await Promise.all([
@@ -122,6 +155,9 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
             })
           : undefined,
       ])
+      // Settled at what the provider reports the task cost, when it reports it; never above what
+      // was reserved (the price the person agreed to), whatever it reports.
+      const charged = Math.min(input.credits, Math.ceil(output.providerCredits ?? input.credits))
       const [finished, settled] = await Promise.all([
         // The whole outcome, so the collab-server's reconciliation can rebuild the board's state if the publish below is lost.
         finishGeneration(db, {
@@ -135,14 +171,14 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
           stripFrames: output.stripFrames ?? undefined,
           proxyAsset: output.proxySha256 || undefined,
         }),
-        settleCredits(db, { generationId: input.generationId, actualCost: input.credits }),
+        settleCredits(db, { generationId: input.generationId, actualCost: charged }),
       ])
       if (finished.moved) metrics?.job('succeeded', input.model)
-      if (settled) metrics?.credits('settled', input.credits)
-      await publishVariation(
-        input,
-        'succeeded',
-        variationOutcomePatch({
+      if (settled) metrics?.credits('settled', charged)
+      await publishVariation(input, 'succeeded', {
+        // The variation's cost is what was charged: Runway's reported cost when below the reservation.
+        cost: charged,
+        ...variationOutcomePatch({
           status: 'succeeded',
           assetSha256: output.assetSha256,
           posterSha256: output.posterSha256,
@@ -152,7 +188,27 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
           stripFrames: output.stripFrames,
           proxySha256: output.proxySha256,
         }),
-      )
+      })
+      // Recorded once per event id, so a retried activity neither records nor starts a delivery twice.
+      const ref = { generationId: input.generationId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId, model: input.model }
+      const at = (finished.finishedAt ?? new Date()).toISOString()
+      if (input.model === SEQUENCE_RENDER_MODEL) {
+        await emitWebhookEvent?.({
+          id: `sequence.rendered:${input.generationId}`,
+          type: 'sequence.rendered',
+          workspaceId: input.workspaceId,
+          createdAt: at,
+          data: { ...ref, outputSha256: output.assetSha256, posterSha256: output.posterSha256, durationSeconds: output.durationSeconds, proresSha256: output.proresSha256 || null },
+        })
+      } else {
+        await emitWebhookEvent?.({
+          id: `generation.succeeded:${input.generationId}`,
+          type: 'generation.succeeded',
+          workspaceId: input.workspaceId,
+          createdAt: at,
+          data: { ...ref, outputSha256: output.assetSha256, posterSha256: output.posterSha256, mimeType: output.mimeType, durationSeconds: output.durationSeconds },
+        })
+      }
       // The workspace feed hears of it; a feed outage never fails a finished generation.
       await publishFeedEvent(js, {
         id: `variation:${input.generationId}`,
@@ -184,8 +240,20 @@ export function createControlActivities({ db, js, metrics }: ControlActivityDeps
 
     async finishGenerationUnsuccessfully({ input, status, reason }: TFinishFailedInput): Promise<void> {
       if (await releaseCredits(db, { generationId: input.generationId })) metrics?.credits('released', input.credits)
-      if ((await finishGeneration(db, { id: input.generationId, status, error: reason })).moved) metrics?.job(status, input.model)
+      const finished = await finishGeneration(db, { id: input.generationId, status, error: reason })
+      if (finished.moved) metrics?.job(status, input.model)
       await publishVariation(input, status, variationOutcomePatch({ status, error: reason }))
+      // A cancel is the person's own doing: only failures are announced. The row's first outcome
+      // is the one told, whatever a later call was asked to record.
+      if (finished.status === 'failed') {
+        await emitWebhookEvent?.({
+          id: `generation.failed:${input.generationId}`,
+          type: 'generation.failed',
+          workspaceId: input.workspaceId,
+          createdAt: (finished.finishedAt ?? new Date()).toISOString(),
+          data: { generationId: input.generationId, boardId: input.boardId, shotId: input.shotId, variationId: input.variationId, model: input.model, error: finished.error ?? reason },
+        })
+      }
     },
   }
 }

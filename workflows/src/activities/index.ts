@@ -1,2 +1,3 @@
 export * from './create-control-activities'
 export * from './create-ingest-activities'
+export * from './create-webhook-activities'

@@ -47,6 +47,8 @@ export async function editGenerationWorkflow({ input, gpuTaskQueue, hostedTaskQu
         break
       }
       case 'aleph2':
+      case 'magnific_video_upscaler_creative':
+      case 'magnific_precision_upscaler_v2':
       case 'upscale_v1':
         output = await hosted.runHostedModel({
           ...target,

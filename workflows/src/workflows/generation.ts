@@ -54,6 +54,12 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
       // The prompt's first @tagged still is the plate; else the shot's first linked reference.
       const plateSha256 = input.references?.[0]?.assetSha256 ?? input.referenceAssets[0]
       if (!plateSha256) throw ApplicationFailure.nonRetryable('Previz needs a reference image as its plate.', 'BAD_INPUT')
+      // A 2.5D move's depth map or matte is the reference beside the plate: the second one.
+      const layerSource = input.params.layers?.source
+      const layerSha256 = layerSource === 'depth' || layerSource === 'matte' ? (input.references?.[1]?.assetSha256 ?? input.referenceAssets[1]) : undefined
+      if ((layerSource === 'depth' || layerSource === 'matte') && !layerSha256) {
+        throw ApplicationFailure.nonRetryable(`Layers from a ${layerSource === 'depth' ? 'depth map' : 'matte'} need that image as the shot's second reference.`, 'BAD_INPUT')
+      }
       return gpu.renderPreviz({
         generationId: input.generationId,
         workspaceId: input.workspaceId,
@@ -61,6 +67,7 @@ export async function generationWorkflow({ input, gpuTaskQueue, hostedTaskQueue 
         variationId: input.variationId,
         params: input.params,
         plateSha256,
+        ...(layerSha256 ? { layerSha256 } : {}),
       })
     },
     'The render failed for an unknown reason.',

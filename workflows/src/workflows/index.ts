@@ -7,3 +7,4 @@ export type { EditGenerationWorkflowArgs, EditGenerationWorkflowResult } from '.
 export { ingestAssetWorkflow } from './ingest-asset'
 export { sequenceRenderWorkflow } from './sequence-render'
 export type { SequenceRenderWorkflowArgs, SequenceRenderWorkflowResult } from './sequence-render'
+export { webhookDeliveryWorkflow } from './webhook-delivery'

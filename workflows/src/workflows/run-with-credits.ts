@@ -1,8 +1,36 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, isCancellation } from '@temporalio/workflow'
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, defineSignal, isCancellation, setHandler } from '@temporalio/workflow'
 import type { TGenerationOutput } from '@montage/core'
 import type { ControlActivities, TControlGenerationInput } from '../activities'
+import { APPROVAL_SIGNAL, type TApprovalDecision } from '../approval-signal'
 
-type TControl = Pick<ControlActivities, 'reserveGenerationCredits' | 'markGenerationStarted' | 'completeGeneration' | 'finishGenerationUnsuccessfully'>
+type TControl = Pick<ControlActivities, 'reserveGenerationCredits' | 'markGenerationStarted' | 'completeGeneration' | 'finishGenerationUnsuccessfully' | 'markGenerationAwaitingApproval'>
+
+export const approvalSignal = defineSignal<[TApprovalDecision]>(APPROVAL_SIGNAL)
+
+/**
+ * A job above the approval threshold: tell the board and the approvers, then wait (durably, for
+ * as long as it takes) for the first decision. Refused, or cancelled while waiting: the job ends
+ * with nothing reserved. Only inputs that ask to wait add any step, so older runs replay as before.
+ */
+async function awaitApproval(control: TControl, input: TControlGenerationInput): Promise<void> {
+  let decision: TApprovalDecision | undefined
+  setHandler(approvalSignal, (d) => {
+    decision ??= d
+  })
+  try {
+    await control.markGenerationAwaitingApproval(input)
+    await condition(() => decision !== undefined)
+  } catch (err) {
+    if (!isCancellation(err)) throw err
+    await CancellationScope.nonCancellable(() => control.finishGenerationUnsuccessfully({ input, status: 'cancelled', reason: 'Cancelled.' }))
+    throw err
+  }
+  if (decision!.decision === 'refuse') {
+    const reason = `Refused by ${decision!.userName}.`
+    await control.finishGenerationUnsuccessfully({ input, status: 'cancelled', reason })
+    throw ApplicationFailure.nonRetryable(reason, 'GENERATION_REFUSED')
+  }
+}
 
 /** The root cause of an activity failure, as a sentence a person can act on. */
 export function reasonOf(err: unknown, fallback: string): string {
@@ -22,6 +50,7 @@ export async function runWithCredits(
   render: () => Promise<TGenerationOutput>,
   unknownReason: string,
 ): Promise<TGenerationOutput> {
+  if (input.awaitApproval) await awaitApproval(control, input)
   try {
     // Not cancellable: a cancel that arrived mid-reserve would otherwise leave the reservation
     // committed with nobody to release it. A pending cancel surfaces at the next step instead.

@@ -20,7 +20,9 @@ export const ZRunwayTask = z.discriminatedUnion('status', [
   z.object({ id: z.string().min(1), status: z.literal('PENDING') }),
   z.object({ id: z.string().min(1), status: z.literal('THROTTLED') }),
   z.object({ id: z.string().min(1), status: z.literal('RUNNING'), progress: z.number().min(0).max(1).nullish() }),
-  z.object({ id: z.string().min(1), status: z.literal('SUCCEEDED'), output: z.array(z.string().url()).min(1) }),
+  // `cost`: what Runway charged for the task (@runwayml/sdk 4.20 `TaskRetrieveResponse.Succeeded`);
+  // absent from answers of API versions before it, so optional.
+  z.object({ id: z.string().min(1), status: z.literal('SUCCEEDED'), output: z.array(z.string().url()).min(1), cost: z.object({ credits: z.number().min(0) }).nullish() }),
   z.object({ id: z.string().min(1), status: z.literal('FAILED'), failure: z.string().nullish(), failureCode: z.string().nullish() }),
   z.object({ id: z.string().min(1), status: z.literal('CANCELLED') }),
 ])
@@ -79,6 +81,7 @@ export type TRunwayTaskRequest =
   | { endpoint: 'video_to_video'; body: RunwayML.VideoToVideoCreateParams }
   | { endpoint: 'character_performance'; body: RunwayML.CharacterPerformanceCreateParams }
   | { endpoint: 'video_upscale'; body: RunwayML.VideoUpscaleCreateParams }
+  | { endpoint: 'image_upscale'; body: RunwayML.ImageUpscaleCreateParams }
   | { endpoint: 'text_to_speech'; body: RunwayML.TextToSpeechCreateParams }
   | { endpoint: 'sound_effect'; body: RunwayML.SoundEffectCreateParams }
 
@@ -96,6 +99,8 @@ function create(sdk: RunwayML, request: TRunwayTaskRequest, options: RequestOpti
       return sdk.characterPerformance.create(request.body, options)
     case 'video_upscale':
       return sdk.videoUpscale.create(request.body, options)
+    case 'image_upscale':
+      return sdk.imageUpscale.create(request.body, options)
     case 'text_to_speech':
       return sdk.textToSpeech.create(request.body, options)
     case 'sound_effect':

@@ -160,6 +160,7 @@ export async function runRunwayTask(deps: TRunRunwayTaskDeps, rawInput: TRunHost
   report('queued', 0)
 
   let outputUrl: string
+  let cost: number | undefined
   try {
     for (;;) {
       await sleep(pollIntervalMs, signal)
@@ -171,6 +172,7 @@ export async function runRunwayTask(deps: TRunRunwayTaskDeps, rawInput: TRunHost
         report('rendering', Math.min(task.progress ?? 0, 0.99))
       } else if (task.status === 'SUCCEEDED') {
         outputUrl = task.output[0]!
+        cost = task.cost?.credits
         break
       } else if (task.status === 'FAILED') {
         throw new RunwayTaskFailedError(runwayFailureMessage(task.failureCode, task.failure), task.failureCode ?? undefined)
@@ -187,7 +189,8 @@ export async function runRunwayTask(deps: TRunRunwayTaskDeps, rawInput: TRunHost
   }
 
   report('storing', 0.99)
-  const output = await storeOutput(deps, outputUrl, signal)
+  const stored = await storeOutput(deps, outputUrl, signal)
+  const output = cost === undefined ? stored : { ...stored, providerCredits: cost }
   // The final report lets the board drop the job's bar before the variation's own update lands.
   report('storing', 1)
   return output

@@ -7,6 +7,8 @@ import { readUpdateEffect } from './read-update-effect'
 import { checkBoardWrites, serverProps, variationProps, type TBoardWriteLimits, type TRecordWrites } from './check-board-writes'
 import { checkMetaWrites } from './check-meta-writes'
 import { BoardRelations } from './BoardRelations'
+import { getTexts, isDraftTextField, isTagTextField, parseSharedTextKey, sharedTextFieldLimit, sharedTextHardLimit, sharedTextLimit } from '../texts'
+import { REFERENCE_TAG_CHARS } from '../shapes/reference'
 
 /** Deleted variations remembered for undo; older ones cannot be put back with their results. */
 const REMEMBERED_DELETIONS = 1_000
@@ -51,7 +53,55 @@ export class BoardWriteGuard {
       writes.written.set(key, values[0])
     }
     for (const key of effect.recordDeletes) if (!writes.written.has(key)) writes.deleted.add(key)
-    return this.checkWrites(writes)
+    return this.checkTexts(effect, writes) ?? this.checkWrites(writes)
+  }
+
+  /**
+   * Whether `update` writes comment drafts and nothing else (no record, no meta, no other text):
+   * what a person who may comment but not edit (a reviewer) may send. It is then `check`ed as any
+   * update is; anything else of theirs is dropped, as before drafts were shared.
+   */
+  writesCommentDraftsOnly(update: Uint8Array): boolean {
+    let effect
+    try {
+      effect = readUpdateEffect(this.doc, update)
+    } catch {
+      return false
+    }
+    if (effect.problems.length > 0 || effect.recordWrites.size > 0 || effect.recordDeletes.size > 0 || effect.metaWrites.size > 0 || effect.metaDeletes.size > 0) return false
+    const keys = new Set([...effect.textCreates, ...effect.textInserts.keys(), ...effect.textDeletes.keys()])
+    if (keys.size === 0) return false
+    for (const key of keys) {
+      const parsed = parseSharedTextKey(key)
+      if (!parsed || !isDraftTextField(parsed.field)) return false
+    }
+    return true
+  }
+
+  /**
+   * Shared texts: made only for a text field of a shape the board holds (or that this update
+   * writes), never longer than twice the field's limit (two people filling it at once), and a
+   * reference tag's text holds tag characters only (its prop is the text cut at 32 characters).
+   */
+  private checkTexts(effect: { textCreates: Set<string>; textInserts: Map<string, number>; textInsertedStrings: Map<string, string>; textDeletes: Map<string, number> }, writes: TRecordWrites): string | null {
+    const texts = getTexts(this.doc)
+    for (const key of effect.textCreates) {
+      const parsed = parseSharedTextKey(key)
+      if (!parsed) return `"${key.slice(0, 80)}" is not a text field of a shape.`
+      const shape = writes.written.get(parsed.shapeId) ?? (writes.deleted.has(parsed.shapeId) ? undefined : this.records.get(parsed.shapeId))
+      if (!shape || (shape as { typeName?: unknown }).typeName !== 'shape') return `A text for ${parsed.shapeId} was made, but the board holds no such shape.`
+      if (sharedTextLimit((shape as { type?: unknown }).type, parsed.field) === null) return `${parsed.shapeId} has no text field "${parsed.field.slice(0, 40)}".`
+    }
+    for (const key of new Set([...effect.textInserts.keys(), ...effect.textDeletes.keys()])) {
+      const parsed = parseSharedTextKey(key)
+      const max = parsed ? sharedTextFieldLimit(parsed.field) : null
+      if (max === null) return `"${key.slice(0, 80)}" is not a text field of a shape.`
+      const before = effect.textCreates.has(key) ? 0 : (texts.get(key)?.length ?? 0)
+      const after = before + (effect.textInserts.get(key) ?? 0) - (effect.textDeletes.get(key) ?? 0)
+      if (after > sharedTextHardLimit(max)) return `The ${parsed!.field} of ${parsed!.shapeId} would hold ${after} characters; it may hold at most ${max}.`
+      if (isTagTextField(parsed!.field) && !REFERENCE_TAG_CHARS.test(effect.textInsertedStrings.get(key) ?? '')) return `The ${parsed!.field} of ${parsed!.shapeId} may hold lowercase letters, digits, - and _ only.`
+    }
+    return null
   }
 
   /** Why these record changes may not count, as a sentence; null when they may. */

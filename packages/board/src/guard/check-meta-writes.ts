@@ -9,7 +9,9 @@ export interface CheckMetaWritesOptions {
 }
 
 /**
- * `meta` holds only the tldraw schema the board's records were written with. The first client
+ * People write only `meta.schema`, the tldraw schema the board's records were written with (the
+ * server also keeps each shot's version counter there, `version:<shotId>`, which no person may
+ * write or delete). The first client
  * of a new board writes it; afterwards it may only be written again unchanged (two clients that
  * seed one board at once), never replaced, removed or set to a schema newer than the server's.
  */

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { getRecords, META_MAP, RECORDS_ARRAY, THREADS_MAP } from '../doc'
 import { isRecordEntry } from '../BoardRecords'
+import { TEXTS_MAP } from '../texts'
 
 /**
  * What a Yjs update would do to a board, read from the update itself before it is applied.
@@ -15,12 +16,23 @@ export interface TUpdateEffect {
   metaWrites: Map<string, unknown>
   /** `meta` keys whose value the update deletes. */
   metaDeletes: Set<string>
+  /** `texts` keys the update makes a shared text under. */
+  textCreates: Set<string>
+  /** Characters the update inserts into each shared text, by `texts` key. */
+  textInserts: Map<string, number>
+  /** What the update inserts into each shared text, by `texts` key (its pieces joined, in no set order). */
+  textInsertedStrings: Map<string, string>
+  /** Characters the update deletes from each shared text, by `texts` key. */
+  textDeletes: Map<string, number>
   /** Why the update cannot be part of a board whatever its values are (a write to `threads`, a nested type…). */
   problems: string[]
 }
 
-/** Where an item of the update lands: a root type and, for maps, a key; or nowhere. */
-type TPlace = { root: string; sub: string | null } | { nested: true } | { dropped: true }
+/**
+ * Where an item of the update lands: a root type and, for maps, a key; inside the shared text under
+ * a `texts` key; or nowhere.
+ */
+type TPlace = { root: string; sub: string | null } | { text: string; sub: string | null } | { nested: true } | { dropped: true }
 
 const MAX_PROBLEMS = 5
 
@@ -36,7 +48,17 @@ const MAX_PROBLEMS = 5
  * skipped, as Yjs skips them.
  */
 export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect {
-  const effect: TUpdateEffect = { recordWrites: new Map(), recordDeletes: new Set(), metaWrites: new Map(), metaDeletes: new Set(), problems: [] }
+  const effect: TUpdateEffect = {
+    recordWrites: new Map(),
+    recordDeletes: new Set(),
+    metaWrites: new Map(),
+    metaDeletes: new Set(),
+    textCreates: new Set(),
+    textInserts: new Map(),
+    textInsertedStrings: new Map(),
+    textDeletes: new Map(),
+    problems: [],
+  }
   const problem = (text: string) => {
     if (effect.problems.length < MAX_PROBLEMS && !effect.problems.includes(text)) effect.problems.push(text)
   }
@@ -71,6 +93,32 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
   // What the update deletes of its own items: inserted and deleted at once, never a value.
   const deletedHere = (client: number, clock: number): boolean => ds.clients.get(client)?.some((r) => clock >= r.clock && clock < r.clock + r.len) ?? false
 
+  const count = (map: Map<string, number>, key: string, n: number) => map.set(key, (map.get(key) ?? 0) + n)
+
+  /** The place of items whose parent is the type held by the item `id`: only a shared text under a `texts` key has one. */
+  const resolving = new Set<Y.Item>()
+  const placeInsideType = (id: Y.ID): TPlace => {
+    const holder = freshItemAt(id)
+    if (holder) {
+      if (resolving.has(holder)) return { dropped: true }
+      resolving.add(holder)
+      const place = placeOf(holder)
+      resolving.delete(holder)
+      if ('dropped' in place) return place
+      if ('root' in place && place.root === TEXTS_MAP && place.sub !== null && isSharedText(holder.content) && !deletedHere(holder.id.client, holder.id.clock)) return { text: place.sub, sub: null }
+      return { nested: true }
+    }
+    let struct: Y.Item | Y.GC
+    try {
+      struct = Y.getItem(doc.store, id) as Y.Item | Y.GC
+    } catch {
+      return { dropped: true }
+    }
+    if (!(struct instanceof Y.Item)) return { dropped: true }
+    if (!(struct.content instanceof Y.ContentType)) return { nested: true }
+    return placeOfType(struct.content.type as Y.AbstractType<unknown>, null)
+  }
+
   const placeOfDocStruct = (id: Y.ID): TPlace => {
     const struct = Y.getItem(doc.store, id) as Y.Item | Y.GC
     if (!(struct instanceof Y.Item)) return { dropped: true }
@@ -94,7 +142,10 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
       }
       path.push(item)
       if (typeof item.parent === 'string') place = { root: item.parent, sub: item.parentSub }
-      else if (item.parent instanceof Y.ID) place = { nested: true }
+      else if (item.parent instanceof Y.ID) {
+        const inside = placeInsideType(item.parent)
+        place = 'text' in inside ? { text: inside.text, sub: item.parentSub } : inside
+      }
       else {
         const left: Y.ID | null = item.origin
         const right: Y.ID | null = item.rightOrigin
@@ -128,6 +179,51 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
         problem('nested shared types are not part of a board')
         continue
       }
+      const content = item.content
+      // The part of a partly known item that the document lacks.
+      const skip = Math.max(0, Y.getState(doc.store, item.id.client) - item.id.clock)
+      if ('text' in place) {
+        if (place.sub !== null) {
+          problem('a shared text holds no keyed entries')
+          continue
+        }
+        if (content instanceof Y.ContentDeleted) continue
+        if (!(content instanceof Y.ContentString)) {
+          problem(`${contentName(content)} content is not part of a shared text`)
+          continue
+        }
+        let inserted = 0
+        let piece = ''
+        for (let i = skip; i < item.length; i++) {
+          if (deletedHere(item.id.client, item.id.clock + i)) continue
+          inserted++
+          piece += content.str.charAt(i)
+        }
+        if (inserted > 0) {
+          count(effect.textInserts, place.text, inserted)
+          effect.textInsertedStrings.set(place.text, (effect.textInsertedStrings.get(place.text) ?? '') + piece)
+        }
+        continue
+      }
+      if (place.root === TEXTS_MAP) {
+        if (place.sub === null) {
+          problem('texts holds keyed shared texts only')
+          continue
+        }
+        if (content instanceof Y.ContentDeleted || skip > 0 || deletedHere(item.id.client, item.id.clock)) continue
+        if (!isSharedText(content)) {
+          problem('texts holds shared texts (Y.Text) only')
+          continue
+        }
+        // Written beside the text that holds the key now: a text is never replaced, only edited.
+        const live = (doc.getMap(TEXTS_MAP) as unknown as { _map: Map<string, Y.Item> })._map.get(place.sub)
+        if (live && !live.deleted && item.origin && Y.compareIDs(item.origin, live.id)) {
+          problem('a shared text is never replaced')
+          continue
+        }
+        effect.textCreates.add(place.sub)
+        continue
+      }
       if (place.root === THREADS_MAP) {
         problem('comment threads are written by the server only')
         continue
@@ -136,14 +232,11 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
         problem(`"${place.root}" is not part of a board`)
         continue
       }
-      const content = item.content
       if (content instanceof Y.ContentDeleted) continue
       if (!(content instanceof Y.ContentAny)) {
         problem(`${contentName(content)} content is not part of a board`)
         continue
       }
-      // The part of a partly known item that the document lacks.
-      const skip = Math.max(0, Y.getState(doc.store, item.id.client) - item.id.clock)
       const values = content.getContent().filter((_, i) => i >= skip && !deletedHere(item.id.client, item.id.clock + i))
       if (place.root === RECORDS_ARRAY) {
         if (place.sub !== null) {
@@ -179,11 +272,21 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
         if (struct.id.clock >= end) break
         if (!(struct instanceof Y.Item) || struct.deleted) continue
         const place = placeOfType(struct.parent as Y.AbstractType<unknown>, struct.parentSub)
+        if ('text' in place) {
+          if (struct.content instanceof Y.ContentString) {
+            const from = Math.max(clock, struct.id.clock)
+            const to = Math.min(end, struct.id.clock + struct.length)
+            count(effect.textDeletes, place.text, to - from)
+          }
+          continue
+        }
         if (!('root' in place)) {
           problem('nested shared types are not part of a board')
           continue
         }
-        if (place.root === RECORDS_ARRAY) {
+        if (place.root === TEXTS_MAP) {
+          problem('a shared text is never removed')
+        } else if (place.root === RECORDS_ARRAY) {
           const from = Math.max(clock, struct.id.clock) - struct.id.clock
           const to = Math.min(end, struct.id.clock + struct.length) - struct.id.clock
           for (const element of struct.content.getContent().slice(from, to)) {
@@ -204,8 +307,21 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
 
 function placeOfType(type: Y.AbstractType<unknown> | null, sub: string | null): TPlace {
   if (!type) return { dropped: true }
-  if (type._item !== null) return { nested: true }
+  if (type._item !== null) {
+    // A shared text held directly by the root map `texts` under a key.
+    const holder = type._item
+    const parent = holder.parent as Y.AbstractType<unknown> | null
+    if (isSharedText(holder.content) && holder.parentSub !== null && parent && parent._item === null && Y.findRootTypeKey(parent) === TEXTS_MAP) {
+      return holder.deleted ? { dropped: true } : { text: holder.parentSub, sub }
+    }
+    return { nested: true }
+  }
   return { root: Y.findRootTypeKey(type), sub }
+}
+
+/** A plain Y.Text (not a rich-text XmlText, which is a Y.Text too). */
+function isSharedText(content: unknown): boolean {
+  return content instanceof Y.ContentType && (content.type as object).constructor === Y.Text
 }
 
 function isCollected(doc: Y.Doc, id: Y.ID): boolean {

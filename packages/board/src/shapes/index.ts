@@ -20,6 +20,7 @@ import { VARIATION_SHAPE, variationShapeMigrations, variationShapeProps } from '
 export * from './reference'
 export * from './shot'
 export * from './variation'
+export * from './edit-slot'
 export * from './sequence'
 
 declare module '@tldraw/tlschema' {

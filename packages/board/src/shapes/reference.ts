@@ -29,11 +29,25 @@ export interface TReferenceProps {
 export const REFERENCE_INGEST_STATES = ['pending', 'ready', 'failed'] as const
 export type TReferenceIngest = (typeof REFERENCE_INGEST_STATES)[number]
 
+/** A reference tag's most characters. */
+export const REFERENCE_TAG_MAX = 32
+
+/** The characters a reference tag (and its shared text) may hold. */
+export const REFERENCE_TAG_CHARS = /^[a-z0-9_-]*$/
+
+/**
+ * The reference tag a text stands for: lowercased, anything but letters, digits, `-` and `_`
+ * dropped, cut at 32 characters. Always a valid `tag` prop, whatever the text holds.
+ */
+export function referenceTagOf(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9_-]/g, '').slice(0, REFERENCE_TAG_MAX)
+}
+
 export const referenceShapeProps = {
   w: T.nonZeroNumber,
   h: T.nonZeroNumber,
   tag: T.string.check((s) => {
-    if (!/^[a-z0-9_-]{0,32}$/.test(s)) throw new Error('tag must be lowercase letters, digits, - or _')
+    if (s.length > REFERENCE_TAG_MAX || !REFERENCE_TAG_CHARS.test(s)) throw new Error('tag must be lowercase letters, digits, - or _')
   }),
   kind: T.literalEnum(...REFERENCE_KINDS),
   assetSha256: T.string,

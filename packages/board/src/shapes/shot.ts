@@ -29,4 +29,13 @@ export const shotShapeProps = {
   referenceIds: T.arrayOf(T.string),
 }
 
+/** A new shot card's size on the canvas. */
+export const SHOT_W = 360
+export const SHOT_H = 424
+
+/** A new shot: what the canvas's shot tool and the API's `shot.create` both start from. */
+export function defaultShotProps(): TShotProps {
+  return { w: SHOT_W, h: SHOT_H, title: 'Untitled shot', prompt: '', model: 'previz', duration: 4, aspectRatio: '16:9', cameraMove: 'push_in', referenceIds: [] }
+}
+
 export const shotShapeMigrations = createShapePropsMigrationSequence({ sequence: [] })

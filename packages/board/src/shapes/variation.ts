@@ -40,6 +40,11 @@ export interface TVariationProps {
   stripFrames: number
   /** The ≤720p H.264 web proxy the card and review play; empty when the output is small enough to play as is. */
   proxySha256: string
+  /**
+   * The version number within its shot (v1, v2, …): given once by the server when the variation's
+   * first board command reaches it (0 until then), never reused in that shot and never renumbered.
+   */
+  version: number
 }
 
 /**
@@ -65,6 +70,7 @@ export const VARIATION_SERVER_PROPS = [
   'stripSha256',
   'stripFrames',
   'proxySha256',
+  'version',
 ] as const satisfies readonly (keyof TVariationProps)[]
 export type TVariationServerProps = Pick<TVariationProps, (typeof VARIATION_SERVER_PROPS)[number]>
 
@@ -92,9 +98,10 @@ export const variationShapeProps: RecordProps<TVariationShape> = {
   stripSha256: T.string,
   stripFrames: T.number,
   proxySha256: T.string,
+  version: T.positiveInteger,
 }
 
-const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1, AddTagsAndStrip: 2, AddProxy: 3 })
+const versions = createShapePropsMigrationIds(VARIATION_SHAPE, { AddParentVariation: 1, AddTagsAndStrip: 2, AddProxy: 3, AddVersion: 4 })
 
 /*
  * Each `up` only fills a prop that is missing: a board keeps the schema it was created with, while
@@ -137,12 +144,25 @@ export const variationShapeMigrations = createShapePropsMigrationSequence({
         delete props.proxySha256
       },
     },
+    {
+      id: versions.AddVersion,
+      // Unnumbered until the server numbers the board's variations per shot, in creation order
+      // (`numberVariations`, when the collab-server loads the board).
+      up(props: Record<string, unknown>) {
+        props.version ??= 0
+      },
+      down(props: Record<string, unknown>) {
+        delete props.version
+      },
+    },
   ],
 })
 
 /** Width of a variation card on the board; its height follows the shot's aspect ratio. */
 export const VARIATION_W = 320
 export const VARIATION_GAP = 24
+/** The strip under a variation's media (version, status, actions): the card on the canvas is `h` plus this tall. */
+export const VARIATION_FOOTER_H = 32
 
 /** Width over height of an aspect ratio written `16:9`. */
 export function aspectOf(ratio: string): number {
@@ -183,5 +203,6 @@ export function defaultVariationProps(aspect = 16 / 9): TVariationProps {
     stripSha256: '',
     stripFrames: 0,
     proxySha256: '',
+    version: 0,
   }
 }

@@ -1,21 +1,30 @@
 import { NextResponse } from 'next/server'
-import { z } from 'zod'
-import { AppError, AppErrorCode, parseInput, roleCan } from '@montage/core'
-import { createBoard, getWorkspaceRole } from '@montage/db'
+import { parseInput, ZCreateBoardRequest, ZListBoardsQuery } from '@montage/core'
+import { createBoard, listBoardsPage } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
 import { webEnv } from '@/lib/server/env'
+import { decodeCursor, toPage } from '@/lib/server/pagination'
+import { requireWorkspaceAccess } from '@/lib/server/require-workspace-access'
 import { requireApiSession } from '@/lib/server/session'
 
-const ZCreateBoard = z.object({ workspaceId: z.string().uuid(), name: z.string().trim().min(1, 'Name the board').max(120) }).strict()
-
 export const POST = route(async (req) => {
-  const { user } = await requireApiSession()
-  const body = parseInput(ZCreateBoard, await readJson(req))
+  const { user, caller } = await requireApiSession()
+  const body = parseInput(ZCreateBoardRequest, await readJson(req))
   const sql = db()
-  const role = await getWorkspaceRole(sql, { userId: user.id, workspaceId: body.workspaceId })
-  if (!role) throw new AppError(AppErrorCode.FORBIDDEN, 'You are not a member of this workspace.')
-  if (!roleCan(role, 'board.edit')) throw new AppError(AppErrorCode.FORBIDDEN, `Your role (${role}) cannot create boards.`)
+  const role = await requireWorkspaceAccess(sql, { workspaceId: body.workspaceId, caller, permission: 'board.edit' })
   const board = await createBoard(sql, { workspaceId: body.workspaceId, name: body.name, createdBy: user.id, maxPerWorkspace: webEnv().limits.quotas.boardsPerWorkspace })
   return NextResponse.json({ id: board.id, name: board.name, workspaceId: board.workspaceId, role }, { status: 201 })
+})
+
+/** `GET /api/boards?workspaceId=&cursor=&limit=`: the workspace's boards, oldest first, a page at a time. */
+export const GET = route(async (req) => {
+  const { caller } = await requireApiSession()
+  const query = parseInput(ZListBoardsQuery, Object.fromEntries(new URL(req.url).searchParams))
+  const sql = db()
+  await requireWorkspaceAccess(sql, { workspaceId: query.workspaceId, caller, permission: 'board.view' })
+  const rows = await listBoardsPage(sql, { workspaceId: query.workspaceId, after: decodeCursor(query.cursor), limit: query.limit })
+  return NextResponse.json(
+    toPage(rows, query.limit, (b) => ({ at: b.pageAt, id: b.id }), (b) => ({ id: b.id, workspaceId: b.workspaceId, name: b.name, createdAt: b.createdAt.toISOString(), updatedAt: b.updatedAt.toISOString() })),
+  )
 })

@@ -1,6 +1,6 @@
 import { NextResponse } from 'next/server'
 import { AppError, AppErrorCode, formatBytes, parseInput, ZUploadQuery, type TUploadResponse } from '@montage/core'
-import { getWorkspaceStorageUse, insertUploadedAsset, recordAssetIngest } from '@montage/db'
+import { completeOutputAssetRenditions, getWorkspaceStorageUse, insertUploadedAsset, recordAssetIngest } from '@montage/db'
 import { startIngestAssetWorkflow } from '@montage/workflows/client'
 import { route } from '@/lib/server/api-error'
 import { assetStore, db, temporalClient } from '@/lib/server/context'
@@ -27,11 +27,11 @@ import { toAssetView } from '@/lib/server/uploads/to-asset-view'
  * ingest workflow (poster, strip, proxy). Contract: packages/core/src/library.ts.
  */
 export const POST = route(async (req) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   await enforceRateLimits([{ limit: 'uploadsPerPerson', key: user.id }])
   const query = parseInput(ZUploadQuery, Object.fromEntries(new URL(req.url).searchParams))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, userId: user.id, permission: 'board.edit' })
+  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, caller, permission: 'board.edit' })
   await enforceRateLimits([{ limit: 'uploadsPerWorkspace', key: board.workspaceId }])
   const env = webEnv()
   const quota = env.limits.quotas.workspaceStorageBytes
@@ -45,10 +45,10 @@ export const POST = route(async (req) => {
   const upload = await receiveUpload(req, store)
   const { staged } = upload
   let asset, created
+  let facts: { width: number | null; height: number | null; durationMs: number | null }
   try {
     // ffprobe and ffmpeg read the staged bytes where they lie: a local path, or a presigned URL.
     const source = await staged.source()
-    let facts: { width: number | null; height: number | null; durationMs: number | null }
     if (upload.type.kind === 'image') {
       facts = { ...checkImageUpload(upload.head, upload.type), durationMs: null }
       await decodeFirstFrame(ffmpegPath(), source, upload.type)
@@ -74,7 +74,11 @@ export const POST = route(async (req) => {
     await staged.discard()
   }
   let view = asset
-  if (created) {
+  // The same bytes as a generated output: its row has no poster, strip or proxy of its own. It
+  // takes the output's when they exist, or gets its ingest like a new upload.
+  const completed = created ? null : await completeOutputAssetRenditions(sql, { assetId: asset.id, width: facts.width, height: facts.height, durationMs: facts.durationMs })
+  if (completed) view = completed.asset
+  if (created || (completed && !completed.shared)) {
     try {
       await startIngestAssetWorkflow({
         client: await temporalClient(),

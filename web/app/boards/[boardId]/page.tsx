@@ -34,7 +34,8 @@ export default async function BoardPage({ params }: Props) {
       />
     )
   }
-  const credits = await getCreditBalance(sql, access.board.workspaceId)
+  // Reviewers do not see the workspace's balance (the top bar shows no credit pill for them).
+  const credits = roleCan(access.role, 'credits.view') ? await getCreditBalance(sql, access.board.workspaceId) : null
   return (
     <BoardCanvasLoader
       boardId={access.board.id}

@@ -79,7 +79,7 @@ export default async function InvitePage({ params }: Props) {
           <Link href={`/sign-in?next=${encodeURIComponent(here)}`} className="btn btn-primary" style={{ width: '100%' }}>Sign in to accept</Link>
         ) : (
           <>
-            <SignUpForm inviteToken={token} submitLabel={`Create account and join`} />
+            <SignUpForm inviteToken={token} inviteEmail={invite.email} submitLabel={`Create account and join`} />
             <p className="card-foot">
               Already have an account? <Link href={`/sign-in?next=${encodeURIComponent(here)}`} data-testid="invite-sign-in">Sign in to accept</Link>
             </p>

@@ -25,7 +25,7 @@ export async function provenanceClaimForAsset(
   }
   const ingredients: TProvenanceIngredient[] = []
   if (g.parent) {
-    ingredients.push({ title: `${g.parent.variationId.replace(/^shape:/, '')} output`, format: g.parent.mimeType ?? 'video/mp4', sha256: g.parent.sha256, relationship: 'parentOf' })
+    ingredients.push({ title: g.parent.variationId ? `${g.parent.variationId.replace(/^shape:/, '')} output` : 'edited upload', format: g.parent.mimeType ?? 'video/mp4', sha256: g.parent.sha256, relationship: 'parentOf' })
   }
   for (const sha256 of g.referenceShas) {
     const ref = await getAsset(sql, { workspaceId: opts.workspaceId, sha256 })

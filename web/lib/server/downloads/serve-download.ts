@@ -3,7 +3,7 @@ import { Readable } from 'node:stream'
 import { AppError, AppErrorCode } from '@montage/core'
 import { AssetNotFoundError } from '@montage/assets'
 import { findSignedDownload, getAssetProvenance, recordSignedDownload, type Sql, type TAssetRow } from '@montage/db'
-import { C2PA_SIDECAR_FORMAT, canEmbedManifest, MAX_EMBED_BYTES, signAsset, signSidecar, type TProvenanceClaim } from '@montage/provenance/sign'
+import { C2PA_SIDECAR_FORMAT, canEmbedManifest, isBmffFormat, MAX_EMBED_BYTES, ProvenanceInputError, signAsset, signBmff, signSidecar, type TProvenanceClaim } from '@montage/provenance/sign'
 import { assetStore, signingCredentials, signingGate } from '../context'
 import { attachment, downloadFileName } from './download-file-name'
 import { provenanceClaimForAsset } from './provenance-claim-for-asset'
@@ -22,12 +22,14 @@ export interface ServeDownloadOptions {
 const MANIFEST_VERSION = 1
 
 /**
- * A file as it leaves Montage: with its Content Credentials embedded (JPEG, PNG, MP4, MOV up to
- * `MAX_EMBED_BYTES`), as an attachment with a name to keep. The signed copy is a blob of the asset
- * store, found again by the source's sha256 and a key of what the manifest says (the claim and the
- * signer), so a repeat is a lookup and a stream; a new decision on the variation makes a new copy.
- * Other formats (WebM, WebP, audio) and larger files are served as stored, and their manifest is a
- * sidecar (`?sidecar=1`, named `<file>.c2pa`), hashed from the store as a stream.
+ * A file as it leaves Montage: with its Content Credentials embedded (MP4 and MOV of any size,
+ * signed as streams; JPEG and PNG up to `MAX_EMBED_BYTES`, signed in memory), as an attachment
+ * with a name to keep. The signed copy is a blob of the asset store, written as it is made, found
+ * again by the source's sha256 and a key of what the manifest says (the claim and the signer), so
+ * a repeat is a lookup and a stream; a new decision on the variation makes a new copy. Other
+ * formats (WebM, WebP, audio), larger stills and an MP4 that cannot take it in place (an index past
+64 MiB) are served as stored, and their
+ * manifest is a sidecar (`?sidecar=1`, named `<file>.c2pa`), hashed from the store as a stream.
  */
 export async function serveDownload(opts: ServeDownloadOptions): Promise<Response> {
   const { sql, asset } = opts
@@ -36,7 +38,7 @@ export async function serveDownload(opts: ServeDownloadOptions): Promise<Respons
   const claim = await provenanceClaimForAsset(sql, { asset, provenance, workspaceId: opts.workspaceId, boardId: opts.boardId })
   const fileName = downloadFileName(asset, provenance)
   const credentials = await signingCredentials()
-  const embeddable = canEmbedManifest(asset.mimeType) && asset.byteSize <= MAX_EMBED_BYTES
+  const embeddable = isBmffFormat(asset.mimeType) || (canEmbedManifest(asset.mimeType) && asset.byteSize <= MAX_EMBED_BYTES)
   const missing = () => new AppError(AppErrorCode.NOT_FOUND, 'The asset is recorded but its file is missing.')
   const read = async (sha256: string) => {
     try {
@@ -67,13 +69,32 @@ export async function serveDownload(opts: ServeDownloadOptions): Promise<Respons
       // Another request may have signed the same copy while this one waited for the gate.
       const meanwhile = await kept()
       if (meanwhile) return meanwhile
-      const source = await collect(await read(asset.sha256), MAX_EMBED_BYTES)
-      const bytes = await signAsset({ bytes: source, format: asset.mimeType as Parameters<typeof signAsset>[0]['format'], claim, credentials })
-      const stored = await store.putBytes(bytes)
-      return recordSignedDownload(sql, { ...key, signedSha256: stored.sha256, byteSize: stored.byteSize })
+      const stored = await signCopy()
+      return stored && recordSignedDownload(sql, { ...key, signedSha256: stored.sha256, byteSize: stored.byteSize })
     })
   }
+  if (!signed) {
+    // A file whose container cannot take the manifest in place: as stored, with its sidecar.
+    const size = await sizeOf(asset.sha256)
+    return respond({ body: opts.withBody ? await read(asset.sha256) : null, size, mimeType: asset.mimeType, fileName, credentials: 'sidecar' })
+  }
   return respond({ body: opts.withBody ? await read(signed.signedSha256) : null, size: signed.byteSize, mimeType: asset.mimeType, fileName, credentials: 'embedded' })
+
+  /** The signed copy, put in the store as it is written; null when the file cannot carry its manifest in place. */
+  async function signCopy(): Promise<{ sha256: string; byteSize: number } | null> {
+    const format = asset.mimeType
+    if (isBmffFormat(format)) {
+      try {
+        const copy = await signBmff({ open: () => read(asset.sha256), format, claim, credentials, what: fileName })
+        return await store.putStream(await copy.open())
+      } catch (e) {
+        if (e instanceof ProvenanceInputError) return null
+        throw e
+      }
+    }
+    const source = await collect(await read(asset.sha256), MAX_EMBED_BYTES)
+    return store.putBytes(await signAsset({ bytes: source, format: format as Parameters<typeof signAsset>[0]['format'], claim, credentials }))
+  }
 
   async function sizeOf(sha256: string): Promise<number> {
     try {
@@ -99,7 +120,7 @@ function respond(r: { body: Uint8Array | Readable | null; size: number; mimeType
   return new Response(body, { status: 200, headers })
 }
 
-/** The whole stream in one buffer (c2pa-ts signs buffers), refused past `max` bytes. */
+/** The whole stream in one buffer (c2pa-ts signs stills as buffers), refused past `max` bytes. */
 async function collect(stream: Readable, max: number): Promise<Uint8Array> {
   const chunks: Buffer[] = []
   let size = 0

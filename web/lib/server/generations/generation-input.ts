@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { TEditGenerationInput, TGenerationInput, TGenerationReference } from '@montage/core'
+import { isRunwayModel, runwayInputsTaken, type TEditGenerationInput, type TGenerationInput, type TGenerationReference } from '@montage/core'
 import type { TEditRequest, TShotRequest } from './generation-request'
 
 /** Where one generation goes and who pays: what differs between the generations of one request. */
@@ -19,10 +19,10 @@ export interface TShotJob {
   references: TGenerationReference[]
 }
 
-/** An edit: its request and the parent it edits (whose output is the source). */
+/** An edit: its request and what it reads (a parent variation's output, or an asset of the workspace). */
 export interface TEditJob {
   request: TEditRequest
-  parent: { variationId: string; outputAsset: string }
+  source: { sha256: string; parentVariationId?: string }
 }
 
 /**
@@ -32,20 +32,27 @@ export interface TEditJob {
 export function generationInput(target: TGenerationTarget, job: TShotJob): TGenerationInput
 export function generationInput(target: TGenerationTarget, job: TEditJob): TEditGenerationInput
 export function generationInput(target: TGenerationTarget, job: TShotJob | TEditJob): TGenerationInput | TEditGenerationInput {
-  if (!('parent' in job)) {
+  if (!('source' in job)) {
     // The rest is the model with its own params: taken as one piece, so their pairing stays typed.
     const { kind: _kind, prompt, references: linked, ...model } = job.request
-    return { ...target, ...model, prompt, ...linkedReferences(linked), references: job.references }
+    // A Runway model gets only what it takes (Gen-4.5 one image of a shot's two @tags): the
+    // workflow is handed exactly that, so the variation lists exactly what the model received.
+    const taken = isRunwayModel(model.model)
+      ? runwayInputsTaken(model.model, model.params, { linked: linked.length, tagged: job.references.length })
+      : { linked: linked.length, tagged: job.references.length }
+    return { ...target, ...model, prompt, ...linkedReferences(linked.slice(0, taken.linked)), references: job.references.slice(0, taken.tagged) }
   }
-  const { kind: _kind, prompt, references: plate, parentGenerationId, focus, ...model } = job.request
+  const { kind: _kind, prompt, references: plate, parentGenerationId, source: _source, focus, ...model } = job.request
+  // A Runway edit takes the source first, then what it uses of the references (Aleph's keyframes).
+  const plates = isRunwayModel(model.model) ? plate.slice(0, runwayInputsTaken(model.model, model.params, { linked: 1 + plate.length, tagged: 0 }).linked - 1) : plate
   return {
     ...target,
     ...model,
     prompt,
-    ...linkedReferences(plate),
-    sourceAssetSha256: job.parent.outputAsset,
-    parentGenerationId,
-    parentVariationId: job.parent.variationId,
+    ...linkedReferences(plates),
+    sourceAssetSha256: job.source.sha256,
+    ...(parentGenerationId ? { parentGenerationId } : {}),
+    ...(job.source.parentVariationId ? { parentVariationId: job.source.parentVariationId } : {}),
     ...(focus ? { focus } : {}),
   }
 }

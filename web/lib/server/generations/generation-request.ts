@@ -1,5 +1,8 @@
 import { z } from 'zod'
-import { ZEditFocus, ZSha256, ZShapeId, type TEditModelParams, type TGenerationModelParams } from '@montage/core'
+import { ZEditAssetSource, ZEditFocus, ZSha256, ZShapeId, type TEditModelParams, type TGenerationModelParams } from '@montage/core'
+
+/** An edit's source when it is not a variation (the request schema lives in @montage/core). */
+export { ZEditAssetSource, type TEditAssetSource } from '@montage/core'
 
 const ZRequestReference = z.object({ shapeId: ZShapeId, assetSha256: ZSha256, tag: z.string().max(32).optional() }).strict()
 
@@ -21,7 +24,9 @@ export const ZStoredGenerationRequest = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('edit'),
-    parentGenerationId: z.string().uuid(),
+    /** The variation edited; absent when the source is an asset (`source`). */
+    parentGenerationId: z.string().uuid().optional(),
+    source: ZEditAssetSource.optional(),
     model: z.string(),
     prompt: z.string(),
     params: z.record(z.string(), z.unknown()),

@@ -20,6 +20,7 @@ import { requireBoardAccess } from '../require-board-access'
 import { storedBoardRecords } from '../stored-board-records'
 import type { StartedGeneration } from './start-generation'
 import { storeAndStartGenerations } from './store-and-start-generations'
+import type { TCaller } from '../caller'
 
 /**
  * Starts a render of a sequence (`POST /api/sequences/render`, and Retry of a failed one): the
@@ -29,11 +30,11 @@ import { storeAndStartGenerations } from './store-and-start-generations'
  * the price (402 when the workspace cannot pay). The render is a generation of the sequence:
  * its row, credits, progress, cancel and retry are those of any generation.
  */
-export async function validateAndStartSequenceRender(sql: Sql, userId: string, body: TRenderSequenceRequest): Promise<StartedGeneration> {
+export async function validateAndStartSequenceRender(sql: Sql, caller: TCaller, body: TRenderSequenceRequest): Promise<StartedGeneration> {
   for (const field of ['sequenceId', 'variationId'] as const) {
     if (!ZShapeId.safeParse(body[field]).success) throw new AppError(AppErrorCode.BAD_REQUEST, `${field}: must be a shape id like shape:abc`, { field })
   }
-  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId, permission: 'generation.start' })
+  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, caller, permission: 'generation.start' })
   const { records, read } = await readStoredTimeline(sql, board.id, body)
   const problems = read.problems
   if (!read.ok || problems.length) {
@@ -49,7 +50,7 @@ export async function validateAndStartSequenceRender(sql: Sql, userId: string, b
   }
 
   const input = sequenceRenderGenerationInput(
-    { generationId: randomUUID(), workspaceId: board.workspaceId, boardId: board.id, userId, variationId: body.variationId },
+    { generationId: randomUUID(), workspaceId: board.workspaceId, boardId: board.id, userId: caller.userId, variationId: body.variationId },
     timeline,
     body.prores,
   )
@@ -58,7 +59,7 @@ export async function validateAndStartSequenceRender(sql: Sql, userId: string, b
     request: { kind: 'sequence', sequenceId: body.sequenceId, prores: body.prores },
     start: async () => startSequenceRenderWorkflow({ client: await temporalClient(), input, taskQueuePrefix: webEnv().TASK_QUEUE_PREFIX }),
   })
-  return { generationId: input.generationId, variationId: input.variationId, workflowId: generationWorkflowId(input.generationId), credits: input.credits }
+  return { generationId: input.generationId, variationId: input.variationId, workflowId: generationWorkflowId(input.generationId), credits: input.credits, ...(input.awaitApproval ? { awaitingApproval: true } : {}) }
 }
 
 /** How long a render waits for the board to store what the person saw when they pressed Render. */

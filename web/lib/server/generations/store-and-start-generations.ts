@@ -1,8 +1,9 @@
 import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput, type TGenerationInput, type TSequenceRenderGenerationInput } from '@montage/core'
-import { createReservedGenerations, failUnstartedGenerations, type Sql } from '@montage/db'
+import { createReservedGenerations, failUnstartedGenerations, getApprovalThreshold, type Sql } from '@montage/db'
 import type { TStoredGenerationRequest } from './generation-request'
 import { logger } from '../logger'
 import { webMetrics } from '../metrics'
+import { warnIfBudgetCrossed } from './budget-warning'
 
 export interface StoreAndStartGenerationsOptions {
   /** One input per generation (a batch's N, or one), all of one request and one workspace. */
@@ -20,10 +21,19 @@ const UNAVAILABLE = 'The render queue is unavailable right now. Nothing was char
  * transaction (INSUFFICIENT_CREDITS, nothing stored, when the workspace cannot pay for all of
  * them), then its workflow; when Temporal refuses, the reservations go back and the rows say why.
  * The workflow's own reservation then finds this one, so nothing is charged twice or run for free.
+ * A job priced above the workspace's approval threshold is stored waiting and unreserved (it must
+ * still fit its board's budget), and its workflow starts told to wait for a producer's decision.
  */
 export async function storeAndStartGenerations(sql: Sql, { inputs, request, start }: StoreAndStartGenerationsOptions): Promise<void> {
   const [first] = inputs
   if (!first) throw new AppError(AppErrorCode.BAD_REQUEST, 'count: at least one generation is needed', { field: 'count' })
+  // Per job: each generation (a batch's variations one by one) against the threshold. Set on the
+  // inputs themselves, which `start` hands to the workflow.
+  const threshold = await getApprovalThreshold(sql, first.workspaceId)
+  for (const input of inputs) {
+    if (threshold !== null && input.credits > threshold) input.awaitApproval = true
+    else delete input.awaitApproval
+  }
   await createReservedGenerations(sql, {
     workspaceId: first.workspaceId,
     generations: inputs.map((input) => ({
@@ -39,8 +49,10 @@ export async function storeAndStartGenerations(sql: Sql, { inputs, request, star
       credits: input.credits,
       workflowId: generationWorkflowId(input.generationId),
       createdBy: input.userId,
-      ...('parentGenerationId' in input ? { parentGenerationId: input.parentGenerationId } : {}),
+      ...('parentGenerationId' in input && input.parentGenerationId ? { parentGenerationId: input.parentGenerationId } : {}),
+      ...('sourceAssetSha256' in input ? { sourceAssetSha256: input.sourceAssetSha256 } : {}),
       request,
+      ...(input.awaitApproval ? { awaitingApproval: true } : {}),
     })),
   }).catch((e: unknown) => {
     // UNIQUE (board_id, variation_id): the client reused a variation id.
@@ -49,7 +61,7 @@ export async function storeAndStartGenerations(sql: Sql, { inputs, request, star
     }
     throw e
   })
-  const credits = inputs.reduce((sum, i) => sum + i.credits, 0)
+  const credits = inputs.reduce((sum, i) => sum + (i.awaitApproval ? 0 : i.credits), 0)
   webMetrics()?.credits('reserved', credits)
   try {
     await start()
@@ -59,4 +71,5 @@ export async function storeAndStartGenerations(sql: Sql, { inputs, request, star
     webMetrics()?.credits('released', credits)
     throw new AppError(AppErrorCode.UNAVAILABLE, UNAVAILABLE, { cause: e })
   }
+  if (credits > 0) await warnIfBudgetCrossed(sql, { workspaceId: first.workspaceId, boardId: first.boardId, adding: credits, charged: true, actorId: first.userId })
 }

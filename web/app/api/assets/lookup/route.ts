@@ -12,10 +12,10 @@ import { toAssetView } from '@/lib/server/uploads/to-asset-view'
  * shows (shapes carry the sha256, the library wants asset ids).
  */
 export const GET = route(async (req) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const query = parseInput(ZAssetLookupQuery, Object.fromEntries(new URL(req.url).searchParams))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, userId: user.id, permission: 'board.view' })
+  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, caller, permission: 'board.view' })
   const row = await getAssetView(sql, { workspaceId: board.workspaceId, sha256: query.sha256 })
   if (!row) throw new AppError(AppErrorCode.NOT_FOUND, 'No such asset in this workspace.')
   const asset: TAssetView = toAssetView(row)

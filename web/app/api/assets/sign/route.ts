@@ -14,10 +14,10 @@ import { requireApiSession } from '@/lib/server/session'
  * is not one is left out of `urls`, so one stray shape does not cost the others their media.
  */
 export const POST = route(async (req) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const body = parseInput(ZSignAssetsRequest, await readJson(req))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId: user.id, permission: 'board.view' })
+  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, caller, permission: 'board.view' })
   const known = await filterWorkspaceAssets(sql, { workspaceId: board.workspaceId, sha256s: [...new Set(body.sha256s)] })
   const expires = Math.floor(Date.now() / 1000) + webEnv().MEDIA_URL_TTL_SECONDS
   const secret = await mediaUrlSecret()

@@ -3,12 +3,12 @@ import type { TSessionInfo } from '@montage/core'
 import { listUserSessions } from '@montage/db'
 import { route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
-import { requireApiSession, requireLocalAuth } from '@/lib/server/session'
+import { requireLocalAuth, requirePersonSession } from '@/lib/server/session'
 
 /** The caller's live sessions (browsers signed in as them), newest first, the current one marked. */
 export const GET = route(async () => {
   requireLocalAuth('Session management')
-  const { user, sessionId } = await requireApiSession()
+  const { user, sessionId } = await requirePersonSession('list sign-in sessions')
   const sessions: TSessionInfo[] = (await listUserSessions(db(), user.id)).map((s) => ({
     id: s.id,
     kind: s.kind,

@@ -10,11 +10,11 @@ type Ctx = { params: Promise<{ inviteId: string }> }
 
 /** Revokes an invite link: from now on it lets nobody in. */
 export const DELETE = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { inviteId } = await params
   const sql = db()
   const invite = await getWorkspaceInvite(sql, inviteId)
   if (!invite) throw new AppError(AppErrorCode.NOT_FOUND, 'This invite does not exist.')
-  await requireWorkspaceAccess(sql, { workspaceId: invite.workspaceId, userId: user.id, permission: 'member.manage' })
+  await requireWorkspaceAccess(sql, { workspaceId: invite.workspaceId, caller, permission: 'member.manage' })
   return NextResponse.json({ invite: await revokeWorkspaceInvite(sql, inviteId) })
 })

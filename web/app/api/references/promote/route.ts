@@ -11,10 +11,10 @@ import { requireApiSession } from '@/lib/server/session'
  * a generated still (or a clip's poster) becomes a library reference in one action.
  */
 export const POST = route(async (req) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   const body = parseInput(ZPromoteReferenceRequest, await readJson(req))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId: user.id, permission: 'board.edit' })
+  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, caller, permission: 'board.edit' })
   const clip = await getVariationClip(sql, { boardId: board.id, variationId: body.variationId })
   if (!clip || clip.status !== 'succeeded' || !clip.outputAsset) {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'variationId: only a finished variation can become a reference', { field: 'variationId' })

@@ -10,11 +10,11 @@ type Ctx = { params: Promise<{ linkId: string }> }
 
 /** Revokes a link: from now on it answers 410 to its guests, sessions included. */
 export const DELETE = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { linkId } = await params
   const sql = db()
   const link = await getReviewLink(sql, linkId)
   if (!link) throw new AppError(AppErrorCode.NOT_FOUND, 'This review link does not exist.')
-  await requireBoardAccess(sql, { boardId: link.boardId, userId: user.id, permission: 'review.link' })
+  await requireBoardAccess(sql, { boardId: link.boardId, caller, permission: 'review.link' })
   return NextResponse.json({ link: publicReviewLink((await revokeReviewLink(sql, linkId))!) })
 })

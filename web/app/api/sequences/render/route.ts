@@ -1,7 +1,7 @@
-import { NextResponse } from 'next/server'
 import { parseInput, ZRenderSequenceRequest } from '@montage/core'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
+import { idempotentResponse } from '@/lib/server/idempotency'
 import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
@@ -16,12 +16,12 @@ import { validateAndStartSequenceRender } from '@/lib/server/generations/start-s
  * the person's and the workspace's rate limits.
  */
 export const POST = route(async (req) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   await enforceRateLimits([{ limit: 'generationsPerPerson', key: user.id }])
-  const body = parseInput(ZRenderSequenceRequest, await readJson(req))
+  const raw = await readJson(req)
+  const body = parseInput(ZRenderSequenceRequest, raw)
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, userId: user.id, permission: 'generation.start' })
+  const { board } = await requireBoardAccess(sql, { boardId: body.boardId, caller, permission: 'generation.start' })
   await enforceRateLimits([{ limit: 'generationsPerWorkspace', key: board.workspaceId }])
-  const started = await validateAndStartSequenceRender(sql, user.id, body)
-  return NextResponse.json(started, { status: 202 })
+  return idempotentResponse(req, caller, raw, async () => ({ status: 202, body: await validateAndStartSequenceRender(sql, caller, body) }))
 })

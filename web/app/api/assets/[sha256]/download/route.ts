@@ -1,5 +1,4 @@
-import { z } from 'zod'
-import { AppError, AppErrorCode, parseInput, ZSha256 } from '@montage/core'
+import { AppError, AppErrorCode, parseInput, ZAssetDownloadQuery, ZSha256 } from '@montage/core'
 import { getAsset } from '@montage/db'
 import { route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
@@ -9,8 +8,6 @@ import { requireApiSession } from '@/lib/server/session'
 
 type Ctx = { params: Promise<{ sha256: string }> }
 
-const ZDownloadQuery = z.object({ boardId: z.string().uuid(), sidecar: z.enum(['0', '1']).default('0') }).strict()
-
 /**
  * `GET /api/assets/<sha256>/download?boardId=` (`&sidecar=1` for the `.c2pa` beside a file that
  * cannot carry one): a file of the board's workspace, for any member who may view the board, as an
@@ -18,11 +15,11 @@ const ZDownloadQuery = z.object({ boardId: z.string().uuid(), sidecar: z.enum(['
  * `download` is a plain navigation), and nothing is cached on the way.
  */
 async function serve(req: Request, { params }: Ctx, withBody: boolean): Promise<Response> {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { sha256 } = await params
-  const query = parseInput(ZDownloadQuery, Object.fromEntries(new URL(req.url).searchParams))
+  const query = parseInput(ZAssetDownloadQuery, Object.fromEntries(new URL(req.url).searchParams))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, userId: user.id, permission: 'board.view' })
+  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, caller, permission: 'board.view' })
   const notFound = new AppError(AppErrorCode.NOT_FOUND, 'No such asset in this workspace.')
   if (!ZSha256.safeParse(sha256).success) throw notFound
   const asset = await getAsset(sql, { workspaceId: board.workspaceId, sha256 })

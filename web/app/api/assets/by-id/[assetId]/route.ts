@@ -12,12 +12,12 @@ type Ctx = { params: Promise<{ assetId: string }> }
 
 /** `GET /api/assets/by-id/:assetId` → `{ asset }`: the upload answer's object, with ingest's latest state. */
 export const GET = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { assetId } = parseInput(z.object({ assetId: z.string().uuid() }), await params)
   const sql = db()
   const row = await getAssetView(sql, { id: assetId })
   if (!row) throw new AppError(AppErrorCode.NOT_FOUND, 'No such asset.')
-  await requireWorkspaceAccess(sql, { workspaceId: row.workspaceId, userId: user.id, permission: 'board.view' })
+  await requireWorkspaceAccess(sql, { workspaceId: row.workspaceId, caller, permission: 'board.view' })
   const asset: TAssetView = toAssetView(row)
   return NextResponse.json({ asset })
 })

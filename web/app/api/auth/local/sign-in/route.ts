@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { z } from 'zod'
-import { AppError, AppErrorCode, ZPersonName, parseInput } from '@montage/core'
+import { AppError, AppErrorCode, ZDemoSignInRequest, parseInput } from '@montage/core'
 import { findUserById, isPasswordlessUser } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
@@ -8,21 +7,13 @@ import { requireDemoSignIn } from '@/lib/server/demo-mode'
 import { limitSignInAttempt } from '@/lib/server/rate-limit'
 import { provisionUser, signInResponse } from '@/lib/server/session'
 
-const ZDemoSignIn = z
-  .object({
-    userId: z.string().uuid().optional(),
-    name: ZPersonName.optional(),
-  })
-  .strict()
-  .refine((b) => (b.userId ? !b.name : !!b.name), { message: 'Send either userId or name', path: ['name'] })
-
 /**
  * Demo mode only (MONTAGE_DEMO=1, loopback): sign in as a passwordless demo person, or create one
  * by name. Never as someone with a password: their account is theirs alone.
  */
 export const POST = route(async (req) => {
   requireDemoSignIn(req.headers)
-  const body = parseInput(ZDemoSignIn, await readJson(req))
+  const body = parseInput(ZDemoSignInRequest, await readJson(req))
   await limitSignInAttempt(req, body.userId ?? null)
   const sql = db()
   let user

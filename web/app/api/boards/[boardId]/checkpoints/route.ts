@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { NextResponse } from 'next/server'
-import { z } from 'zod'
-import { AppError, AppErrorCode, parseInput } from '@montage/core'
+import { AppError, AppErrorCode, parseInput, ZCreateCheckpointRequest } from '@montage/core'
 import { listBoardCheckpoints } from '@montage/db'
 import { publishBoardCommand } from '@montage/board'
 import { readJson, route } from '@/lib/server/api-error'
@@ -13,17 +12,16 @@ import { requireApiSession } from '@/lib/server/session'
 
 type Ctx = { params: Promise<{ boardId: string }> }
 
-const ZCreateCheckpoint = z.object({ name: z.string().trim().min(1, 'Give the checkpoint a name').max(120) }).strict()
 
 /** How long a save waits for the collab-server to store the checkpoint before answering 202. */
 const SAVE_WAIT_MS = 10_000
 
 /** The board's named checkpoints, newest first. */
 export const GET = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { boardId } = await params
   const sql = db()
-  await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.view' })
+  await requireBoardAccess(sql, { boardId, caller, permission: 'board.view' })
   return NextResponse.json({ checkpoints: await listBoardCheckpoints(sql, boardId) })
 })
 
@@ -32,11 +30,11 @@ export const GET = route<Ctx>(async (_req, { params }) => {
  * this publishes the command and waits briefly for the stored row.
  */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   const { boardId } = await params
-  const { name } = parseInput(ZCreateCheckpoint, await readJson(req))
+  const { name } = parseInput(ZCreateCheckpointRequest, await readJson(req))
   const sql = db()
-  await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.edit' })
+  await requireBoardAccess(sql, { boardId, caller, permission: 'board.edit' })
   await enforceRateLimits([{ limit: 'checkpointsPerPerson', key: user.id }])
   await requireCheckpointRoom(sql, boardId, 'save')
   const checkpointId = randomUUID()

@@ -9,9 +9,9 @@ type Ctx = { params: Promise<{ boardId: string }> }
 
 /** The members of the board's workspace, for @mention autocomplete. */
 export const GET = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { boardId } = await params
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.view' })
+  const { board } = await requireBoardAccess(sql, { boardId, caller, permission: 'board.view' })
   return NextResponse.json({ members: await listWorkspaceMembers(sql, board.workspaceId) })
 })

@@ -11,19 +11,19 @@ type Ctx = { params: Promise<{ boardId: string }> }
 
 /** The board's links, revoked and expired ones included; tokens are never shown again. */
 export const GET = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { boardId } = await params
   const sql = db()
-  await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'review.link' })
+  await requireBoardAccess(sql, { boardId, caller, permission: 'review.link' })
   return NextResponse.json({ links: (await listReviewLinks(sql, boardId)).map(publicReviewLink) })
 })
 
 /** Creates a link for guests; the answer carries its URL, the only time the token is shown. */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   const { boardId } = await params
   const sql = db()
-  await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'review.link' })
+  await requireBoardAccess(sql, { boardId, caller, permission: 'review.link' })
   const body = parseInput(ZCreateReviewLinkRequest, await readJson(req))
   if (body.scope === 'shot') {
     const stored = await storedBoardScope(sql, { boardId, scope: 'shot', shotId: body.shotId! })

@@ -10,10 +10,10 @@ type Ctx = { params: Promise<{ id: string }> }
 
 /** Asks the generation's workflow to stop; it releases the credits and marks the variation cancelled. */
 export const POST = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { id } = await params
   const sql = db()
-  const generation = await requireGenerationAccess(sql, { generationId: id, userId: user.id })
+  const generation = await requireGenerationAccess(sql, { generationId: id, caller })
   if (generation.finishedAt) {
     throw new AppError(AppErrorCode.CONFLICT, `This generation has already ${generation.status === 'succeeded' ? 'succeeded' : `ended (${generation.status})`}; there is nothing to cancel.`)
   }

@@ -1,7 +1,7 @@
-import { NextResponse } from 'next/server'
 import { parseInput } from '@montage/core'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
+import { idempotentResponse } from '@/lib/server/idempotency'
 import { enforceRateLimits } from '@/lib/server/rate-limit'
 import { requireGenerationAccess } from '@/lib/server/require-generation-access'
 import { requireApiSession } from '@/lib/server/session'
@@ -14,13 +14,13 @@ type Ctx = { params: Promise<{ id: string }> }
  * of generation `<id>`'s output: a new generation in the same shot that records its parent.
  */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   await enforceRateLimits([{ limit: 'generationsPerPerson', key: user.id }])
   const { id } = await params
   const sql = db()
-  const parent = await requireGenerationAccess(sql, { generationId: id, userId: user.id })
+  const parent = await requireGenerationAccess(sql, { generationId: id, caller })
   await enforceRateLimits([{ limit: 'generationsPerWorkspace', key: parent.workspaceId }])
-  const body = parseInput(ZStartEditRequest, await readJson(req))
-  const started = await validateAndStartEdit(sql, user.id, id, body)
-  return NextResponse.json(started, { status: 202 })
+  const raw = await readJson(req)
+  const body = parseInput(ZStartEditRequest, raw)
+  return idempotentResponse(req, caller, raw, async () => ({ status: 202, body: await validateAndStartEdit(sql, caller, id, body) }))
 })

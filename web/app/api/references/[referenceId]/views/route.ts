@@ -11,13 +11,13 @@ type Ctx = { params: Promise<{ referenceId: string }> }
 
 /** `POST /api/references/:referenceId/views` `{ assetId }` → 201 `{ reference }` with the view added (at most 3). */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { referenceId } = parseInput(z.object({ referenceId: z.string().uuid() }), await params)
   const body = parseInput(ZAddReferenceViewRequest, await readJson(req))
   const sql = db()
   const workspaceId = await getLibraryReferenceWorkspace(sql, referenceId)
   if (!workspaceId) throw new AppError(AppErrorCode.NOT_FOUND, 'No such reference.')
-  await requireWorkspaceAccess(sql, { workspaceId, userId: user.id, permission: 'board.edit' })
+  await requireWorkspaceAccess(sql, { workspaceId, caller, permission: 'board.edit' })
   const reference = await addReferenceView(sql, { workspaceId, referenceId, assetId: body.assetId })
   return NextResponse.json({ reference }, { status: 201 })
 })

@@ -24,10 +24,10 @@ const TYPES: Record<THandoffFormat, string> = { otio: 'application/json; charset
  * deterministic, so the sidecar binds to the bytes the plain request gives for the same sequence).
  */
 export const GET = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const query = parseInput(ZSequenceExportQuery, Object.fromEntries(new URL(req.url).searchParams))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, userId: user.id, permission: 'board.view' })
+  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, caller, permission: 'board.view' })
   const sequenceId = parseInput(ZShapeId, decodeURIComponent((await params).sequenceId))
   const sequence = await loadStoredSequence(sql, { boardId: query.boardId, sequenceId })
   if (sequence.timeline.delivery && sequence.unapproved.length) throw new AppError(AppErrorCode.CONFLICT, unapprovedMessage(sequence, 'This sequence is marked for delivery and'))

@@ -21,10 +21,10 @@ type Ctx = { params: Promise<{ sequenceId: string }> }
  * render, or when a file is missing from the store or is not this workspace's.
  */
 export const GET = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const query = parseInput(ZSequencePackageQuery, Object.fromEntries(new URL(req.url).searchParams))
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, userId: user.id, permission: 'board.view' })
+  const { board } = await requireBoardAccess(sql, { boardId: query.boardId, caller, permission: 'board.view' })
   const sequenceId = parseInput(ZShapeId, decodeURIComponent((await params).sequenceId))
   const sequence = await loadStoredSequence(sql, { boardId: board.id, sequenceId })
   if (sequence.unapproved.length) throw new AppError(AppErrorCode.CONFLICT, unapprovedMessage(sequence, 'A delivery package'))

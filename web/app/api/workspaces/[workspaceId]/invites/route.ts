@@ -10,19 +10,19 @@ type Ctx = { params: Promise<{ workspaceId: string }> }
 
 /** The workspace's invite links, ended ones included; tokens are never shown again. */
 export const GET = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { workspaceId } = await params
   const sql = db()
-  await requireWorkspaceAccess(sql, { workspaceId, userId: user.id, permission: 'member.manage' })
+  await requireWorkspaceAccess(sql, { workspaceId, caller, permission: 'member.manage' })
   return NextResponse.json({ invites: await listWorkspaceInvites(sql, workspaceId) })
 })
 
 /** Creates an invite link; the answer carries its URL, the only time the token is shown. */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   const { workspaceId } = await params
   const sql = db()
-  await requireWorkspaceAccess(sql, { workspaceId, userId: user.id, permission: 'member.manage' })
+  await requireWorkspaceAccess(sql, { workspaceId, caller, permission: 'member.manage' })
   const body = parseInput(ZCreateInviteRequest, await readJson(req))
   const { invite, token } = await createWorkspaceInvite(sql, { workspaceId, ...body, createdBy: user.id })
   return NextResponse.json({ invite, url: `/invite/${token}` }, { status: 201 })

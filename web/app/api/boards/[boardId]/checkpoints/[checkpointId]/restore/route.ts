@@ -17,10 +17,10 @@ type Ctx = { params: Promise<{ boardId: string; checkpointId: string }> }
  * the state it replaces, so a restore can itself be undone). Everyone on the board sees it.
  */
 export const POST = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   const { boardId, checkpointId } = await params
   const sql = db()
-  await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.edit' })
+  await requireBoardAccess(sql, { boardId, caller, permission: 'board.edit' })
   const checkpoint = (await listBoardCheckpoints(sql, boardId)).find((c) => c.id === checkpointId)
   if (!checkpoint) throw new AppError(AppErrorCode.NOT_FOUND, 'checkpointId: no such checkpoint on this board', { field: 'checkpointId' })
   await enforceRateLimits([{ limit: 'checkpointsPerPerson', key: user.id }])

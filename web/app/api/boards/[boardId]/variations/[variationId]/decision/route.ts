@@ -1,10 +1,13 @@
 import { NextResponse } from 'next/server'
-import { AppError, AppErrorCode, ZReviewDecisionRequest, ZShapeId, parseInput } from '@montage/core'
+import { AppError, AppErrorCode, ZReviewDecisionRequest, ZShapeId, parseInput, variationSubject } from '@montage/core'
 import { publishBoardCommand } from '@montage/board'
 import { getVariationClip, recordReviewDecision } from '@montage/db'
+import { emailNotice, noticePath } from '@/lib/server/notify-email'
 import { readJson, route } from '@/lib/server/api-error'
 import { db, jetstream } from '@/lib/server/context'
+import { emitWebhookEvent } from '@/lib/server/emit-webhook-event'
 import { logger } from '@/lib/server/logger'
+import { nameBoardVariations } from '@/lib/server/audit-trail'
 import { publishFeed } from '@/lib/server/publish-feed'
 import { requireBoardAccess } from '@/lib/server/require-board-access'
 import { requireApiSession } from '@/lib/server/session'
@@ -17,10 +20,10 @@ type Ctx = { params: Promise<{ boardId: string; variationId: string }> }
  * record is what counts), then shown on the live board through a `variation.upsert`.
  */
 export const POST = route<Ctx>(async (req, { params }) => {
-  const { user } = await requireApiSession()
+  const { user, caller } = await requireApiSession()
   const { boardId, variationId: rawVariationId } = await params
   const sql = db()
-  const { board } = await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'review.decide' })
+  const { board } = await requireBoardAccess(sql, { boardId, caller, permission: 'review.decide' })
   const variationId = parseInput(ZShapeId, decodeURIComponent(rawVariationId))
   const body = parseInput(ZReviewDecisionRequest, await readJson(req))
   const clip = await getVariationClip(sql, { boardId, variationId })
@@ -33,6 +36,10 @@ export const POST = route<Ctx>(async (req, { params }) => {
   } catch (e) {
     logger().error({ err: e, boardId, variationId }, 'could not publish review state')
   }
+  // The bell names what was decided on (`approved v3 of 'Harbour at dawn'`), as the board stores it.
+  const named = await nameBoardVariations(sql, boardId).then((n) => n.get(variationId) ?? null, () => null)
+  const version = named?.version ?? null
+  const shotTitle = named?.shotTitle?.slice(0, 200) ?? null
   await publishFeed({
     id: `decision:${decision.id}`,
     type: 'review.decision',
@@ -42,6 +49,20 @@ export const POST = route<Ctx>(async (req, { params }) => {
     actor: decision.by,
     variationId,
     decision: decision.decision,
+    version,
+    shotTitle,
+  })
+  // Whoever made the variation hears of the decision by email when they take all notifications.
+  if (clip?.createdBy && clip.createdBy !== user.id) {
+    const what = `${decision.decision === 'approved' ? 'approved' : 'requested changes on'} ${variationSubject({ version, shotTitle })}`
+    void emailNotice(sql, { workspaceId: board.workspaceId, kind: 'decision', recipients: [clip.createdBy], subject: `${decision.by.name} ${what}`, text: `${decision.by.name} ${what} on ${board.name}.${decision.note ? `\n\n“${decision.note}”` : ''}`, path: noticePath({ boardId, shapeId: variationId }) })
+  }
+  await emitWebhookEvent(sql, {
+    id: `decision.recorded:${decision.id}`,
+    type: 'decision.recorded',
+    workspaceId: board.workspaceId,
+    createdAt: decision.at,
+    data: { decisionId: decision.id, boardId, variationId, decision: decision.decision, note: decision.note, by: decision.by },
   })
   return NextResponse.json({ decision }, { status: 201 })
 })

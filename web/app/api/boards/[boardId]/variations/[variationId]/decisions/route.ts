@@ -10,10 +10,10 @@ type Ctx = { params: Promise<{ boardId: string; variationId: string }> }
 
 /** The variation's decisions, oldest first: who decided what, and when. */
 export const GET = route<Ctx>(async (_req, { params }) => {
-  const { user } = await requireApiSession()
+  const { caller } = await requireApiSession()
   const { boardId, variationId: rawVariationId } = await params
   const sql = db()
-  await requireBoardAccess(sql, { boardId, userId: user.id, permission: 'board.view' })
+  await requireBoardAccess(sql, { boardId, caller, permission: 'board.view' })
   const variationId = parseInput(ZShapeId, decodeURIComponent(rawVariationId))
   return NextResponse.json({ decisions: await listReviewDecisions(sql, { boardId, variationId }) })
 })

@@ -1,0 +1,247 @@
+/**
+ * One load-generator process of the boards bench (`boards-load.ts` forks several, so the clients'
+ * CPU is spread over cores). Its clients are lean: each keeps a Y.Doc of the board as it first
+ * synced plus its own edits (enough to write valid updates), and reads what others send only for
+ * the time stamp each edit carries, never applying it. Over IPC: `start` → `ready` → `go` → `result`.
+ */
+import * as Y from 'yjs'
+import WebSocket from 'ws'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
+import { getRecords } from '@montage/board'
+import { presenceState } from '@montage/board/testing'
+import { validShot } from '../test/valid-records'
+import type { TDialect } from './BenchClient'
+
+export interface TLeanClient {
+  /** Full WebSocket URL (ours: /boards/<id>?token=…), and the document name (Hocuspocus's message address). */
+  url: string
+  documentName: string
+  /** Hocuspocus's auth message carries it (empty for ours: the token is in the URL). */
+  token: string
+  /** Edits once per `editIntervalMs` (its own shot); otherwise only reads. */
+  edits: boolean
+}
+
+export interface TLeanConfig {
+  dialect: TDialect
+  clients: TLeanClient[]
+  editIntervalMs: number
+  /** Cursor moves per second per editing client, sent as awareness (0: none). */
+  cursorHz: number
+  /** This process's name in the marks its edits carry. */
+  tag: string
+}
+
+export type TLeanParentMessage = { type: 'start'; config: TLeanConfig } | { type: 'go'; warmupMs: number; durationMs: number } | { type: 'stop' }
+export type TLeanChildMessage =
+  | { type: 'ready' }
+  | {
+      type: 'result'
+      /** Milliseconds from an edit's send to its arrival at each other client (in any process). */
+      latencies: number[]
+      /** Edits the clients meant to send in the measured window, and those they did send (missed ones are not made up later). */
+      intended: number
+      sent: number
+      /** Edits sent in all, warm-up included. */
+      sentTotal: number
+      /** CPU this process used while the clients edited, in core-seconds per second. */
+      cpuShare: number
+      loopDelayP99Ms: number
+    }
+
+const SYNC = 0
+const AWARENESS = 1
+const SYNC_REPLY = 4 // Hocuspocus answers a sync step 1 with this type
+/** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
+const now = () => performance.timeOrigin + performance.now()
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+/** `mk:<sender>:<ms>~` in an edited shot's title: found in the raw bytes of whatever frame carries it. */
+const MARK = Buffer.from('mk:')
+const BASE_SHOT = validShot('shape:template', 0) as { props: Record<string, unknown> }
+
+class LeanClient {
+  readonly doc = new Y.Doc()
+  readonly ws: WebSocket
+  readonly synced: Promise<void>
+  private resolveSynced!: () => void
+  private isSynced = false
+  private awarenessClock = 0
+  private presence: ReturnType<typeof presenceState> | null = null
+
+  constructor(
+    private readonly client: TLeanClient,
+    private readonly dialect: TDialect,
+    readonly tag: string,
+    private readonly onMark: (sentAt: number, at: number) => void,
+  ) {
+    let rejectSynced!: (e: Error) => void
+    this.synced = new Promise((resolve, reject) => ((this.resolveSynced = resolve), (rejectSynced = reject)))
+    // A zero mask: the cheapest frames to send, and the server's unmasking is a no-op.
+    this.ws = new WebSocket(client.url, { generateMask: (mask) => void mask.fill(0), perMessageDeflate: false })
+    this.ws.binaryType = 'nodebuffer'
+    this.ws.on('error', () => {})
+    this.ws.on('close', (code) => this.isSynced || rejectSynced(new Error(`closed (${code}) before it synced`)))
+    this.ws.on('open', () => {
+      if (dialect === 'hocuspocus') this.send((e) => (encoding.writeVarUint(e, 2), encoding.writeVarUint(e, 0), encoding.writeVarString(e, client.token)))
+      this.send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeSyncStep1(e, this.doc)))
+    })
+    this.ws.on('message', (data: Buffer) => this.onMessage(data))
+    this.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== this) this.send((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeUpdate(e, update)))
+    })
+  }
+
+  edit(shotId: string, index: number, sentAt: number): void {
+    const title = `mk:${this.tag}:${sentAt.toFixed(3)}~`
+    getRecords(this.doc).set(shotId, { ...BASE_SHOT, id: shotId, x: index * 10, props: { ...BASE_SHOT.props, title } } as never)
+  }
+
+  moveCursor(x: number, y: number): void {
+    this.presence ??= presenceState(this.doc.clientID, { x, y }, { id: this.tag, name: this.tag, color: '#4f8cff' })
+    const state = JSON.stringify({ ...this.presence, presence: { ...this.presence.presence, cursor: { ...this.presence.presence.cursor, x, y } } })
+    this.send((e) => {
+      encoding.writeVarUint(e, AWARENESS)
+      const u = encoding.createEncoder()
+      encoding.writeVarUint(u, 1)
+      encoding.writeVarUint(u, this.doc.clientID)
+      encoding.writeVarUint(u, ++this.awarenessClock)
+      encoding.writeVarString(u, state)
+      encoding.writeVarUint8Array(e, encoding.toUint8Array(u))
+    })
+  }
+
+  close(): void {
+    this.ws.terminate()
+    this.doc.destroy()
+  }
+
+  private send(write: (e: encoding.Encoder) => void): void {
+    if (this.ws.readyState !== WebSocket.OPEN) return
+    const e = encoding.createEncoder()
+    if (this.dialect === 'hocuspocus') encoding.writeVarString(e, this.client.documentName)
+    write(e)
+    this.ws.send(encoding.toUint8Array(e))
+  }
+
+  private onMessage(frame: Buffer): void {
+    const d = decoding.createDecoder(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength))
+    if (this.dialect === 'hocuspocus') decoding.readVarString(d)
+    const type = decoding.readVarUint(d)
+    if (type !== SYNC && type !== SYNC_REPLY) return
+    const subType = decoding.peekVarUint(d)
+    if (subType === syncProtocol.messageYjsSyncStep1) {
+      const reply = encoding.createEncoder()
+      syncProtocol.readSyncMessage(d, reply, this.doc, this)
+      if (encoding.length(reply) > 0) this.send((e) => (encoding.writeVarUint(e, SYNC), encoding.writeUint8Array(e, encoding.toUint8Array(reply))))
+      return
+    }
+    if (!this.isSynced && subType === syncProtocol.messageYjsSyncStep2) {
+      syncProtocol.readSyncMessage(d, encoding.createEncoder(), this.doc, this)
+      this.isSynced = true
+      this.resolveSynced()
+      return
+    }
+    // Others' edits are read for their marks only: applying them is the browser's work, not the server's.
+    const at = now()
+    for (let i = frame.indexOf(MARK); i >= 0; i = frame.indexOf(MARK, i + 3)) {
+      const end = frame.indexOf(0x7e, i) // '~'
+      if (end < 0) break
+      const [, sender, sentAt] = frame.subarray(i, end).toString('latin1').split(':')
+      if (sender !== this.tag) this.onMark(Number(sentAt), at)
+    }
+  }
+}
+
+async function run(config: TLeanConfig): Promise<void> {
+  const latencies: number[] = []
+  // Edits sent in the measured window count, wherever and whenever they arrive.
+  let window = { from: Infinity, to: Infinity }
+  const onMark = (sentAt: number, at: number) => sentAt >= window.from && sentAt < window.to && latencies.push(at - sentAt)
+  const clients: LeanClient[] = []
+  // In waves, as people arrive; one refused or reset at arrival tries again (a crowd's upgrades can overflow the backlog).
+  for (let i = 0; i < config.clients.length; i += 25) {
+    await Promise.all(
+      config.clients.slice(i, i + 25).map(async (c, j) => {
+        for (let attempt = 1; ; attempt++) {
+          const client = new LeanClient(c, config.dialect, `${config.tag}c${i + j}`, onMark)
+          try {
+            await client.synced
+            clients[i + j] = client
+            return
+          } catch (e) {
+            client.close()
+            if (attempt >= 5) throw e
+            await sleep(200 * attempt)
+          }
+        }
+      }),
+    )
+  }
+  process.send!({ type: 'ready' } satisfies TLeanChildMessage)
+
+  const go = await new Promise<Extract<TLeanParentMessage, { type: 'go' }>>((resolve) => process.on('message', (m: TLeanParentMessage) => m.type === 'go' && resolve(m)))
+  const started = now()
+  const warmupEnd = started + go.warmupMs
+  const end = warmupEnd + go.durationMs
+  window = { from: warmupEnd, to: end }
+  const cpuBefore = process.cpuUsage()
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 })
+  loopDelay.enable()
+  const editors = clients.map((c, i) => ({ c, i, shotId: `shape:${c.tag}`, nextEdit: started + Math.random() * config.editIntervalMs, nextCursor: started + Math.random() * 1000 })).filter((e) => config.clients[e.i]!.edits)
+  const cursorMs = config.cursorHz > 0 ? 1000 / config.cursorHz : Infinity
+  let intended = 0
+  let sent = 0
+  let sentTotal = 0
+  while (now() < end) {
+    const t = now()
+    for (const e of editors) {
+      if (e.nextCursor <= t) {
+        e.c.moveCursor(Math.random() * 1000, Math.random() * 1000)
+        e.nextCursor += cursorMs * Math.max(1, Math.ceil((t - e.nextCursor) / cursorMs))
+      }
+      if (e.nextEdit > t) continue
+      // An edit missed because this process was busy is not made up later: intended, not sent.
+      const due = Math.max(1, Math.ceil((t - e.nextEdit) / config.editIntervalMs))
+      if (e.nextEdit >= warmupEnd) intended += due
+      if (t - e.nextEdit < config.editIntervalMs) {
+        e.c.edit(e.shotId, e.i, now())
+        sentTotal++
+        if (e.nextEdit >= warmupEnd) sent++
+      }
+      e.nextEdit += config.editIntervalMs * due
+    }
+    await sleep(Math.min(5, cursorMs / 4))
+  }
+  // Late deliveries still count (only edits sent in the window are): wait until none has come
+  // for 2 s, at most 30 s, so a server that fell behind shows its backlog rather than losing it.
+  let seen = -1
+  let quietSince = now()
+  const until = now() + 30_000
+  while (now() < until && now() - quietSince < 2_000) {
+    if (latencies.length !== seen) {
+      seen = latencies.length
+      quietSince = now()
+    }
+    await sleep(100)
+  }
+  const cpu = process.cpuUsage(cpuBefore)
+  process.send!({
+    type: 'result',
+    latencies,
+    intended,
+    sent: Math.min(sent, intended),
+    sentTotal,
+    cpuShare: (cpu.user + cpu.system) / 1000 / (now() - started),
+    loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+  } satisfies TLeanChildMessage)
+  // The parent ends this process once it has every result (an exit of our own could reach it before the message).
+  for (const c of clients) c.close()
+}
+
+process.on('message', (m: TLeanParentMessage) => {
+  if (m.type === 'start') void run(m.config)
+  if (m.type === 'stop') process.exit(0)
+})

@@ -1,0 +1,85 @@
+/**
+ * Runs lean clients (`boards-clients.ts`) spread over several forked processes, so that on a
+ * small machine the load generator is less often what is measured; each process reports the CPU
+ * it used and how many of the edits it meant to send it did send.
+ */
+import { fork, type ChildProcess } from 'node:child_process'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { TLeanChildMessage, TLeanClient, TLeanConfig, TLeanParentMessage } from './boards-clients'
+import type { TDialect } from './BenchClient'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+
+export interface TLeanLoadOptions {
+  dialect: TDialect
+  clients: TLeanClient[]
+  processes: number
+  editIntervalMs: number
+  cursorHz?: number
+  warmupMs: number
+  durationMs: number
+  /** Called once every client is synced, before anyone edits (e.g. to read the server's memory). */
+  onReady?: () => Promise<void>
+  /** Called when the clients start editing and when they have reported (e.g. the server's CPU). */
+  onGo?: () => Promise<void>
+  onDone?: () => Promise<void>
+}
+
+export interface TLeanLoadResult {
+  latencies: number[]
+  intended: number
+  sent: number
+  sentTotal: number
+  /** The share of intended edits sent: a figure counts only at 95 % or more. */
+  sentShare: number
+  /** CPU of the client processes together, in cores (1 = one core busy). */
+  clientsCpu: number
+  clientsLoopDelayP99Ms: number
+}
+
+/** Processes for the clients: BOARDS_BENCH_PROCESSES, else 3. */
+export function loadProcesses(): number {
+  return Number(process.env.BOARDS_BENCH_PROCESSES ?? 3)
+}
+
+export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResult> {
+  const n = Math.max(1, Math.min(opts.processes, opts.clients.length))
+  const shares: TLeanClient[][] = Array.from({ length: n }, () => [])
+  opts.clients.forEach((c, i) => shares[i % n]!.push(c))
+  const children: ChildProcess[] = []
+  const results: Extract<TLeanChildMessage, { type: 'result' }>[] = []
+  try {
+    const ready: Promise<void>[] = []
+    const done: Promise<void>[] = []
+    shares.forEach((share, p) => {
+      const child = fork(path.join(HERE, 'boards-clients.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+      children.push(child)
+      const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`a load-generator process exited (${code}) before reporting`))))
+      exited.catch(() => {})
+      ready.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'ready' && resolve())), exited]))
+      done.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'result' && (results.push(m), resolve()))), exited]))
+      const config: TLeanConfig = { dialect: opts.dialect, clients: share, editIntervalMs: opts.editIntervalMs, cursorHz: opts.cursorHz ?? 0, tag: `p${p}` }
+      child.send({ type: 'start', config } satisfies TLeanParentMessage)
+    })
+    await Promise.all(ready)
+    await opts.onReady?.()
+    await opts.onGo?.()
+    for (const child of children) child.send({ type: 'go', warmupMs: opts.warmupMs, durationMs: opts.durationMs } satisfies TLeanParentMessage)
+    await Promise.all(done)
+    await opts.onDone?.()
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
+  }
+  const intended = results.reduce((s, r) => s + r.intended, 0)
+  const sent = results.reduce((s, r) => s + r.sent, 0)
+  return {
+    latencies: results.flatMap((r) => r.latencies),
+    intended,
+    sent,
+    sentTotal: results.reduce((s, r) => s + r.sentTotal, 0),
+    sentShare: intended > 0 ? sent / intended : 0,
+    clientsCpu: results.reduce((s, r) => s + r.cpuShare, 0),
+    clientsLoopDelayP99Ms: Math.max(...results.map((r) => r.loopDelayP99Ms)),
+  }
+}

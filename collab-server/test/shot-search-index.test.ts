@@ -1,0 +1,52 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql } from '@montage/db'
+import { openTestDb } from '@montage/db/testing'
+import { ShotSearchIndex, searchShapesOf } from '../src/ShotSearchIndex'
+
+let sql: Sql
+beforeAll(async () => {
+  sql = await openTestDb()
+})
+afterAll(async () => {
+  await sql.end()
+})
+
+const shot = (id: string, title: unknown, prompt: unknown) => ({ id, typeName: 'shape', type: 'shot', props: { title, prompt } })
+const silent = { info() {}, warn() {}, error() {}, debug() {} } as never
+
+describe('shot search index', () => {
+  it('takes shots’ titles and prompts only, skipping what is not text', () => {
+    const rows = searchShapesOf([
+      shot('shape:b', 'Second', 'a prompt'),
+      shot('shape:a', 'First', 42),
+      { id: 'shape:v', typeName: 'shape', type: 'variation', props: { prompt: 'not a shot' } },
+      null,
+      { id: 'shape:x', typeName: 'shape', type: 'shot' },
+    ])
+    expect(rows).toEqual([
+      { shapeId: 'shape:a', title: 'First', prompt: '' },
+      { shapeId: 'shape:b', title: 'Second', prompt: 'a prompt' },
+    ])
+  })
+
+  it('rewrites a board’s rows when the shots changed, and only then', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
+    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Index board', createdBy: owner.id })
+    const word = `dune${randomUUID().slice(0, 6)}`
+    let records: unknown[] = [shot('shape:s1', `Opening ${word}`, 'wide')]
+    const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, records: () => records })
+    await index.refresh()
+    expect((await searchWorkspace(sql, { workspaceId: ws.id, q: word })).map((h) => h.shapeId)).toEqual(['shape:s1'])
+    // Unchanged shots: no write (the row keeps its stamp).
+    const [before] = await sql<{ updatedAt: Date }[]>`SELECT updated_at AS "updatedAt" FROM board_search_shapes WHERE board_id = ${board.id}`
+    await index.refresh()
+    const [after] = await sql<{ updatedAt: Date }[]>`SELECT updated_at AS "updatedAt" FROM board_search_shapes WHERE board_id = ${board.id}`
+    expect(after!.updatedAt.getTime()).toBe(before!.updatedAt.getTime())
+    // A deleted shot leaves the index.
+    records = []
+    await index.refresh()
+    expect(await searchWorkspace(sql, { workspaceId: ws.id, q: word })).toEqual([])
+  })
+})

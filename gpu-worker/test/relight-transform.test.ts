@@ -1,0 +1,53 @@
+import type { TRelightParams } from '@montage/core'
+import { tmpdir } from 'node:os'
+import { afterAll, describe, expect, it } from 'vitest'
+import { MediaEngine } from '../src/engine/MediaEngine'
+import { RELIGHT_BAND_PIXELS, relightMaps, relightTransform } from '../src/engine/ops/relight'
+import { paths } from './helpers'
+
+const engine = new MediaEngine({ ffmpeg: paths, workDir: tmpdir(), intraOpThreads: 1, logger: { info: () => undefined, warn: () => undefined } })
+afterAll(() => engine.close())
+
+// Wide enough that a frame runs as several bands, the last one shorter than the others.
+const W = 1000
+const H = 600
+
+function frame(seed: number): Uint8Array {
+  let s = seed
+  const out = new Uint8Array(W * H * 3)
+  for (let i = 0; i < out.length; i++) {
+    s = (s * 1103515245 + 12345) >>> 0
+    out[i] = s >>> 24
+  }
+  return out
+}
+
+/** The documented relight, in plain arithmetic: out = round(frame · gain + lift), saturated. */
+function reference(input: Uint8Array, params: TRelightParams): Uint8Array {
+  const { gain, lift } = relightMaps(params, { width: W, height: H })
+  return Uint8Array.from(input, (v, i) => Math.min(255, Math.max(0, Math.round(v * gain[i]! + lift[i]!))))
+}
+
+describe('relightTransform', () => {
+  it.each([
+    { preset: 'golden_hour', direction: 135, intensity: 0.8 },
+    { preset: 'night', direction: 0, intensity: 1 },
+    { preset: 'overcast', direction: 270, intensity: 0.5 },
+  ] as TRelightParams[])('$preset: every pixel of every frame matches frame · gain + lift', async (params) => {
+    expect(H % Math.floor(RELIGHT_BAND_PIXELS / W)).not.toBe(0)
+    const transform = await relightTransform(engine, params, { width: W, height: H })
+    const frames = [frame(1), frame(2), frame(3)]
+    // Pushed without waiting, as the frame pipeline does: frames overlap in inference.
+    const outputs = await Promise.all(frames.map((f, i) => transform.push(f, i)))
+    frames.forEach((f, i) => {
+      const expected = reference(f, params)
+      const got = outputs[i]![0]!
+      expect(got.length).toBe(expected.length)
+      let worst = 0
+      for (let j = 0; j < got.length; j++) worst = Math.max(worst, Math.abs(got[j]! - expected[j]!))
+      expect(worst).toBeLessThanOrEqual(1)
+    })
+    // Each frame has its own output buffer: a sink still holding one frame never sees it change.
+    expect(new Set(outputs.map((o) => o[0]!.buffer)).size).toBe(frames.length)
+  })
+})

@@ -1,0 +1,85 @@
+import type { TSearchResult, TSearchResultKind } from '@montage/core'
+import type { Sql } from './client'
+
+export type TSearchKind = TSearchResultKind
+
+/** One search hit (what the API answers, `@montage/core`'s `TSearchResult`) with its rank. */
+export interface TSearchHit extends TSearchResult {
+  rank: number
+}
+
+/**
+ * The words of a search as a prefix `tsquery` ('simple' configuration): every letter-or-digit run
+ * becomes `'word':*`, joined by `&`. Null when the text holds no word. The words contain nothing
+ * but letters and digits, so the query text cannot carry tsquery operators.
+ */
+export function searchQueryText(q: string): string | null {
+  const words = q.toLowerCase().match(/[\p{L}\p{N}]+/gu)
+  if (!words || words.length === 0) return null
+  return [...new Set(words)].slice(0, 8).map((w) => `'${w}':*`).join(' & ')
+}
+
+const PER_KIND = 8
+
+/**
+ * Full-text search over one workspace: its boards' names, shots (title and prompt, as last stored
+ * by the collab-server), generation prompts, library tags, comments and members. Every part is
+ * joined to the workspace, so nothing of another workspace can come back.
+ */
+export async function searchWorkspace(sql: Sql, opts: { workspaceId: string; q: string }): Promise<TSearchHit[]> {
+  const text = searchQueryText(opts.q)
+  if (!text) return []
+  const ws = opts.workspaceId
+  const rows = await sql<(Omit<TSearchHit, 'rank'> & { rank: number })[]>`
+    WITH q AS (SELECT to_tsquery('simple', ${text}) AS q)
+    (SELECT 'board' AS kind, b.id::text AS id, b.name AS title, '' AS text, b.id::text AS "boardId", b.name AS "boardName",
+            NULL::text AS "shapeId", NULL::text AS "threadId", NULL::float8 AS "timeSeconds", ts_rank(b.search, q.q) AS rank
+       FROM boards b, q WHERE b.workspace_id = ${ws} AND b.search @@ q.q ORDER BY rank DESC, b.name LIMIT ${PER_KIND})
+    UNION ALL
+    (SELECT 'shot', s.board_id::text || ':' || s.shape_id, s.title, s.prompt, b.id::text, b.name,
+            s.shape_id, NULL, NULL, ts_rank(s.search, q.q) AS rank
+       FROM board_search_shapes s JOIN boards b ON b.id = s.board_id, q
+      WHERE b.workspace_id = ${ws} AND s.search @@ q.q ORDER BY rank DESC, s.title LIMIT ${PER_KIND})
+    UNION ALL
+    (SELECT 'prompt', g.id::text, g.model, coalesce(g.request ->> 'prompt', g.params ->> 'prompt', ''), b.id::text, b.name,
+            g.variation_id, NULL, NULL, ts_rank(g.search, q.q) AS rank
+       FROM generations g JOIN boards b ON b.id = g.board_id, q
+      WHERE g.workspace_id = ${ws} AND b.workspace_id = ${ws} AND g.search @@ q.q ORDER BY rank DESC, g.created_at DESC LIMIT ${PER_KIND})
+    UNION ALL
+    (SELECT 'tag', r.id::text, '@' || r.tag, r.name, used.board_id::text, used.board_name,
+            used.variation_id, NULL, NULL, ts_rank(r.search, q.q) AS rank
+       FROM library_references r CROSS JOIN q
+       LEFT JOIN LATERAL (
+         SELECT g.board_id, b.name AS board_name, g.variation_id FROM generations g JOIN boards b ON b.id = g.board_id
+          WHERE g.workspace_id = ${ws} AND b.workspace_id = ${ws}
+            AND coalesce(g.request ->> 'prompt', g.params ->> 'prompt', '') ~ ('@' || r.tag || '([^a-z0-9_]|$)')
+          ORDER BY g.created_at DESC LIMIT 1) used ON true
+      WHERE r.workspace_id = ${ws} AND r.search @@ q.q ORDER BY rank DESC, r.tag LIMIT ${PER_KIND})
+    UNION ALL
+    (SELECT 'comment', c.id::text, c.author_name, c.body, b.id::text, b.name,
+            c.variation_id, coalesce(c.parent_id, c.id)::text, c.time_seconds, ts_rank(c.search, q.q) AS rank
+       FROM comments c JOIN boards b ON b.id = c.board_id, q
+      WHERE b.workspace_id = ${ws} AND c.search @@ q.q ORDER BY rank DESC, c.created_at DESC LIMIT ${PER_KIND})
+    UNION ALL
+    (SELECT 'person', u.id::text, u.name, m.role::text, NULL, NULL, NULL, NULL, NULL, ts_rank(u.search, q.q) AS rank
+       FROM users u JOIN memberships m ON m.user_id = u.id AND m.workspace_id = ${ws}, q
+      WHERE u.search @@ q.q ORDER BY rank DESC, u.name LIMIT ${PER_KIND})`
+  return rows.map((r) => ({ ...r, rank: Number(r.rank), timeSeconds: r.timeSeconds === null ? null : Number(r.timeSeconds) }))
+}
+
+export interface TBoardSearchShape {
+  shapeId: string
+  title: string
+  prompt: string
+}
+
+/** Replaces a board's indexed shots with these (the collab-server calls it when they changed). */
+export async function replaceBoardSearchShapes(sql: Sql, opts: { boardId: string; shapes: TBoardSearchShape[] }): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx`DELETE FROM board_search_shapes WHERE board_id = ${opts.boardId}`
+    if (opts.shapes.length === 0) return
+    await tx`
+      INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
+      SELECT ${opts.boardId}, * FROM unnest(${opts.shapes.map((s) => s.shapeId)}::text[], ${opts.shapes.map((s) => s.title)}::text[], ${opts.shapes.map((s) => s.prompt)}::text[])`
+  })
+}
