@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
 import { AppErrorCode, wsCloseCodeFor } from '@montage/core'
-import type { BoardWriteGuard } from '@montage/board'
+import { DROP, type BoardWriteGuard } from '@montage/board'
 import { decodeClientMessage, encodeAwarenessEntries, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
 import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
@@ -173,12 +173,11 @@ export class BoardConnection implements TConnectionInfo {
         return this.refuse(`Update could not be read: ${e instanceof Error ? e.message : String(e)}`)
       }
       if (!update) break
-      // Someone who may comment but not edit: what writes anything but comment drafts is dropped, as
-      // all of a reviewer's updates were before drafts were shared.
-      if (!this.canWrite && !guard.writesCommentDraftsOnly(update)) continue
       // Checked whole before any of it is applied: a refused update is never applied, stored,
-      // broadcast or relayed, and the board stays loadable for everyone.
-      const problem = guard.check(update)
+      // broadcast or relayed, and the board stays loadable for everyone. Someone who may comment but
+      // not edit: what writes anything but comment drafts is dropped.
+      const problem = guard.check(update, { draftsOnly: !this.canWrite })
+      if (problem === DROP) continue
       if (problem) return this.refuse(`Change refused: ${problem}`, 'refused-change')
       try {
         Y.applyUpdate(doc, update, this)

@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { BoardWriteGuard, COMMENT_DRAFT_FIELD, DEFAULT_BOARD_WRITE_LIMITS, ensureSharedTexts, getRecords, getTexts, referenceTagOf, sharedTextKey, sharedTextPropValue } from '../src'
+import { BoardWriteGuard, COMMENT_DRAFT_FIELD, DROP, DEFAULT_BOARD_WRITE_LIMITS, ensureSharedTexts, getRecords, getTexts, referenceTagOf, sharedTextKey, sharedTextPropValue } from '../src'
 import { geoShape, referenceShape, seedBoard, shotShape, variationShape } from '../src/testing'
 
 /** The server's copy of a board with a shot, a reference and a variation (their texts made) and a geo shape, and a synced client. */
@@ -116,10 +116,12 @@ describe('shared texts in the board guard', () => {
     expect(guard.check(cleared)).toBeNull()
   })
 
-  it("tells a commenter's update that writes drafts only from one that writes anything else", () => {
+  it("checks a commenter's update that writes drafts only, and drops one that writes anything else", () => {
     const { server, client, guard } = boardPair()
     const draftOnly = changeOf(client, server, () => getTexts(client).get(DRAFT)!.insert(0, 'hi'))
-    expect(guard.writesCommentDraftsOnly(draftOnly)).toBe(true)
+    expect(guard.check(draftOnly, { draftsOnly: true })).toBeNull()
+    const longDraft = changeOf(client, server, () => getTexts(client).get(DRAFT)!.insert(0, 'x'.repeat(9000)))
+    expect(guard.check(longDraft, { draftsOnly: true })).toMatch(/may hold at most/)
     const fresh = boardPair()
     const withPrompt = changeOf(fresh.client, fresh.server, () =>
       fresh.client.transact(() => {
@@ -127,7 +129,8 @@ describe('shared texts in the board guard', () => {
         getTexts(fresh.client).get(PROMPT)!.insert(0, 'x')
       }),
     )
-    expect(fresh.guard.writesCommentDraftsOnly(withPrompt)).toBe(false)
+    expect(fresh.guard.check(withPrompt, { draftsOnly: true })).toBe(DROP)
+    expect(fresh.guard.check(withPrompt)).toBeNull()
     const third = boardPair()
     const withRecord = changeOf(third.client, third.server, () =>
       third.client.transact(() => {
@@ -135,7 +138,8 @@ describe('shared texts in the board guard', () => {
         getRecords(third.client).set('shape:geo2', geoShape('shape:geo2'))
       }),
     )
-    expect(third.guard.writesCommentDraftsOnly(withRecord)).toBe(false)
+    expect(third.guard.check(withRecord, { draftsOnly: true })).toBe(DROP)
+    expect(third.guard.check(new Uint8Array([1, 2, 3]), { draftsOnly: true })).toBe(DROP)
   })
 
   it.each<[string, (d: Y.Doc) => void, RegExp]>([

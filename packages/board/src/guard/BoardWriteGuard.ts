@@ -3,12 +3,15 @@ import { getMeta, getRecords } from '../doc'
 import type { BoardRecords, TRecordChange } from '../BoardRecords'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { VARIATION_SHAPE, type TVariationServerProps } from '../shapes'
-import { readUpdateEffect } from './read-update-effect'
+import { readUpdateEffect, type TUpdateEffect } from './read-update-effect'
 import { checkBoardWrites, serverProps, variationProps, type TBoardWriteLimits, type TRecordWrites } from './check-board-writes'
 import { checkMetaWrites } from './check-meta-writes'
 import { BoardRelations } from './BoardRelations'
 import { getTexts, isDraftTextField, isTagTextField, parseSharedTextKey, sharedTextFieldLimit, sharedTextHardLimit, sharedTextLimit } from '../texts'
 import { REFERENCE_TAG_CHARS } from '../shapes/reference'
+
+/** `check`'s answer for a commenter's update that writes more than comment drafts: dropped, not refused. */
+export const DROP = Symbol('drop')
 
 /** Deleted variations remembered for undo; older ones cannot be put back with their results. */
 const REMEMBERED_DELETIONS = 1_000
@@ -36,14 +39,21 @@ export class BoardWriteGuard {
     this.records.on('change', this.onChange)
   }
 
-  /** Why `update` may not be applied for a person, as a sentence; null when it may. */
-  check(update: Uint8Array): string | null {
+  /**
+   * Why `update` may not be applied for a person, as a sentence; null when it may. With
+   * `draftsOnly` (someone who may comment but not edit: a reviewer), an update that writes anything
+   * but comment drafts is answered `DROP` (dropped, as all of a reviewer's updates were before
+   * drafts were shared), and one that writes drafts only is checked as any update is. The update is
+   * read once either way.
+   */
+  check(update: Uint8Array, options: { draftsOnly?: boolean } = {}): string | null | typeof DROP {
     let effect
     try {
       effect = readUpdateEffect(this.doc, update)
     } catch (e) {
-      return `The update could not be read: ${e instanceof Error ? e.message : String(e)}`
+      return options.draftsOnly ? DROP : `The update could not be read: ${e instanceof Error ? e.message : String(e)}`
     }
+    if (options.draftsOnly && !writesCommentDraftsOnly(effect)) return DROP
     if (effect.problems.length > 0) return capitalize(effect.problems[0]!) + '.'
     const metaProblem = checkMetaWrites({ current: new Map(this.meta.entries()), writes: effect.metaWrites, deletes: effect.metaDeletes })
     if (metaProblem) return metaProblem
@@ -54,28 +64,6 @@ export class BoardWriteGuard {
     }
     for (const key of effect.recordDeletes) if (!writes.written.has(key)) writes.deleted.add(key)
     return this.checkTexts(effect, writes) ?? this.checkWrites(writes)
-  }
-
-  /**
-   * Whether `update` writes comment drafts and nothing else (no record, no meta, no other text):
-   * what a person who may comment but not edit (a reviewer) may send. It is then `check`ed as any
-   * update is; anything else of theirs is dropped, as before drafts were shared.
-   */
-  writesCommentDraftsOnly(update: Uint8Array): boolean {
-    let effect
-    try {
-      effect = readUpdateEffect(this.doc, update)
-    } catch {
-      return false
-    }
-    if (effect.problems.length > 0 || effect.recordWrites.size > 0 || effect.recordDeletes.size > 0 || effect.metaWrites.size > 0 || effect.metaDeletes.size > 0) return false
-    const keys = new Set([...effect.textCreates, ...effect.textInserts.keys(), ...effect.textDeletes.keys()])
-    if (keys.size === 0) return false
-    for (const key of keys) {
-      const parsed = parseSharedTextKey(key)
-      if (!parsed || !isDraftTextField(parsed.field)) return false
-    }
-    return true
   }
 
   /**
@@ -131,6 +119,18 @@ export class BoardWriteGuard {
 
 function isVariation(record: TLRecord | undefined): record is TLShape {
   return record?.typeName === 'shape' && (record as TLShape).type === VARIATION_SHAPE && typeof (record as TLShape).props === 'object' && (record as TLShape).props !== null
+}
+
+/** Whether an update writes comment drafts and nothing else (no record, no meta, no other text). */
+function writesCommentDraftsOnly(effect: TUpdateEffect): boolean {
+  if (effect.problems.length > 0 || effect.recordWrites.size > 0 || effect.recordDeletes.size > 0 || effect.metaWrites.size > 0 || effect.metaDeletes.size > 0) return false
+  const keys = new Set([...effect.textCreates, ...effect.textInserts.keys(), ...effect.textDeletes.keys()])
+  if (keys.size === 0) return false
+  for (const key of keys) {
+    const parsed = parseSharedTextKey(key)
+    if (!parsed || !isDraftTextField(parsed.field)) return false
+  }
+  return true
 }
 
 function capitalize(text: string): string {
