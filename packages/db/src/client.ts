@@ -2,6 +2,9 @@ import postgres from 'postgres'
 
 export type Sql = postgres.Sql
 
+/** A pool or an open transaction: what a query that may run inside a caller's transaction takes. */
+export type Queryable = Sql | postgres.TransactionSql
+
 export interface CreateDbOptions {
   url: string
   /** Connection pool size; small by default, every process here has its own pool. */

@@ -1,4 +1,5 @@
 import { AppError, AppErrorCode, type TComment, type TCommentRegion } from '@montage/core'
+import type postgres from 'postgres'
 import type { Sql } from './client'
 import { COMMENT_COLUMNS, toComment, type CommentDbRow } from './comment-row'
 
@@ -18,6 +19,11 @@ export interface CreateCommentOptions {
    * refused (QUOTA_EXCEEDED); comments on one link are stored one at a time while it is counted.
    */
   maxGuestCommentsPerLink?: number
+  /**
+   * Runs in the comment's transaction once it is inserted: what must be stored with the comment or
+   * not at all (its webhook deliveries). A failure here stores no comment.
+   */
+  alsoStore?: (tx: postgres.TransactionSql, comment: TComment) => Promise<void>
 }
 
 /** Stores a comment; null when `parentId` names no comment of this board and variation. */
@@ -50,6 +56,8 @@ export async function createComment(sql: Sql, opts: CreateCommentOptions): Promi
               ${opts.timeSeconds ?? null}, ${opts.endSeconds ?? null},
               ${opts.region ? tx.json(opts.region as never) : null})
       RETURNING ${tx.unsafe(COMMENT_COLUMNS)}`
-    return toComment(row!)
+    const comment = toComment(row!)
+    await opts.alsoStore?.(tx, comment)
+    return comment
   })
 }

@@ -1,5 +1,5 @@
 import type { TReviewDecision, TReviewDecisionKind } from '@montage/core'
-import type { Sql } from './client'
+import type { Queryable } from './client'
 
 export interface RecordReviewDecisionOptions {
   boardId: string
@@ -23,8 +23,8 @@ export function toReviewDecision(r: ReviewDecisionDbRow): TReviewDecision {
   return { id: r.id, variationId: r.variation_id, decision: r.decision, by: { id: r.decided_by, name: r.by_name }, at: r.created_at.toISOString(), note: r.note }
 }
 
-/** Appends a decision to the audit trail; every decision is kept, the latest one stands. */
-export async function recordReviewDecision(sql: Sql, opts: RecordReviewDecisionOptions): Promise<TReviewDecision> {
+/** Appends a decision to the audit trail; every decision is kept, the latest one stands. May run in a caller's transaction. */
+export async function recordReviewDecision(sql: Queryable, opts: RecordReviewDecisionOptions): Promise<TReviewDecision> {
   const [row] = await sql<ReviewDecisionDbRow[]>`
     WITH d AS (
       INSERT INTO review_decisions (board_id, variation_id, decision, decided_by, note)

@@ -1,13 +1,15 @@
 import type { TWebhookEvent } from '@montage/core'
-import type { Sql } from './client'
+import type { Queryable } from './client'
 
 /**
  * Records one delivery of `event` per endpoint of its workspace subscribed to its type: `pending`
  * for an active endpoint, `skipped` for a paused one (kept, so it can be replayed after resuming).
  * Idempotent by the event's id: a second call records nothing new. Returns the ids of the event's
  * deliveries still pending, new or left by an earlier call that stopped before starting them.
+ * Run it in the transaction that stores what the event tells of (a comment, a decision), so the
+ * one is never stored without the other.
  */
-export async function recordWebhookEvent(sql: Sql, event: TWebhookEvent): Promise<string[]> {
+export async function recordWebhookEvent(sql: Queryable, event: TWebhookEvent): Promise<string[]> {
   const rows = await sql<{ id: string }[]>`
     WITH ins AS (
       INSERT INTO webhook_deliveries (endpoint_id, workspace_id, event_type, event_id, payload, status, finished_at)

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   createComment,
+  createWebhookEndpoint,
+  listWebhookDeliveries,
+  recordWebhookEvent,
   createGuestSession,
   createReviewLink,
   findGuestSession,
@@ -132,6 +135,26 @@ describe('comments', () => {
     expect(all.map((c) => c.body)).toEqual(['Horizon tilts @Sam', 'Agreed', 'Yes'])
     expect(all[0]!.mentions).toEqual([owner.id])
     expect(await listComments(sql, { boardId: board.id, variationIds: ['shape:v2'] })).toEqual([])
+  })
+})
+
+describe('a comment and its webhook deliveries', () => {
+  it('are stored together: a failure while recording the deliveries stores no comment either', async () => {
+    const { owner, ws, board } = await studio()
+    const { endpoint } = await createWebhookEndpoint(sql, { workspaceId: ws.id, url: 'https://hooks.example.com/montage', events: ['comment.created'], createdBy: owner.id })
+    const event = (c: { id: string; createdAt: string }) => ({
+      id: `comment.created:${c.id}`, type: 'comment.created' as const, workspaceId: ws.id, createdAt: c.createdAt,
+      data: { commentId: c.id, boardId: board.id, variationId: 'shape:v1', parentId: null, author: { id: owner.id, name: owner.name, guest: false }, body: 'Too dark', timeSeconds: null },
+    })
+    const base = { boardId: board.id, variationId: 'shape:v1', author: { id: owner.id, name: owner.name }, body: 'Too dark', mentions: [] }
+    let recorded: string[] = []
+    const stored = (await createComment(sql, { ...base, alsoStore: async (tx, c) => void (recorded = await recordWebhookEvent(tx, event(c))) }))!
+    expect(recorded).toHaveLength(1)
+    expect((await listWebhookDeliveries(sql, { workspaceId: ws.id, endpointId: endpoint.id })).map((d) => d.eventId)).toEqual([`comment.created:${stored.id}`])
+    // The process dies (here: the recording throws) between the comment and its deliveries.
+    const failed = await createComment(sql, { ...base, body: 'Lost?', alsoStore: async () => { throw new Error('connection lost') } }).catch((e: unknown) => e)
+    expect((failed as Error).message).toBe('connection lost')
+    expect((await listComments(sql, { boardId: board.id })).map((c) => c.body)).toEqual(['Too dark'])
   })
 })
 

@@ -1,6 +1,6 @@
-import { AppError, AppErrorCode, parseMentions, type TComment, type TCreateCommentRequest } from '@montage/core'
-import { createComment, getVariationClip, listCommentAudience, listWorkspaceMembers, type Sql, type TBoardRow } from '@montage/db'
-import { emitWebhookEvent } from './emit-webhook-event'
+import { AppError, AppErrorCode, parseMentions, type TComment, type TCreateCommentRequest, type TWebhookEvent } from '@montage/core'
+import { createComment, getVariationClip, listCommentAudience, listWorkspaceMembers, recordWebhookEvent, type Sql, type TBoardRow } from '@montage/db'
+import { startRecordedDeliveries } from './emit-webhook-event'
 import { emailNotice, noticePath } from './notify-email'
 import { publishFeed } from './publish-feed'
 import { publishThread } from './publish-thread'
@@ -44,6 +44,8 @@ export async function createReviewComment(sql: Sql, opts: CreateReviewCommentOpt
     }
   }
   const members = await listWorkspaceMembers(sql, board.workspaceId)
+  // The webhook deliveries are stored with the comment: a crash after it cannot lose them.
+  let deliveryIds: string[] = []
   const comment = await createComment(sql, {
     boardId: board.id,
     variationId: body.variationId,
@@ -55,6 +57,9 @@ export async function createReviewComment(sql: Sql, opts: CreateReviewCommentOpt
     endSeconds: body.endSeconds ?? null,
     region: body.region ?? null,
     maxGuestCommentsPerLink: opts.maxGuestCommentsPerLink,
+    alsoStore: async (tx, stored) => {
+      deliveryIds = await recordWebhookEvent(tx, commentCreatedEvent(board.workspaceId, stored))
+    },
   })
   if (!comment) throw new AppError(AppErrorCode.BAD_REQUEST, 'parentId: no such comment on this variation', { field: 'parentId' })
   await publishThread(sql, { boardId: board.id, rootId: comment.parentId ?? comment.id })
@@ -105,20 +110,24 @@ export async function createReviewComment(sql: Sql, opts: CreateReviewCommentOpt
     await emailNotice(sql, { workspaceId: board.workspaceId, kind: 'mention', recipients: mentioned, subject: `${actor.name} mentioned you on ${board.name}`, text: `${actor.name} mentioned you in a comment${at}:\n\n“${comment.body}”`, path: noticePath(where) })
     await emailNotice(sql, { workspaceId: board.workspaceId, kind: 'comment', recipients: audience, subject: `${actor.name} commented on ${board.name}`, text: `${actor.name} ${comment.parentId ? 'replied in a thread you are in' : 'commented on your shot'}${at}:\n\n“${comment.body}”`, path: noticePath(where) })
   })()
-  await emitWebhookEvent(sql, {
+  await startRecordedDeliveries(sql, `comment.created:${comment.id}`, deliveryIds)
+  return comment
+}
+
+function commentCreatedEvent(workspaceId: string, comment: TComment): TWebhookEvent {
+  return {
     id: `comment.created:${comment.id}`,
     type: 'comment.created',
-    workspaceId: board.workspaceId,
+    workspaceId,
     createdAt: comment.createdAt,
     data: {
       commentId: comment.id,
-      boardId: board.id,
+      boardId: comment.boardId,
       variationId: comment.variationId,
       parentId: comment.parentId,
       author: comment.author,
       body: comment.body,
       timeSeconds: comment.timeSeconds ?? null,
     },
-  })
-  return comment
+  }
 }

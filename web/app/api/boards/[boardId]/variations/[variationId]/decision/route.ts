@@ -1,11 +1,11 @@
 import { NextResponse } from 'next/server'
-import { AppError, AppErrorCode, ZReviewDecisionRequest, ZShapeId, parseInput, variationSubject } from '@montage/core'
+import { AppError, AppErrorCode, ZReviewDecisionRequest, ZShapeId, parseInput, variationSubject, type TReviewDecision, type TWebhookEvent } from '@montage/core'
 import { publishBoardCommand } from '@montage/board'
-import { getVariationClip, recordReviewDecision } from '@montage/db'
+import { getVariationClip, recordReviewDecision, recordWebhookEvent } from '@montage/db'
 import { emailNotice, noticePath } from '@/lib/server/notify-email'
 import { readJson, route } from '@/lib/server/api-error'
 import { db, jetstream } from '@/lib/server/context'
-import { emitWebhookEvent } from '@/lib/server/emit-webhook-event'
+import { startRecordedDeliveries } from '@/lib/server/emit-webhook-event'
 import { logger } from '@/lib/server/logger'
 import { nameBoardVariations } from '@/lib/server/audit-trail'
 import { publishFeed } from '@/lib/server/publish-feed'
@@ -30,7 +30,11 @@ export const POST = route<Ctx>(async (req, { params }) => {
   if (!clip && !(await storedBoardScope(sql, { boardId, scope: 'board', shotId: null })).variationIds.has(variationId)) {
     throw new AppError(AppErrorCode.NOT_FOUND, 'This variation is not on this board.')
   }
-  const decision = await recordReviewDecision(sql, { boardId, variationId, decision: body.decision, decidedBy: user.id, note: body.note ?? null })
+  // The webhook deliveries are stored with the decision: a crash after it cannot lose them.
+  const { decision, deliveryIds } = await sql.begin(async (tx) => {
+    const decision = await recordReviewDecision(tx, { boardId, variationId, decision: body.decision, decidedBy: user.id, note: body.note ?? null })
+    return { decision, deliveryIds: await recordWebhookEvent(tx, decisionRecordedEvent(board.workspaceId, boardId, decision)) }
+  })
   try {
     await publishBoardCommand(await jetstream(), { id: `decision:${decision.id}`, type: 'variation.upsert', boardId, variationId, patch: { reviewState: decision.decision } })
   } catch (e) {
@@ -57,12 +61,16 @@ export const POST = route<Ctx>(async (req, { params }) => {
     const what = `${decision.decision === 'approved' ? 'approved' : 'requested changes on'} ${variationSubject({ version, shotTitle })}`
     void emailNotice(sql, { workspaceId: board.workspaceId, kind: 'decision', recipients: [clip.createdBy], subject: `${decision.by.name} ${what}`, text: `${decision.by.name} ${what} on ${board.name}.${decision.note ? `\n\n“${decision.note}”` : ''}`, path: noticePath({ boardId, shapeId: variationId }) })
   }
-  await emitWebhookEvent(sql, {
-    id: `decision.recorded:${decision.id}`,
-    type: 'decision.recorded',
-    workspaceId: board.workspaceId,
-    createdAt: decision.at,
-    data: { decisionId: decision.id, boardId, variationId, decision: decision.decision, note: decision.note, by: decision.by },
-  })
+  await startRecordedDeliveries(sql, `decision.recorded:${decision.id}`, deliveryIds)
   return NextResponse.json({ decision }, { status: 201 })
 })
+
+function decisionRecordedEvent(workspaceId: string, boardId: string, decision: TReviewDecision): TWebhookEvent {
+  return {
+    id: `decision.recorded:${decision.id}`,
+    type: 'decision.recorded',
+    workspaceId,
+    createdAt: decision.at,
+    data: { decisionId: decision.id, boardId, variationId: decision.variationId, decision: decision.decision, note: decision.note, by: decision.by },
+  }
+}
