@@ -1,5 +1,7 @@
+import * as Y from 'yjs'
 import type { TBoardSearchShape, Sql } from '@montage/db'
-import { replaceBoardSearchShapes } from '@montage/db'
+import { listUnindexedBoards, loadBoardUpdates, replaceBoardSearchShapes } from '@montage/db'
+import { getRecords } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
 
 interface TRecordLike {
@@ -55,4 +57,38 @@ export class ShotSearchIndex {
   settled(): Promise<void> {
     return this.chain
   }
+}
+
+/**
+ * Indexes the shots of every board never indexed (not opened since search came, or new and not yet
+ * opened) from its stored document, oldest first, a batch at a time, so search finds them without
+ * anyone opening them. Run in the background when the collab-server starts; instances running it
+ * at once, or a room indexing the same board, write each board once (`ifUnindexed`). A board that
+ * fails is logged and left for the next start. Returns how many boards it indexed. `workspaceId`:
+ * only that workspace's boards.
+ */
+export async function indexUnindexedBoards(opts: { db: Sql; logger: TLogger; batch?: number; signal?: AbortSignal; workspaceId?: string }): Promise<number> {
+  const { db, logger, batch = 50, signal, workspaceId } = opts
+  let indexed = 0
+  let after: { createdAt: Date; id: string } | undefined
+  for (;;) {
+    const boards = await listUnindexedBoards(db, { limit: batch, after, workspaceId })
+    for (const board of boards) {
+      if (signal?.aborted) return indexed
+      const doc = new Y.Doc()
+      try {
+        const updates = await loadBoardUpdates(db, board.id)
+        if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
+        if (await replaceBoardSearchShapes(db, { boardId: board.id, shapes: searchShapesOf(getRecords(doc).values()), ifUnindexed: true })) indexed++
+      } catch (e) {
+        logger.warn('indexing a stored board for search failed', { boardId: board.id, ...errorFields(e) })
+      } finally {
+        doc.destroy()
+      }
+    }
+    if (boards.length < batch) break
+    after = boards.at(-1)
+  }
+  if (indexed > 0) logger.info('indexed stored boards for search', { boards: indexed })
+  return indexed
 }

@@ -10,6 +10,7 @@ import { createCollabServer } from './createCollabServer'
 import { errorFields, fromPino } from './logger'
 import { limitsFromEnv, ZLimitsEnv } from './limits-from-env'
 import { startCollabOps } from './collab-ops'
+import { indexUnindexedBoards } from './ShotSearchIndex'
 
 const ZEnv = withConnectionChecks(ZLimitsEnv.extend({
   ...ZDatabaseEnv.shape,
@@ -72,12 +73,16 @@ const server = createCollabServer({
 })
 await server.listen(env.COLLAB_PORT, env.COLLAB_HOST)
 await ops.listen()
+// Boards nobody opened since search came (or since they were made) get their shots indexed.
+const backfill = new AbortController()
+void indexUnindexedBoards({ db, logger, signal: backfill.signal }).catch((e: unknown) => logger.warn('search backfill stopped', errorFields(e)))
 
 let stopping = false
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return
   stopping = true
   logger.info('shutting down', { signal })
+  backfill.abort()
   try {
     await server.close()
     await ops.close()

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql } from '@montage/db'
+import * as Y from 'yjs'
+import { getRecords } from '@montage/board'
+import { appendBoardUpdate, createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
-import { ShotSearchIndex, searchShapesOf } from '../src/ShotSearchIndex'
+import { ShotSearchIndex, indexUnindexedBoards, searchShapesOf } from '../src/ShotSearchIndex'
 
 let sql: Sql
 beforeAll(async () => {
@@ -48,5 +50,30 @@ describe('shot search index', () => {
     records = []
     await index.refresh()
     expect(await searchWorkspace(sql, { workspaceId: ws.id, q: word })).toEqual([])
+  })
+
+  it('indexes the stored shots of boards nobody opened, once, and leaves a board a room indexed alone', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Backfill' })
+    const ws = await createWorkspace(sql, { name: 'Backfill', ownerId: owner.id })
+    const word = `harbour${randomUUID().slice(0, 6)}`
+    // A board stored before search existed: its shot is in the stored document only.
+    const old = await createBoard(sql, { workspaceId: ws.id, name: 'Old board', createdBy: owner.id })
+    const doc = new Y.Doc()
+    getRecords(doc).set('shape:s1', shot('shape:s1', `Dawn ${word}`, 'fog over the water') as never)
+    await appendBoardUpdate(sql, { boardId: old.id, update: Y.encodeStateAsUpdate(doc) })
+    // A board whose room indexed it meanwhile (a newer title than its stored document holds).
+    const open = await createBoard(sql, { workspaceId: ws.id, name: 'Open board', createdBy: owner.id })
+    await appendBoardUpdate(sql, { boardId: open.id, update: Y.encodeStateAsUpdate(doc) })
+    await new ShotSearchIndex({ boardId: open.id, db: sql, logger: silent, records: () => [shot('shape:s1', `Dusk ${word}`, '')] }).refresh()
+    expect(await searchWorkspace(sql, { workspaceId: ws.id, q: word })).toHaveLength(1)
+
+    expect(await indexUnindexedBoards({ db: sql, logger: silent, batch: 1, workspaceId: ws.id })).toBe(1)
+    const hits = await searchWorkspace(sql, { workspaceId: ws.id, q: word })
+    expect(hits.map((h) => [h.boardId, h.title]).sort()).toEqual([[old.id, `Dawn ${word}`], [open.id, `Dusk ${word}`]].sort())
+    // Indexed boards are not read again.
+    const [stamp] = await sql<{ at: Date }[]>`SELECT shots_indexed_at AS at FROM boards WHERE id = ${old.id}`
+    expect(await indexUnindexedBoards({ db: sql, logger: silent, workspaceId: ws.id })).toBe(0)
+    const [again] = await sql<{ at: Date }[]>`SELECT shots_indexed_at AS at FROM boards WHERE id = ${old.id}`
+    expect(again!.at.getTime()).toBe(stamp!.at.getTime())
   })
 })

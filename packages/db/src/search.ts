@@ -73,13 +73,35 @@ export interface TBoardSearchShape {
   prompt: string
 }
 
-/** Replaces a board's indexed shots with these (the collab-server calls it when they changed). */
-export async function replaceBoardSearchShapes(sql: Sql, opts: { boardId: string; shapes: TBoardSearchShape[] }): Promise<void> {
-  await sql.begin(async (tx) => {
+/**
+ * Replaces a board's indexed shots with these (the collab-server calls it when they changed) and
+ * marks the board indexed. `ifUnindexed`: only when the board was never indexed (the start-up
+ * backfill, which must not overwrite what an open board's room wrote meanwhile); false when it was.
+ */
+export async function replaceBoardSearchShapes(sql: Sql, opts: { boardId: string; shapes: TBoardSearchShape[]; ifUnindexed?: boolean }): Promise<boolean> {
+  return sql.begin(async (tx) => {
+    // The board's row is locked first, so a room's write and the backfill's take turns.
+    const [board] = await tx<{ indexed: boolean }[]>`SELECT shots_indexed_at IS NOT NULL AS indexed FROM boards WHERE id = ${opts.boardId} FOR UPDATE`
+    if (!board || (opts.ifUnindexed && board.indexed)) return false
+    await tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ${opts.boardId}`
     await tx`DELETE FROM board_search_shapes WHERE board_id = ${opts.boardId}`
-    if (opts.shapes.length === 0) return
-    await tx`
-      INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
-      SELECT ${opts.boardId}, * FROM unnest(${opts.shapes.map((s) => s.shapeId)}::text[], ${opts.shapes.map((s) => s.title)}::text[], ${opts.shapes.map((s) => s.prompt)}::text[])`
+    if (opts.shapes.length > 0) {
+      await tx`
+        INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
+        SELECT ${opts.boardId}, * FROM unnest(${opts.shapes.map((s) => s.shapeId)}::text[], ${opts.shapes.map((s) => s.title)}::text[], ${opts.shapes.map((s) => s.prompt)}::text[])`
+    }
+    return true
   })
+}
+
+/**
+ * Boards whose shots were never indexed (oldest first), for the collab-server's start-up backfill;
+ * of one workspace when `workspaceId` is given.
+ */
+export async function listUnindexedBoards(sql: Sql, opts: { limit: number; after?: { createdAt: Date; id: string }; workspaceId?: string }): Promise<{ id: string; createdAt: Date }[]> {
+  return sql<{ id: string; createdAt: Date }[]>`
+    SELECT id, created_at AS "createdAt" FROM boards
+    WHERE shots_indexed_at IS NULL ${opts.after ? sql`AND (created_at, id) > (${opts.after.createdAt}, ${opts.after.id})` : sql``}
+      ${opts.workspaceId ? sql`AND workspace_id = ${opts.workspaceId}` : sql``}
+    ORDER BY created_at, id LIMIT ${opts.limit}`
 }
