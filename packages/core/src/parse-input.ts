@@ -17,3 +17,11 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.in
   const message = field ? `${field}: ${text}` : text
   throw new AppError(AppErrorCode.BAD_REQUEST, message, { field })
 }
+
+/** A UUID in its canonical text form (any case): what every id of ours that PostgreSQL keys by a uuid looks like. */
+export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** Whether `value` can be a uuid id: an id from a URL that is not one names nothing (and would be a database error). */
+export function isUuid(value: string): boolean {
+  return UUID_PATTERN.test(value)
+}

@@ -1,3 +1,4 @@
+import { isUuid } from '@montage/core'
 import type { Sql } from './client'
 import { AUTH_SESSION_COLUMNS, toAuthSessionRow, type AuthSessionDbRow, type TAuthSessionRow } from './auth-session-row'
 import type { TUserRow } from './users'
@@ -9,11 +10,9 @@ export interface FoundSessionUser {
   expired: boolean
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** A session with its user, revoked and expired ones included (the caller says why it refuses); null when there is none. */
 export async function findSessionUser(sql: Sql, sessionId: string): Promise<FoundSessionUser | null> {
-  if (!UUID.test(sessionId)) return null
+  if (!isUuid(sessionId)) return null
   const columns = AUTH_SESSION_COLUMNS.split(', ').map((c) => `s.${c}`).join(', ')
   const [row] = await sql<(AuthSessionDbRow & { expired: boolean; auth_subject: string; name: string; email: string | null })[]>`
     SELECT ${sql.unsafe(columns)}, s.expires_at <= now() AS expired, u.auth_subject, u.name, u.email

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { AppError, AppErrorCode } from '@montage/core'
+import { AppError, AppErrorCode, UUID_PATTERN } from '@montage/core'
 import type { TPageAfter } from '@montage/db'
 
 /** `?cursor=&limit=` of every API list (in @montage/core, which the OpenAPI document is built from). */
@@ -7,7 +7,6 @@ export { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT, ZPageQuery } from '@montage/core'
 
 /** A timestamptz as PostgreSQL writes it (`2026-12-04 16:40:49.123456+00`). */
 const PG_TIMESTAMP = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}(\.\d{1,6})?[+-]\d{2}(:\d{2})?$/
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const SHAPE_ID = /^shape:[A-Za-z0-9_-]{1,200}$/
 
 /** The place in a board's shapes (ordered by id alone) is the last id. */
@@ -20,7 +19,7 @@ export const SHAPE_PAGE_AT = '1970-01-01 00:00:00+00'
 export function decodeCursor(cursor: string | undefined, ids: 'uuid' | 'shape' = 'uuid'): TPageAfter | null {
   if (cursor === undefined) return null
   try {
-    const [at, id] = z.tuple([z.string().regex(PG_TIMESTAMP), z.string().regex(ids === 'uuid' ? UUID : SHAPE_ID)]).parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
+    const [at, id] = z.tuple([z.string().regex(PG_TIMESTAMP), z.string().regex(ids === 'uuid' ? UUID_PATTERN : SHAPE_ID)]).parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')))
     return { at, id }
   } catch {
     throw new AppError(AppErrorCode.BAD_REQUEST, 'cursor: is not a cursor this API handed out; pass nextCursor from the previous page as it came', { field: 'cursor' })

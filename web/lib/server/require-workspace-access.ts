@@ -1,8 +1,6 @@
-import { AppError, AppErrorCode, type TPermission, type TRole } from '@montage/core'
+import { isUuid, AppError, AppErrorCode, type TPermission, type TRole } from '@montage/core'
 import { getWorkspaceRole, type Sql } from '@montage/db'
 import { callerRole, requirePermission, type TCaller } from './caller'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * The caller's role in a workspace, or NOT_FOUND when they are no member (a non-member, or a key
@@ -11,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export async function requireWorkspaceAccess(sql: Sql, opts: { workspaceId: string; caller: TCaller; permission: TPermission }): Promise<TRole> {
   // An id from the URL that is no UUID names nothing (and would be a database error).
-  if (!UUID.test(opts.workspaceId)) throw new AppError(AppErrorCode.NOT_FOUND, 'No such workspace.')
+  if (!isUuid(opts.workspaceId)) throw new AppError(AppErrorCode.NOT_FOUND, 'No such workspace.')
   const role = callerRole(opts.caller, opts.workspaceId, await getWorkspaceRole(sql, { userId: opts.caller.userId, workspaceId: opts.workspaceId }))
   if (!role) throw new AppError(AppErrorCode.NOT_FOUND, 'No such workspace.')
   requirePermission(opts.caller, role, opts.permission, 'in this workspace')

@@ -1,10 +1,8 @@
 import { notFound } from 'next/navigation'
-import type { TRole } from '@montage/core'
+import { isUuid, type TRole } from '@montage/core'
 import { getWorkspaceRole, type Sql } from '@montage/db'
 import { db } from './context'
 import { requirePageSession, type TSession } from './session'
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /**
  * How every page under `/workspaces/<id>/` opens: the signed-in person and their role there. An id
@@ -13,7 +11,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
  */
 export async function requireWorkspacePage(workspaceId: string): Promise<{ user: TSession['user']; role: TRole; sql: Sql }> {
   const { user } = await requirePageSession()
-  if (!UUID.test(workspaceId)) notFound()
+  if (!isUuid(workspaceId)) notFound()
   const sql = db()
   const role = await getWorkspaceRole(sql, { userId: user.id, workspaceId })
   if (!role) notFound()

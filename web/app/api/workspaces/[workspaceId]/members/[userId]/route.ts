@@ -1,5 +1,5 @@
 import { NextResponse } from 'next/server'
-import { AppError, AppErrorCode, ZUpdateMemberRequest, parseInput } from '@montage/core'
+import { isUuid, AppError, AppErrorCode, ZUpdateMemberRequest, parseInput } from '@montage/core'
 import { changeMemberRole, removeMember } from '@montage/db'
 import { readJson, route } from '@/lib/server/api-error'
 import { db } from '@/lib/server/context'
@@ -9,10 +9,8 @@ import { requireApiSession } from '@/lib/server/session'
 
 type Ctx = { params: Promise<{ workspaceId: string; userId: string }> }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 function memberId(userId: string): string {
-  if (!UUID.test(userId)) throw new AppError(AppErrorCode.NOT_FOUND, 'This person is not a member of the workspace.')
+  if (!isUuid(userId)) throw new AppError(AppErrorCode.NOT_FOUND, 'This person is not a member of the workspace.')
   return userId
 }
 
