@@ -211,6 +211,10 @@ describe('public API: a script with keys only', () => {
     expect(misuse.body.error?.message).toContain(idempotency['idempotency-key'])
     const rows = await stack.sql<{ id: string }[]>`SELECT id FROM generations WHERE board_id = ${boardId}`
     expect(rows.map((r) => r.id)).toEqual([first.body.generationId])
+    // The key's claim was marked charged with the charge itself: had the server stopped before
+    // answering, a retry would have been told so rather than charged again.
+    const [claim] = await stack.sql<{ charged: boolean }[]>`SELECT charged_at IS NOT NULL AS charged FROM idempotency_keys WHERE key = ${idempotency['idempotency-key']}`
+    expect(claim?.charged).toBe(true)
 
     // A second shot, made by Runway's Gen-4.5 from the uploaded plate (its first frame).
     const runwayShot = await api<{ shot: { id: string } }>(generate.secret, 'POST', `/api/boards/${boardId}/shots`, { json: { title: 'Harbour, Runway', prompt: 'gulls lift off the pier', duration: 2 } })

@@ -1,3 +1,4 @@
+import type postgres from 'postgres'
 import type { Sql } from './client'
 import type { CreateGenerationOptions } from './generations'
 import { holdCredits } from './hold-credits'
@@ -7,6 +8,8 @@ export interface CreateReservedGenerationsOptions {
   workspaceId: string
   /** Every generation belongs to `workspaceId`. */
   generations: Array<CreateGenerationOptions & { parentGenerationId?: string; sourceAssetSha256?: string; awaitingApproval?: boolean }>
+  /** Runs in the same transaction, before the credits are held: what must be stored with the charge or not at all (the Idempotency-Key's mark). */
+  alsoStore?: (tx: postgres.TransactionSql) => Promise<void>
 }
 
 /**
@@ -35,6 +38,7 @@ export async function createReservedGenerations(sql: Sql, opts: CreateReservedGe
     if (opts.generations.some((g) => g.awaitingApproval)) {
       await checkBoardBudgets(tx, { workspaceId: opts.workspaceId, charges: opts.generations.map((g) => ({ boardId: g.boardId, amount: g.credits })) })
     }
+    await opts.alsoStore?.(tx)
     // After the rows, which the ledger's rows reference; a refusal rolls the rows back with it.
     return holdCredits(tx, { workspaceId: opts.workspaceId, holds: opts.generations.filter((g) => !g.awaitingApproval).map((g) => ({ generationId: g.id, amount: g.credits })) })
   })

@@ -12,6 +12,7 @@ import {
   listReviewDecisionsPage,
   recordReviewDecision,
   listApiKeys,
+  markIdempotentCharge,
   releaseIdempotencyKey,
   revokeApiKey,
   storeIdempotentResponse,
@@ -67,20 +68,45 @@ describe('idempotency keys', () => {
     const caller = `user:${randomUUID()}`
     const key = 'retry-me'
     const claims = await Promise.all(Array.from({ length: 8 }, () => claimIdempotencyKey(sql, { caller, key, requestHash: 'a'.repeat(64) })))
-    expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1)
+    const won = claims.filter((c) => c.state === 'claimed')
+    expect(won).toHaveLength(1)
     expect(claims.filter((c) => c.state === 'in_progress')).toHaveLength(7)
-    await storeIdempotentResponse(sql, { caller, key, status: 202, body: { generationId: 'g1' } })
+    await storeIdempotentResponse(sql, { caller, key, claimId: won[0]!.claimId, status: 202, body: { generationId: 'g1' } })
     expect(await claimIdempotencyKey(sql, { caller, key, requestHash: 'a'.repeat(64) })).toEqual({ state: 'replay', status: 202, body: { generationId: 'g1' } })
     expect(await claimIdempotencyKey(sql, { caller, key, requestHash: 'b'.repeat(64) })).toEqual({ state: 'mismatch' })
     // Another caller's same key is its own.
-    expect(await claimIdempotencyKey(sql, { caller: `key:${randomUUID()}`, key, requestHash: 'b'.repeat(64) })).toEqual({ state: 'claimed' })
+    expect((await claimIdempotencyKey(sql, { caller: `key:${randomUUID()}`, key, requestHash: 'b'.repeat(64) })).state).toBe('claimed')
   })
 
   it('gives the key back after a refused request, so the retry runs', async () => {
     const caller = `user:${randomUUID()}`
+    const claim = await claimIdempotencyKey(sql, { caller, key: 'k', requestHash: 'c'.repeat(64) })
+    if (claim.state !== 'claimed') throw new Error(`expected a claim, got ${claim.state}`)
+    await releaseIdempotencyKey(sql, { caller, key: 'k', claimId: claim.claimId })
     expect((await claimIdempotencyKey(sql, { caller, key: 'k', requestHash: 'c'.repeat(64) })).state).toBe('claimed')
-    await releaseIdempotencyKey(sql, { caller, key: 'k' })
-    expect((await claimIdempotencyKey(sql, { caller, key: 'k', requestHash: 'c'.repeat(64) })).state).toBe('claimed')
+  })
+
+  it('after a server stopped mid-request: a retry takes over a claim that charged nothing, and is told of one that was charged', async () => {
+    const caller = `user:${randomUUID()}`
+    const hash = 'd'.repeat(64)
+    const abandon = (key: string) => sql`UPDATE idempotency_keys SET created_at = now() - interval '3 minutes' WHERE caller = ${caller} AND key = ${key}`
+    // Stopped before charging: the key is stuck only while the first could still be running.
+    const first = await claimIdempotencyKey(sql, { caller, key: 'quiet', requestHash: hash })
+    if (first.state !== 'claimed') throw new Error(`expected a claim, got ${first.state}`)
+    expect((await claimIdempotencyKey(sql, { caller, key: 'quiet', requestHash: hash })).state).toBe('in_progress')
+    await abandon('quiet')
+    expect((await claimIdempotencyKey(sql, { caller, key: 'quiet', requestHash: hash })).state).toBe('claimed')
+    // The first, had it only been slow, can no longer charge (its transaction rolls back) nor answer for the key.
+    await expect(sql.begin((tx) => markIdempotentCharge(tx, { caller, key: 'quiet', claimId: first.claimId }))).rejects.toThrow(/taken over by a retry/)
+    await storeIdempotentResponse(sql, { caller, key: 'quiet', claimId: first.claimId, status: 202, body: { stale: true } })
+    expect((await claimIdempotencyKey(sql, { caller, key: 'quiet', requestHash: hash })).state).toBe('in_progress')
+    // Stopped after charging: the retry is told, and charged nothing.
+    const charged = await claimIdempotencyKey(sql, { caller, key: 'paid', requestHash: hash })
+    if (charged.state !== 'claimed') throw new Error(`expected a claim, got ${charged.state}`)
+    await sql.begin((tx) => markIdempotentCharge(tx, { caller, key: 'paid', claimId: charged.claimId }))
+    expect((await claimIdempotencyKey(sql, { caller, key: 'paid', requestHash: hash })).state).toBe('in_progress')
+    await abandon('paid')
+    expect(await claimIdempotencyKey(sql, { caller, key: 'paid', requestHash: hash })).toMatchObject({ state: 'charged_unanswered' })
   })
 })
 

@@ -1,7 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { createHash } from 'node:crypto'
+import type postgres from 'postgres'
 import { NextResponse } from 'next/server'
 import { AppError, AppErrorCode, ZIdempotencyKey } from '@montage/core'
-import { claimIdempotencyKey, releaseIdempotencyKey, storeIdempotentResponse } from '@montage/db'
+import { claimIdempotencyKey, markIdempotentCharge, releaseIdempotencyKey, storeIdempotentResponse, type TIdempotencyClaimRef } from '@montage/db'
 import type { TCaller } from './caller'
 import { db } from './context'
 
@@ -24,6 +26,11 @@ function canonicalJson(value: unknown): string {
  * retry while the first is still running. A request that is refused or fails gives its key back,
  * since nothing was charged, so the retry runs for real. Keys belong to their caller (the person,
  * or the API key), so two callers never collide.
+ *
+ * A server that stops mid-request leaves its claim unanswered. The claim is marked charged in the
+ * transaction that reserves the credits (`chargeUnderIdempotencyKey`), so a retry two minutes on
+ * either takes the key over (nothing was charged) or is told the first was charged and its answer
+ * lost (CONFLICT: its generations exist), and never pays twice.
  */
 export async function idempotentResponse(req: Request, caller: TCaller, body: unknown, run: () => Promise<{ status: number; body: unknown }>): Promise<NextResponse> {
   const header = req.headers.get(IDEMPOTENCY_HEADER)
@@ -44,16 +51,37 @@ export async function idempotentResponse(req: Request, caller: TCaller, body: un
   if (claim.state === 'in_progress') {
     throw new AppError(AppErrorCode.CONFLICT, `A request with ${IDEMPOTENCY_HEADER} "${key}" is still running; retry in a moment.`, { field: IDEMPOTENCY_HEADER })
   }
+  if (claim.state === 'charged_unanswered') {
+    throw new AppError(
+      AppErrorCode.CONFLICT,
+      `A request with ${IDEMPOTENCY_HEADER} "${key}" was charged at ${claim.chargedAt.toISOString()}, but the server stopped before answering it. Its generations exist: look them up (GET /api/generations) rather than retrying, or send a new key to start another.`,
+      { field: IDEMPOTENCY_HEADER },
+    )
+  }
   if (claim.state === 'replay') {
     return NextResponse.json(claim.body, { status: claim.status, headers: { 'Idempotent-Replayed': 'true' } })
   }
+  const held: TIdempotencyClaimRef = { caller: who, key, claimId: claim.claimId }
   let done: { status: number; body: unknown }
   try {
-    done = await run()
+    done = await heldClaims.run(held, run)
   } catch (e) {
-    await releaseIdempotencyKey(sql, { caller: who, key })
+    await releaseIdempotencyKey(sql, held)
     throw e
   }
-  await storeIdempotentResponse(sql, { caller: who, key, status: done.status, body: done.body })
+  await storeIdempotentResponse(sql, { ...held, status: done.status, body: done.body })
   return NextResponse.json(done.body, { status: done.status })
+}
+
+/** The claim of the request being run by `idempotentResponse`, for the transaction that charges it. */
+const heldClaims = new AsyncLocalStorage<TIdempotencyClaimRef>()
+
+/**
+ * Marks the running request's Idempotency-Key charged, inside the transaction that reserves its
+ * credits (`storeAndStartGenerations`); nothing when the request sent no key. Throws CONFLICT, and
+ * so rolls the charge back, when a retry has taken the key over.
+ */
+export async function chargeUnderIdempotencyKey(tx: postgres.TransactionSql): Promise<void> {
+  const held = heldClaims.getStore()
+  if (held) await markIdempotentCharge(tx, held)
 }

@@ -1,6 +1,7 @@
 import { AppError, AppErrorCode, generationWorkflowId, type TEditGenerationInput, type TGenerationInput, type TSequenceRenderGenerationInput } from '@montage/core'
 import { createReservedGenerations, failUnstartedGenerations, getApprovalThreshold, type Sql } from '@montage/db'
 import type { TStoredGenerationRequest } from './generation-request'
+import { chargeUnderIdempotencyKey } from '../idempotency'
 import { logger } from '../logger'
 import { webMetrics } from '../metrics'
 import { warnIfBudgetCrossed } from './budget-warning'
@@ -54,6 +55,8 @@ export async function storeAndStartGenerations(sql: Sql, { inputs, request, star
       request,
       ...(input.awaitApproval ? { awaitingApproval: true } : {}),
     })),
+    // A request sent with an Idempotency-Key: its claim is marked charged with the charge itself.
+    alsoStore: chargeUnderIdempotencyKey,
   }).catch((e: unknown) => {
     // UNIQUE (board_id, variation_id): the client reused a variation id.
     if ((e as { code?: string }).code === '23505') {
