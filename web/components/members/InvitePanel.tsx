@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
 import type { TInvite, TRole } from '@montage/core'
 import { requestJson } from '@/lib/client/request-json'
+import { ShownOnceBox } from '../ShownOnceBox'
 
 const ROLES: { role: TRole; label: string; what: string }[] = [
   { role: 'reviewer', label: 'Reviewer', what: 'view boards and comment' },
@@ -34,7 +35,7 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
   const [email, setEmail] = useState('')
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [created, setCreated] = useState<{ url: string; copied: boolean; email: string | null } | null>(null)
+  const [created, setCreated] = useState<{ url: string; email: string | null } | null>(null)
   const [revoking, setRevoking] = useState<string | null>(null)
 
   async function onCreate(e: FormEvent) {
@@ -47,7 +48,7 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
         body: { role, expiresInHours, maxUses: forEmail ? 1 : maxUses, ...(note.trim() ? { note: note.trim() } : {}), ...(forEmail ? { email: forEmail } : {}) },
       })
       // The address as stored (lower-cased), the one the invite admits.
-      setCreated({ url: new URL(res.url, window.location.origin).toString(), copied: false, email: res.invite.email })
+      setCreated({ url: new URL(res.url, window.location.origin).toString(), email: res.invite.email })
       setNote('')
       setEmail('')
       router.refresh()
@@ -58,15 +59,6 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
     }
   }
 
-  async function copy() {
-    if (!created) return
-    try {
-      await navigator.clipboard.writeText(created.url)
-      setCreated({ ...created, copied: true })
-    } catch {
-      // Clipboard refused (no permission): the link stays selectable on screen.
-    }
-  }
 
   async function revoke(id: string) {
     setRevoking(id)
@@ -118,12 +110,7 @@ export function InvitePanel({ workspaceId, invites }: { workspaceId: string; inv
           <input className="input" style={{ width: 'auto', flex: 1 }} aria-label="Note (who it is for)" placeholder="Note: who it is for (only owners see it)" value={note} maxLength={80} onChange={(e) => setNote(e.target.value)} data-testid="invite-note" />
           <button className="btn btn-primary" type="submit" disabled={busy} data-testid="invite-create">{busy ? 'Creating…' : 'Create link'}</button>
         </div>
-        {created && (
-          <div className="span-all link-box" data-testid="invite-link">
-            <code title={created.url}>{created.url}</code>
-            <button type="button" className="btn" onClick={() => void copy()} data-testid="invite-copy">{created.copied ? 'Copied' : 'Copy'}</button>
-          </div>
-        )}
+        {created && <ShownOnceBox value={created.url} testId="invite-link" copyTestId="invite-copy" />}
         {created && (
           <p className="span-all hint" style={{ margin: 0 }}>
             Copy it now: for safety, the link is shown only once.

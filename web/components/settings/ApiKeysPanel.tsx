@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
 import { API_KEY_SCOPES, type TApiKeyInfo, type TApiKeyScope } from '@montage/core'
 import { requestJson } from '@/lib/client/request-json'
+import { ShownOnceBox } from '../ShownOnceBox'
 
 const SCOPES: Record<TApiKeyScope, { label: string; what: string }> = {
   read: { label: 'Read', what: 'boards, shots, variations, generations, assets, comments and decisions' },
@@ -23,7 +24,8 @@ export function ApiKeysPanel({ workspaceId, apiKeys }: { workspaceId: string; ap
   const [scopes, setScopes] = useState<TApiKeyScope[]>(['read'])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [created, setCreated] = useState<{ secret: string; copied: boolean } | null>(null)
+  /** The new key's secret, shown once. */
+  const [created, setCreated] = useState<string | null>(null)
   const [revoking, setRevoking] = useState<string | null>(null)
 
   function toggle(scope: TApiKeyScope) {
@@ -36,7 +38,7 @@ export function ApiKeysPanel({ workspaceId, apiKeys }: { workspaceId: string; ap
     setError(null)
     try {
       const res = await requestJson<{ secret: string }>(`/api/workspaces/${workspaceId}/api-keys`, { body: { name: name.trim(), scopes } })
-      setCreated({ secret: res.secret, copied: false })
+      setCreated(res.secret)
       setName('')
       router.refresh()
     } catch (err) {
@@ -46,15 +48,6 @@ export function ApiKeysPanel({ workspaceId, apiKeys }: { workspaceId: string; ap
     }
   }
 
-  async function copy() {
-    if (!created) return
-    try {
-      await navigator.clipboard.writeText(created.secret)
-      setCreated({ ...created, copied: true })
-    } catch {
-      // Clipboard refused (no permission): the key stays selectable on screen.
-    }
-  }
 
   async function revoke(id: string) {
     setRevoking(id)
@@ -95,12 +88,7 @@ export function ApiKeysPanel({ workspaceId, apiKeys }: { workspaceId: string; ap
         <div className="span-all inline-form" style={{ justifyContent: 'flex-end' }}>
           <button className="btn btn-primary" type="submit" disabled={busy || !name.trim() || scopes.length === 0} data-testid="api-key-create">{busy ? 'Creating…' : 'Create key'}</button>
         </div>
-        {created && (
-          <div className="span-all link-box" data-testid="api-key-secret">
-            <code title={created.secret}>{created.secret}</code>
-            <button type="button" className="btn" onClick={() => void copy()} data-testid="api-key-copy">{created.copied ? 'Copied' : 'Copy'}</button>
-          </div>
-        )}
+        {created && <ShownOnceBox value={created} testId="api-key-secret" copyTestId="api-key-copy" />}
         {created && <p className="span-all hint" style={{ margin: 0 }}>Copy it now: the key is shown only once. Montage keeps only its hash.</p>}
         {error && <p className="span-all error-text" role="alert" style={{ margin: 0 }}>{error}</p>}
       </form>

@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react'
 import { useRouter } from 'next/navigation'
 import { WEBHOOK_EVENT_TYPES, type TWebhookDelivery, type TWebhookEndpoint, type TWebhookEventType } from '@montage/core'
 import { requestJson } from '@/lib/client/request-json'
+import { ShownOnceBox } from '../ShownOnceBox'
 
 const EVENT_LABEL: Record<TWebhookEventType, string> = {
   'generation.succeeded': 'Generation succeeded',
@@ -103,7 +104,8 @@ export function WebhooksSection({ workspaceId, endpoints }: { workspaceId: strin
   const [events, setEvents] = useState<TWebhookEventType[]>([...WEBHOOK_EVENT_TYPES])
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
-  const [created, setCreated] = useState<{ secret: string; copied: boolean } | null>(null)
+  /** The new endpoint's signing secret, shown once. */
+  const [created, setCreated] = useState<string | null>(null)
   const [acting, setActing] = useState<string | null>(null)
   const [open, setOpen] = useState<string | null>(null)
 
@@ -126,7 +128,7 @@ export function WebhooksSection({ workspaceId, endpoints }: { workspaceId: strin
     setError(null)
     try {
       const res = await requestJson<{ secret: string }>(`/api/workspaces/${workspaceId}/webhooks`, { body: { url: url.trim(), events, ...(description.trim() ? { description: description.trim() } : {}) } })
-      setCreated({ secret: res.secret, copied: false })
+      setCreated(res.secret)
       setUrl('')
       setDescription('')
       router.refresh()
@@ -150,15 +152,6 @@ export function WebhooksSection({ workspaceId, endpoints }: { workspaceId: strin
     }
   }
 
-  async function copy() {
-    if (!created) return
-    try {
-      await navigator.clipboard.writeText(created.secret)
-      setCreated({ ...created, copied: true })
-    } catch {
-      // Clipboard refused: the secret stays selectable on screen.
-    }
-  }
 
   const toggle = (t: TWebhookEventType) => setEvents((cur) => (cur.includes(t) ? cur.filter((x) => x !== t) : WEBHOOK_EVENT_TYPES.filter((x) => x === t || cur.includes(x))))
 
@@ -195,12 +188,7 @@ export function WebhooksSection({ workspaceId, endpoints }: { workspaceId: strin
           <span className="hint" style={{ margin: 0 }}>Press <kbd>n</kbd> to add an endpoint, <kbd>Esc</kbd> to close deliveries.</span>
           <button className="btn btn-primary" type="submit" disabled={busy || events.length === 0} data-testid="webhook-create">{busy ? 'Adding…' : 'Add endpoint'}</button>
         </div>
-        {created && (
-          <div className="span-all link-box" data-testid="webhook-secret">
-            <code title={created.secret}>{created.secret}</code>
-            <button type="button" className="btn" onClick={() => void copy()}>{created.copied ? 'Copied' : 'Copy'}</button>
-          </div>
-        )}
+        {created && <ShownOnceBox value={created} testId="webhook-secret" />}
         {created && <p className="span-all hint" style={{ margin: 0 }}>Copy the signing secret now: it is shown only once. Verify each delivery with it (see the README).</p>}
         {error && <p className="span-all error-text" role="alert" style={{ margin: 0 }}>{error}</p>}
       </form>
