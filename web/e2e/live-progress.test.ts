@@ -91,6 +91,8 @@ describe('live job progress', () => {
 
     // The card keeps playing across a re-signed URL: the video is not reloaded (it used to restart).
     const video = adaPage.locator(`[data-testid=variation][data-shape-id="${variationId}"] [data-testid=variation-video]`)
+    // The card sets its video's src once it is on screen: wait for it before taking it as the one to keep.
+    await expect.poll(() => video.getAttribute('src'), { timeout: 30_000 }).not.toBeNull()
     const src = await video.getAttribute('src')
     await video.evaluate((v: HTMLVideoElement) => {
       ;(window as unknown as { loads: number }).loads = 0

@@ -151,7 +151,8 @@ describe('notifications and version stacks', () => {
     // The viewer's strip: v1 and the edit, labelled as a relight of v1, which opens with ].
     const edit = viewer.locator(`[data-testid=version][data-variation-id="${v2}"]`)
     await edit.waitFor({ timeout: 30_000 })
-    expect(await edit.getAttribute('data-parent-id')).toBe(v1)
+    // The edit's placeholder shows before the server's first command gives it its parent.
+    await expect.poll(() => edit.getAttribute('data-parent-id'), { timeout: 30_000 }).toBe(v1)
     // Numbered by creation order within the shot (the shot may hold other variations before v1).
     const n1 = (await viewer.locator(`[data-testid=version][data-variation-id="${v1}"] [data-testid=version-label]`).textContent())!
     expect(n1).toMatch(/^v\d+$/)
