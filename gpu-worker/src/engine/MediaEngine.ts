@@ -31,14 +31,17 @@ export class MediaEngine {
   readonly ffmpeg: TFfmpegPaths
   readonly workDir: string
   readonly logger: TLogger
+  /** Where ONNX graphs run; our own kernels run on CPU threads either way. */
+  readonly executionProvider: TExecutionProvider
   private readonly sessions: OnnxSessionCache
 
   constructor(options: TMediaEngineOptions) {
     this.ffmpeg = options.ffmpeg
     this.workDir = options.workDir ?? tmpdir()
     this.logger = options.logger ?? pinoLogger(createLogger('media-engine'))
+    this.executionProvider = options.executionProvider ?? 'cpu'
     this.sessions = new OnnxSessionCache({
-      executionProvider: options.executionProvider ?? 'cpu',
+      executionProvider: this.executionProvider,
       logger: this.logger,
       intraOpThreads: options.intraOpThreads,
     })

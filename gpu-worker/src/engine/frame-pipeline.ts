@@ -5,14 +5,23 @@ export interface TFrameTransform<In> {
    * inference at once); returns the output frames for this input (interpolation returns two).
    */
   push(input: In, index: number): Promise<Uint8Array[]>
+  /**
+   * The transform keeps no reference to an input once that input's push has settled (it copied what
+   * it needed), so the pipeline may hand the input back to its source to be refilled.
+   */
+  releasesInput?: boolean
   /** Frames to emit after the last input (interpolation's tail). */
   end?(): Promise<Uint8Array[]>
   /** Releases what the transform runs (an ffmpeg filter process); called once the run ends, failed or not. */
   close?(): void
 }
 
+/** Frames in order; a source that can refill frames nobody holds any more takes them back by `recycle`. */
+export type TFrameSource<In> = AsyncIterable<In> & { recycle?(input: In): void }
+
 export interface TRunFramePipelineOptions<In> {
-  source: AsyncIterable<In>
+  /** Its `recycle` gets each input back once its push has settled, for transforms that declare `releasesInput`. */
+  source: TFrameSource<In>
   transform: TFrameTransform<In>
   /** Takes output frames in order; its promise resolving is the encoder's backpressure. */
   sink: (frame: Uint8Array, index: number) => Promise<void>
@@ -30,6 +39,7 @@ export interface TRunFramePipelineOptions<In> {
  */
 export async function runFramePipeline<In>(options: TRunFramePipelineOptions<In>): Promise<number> {
   const { source, transform, sink, depth = 2, signal } = options
+  const recycle = transform.releasesInput && source.recycle ? (input: In) => source.recycle!(input) : undefined
   const inflight: Promise<Uint8Array[]>[] = []
   let written = 0
   const writeOldest = async () => {
@@ -41,7 +51,7 @@ export async function runFramePipeline<In>(options: TRunFramePipelineOptions<In>
       signal?.throwIfAborted()
       const result = transform.push(input, index++)
       // Observed here so a later frame failing while an earlier one is awaited is not "unhandled".
-      result.catch(() => undefined)
+      result.then(() => recycle?.(input), () => undefined)
       inflight.push(result)
       if (inflight.length >= depth) await writeOldest()
     }

@@ -2,6 +2,7 @@ import { AppError, AppErrorCode } from '@montage/core'
 import { ProcessError, runProcess } from '../ffmpeg/run-process'
 import { RawFrameReader } from '../ffmpeg/RawFrameReader'
 import type { TMediaInfo } from '../ffmpeg/probe-media'
+import type { TFrameSource } from './frame-pipeline'
 
 /** Longest side the engine works at; larger sources are scaled down to it on decode. */
 export const MAX_WORKING_SIDE = 3840
@@ -32,9 +33,10 @@ export interface TOpenSourceOptions {
 
 /**
  * The frames of a stored source at the working size, streamed. A clip is decoded at its own
- * constant frame rate by a RawFrameReader; a still is decoded once.
+ * constant frame rate by a RawFrameReader (which takes frames back to refill: `recycle`); a still
+ * is decoded once, and its one frame, handed out again and again, is never refilled.
  */
-export function openSource(options: TOpenSourceOptions): AsyncIterable<Uint8Array> {
+export function openSource(options: TOpenSourceOptions): TFrameSource<Uint8Array> {
   const { ffmpeg, file, label, info, width, height, pixFmt, fit, repeatStill, rate: asked, signal } = options
   const filters =
     fit === 'fill'
@@ -68,9 +70,11 @@ export function openSource(options: TOpenSourceOptions): AsyncIterable<Uint8Arra
   const expectedFrames = (info.frames * (fps.num / fps.den)) / (info.fps.num / info.fps.den)
   // The decoder that keeps the alpha (VP9 in WebM), only when the alpha is wanted.
   const decoder = pixFmt === 'rgba' && info.alphaDecoder ? ['-c:v', info.alphaDecoder] : []
+  let reader: RawFrameReader | undefined
   return {
+    recycle: (frame) => reader?.recycle(frame),
     async *[Symbol.asyncIterator]() {
-      const reader = new RawFrameReader({
+      const frames = new RawFrameReader({
         ffmpeg,
         // -xerror: a corrupt or truncated stream fails the job instead of quietly yielding fewer frames.
         args: ['-v', 'error', '-nostdin', '-xerror', ...decoder, '-i', file, '-map', '0:v:0', '-an', '-vf', `fps=${rate},${filters}`],
@@ -78,11 +82,12 @@ export function openSource(options: TOpenSourceOptions): AsyncIterable<Uint8Arra
         width,
         height,
       })
-      const onAbort = () => reader.kill()
+      reader = frames
+      const onAbort = () => frames.kill()
       signal?.addEventListener('abort', onAbort, { once: true })
       let count = 0
       try {
-        for await (const frame of reader) {
+        for await (const frame of frames) {
           count++
           yield frame
         }

@@ -1,12 +1,12 @@
 import path from 'node:path'
 import { encodeJpeg } from '../ffmpeg/encode-jpeg'
 import { Mp4FrameEncoder } from '../ffmpeg/Mp4FrameEncoder'
-import { runFramePipeline, type TFrameTransform } from './frame-pipeline'
+import { runFramePipeline, type TFrameSource, type TFrameTransform } from './frame-pipeline'
 import type { MediaEngine } from './MediaEngine'
 import type { TRenderStage } from './render-camera-move'
 
 export interface TRenderFramesOptions<In> {
-  source: AsyncIterable<In>
+  source: TFrameSource<In>
   transform: TFrameTransform<In>
   width: number
   height: number

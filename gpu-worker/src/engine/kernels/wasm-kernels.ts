@@ -1,0 +1,38 @@
+import { createRequire } from 'node:module'
+
+/**
+ * Our own per-pixel kernels, written in WebAssembly text (SIMD, 128-bit) and compiled once per
+ * process with wabt. They run on the calling thread, synchronously, over frames copied into the
+ * instance's memory: for elementwise work one fused pass over a frame beats a graph of separate
+ * ONNX Runtime nodes, each a full pass over float intermediates.
+ */
+const compiled = new Map<string, Promise<WebAssembly.Module>>()
+
+export function compileWat(name: string, text: string): Promise<WebAssembly.Module> {
+  let module = compiled.get(name)
+  if (!module) {
+    module = (async () => {
+      const require = createRequire(import.meta.url)
+      const wabt = await (require('wabt') as () => Promise<WabtModule>)()
+      const features = { simd: true, sat_float_to_int: true, threads: true }
+      const parsed = wabt.parseWat(`${name}.wat`, text, features)
+      try {
+        parsed.validate(features)
+        return await WebAssembly.compile(parsed.toBinary({}).buffer)
+      } finally {
+        parsed.destroy()
+      }
+    })()
+    compiled.set(name, module)
+    module.catch(() => compiled.delete(name))
+  }
+  return module
+}
+
+interface WabtModule {
+  parseWat(filename: string, text: string, features?: Record<string, boolean>): {
+    validate(features?: Record<string, boolean>): void
+    toBinary(options: Record<string, unknown>): { buffer: Uint8Array }
+    destroy(): void
+  }
+}

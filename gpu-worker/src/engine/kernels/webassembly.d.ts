@@ -1,0 +1,14 @@
+/**
+ * The part of the WebAssembly JS API our kernels use. Node has it all at run time; the types live
+ * in TypeScript's DOM library, which this Node-only package does not load.
+ */
+declare namespace WebAssembly {
+  class Module {
+    private readonly brand: 'WebAssembly.Module'
+  }
+  class Memory {
+    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean })
+    readonly buffer: ArrayBuffer | SharedArrayBuffer
+  }
+  function compile(bytes: Uint8Array): Promise<Module>
+}
