@@ -16,8 +16,8 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { MediaEngine } from '../src/engine/MediaEngine'
-import { runFramePipeline, type TFrameTransform } from '../src/engine/frame-pipeline'
-import { compositeTransform, type TCompositeFrame } from '../src/engine/ops/composite'
+import { runFramePipeline, type TFrameSource, type TFrameTransform } from '../src/engine/frame-pipeline'
+import { compositeTransform } from '../src/engine/ops/composite'
 import { interpolateTransform } from '../src/engine/ops/interpolate'
 import { relightTransform } from '../src/engine/ops/relight'
 import { restyleTransform } from '../src/engine/ops/restyle'
@@ -27,6 +27,7 @@ import { cameraWindow, roiForWindow } from '../src/engine/camera-window'
 import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
 import { RawFrameReader } from '../src/ffmpeg/RawFrameReader'
 import { runProcess } from '../src/ffmpeg/run-process'
+import { zip } from '../src/render/composite-job'
 
 interface TEntry {
   value: number
@@ -59,7 +60,7 @@ function rawReader(file: string, pixFmt: 'rgb24' | 'rgba' = 'rgb24', width = W, 
   return new RawFrameReader({ ffmpeg: ffmpeg.ffmpeg, args: ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${width}x${height}`, '-i', file], pixFmt, width, height })
 }
 
-async function ours<In>(source: () => AsyncIterable<In>, transform: () => Promise<TFrameTransform<In>>): Promise<number> {
+async function ours<In>(source: () => TFrameSource<In>, transform: () => Promise<TFrameTransform<In>>): Promise<number> {
   const t = await transform()
   // One warm-up frame set is not needed: sessions are created inside transform() before timing.
   return best(2, () => runFramePipeline({ source: source(), transform: t, sink: async () => undefined }))
@@ -73,16 +74,6 @@ function entry(ourSeconds: number, peerName: string, theirSeconds: number, frame
   const value = round(frames / ourSeconds, 1)
   const peer = round(frames / theirSeconds, 1)
   return { value, unit: 'frames/s', peer: { name: peerName, value: peer }, ratio: round(value / peer, 2) }
-}
-
-async function* zip(a: AsyncIterable<Uint8Array>, b: AsyncIterable<Uint8Array>): AsyncGenerator<TCompositeFrame> {
-  const ia = a[Symbol.asyncIterator]()
-  const ib = b[Symbol.asyncIterator]()
-  for (;;) {
-    const [x, y] = await Promise.all([ia.next(), ib.next()])
-    if (x.done || y.done) return
-    yield { fg: x.value, bg: y.value }
-  }
 }
 
 export default async function engineBench(): Promise<Record<string, TEntry>> {
@@ -149,7 +140,7 @@ export default async function engineBench(): Promise<Record<string, TEntry>> {
       await theirs([...rawIn, '-filter_complex', 'smartblur=lr=2:ls=0.8:lt=10,eq=contrast=1.2:saturation=1.25,split[a][b];[b]edgedetect=low=0.1:high=0.3:mode=colormix,negate[e];[a][e]blend=all_mode=multiply,format=rgb24']),
     )
     results['engine.composite.fps_720p'] = entry(
-      await ours(() => zip(rawReader(rawGreen, 'rgba'), rawReader(raw)), () => compositeTransform(engine, { key: 'chroma', keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0.6 }, size)),
+      await ours(() => zip(rawReader(rawGreen, 'rgba'), rawReader(raw), true), () => compositeTransform(engine, { key: 'chroma', keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0.6 }, size)),
       'ffmpeg colorkey,overlay',
       await theirs([...rawIn, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${W}x${H}`, '-r', '24', '-i', rawGreen, '-filter_complex', '[1]colorkey=0x00ff00:0.25:0.1[k];[0][k]overlay=format=rgb,format=rgb24']),
     )

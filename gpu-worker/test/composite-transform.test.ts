@@ -3,7 +3,7 @@ import type * as ort from 'onnxruntime-node'
 import { tmpdir } from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MediaEngine } from '../src/engine/MediaEngine'
-import { compositeTransform, type TCompositeFrame } from '../src/engine/ops/composite'
+import { compositeGraphTransform, compositeTransform, type TCompositeFrame } from '../src/engine/ops/composite'
 import { paths } from './helpers'
 
 const W = 64
@@ -104,7 +104,7 @@ function maxDifference(a: Uint8Array, b: Uint8Array): number {
 
 const params = (key: 'alpha' | 'chroma'): TCompositeParams => ({ key, keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0.6 })
 
-describe('compositeTransform', () => {
+describe('compositeTransform (our kernel, on CPU)', () => {
   it.each(['alpha', 'chroma'] as const)('%s: keys a still foreground once and matches the documented composite every frame', async (key) => {
     const engine = countingEngine()
     const transform = await compositeTransform(engine, params(key), { width: W, height: H })
@@ -112,14 +112,57 @@ describe('compositeTransform', () => {
     const fg = foreground(1)
     const frames = [plate(1), plate(2), plate(3)].map((bg) => ({ fg, bg }))
     const outputs = await Promise.all(frames.map((frame, i) => transform.push(frame, i)))
+    transform.close?.()
     // Bug: the foreground's key and colour statistics were recomputed for every frame of a still.
+    expect(transform.keyings).toBe(1)
+    // No ONNX graph runs on CPU.
+    expect(engine.runs).toEqual({})
+    frames.forEach((frame, i) => expect(maxDifference(outputs[i]![0]!, reference(frame, params(key)))).toBeLessThanOrEqual(1))
+  })
+
+  it.each(['alpha', 'chroma'] as const)('%s: a moving foreground over a still plate matches the documented composite every frame', async (key) => {
+    const transform = await compositeTransform(countingEngine(), params(key), { width: W, height: H })
+    const bg = plate(1)
+    const frames = [foreground(1), foreground(2), foreground(3), foreground(4)].map((fg) => ({ fg, bg }))
+    const outputs = await Promise.all(frames.map((frame, i) => transform.push(frame, i)))
+    transform.close?.()
+    expect(transform.keyings).toBe(4)
+    frames.forEach((frame, i) => expect(maxDifference(outputs[i]![0]!, reference(frame, params(key)))).toBeLessThanOrEqual(1))
+  })
+
+  it('a 720p frame: the same picture as the ONNX graphs, to a level', async () => {
+    const engine = countingEngine()
+    const shape = { width: 1280, height: 720 }
+    const next = bytes(7)
+    // Left half a noisy green screen, right half noise with any alpha: the key's edge, soft alpha and both sides.
+    const fg = new Uint8Array(shape.width * shape.height * 4)
+    for (let p = 0; p < shape.width * shape.height; p++) {
+      fg.set(p % shape.width < shape.width / 2 ? [next() >> 4, 230 + (next() >> 4), next() >> 4, 255] : [next(), next(), next(), next()], p * 4)
+    }
+    const bg = Uint8Array.from({ length: shape.width * shape.height * 3 }, () => next())
+    const kernel = await compositeTransform(engine, params('chroma'), shape)
+    const graphs = await compositeGraphTransform(engine, params('chroma'), shape)
+    const [[ours], [theirs]] = await Promise.all([kernel.push({ fg, bg }, 0), graphs.push({ fg, bg }, 0)])
+    kernel.close?.()
+    expect(maxDifference(ours!, theirs!)).toBeLessThanOrEqual(1)
+  })
+})
+
+describe('compositeGraphTransform (the CUDA path)', () => {
+  it.each(['alpha', 'chroma'] as const)('%s: keys a still foreground once and matches the documented composite every frame', async (key) => {
+    const engine = countingEngine()
+    const transform = await compositeGraphTransform(engine, params(key), { width: W, height: H })
+    const fg = foreground(1)
+    const frames = [plate(1), plate(2), plate(3)].map((bg) => ({ fg, bg }))
+    const outputs = await Promise.all(frames.map((frame, i) => transform.push(frame, i)))
     expect(engine.runs).toEqual({ composite_foreground: 1, composite_over: 3 })
+    expect(transform.keyings).toBe(1)
     frames.forEach((frame, i) => expect(maxDifference(outputs[i]![0]!, reference(frame, params(key)))).toBeLessThanOrEqual(1))
   })
 
   it.each(['alpha', 'chroma'] as const)('%s: a moving foreground over a still plate matches the documented composite every frame', async (key) => {
     const engine = countingEngine()
-    const transform = await compositeTransform(engine, params(key), { width: W, height: H })
+    const transform = await compositeGraphTransform(engine, params(key), { width: W, height: H })
     const bg = plate(1)
     const frames = [foreground(1), foreground(2), foreground(3), foreground(4)].map((fg) => ({ fg, bg }))
     const outputs = await Promise.all(frames.map((frame, i) => transform.push(frame, i)))

@@ -1,5 +1,6 @@
 import { AppError, AppErrorCode, parseInput, ZCompositeInput, type TCompositeInput, type TGenerationOutput } from '@montage/core'
 import { compositeTransform, type TCompositeFrame } from '../engine/ops/composite'
+import type { TFrameSource } from '../engine/frame-pipeline'
 import { openSource, workingSize } from '../engine/open-source'
 import { renderFrames } from '../engine/render-frames'
 import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-job'
@@ -7,27 +8,37 @@ import { runEditJob, type TEditJobDeps, type TEditJobHooks } from './run-edit-jo
 
 /**
  * Pairs the frames of two sources; a still repeats for ever. It ends with the plate when the plate
- * is a clip (a shorter foreground clip holds its last frame), else with the foreground.
+ * is a clip (a shorter foreground clip holds its last frame), else with the foreground. A pair
+ * handed back goes back to each source that refills frames (a clip's reader).
  */
-async function* zip(fg: AsyncIterable<Uint8Array>, bg: AsyncIterable<Uint8Array>, plateSetsLength: boolean): AsyncGenerator<TCompositeFrame> {
-  const a = fg[Symbol.asyncIterator]()
-  const b = bg[Symbol.asyncIterator]()
-  let last: Uint8Array | undefined
-  let fgDone = false
-  try {
-    for (;;) {
-      const [x, y] = await Promise.all([fgDone ? undefined : a.next(), b.next()])
-      if (y.done) return
-      if (!x || x.done) {
-        fgDone = true
-        if (!plateSetsLength || !last) return
-      } else {
-        last = x.value
+export function zip(fg: TFrameSource<Uint8Array>, bg: TFrameSource<Uint8Array>, plateSetsLength: boolean): TFrameSource<TCompositeFrame> {
+  return {
+    recycle(frame) {
+      fg.recycle?.(frame.fg)
+      bg.recycle?.(frame.bg)
+    },
+    async *[Symbol.asyncIterator]() {
+      const a = fg[Symbol.asyncIterator]()
+      const b = bg[Symbol.asyncIterator]()
+      let last: Uint8Array | undefined
+      let fgDone = false
+      try {
+        for (;;) {
+          const [x, y] = await Promise.all([fgDone ? undefined : a.next(), b.next()])
+          if (y.done) return
+          if (!x || x.done) {
+            fgDone = true
+            // The held frame is handed out again: its reader has ended, so it is never refilled.
+            if (!plateSetsLength || !last) return
+          } else {
+            last = x.value
+          }
+          yield { fg: last, bg: y.value }
+        }
+      } finally {
+        await Promise.allSettled([a.return?.(), b.return?.()])
       }
-      yield { fg: last, bg: y.value }
-    }
-  } finally {
-    await Promise.allSettled([a.return?.(), b.return?.()])
+    },
   }
 }
 

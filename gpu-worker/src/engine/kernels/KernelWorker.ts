@@ -1,16 +1,16 @@
 import { Worker } from 'node:worker_threads'
 
 /**
- * The thread's side: instantiates the kernel over the shared memory and runs one slot per message.
+ * The thread's side: instantiates the kernel over the shared memory and runs one call per message.
  * Plain JavaScript, evaluated by the Worker (so it needs no build step of its own).
  */
 const HOST = `
 const { parentPort, workerData } = require('node:worker_threads')
 const { module, memory, entry, args } = workerData
 const run = new WebAssembly.Instance(module, { env: { memory } }).exports[entry]
-parentPort.on('message', ({ id, src, dst }) => {
+parentPort.on('message', ({ id, addresses, callArgs }) => {
   try {
-    run(src, dst, ...args)
+    run(...addresses, ...callArgs, ...args)
     parentPort.postMessage({ id })
   } catch (error) {
     parentPort.postMessage({ id, error: String((error && error.stack) || error) })
@@ -18,18 +18,31 @@ parentPort.on('message', ({ id, src, dst }) => {
 })
 `
 
+/** Bytes after each input that a kernel may read (not use): one SIMD load past a 12-byte RGB group. */
+const INPUT_SLACK = 16
+
 export interface TKernelWorkerOptions {
   /** A kernel module importing its memory as env.memory (shared). */
   module: WebAssembly.Module
-  /** The exported function, called as (src, dst, ...args). */
+  /** The exported function, called as (input 0, input 1, …, dst, ...callArgs, ...args). */
   entry: string
-  /** Copied to the start of the memory once (a lookup table); none by default. */
-  constants?: Uint8Array
-  frameBytes: number
+  /** Each input's size in bytes (a frame, or one frame of each source). */
+  inputs: number[]
   outBytes: number
+  /**
+   * Bytes at address 0 that the kernel keeps between calls (sums, a keyed plane of a still): one
+   * region for the thread, which runs its calls one at a time, in order. Zeroed at the start.
+   */
+  scratchBytes?: number
+  /** The same on every call (the job's parameters). */
   args: number[]
   /** Frames in the kernel's hands at once (default 3: the pipeline's depth and one more). */
   slots?: number
+}
+
+interface TSlot {
+  inputs: number[]
+  dst: number
 }
 
 /**
@@ -37,15 +50,15 @@ export interface TKernelWorkerOptions {
  * pipe (on the main thread) overlaps the kernel instead of waiting for it; with one thread, ffmpeg
  * stalls on a full pipe for as long as the kernel runs.
  *
- * The memory is shared between the threads and laid out as [constants][src 0][dst 0][src 1]…:
- * a frame is copied into a free slot's src, the thread runs the kernel over the slot, and the
- * output is copied out of dst into a buffer of its own. Nothing is allocated per frame but that
- * output, so a caller keeps its input and owns each output.
+ * The memory is shared between the threads and laid out as [scratch][slot 0][slot 1]…, a slot
+ * holding each input and the output: a call's inputs are copied into a free slot, the thread runs
+ * the kernel over it, and the output is copied out into a buffer of its own. Nothing is allocated
+ * per call but that output, so a caller keeps its inputs and owns each output.
  */
 export class KernelWorker {
   private readonly worker: Worker
   private readonly memory: WebAssembly.Memory
-  private readonly slots: { src: number; dst: number }[] = []
+  private readonly slots: TSlot[] = []
   private readonly free: number[] = []
   private readonly queued: (() => void)[] = []
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
@@ -53,16 +66,21 @@ export class KernelWorker {
   private failure?: Error
 
   constructor(private readonly options: TKernelWorkerOptions) {
-    const { module, entry, constants = new Uint8Array(0), frameBytes, outBytes, args, slots = 3 } = options
-    const bytes = constants.byteLength + slots * (frameBytes + outBytes)
-    const pages = Math.ceil(bytes / 65536)
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
-    new Uint8Array(this.memory.buffer).set(constants, 0)
+    const { module, entry, inputs, outBytes, scratchBytes = 0, args, slots = 3 } = options
+    let at = align(scratchBytes)
     for (let s = 0; s < slots; s++) {
-      const src = constants.byteLength + s * (frameBytes + outBytes)
-      this.slots.push({ src, dst: src + frameBytes })
+      const slot: TSlot = { inputs: [], dst: 0 }
+      for (const bytes of inputs) {
+        slot.inputs.push(at)
+        at = align(at + bytes + INPUT_SLACK)
+      }
+      slot.dst = at
+      at = align(at + outBytes)
+      this.slots.push(slot)
       this.free.push(s)
     }
+    const pages = Math.ceil(at / 65536)
+    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
     this.worker = new Worker(HOST, { eval: true, workerData: { module, memory: this.memory, entry, args } })
     this.worker.on('message', ({ id, error }: { id: number; error?: string }) => {
       const call = this.waiting.get(id)
@@ -82,25 +100,29 @@ export class KernelWorker {
     this.worker.unref()
   }
 
-  async run(frame: Uint8Array): Promise<Uint8Array> {
-    const { entry, frameBytes, outBytes } = this.options
-    if (frame.length !== frameBytes) throw new Error(`kernel ${entry}: frame of ${frame.length} bytes, expected ${frameBytes}`)
+  /** Runs the kernel over `inputs` (sized as the options say); calls run in the order they are made. */
+  async run(inputs: Uint8Array[], callArgs: number[] = []): Promise<Uint8Array> {
+    const { entry, outBytes } = this.options
+    inputs.forEach((input, i) => {
+      const expected = this.options.inputs[i]
+      if (input.length !== expected) throw new Error(`kernel ${entry}: input ${i} of ${input.length} bytes, expected ${expected}`)
+    })
+    if (inputs.length !== this.options.inputs.length) throw new Error(`kernel ${entry}: ${inputs.length} inputs, expected ${this.options.inputs.length}`)
     if (this.free.length === 0) await new Promise<void>((resolve) => this.queued.push(resolve))
-    const slot = this.free.pop()!
+    const slot = this.slots[this.free.pop()!]!
     try {
       if (this.failure) throw this.failure
-      const { src, dst } = this.slots[slot]!
       const heap = new Uint8Array(this.memory.buffer)
-      heap.set(frame, src)
+      inputs.forEach((input, i) => heap.set(input, slot.inputs[i]))
       const id = this.next++
       await new Promise<void>((resolve, reject) => {
         this.waiting.set(id, { resolve, reject })
         this.worker.ref()
-        this.worker.postMessage({ id, src, dst })
+        this.worker.postMessage({ id, addresses: [...slot.inputs, slot.dst], callArgs })
       })
-      return heap.slice(dst, dst + outBytes)
+      return heap.slice(slot.dst, slot.dst + outBytes)
     } finally {
-      this.free.push(slot)
+      this.free.push(this.slots.indexOf(slot))
       this.queued.shift()?.()
     }
   }
@@ -109,3 +131,6 @@ export class KernelWorker {
     void this.worker.terminate()
   }
 }
+
+/** Regions start on 64-byte boundaries (a cache line; SIMD loads never straddle one needlessly). */
+const align = (at: number) => Math.ceil(at / 64) * 64

@@ -1,4 +1,4 @@
-import { compileWat } from './wasm-kernels'
+import { compileWat, roundToI32x4 } from './wasm-kernels'
 
 /**
  * The relight of rgb24 frames as one fused pass, our own SIMD code:
@@ -46,11 +46,11 @@ function block(): string {
       const half = q < 2 ? 'low' : 'high'
       const quarter = q % 2 === 0 ? 'low' : 'high'
       const facing = `(i8x16.shuffle ${f32Lanes(spread[t]!)} (local.get $f${m}) (local.get $f${m}))`
-      return `(i32x4.trunc_sat_f32x4_s (f32x4.nearest (f32x4.add
+      return roundToI32x4(`(f32x4.add
           (f32x4.mul
-            (f32x4.convert_i32x4_u (i32x4.extend_${quarter}_i16x8_u (i16x8.extend_${half}_i8x16_u (local.get $v))))
+            (f32x4.convert_i32x4_s (i32x4.extend_${quarter}_i16x8_u (i16x8.extend_${half}_i8x16_u (local.get $v))))
             (f32x4.add (local.get $a${t}) (f32x4.mul (local.get $b${t}) ${facing})))
-          (local.get $l${t}))))`
+          (local.get $l${t}))`)
     })
     out.push(`(local.set $v (v128.load offset=${16 * k} (local.get $src)))`)
     out.push(`(v128.store offset=${16 * k} (local.get $dst) (i8x16.narrow_i16x8_u

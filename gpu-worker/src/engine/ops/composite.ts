@@ -5,6 +5,8 @@ import { buildCompositeGraph } from '../../onnx/build-composite-graph'
 import { buildCompositeOverGraph } from '../../onnx/build-composite-over-graph'
 import type { TFrameShape } from '../../onnx/build-relight-graph'
 import { KEYED_FOREGROUND, type TChromaKeyScalar } from '../../onnx/composite-nodes'
+import { compositeModule, compositeScratchBytes } from '../kernels/composite-kernel'
+import { KernelWorker } from '../kernels/KernelWorker'
 import type { TFrameTransform } from '../frame-pipeline'
 import type { MediaEngine } from '../MediaEngine'
 
@@ -28,13 +30,56 @@ export function chromaKeyScalars(params: TCompositeParams): Record<TChromaKeySca
   return { keyCb, keyCr, keyA, keyB: -params.similarity * CHROMA_RANGE * keyA }
 }
 
+/** A composite transform, with how many times it keyed a foreground (once for a still). */
+export type TCompositeTransform = TFrameTransform<TCompositeFrame> & { readonly keyings: number }
+
 /**
- * A foreground that arrives as the same buffer frame after frame (a still: openSource yields one
+ * On CPU, our own kernel (composite-kernel.ts) on a thread of its own; with the CUDA execution
+ * provider, the ONNX graphs. Either way a still foreground (openSource yields the same buffer for
+ * ever) is keyed once: its alpha and colour sums are kept, and each frame only matches and lays it
+ * over the plate. Once a frame brings a different foreground buffer, every frame is keyed.
+ */
+export async function compositeTransform(engine: MediaEngine, params: TCompositeParams, shape: TFrameShape): Promise<TCompositeTransform> {
+  const pixels = shape.width * shape.height
+  if (engine.executionProvider === 'cuda' || pixels % 4 !== 0) return compositeGraphTransform(engine, params, shape)
+  const module = await compositeModule()
+  const key = chromaKeyScalars(params)
+  const args = [pixels, key ? 1 : 0, key?.keyCb ?? 0, key?.keyCr ?? 0, key?.keyA ?? 0, key?.keyB ?? 0, params.match]
+  let kernel: KernelWorker | undefined
+  let still: Uint8Array | undefined
+  let moving = false
+  let keyings = 0
+  return {
+    get keyings() {
+      return keyings
+    },
+    // KernelWorker.run copies both frames into the kernel's memory before it resolves.
+    releasesInput: true,
+    async push({ fg, bg }) {
+      kernel ??= new KernelWorker({ module, entry: 'composite', inputs: [pixels * 4, pixels * 3], outBytes: pixels * 3, scratchBytes: compositeScratchBytes(pixels), args })
+      // The thread runs calls in order, so a still's later frames find its alpha from the first.
+      const rekey = moving || still !== fg
+      if (still && still !== fg) moving = true
+      still = moving ? undefined : fg
+      if (rekey) keyings++
+      return [await kernel.run([fg, bg], [rekey ? 1 : 0])]
+    },
+    close() {
+      kernel?.close()
+      kernel = undefined
+      still = undefined
+      moving = false
+    },
+  }
+}
+
+/**
+ * The composite as ONNX graphs (the CUDA path). A foreground that arrives as the same buffer frame after frame (a still: openSource yields one
  * buffer for ever) is keyed once, by the foreground graph, and each frame runs only the over
  * graph. Once a frame brings a different foreground buffer, that and every later frame run the
  * whole graph in one go (a clip's keyed planes would otherwise cross into JavaScript and back).
  */
-export async function compositeTransform(engine: MediaEngine, params: TCompositeParams, shape: TFrameShape): Promise<TFrameTransform<TCompositeFrame>> {
+export async function compositeGraphTransform(engine: MediaEngine, params: TCompositeParams, shape: TFrameShape): Promise<TCompositeTransform> {
   const options = { chroma: params.key === 'chroma' }
   const size = `${shape.width}x${shape.height}`
   const frameDims = (channels: number) => [1, shape.height, shape.width, channels]
@@ -42,7 +87,9 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
   for (const [name, value] of Object.entries(chromaKeyScalars(params) ?? {})) keyFeeds[name] = new ort.Tensor('float32', Float32Array.of(value), [1])
   const match = new ort.Tensor('float32', Float32Array.of(params.match), [1])
 
+  let keyings = 0
   const keyForeground = async (fg: Uint8Array): Promise<Record<string, ort.Tensor>> => {
+    keyings++
     const session = await engine.session(`composite_foreground:${params.key}:${size}`, () => buildCompositeForegroundGraph(shape, options))
     return session.run({ ...keyFeeds, fg: new ort.Tensor('uint8', fg, frameDims(4)) })
   }
@@ -50,6 +97,9 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
   let moving = false
 
   return {
+    get keyings() {
+      return keyings
+    },
     async push({ fg, bg }) {
       const plate = new ort.Tensor('uint8', bg, frameDims(3))
       if (!moving && (!still || still.fg === fg)) {
@@ -62,6 +112,7 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
       }
       moving = true
       still = undefined
+      keyings++
       const session = await engine.session(`composite:${params.key}:${size}`, () => buildCompositeGraph(shape, options))
       const out = await session.run({ ...keyFeeds, match, fg: new ort.Tensor('uint8', fg, frameDims(4)), bg: plate })
       return [out.out!.data as Uint8Array]

@@ -131,10 +131,10 @@ export async function relightTransform(engine: MediaEngine, params: TRelightPara
     async push(frame) {
       // One thread per run of the pipeline, started by its first frame.
       kernel ??= new KernelWorker({
-        module, entry: 'relight', frameBytes: bytes, outBytes: bytes,
+        module, entry: 'relight', inputs: [bytes], outBytes: bytes,
         args: [shape.width, shape.height, u0, ux, uy, ...a, ...b, ...lift],
       })
-      return [await kernel.run(frame)]
+      return [await kernel.run([frame])]
     },
     close() {
       kernel?.close()

@@ -1,0 +1,186 @@
+import { compileWat, roundToI32x4 } from './wasm-kernels'
+
+/**
+ * The composite of an RGBA foreground over an RGB plate, our own SIMD code, four pixels a step:
+ *
+ *   key:   alpha = fgAlpha / 255 × (chroma key: clamp(|CbCr − key| · keyA + keyB, 0, 1))
+ *          sums Σ colour · alpha and Σ alpha over the frame
+ *   plate: Σ colour over the frame
+ *   gain:  per channel, clamp(1 + match · ((mean(plate) + 1) / (mean(fg under alpha) + 1) − 1), 0.5, 2)
+ *   over:  out = plate · (1 − alpha) + (fg · alpha) · gain, rounded to nearest (ties to even)
+ *
+ * in the same float32 operations, in the same order, as the ONNX graphs (composite-nodes.ts), so
+ * the two agree to a level. The keyed alpha plane and the foreground's sums stay in the scratch
+ * region, so a still foreground is keyed once (`rekey` 0 on later frames).
+ *
+ * Called as composite(fg, bg, dst, rekey, pixels, chroma, keyCb, keyCr, keyA, keyB, match), with
+ * scratch at address 0: sums (f64) at 0..56, the alpha plane (f32 a pixel) from SCRATCH_ALPHA.
+ * `pixels` must be a multiple of 4 (frames have even sides).
+ */
+export const compositeModule = () => compileWat('composite', COMPOSITE_WAT)
+
+export const SCRATCH_ALPHA = 64
+export const compositeScratchBytes = (pixels: number) => SCRATCH_ALPHA + pixels * 4
+
+/** Pixels summed in float32 lanes before being added to the float64 totals (exact to ~0.01 at 255 a value). */
+const CHUNK_BYTES_RGBA = 1024 * 4
+
+/** R, G or B of four RGBA pixels (`v`) as f32x4. */
+const rgbaChannel = (c: number) =>
+  c === 0
+    ? '(f32x4.convert_i32x4_s (v128.and (local.get $v) (local.get $mask)))'
+    : `(f32x4.convert_i32x4_s (v128.and (i32x4.shr_u (local.get $v) (i32.const ${8 * c})) (local.get $mask)))`
+
+/** R, G or B of four RGB pixels (the first 12 bytes of `w`) as f32x4. */
+const rgbChannel = (c: number) =>
+  `(f32x4.convert_i32x4_s (i8x16.shuffle ${[0, 1, 2, 3].map((p) => `${3 * p + c} 16 16 16`).join(' ')} (local.get $w) (local.get $zero)))`
+
+/** f32x4 lanes summed into a float64. */
+const lanesToF64 = (v: string) => `(f64.add (f64.add (f64.promote_f32 (f32x4.extract_lane 0 (local.get ${v}))) (f64.promote_f32 (f32x4.extract_lane 1 (local.get ${v}))))
+    (f64.add (f64.promote_f32 (f32x4.extract_lane 2 (local.get ${v}))) (f64.promote_f32 (f32x4.extract_lane 3 (local.get ${v})))))`
+
+const f32x4 = (value: string) => `(f32x4.splat (f32.const ${value}))`
+
+const COMPOSITE_WAT = `
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  ;; alpha plane and foreground sums (Σ R·α, Σ G·α, Σ B·α, Σ α at 0, 8, 16, 24)
+  (func $key (param $fg i32) (param $pixels i32) (param $chroma i32)
+        (param $keyCb f32) (param $keyCr f32) (param $keyA f32) (param $keyB f32)
+    (local $end i32) (local $chunkEnd i32) (local $alphaAt i32)
+    (local $v v128) (local $mask v128) (local $r v128) (local $g v128) (local $b v128) (local $a v128)
+    (local $cb v128) (local $cr v128) (local $sr v128) (local $sg v128) (local $sb v128) (local $sa v128)
+    (local $tr f64) (local $tg f64) (local $tb f64) (local $ta f64)
+    (local.set $mask (v128.const i32x4 255 255 255 255))
+    (local.set $alphaAt (i32.const ${SCRATCH_ALPHA}))
+    (local.set $end (i32.add (local.get $fg) (i32.shl (local.get $pixels) (i32.const 2))))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_u (local.get $fg) (local.get $end)))
+        (local.set $chunkEnd (i32.add (local.get $fg) (i32.const ${CHUNK_BYTES_RGBA})))
+        (if (i32.gt_u (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
+        (local.set $sr (v128.const f32x4 0 0 0 0))
+        (local.set $sg (v128.const f32x4 0 0 0 0))
+        (local.set $sb (v128.const f32x4 0 0 0 0))
+        (local.set $sa (v128.const f32x4 0 0 0 0))
+        (block $chunk_done
+          (loop $quads
+            (br_if $chunk_done (i32.ge_u (local.get $fg) (local.get $chunkEnd)))
+            (local.set $v (v128.load (local.get $fg)))
+            (local.set $r ${rgbaChannel(0)})
+            (local.set $g ${rgbaChannel(1)})
+            (local.set $b ${rgbaChannel(2)})
+            (local.set $a (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $v) (i32.const 24))) ${f32x4('0.00392156862745098')}))
+            (if (local.get $chroma)
+              (then
+                (local.set $cb (f32x4.sub (f32x4.add (f32x4.add
+                  (f32x4.mul (local.get $r) ${f32x4('-0.168736')}) (f32x4.mul (local.get $g) ${f32x4('-0.331264')}))
+                  (f32x4.mul (local.get $b) ${f32x4('0.5')})) (f32x4.splat (local.get $keyCb))))
+                (local.set $cr (f32x4.sub (f32x4.add (f32x4.add
+                  (f32x4.mul (local.get $r) ${f32x4('0.5')}) (f32x4.mul (local.get $g) ${f32x4('-0.418688')}))
+                  (f32x4.mul (local.get $b) ${f32x4('-0.081312')})) (f32x4.splat (local.get $keyCr))))
+                (local.set $a (f32x4.mul (local.get $a)
+                  (f32x4.min ${f32x4('1')} (f32x4.max ${f32x4('0')} (f32x4.add
+                    (f32x4.mul
+                      (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $cb) (local.get $cb)) (f32x4.mul (local.get $cr) (local.get $cr))))
+                      (f32x4.splat (local.get $keyA)))
+                    (f32x4.splat (local.get $keyB)))))))))
+            (v128.store (local.get $alphaAt) (local.get $a))
+            (local.set $sr (f32x4.add (local.get $sr) (f32x4.mul (local.get $r) (local.get $a))))
+            (local.set $sg (f32x4.add (local.get $sg) (f32x4.mul (local.get $g) (local.get $a))))
+            (local.set $sb (f32x4.add (local.get $sb) (f32x4.mul (local.get $b) (local.get $a))))
+            (local.set $sa (f32x4.add (local.get $sa) (local.get $a)))
+            (local.set $fg (i32.add (local.get $fg) (i32.const 16)))
+            (local.set $alphaAt (i32.add (local.get $alphaAt) (i32.const 16)))
+            (br $quads)))
+        (local.set $tr (f64.add (local.get $tr) ${lanesToF64('$sr')}))
+        (local.set $tg (f64.add (local.get $tg) ${lanesToF64('$sg')}))
+        (local.set $tb (f64.add (local.get $tb) ${lanesToF64('$sb')}))
+        (local.set $ta (f64.add (local.get $ta) ${lanesToF64('$sa')}))
+        (br $chunks)))
+    (f64.store (i32.const 0) (local.get $tr))
+    (f64.store (i32.const 8) (local.get $tg))
+    (f64.store (i32.const 16) (local.get $tb))
+    (f64.store (i32.const 24) (local.get $ta)))
+
+  ;; the plate's sums (Σ R, Σ G, Σ B at 32, 40, 48)
+  (func $plateSums (param $bg i32) (param $pixels i32)
+    (local $end i32) (local $chunkEnd i32) (local $w v128) (local $zero v128)
+    (local $sr v128) (local $sg v128) (local $sb v128) (local $tr f64) (local $tg f64) (local $tb f64)
+    (local.set $end (i32.add (local.get $bg) (i32.mul (local.get $pixels) (i32.const 3))))
+    (block $done
+      (loop $chunks
+        (br_if $done (i32.ge_u (local.get $bg) (local.get $end)))
+        (local.set $chunkEnd (i32.add (local.get $bg) (i32.const ${(CHUNK_BYTES_RGBA / 4) * 3})))
+        (if (i32.gt_u (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
+        (local.set $sr (v128.const f32x4 0 0 0 0))
+        (local.set $sg (v128.const f32x4 0 0 0 0))
+        (local.set $sb (v128.const f32x4 0 0 0 0))
+        (block $chunk_done
+          (loop $quads
+            (br_if $chunk_done (i32.ge_u (local.get $bg) (local.get $chunkEnd)))
+            (local.set $w (v128.load (local.get $bg)))
+            (local.set $sr (f32x4.add (local.get $sr) ${rgbChannel(0)}))
+            (local.set $sg (f32x4.add (local.get $sg) ${rgbChannel(1)}))
+            (local.set $sb (f32x4.add (local.get $sb) ${rgbChannel(2)}))
+            (local.set $bg (i32.add (local.get $bg) (i32.const 12)))
+            (br $quads)))
+        (local.set $tr (f64.add (local.get $tr) ${lanesToF64('$sr')}))
+        (local.set $tg (f64.add (local.get $tg) ${lanesToF64('$sg')}))
+        (local.set $tb (f64.add (local.get $tb) ${lanesToF64('$sb')}))
+        (br $chunks)))
+    (f64.store (i32.const 32) (local.get $tr))
+    (f64.store (i32.const 40) (local.get $tg))
+    (f64.store (i32.const 48) (local.get $tb)))
+
+  ;; a channel's colour-match gain from the sums
+  (func $gain (param $fgSum f64) (param $plateSum f64) (param $alphaSum f32) (param $pixels i32) (param $match f32) (result f32)
+    (local $meanBg f32) (local $meanFg f32)
+    (local.set $meanBg (f32.demote_f64 (f64.div (local.get $plateSum) (f64.convert_i32_u (local.get $pixels)))))
+    (local.set $meanFg (f32.div (f32.demote_f64 (local.get $fgSum)) (f32.add (local.get $alphaSum) (f32.const 0.001))))
+    (f32.min (f32.const 2) (f32.max (f32.const 0.5) (f32.add (f32.const 1)
+      (f32.mul (f32.sub (f32.div (f32.add (local.get $meanBg) (f32.const 1)) (f32.add (local.get $meanFg) (f32.const 1))) (f32.const 1)) (local.get $match))))))
+
+  (func $over (param $fg i32) (param $bg i32) (param $dst i32) (param $pixels i32) (param $gr f32) (param $gg f32) (param $gb f32)
+    (local $end i32) (local $alphaAt i32) (local $v v128) (local $w v128) (local $mask v128) (local $zero v128)
+    (local $a v128) (local $clear v128) (local $qr v128) (local $qg v128) (local $qb v128) (local $packed v128)
+    (local.set $mask (v128.const i32x4 255 255 255 255))
+    (local.set $alphaAt (i32.const ${SCRATCH_ALPHA}))
+    (local.set $end (i32.add (local.get $fg) (i32.shl (local.get $pixels) (i32.const 2))))
+    (block $done
+      (loop $quads
+        (br_if $done (i32.ge_u (local.get $fg) (local.get $end)))
+        (local.set $v (v128.load (local.get $fg)))
+        (local.set $w (v128.load (local.get $bg)))
+        (local.set $a (v128.load (local.get $alphaAt)))
+        ;; Four clear pixels (alpha +0: the plate, exactly) are the plate's bytes as they are.
+        (if (v128.any_true (local.get $a))
+          (then
+            (local.set $clear (f32x4.sub ${f32x4('1')} (local.get $a)))
+            ${[0, 1, 2].map((c) => `(local.set $q${'rgb'[c]} ${roundToI32x4(`(f32x4.add
+              (f32x4.mul ${rgbChannel(c)} (local.get $clear))
+              (f32x4.mul (f32x4.mul ${rgbaChannel(c)} (local.get $a)) (f32x4.splat (local.get $g${'rgb'[c]}))))`)})`).join('\n            ')}
+            ;; [R0..R3 G0..G3 B0..B3] as saturated bytes, then interleaved to R0 G0 B0 R1 … B3
+            (local.set $packed (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_s (local.get $qr) (local.get $qg)) (i16x8.narrow_i32x4_s (local.get $qb) (local.get $qb))))
+            (local.set $packed (i8x16.shuffle 0 4 8 1 5 9 2 6 10 3 7 11 0 0 0 0 (local.get $packed) (local.get $packed))))
+          (else (local.set $packed (local.get $w))))
+        (v128.store64_lane 0 (local.get $dst) (local.get $packed))
+        (v128.store32_lane offset=8 2 (local.get $dst) (local.get $packed))
+        (local.set $fg (i32.add (local.get $fg) (i32.const 16)))
+        (local.set $bg (i32.add (local.get $bg) (i32.const 12)))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 12)))
+        (local.set $alphaAt (i32.add (local.get $alphaAt) (i32.const 16)))
+        (br $quads))))
+
+  (func (export "composite") (param $fg i32) (param $bg i32) (param $dst i32) (param $rekey i32)
+        (param $pixels i32) (param $chroma i32) (param $keyCb f32) (param $keyCr f32) (param $keyA f32) (param $keyB f32) (param $match f32)
+    (local $alphaSum f32)
+    (if (local.get $rekey) (then (call $key (local.get $fg) (local.get $pixels) (local.get $chroma) (local.get $keyCb) (local.get $keyCr) (local.get $keyA) (local.get $keyB))))
+    (call $plateSums (local.get $bg) (local.get $pixels))
+    (local.set $alphaSum (f32.demote_f64 (f64.load (i32.const 24))))
+    (call $over (local.get $fg) (local.get $bg) (local.get $dst) (local.get $pixels)
+      (call $gain (f64.load (i32.const 0)) (f64.load (i32.const 32)) (local.get $alphaSum) (local.get $pixels) (local.get $match))
+      (call $gain (f64.load (i32.const 8)) (f64.load (i32.const 40)) (local.get $alphaSum) (local.get $pixels) (local.get $match))
+      (call $gain (f64.load (i32.const 16)) (f64.load (i32.const 48)) (local.get $alphaSum) (local.get $pixels) (local.get $match)))))
+`
