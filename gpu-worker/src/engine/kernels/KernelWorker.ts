@@ -1,3 +1,4 @@
+import type {} from './webassembly'
 import { Worker } from 'node:worker_threads'
 
 /**

@@ -1,3 +1,4 @@
+import type {} from './webassembly'
 import { createRequire } from 'node:module'
 
 /**

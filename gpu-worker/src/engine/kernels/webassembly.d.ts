@@ -1,14 +1,19 @@
 /**
  * The part of the WebAssembly JS API our kernels use. Node has it all at run time; the types live
- * in TypeScript's DOM library, which this Node-only package does not load.
+ * in TypeScript's DOM library, which this Node-only package does not load. A module (imported for
+ * its types by the files that use them), so every package compiling those files sees it.
  */
-declare namespace WebAssembly {
-  class Module {
-    private readonly brand: 'WebAssembly.Module'
+declare global {
+  namespace WebAssembly {
+    class Module {
+      private readonly brand: 'WebAssembly.Module'
+    }
+    class Memory {
+      constructor(descriptor: { initial: number; maximum?: number; shared?: boolean })
+      readonly buffer: ArrayBuffer | SharedArrayBuffer
+    }
+    function compile(bytes: Uint8Array): Promise<Module>
   }
-  class Memory {
-    constructor(descriptor: { initial: number; maximum?: number; shared?: boolean })
-    readonly buffer: ArrayBuffer | SharedArrayBuffer
-  }
-  function compile(bytes: Uint8Array): Promise<Module>
 }
+
+export {}
