@@ -63,7 +63,7 @@ function rawReader(file: string, pixFmt: 'rgb24' | 'rgba' = 'rgb24', width = W, 
 async function ours<In>(source: () => TFrameSource<In>, transform: () => Promise<TFrameTransform<In>>): Promise<number> {
   const t = await transform()
   // One warm-up frame set is not needed: sessions are created inside transform() before timing.
-  return best(2, () => runFramePipeline({ source: source(), transform: t, sink: async () => undefined }))
+  return best(2, () => runFramePipeline({ source: source(), transform: t, sink: async () => undefined, sinkReleases: true }))
 }
 
 async function theirs(args: string[]): Promise<number> {

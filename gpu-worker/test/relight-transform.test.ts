@@ -2,6 +2,7 @@ import type { TRelightParams } from '@montage/core'
 import { tmpdir } from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MediaEngine } from '../src/engine/MediaEngine'
+import { runFramePipeline } from '../src/engine/frame-pipeline'
 import { RELIGHT_BAND_PIXELS, relightMaps, relightTransform } from '../src/engine/ops/relight'
 import { paths } from './helpers'
 
@@ -49,5 +50,28 @@ describe('relightTransform', () => {
     })
     // Each frame has its own output buffer: a sink still holding one frame never sees it change.
     expect(new Set(outputs.map((o) => o[0]!.buffer)).size).toBe(frames.length)
+  })
+
+  it('in a pipeline whose sink lets go of its frames, refills a few output buffers, and every frame is still whole', async () => {
+    const params = { preset: 'golden_hour', direction: 135, intensity: 0.8 } as TRelightParams
+    const transform = await relightTransform(engine, params, { width: W, height: H })
+    const inputs = Array.from({ length: 10 }, (_, i) => frame(10 + i))
+    async function* source() {
+      yield* inputs
+    }
+    const buffers = new Set<ArrayBufferLike>()
+    let worst = 0
+    await runFramePipeline({
+      source: source(),
+      transform,
+      sinkReleases: true,
+      sink: async (out, i) => {
+        buffers.add(out.buffer)
+        const expected = reference(inputs[i]!, params)
+        for (let j = 0; j < out.length; j++) worst = Math.max(worst, Math.abs(out[j]! - expected[j]!))
+      },
+    })
+    expect(worst).toBeLessThanOrEqual(1)
+    expect(buffers.size).toBeLessThan(inputs.length)
   })
 })

@@ -10,6 +10,8 @@ export interface TFrameTransform<In> {
    * it needed), so the pipeline may hand the input back to its source to be refilled.
    */
   releasesInput?: boolean
+  /** Takes back an output frame nobody holds any more, to be refilled (sinks that declare `releases`). */
+  recycleOutput?(frame: Uint8Array): void
   /** Frames to emit after the last input (interpolation's tail). */
   end?(): Promise<Uint8Array[]>
   /** Releases what the transform runs (an ffmpeg filter process); called once the run ends, failed or not. */
@@ -25,6 +27,11 @@ export interface TRunFramePipelineOptions<In> {
   transform: TFrameTransform<In>
   /** Takes output frames in order; its promise resolving is the encoder's backpressure. */
   sink: (frame: Uint8Array, index: number) => Promise<void>
+  /**
+   * The sink holds no reference to a frame once its promise resolves (it wrote it out and kept no
+   * copy by reference), so the pipeline hands each output back to the transform to be refilled.
+   */
+  sinkReleases?: boolean
   /** Frames in inference at once (default 2). */
   depth?: number
   signal?: AbortSignal
@@ -42,8 +49,13 @@ export async function runFramePipeline<In>(options: TRunFramePipelineOptions<In>
   const recycle = transform.releasesInput && source.recycle ? (input: In) => source.recycle!(input) : undefined
   const inflight: Promise<Uint8Array[]>[] = []
   let written = 0
+  const release = options.sinkReleases && transform.recycleOutput ? (frame: Uint8Array) => transform.recycleOutput!(frame) : undefined
+  const write = async (frame: Uint8Array) => {
+    await sink(frame, written++)
+    release?.(frame)
+  }
   const writeOldest = async () => {
-    for (const frame of await inflight.shift()!) await sink(frame, written++)
+    for (const frame of await inflight.shift()!) await write(frame)
   }
   let index = 0
   try {
@@ -57,7 +69,7 @@ export async function runFramePipeline<In>(options: TRunFramePipelineOptions<In>
     }
     while (inflight.length) await writeOldest()
     signal?.throwIfAborted()
-    for (const frame of (await transform.end?.()) ?? []) await sink(frame, written++)
+    for (const frame of (await transform.end?.()) ?? []) await write(frame)
   } finally {
     inflight.length = 0
     transform.close?.()

@@ -58,13 +58,16 @@ export async function renderFrames<In>(engine: MediaEngine, options: TRenderFram
   const onAbort = () => void encoder.kill()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
+    // The poster is a copy (the middle frame, or the last of a clip shorter than expected): the
+    // frames themselves go back to the transform once written.
     let poster: Uint8Array | undefined
     const frames = await runFramePipeline({
       source,
       transform,
       signal,
+      sinkReleases: true,
       sink: async (frame, i) => {
-        if (i <= posterIndex) poster = frame
+        if (i <= posterIndex) (poster ??= new Uint8Array(frame.length)).set(frame)
         await encoder.writeFrame(frame)
         onProgress?.('rendering', Math.min(1, (i + 1) / output.expectedFrames))
       },

@@ -63,22 +63,21 @@ export class Mp4FrameEncoder {
     this.exited.catch(() => undefined)
   }
 
-  /** Resolves once ffmpeg can take more; rejects if ffmpeg has died. */
+  /**
+   * Resolves once the frame has been written to ffmpeg's stdin, so the caller may refill it (and
+   * ffmpeg can take more); rejects if ffmpeg has died.
+   */
   async writeFrame(rgb: Uint8Array): Promise<void> {
     if (rgb.length !== this.frameBytes) throw new Error(`Frame is ${rgb.length} bytes, expected ${this.frameBytes}`)
     if (this.hasExited) await this.failIfExited()
-    if (this.child.stdin.write(rgb)) return
     await new Promise<void>((resolve, reject) => {
-      const onDrain = () => {
-        this.child.off('close', onClose)
-        resolve()
-      }
-      const onClose = () => {
-        this.child.stdin.off('drain', onDrain)
-        this.failIfExited().then(resolve, reject)
-      }
-      this.child.stdin.once('drain', onDrain)
+      const onClose = () => void this.failIfExited().then(resolve, reject)
       this.child.once('close', onClose)
+      this.child.stdin.write(rgb, (error) => {
+        this.child.off('close', onClose)
+        if (error) this.failIfExited().then(resolve, reject)
+        else resolve()
+      })
     })
   }
 

@@ -53,8 +53,8 @@ interface TSlot {
  *
  * The memory is shared between the threads and laid out as [scratch][slot 0][slot 1]…, a slot
  * holding each input and the output: a call's inputs are copied into a free slot, the thread runs
- * the kernel over it, and the output is copied out into a buffer of its own. Nothing is allocated
- * per call but that output, so a caller keeps its inputs and owns each output.
+ * the kernel over it, and the output is copied out into a buffer of its own (a recycled one where
+ * the caller hands outputs back). A caller keeps its inputs and owns each output.
  */
 export class KernelWorker {
   private readonly worker: Worker
@@ -62,6 +62,8 @@ export class KernelWorker {
   private readonly slots: TSlot[] = []
   private readonly free: number[] = []
   private readonly queued: (() => void)[] = []
+  /** Outputs handed back (recycle), refilled before any new one is allocated. */
+  private readonly spareOutputs: Uint8Array[] = []
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
   private next = 0
   private failure?: Error
@@ -121,10 +123,19 @@ export class KernelWorker {
         this.worker.ref()
         this.worker.postMessage({ id, addresses: [...slot.inputs, slot.dst], callArgs })
       })
-      return heap.slice(slot.dst, slot.dst + outBytes)
+      const out = this.spareOutputs.pop() ?? new Uint8Array(Buffer.allocUnsafeSlow(outBytes).buffer, 0, outBytes)
+      out.set(heap.subarray(slot.dst, slot.dst + outBytes))
+      return out
     } finally {
       this.free.push(this.slots.indexOf(slot))
       this.queued.shift()?.()
+    }
+  }
+
+  /** Takes back an output of `run` that nothing holds any more, to be refilled by a later call. */
+  recycle(output: Uint8Array): void {
+    if (output.byteLength === this.options.outBytes && output.buffer.byteLength === output.byteLength && this.spareOutputs.length < this.slots.length + 4) {
+      this.spareOutputs.push(output)
     }
   }
 

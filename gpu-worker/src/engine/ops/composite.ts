@@ -55,6 +55,7 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
     },
     // KernelWorker.run copies both frames into the kernel's memory before it resolves.
     releasesInput: true,
+    recycleOutput: (frame) => kernel?.recycle(frame),
     async push({ fg, bg }) {
       kernel ??= new KernelWorker({ module, entry: 'composite', inputs: [pixels * 4, pixels * 3], outBytes: pixels * 3, scratchBytes: compositeScratchBytes(pixels), args })
       // The thread runs calls in order, so a still's later frames find its alpha from the first.

@@ -128,6 +128,7 @@ export async function relightTransform(engine: MediaEngine, params: TRelightPara
   return {
     // KernelWorker.run copies the frame into the kernel's memory before it resolves.
     releasesInput: true,
+    recycleOutput: (frame) => kernel?.recycle(frame),
     async push(frame) {
       // One thread per run of the pipeline, started by its first frame.
       kernel ??= new KernelWorker({
