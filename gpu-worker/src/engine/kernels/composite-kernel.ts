@@ -39,6 +39,27 @@ const rgbChannel = (c: number) =>
 const lanesToF64 = (v: string) => `(f64.add (f64.add (f64.promote_f32 (f32x4.extract_lane 0 (local.get ${v}))) (f64.promote_f32 (f32x4.extract_lane 1 (local.get ${v}))))
     (f64.add (f64.promote_f32 (f32x4.extract_lane 2 (local.get ${v}))) (f64.promote_f32 (f32x4.extract_lane 3 (local.get ${v})))))`
 
+/**
+ * A loop of `body` (which moves `$pointer` on) from `$pointer` to `$end`, in chunks of `chunkBytes`:
+ * each sum's f32x4 lanes (`$s…`) restart at every chunk, and are added to its float64 total (`$t…`)
+ * at the chunk's end, so no lane ever sums more than a chunk.
+ */
+function chunkedSums(pointer: string, chunkBytes: number, sums: string[], body: string): string {
+  return `(block $done
+      (loop $chunks
+        (br_if $done (i32.ge_u (local.get ${pointer}) (local.get $end)))
+        (local.set $chunkEnd (i32.add (local.get ${pointer}) (i32.const ${chunkBytes})))
+        (if (i32.gt_u (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
+        ${sums.map((x) => `(local.set $s${x} (v128.const f32x4 0 0 0 0))`).join('\n        ')}
+        (block $chunk_done
+          (loop $quads
+            (br_if $chunk_done (i32.ge_u (local.get ${pointer}) (local.get $chunkEnd)))
+            ${body.trim()}
+            (br $quads)))
+        ${sums.map((x) => `(local.set $t${x} (f64.add (local.get $t${x}) ${lanesToF64(`$s${x}`)}))`).join('\n        ')}
+        (br $chunks)))`
+}
+
 const f32x4 = (value: string) => `(f32x4.splat (f32.const ${value}))`
 
 const COMPOSITE_WAT = `
@@ -55,50 +76,34 @@ const COMPOSITE_WAT = `
     (local.set $mask (v128.const i32x4 255 255 255 255))
     (local.set $alphaAt (i32.const ${SCRATCH_ALPHA}))
     (local.set $end (i32.add (local.get $fg) (i32.shl (local.get $pixels) (i32.const 2))))
-    (block $done
-      (loop $chunks
-        (br_if $done (i32.ge_u (local.get $fg) (local.get $end)))
-        (local.set $chunkEnd (i32.add (local.get $fg) (i32.const ${CHUNK_BYTES_RGBA})))
-        (if (i32.gt_u (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
-        (local.set $sr (v128.const f32x4 0 0 0 0))
-        (local.set $sg (v128.const f32x4 0 0 0 0))
-        (local.set $sb (v128.const f32x4 0 0 0 0))
-        (local.set $sa (v128.const f32x4 0 0 0 0))
-        (block $chunk_done
-          (loop $quads
-            (br_if $chunk_done (i32.ge_u (local.get $fg) (local.get $chunkEnd)))
-            (local.set $v (v128.load (local.get $fg)))
-            (local.set $r ${rgbaChannel(0)})
-            (local.set $g ${rgbaChannel(1)})
-            (local.set $b ${rgbaChannel(2)})
-            (local.set $a (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $v) (i32.const 24))) ${f32x4('0.00392156862745098')}))
-            (if (local.get $chroma)
-              (then
-                (local.set $cb (f32x4.sub (f32x4.add (f32x4.add
-                  (f32x4.mul (local.get $r) ${f32x4('-0.168736')}) (f32x4.mul (local.get $g) ${f32x4('-0.331264')}))
-                  (f32x4.mul (local.get $b) ${f32x4('0.5')})) (f32x4.splat (local.get $keyCb))))
-                (local.set $cr (f32x4.sub (f32x4.add (f32x4.add
-                  (f32x4.mul (local.get $r) ${f32x4('0.5')}) (f32x4.mul (local.get $g) ${f32x4('-0.418688')}))
-                  (f32x4.mul (local.get $b) ${f32x4('-0.081312')})) (f32x4.splat (local.get $keyCr))))
-                (local.set $a (f32x4.mul (local.get $a)
-                  (f32x4.min ${f32x4('1')} (f32x4.max ${f32x4('0')} (f32x4.add
-                    (f32x4.mul
-                      (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $cb) (local.get $cb)) (f32x4.mul (local.get $cr) (local.get $cr))))
-                      (f32x4.splat (local.get $keyA)))
-                    (f32x4.splat (local.get $keyB)))))))))
-            (v128.store (local.get $alphaAt) (local.get $a))
-            (local.set $sr (f32x4.add (local.get $sr) (f32x4.mul (local.get $r) (local.get $a))))
-            (local.set $sg (f32x4.add (local.get $sg) (f32x4.mul (local.get $g) (local.get $a))))
-            (local.set $sb (f32x4.add (local.get $sb) (f32x4.mul (local.get $b) (local.get $a))))
-            (local.set $sa (f32x4.add (local.get $sa) (local.get $a)))
-            (local.set $fg (i32.add (local.get $fg) (i32.const 16)))
-            (local.set $alphaAt (i32.add (local.get $alphaAt) (i32.const 16)))
-            (br $quads)))
-        (local.set $tr (f64.add (local.get $tr) ${lanesToF64('$sr')}))
-        (local.set $tg (f64.add (local.get $tg) ${lanesToF64('$sg')}))
-        (local.set $tb (f64.add (local.get $tb) ${lanesToF64('$sb')}))
-        (local.set $ta (f64.add (local.get $ta) ${lanesToF64('$sa')}))
-        (br $chunks)))
+    ${chunkedSums('$fg', CHUNK_BYTES_RGBA, ['r', 'g', 'b', 'a'], `
+        (local.set $v (v128.load (local.get $fg)))
+        (local.set $r ${rgbaChannel(0)})
+        (local.set $g ${rgbaChannel(1)})
+        (local.set $b ${rgbaChannel(2)})
+        (local.set $a (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $v) (i32.const 24))) ${f32x4('0.00392156862745098')}))
+        (if (local.get $chroma)
+          (then
+            (local.set $cb (f32x4.sub (f32x4.add (f32x4.add
+              (f32x4.mul (local.get $r) ${f32x4('-0.168736')}) (f32x4.mul (local.get $g) ${f32x4('-0.331264')}))
+              (f32x4.mul (local.get $b) ${f32x4('0.5')})) (f32x4.splat (local.get $keyCb))))
+            (local.set $cr (f32x4.sub (f32x4.add (f32x4.add
+              (f32x4.mul (local.get $r) ${f32x4('0.5')}) (f32x4.mul (local.get $g) ${f32x4('-0.418688')}))
+              (f32x4.mul (local.get $b) ${f32x4('-0.081312')})) (f32x4.splat (local.get $keyCr))))
+            (local.set $a (f32x4.mul (local.get $a)
+              (f32x4.min ${f32x4('1')} (f32x4.max ${f32x4('0')} (f32x4.add
+                (f32x4.mul
+                  (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $cb) (local.get $cb)) (f32x4.mul (local.get $cr) (local.get $cr))))
+                  (f32x4.splat (local.get $keyA)))
+                (f32x4.splat (local.get $keyB)))))))))
+        (v128.store (local.get $alphaAt) (local.get $a))
+        (local.set $sr (f32x4.add (local.get $sr) (f32x4.mul (local.get $r) (local.get $a))))
+        (local.set $sg (f32x4.add (local.get $sg) (f32x4.mul (local.get $g) (local.get $a))))
+        (local.set $sb (f32x4.add (local.get $sb) (f32x4.mul (local.get $b) (local.get $a))))
+        (local.set $sa (f32x4.add (local.get $sa) (local.get $a)))
+        (local.set $fg (i32.add (local.get $fg) (i32.const 16)))
+        (local.set $alphaAt (i32.add (local.get $alphaAt) (i32.const 16)))
+`)}
     (f64.store (i32.const 0) (local.get $tr))
     (f64.store (i32.const 8) (local.get $tg))
     (f64.store (i32.const 16) (local.get $tb))
@@ -109,27 +114,13 @@ const COMPOSITE_WAT = `
     (local $end i32) (local $chunkEnd i32) (local $w v128) (local $zero v128)
     (local $sr v128) (local $sg v128) (local $sb v128) (local $tr f64) (local $tg f64) (local $tb f64)
     (local.set $end (i32.add (local.get $bg) (i32.mul (local.get $pixels) (i32.const 3))))
-    (block $done
-      (loop $chunks
-        (br_if $done (i32.ge_u (local.get $bg) (local.get $end)))
-        (local.set $chunkEnd (i32.add (local.get $bg) (i32.const ${(CHUNK_BYTES_RGBA / 4) * 3})))
-        (if (i32.gt_u (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
-        (local.set $sr (v128.const f32x4 0 0 0 0))
-        (local.set $sg (v128.const f32x4 0 0 0 0))
-        (local.set $sb (v128.const f32x4 0 0 0 0))
-        (block $chunk_done
-          (loop $quads
-            (br_if $chunk_done (i32.ge_u (local.get $bg) (local.get $chunkEnd)))
-            (local.set $w (v128.load (local.get $bg)))
-            (local.set $sr (f32x4.add (local.get $sr) ${rgbChannel(0)}))
-            (local.set $sg (f32x4.add (local.get $sg) ${rgbChannel(1)}))
-            (local.set $sb (f32x4.add (local.get $sb) ${rgbChannel(2)}))
-            (local.set $bg (i32.add (local.get $bg) (i32.const 12)))
-            (br $quads)))
-        (local.set $tr (f64.add (local.get $tr) ${lanesToF64('$sr')}))
-        (local.set $tg (f64.add (local.get $tg) ${lanesToF64('$sg')}))
-        (local.set $tb (f64.add (local.get $tb) ${lanesToF64('$sb')}))
-        (br $chunks)))
+    ${chunkedSums('$bg', (CHUNK_BYTES_RGBA / 4) * 3, ['r', 'g', 'b'], `
+        (local.set $w (v128.load (local.get $bg)))
+        (local.set $sr (f32x4.add (local.get $sr) ${rgbChannel(0)}))
+        (local.set $sg (f32x4.add (local.get $sg) ${rgbChannel(1)}))
+        (local.set $sb (f32x4.add (local.get $sb) ${rgbChannel(2)}))
+        (local.set $bg (i32.add (local.get $bg) (i32.const 12)))
+`)}
     (f64.store (i32.const 32) (local.get $tr))
     (f64.store (i32.const 40) (local.get $tg))
     (f64.store (i32.const 48) (local.get $tb)))
