@@ -4,6 +4,7 @@ import { Socket, type SocketConstructorOpts } from 'node:net'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
+import { FramePool } from './FramePool'
 import { ProcessError } from './run-process'
 
 export interface TRawFrameReaderOptions {
@@ -49,7 +50,7 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
   private readonly frameBytes: number
   private readonly prefetch: number
   private readonly ready: Uint8Array[] = []
-  private readonly spare: Uint8Array[] = []
+  private readonly frames: FramePool
   /** The frame being filled, and how many of its bytes have arrived. */
   private filling?: Uint8Array
   private filled = 0
@@ -64,6 +65,7 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
     const { ffmpeg, args, pixFmt, width, height } = options
     this.frameBytes = width * height * (pixFmt === 'rgba' ? 4 : 3)
     this.prefetch = options.prefetch ?? 3
+    this.frames = new FramePool(this.frameBytes, this.prefetch + 2)
     const fifo = makeFifo()
     const output = [...args, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${width}x${height}`, '-y', fifo?.file ?? '-']
     // Opened before ffmpeg starts (non-blocking, so it does not wait for the writer): ffmpeg's own
@@ -113,9 +115,7 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
    * (its transform has copied what it needs, and nothing kept it).
    */
   recycle(frame: Uint8Array): void {
-    if (frame.byteLength === this.frameBytes && frame.byteOffset === 0 && frame.buffer.byteLength === this.frameBytes && this.spare.length < this.prefetch + 2) {
-      this.spare.push(frame)
-    }
+    this.frames.give(frame)
   }
 
   /**
@@ -195,7 +195,7 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
 
   /** The frame being filled: a recycled one, or a new one (not zero-filled: every byte is written before it is handed out). */
   private target(): Uint8Array {
-    this.filling ??= this.spare.pop() ?? new Uint8Array(Buffer.allocUnsafeSlow(this.frameBytes).buffer, 0, this.frameBytes)
+    this.filling ??= this.frames.take()
     return this.filling
   }
 

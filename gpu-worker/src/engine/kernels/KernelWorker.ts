@@ -1,5 +1,6 @@
 import type {} from './webassembly'
 import { Worker } from 'node:worker_threads'
+import { FramePool } from '../../ffmpeg/FramePool'
 
 /**
  * The thread's side: instantiates the kernel over the shared memory and runs one call per message.
@@ -39,7 +40,10 @@ export interface TKernelWorkerOptions {
   args: number[]
   /** Frames in the kernel's hands at once (default 3: the pipeline's depth and one more). */
   slots?: number
+  /** Where outputs come from and go back to (recycle); threads of one transform may share one. */
+  outputs?: FramePool
 }
+
 
 interface TSlot {
   inputs: number[]
@@ -62,14 +66,15 @@ export class KernelWorker {
   private readonly slots: TSlot[] = []
   private readonly free: number[] = []
   private readonly queued: (() => void)[] = []
-  /** Outputs handed back (recycle), refilled before any new one is allocated. */
-  private readonly spareOutputs: Uint8Array[] = []
+  private readonly outputs: FramePool
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
   private next = 0
   private failure?: Error
 
   constructor(private readonly options: TKernelWorkerOptions) {
     const { module, entry, inputs, outBytes, scratchBytes = 0, args, slots = 3 } = options
+    this.outputs = options.outputs ?? new FramePool(outBytes, slots + 4)
+    if (this.outputs.bytes !== outBytes) throw new Error(`kernel ${entry}: an output pool of ${this.outputs.bytes}-byte frames for ${outBytes}-byte outputs`)
     let at = align(scratchBytes)
     for (let s = 0; s < slots; s++) {
       const slot: TSlot = { inputs: [], dst: 0 }
@@ -123,7 +128,7 @@ export class KernelWorker {
         this.worker.ref()
         this.worker.postMessage({ id, addresses: [...slot.inputs, slot.dst], callArgs })
       })
-      const out = this.spareOutputs.pop() ?? new Uint8Array(Buffer.allocUnsafeSlow(outBytes).buffer, 0, outBytes)
+      const out = this.outputs.take()
       out.set(heap.subarray(slot.dst, slot.dst + outBytes))
       return out
     } finally {
@@ -134,9 +139,7 @@ export class KernelWorker {
 
   /** Takes back an output of `run` that nothing holds any more, to be refilled by a later call. */
   recycle(output: Uint8Array): void {
-    if (output.byteLength === this.options.outBytes && output.buffer.byteLength === output.byteLength && this.spareOutputs.length < this.slots.length + 4) {
-      this.spareOutputs.push(output)
-    }
+    this.outputs.give(output)
   }
 
   close(): void {
