@@ -165,17 +165,15 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
       },
     }
     const socket = new Socket(options)
-    // ffmpeg has opened the pipe by the time its first bytes arrive; the name is not needed after.
-    const removeName = () => rmSync(dir, { recursive: true, force: true })
-    socket.once('data', removeName)
-    socket.once('close', removeName)
+    // The name goes with the reader (onread sockets emit no 'data' to time it earlier by).
+    socket.once('close', () => rmSync(dir, { recursive: true, force: true }))
     // A pipe whose writer never opened it (an ffmpeg that exits before writing anything) would
     // never report its end: opening and closing a writer ourselves ends it, after any bytes left.
     const writerExited = () => {
       try {
         closeSync(openSync(path.join(dir, 'raw'), constants.O_WRONLY | constants.O_NONBLOCK))
       } catch {
-        // The name is gone: ffmpeg opened the pipe, and its exit ends it.
+        // Already closed and removed (the reader was killed).
       }
     }
     return { stream: socket, pause: () => socket.pause(), resume: () => socket.resume(), writerExited, close: () => socket.destroy() }
