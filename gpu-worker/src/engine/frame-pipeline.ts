@@ -10,7 +10,7 @@ export interface TFrameTransform<In> {
    * it needed), so the pipeline may hand the input back to its source to be refilled.
    */
   releasesInput?: boolean
-  /** Takes back an output frame nobody holds any more, to be refilled (sinks that declare `releases`). */
+  /** Takes back an output frame nobody holds any more, to be refilled (for pipelines whose sink declares `sinkReleases`). */
   recycleOutput?(frame: Uint8Array): void
   /** Frames to emit after the last input (interpolation's tail). */
   end?(): Promise<Uint8Array[]>

@@ -38,7 +38,7 @@ interface TFrameInput {
  * frames so decoding overlaps the work on earlier frames, and pauses ffmpeg past that, so a clip
  * never sits in memory whole.
  *
- * The frames come through a named pipe that the kernel copies straight into each frame's buffer:
+ * The frames come through a named pipe, read straight into each frame's buffer by the OS:
  * reading ffmpeg's stdout instead costs a fresh 64 KiB buffer per pipe read and a copy of each
  * into the frame, which at 720p and up is most of the main thread's time per frame and garbage that
  * keeps V8's collector busy. A consumer done with a frame may hand it back (`recycle`) to be filled

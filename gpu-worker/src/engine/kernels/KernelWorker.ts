@@ -44,50 +44,21 @@ export interface TKernelWorkerOptions {
   outputs?: FramePool
 }
 
-
 interface TSlot {
   inputs: number[]
   dst: number
 }
 
-/**
- * Runs a compiled kernel on a thread of its own, so that reading the next frames from ffmpeg's
- * pipe (on the main thread) overlaps the kernel instead of waiting for it; with one thread, ffmpeg
- * stalls on a full pipe for as long as the kernel runs.
- *
- * The memory is shared between the threads and laid out as [scratch][slot 0][slot 1]…, a slot
- * holding each input and the output: a call's inputs are copied into a free slot, the thread runs
- * the kernel over it, and the output is copied out into a buffer of its own (a recycled one where
- * the caller hands outputs back). A caller keeps its inputs and owns each output.
- */
-export class KernelWorker {
+/** One thread running the kernel over its own shared memory; calls settle in the order they are made. */
+class KernelThread {
+  readonly memory: WebAssembly.Memory
   private readonly worker: Worker
-  private readonly memory: WebAssembly.Memory
-  private readonly slots: TSlot[] = []
-  private readonly free: number[] = []
-  private readonly queued: (() => void)[] = []
-  private readonly outputs: FramePool
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
   private next = 0
   private failure?: Error
 
-  constructor(private readonly options: TKernelWorkerOptions) {
-    const { module, entry, inputs, outBytes, scratchBytes = 0, args, slots = 3 } = options
-    this.outputs = options.outputs ?? new FramePool(outBytes, slots + 4)
-    if (this.outputs.bytes !== outBytes) throw new Error(`kernel ${entry}: an output pool of ${this.outputs.bytes}-byte frames for ${outBytes}-byte outputs`)
-    let at = align(scratchBytes)
-    for (let s = 0; s < slots; s++) {
-      const slot: TSlot = { inputs: [], dst: 0 }
-      for (const bytes of inputs) {
-        slot.inputs.push(at)
-        at = align(at + bytes + INPUT_SLACK)
-      }
-      slot.dst = at
-      at = align(at + outBytes)
-      this.slots.push(slot)
-      this.free.push(s)
-    }
-    const pages = Math.ceil(at / 65536)
+  constructor({ module, entry, args }: TKernelWorkerOptions, bytes: number) {
+    const pages = Math.ceil(bytes / 65536)
     this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
     this.worker = new Worker(HOST, { eval: true, workerData: { module, memory: this.memory, entry, args } })
     this.worker.on('message', ({ id, error }: { id: number; error?: string }) => {
@@ -108,31 +79,79 @@ export class KernelWorker {
     this.worker.unref()
   }
 
+  call(addresses: number[], callArgs: number[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    const id = this.next++
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject })
+      this.worker.ref()
+      this.worker.postMessage({ id, addresses, callArgs })
+    })
+  }
+
+  terminate(): void {
+    void this.worker.terminate()
+  }
+}
+
+/**
+ * Runs a compiled kernel on a thread of its own, so that reading the next frames from ffmpeg's
+ * pipe (on the main thread) overlaps the kernel instead of waiting for it; with one thread, ffmpeg
+ * stalls on a full pipe for as long as the kernel runs. The thread starts with the first call
+ * after construction or `close` (one per run of a frame pipeline), and its scratch with it.
+ *
+ * The memory is shared between the threads and laid out as [scratch][slot 0][slot 1]…, a slot
+ * holding each input and the output: a call's inputs are copied into a free slot, the thread runs
+ * the kernel over it, and the output is copied out into a buffer of its own (a recycled one where
+ * the caller hands outputs back). A caller keeps its inputs and owns each output.
+ */
+export class KernelWorker {
+  private readonly slots: TSlot[] = []
+  private readonly free: TSlot[] = []
+  private readonly queued: (() => void)[] = []
+  private readonly outputs: FramePool
+  private readonly memoryBytes: number
+  private thread?: KernelThread
+
+  constructor(private readonly options: TKernelWorkerOptions) {
+    const { entry, inputs, outBytes, scratchBytes = 0, slots = 3 } = options
+    this.outputs = options.outputs ?? new FramePool(outBytes, slots + 4)
+    if (this.outputs.bytes !== outBytes) throw new Error(`kernel ${entry}: an output pool of ${this.outputs.bytes}-byte frames for ${outBytes}-byte outputs`)
+    let at = align(scratchBytes)
+    for (let s = 0; s < slots; s++) {
+      const slot: TSlot = { inputs: [], dst: 0 }
+      for (const bytes of inputs) {
+        slot.inputs.push(at)
+        at = align(at + bytes + INPUT_SLACK)
+      }
+      slot.dst = at
+      at = align(at + outBytes)
+      this.slots.push(slot)
+    }
+    this.free.push(...this.slots)
+    this.memoryBytes = at
+  }
+
   /** Runs the kernel over `inputs` (sized as the options say); calls run in the order they are made. */
   async run(inputs: Uint8Array[], callArgs: number[] = []): Promise<Uint8Array> {
     const { entry, outBytes } = this.options
+    if (inputs.length !== this.options.inputs.length) throw new Error(`kernel ${entry}: ${inputs.length} inputs, expected ${this.options.inputs.length}`)
     inputs.forEach((input, i) => {
       const expected = this.options.inputs[i]
       if (input.length !== expected) throw new Error(`kernel ${entry}: input ${i} of ${input.length} bytes, expected ${expected}`)
     })
-    if (inputs.length !== this.options.inputs.length) throw new Error(`kernel ${entry}: ${inputs.length} inputs, expected ${this.options.inputs.length}`)
+    const thread = (this.thread ??= new KernelThread(this.options, this.memoryBytes))
     if (this.free.length === 0) await new Promise<void>((resolve) => this.queued.push(resolve))
-    const slot = this.slots[this.free.pop()!]!
+    const slot = this.free.pop()!
     try {
-      if (this.failure) throw this.failure
-      const heap = new Uint8Array(this.memory.buffer)
+      const heap = new Uint8Array(thread.memory.buffer)
       inputs.forEach((input, i) => heap.set(input, slot.inputs[i]))
-      const id = this.next++
-      await new Promise<void>((resolve, reject) => {
-        this.waiting.set(id, { resolve, reject })
-        this.worker.ref()
-        this.worker.postMessage({ id, addresses: [...slot.inputs, slot.dst], callArgs })
-      })
+      await thread.call([...slot.inputs, slot.dst], callArgs)
       const out = this.outputs.take()
       out.set(heap.subarray(slot.dst, slot.dst + outBytes))
       return out
     } finally {
-      this.free.push(this.slots.indexOf(slot))
+      this.free.push(slot)
       this.queued.shift()?.()
     }
   }
@@ -142,8 +161,10 @@ export class KernelWorker {
     this.outputs.give(output)
   }
 
+  /** Ends the thread (its scratch goes with it); a later call starts another. */
   close(): void {
-    void this.worker.terminate()
+    this.thread?.terminate()
+    this.thread = undefined
   }
 }
 

@@ -3,9 +3,9 @@ import { createRequire } from 'node:module'
 
 /**
  * Our own per-pixel kernels, written in WebAssembly text (SIMD, 128-bit) and compiled once per
- * process with wabt. They run on the calling thread, synchronously, over frames copied into the
- * instance's memory: for elementwise work one fused pass over a frame beats a graph of separate
- * ONNX Runtime nodes, each a full pass over float intermediates.
+ * process with wabt; KernelWorker runs them on a thread over frames copied into shared memory. For
+ * elementwise work one fused pass over a frame beats a graph of separate ONNX Runtime nodes, each a
+ * full pass over float intermediates.
  */
 const compiled = new Map<string, Promise<WebAssembly.Module>>()
 

@@ -45,7 +45,7 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
   const module = await compositeModule()
   const key = chromaKeyScalars(params)
   const args = [pixels, key ? 1 : 0, key?.keyCb ?? 0, key?.keyCr ?? 0, key?.keyA ?? 0, key?.keyB ?? 0, params.match]
-  let kernel: KernelWorker | undefined
+  const kernel = new KernelWorker({ module, entry: 'composite', inputs: [pixels * 4, pixels * 3], outBytes: pixels * 3, scratchBytes: compositeScratchBytes(pixels), args })
   let still: Uint8Array | undefined
   let moving = false
   let keyings = 0
@@ -55,9 +55,8 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
     },
     // KernelWorker.run copies both frames into the kernel's memory before it resolves.
     releasesInput: true,
-    recycleOutput: (frame) => kernel?.recycle(frame),
+    recycleOutput: (frame) => kernel.recycle(frame),
     async push({ fg, bg }) {
-      kernel ??= new KernelWorker({ module, entry: 'composite', inputs: [pixels * 4, pixels * 3], outBytes: pixels * 3, scratchBytes: compositeScratchBytes(pixels), args })
       // The thread runs calls in order, so a still's later frames find its alpha from the first.
       const rekey = moving || still !== fg
       if (still && still !== fg) moving = true
@@ -66,8 +65,8 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
       return [await kernel.run([fg, bg], [rekey ? 1 : 0])]
     },
     close() {
-      kernel?.close()
-      kernel = undefined
+      // The thread's scratch (a keyed still) goes with it.
+      kernel.close()
       still = undefined
       moving = false
     },
@@ -75,9 +74,9 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
 }
 
 /**
- * The composite as ONNX graphs (the CUDA path). A foreground that arrives as the same buffer frame after frame (a still: openSource yields one
- * buffer for ever) is keyed once, by the foreground graph, and each frame runs only the over
- * graph. Once a frame brings a different foreground buffer, that and every later frame run the
+ * The composite as ONNX graphs (the CUDA path). A foreground that arrives as the same buffer frame
+ * after frame (a still: openSource yields one buffer for ever) is keyed once, by the foreground
+ * graph, and each frame runs only the over graph. Once a frame brings a different foreground buffer, that and every later frame run the
  * whole graph in one go (a clip's keyed planes would otherwise cross into JavaScript and back).
  */
 export async function compositeGraphTransform(engine: MediaEngine, params: TCompositeParams, shape: TFrameShape): Promise<TCompositeTransform> {
