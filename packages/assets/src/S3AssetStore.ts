@@ -210,7 +210,7 @@ export class S3AssetStore implements AssetStore {
       ResponseContentType: options.contentType,
       ResponseContentDisposition: options.downloadName === undefined ? undefined : attachment(options.downloadName),
     })
-    return getSignedUrl(this.presignClient, command, { expiresIn: options.expiresInSeconds })
+    return getSignedUrl(this.presignClient, command, { expiresIn: options.expiresInSeconds, signingDate: options.signedAt })
   }
 
   async delete(sha256: string): Promise<void> {

@@ -31,8 +31,10 @@ export interface StagedBlob extends StoredAsset {
 }
 
 export interface PresignOptions {
-  /** Seconds the URL stays valid. */
+  /** Seconds the URL stays valid, counted from `signedAt`. */
   expiresInSeconds: number
+  /** The instant the URL is signed at (default: now); with it a caller fixes the exact expiry. */
+  signedAt?: Date
   /** The Content-Type the store should answer with (S3's `response-content-type`). */
   contentType?: string
   /** A file name for `Content-Disposition: attachment` (downloads). */

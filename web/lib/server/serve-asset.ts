@@ -32,8 +32,13 @@ export async function serveAsset(req: Request, opts: ServeAssetOptions): Promise
   const missing = () => new AppError(AppErrorCode.NOT_FOUND, 'The asset is recorded but its file is missing.')
   // A HEAD is answered here: a presigned URL is signed for GET only.
   if (store.kind === 's3' && opts.withBody) {
+    // Signed at a whole second, so the bucket's URL expires exactly when ours does.
     const now = Math.floor(Date.now() / 1000)
-    const url = await store.presignGet(sha256, { expiresInSeconds: Math.max(MIN_PRESIGN_SECONDS, opts.notAfter - now), contentType: opts.mimeType })
+    const url = await store.presignGet(sha256, {
+      expiresInSeconds: Math.max(MIN_PRESIGN_SECONDS, opts.notAfter - now),
+      signedAt: new Date(now * 1000),
+      contentType: opts.mimeType,
+    })
     if (url) {
       return new Response(null, {
         status: 302,
