@@ -33,7 +33,7 @@ const rgbaChannel = (c: number) =>
 
 /** R, G or B of four RGB pixels (the first 12 bytes of `w`) as f32x4. */
 const rgbChannel = (c: number) =>
-  `(f32x4.convert_i32x4_s (i8x16.shuffle ${[0, 1, 2, 3].map((p) => `${3 * p + c} 16 16 16`).join(' ')} (local.get $w) (local.get $zero)))`
+  `(f32x4.convert_i32x4_s (i8x16.swizzle (local.get $w) (v128.const i8x16 ${[0, 1, 2, 3].map((p) => `${3 * p + c} 128 128 128`).join(' ')})))`
 
 /** f32x4 lanes summed into a float64. */
 const lanesToF64 = (v: string) => `(f64.add (f64.add (f64.promote_f32 (f32x4.extract_lane 0 (local.get ${v}))) (f64.promote_f32 (f32x4.extract_lane 1 (local.get ${v}))))
@@ -60,7 +60,7 @@ function chunkedSums(pointer: string, chunkBytes: number, sums: string[], body: 
         (br $chunks)))`
 }
 
-const f32x4 = (value: string) => `(f32x4.splat (f32.const ${value}))`
+const f32x4 = (value: string) => `(v128.const f32x4 ${value} ${value} ${value} ${value})`
 
 const COMPOSITE_WAT = `
 (module
@@ -73,7 +73,12 @@ const COMPOSITE_WAT = `
     (local $v v128) (local $mask v128) (local $r v128) (local $g v128) (local $b v128) (local $a v128)
     (local $cb v128) (local $cr v128) (local $sr v128) (local $sg v128) (local $sb v128) (local $sa v128)
     (local $tr f64) (local $tg f64) (local $tb f64) (local $ta f64)
+    (local $keyCb4 v128) (local $keyCr4 v128) (local $keyA4 v128) (local $keyB4 v128)
     (local.set $mask (v128.const i32x4 255 255 255 255))
+    (local.set $keyCb4 (f32x4.splat (local.get $keyCb)))
+    (local.set $keyCr4 (f32x4.splat (local.get $keyCr)))
+    (local.set $keyA4 (f32x4.splat (local.get $keyA)))
+    (local.set $keyB4 (f32x4.splat (local.get $keyB)))
     (local.set $alphaAt (i32.const ${SCRATCH_ALPHA}))
     (local.set $end (i32.add (local.get $fg) (i32.shl (local.get $pixels) (i32.const 2))))
     ${chunkedSums('$fg', CHUNK_BYTES_RGBA, ['r', 'g', 'b', 'a'], `
@@ -86,16 +91,16 @@ const COMPOSITE_WAT = `
           (then
             (local.set $cb (f32x4.sub (f32x4.add (f32x4.add
               (f32x4.mul (local.get $r) ${f32x4('-0.168736')}) (f32x4.mul (local.get $g) ${f32x4('-0.331264')}))
-              (f32x4.mul (local.get $b) ${f32x4('0.5')})) (f32x4.splat (local.get $keyCb))))
+              (f32x4.mul (local.get $b) ${f32x4('0.5')})) (local.get $keyCb4)))
             (local.set $cr (f32x4.sub (f32x4.add (f32x4.add
               (f32x4.mul (local.get $r) ${f32x4('0.5')}) (f32x4.mul (local.get $g) ${f32x4('-0.418688')}))
-              (f32x4.mul (local.get $b) ${f32x4('-0.081312')})) (f32x4.splat (local.get $keyCr))))
+              (f32x4.mul (local.get $b) ${f32x4('-0.081312')})) (local.get $keyCr4)))
             (local.set $a (f32x4.mul (local.get $a)
-              (f32x4.min ${f32x4('1')} (f32x4.max ${f32x4('0')} (f32x4.add
+              (f32x4.pmin ${f32x4('1')} (f32x4.pmax ${f32x4('0')} (f32x4.add
                 (f32x4.mul
                   (f32x4.sqrt (f32x4.add (f32x4.mul (local.get $cb) (local.get $cb)) (f32x4.mul (local.get $cr) (local.get $cr))))
-                  (f32x4.splat (local.get $keyA)))
-                (f32x4.splat (local.get $keyB)))))))))
+                  (local.get $keyA4))
+                (local.get $keyB4))))))))
         (v128.store (local.get $alphaAt) (local.get $a))
         (local.set $sr (f32x4.add (local.get $sr) (f32x4.mul (local.get $r) (local.get $a))))
         (local.set $sg (f32x4.add (local.get $sg) (f32x4.mul (local.get $g) (local.get $a))))

@@ -33,7 +33,7 @@ const f32Lanes = (lanes: number[]) => lanes.flatMap((l) => [0, 1, 2, 3].map((b) 
 function block(): string {
   const out: string[] = []
   for (let m = 0; m < 4; m++) {
-    out.push(`(local.set $f${m} (f32x4.min $one (f32x4.max $zero (f32x4.add (local.get $row)
+    out.push(`(local.set $f${m} (f32x4.pmin $one (f32x4.pmax $zero (f32x4.add (local.get $row)
         (f32x4.mul (f32x4.convert_i32x4_s (i32x4.add (local.get $xs) (i32x4.splat (i32.const ${4 * m})))) (local.get $ux4))))))`.replaceAll('$one', '(local.get $one)').replaceAll('$zero', '(local.get $zero)'))
   }
   // Which four pixels' facing each value vector's lanes take, by t: values 4t..4t+3 of 12.
