@@ -25,6 +25,7 @@ import { upscaleTransform } from '../src/engine/ops/upscale'
 import { renderCameraMove } from '../src/engine/render-camera-move'
 import { cameraWindow, roiForWindow } from '../src/engine/camera-window'
 import { resolveFfmpegPaths } from '../src/ffmpeg/ffmpeg-paths'
+import type { FramePool } from '../src/ffmpeg/FramePool'
 import { RawFrameReader } from '../src/ffmpeg/RawFrameReader'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { zip } from '../src/render/composite-job'
@@ -56,14 +57,15 @@ async function best(runs: number, fn: () => Promise<unknown>): Promise<number> {
   return b
 }
 
-function rawReader(file: string, pixFmt: 'rgb24' | 'rgba' = 'rgb24', width = W, height = H): RawFrameReader {
-  return new RawFrameReader({ ffmpeg: ffmpeg.ffmpeg, args: ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${width}x${height}`, '-i', file], pixFmt, width, height })
+/** A reader of a raw file, making its frames where the transform asks (its kernel's memory), as the jobs' sources do. */
+function rawReader(file: string, pixFmt: 'rgb24' | 'rgba' = 'rgb24', frames?: FramePool): RawFrameReader {
+  return new RawFrameReader({ ffmpeg: ffmpeg.ffmpeg, args: ['-v', 'error', '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${W}x${H}`, '-i', file], pixFmt, width: W, height: H, frames })
 }
 
-async function ours<In>(source: () => TFrameSource<In>, transform: () => Promise<TFrameTransform<In>>): Promise<number> {
+async function ours<In>(source: (transform: TFrameTransform<In>) => TFrameSource<In>, transform: () => Promise<TFrameTransform<In>>): Promise<number> {
   const t = await transform()
   // One warm-up frame set is not needed: sessions are created inside transform() before timing.
-  return best(2, () => runFramePipeline({ source: source(), transform: t, sink: async () => undefined, sinkReleases: true }))
+  return best(2, () => runFramePipeline({ source: source(t), transform: t, sink: async () => undefined, sinkReleases: true }))
 }
 
 async function theirs(args: string[]): Promise<number> {
@@ -130,7 +132,7 @@ export default async function engineBench(): Promise<Record<string, TEntry>> {
     }
 
     results['engine.relight.fps_720p'] = entry(
-      await ours(() => rawReader(raw), () => relightTransform(engine, { preset: 'golden_hour', direction: 135, intensity: 0.8 }, size)),
+      await ours((t) => rawReader(raw, 'rgb24', t.inputFrames), () => relightTransform(engine, { preset: 'golden_hour', direction: 135, intensity: 0.8 }, size)),
       'ffmpeg eq,colorbalance',
       await theirs([...rawIn, '-vf', 'eq=gamma=1.05:saturation=1.1,colorbalance=rs=0.1:gs=0.02:bs=-0.15:rh=0.08:bh=-0.1,format=rgb24']),
     )
@@ -140,7 +142,7 @@ export default async function engineBench(): Promise<Record<string, TEntry>> {
       await theirs([...rawIn, '-filter_complex', 'smartblur=lr=2:ls=0.8:lt=10,eq=contrast=1.2:saturation=1.25,split[a][b];[b]edgedetect=low=0.1:high=0.3:mode=colormix,negate[e];[a][e]blend=all_mode=multiply,format=rgb24']),
     )
     results['engine.composite.fps_720p'] = entry(
-      await ours(() => zip(rawReader(rawGreen, 'rgba'), rawReader(raw), true), () => compositeTransform(engine, { key: 'chroma', keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0.6 }, size)),
+      await ours((t) => zip(rawReader(rawGreen, 'rgba', t.inputFrames?.fg), rawReader(raw, 'rgb24', t.inputFrames?.bg), true), () => compositeTransform(engine, { key: 'chroma', keyColor: '#00ff00', similarity: 0.25, softness: 0.1, match: 0.6 }, size)),
       'ffmpeg colorkey,overlay',
       await theirs([...rawIn, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${W}x${H}`, '-r', '24', '-i', rawGreen, '-filter_complex', '[1]colorkey=0x00ff00:0.25:0.1[k];[0][k]overlay=format=rgb,format=rgb24']),
     )

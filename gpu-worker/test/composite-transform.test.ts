@@ -3,6 +3,7 @@ import type * as ort from 'onnxruntime-node'
 import { tmpdir } from 'node:os'
 import { afterAll, describe, expect, it } from 'vitest'
 import { MediaEngine } from '../src/engine/MediaEngine'
+import { runFramePipeline } from '../src/engine/frame-pipeline'
 import { compositeGraphTransform, compositeTransform, type TCompositeFrame } from '../src/engine/ops/composite'
 import { paths } from './helpers'
 
@@ -128,6 +129,35 @@ describe('compositeTransform (our kernel, on CPU)', () => {
     transform.close?.()
     expect(transform.keyings).toBe(4)
     frames.forEach((frame, i) => expect(maxDifference(outputs[i]![0]!, reference(frame, params(key)))).toBeLessThanOrEqual(1))
+  })
+
+  it('a foreground clip and a plate clip read from frames made in the kernel\'s memory, refilled as they come back: every frame matches', async () => {
+    const transform = await compositeTransform(countingEngine(), params('chroma'), { width: W, height: H })
+    const pools = transform.inputFrames!
+    const frames = Array.from({ length: 10 }, (_, i) => ({ fg: foreground(20 + i), bg: plate(20 + i) }))
+    const made = new Set<Uint8Array>()
+    const source = Object.assign(
+      (async function* () {
+        for (const { fg, bg } of frames) {
+          const frame = { fg: pools.fg!.take(), bg: pools.bg!.take() }
+          frame.fg.set(fg)
+          frame.bg.set(bg)
+          made.add(frame.fg).add(frame.bg)
+          yield frame
+        }
+      })(),
+      {
+        recycle: ({ fg, bg }: TCompositeFrame) => {
+          pools.fg!.give(fg)
+          pools.bg!.give(bg)
+        },
+      },
+    )
+    let worst = 0
+    await runFramePipeline({ source, transform, sinkReleases: true, sink: async (out, i) => void (worst = Math.max(worst, maxDifference(out, reference(frames[i]!, params('chroma'))))) })
+    expect(worst).toBeLessThanOrEqual(1)
+    expect(transform.keyings).toBe(frames.length)
+    expect(made.size).toBeLessThan(frames.length)
   })
 
   it('a 720p frame: the same picture as the ONNX graphs, to a level', async () => {

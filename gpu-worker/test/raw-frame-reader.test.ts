@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { describe, expect, it } from 'vitest'
 import { runFramePipeline } from '../src/engine/frame-pipeline'
+import { FramePool } from '../src/ffmpeg/FramePool'
 import { RawFrameReader } from '../src/ffmpeg/RawFrameReader'
 import { runProcess } from '../src/ffmpeg/run-process'
 import { paths } from './helpers'
@@ -55,5 +56,38 @@ describe('RawFrameReader', () => {
     expect(seen.size).toBeLessThan(8)
     // Every frame reached its transform whole: a buffer refilled too early would show another frame's bytes.
     copies.forEach((copy, i) => expect(copy.equals(stdout.subarray(i * FRAME, (i + 1) * FRAME))).toBe(true))
+  })
+
+  it('fills the frames of a pool it is given, and a reader stopped early gives back every frame it still held', async () => {
+    const made: Uint8Array[] = []
+    const pool = new FramePool(FRAME, Infinity, (bytes) => {
+      const frame = new Uint8Array(bytes)
+      made.push(frame)
+      return frame
+    })
+    const first = new RawFrameReader({ ffmpeg: paths.ffmpeg, args: testsrc(30), pixFmt: 'rgb24', width: W, height: H, frames: pool })
+    let taken = 0
+    for await (const frame of first) {
+      expect(made).toContain(frame)
+      if (++taken === 2) break
+    }
+    // The two frames handed out are the consumer's; whatever else the reader had made is back in the pool.
+    const held = made.length - 2
+    expect(held).toBeGreaterThan(0)
+    const again = Array.from({ length: held }, () => pool.take())
+    expect(new Set(again).size).toBe(held)
+    again.forEach((frame) => expect(made).toContain(frame))
+    expect(() => new RawFrameReader({ ffmpeg: paths.ffmpeg, args: testsrc(1), pixFmt: 'rgba', width: W, height: H, frames: pool })).toThrow(/pool of 6912-byte frames for 9216-byte rgba/)
+  })
+
+  it('a pool takes back only a frame it lent, once', () => {
+    const pool = new FramePool(16)
+    const lent = pool.take()
+    pool.give(new Uint8Array(16))
+    pool.give(lent)
+    pool.give(lent)
+    const [a, b] = [pool.take(), pool.take()]
+    expect(a).toBe(lent)
+    expect(b).not.toBe(lent)
   })
 })

@@ -1,3 +1,11 @@
+import type { FramePool } from '../ffmpeg/FramePool'
+
+/**
+ * Where a source may make its frames for a transform (a kernel's own memory, where frames are read
+ * without a copy): one pool for a transform of frames, one per part for a transform of parts.
+ */
+export type TInputFrames<In> = In extends Uint8Array ? FramePool : { [K in keyof In]?: FramePool }
+
 /** Per-frame work of an operation. */
 export interface TFrameTransform<In> {
   /**
@@ -10,6 +18,8 @@ export interface TFrameTransform<In> {
    * it needed), so the pipeline may hand the input back to its source to be refilled.
    */
   releasesInput?: boolean
+  /** Pools to make input frames from, for sources that can fill frames they are given. */
+  inputFrames?: TInputFrames<In>
   /** Takes back an output frame nobody holds any more, to be refilled (for pipelines whose sink declares `sinkReleases`). */
   recycleOutput?(frame: Uint8Array): void
   /** Frames to emit after the last input (interpolation's tail). */

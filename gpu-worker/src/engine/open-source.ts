@@ -1,5 +1,6 @@
 import { AppError, AppErrorCode } from '@montage/core'
 import { ProcessError, runProcess } from '../ffmpeg/run-process'
+import type { FramePool } from '../ffmpeg/FramePool'
 import { RawFrameReader } from '../ffmpeg/RawFrameReader'
 import type { TMediaInfo } from '../ffmpeg/probe-media'
 import type { TFrameSource } from './frame-pipeline'
@@ -28,6 +29,8 @@ export interface TOpenSourceOptions {
   repeatStill?: boolean
   /** A clip's frames at this rate rather than its own (a composite's foreground at its plate's). */
   rate?: { num: number; den: number }
+  /** Where a clip's frames are made (a kernel's memory: TFrameTransform.inputFrames); the reader's own by default. */
+  frames?: FramePool
   signal?: AbortSignal
 }
 
@@ -37,7 +40,7 @@ export interface TOpenSourceOptions {
  * is decoded once, and its one frame, handed out again and again, is never refilled.
  */
 export function openSource(options: TOpenSourceOptions): TFrameSource<Uint8Array> {
-  const { ffmpeg, file, label, info, width, height, pixFmt, fit, repeatStill, rate: asked, signal } = options
+  const { ffmpeg, file, label, info, width, height, pixFmt, fit, repeatStill, rate: asked, frames: pool, signal } = options
   const filters =
     fit === 'fill'
       ? `scale=${width}:${height}:flags=bicubic`
@@ -81,6 +84,7 @@ export function openSource(options: TOpenSourceOptions): TFrameSource<Uint8Array
         pixFmt,
         width,
         height,
+        frames: pool,
       })
       reader = frames
       const onAbort = () => frames.kill()

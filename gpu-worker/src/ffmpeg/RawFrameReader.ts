@@ -18,6 +18,8 @@ export interface TRawFrameReaderOptions {
   prefetch?: number
   /** ffmpeg reads its input from stdin, fed by `write` (a filter run on frames we hold). */
   fed?: boolean
+  /** Where frames are made and given back to (a kernel's memory); a pool of the reader's own by default. */
+  frames?: FramePool
 }
 
 /**
@@ -65,7 +67,8 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
     const { ffmpeg, args, pixFmt, width, height } = options
     this.frameBytes = width * height * (pixFmt === 'rgba' ? 4 : 3)
     this.prefetch = options.prefetch ?? 3
-    this.frames = new FramePool(this.frameBytes, this.prefetch + 2)
+    this.frames = options.frames ?? new FramePool(this.frameBytes, this.prefetch + 2)
+    if (this.frames.bytes !== this.frameBytes) throw new Error(`RawFrameReader: a pool of ${this.frames.bytes}-byte frames for ${this.frameBytes}-byte ${pixFmt} frames`)
     const fifo = makeFifo()
     const output = [...args, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${width}x${height}`, '-y', fifo?.file ?? '-']
     // Opened before ffmpeg starts (non-blocking, so it does not wait for the writer): ffmpeg's own
@@ -107,6 +110,10 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
     } finally {
       // A consumer that stops early (an error downstream, enough frames) must not leave ffmpeg behind.
       this.kill()
+      // Frames read and not handed out, or half filled, go back (a shared pool outlives the reader).
+      for (const frame of this.ready.splice(0)) this.frames.give(frame)
+      if (this.filling) this.frames.give(this.filling)
+      this.filling = undefined
     }
   }
 

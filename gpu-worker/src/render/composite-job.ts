@@ -67,12 +67,13 @@ export async function compositeJob(deps: TEditJobDeps, input: TCompositeInput, h
     const ffmpeg = engine.ffmpeg.ffmpeg
     const plateIsClip = bg!.info.kind === 'video'
     const timing = clips[0]?.info
+    const transform = await compositeTransform(engine, job.params, size)
+    const frames = transform.inputFrames
     const source = zip(
-      openSource({ ffmpeg, ...fg!, ...size, pixFmt: 'rgba', fit: 'contain', repeatStill: clips.length > 0, ...(plateIsClip ? { rate: bg!.info.fps } : {}), signal }),
-      openSource({ ffmpeg, ...bg!, ...size, pixFmt: 'rgb24', fit: 'fill', repeatStill: clips.length > 0, signal }),
+      openSource({ ffmpeg, ...fg!, ...size, pixFmt: 'rgba', fit: 'contain', repeatStill: clips.length > 0, ...(plateIsClip ? { rate: bg!.info.fps } : {}), frames: frames?.fg, signal }),
+      openSource({ ffmpeg, ...bg!, ...size, pixFmt: 'rgb24', fit: 'fill', repeatStill: clips.length > 0, frames: frames?.bg, signal }),
       plateIsClip,
     )
-    const transform = await compositeTransform(engine, job.params, size)
     const rendered = await renderFrames(engine, {
       source,
       transform,

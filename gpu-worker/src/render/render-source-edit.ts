@@ -26,7 +26,7 @@ export async function renderSourceEdit(engine: MediaEngine, context: TEditRender
   const rateFactor = options.rateFactor ?? 1
   const inner = await options.transform(size)
   const transform = options.focus ? focusTransform(inner, options.focus, { ...size, fps: info.kind === 'image' ? null : info.fps.num / info.fps.den }) : inner
-  const source = openSource({ ffmpeg: engine.ffmpeg.ffmpeg, file, label, info, ...size, pixFmt: 'rgb24', fit: 'fill', signal })
+  const source = openSource({ ffmpeg: engine.ffmpeg.ffmpeg, file, label, info, ...size, pixFmt: 'rgb24', fit: 'fill', frames: transform.inputFrames, signal })
   const fps = { num: info.fps.num * rateFactor, den: info.fps.den }
   const rendered = await renderFrames(engine, {
     source,

@@ -1,6 +1,6 @@
 import type {} from './webassembly'
 import { Worker } from 'node:worker_threads'
-import { FramePool } from '../../ffmpeg/FramePool'
+import { FramePool, heapFrame } from '../../ffmpeg/FramePool'
 
 /**
  * The thread's side: instantiates the kernel over the shared memory and runs one call per message.
@@ -23,6 +23,9 @@ parentPort.on('message', ({ id, addresses, callArgs }) => {
 /** Bytes after each input that a kernel may read (not use): one SIMD load past a 12-byte RGB group. */
 const INPUT_SLACK = 16
 
+/** A shared memory's most pages (4 GiB): reserved address space, committed as frames are made. */
+const MAX_PAGES = 65536
+
 export interface TKernelWorkerOptions {
   /** A kernel module importing its memory as env.memory (shared). */
   module: WebAssembly.Module
@@ -33,15 +36,18 @@ export interface TKernelWorkerOptions {
   outBytes: number
   /**
    * Bytes at address 0 that the kernel keeps between calls (sums, a keyed plane of a still): one
-   * region for the thread, which runs its calls one at a time, in order. Zeroed at the start.
+   * region for the thread, which runs its calls one at a time, in order. Zeroed when a thread starts.
    */
   scratchBytes?: number
   /** The same on every call (the job's parameters). */
   args: number[]
-  /** Frames in the kernel's hands at once (default 3: the pipeline's depth and one more). */
+  /** Calls in the kernel's hands at once whose inputs or output had to be copied (default 3: the pipeline's depth and one more). */
   slots?: number
-  /** Where outputs come from and go back to (recycle); threads of one transform may share one. */
-  outputs?: FramePool
+  /**
+   * Frames of each input, and outputs, that may be made in the kernel's memory (default 8 each); past
+   * that, frames are made on the heap and copied in and out.
+   */
+  sharedFrames?: number
 }
 
 interface TSlot {
@@ -49,18 +55,15 @@ interface TSlot {
   dst: number
 }
 
-/** One thread running the kernel over its own shared memory; calls settle in the order they are made. */
+/** One thread running the kernel over the shared memory; calls settle in the order they are made. */
 class KernelThread {
-  readonly memory: WebAssembly.Memory
   private readonly worker: Worker
   private readonly waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>()
   private next = 0
   private failure?: Error
 
-  constructor({ module, entry, args }: TKernelWorkerOptions, bytes: number) {
-    const pages = Math.ceil(bytes / 65536)
-    this.memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true })
-    this.worker = new Worker(HOST, { eval: true, workerData: { module, memory: this.memory, entry, args } })
+  constructor({ module, entry, args }: TKernelWorkerOptions, memory: WebAssembly.Memory) {
+    this.worker = new Worker(HOST, { eval: true, workerData: { module, memory, entry, args } })
     this.worker.on('message', ({ id, error }: { id: number; error?: string }) => {
       const call = this.waiting.get(id)
       this.waiting.delete(id)
@@ -100,23 +103,30 @@ class KernelThread {
  * stalls on a full pipe for as long as the kernel runs. The thread starts with the first call
  * after construction or `close` (one per run of a frame pipeline), and its scratch with it.
  *
- * The memory is shared between the threads and laid out as [scratch][slot 0][slot 1]…, a slot
- * holding each input and the output: a call's inputs are copied into a free slot, the thread runs
- * the kernel over it, and the output is copied out into a buffer of its own (a recycled one where
- * the caller hands outputs back). A caller keeps its inputs and owns each output.
+ * The memory is shared between the threads: [scratch][slot 0][slot 1]…, then frames made as they
+ * are asked for. Each input has a pool of frames in this memory (`inputFrames`): a reader filling
+ * those hands the kernel frames it reads where they are. Outputs are frames in this memory too,
+ * written by the kernel where they are and lent to the caller, who hands each back (`recycle`) once
+ * nothing holds it. Any other frame is copied into a slot (inputs), or out of one into a heap frame
+ * (outputs, once the memory's frames are all lent). A caller keeps its inputs and owns each output
+ * until it hands it back.
  */
 export class KernelWorker {
+  private readonly memory: WebAssembly.Memory
   private readonly slots: TSlot[] = []
   private readonly free: TSlot[] = []
-  private readonly queued: (() => void)[] = []
+  /** Copying calls waiting for a slot, first come first served. */
+  private readonly waiting: ((slot: TSlot) => void)[] = []
+  /** Settles once the latest call has been posted to the thread. */
+  private posting: Promise<void> = Promise.resolve()
+  private readonly inputs: FramePool[]
   private readonly outputs: FramePool
-  private readonly memoryBytes: number
+  /** Where each frame made in the memory starts. */
+  private readonly addresses = new WeakMap<Uint8Array, number>()
   private thread?: KernelThread
 
   constructor(private readonly options: TKernelWorkerOptions) {
-    const { entry, inputs, outBytes, scratchBytes = 0, slots = 3 } = options
-    this.outputs = options.outputs ?? new FramePool(outBytes, slots + 4)
-    if (this.outputs.bytes !== outBytes) throw new Error(`kernel ${entry}: an output pool of ${this.outputs.bytes}-byte frames for ${outBytes}-byte outputs`)
+    const { inputs, outBytes, scratchBytes = 0, slots = 3, sharedFrames = 8 } = options
     let at = align(scratchBytes)
     for (let s = 0; s < slots; s++) {
       const slot: TSlot = { inputs: [], dst: 0 }
@@ -129,7 +139,16 @@ export class KernelWorker {
       this.slots.push(slot)
     }
     this.free.push(...this.slots)
-    this.memoryBytes = at
+    this.memory = new WebAssembly.Memory({ initial: pages(at), maximum: MAX_PAGES, shared: true })
+    this.inputs = inputs.map((bytes) => this.sharedPool(bytes, sharedFrames, INPUT_SLACK))
+    this.outputs = this.sharedPool(outBytes, sharedFrames, 0)
+  }
+
+  /** Input `index`'s frames, made in the kernel's memory (up to `sharedFrames`): filled there, they are never copied. */
+  inputFrames(index: number): FramePool {
+    const pool = this.inputs[index]
+    if (!pool) throw new Error(`kernel ${this.options.entry}: no input ${index}`)
+    return pool
   }
 
   /** Runs the kernel over `inputs` (sized as the options say); calls run in the order they are made. */
@@ -140,19 +159,40 @@ export class KernelWorker {
       const expected = this.options.inputs[i]
       if (input.length !== expected) throw new Error(`kernel ${entry}: input ${i} of ${input.length} bytes, expected ${expected}`)
     })
-    const thread = (this.thread ??= new KernelThread(this.options, this.memoryBytes))
-    if (this.free.length === 0) await new Promise<void>((resolve) => this.queued.push(resolve))
-    const slot = this.free.pop()!
+    const thread = this.startThread()
+    const out = this.outputs.take()
+    const dst = this.addresses.get(out)
+    const direct = inputs.map((input) => this.addresses.get(input))
+    const copies = dst === undefined || direct.includes(undefined)
+    // Calls reach the thread in the order they are made (a still's keyed plane, in the scratch, is
+    // made by the first), so each is posted only after the one before it, a copying one once it
+    // has a slot.
+    const posted = this.posting.then(async () => {
+      const slot = copies ? await this.takeSlot() : undefined
+      const heap = new Uint8Array(this.memory.buffer)
+      const addresses = inputs.map((input, i) => {
+        if (direct[i] !== undefined) return direct[i]
+        heap.set(input, slot!.inputs[i])
+        return slot!.inputs[i]!
+      })
+      return { slot, done: thread.call([...addresses, dst ?? slot!.dst], callArgs) }
+    })
+    this.posting = posted.then(
+      () => undefined,
+      () => undefined,
+    )
+    let slot: TSlot | undefined
     try {
-      const heap = new Uint8Array(thread.memory.buffer)
-      inputs.forEach((input, i) => heap.set(input, slot.inputs[i]))
-      await thread.call([...slot.inputs, slot.dst], callArgs)
-      const out = this.outputs.take()
-      out.set(heap.subarray(slot.dst, slot.dst + outBytes))
+      const call = await posted
+      slot = call.slot
+      await call.done
+      if (dst === undefined) out.set(new Uint8Array(this.memory.buffer, slot!.dst, outBytes))
       return out
+    } catch (error) {
+      this.outputs.give(out)
+      throw error
     } finally {
-      this.free.push(slot)
-      this.queued.shift()?.()
+      if (slot) this.giveSlot(slot)
     }
   }
 
@@ -161,12 +201,53 @@ export class KernelWorker {
     this.outputs.give(output)
   }
 
-  /** Ends the thread (its scratch goes with it); a later call starts another. */
+  /** Ends the thread (its scratch goes with it); a later call starts another. Frames made in the memory stay valid. */
   close(): void {
     this.thread?.terminate()
     this.thread = undefined
   }
+
+  private takeSlot(): Promise<TSlot> {
+    const slot = this.free.pop()
+    return slot ? Promise.resolve(slot) : new Promise((resolve) => this.waiting.push(resolve))
+  }
+
+  private giveSlot(slot: TSlot): void {
+    const waiter = this.waiting.shift()
+    if (waiter) waiter(slot)
+    else this.free.push(slot)
+  }
+
+  private startThread(): KernelThread {
+    if (!this.thread) {
+      new Uint8Array(this.memory.buffer, 0, this.options.scratchBytes ?? 0).fill(0)
+      this.thread = new KernelThread(this.options, this.memory)
+    }
+    return this.thread
+  }
+
+  /**
+   * A pool of `bytes`-byte frames: the first `count` made in the memory (each followed by `slack`
+   * bytes the kernel may read), later ones on the heap. Every frame it makes is kept when given
+   * back, so none made in the memory is ever lost.
+   */
+  private sharedPool(bytes: number, count: number, slack: number): FramePool {
+    let made = 0
+    // Kept without limit: a pool never holds more spares than were lent at once.
+    return new FramePool(bytes, Infinity, () => {
+      if (made >= count) return heapFrame(bytes)
+      made++
+      const at = align(this.memory.buffer.byteLength)
+      this.memory.grow(pages(at + bytes + slack) - this.memory.buffer.byteLength / PAGE)
+      const frame = new Uint8Array(this.memory.buffer, at, bytes)
+      this.addresses.set(frame, at)
+      return frame
+    })
+  }
 }
+
+const PAGE = 65536
+const pages = (bytes: number) => Math.ceil(bytes / PAGE)
 
 /** Regions start on 64-byte boundaries (a cache line; SIMD loads never straddle one needlessly). */
 const align = (at: number) => Math.ceil(at / 64) * 64

@@ -141,7 +141,11 @@ const COMPOSITE_WAT = `
   (func $over (param $fg i32) (param $bg i32) (param $dst i32) (param $pixels i32) (param $gr f32) (param $gg f32) (param $gb f32)
     (local $end i32) (local $alphaAt i32) (local $v v128) (local $w v128) (local $mask v128) (local $zero v128)
     (local $a v128) (local $clear v128) (local $qr v128) (local $qg v128) (local $qb v128) (local $packed v128)
+    (local $gr4 v128) (local $gg4 v128) (local $gb4 v128)
     (local.set $mask (v128.const i32x4 255 255 255 255))
+    (local.set $gr4 (f32x4.splat (local.get $gr)))
+    (local.set $gg4 (f32x4.splat (local.get $gg)))
+    (local.set $gb4 (f32x4.splat (local.get $gb)))
     (local.set $alphaAt (i32.const ${SCRATCH_ALPHA}))
     (local.set $end (i32.add (local.get $fg) (i32.shl (local.get $pixels) (i32.const 2))))
     (block $done
@@ -156,7 +160,7 @@ const COMPOSITE_WAT = `
             (local.set $clear (f32x4.sub ${f32x4('1')} (local.get $a)))
             ${[0, 1, 2].map((c) => `(local.set $q${'rgb'[c]} ${roundToI32x4(`(f32x4.add
               (f32x4.mul ${rgbChannel(c)} (local.get $clear))
-              (f32x4.mul (f32x4.mul ${rgbaChannel(c)} (local.get $a)) (f32x4.splat (local.get $g${'rgb'[c]}))))`)})`).join('\n            ')}
+              (f32x4.mul (f32x4.mul ${rgbaChannel(c)} (local.get $a)) (local.get $g${'rgb'[c]}4)))`)})`).join('\n            ')}
             ;; [R0..R3 G0..G3 B0..B3] as saturated bytes, then interleaved to R0 G0 B0 R1 … B3
             (local.set $packed (i8x16.narrow_i16x8_u (i16x8.narrow_i32x4_s (local.get $qr) (local.get $qg)) (i16x8.narrow_i32x4_s (local.get $qb) (local.get $qb))))
             (local.set $packed (i8x16.shuffle 0 4 8 1 5 9 2 6 10 3 7 11 0 0 0 0 (local.get $packed) (local.get $packed))))

@@ -11,6 +11,8 @@ declare global {
     class Memory {
       constructor(descriptor: { initial: number; maximum?: number; shared?: boolean })
       readonly buffer: ArrayBuffer | SharedArrayBuffer
+      /** Adds `delta` pages; returns the size before, in pages. */
+      grow(delta: number): number
     }
     function compile(bytes: Uint8Array): Promise<Module>
   }

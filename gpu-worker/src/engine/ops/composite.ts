@@ -53,8 +53,9 @@ export async function compositeTransform(engine: MediaEngine, params: TComposite
     get keyings() {
       return keyings
     },
-    // KernelWorker.run copies both frames into the kernel's memory before it resolves.
+    // Once a kernel call has settled, the kernel holds nothing of its inputs (a still's alpha is its own copy).
     releasesInput: true,
+    inputFrames: { fg: kernel.inputFrames(0), bg: kernel.inputFrames(1) },
     recycleOutput: (frame) => kernel.recycle(frame),
     async push({ fg, bg }) {
       // The thread runs calls in order, so a still's later frames find its alpha from the first.

@@ -126,8 +126,9 @@ export async function relightTransform(engine: MediaEngine, params: TRelightPara
   const bytes = shape.width * shape.height * 3
   const kernel = new KernelWorker({ module, entry: 'relight', inputs: [bytes], outBytes: bytes, args: [shape.width, shape.height, u0, ux, uy, ...a, ...b, ...lift] })
   return {
-    // KernelWorker.run copies the frame into the kernel's memory before it resolves.
+    // Once a kernel call has settled, the kernel holds nothing of its input.
     releasesInput: true,
+    inputFrames: kernel.inputFrames(0),
     recycleOutput: (frame) => kernel.recycle(frame),
     push: async (frame) => [await kernel.run([frame])],
     close: () => kernel.close(),
