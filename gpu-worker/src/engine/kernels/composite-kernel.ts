@@ -5,7 +5,7 @@ import { compileWat, roundToI32x4 } from './wasm-kernels'
  *
  *   key:   alpha = fgAlpha / 255 × (chroma key: clamp(|CbCr − key| · keyA + keyB, 0, 1))
  *          sums Σ colour · alpha and Σ alpha over the frame
- *   plate: Σ colour over the frame
+ *   plate: Σ colour over the frame (in integers)
  *   gain:  per channel, clamp(1 + match · ((mean(plate) + 1) / (mean(fg under alpha) + 1) − 1), 0.5, 2)
  *   over:  out = plate · (1 − alpha) + (fg · alpha) · gain, rounded to nearest (ties to even)
  *
@@ -44,22 +44,26 @@ const lanesToF64 = (v: string) => `(f64.add (f64.add (f64.promote_f32 (f32x4.ext
 
 /**
  * A loop of `body` (which moves `$pointer` on) from `$pointer` to `$end`, in chunks of `chunkBytes`:
- * each sum's f32x4 lanes (`$s…`) restart at every chunk, and are added to its float64 total (`$t…`)
- * at the chunk's end, so no lane ever sums more than a chunk.
+ * each float sum's f32x4 lanes (`$s…`) restart at every chunk, and are added to its float64 total
+ * (`$t…`) at the chunk's end, so no lane ever sums more than a chunk. With `plate`, so do the
+ * plate's exact integer sums (`$sp`, lanes R G B, into `$tpr`, `$tpg`, `$tpb`).
  */
-function chunkedSums(pointer: string, chunkBytes: number, sums: string[], body: string): string {
+function chunkedSums(pointer: string, chunkBytes: number, sums: string[], plate: boolean, body: string): string {
+  const plateLanes = ['r', 'g', 'b'].map((c, lane) => `(local.set $tp${c} (f64.add (local.get $tp${c}) (f64.convert_i32_u (i32x4.extract_lane ${lane} (local.get $sp)))))`)
   return `(block $done
       (loop $chunks
         (br_if $done (i32.ge_u (local.get ${pointer}) (local.get $end)))
         (local.set $chunkEnd (i32.add (local.get ${pointer}) (i32.const ${chunkBytes})))
         (if (i32.gt_u (local.get $chunkEnd) (local.get $end)) (then (local.set $chunkEnd (local.get $end))))
         ${sums.map((x) => `(local.set $s${x} (v128.const f32x4 0 0 0 0))`).join('\n        ')}
+        ${plate ? '(local.set $sp (v128.const i32x4 0 0 0 0))' : ''}
         (block $chunk_done
           (loop $quads
             (br_if $chunk_done (i32.ge_u (local.get ${pointer}) (local.get $chunkEnd)))
             ${body.trim()}
             (br $quads)))
         ${sums.map((x) => `(local.set $t${x} (f64.add (local.get $t${x}) ${lanesToF64(`$s${x}`)}))`).join('\n        ')}
+        ${plate ? plateLanes.join('\n        ') : ''}
         (br $chunks)))`
 }
 
@@ -69,7 +73,7 @@ const f32x4 = (value: string) => `(v128.const f32x4 ${value} ${value} ${value} $
 const LOCALS = `(local $end i32) (local $chunkEnd i32) (local $alphaAt i32)
     (local $v v128) (local $w v128) (local $mask v128) (local $r v128) (local $g v128) (local $b v128) (local $a v128)
     (local $cb v128) (local $cr v128) (local $keyCb4 v128) (local $keyCr4 v128) (local $keyA4 v128) (local $keyB4 v128)
-    (local $sr v128) (local $sg v128) (local $sb v128) (local $sa v128) (local $spr v128) (local $spg v128) (local $spb v128)
+    (local $sr v128) (local $sg v128) (local $sb v128) (local $sa v128) (local $sp v128)
     (local $tr f64) (local $tg f64) (local $tb f64) (local $ta f64) (local $tpr f64) (local $tpg f64) (local $tpb f64)
     (local $clear v128) (local $qr v128) (local $qg v128) (local $qb v128) (local $packed v128) (local $gr4 v128) (local $gg4 v128) (local $gb4 v128)`
 
@@ -108,10 +112,12 @@ const FG_SUMS = `(local.set $sr (f32x4.add (local.get $sr) (f32x4.mul (local.get
         (local.set $sb (f32x4.add (local.get $sb) (f32x4.mul (local.get $b) (local.get $a))))
         (local.set $sa (f32x4.add (local.get $sa) (local.get $a)))`
 
-/** The plate's sums over four plate pixels ($w). */
-const PLATE_SUMS = `(local.set $spr (f32x4.add (local.get $spr) ${rgbChannel(0)}))
-        (local.set $spg (f32x4.add (local.get $spg) ${rgbChannel(1)}))
-        (local.set $spb (f32x4.add (local.get $spb) ${rgbChannel(2)}))`
+/**
+ * The plate's sums over four plate pixels ($w), in integers (exact): the bytes gathered as
+ * R0..R3 G0..G3 B0..B3, then added in pairs twice, to [R, G, B, 0].
+ */
+const PLATE_SUMS = `(local.set $sp (i32x4.add (local.get $sp) (i32x4.extadd_pairwise_i16x8_u (i16x8.extadd_pairwise_i8x16_u
+          (i8x16.swizzle (local.get $w) (v128.const i8x16 0 3 6 9 1 4 7 10 2 5 8 11 128 128 128 128))))))`
 
 const STORE_FG_SUMS = `(f64.store (i32.const 0) (local.get $tr))
     (f64.store (i32.const 8) (local.get $tg))
@@ -155,7 +161,7 @@ const COMPOSITE_WAT = `
   (func $key (param $fg i32) (param $bg i32) (param $pixels i32) ${KEY_PARAMS}
     ${LOCALS}
     ${SETUP}
-    ${chunkedSums('$fg', CHUNK_BYTES_RGBA, ['r', 'g', 'b', 'a', 'pr', 'pg', 'pb'], `
+    ${chunkedSums('$fg', CHUNK_BYTES_RGBA, ['r', 'g', 'b', 'a'], true, `
         ${KEY_QUAD}
         (v128.store (local.get $alphaAt) (local.get $a))
         ${FG_SUMS}
@@ -170,7 +176,7 @@ const COMPOSITE_WAT = `
   (func $plateSums (param $bg i32) (param $pixels i32)
     ${LOCALS}
     (local.set $end (i32.add (local.get $bg) (i32.mul (local.get $pixels) (i32.const 3))))
-    ${chunkedSums('$bg', (CHUNK_BYTES_RGBA / 4) * 3, ['pr', 'pg', 'pb'], `
+    ${chunkedSums('$bg', (CHUNK_BYTES_RGBA / 4) * 3, [], true, `
         (local.set $w (v128.load (local.get $bg)))
         ${PLATE_SUMS}
         (local.set $bg (i32.add (local.get $bg) (i32.const 12)))
