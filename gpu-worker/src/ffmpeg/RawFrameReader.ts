@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { FramePool } from './FramePool'
+import { frameProcessEnv } from './frame-process-env'
 import { ProcessError } from './run-process'
 
 export interface TRawFrameReaderOptions {
@@ -74,7 +75,7 @@ export class RawFrameReader implements AsyncIterable<Uint8Array> {
     // Opened before ffmpeg starts (non-blocking, so it does not wait for the writer): ffmpeg's own
     // open then finds its reader and never blocks.
     const fifoFd = fifo && openSync(fifo.file, constants.O_RDONLY | constants.O_NONBLOCK)
-    this.child = spawn(ffmpeg, output, { stdio: [options.fed ? 'pipe' : 'ignore', fifo ? 'ignore' : 'pipe', 'pipe'] })
+    this.child = spawn(ffmpeg, output, { stdio: [options.fed ? 'pipe' : 'ignore', fifo ? 'ignore' : 'pipe', 'pipe'], env: frameProcessEnv(this.frameBytes) })
     this.input = fifo ? this.fifoInput(fifoFd!, fifo.dir) : this.stdoutInput(this.child.stdout!)
     this.input.stream.on('end', () => {
       this.inputEnded = true
