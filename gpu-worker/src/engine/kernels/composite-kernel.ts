@@ -86,8 +86,7 @@ const SETUP = `(local.set $mask (v128.const i32x4 255 255 255 255))
     (local.set $end (i32.add (local.get $fg) (i32.shl (local.get $pixels) (i32.const 2))))`
 
 /** Four foreground pixels ($v) as $r, $g, $b and their keyed alpha $a. */
-const KEY_QUAD = `(local.set $v (v128.load (local.get $fg)))
-        (local.set $r ${rgbaChannel(0)})
+const KEY_QUAD = `(local.set $r ${rgbaChannel(0)})
         (local.set $g ${rgbaChannel(1)})
         (local.set $b ${rgbaChannel(2)})
         (local.set $a (f32x4.mul (f32x4.convert_i32x4_s (i32x4.shr_u (local.get $v) (i32.const 24))) ${f32x4('0.00392156862745098')}))
@@ -162,9 +161,14 @@ const COMPOSITE_WAT = `
     ${LOCALS}
     ${SETUP}
     ${chunkedSums('$fg', CHUNK_BYTES_RGBA, ['r', 'g', 'b', 'a'], true, `
-        ${KEY_QUAD}
+        (local.set $v (v128.load (local.get $fg)))
+        ;; Four clear foreground pixels key to alpha +0 and add nothing to the sums.
+        (if (v128.any_true (v128.and (local.get $v) (v128.const i32x4 0xff000000 0xff000000 0xff000000 0xff000000)))
+          (then
+            ${KEY_QUAD}
+            ${FG_SUMS})
+          (else (local.set $a (v128.const f32x4 0 0 0 0))))
         (v128.store (local.get $alphaAt) (local.get $a))
-        ${FG_SUMS}
         (local.set $w (v128.load (local.get $bg)))
         ${PLATE_SUMS}
         ${STEP}
