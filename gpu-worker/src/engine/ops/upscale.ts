@@ -33,6 +33,10 @@ export async function upscaleTransform(engine: MediaEngine, factor: number, shap
   // One ffmpeg per run of the pipeline, started by its first frame.
   let scaler: ReturnType<typeof start> | undefined
   return {
+    // A frame's scaled output comes back only once ffmpeg has read all of the frame.
+    releasesInput: true,
+    // Outputs are the scaler's reader's frames: handed back, they are refilled (11 MB each at 1440p).
+    recycleOutput: (frame) => scaler?.reader.recycle(frame),
     async push(frame) {
       scaler ??= start()
       // Asked before the frame goes in; the generator answers its calls in order.
