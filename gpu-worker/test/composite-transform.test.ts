@@ -160,6 +160,26 @@ describe('compositeTransform (our kernel, on CPU)', () => {
     expect(made.size).toBeLessThan(frames.length)
   })
 
+  it('a still foreground in the kernel\'s memory over plates from its memory and the heap in turn: keyed once, every frame matches', async () => {
+    const transform = await compositeTransform(countingEngine(), params('chroma'), { width: W, height: H })
+    const pools = transform.inputFrames!
+    const fg = pools.fg!.take()
+    fg.set(foreground(3))
+    // Plates read in place and plates copied into a slot, in turn: both ways into the kernel find
+    // the foreground the first call keyed.
+    const plates = Array.from({ length: 8 }, (_, i) => plate(40 + i))
+    const frames = plates.map((bg, i) => {
+      if (i % 2 === 1) return { fg, bg }
+      const shared = pools.bg!.take()
+      shared.set(bg)
+      return { fg, bg: shared }
+    })
+    const outputs = await Promise.all(frames.map((frame, i) => transform.push(frame, i)))
+    transform.close?.()
+    expect(transform.keyings).toBe(1)
+    outputs.forEach(([out], i) => expect(maxDifference(out!, reference({ fg: foreground(3), bg: plates[i]! }, params('chroma')))).toBeLessThanOrEqual(1))
+  })
+
   it('a 720p frame: the same picture as the ONNX graphs, to a level', async () => {
     const engine = countingEngine()
     const shape = { width: 1280, height: 720 }
