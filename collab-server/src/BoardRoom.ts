@@ -17,6 +17,7 @@ import { SyncAnswers } from './SyncAnswers'
 import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 import { BoardPersistence, type TPersistenceOptions } from './BoardPersistence'
 import { ShotSearchIndex } from './ShotSearchIndex'
+import type { ShotSearchWriter } from './ShotSearchWriter'
 import { BoardConnection, encodeAwarenessMessage, type TConnectionInfo, type TConnectionLimits, type TConnectionRoom } from './BoardConnection'
 
 /** What one board may hold, checked on every client update (`BoardWriteGuard`). */
@@ -35,6 +36,8 @@ export interface BoardRoomOptions {
   antiEntropyMs?: number
   /** Shared group-commit writer; without one the room appends on its own. */
   writer?: BoardUpdateWriter
+  /** Shared group-commit writer of the shot search rows; without one the room writes its own. */
+  searchWriter?: ShotSearchWriter
   /** Called whenever the room may have become unloadable: no holders and (maybe) nothing pending. */
   onIdle: (room: BoardRoom) => void
   /** A live job not heard from for this long leaves the board's progress entry (default 30 s). */
@@ -157,7 +160,7 @@ export class BoardRoom implements TConnectionRoom {
         if (this.isUnloadable() && !this.destroyed) this.onIdle(this)
       },
     })
-    this.searchIndex = new ShotSearchIndex({ boardId: opts.boardId, db: opts.db, logger: opts.logger, records: () => this.records.values() })
+    this.searchIndex = new ShotSearchIndex({ boardId: opts.boardId, db: opts.db, logger: opts.logger, records: () => this.records.values(), writer: opts.searchWriter })
     this.syncAnswers = new SyncAnswers<BoardConnection>({
       doc: this.doc,
       limits: this.limits.syncAnswers,

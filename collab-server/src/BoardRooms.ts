@@ -5,6 +5,7 @@ import type { TConnectionLimits } from './BoardConnection'
 import type { TPersistenceOptions } from './BoardPersistence'
 import type { BoardRelay } from './BoardRelay'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
+import type { ShotSearchWriter } from './ShotSearchWriter'
 import { errorFields, type TLogger } from './logger'
 import { reconcileVariations } from './reconcile-variations'
 import type { TCollabMetricsSink, TCollabStats } from './collab-stats'
@@ -38,6 +39,8 @@ export interface BoardRoomsOptions {
   relay?: BoardRelay
   antiEntropyMs?: number
   writer?: BoardUpdateWriter
+  /** Shared group-commit writer of the boards' shot search rows; without one each room writes its own. */
+  searchWriter?: ShotSearchWriter
   /** How long an idle, fully stored room stays loaded, so a reload or a burst of commands reuses it. */
   lingerMs: number
   /** How long a silent job keeps its progress bar. */
@@ -94,6 +97,7 @@ export class BoardRooms {
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
         writer: this.opts.writer,
+        searchWriter: this.opts.searchWriter,
         jobIdleMs: this.opts.jobIdleMs,
         onIdle: (r) => this.onIdle(r),
       })

@@ -1,47 +1,21 @@
 import { appendBoardUpdates, type Sql } from '@montage/db'
-
-interface Pending {
-  boardId: string
-  update: Uint8Array
-  resolve: () => void
-  reject: (e: unknown) => void
-}
+import { GroupCommit } from './GroupCommit'
 
 /**
- * Group commit for the update log of every board of one instance: appends that arrive while a
- * batch is being written go out together in the next one. A board alone pays one round trip as
- * before; five hundred busy boards pay a few transactions a second instead of hundreds.
+ * Group commit for the update log of every board of one instance (`GroupCommit`): appends that
+ * arrive while a batch is being written, or within 50 ms of the last batch's start, go out
+ * together in the next one. A board alone pays one round trip as before; five hundred busy boards
+ * pay a few transactions a second instead of hundreds.
  */
 export class BoardUpdateWriter {
-  private queue: Pending[] = []
-  private writing = false
+  private readonly commits: GroupCommit<{ boardId: string; update: Uint8Array }>
 
-  constructor(
-    private readonly db: Sql,
-    private readonly maxBatch = 500,
-  ) {}
-
-  append(boardId: string, update: Uint8Array): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ boardId, update, resolve, reject })
-      if (!this.writing) void this.drain()
-    })
+  constructor(db: Sql, opts: { maxBatch?: number; minIntervalMs?: number } = {}) {
+    this.commits = new GroupCommit({ write: (entries) => appendBoardUpdates(db, entries), maxBatch: opts.maxBatch ?? 500, minIntervalMs: opts.minIntervalMs ?? 50 })
   }
 
-  private async drain(): Promise<void> {
-    this.writing = true
-    // Let appends scheduled in the same tick join the first batch.
-    await new Promise((r) => setImmediate(r))
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.maxBatch)
-      try {
-        await appendBoardUpdates(this.db, batch)
-        for (const p of batch) p.resolve()
-      } catch (e) {
-        // Each room keeps its update and retries on its own schedule.
-        for (const p of batch) p.reject(e)
-      }
-    }
-    this.writing = false
+  /** Rejects when the batch failed: the room keeps its update and retries on its own schedule. */
+  append(boardId: string, update: Uint8Array): Promise<void> {
+    return this.commits.submit({ boardId, update })
   }
 }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import type { TBoardSearchShape, Sql } from '@montage/db'
 import { listUnindexedBoards, loadBoardUpdates, replaceBoardSearchShapes } from '@montage/db'
+import type { ShotSearchWriter } from './ShotSearchWriter'
 import { getRecords } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
 
@@ -28,23 +29,25 @@ export function searchShapesOf(records: Iterable<unknown>): TBoardSearchShape[] 
 /**
  * Keeps `board_search_shapes` equal to the board's shots: called when the board is built from
  * storage and after each store; writes only when the shots' titles or prompts changed since the
- * last write, one write at a time. A failed write is logged and tried again at the next call.
+ * last write, one write at a time (through the instance's `ShotSearchWriter` when given one, which
+ * writes many boards in one transaction). A failed write is logged and tried again at the next call.
  */
 export class ShotSearchIndex {
   private written: string | null = null
   private chain: Promise<void> = Promise.resolve()
 
-  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown> }) {}
+  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; writer?: ShotSearchWriter }) {}
 
   refresh(): Promise<void> {
     const shapes = searchShapesOf(this.opts.records())
     const signature = JSON.stringify(shapes)
     if (signature === this.written) return this.chain
     this.written = signature
-    const { boardId, db, logger } = this.opts
+    const { boardId, db, logger, writer } = this.opts
     this.chain = this.chain.then(async () => {
       try {
-        await replaceBoardSearchShapes(db, { boardId, shapes })
+        if (writer) await writer.write(boardId, shapes)
+        else await replaceBoardSearchShapes(db, { boardId, shapes })
       } catch (e) {
         if (this.written === signature) this.written = null
         logger.warn('indexing the board for search failed', { boardId, ...errorFields(e) })

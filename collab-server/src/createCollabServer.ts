@@ -16,6 +16,7 @@ import type { TConnectionLimits } from './BoardConnection'
 import type { TPersistenceOptions } from './BoardPersistence'
 import { BoardRelay } from './BoardRelay'
 import { BoardUpdateWriter } from './BoardUpdateWriter'
+import { ShotSearchWriter } from './ShotSearchWriter'
 import { authorizeConnection } from './authorize-connection'
 import { consumeBoardCommands, type TBoardCommandConsumer } from './consume-board-commands'
 import { relayJobProgress } from './relay-job-progress'
@@ -102,9 +103,10 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const persistence: TPersistenceOptions = { ...DEFAULT_PERSISTENCE, ...opts.persistence }
   const relay = opts.relay === false ? undefined : new BoardRelay(opts.nats, logger, { maxPendingBytes: opts.relayMaxPendingBytes })
   const writer = new BoardUpdateWriter(opts.db)
+  const searchWriter = new ShotSearchWriter(opts.db)
   const boardLimits = { ...DEFAULT_BOARD_WRITE_LIMITS, ...opts.boardLimits }
   const stats = createCollabStats()
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, metrics: opts.metrics, relay, antiEntropyMs: opts.antiEntropyMs, writer, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, metrics: opts.metrics, relay, antiEntropyMs: opts.antiEntropyMs, writer, searchWriter, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   // Signing out closes that session's sockets on every instance.

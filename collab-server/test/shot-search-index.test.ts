@@ -5,6 +5,7 @@ import { getRecords } from '@montage/board'
 import { appendBoardUpdate, createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ShotSearchIndex, indexUnindexedBoards, searchShapesOf } from '../src/ShotSearchIndex'
+import { ShotSearchWriter } from '../src/ShotSearchWriter'
 
 let sql: Sql
 beforeAll(async () => {
@@ -50,6 +51,26 @@ describe('shot search index', () => {
     records = []
     await index.refresh()
     expect(await searchWorkspace(sql, { workspaceId: ws.id, q: word })).toEqual([])
+  })
+
+  it('writes the shots of many boards through one writer, each board with its latest shots', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Writer' })
+    const ws = await createWorkspace(sql, { name: 'Writer', ownerId: owner.id })
+    const word = `lagoon${randomUUID().slice(0, 6)}`
+    const boards = await Promise.all([1, 2, 3].map((i) => createBoard(sql, { workspaceId: ws.id, name: `Board ${i}`, createdBy: owner.id })))
+    const writer = new ShotSearchWriter(sql)
+    const titles = new Map(boards.map((b, i) => [b.id, `Take ${i} ${word}`]))
+    const indexes = boards.map((b) => new ShotSearchIndex({ boardId: b.id, db: sql, logger: silent, writer, records: () => [shot('shape:s1', titles.get(b.id), 'a prompt')] }))
+    const first = indexes.map((index) => index.refresh())
+    // A board renamed before its first write went out: the newer title is what is stored.
+    titles.set(boards[0]!.id, `Retake ${word}`)
+    await Promise.all([...first, indexes[0]!.refresh()])
+    const hits = await searchWorkspace(sql, { workspaceId: ws.id, q: word })
+    expect(hits.map((h) => [h.boardId, h.title]).sort()).toEqual([[boards[0]!.id, `Retake ${word}`], [boards[1]!.id, `Take 1 ${word}`], [boards[2]!.id, `Take 2 ${word}`]].sort())
+    // A deleted shot leaves the index of its board only.
+    indexes[1] = new ShotSearchIndex({ boardId: boards[1]!.id, db: sql, logger: silent, writer, records: () => [] })
+    await indexes[1].refresh()
+    expect((await searchWorkspace(sql, { workspaceId: ws.id, q: word })).map((h) => h.boardId).sort()).toEqual([boards[0]!.id, boards[2]!.id].sort())
   })
 
   it('indexes the stored shots of boards nobody opened, once, and leaves a board a room indexed alone', async () => {

@@ -33,6 +33,6 @@ export async function appendBoardUpdates(sql: Sql, entries: { boardId: string; u
   const boardIds = [...new Set(entries.map((e) => e.boardId))].sort()
   await sql.begin(async (tx) => {
     await tx`INSERT INTO board_updates ${tx(rows, 'board_id', 'update')}`
-    await tx`UPDATE boards SET updated_at = now() WHERE id IN (SELECT id FROM boards WHERE id IN ${tx(boardIds)} ORDER BY id FOR UPDATE)`
+    await tx`UPDATE boards SET updated_at = now() WHERE id IN (SELECT id FROM boards WHERE id = ANY(${boardIds}::uuid[]) ORDER BY id FOR UPDATE)`
   })
 }

@@ -79,18 +79,41 @@ export interface TBoardSearchShape {
  * backfill, which must not overwrite what an open board's room wrote meanwhile); false when it was.
  */
 export async function replaceBoardSearchShapes(sql: Sql, opts: { boardId: string; shapes: TBoardSearchShape[]; ifUnindexed?: boolean }): Promise<boolean> {
+  const written = await replaceBoardsSearchShapes(sql, [{ boardId: opts.boardId, shapes: opts.shapes }], { ifUnindexed: opts.ifUnindexed })
+  return written.length === 1
+}
+
+/**
+ * `replaceBoardSearchShapes` for many boards in one transaction of four statements, whatever
+ * their number (a collab-server instance writes every board whose shots changed at once).
+ * Returns the ids of the boards written: a board that no longer exists is skipped, and so is an
+ * indexed one with `ifUnindexed`. Board rows are locked in id order, as the update log's appends
+ * lock them, so two writers never wait on each other in a circle.
+ */
+export async function replaceBoardsSearchShapes(
+  sql: Sql,
+  boards: { boardId: string; shapes: TBoardSearchShape[] }[],
+  opts: { ifUnindexed?: boolean } = {},
+): Promise<string[]> {
+  if (boards.length === 0) return []
+  const wanted = [...new Set(boards.map((b) => b.boardId))].sort()
   return sql.begin(async (tx) => {
-    // The board's row is locked first, so a room's write and the backfill's take turns.
-    const [board] = await tx<{ indexed: boolean }[]>`SELECT shots_indexed_at IS NOT NULL AS indexed FROM boards WHERE id = ${opts.boardId} FOR UPDATE`
-    if (!board || (opts.ifUnindexed && board.indexed)) return false
-    await tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ${opts.boardId}`
-    await tx`DELETE FROM board_search_shapes WHERE board_id = ${opts.boardId}`
-    if (opts.shapes.length > 0) {
+    const locked = await tx<{ id: string; indexed: boolean }[]>`
+      SELECT id, shots_indexed_at IS NOT NULL AS indexed FROM boards WHERE id = ANY(${wanted}::uuid[]) ORDER BY id FOR UPDATE`
+    const ids = locked.filter((b) => !(opts.ifUnindexed && b.indexed)).map((b) => b.id)
+    if (ids.length === 0) return []
+    const writing = new Set(ids)
+    const rows = boards.filter((b) => writing.has(b.boardId)).flatMap((b) => b.shapes.map((s) => ({ ...s, boardId: b.boardId })))
+    // Arrays, not lists: one prepared statement whatever the number of boards.
+    // Marked once: a board row rewritten at every store would only bloat the table.
+    await tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ANY(${ids}::uuid[]) AND shots_indexed_at IS NULL`
+    await tx`DELETE FROM board_search_shapes WHERE board_id = ANY(${ids}::uuid[])`
+    if (rows.length > 0) {
       await tx`
         INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
-        SELECT ${opts.boardId}, * FROM unnest(${opts.shapes.map((s) => s.shapeId)}::text[], ${opts.shapes.map((s) => s.title)}::text[], ${opts.shapes.map((s) => s.prompt)}::text[])`
+        SELECT * FROM unnest(${rows.map((r) => r.boardId)}::uuid[], ${rows.map((r) => r.shapeId)}::text[], ${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.prompt)}::text[])`
     }
-    return true
+    return ids
   })
 }
 
