@@ -126,6 +126,13 @@ function leanFigures(out: Record<string, number>, name: string, r: TLeanLoadResu
   return r.sentShare >= 0.95 ? r.latencies : []
 }
 
+/**
+ * `BOARDS_BENCH_ONLY` (comma-separated: 500, 50, 200, throughput, load, 2x, peer) runs only those
+ * loads, for finding where time goes; the recorded figures come from a run of all of them.
+ */
+const only = process.env.BOARDS_BENCH_ONLY?.split(',').map((s) => s.trim())
+const wants = (load: string) => !only || only.includes(load)
+
 async function runScenarios(target: Target & { statsPort: number }): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
   const closeAll = (gs: BenchClient[][]) => gs.flat().forEach((c) => c.close())
@@ -134,7 +141,7 @@ async function runScenarios(target: Target & { statsPort: number }): Promise<Rec
   // First, on a fresh process: 500 boards x 4 clients on one instance, one edit per board per
   // second; memory per connection (RSS after full GCs, before and after connecting), and the
   // server's CPU per thousand edits.
-  {
+  if (wants('500')) {
     const before = await target.memory()
     let cpuAtGo = 0
     let cpuMs = 0
@@ -158,20 +165,20 @@ async function runScenarios(target: Target & { statsPort: number }): Promise<Rec
     out.p99_500 = samples.length ? percentile(samples, 99) : NaN
   }
   // 50 clients on one board, 40 edits a second between them.
-  {
+  if (wants('50')) {
     const r = await runLeanLoad({ dialect: target.dialect, clients: leanClients(target, target.boards.slice(0, 1), 50), processes, editIntervalMs: 1_250, warmupMs: 1_000, durationMs: 5_000 })
     const samples = leanFigures(out, '50', r)
     out.p50_50 = samples.length ? percentile(samples, 50) : NaN
     out.p99_50 = samples.length ? percentile(samples, 99) : NaN
   }
   // One board, 200 editors: each edits once a second and moves its cursor 10 times a second.
-  {
+  if (wants('200')) {
     const r = await runLeanLoad({ dialect: target.dialect, clients: leanClients(target, target.boards.slice(521, 522), 200), processes, editIntervalMs: 1_000, cursorHz: 10, warmupMs: 2_000, durationMs: 6_000 })
     const samples = leanFigures(out, '200', r)
     out.p99_200 = samples.length ? percentile(samples, 99) : NaN
   }
   // Throughput: 20 boards x 5 clients, 100 edits each as fast as the client can send them.
-  {
+  if (wants('throughput')) {
     const groups = await openClients(target, target.boards.slice(1, 21), 5)
     await sleep(300)
     out.updatesPerS = await measureThroughput(groups, 100)
@@ -315,11 +322,12 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
         const url = `ws://127.0.0.1:${ours.port}`
         const target = { dialect: 'y-websocket' as const, url, boards: boardIds, token, people, statsPort: ours.statsPort, memory: () => memoryOf(ours.statsPort), stop: () => stopChild(ours.child) }
         keepBest(our, await runScenarios(target))
-        keepBest(our, { load10k: await measureLoad(db, workspaceId, userId, url, token), crowd10k: await measureCrowdLoad(db, workspaceId, userId, url, people) })
+        if (wants('load')) keepBest(our, { load10k: await measureLoad(db, workspaceId, userId, url, token), crowd10k: await measureCrowdLoad(db, workspaceId, userId, url, people) })
       } finally {
         await stopChild(ours.child)
       }
-      keepBest(our, await measureTwoInstances({ dialect: 'y-websocket', url: '', boards: boardIds, token, people, memory: async () => 0, stop: async () => {} }, env))
+      if (wants('2x')) keepBest(our, await measureTwoInstances({ dialect: 'y-websocket', url: '', boards: boardIds, token, people, memory: async () => 0, stop: async () => {} }, env))
+      if (!wants('peer')) continue
       const hp: TServeProcess = await startServeProcess('hocuspocus', {})
       try {
         keepBest(their, await runScenarios({ dialect: 'hocuspocus', url: `ws://127.0.0.1:${hp.port}`, boards: boardIds, token: '', people: [], statsPort: hp.statsPort, memory: () => memoryOf(hp.statsPort), stop: () => stopChild(hp.child) }))
@@ -354,7 +362,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       [`boards.clients.sent_share.${name}`]: peer ? entry(`sentShare_${share}`, 'share', 3) : alone(`sentShare_${share}`, 'share', 3),
       [`boards.clients.cpu_cores.${name}`]: peer ? entry(`clientsCpu_${share}`, 'cores', 2) : alone(`clientsCpu_${share}`, 'cores', 2),
     })
-    return {
+    const entries: Record<string, TEntry> = {
       'boards.latency_p50_ms.50_clients': entry('p50_50', 'ms', 2, 'sentShare_50'),
       'boards.latency_p99_ms.50_clients': entry('p99_50', 'ms', 2, 'sentShare_50'),
       'boards.latency_p99_ms.500_boards': entry('p99_500', 'ms', 2, 'sentShare_500'),
@@ -370,6 +378,8 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       ...clients('200_editors', '200', true),
       ...clients('200_editors_2_instances', '200x2', false),
     }
+    // A partial run (BOARDS_BENCH_ONLY) records only what it measured.
+    return only ? Object.fromEntries(Object.entries(entries).filter(([, e]) => Number.isFinite(e.value))) : entries
   } finally {
     const jsm = await jetstreamManager(nats)
     await jsm.consumers.delete(streams.boardCommands.name, consumerName).catch(() => {})
