@@ -18,6 +18,8 @@ export class BenchClient {
   readonly doc = new Y.Doc()
   readonly ws: WebSocket
   synced: Promise<void>
+  /** When the sync step 2 (the board) arrived, before this client applied it (performance.now()). */
+  stateReceivedAt = NaN
   private resolveSynced!: () => void
 
   constructor(
@@ -66,6 +68,7 @@ export class BenchClient {
     if (this.dialect === 'hocuspocus') decoding.readVarString(d)
     const type = decoding.readVarUint(d)
     if (type !== SYNC && type !== SYNC_REPLY) return
+    if (Number.isNaN(this.stateReceivedAt) && decoding.peekVarUint(d) === syncProtocol.messageYjsSyncStep2) this.stateReceivedAt = performance.now()
     const reply = encoding.createEncoder()
     const subType = syncProtocol.readSyncMessage(d, reply, this.doc, this)
     if (subType === syncProtocol.messageYjsSyncStep2) this.resolveSynced()

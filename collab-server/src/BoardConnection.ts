@@ -215,9 +215,10 @@ export class BoardConnection implements TConnectionInfo {
       return this.refuse(`Malformed message: ${reason}`)
     }
     if (!this.room.isWarm()) {
-      // The board was just read from storage: a client that has nothing gets the stored bytes as they are.
+      // The board was just read from storage: a client that has nothing gets the stored bytes as
+      // they are. Presence needs no document; anything else builds it now.
       if (message.type === 'sync-step1' && this.room.answerCold(this, message.stateVector)) return
-      this.room.warm()
+      if (message.type !== 'awareness' && message.type !== 'query-awareness') this.room.warm()
     }
     switch (message.type) {
       case 'sync-step1':

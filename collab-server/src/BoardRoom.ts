@@ -58,10 +58,14 @@ interface Outgoing {
 }
 
 /**
- * How long a loaded board waits for its first client's sync step 1 before building its document
- * anyway (a client that has nothing is sent the stored bytes first: see `answerCold`).
+ * How long a loaded board waits for a client's sync step 1 before building its document anyway:
+ * after the read, and again after each client that had nothing was sent the stored bytes (see
+ * `answerCold`), so a crowd opening a board at once is answered before the build, which holds the
+ * event loop (~0.3 s for 10,000 shapes). At most `COLD_MAX_MS` after the read, and at once when
+ * something needs the document (an edit, a client that has part of the board).
  */
 const COLD_GRACE_MS = 50
+const COLD_MAX_MS = 500
 
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0
@@ -125,6 +129,7 @@ export class BoardRoom implements TConnectionRoom {
   private cold: Uint8Array | null = null
   private coldFrame: Uint8Array | null = null
   private coldTimer: NodeJS.Timeout | null = null
+  private coldReadAt = 0
   /** Connections added before the document was built: their sync starts once it is. */
   private waitingStart: BoardConnection[] = []
   /** Changes of the current turn, not sent yet. */
@@ -203,7 +208,8 @@ export class BoardRoom implements TConnectionRoom {
       this.relay = null
       throw e
     }
-    this.coldTimer = setTimeout(() => this.warm(), COLD_GRACE_MS)
+    this.coldReadAt = performance.now()
+    this.warmAfterGrace()
   }
 
   /** Whether the stored board may show a variation as queued or running (a lost publish to reconcile before anyone sees it). */
@@ -276,8 +282,17 @@ export class BoardRoom implements TConnectionRoom {
       this.warm()
       return false
     }
-    this.syncAnswers.sendStored(conn, (this.coldFrame ??= stateFrame(stored)), () => this.warm())
+    this.stats.coldAnswers++
+    this.syncAnswers.sendStored(conn, (this.coldFrame ??= stateFrame(stored)), () => this.warmAfterGrace())
     return true
+  }
+
+  /** Builds the document once no client asked for the stored bytes for a moment (`COLD_GRACE_MS`). */
+  private warmAfterGrace(): void {
+    if (this.isWarm() || this.destroyed) return
+    if (this.coldTimer) clearTimeout(this.coldTimer)
+    const left = this.coldReadAt + COLD_MAX_MS - performance.now()
+    this.coldTimer = setTimeout(() => this.warm(), Math.max(0, Math.min(COLD_GRACE_MS, left)))
   }
 
   /** The whole document as one update (checkpoints, benchmarks). */

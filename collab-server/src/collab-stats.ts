@@ -2,6 +2,8 @@
 export interface TCollabStats {
   /** Encodings of a board's state to answer a sync step 1 (shared answers not counted). */
   stateEncodes: number
+  /** Newcomers sent the stored board as read, before the room built its document (`answerCold`). */
+  coldAnswers: number
   /** Connections closed because they did not read what was queued for them. */
   slowReadersClosed: number
   /** Connections closed because their held updates passed the byte limit. */
@@ -22,5 +24,5 @@ export interface TCollabMetricsSink {
 }
 
 export function createCollabStats(): TCollabStats {
-  return { stateEncodes: 0, slowReadersClosed: 0, heldBytesClosed: 0, presenceDropped: 0 }
+  return { stateEncodes: 0, coldAnswers: 0, slowReadersClosed: 0, heldBytesClosed: 0, presenceDropped: 0 }
 }

@@ -1,13 +1,13 @@
 import * as Y from 'yjs'
 import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
-import * as decoding from 'lib0/decoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords } from '@montage/board'
 import { presenceState } from '@montage/board/testing'
 import type { CreateCollabServerOptions } from '../src'
 import { closeTestEnv, connectAndAwaitClose, createBoardWithMembers, openProvider, openTestEnv, quietLogger, readRecords, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 import { validShot } from './valid-records'
+import { frame, openRaw, presence, step1 } from './raw-client'
 
 let env: TestEnv
 
@@ -24,34 +24,7 @@ async function serverWith(opts: Partial<CreateCollabServerOptions>) {
   return { ...started, logger }
 }
 
-/** A bare client: sends what a test writes and keeps the sync step 2 answers it gets. */
-async function openRaw(port: number, boardId: string, token: string) {
-  const ws = new WebSocket(`ws://127.0.0.1:${port}/boards/${boardId}?token=${token}`)
-  const answers: Uint8Array[] = []
-  const received: Uint8Array[] = []
-  ws.on('message', (data: Buffer) => {
-    const frame = new Uint8Array(data)
-    received.push(frame)
-    const d = decoding.createDecoder(frame)
-    if (decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 1) answers.push(decoding.readVarUint8Array(d))
-  })
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })))
-  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
-  return { ws, answers, received, closed }
-}
-
-function frame(write: (e: encoding.Encoder) => void): Uint8Array {
-  const e = encoding.createEncoder()
-  write(e)
-  return encoding.toUint8Array(e)
-}
-const step1 = (stateVector: Uint8Array) => frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 0), encoding.writeVarUint8Array(e, stateVector)))
 const syncUpdate = (update: Uint8Array) => frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, update)))
-const presence = (clientId: number, clock: number, state: unknown) =>
-  frame((e) => {
-    encoding.writeVarUint(e, 1)
-    encoding.writeVarUint8Array(e, frame((u) => (encoding.writeVarUint(u, 1), encoding.writeVarUint(u, clientId), encoding.writeVarUint(u, clock), encoding.writeVarString(u, JSON.stringify(state)))))
-  })
 /** A state vector saying we have `clock` of `client`'s changes. */
 const stateVectorOf = (client: number, clock: number) => frame((e) => (encoding.writeVarUint(e, 1), encoding.writeVarUint(e, client), encoding.writeVarUint(e, clock)))
 
