@@ -10,10 +10,11 @@ export interface TGroupCommitOptions<T> {
   key?: (item: T) => string
   maxBatch: number
   /**
-   * Least time between the starts of two batches. A quiet writer writes at once (the next turn);
-   * a busy one gathers what comes meanwhile, so hundreds of boards stored a second cost a few
-   * transactions, not one each: group commit waits only for the write in flight, which on a fast
-   * database is too short to gather much.
+   * Least time between the starts of two batches once a batch held several items (several
+   * writers are busy): what comes meanwhile is gathered, so hundreds of boards stored a second
+   * cost a few transactions, not one each (waiting only for the write in flight gathers little
+   * on a fast database). A writer whose last batch held one item writes at once (the next turn):
+   * a lone busy board is not held back.
    */
   minIntervalMs: number
 }
@@ -26,6 +27,7 @@ export class GroupCommit<T> {
   private readonly queue = new Map<string | symbol, Queued<T>>()
   private writing = false
   private lastStart = -Infinity
+  private lastSize = 0
 
   constructor(private readonly opts: TGroupCommitOptions<T>) {}
 
@@ -45,7 +47,7 @@ export class GroupCommit<T> {
     this.writing = true
     while (this.queue.size > 0) {
       // Let what is submitted in the same turn (or, when busy, the same interval) join the batch.
-      const wait = this.lastStart + this.opts.minIntervalMs - performance.now()
+      const wait = this.lastSize > 1 ? this.lastStart + this.opts.minIntervalMs - performance.now() : 0
       await new Promise((r) => (wait > 0 ? setTimeout(r, wait) : setImmediate(r)))
       this.lastStart = performance.now()
       const batch: Queued<T>[] = []
@@ -54,6 +56,7 @@ export class GroupCommit<T> {
         this.queue.delete(key)
         batch.push(queued)
       }
+      this.lastSize = batch.length
       try {
         await this.opts.write(batch.map((q) => q.item))
         for (const q of batch) for (const w of q.waiters) w.resolve()

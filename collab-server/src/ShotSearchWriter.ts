@@ -4,7 +4,7 @@ import { GroupCommit } from './GroupCommit'
 /**
  * Group commit for the shot search rows of every board of one instance (`ShotSearchIndex` hands
  * it each board's shots when they changed): one transaction for all the boards asked while a batch
- * is written or within 100 ms of its start, and a board asked twice meanwhile is written once,
+ * is written or (while several are busy) within 100 ms of its start, and a board asked twice meanwhile is written once,
  * with its latest shots. Five hundred boards being edited pay a few transactions a second.
  */
 export class ShotSearchWriter {

@@ -65,10 +65,16 @@ describe('GroupCommit', () => {
     expect(r.batches).toEqual([['a'], ['b']])
   })
 
-  it('when busy, gathers what comes within the interval into one batch', async () => {
+  it('once several writers are busy, gathers what comes within the interval into one batch; a lone one is not held back', async () => {
     const written: string[][] = []
     const commits = new GroupCommit<string>({ write: async (items) => void written.push(items), maxBatch: 10, minIntervalMs: 200 })
-    await commits.submit('first')
+    // One item at a time: each is written at once, in its own batch.
+    for (const x of ['x', 'y']) {
+      await commits.submit(x)
+      await tick()
+    }
+    expect(written).toEqual([['x'], ['y']])
+    await Promise.all([commits.submit('first'), commits.submit('second')])
     // Submitted over the next moments, one turn apart: the interval since the first batch is not over yet.
     const rest: Promise<void>[] = []
     for (const x of ['b', 'c', 'd']) {
@@ -76,6 +82,6 @@ describe('GroupCommit', () => {
       await tick()
     }
     await Promise.all(rest)
-    expect(written).toEqual([['first'], ['b', 'c', 'd']])
+    expect(written).toEqual([['x'], ['y'], ['first', 'second'], ['b', 'c', 'd']])
   })
 })
