@@ -25,14 +25,18 @@ export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8
 
 /**
  * Appends updates of several boards in one transaction (group commit: one round trip and one
- * fsync for a whole batch). Boards are touched in id order, so two writers never deadlock.
+ * fsync for a whole batch). Boards are locked in id order before anything else, as every writer of
+ * several boards locks them (`replaceBoardsSearchShapes`), so two writers never deadlock.
  */
 export async function appendBoardUpdates(sql: Sql, entries: { boardId: string; update: Uint8Array }[]): Promise<void> {
   if (entries.length === 0) return
   const rows = entries.map((e) => ({ board_id: e.boardId, update: Buffer.from(e.update) }))
   const boardIds = [...new Set(entries.map((e) => e.boardId))].sort()
   await sql.begin(async (tx) => {
+    // The board rows are locked first, in id order: the insert's foreign-key checks lock them too
+    // (in row order), and two batches locking in different orders would deadlock.
+    await tx`SELECT id FROM boards WHERE id = ANY(${boardIds}::uuid[]) ORDER BY id FOR UPDATE`
     await tx`INSERT INTO board_updates ${tx(rows, 'board_id', 'update')}`
-    await tx`UPDATE boards SET updated_at = now() WHERE id IN (SELECT id FROM boards WHERE id = ANY(${boardIds}::uuid[]) ORDER BY id FOR UPDATE)`
+    await tx`UPDATE boards SET updated_at = now() WHERE id = ANY(${boardIds}::uuid[])`
   })
 }

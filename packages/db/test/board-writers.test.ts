@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { appendBoardUpdates, createBoard, createWorkspace, loadBoardUpdates, replaceBoardsSearchShapes, upsertUser, type Sql } from '../src'
+import { openTestDb } from '../src/testing'
+
+let sql: Sql
+let other: Sql
+beforeAll(async () => {
+  sql = await openTestDb()
+  // A second pool: another collab-server instance writing the same boards.
+  other = await openTestDb()
+})
+afterAll(async () => {
+  await sql.end()
+  await other.end()
+})
+
+function shuffled<T>(items: T[], seed: number): T[] {
+  const out = [...items]
+  let s = seed
+  for (let i = out.length - 1; i > 0; i--) {
+    s = (s * 1103515245 + 12345) % 2 ** 31
+    const j = s % (i + 1)
+    ;[out[i], out[j]] = [out[j]!, out[i]!]
+  }
+  return out
+}
+
+describe('writers of many boards at once', () => {
+  // Bug: a batch's insert locked its boards (foreign-key checks) in row order, so batches over the same boards in other orders deadlocked.
+  it('append logs and rewrite search rows of the same boards concurrently, in any order, without a deadlock', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Writers' })
+    const ws = await createWorkspace(sql, { name: 'Writers', ownerId: owner.id })
+    const boards: string[] = []
+    for (let i = 0; i < 12; i++) boards.push((await createBoard(sql, { workspaceId: ws.id, name: `b${i}`, createdBy: owner.id })).id)
+    const update = new Uint8Array([0, 0])
+    for (let round = 0; round < 25; round++) {
+      await Promise.all([
+        appendBoardUpdates(sql, shuffled(boards, round).map((boardId) => ({ boardId, update }))),
+        appendBoardUpdates(other, shuffled(boards, round + 100).map((boardId) => ({ boardId, update }))),
+        replaceBoardsSearchShapes(other, shuffled(boards, round + 200).map((boardId) => ({ boardId, shapes: [{ shapeId: 'shape:s', title: `t${round}`, prompt: '' }] }))),
+      ])
+    }
+    for (const boardId of boards) expect(await loadBoardUpdates(sql, boardId)).toHaveLength(50)
+  })
+})
