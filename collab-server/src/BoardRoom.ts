@@ -47,15 +47,27 @@ export interface BoardRoomOptions {
   metrics?: TCollabMetricsSink
 }
 
-/** One turn's changes: updates (and the origin of them all, null when several), changed presence ids. */
+/** One turn's document updates (and the origin of them all, null when several). */
 interface Outgoing {
   updates: Uint8Array[]
   /** Those not from another instance: what peers are sent. */
   relayed: Uint8Array[]
   origin: unknown
-  presence: Set<number>
-  relayedPresence: Set<number>
 }
+
+/** Presence entries changed since the last presence frame, and those to relay to peers. */
+interface OutgoingPresence {
+  changed: Set<number>
+  relayed: Set<number>
+}
+
+/**
+ * Least time between two presence frames of a board (at most 50 a second). A cursor that moves
+ * after a quiet moment goes out in the same turn; a busy board's moves are gathered, each
+ * client's latest state once: 200 people moving their cursors 10 times a second cost every one
+ * of them 50 frames a second, not 2,000.
+ */
+const PRESENCE_INTERVAL_MS = 20
 
 /**
  * How long a loaded board waits for a client's sync step 1 before building its document anyway:
@@ -132,9 +144,14 @@ export class BoardRoom implements TConnectionRoom {
   private coldReadAt = 0
   /** Connections added before the document was built: their sync starts once it is. */
   private waitingStart: BoardConnection[] = []
-  /** Changes of the current turn, not sent yet. */
+  /** Document changes of the current turn, not sent yet. */
   private pending: Outgoing | null = null
   private flushTimer: NodeJS.Immediate | null = null
+  /** Presence changed since the last presence frame, sent at most every `PRESENCE_INTERVAL_MS`. */
+  private pendingPresence: OutgoingPresence | null = null
+  /** Cancels the scheduled presence frame. */
+  private cancelPresenceFlush: (() => void) | null = null
+  private lastPresenceFlush = -Infinity
   /** Relay messages that arrive while the board is loading, applied once it is. */
   private relayBacklog: (() => void)[] | null = []
   /** Job progress shown through the server's own awareness entry (every instance keeps its own). */
@@ -446,15 +463,15 @@ export class BoardRoom implements TConnectionRoom {
   ): void => {
     if (origin instanceof BoardConnection && this.connections.has(origin)) origin.ownPresence([...added, ...updated], removed)
     if (added.length + updated.length + removed.length === 0) return
-    const out = this.outgoing()
+    const out = this.outgoingPresence()
     // A timed-out entry is only stale here; telling peers would remove it where it is still live.
     // Our own (job progress) entry stays here too: every instance builds its own from NATS, so
     // relaying it would show each job twice to the clients of the other instances.
     const relay = origin !== RELAY_ORIGIN && origin !== 'timeout'
     for (const ids of [added, updated, removed]) {
       for (const id of ids) {
-        out.presence.add(id)
-        if (relay && id !== this.awareness.clientID) out.relayedPresence.add(id)
+        out.changed.add(id)
+        if (relay && id !== this.awareness.clientID) out.relayed.add(id)
       }
     }
   }
@@ -462,46 +479,69 @@ export class BoardRoom implements TConnectionRoom {
   /** What this turn of the event loop changed, sent once it ends (`flushOutgoing`). */
   private outgoing(): Outgoing {
     if (this.pending) return this.pending
-    this.pending = { updates: [], relayed: [], origin: undefined, presence: new Set(), relayedPresence: new Set() }
+    this.pending = { updates: [], relayed: [], origin: undefined }
     this.flushTimer = setImmediate(this.flushOutgoing)
     return this.pending
   }
 
+  /** Presence changed since the last presence frame, sent at the end of this turn or, on a busy board, once the interval has passed. */
+  private outgoingPresence(): OutgoingPresence {
+    if (this.pendingPresence) return this.pendingPresence
+    this.pendingPresence = { changed: new Set(), relayed: new Set() }
+    const wait = this.lastPresenceFlush + PRESENCE_INTERVAL_MS - performance.now()
+    if (wait > 0) {
+      const timer = setTimeout(this.flushPresence, wait)
+      this.cancelPresenceFlush = () => clearTimeout(timer)
+    } else {
+      const immediate = setImmediate(this.flushPresence)
+      this.cancelPresenceFlush = () => clearImmediate(immediate)
+    }
+    return this.pendingPresence
+  }
+
   /**
    * Sends what changed during one turn of the event loop: the document updates merged into one
-   * frame and the changed presence entries into another, each encoded once for every receiver
-   * (as a busy board's clients send many updates a turn, this is one send per client per turn,
-   * not one per update), queued for storage and relayed to peers as one message each.
+   * frame, encoded once for every receiver (as a busy board's clients send many updates a turn,
+   * this is one send per client per turn, not one per update), queued for storage and relayed to
+   * peers as one message; and any presence waiting (`flushPresence`).
    */
   private readonly flushOutgoing = (): void => {
+    this.flushPresence()
     const out = this.pending
     if (!out) return
     this.pending = null
     if (this.flushTimer) clearImmediate(this.flushTimer)
     this.flushTimer = null
-    if (out.updates.length > 0) {
-      const update = merged(out.updates)
-      // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
-      this.storage.enqueue(update)
-      // Alone with a board (the usual case), nothing is published: a newcomer announces itself
-      // with a state vector on load and gets everything it lacks in the answer.
-      if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', out.relayed.length === out.updates.length ? update : merged(out.relayed))
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MESSAGE_SYNC)
-      syncProtocol.writeUpdate(encoder, update)
-      const message = encoding.toUint8Array(encoder)
-      // The sender of every change of the turn has it already; with several senders each gets the
-      // merged frame, whose part it sent Yjs skips.
-      for (const conn of this.connections) if (conn !== out.origin) conn.send(message)
-    }
-    if (out.presence.size > 0) {
-      // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
-      // after 30 s of silence, and their own awareness renewals are what a lone client receives.
-      const message = encodeAwarenessMessage(this.awareness, [...out.presence])
-      for (const c of this.connections) c.send(message)
-      if (out.relayedPresence.size > 0 && this.relay?.hasPeers()) {
-        this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...out.relayedPresence]))
-      }
+    if (out.updates.length === 0) return
+    const update = merged(out.updates)
+    // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
+    this.storage.enqueue(update)
+    // Alone with a board (the usual case), nothing is published: a newcomer announces itself
+    // with a state vector on load and gets everything it lacks in the answer.
+    if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', out.relayed.length === out.updates.length ? update : merged(out.relayed))
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MESSAGE_SYNC)
+    syncProtocol.writeUpdate(encoder, update)
+    const message = encoding.toUint8Array(encoder)
+    // The sender of every change of the turn has it already; with several senders each gets the
+    // merged frame, whose part it sent Yjs skips.
+    for (const conn of this.connections) if (conn !== out.origin) conn.send(message)
+  }
+
+  /** Sends the presence entries changed since the last presence frame as one frame, to every connection and to peers. */
+  private readonly flushPresence = (): void => {
+    const out = this.pendingPresence
+    if (!out) return
+    this.pendingPresence = null
+    this.cancelPresenceFlush?.()
+    this.cancelPresenceFlush = null
+    this.lastPresenceFlush = performance.now()
+    // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
+    // after 30 s of silence, and their own awareness renewals are what a lone client receives.
+    const message = encodeAwarenessMessage(this.awareness, [...out.changed])
+    for (const c of this.connections) c.send(message)
+    if (out.relayed.size > 0 && this.relay?.hasPeers()) {
+      this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...out.relayed]))
     }
   }
 
