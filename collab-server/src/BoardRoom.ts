@@ -96,6 +96,16 @@ function merged(updates: Uint8Array[]): Uint8Array {
   return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 }
 
+/** Runs `fn` after `delayMs`, or at the end of this turn when that is not in the future; returns its cancel. */
+function schedule(fn: () => void, delayMs: number): () => void {
+  if (delayMs > 0) {
+    const timer = setTimeout(fn, delayMs)
+    return () => clearTimeout(timer)
+  }
+  const immediate = setImmediate(fn)
+  return () => clearImmediate(immediate)
+}
+
 /** Marks the transaction that replays stored updates, which must not be stored again. */
 const LOAD_ORIGIN = Symbol('load')
 /** Changes from another instance: stored and sent to our clients, never relayed back. */
@@ -146,7 +156,8 @@ export class BoardRoom implements TConnectionRoom {
   private waitingStart: BoardConnection[] = []
   /** Document changes of the current turn, not sent yet. */
   private pending: Outgoing | null = null
-  private flushTimer: NodeJS.Immediate | null = null
+  /** Cancels the scheduled update frame. */
+  private cancelUpdateFlush: (() => void) | null = null
   /** Presence changed since the last presence frame, sent at most every `PRESENCE_INTERVAL_MS`. */
   private pendingPresence: OutgoingPresence | null = null
   /** Cancels the scheduled presence frame. */
@@ -476,11 +487,11 @@ export class BoardRoom implements TConnectionRoom {
     }
   }
 
-  /** What this turn of the event loop changed, sent once it ends (`flushOutgoing`). */
+  /** What this turn of the event loop changed in the document, sent once it ends (`flushUpdates`). */
   private outgoing(): Outgoing {
     if (this.pending) return this.pending
     this.pending = { updates: [], relayed: [], origin: undefined }
-    this.flushTimer = setImmediate(this.flushOutgoing)
+    this.cancelUpdateFlush = schedule(this.flushUpdates, 0)
     return this.pending
   }
 
@@ -488,30 +499,28 @@ export class BoardRoom implements TConnectionRoom {
   private outgoingPresence(): OutgoingPresence {
     if (this.pendingPresence) return this.pendingPresence
     this.pendingPresence = { changed: new Set(), relayed: new Set() }
-    const wait = this.lastPresenceFlush + PRESENCE_INTERVAL_MS - performance.now()
-    if (wait > 0) {
-      const timer = setTimeout(this.flushPresence, wait)
-      this.cancelPresenceFlush = () => clearTimeout(timer)
-    } else {
-      const immediate = setImmediate(this.flushPresence)
-      this.cancelPresenceFlush = () => clearImmediate(immediate)
-    }
+    this.cancelPresenceFlush = schedule(this.flushPresence, this.lastPresenceFlush + PRESENCE_INTERVAL_MS - performance.now())
     return this.pendingPresence
   }
 
-  /**
-   * Sends what changed during one turn of the event loop: the document updates merged into one
-   * frame, encoded once for every receiver (as a busy board's clients send many updates a turn,
-   * this is one send per client per turn, not one per update), queued for storage and relayed to
-   * peers as one message; and any presence waiting (`flushPresence`).
-   */
-  private readonly flushOutgoing = (): void => {
+  /** Sends whatever waits: presence and document updates (a flush, the room's end). */
+  private flushOutgoing(): void {
     this.flushPresence()
+    this.flushUpdates()
+  }
+
+  /**
+   * Sends the document updates of one turn of the event loop merged into one frame, encoded once
+   * for every receiver (as a busy board's clients send many updates a turn, this is one send per
+   * client per turn, not one per update), queued for storage and relayed to peers as one message.
+   * Presence waiting for its interval is not sent with it.
+   */
+  private readonly flushUpdates = (): void => {
     const out = this.pending
     if (!out) return
     this.pending = null
-    if (this.flushTimer) clearImmediate(this.flushTimer)
-    this.flushTimer = null
+    this.cancelUpdateFlush?.()
+    this.cancelUpdateFlush = null
     if (out.updates.length === 0) return
     const update = merged(out.updates)
     // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
