@@ -1,11 +1,10 @@
 import * as Y from 'yjs'
-import * as decoding from 'lib0/decoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords } from '@montage/board'
 import { presenceState } from '@montage/board/testing'
 import { appendBoardUpdate, loadBoardUpdates } from '@montage/db'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, quietLogger, readRecords, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
-import { openRaw, presence, step1 } from './raw-client'
+import { openRaw, presence, presenceIn, step1 } from './raw-client'
 import { validShot } from './valid-records'
 
 let env: TestEnv
@@ -15,20 +14,6 @@ beforeAll(async () => {
 afterAll(() => closeTestEnv(env))
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-
-/** The presence states an awareness frame (type 1) carries, by client id. */
-function presenceIn(frame: Uint8Array): Map<number, string> {
-  const out = new Map<number, string>()
-  const d = decoding.createDecoder(frame)
-  if (decoding.readVarUint(d) !== 1) return out
-  const u = decoding.createDecoder(decoding.readVarUint8Array(d))
-  for (let n = decoding.readVarUint(u); n > 0; n--) {
-    const id = decoding.readVarUint(u)
-    decoding.readVarUint(u)
-    out.set(id, decoding.readVarString(u))
-  }
-  return out
-}
 
 describe('a board opened by several people at once, nothing of it in memory', () => {
   it('sends each newcomer the stored board as read, shows presence before the board is built, and then takes edits', async () => {

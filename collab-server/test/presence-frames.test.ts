@@ -1,8 +1,7 @@
-import * as decoding from 'lib0/decoding'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { presenceState } from '@montage/board/testing'
 import { closeTestEnv, createBoardWithMembers, openTestEnv, quietLogger, startServer, waitFor, type TestEnv } from './helpers'
-import { openRaw, presence, step1 } from './raw-client'
+import { openRaw, presence, presenceIn, step1 } from './raw-client'
 
 let env: TestEnv
 beforeAll(async () => {
@@ -12,16 +11,11 @@ afterAll(() => closeTestEnv(env))
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-/** The cursors an awareness frame (type 1) carries, by client id. */
+/** The cursors an awareness frame carries, by client id. */
 function cursorsIn(frame: Uint8Array): Map<number, { x: number; y: number }> {
   const out = new Map<number, { x: number; y: number }>()
-  const d = decoding.createDecoder(frame)
-  if (decoding.readVarUint(d) !== 1) return out
-  const u = decoding.createDecoder(decoding.readVarUint8Array(d))
-  for (let n = decoding.readVarUint(u); n > 0; n--) {
-    const id = decoding.readVarUint(u)
-    decoding.readVarUint(u)
-    const state = JSON.parse(decoding.readVarString(u)) as { presence?: { cursor?: { x: number; y: number } } } | null
+  for (const [id, json] of presenceIn(frame)) {
+    const state = JSON.parse(json) as { presence?: { cursor?: { x: number; y: number } } } | null
     if (state?.presence?.cursor) out.set(id, state.presence.cursor)
   }
   return out

@@ -31,3 +31,17 @@ export const presence = (clientId: number, clock: number, state: unknown) =>
     encoding.writeVarUint(e, 1)
     encoding.writeVarUint8Array(e, frame((u) => (encoding.writeVarUint(u, 1), encoding.writeVarUint(u, clientId), encoding.writeVarUint(u, clock), encoding.writeVarString(u, JSON.stringify(state)))))
   })
+
+/** The presence states an awareness frame (type 1) carries, by client id. */
+export function presenceIn(frame: Uint8Array): Map<number, string> {
+  const out = new Map<number, string>()
+  const d = decoding.createDecoder(frame)
+  if (decoding.readVarUint(d) !== 1) return out
+  const u = decoding.createDecoder(decoding.readVarUint8Array(d))
+  for (let n = decoding.readVarUint(u); n > 0; n--) {
+    const id = decoding.readVarUint(u)
+    decoding.readVarUint(u)
+    out.set(id, decoding.readVarString(u))
+  }
+  return out
+}
