@@ -14,7 +14,7 @@ import { connect } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { streams } from '@montage/core'
 import { addMember, appendBoardUpdate, createBoard, createWorkspace, upsertUser, type Sql } from '@montage/db'
-import { openTestDb, TEST_DATABASE_URL } from '@montage/db/testing'
+import { BENCH_DATABASE_URL, openFreshBenchDb } from '@montage/db/testing'
 import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
 import type { TLRecord } from '@tldraw/tlschema'
 import { getRecords } from '@montage/board'
@@ -301,7 +301,7 @@ function keepBest(best: Record<string, number>, round: Record<string, number>): 
 }
 
 export default async function boardsBench(): Promise<Record<string, TEntry>> {
-  const db = await openTestDb()
+  const db = await openFreshBenchDb()
   const nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
   const dataDir = await mkdtemp(path.join(tmpdir(), 'montage-bench-'))
   const keys = await ensureLocalKeys(dataDir)
@@ -321,7 +321,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
     const rounds = Number(process.env.BOARDS_BENCH_ROUNDS ?? 2)
     const our: Record<string, number> = {}
     const their: Record<string, number> = {}
-    const env = { DATABASE_URL: TEST_DATABASE_URL, DATA_DIR: dataDir, COLLAB_CONSUMER_NAME: consumerName }
+    const env = { DATABASE_URL: BENCH_DATABASE_URL, DATA_DIR: dataDir, COLLAB_CONSUMER_NAME: consumerName }
     for (let r = 0; r < rounds; r++) {
       const ours = await startServeProcess('ours', env)
       try {

@@ -73,22 +73,38 @@ export async function assertMigrated(sql: Sql): Promise<void> {
 
 /** Creates the database named in `url` when it does not exist yet (connects to `postgres`). */
 export async function ensureDatabase(url: string, ssl?: CreateDbOptions['ssl']): Promise<void> {
-  const target = new URL(url)
-  const name = decodeURIComponent(target.pathname.slice(1))
+  const name = databaseName(url)
+  await withServer(url, ssl, async (sql) => {
+    const rows = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`
+    if (rows.length > 0) return
+    try {
+      await sql.unsafe(`CREATE DATABASE ${name}`)
+    } catch (e) {
+      // Another process created it between our check and our CREATE.
+      if ((e as { code?: string }).code !== '42P04') throw e
+    }
+  })
+}
+
+/** Drops the database named in `url` if it exists, closing its open connections first (PostgreSQL 13 or later). */
+export async function dropDatabase(url: string, ssl?: CreateDbOptions['ssl']): Promise<void> {
+  const name = databaseName(url)
+  await withServer(url, ssl, (sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))
+}
+
+function databaseName(url: string): string {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1))
   if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`Database name "${name}" must match [a-z0-9_]+`)
+  return name
+}
+
+/** Runs `work` on a connection to the server's `postgres` database, for statements about other databases. */
+async function withServer(url: string, ssl: CreateDbOptions['ssl'], work: (sql: Sql) => Promise<unknown>): Promise<void> {
   const admin = new URL(url)
   admin.pathname = '/postgres'
   const sql = createDb({ url: admin.toString(), max: 1, ssl })
   try {
-    const rows = await sql`SELECT 1 FROM pg_database WHERE datname = ${name}`
-    if (rows.length === 0) {
-      try {
-        await sql.unsafe(`CREATE DATABASE ${name}`)
-      } catch (e) {
-        // Another process created it between our check and our CREATE.
-        if ((e as { code?: string }).code !== '42P04') throw e
-      }
-    }
+    await work(sql)
   } finally {
     await sql.end()
   }

@@ -5,15 +5,31 @@ import { createDb, type Sql } from './client'
 import { grantCredits } from './grant-credits'
 import { upsertUser, type TUserRow } from './users'
 import { addMember, createWorkspace, type TWorkspaceRow } from './workspaces'
-import { ensureDatabase, migrate } from './migrate'
+import { dropDatabase, ensureDatabase, migrate } from './migrate'
 
 /** The database tests use; never the one `npm start` serves. */
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/montage_test'
 
 /** Opens the test database, creating and migrating it first. Tests make their own rows with fresh ids. */
 export async function openTestDb(): Promise<Sql> {
-  await ensureDatabase(TEST_DATABASE_URL)
-  const sql = createDb({ url: TEST_DATABASE_URL, max: 5 })
+  return openEmptyDb(TEST_DATABASE_URL)
+}
+
+/** The database the benches seed (`montage_bench` unless `BENCH_DATABASE_URL` says otherwise); never a test's or `npm start`'s. */
+export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/montage_bench'
+
+/**
+ * Opens the bench database empty: dropped (its open connections closed), created and migrated
+ * again, so that every run measures the same state instead of one grown by the runs before it.
+ */
+export async function openFreshBenchDb(): Promise<Sql> {
+  await dropDatabase(BENCH_DATABASE_URL)
+  return openEmptyDb(BENCH_DATABASE_URL)
+}
+
+async function openEmptyDb(url: string): Promise<Sql> {
+  await ensureDatabase(url)
+  const sql = createDb({ url, max: 5 })
   await migrate(sql)
   return sql
 }
