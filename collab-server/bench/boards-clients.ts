@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
-import { getRecords } from '@montage/board'
+import { ensureSharedTexts, getRecords } from '@montage/board'
 import { presenceState } from '@montage/board/testing'
 import { validShot } from '../test/valid-records'
 import type { TDialect } from './BenchClient'
@@ -94,9 +94,17 @@ class LeanClient {
     })
   }
 
+  /**
+   * Writes the client's shot. The first edit makes it, with its shared texts in the same update, as
+   * the board's browser makes a shape (the server then has nothing to add to it).
+   */
   edit(shotId: string, index: number, sentAt: number): void {
     const title = `mk:${this.tag}:${sentAt.toFixed(3)}~`
-    getRecords(this.doc).set(shotId, { ...BASE_SHOT, id: shotId, x: index * 10, props: { ...BASE_SHOT.props, title } } as never)
+    const shot = { ...BASE_SHOT, id: shotId, x: index * 10, props: { ...BASE_SHOT.props, title } }
+    this.doc.transact(() => {
+      getRecords(this.doc).set(shotId, shot as never)
+      ensureSharedTexts(this.doc, shot)
+    })
   }
 
   moveCursor(x: number, y: number): void {
@@ -145,11 +153,16 @@ class LeanClient {
       return
     }
     // Others' edits are read for their marks only: applying them is the browser's work, not the server's.
+    // A shot's first edit carries its mark twice (in its props and in its title's shared text): counted once.
     const at = now()
+    const seen = new Set<string>()
     for (let i = frame.indexOf(MARK); i >= 0; i = frame.indexOf(MARK, i + 3)) {
       const end = frame.indexOf(0x7e, i) // '~'
       if (end < 0) break
-      const [, sender, sentAt] = frame.subarray(i, end).toString('latin1').split(':')
+      const mark = frame.subarray(i, end).toString('latin1')
+      if (seen.has(mark)) continue
+      seen.add(mark)
+      const [, sender, sentAt] = mark.split(':')
       if (sender !== this.tag) this.onMark(Number(sentAt), at)
     }
   }
