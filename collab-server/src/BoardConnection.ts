@@ -165,18 +165,19 @@ export class BoardConnection implements TConnectionInfo {
   drainHeld(): void {
     const { doc, guard, limits, stats } = this.room
     while (!this.refused) {
-      let update: Uint8Array | null
+      let ready
       try {
         // Each held update is read once; after that, whether it is ready is a few state lookups.
-        update = this.held.takeReady(doc)
+        ready = this.held.takeReady(doc)
       } catch (e) {
         return this.refuse(`Update could not be read: ${e instanceof Error ? e.message : String(e)}`)
       }
-      if (!update) break
+      if (!ready) break
+      const { update, decoded } = ready
       // Checked whole before any of it is applied: a refused update is never applied, stored,
       // broadcast or relayed, and the board stays loadable for everyone. Someone who may comment but
       // not edit: what writes anything but comment drafts is dropped.
-      const problem = guard.check(update, { draftsOnly: !this.canWrite })
+      const problem = guard.check(update, { draftsOnly: !this.canWrite, decoded })
       if (problem === DROP) continue
       if (problem) return this.refuse(`Change refused: ${problem}`, 'refused-change')
       try {
@@ -229,7 +230,7 @@ export class BoardConnection implements TConnectionInfo {
       case 'sync-update':
         // A read-only role: the update is dropped, the connection stays (a commenter's drafts are read below).
         if (!this.canWrite && !this.canComment) return
-        this.held.push(message.update)
+        this.held.push(message.update, message.decoded)
         this.drainHeld()
         // Applied (the room sends it to the board's other clients at the end of this turn); an
         // update still held for a missing dependency is not timed.

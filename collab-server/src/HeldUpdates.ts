@@ -1,8 +1,14 @@
 import * as Y from 'yjs'
+import type { TDecodedUpdate } from '@montage/board'
 import { updateDependencies } from './update-dependencies'
 
 interface Held {
   update: Uint8Array
+  /**
+   * The update's structs as the frame's decoder read them, kept only until its first check: one
+   * that waits gives them up (they take several times its bytes) and is decoded again when ready.
+   */
+  decoded: TDecodedUpdate | null
   /** Least state per client the document needs first; read on the first check, then kept. */
   needs: Map<number, number> | null
 }
@@ -16,8 +22,8 @@ export class HeldUpdates {
   private readonly items: Held[] = []
   private heldBytes = 0
 
-  push(update: Uint8Array): void {
-    this.items.push({ update, needs: null })
+  push(update: Uint8Array, decoded: TDecodedUpdate | null = null): void {
+    this.items.push({ update, decoded, needs: null })
     this.heldBytes += update.byteLength
   }
 
@@ -29,15 +35,24 @@ export class HeldUpdates {
     return this.heldBytes
   }
 
-  /** Removes and returns a held update the document now has everything for; null when none. Throws on an unreadable update. */
-  takeReady(doc: Y.Doc): Uint8Array | null {
+  /**
+   * Removes and returns a held update the document now has everything for, decoded; null when
+   * none. Throws on an unreadable update.
+   */
+  takeReady(doc: Y.Doc): { update: Uint8Array; decoded: TDecodedUpdate } | null {
     for (let i = 0; i < this.items.length; i++) {
       const item = this.items[i]!
-      item.needs ??= updateDependencies(item.update)
-      if (!hasAll(doc, item.needs)) continue
+      if (!item.needs) {
+        item.decoded ??= Y.decodeUpdate(item.update)
+        item.needs = updateDependencies(item.decoded)
+      }
+      if (!hasAll(doc, item.needs)) {
+        item.decoded = null
+        continue
+      }
       this.items.splice(i, 1)
       this.heldBytes -= item.update.byteLength
-      return item.update
+      return { update: item.update, decoded: item.decoded ?? Y.decodeUpdate(item.update) }
     }
     return null
   }

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
+import type { TDecodedUpdate } from '@montage/board'
 
 /** y-websocket top-level message types (y-protocols numbering). */
 export const MESSAGE_SYNC = 0
@@ -14,7 +15,8 @@ export const SYNC_UPDATE = 2
 
 export type TClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array }
+  /** `decoded`: the update as `Y.decodeUpdate` read it here, for whoever reads its structs next. */
+  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; decoded: TDecodedUpdate }
   | { type: 'awareness'; update: Uint8Array; entries: TAwarenessEntry[] }
   | { type: 'query-awareness' }
   /** A well-formed frame of a type we do not serve (y-websocket's auth message, future types). */
@@ -57,8 +59,7 @@ export function decodeClientMessage(frame: Uint8Array, opts: TDecodeOptions = {}
           Y.decodeStateVector(payload)
           message = { type: 'sync-step1', stateVector: payload }
         } else if (syncType === SYNC_STEP2 || syncType === SYNC_UPDATE) {
-          Y.decodeUpdate(payload)
-          message = { type: syncType === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload }
+          message = { type: syncType === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, decoded: Y.decodeUpdate(payload) }
         } else {
           throw new MalformedMessageError(`unknown sync message type ${syncType}`)
         }

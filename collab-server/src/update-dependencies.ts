@@ -1,4 +1,5 @@
 import * as Y from 'yjs'
+import type { TDecodedUpdate } from '@montage/board'
 
 /**
  * What an update needs of a document before it can apply whole, as the least state (clock) per
@@ -7,8 +8,7 @@ import * as Y from 'yjs'
  * of structs must continue what the document (or the update itself) has, every origin, right
  * origin and parent must exist, and every deleted range must be known.
  */
-export function updateDependencies(update: Uint8Array): Map<number, number> {
-  const { structs, ds } = Y.decodeUpdate(update)
+export function updateDependencies({ structs, ds }: TDecodedUpdate): Map<number, number> {
   const needs = new Map<number, number>()
   const need = (client: number, state: number) => {
     if (state > (needs.get(client) ?? 0)) needs.set(client, state)

@@ -70,7 +70,7 @@ describe('held updates', () => {
     expect(held.bytes).toBe(updates.slice(1).reduce((n, u) => n + u.byteLength, 0))
     expect(held.takeReady(target)).toBeNull()
     Y.applyUpdate(target, updates[0]!)
-    for (let u = held.takeReady(target); u; u = held.takeReady(target)) Y.applyUpdate(target, u)
+    for (let u = held.takeReady(target); u; u = held.takeReady(target)) Y.applyUpdate(target, u.update)
     expect(held.length).toBe(0)
     expect(held.bytes).toBe(0)
     expect(target.getArray('a').toJSON()).toEqual(source.getArray('a').toJSON())

@@ -3,7 +3,7 @@ import { getMeta, getRecords } from '../doc'
 import type { BoardRecords, TRecordChange } from '../BoardRecords'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { VARIATION_SHAPE, type TVariationServerProps } from '../shapes'
-import { readUpdateEffect, type TUpdateEffect } from './read-update-effect'
+import { readUpdateEffect, type TDecodedUpdate, type TUpdateEffect } from './read-update-effect'
 import { checkBoardWrites, serverProps, variationProps, type TBoardWriteLimits, type TRecordWrites } from './check-board-writes'
 import { checkMetaWrites } from './check-meta-writes'
 import { BoardRelations } from './BoardRelations'
@@ -44,12 +44,12 @@ export class BoardWriteGuard {
    * `draftsOnly` (someone who may comment but not edit: a reviewer), an update that writes anything
    * but comment drafts is answered `DROP` (dropped, as all of a reviewer's updates were before
    * drafts were shared), and one that writes drafts only is checked as any update is. The update is
-   * read once either way.
+   * read once either way; `decoded` is the update as `Y.decodeUpdate` read it, when the caller has it.
    */
-  check(update: Uint8Array, options: { draftsOnly?: boolean } = {}): string | null | typeof DROP {
+  check(update: Uint8Array, options: { draftsOnly?: boolean; decoded?: TDecodedUpdate } = {}): string | null | typeof DROP {
     let effect
     try {
-      effect = readUpdateEffect(this.doc, update)
+      effect = readUpdateEffect(this.doc, update, options.decoded)
     } catch (e) {
       return options.draftsOnly ? DROP : `The update could not be read: ${e instanceof Error ? e.message : String(e)}`
     }

@@ -28,6 +28,9 @@ export interface TUpdateEffect {
   problems: string[]
 }
 
+/** An update as `Y.decodeUpdate` reads it: its structs and its delete set, not integrated anywhere. */
+export type TDecodedUpdate = ReturnType<typeof Y.decodeUpdate>
+
 /**
  * Where an item of the update lands: a root type and, for maps, a key; inside the shared text under
  * a `texts` key; or nowhere.
@@ -46,8 +49,11 @@ const MAX_PROBLEMS = 5
  * or the parent of the neighbour they were inserted beside (a neighbour that was garbage-collected
  * makes Yjs drop the item, so it is ignored). Parts of the update the document already holds are
  * skipped, as Yjs skips them.
+ *
+ * `decoded`, when the caller has decoded the update already, saves decoding it again; its structs
+ * are only read.
  */
-export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect {
+export function readUpdateEffect(doc: Y.Doc, update: Uint8Array, decoded?: TDecodedUpdate): TUpdateEffect {
   const effect: TUpdateEffect = {
     recordWrites: new Map(),
     recordDeletes: new Set(),
@@ -62,7 +68,7 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array): TUpdateEffect 
   const problem = (text: string) => {
     if (effect.problems.length < MAX_PROBLEMS && !effect.problems.includes(text)) effect.problems.push(text)
   }
-  const { structs, ds } = Y.decodeUpdate(update)
+  const { structs, ds } = decoded ?? Y.decodeUpdate(update)
   const records = getRecords(doc)
 
   // The update's new items by client, in clock order, so neighbours inside the update can be found.
