@@ -84,8 +84,8 @@ export async function replaceBoardSearchShapes(sql: Sql, opts: { boardId: string
 }
 
 /**
- * `replaceBoardSearchShapes` for many boards in one transaction of four statements, whatever
- * their number (a collab-server instance writes every board whose shots changed at once).
+ * `replaceBoardSearchShapes` for many boards in one transaction of four statements in two round
+ * trips, whatever their number (a collab-server instance writes every board whose shots changed at once).
  * Returns the ids of the boards written: a board that no longer exists is skipped, and so is an
  * indexed one with `ifUnindexed`. Board rows are locked in id order, as the update log's appends
  * lock them, so two writers never wait on each other in a circle.
@@ -104,15 +104,19 @@ export async function replaceBoardsSearchShapes(
     if (ids.length === 0) return []
     const writing = new Set(ids)
     const rows = boards.filter((b) => writing.has(b.boardId)).flatMap((b) => b.shapes.map((s) => ({ ...s, boardId: b.boardId })))
-    // Arrays, not lists: one prepared statement whatever the number of boards.
-    // Marked once: a board row rewritten at every store would only bloat the table.
-    await tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ANY(${ids}::uuid[]) AND shots_indexed_at IS NULL`
-    await tx`DELETE FROM board_search_shapes WHERE board_id = ANY(${ids}::uuid[])`
+    // Arrays, not lists: one prepared statement whatever the number of boards. The three are
+    // pipelined (sent together, one round trip).
+    const statements = [
+      // Marked once: a board row rewritten at every store would only bloat the table.
+      tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ANY(${ids}::uuid[]) AND shots_indexed_at IS NULL`,
+      tx`DELETE FROM board_search_shapes WHERE board_id = ANY(${ids}::uuid[])`,
+    ]
     if (rows.length > 0) {
-      await tx`
+      statements.push(tx`
         INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
-        SELECT * FROM unnest(${rows.map((r) => r.boardId)}::uuid[], ${rows.map((r) => r.shapeId)}::text[], ${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.prompt)}::text[])`
+        SELECT * FROM unnest(${rows.map((r) => r.boardId)}::uuid[], ${rows.map((r) => r.shapeId)}::text[], ${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.prompt)}::text[])`)
     }
+    await Promise.all(statements)
     return ids
   })
 }
