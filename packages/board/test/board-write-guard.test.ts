@@ -33,6 +33,23 @@ describe('BoardWriteGuard', () => {
 
   // A crafted update put back the page it deleted and deleted that copy too, so a reading of its
   // writes alone saw the page still there while its shapes were orphaned.
+  it('measures a record whose JSON outgrows its bytes (control characters, a byte array) against the limit', () => {
+    const server = new Y.Doc()
+    seedBoard(server)
+    const guard = new BoardWriteGuard(server, { ...DEFAULT_BOARD_WRITE_LIMITS, maxRecordBytes: 32 * 1024 })
+    const write = (id: string, record: unknown) => {
+      const client = new Y.Doc()
+      Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
+      return changeOf(client, server, () => getRecords(client).set(id, record as never))
+    }
+    // About 6 KB to send, about 36 KB of JSON (each \u0001 is six characters).
+    const escaped = write('shape:e', geoShape('shape:e', { meta: { note: '\u0001'.repeat(6_000) } }))
+    expect(escaped.byteLength).toBeLessThan(8 * 1024)
+    expect(guard.check(escaped)).toMatch(/shape:e is \d+ KB; a record may hold at most 32 KB/)
+    // 4 KB to send, over 40 KB of JSON ({"0":255,"1":255,…}); no valid record holds one, and the size is what is read first.
+    expect(guard.check(write('shape:f', { ...geoShape('shape:f'), meta: { data: new Uint8Array(4_000).fill(255) } }))).toMatch(/shape:f is \d+ KB; a record may hold at most 32 KB/)
+  })
+
   it('counts an entry inserted and deleted within one update as nothing', () => {
     const { server, client, guard } = boardPair({ clientGc: false })
     const page = getRecords(client).get(TEST_PAGE_ID)!

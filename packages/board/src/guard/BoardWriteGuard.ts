@@ -4,7 +4,7 @@ import type { BoardRecords, TRecordChange } from '../BoardRecords'
 import type { TLRecord, TLShape } from '@tldraw/tlschema'
 import { VARIATION_SHAPE, type TVariationServerProps } from '../shapes'
 import { readUpdateEffect, type TDecodedUpdate, type TUpdateEffect } from './read-update-effect'
-import { checkBoardWrites, serverProps, variationProps, type TBoardWriteLimits, type TRecordWrites } from './check-board-writes'
+import { checkBoardWrites, jsonLengthBound, serverProps, variationProps, type TBoardWriteLimits, type TRecordWrites } from './check-board-writes'
 import { checkMetaWrites } from './check-meta-writes'
 import { BoardRelations } from './BoardRelations'
 import { getTexts, isDraftTextField, isTagTextField, parseSharedTextKey, sharedTextFieldLimit, sharedTextHardLimit, sharedTextLimit } from '../texts'
@@ -63,7 +63,7 @@ export class BoardWriteGuard {
       writes.written.set(key, values[0])
     }
     for (const key of effect.recordDeletes) if (!writes.written.has(key)) writes.deleted.add(key)
-    return this.checkTexts(effect, writes) ?? this.checkWrites(writes)
+    return this.checkTexts(effect, writes) ?? this.checkWrites(writes, jsonLengthBound(update.byteLength))
   }
 
   /**
@@ -92,10 +92,13 @@ export class BoardWriteGuard {
     return null
   }
 
-  /** Why these record changes may not count, as a sentence; null when they may. */
-  checkWrites(writes: TRecordWrites): string | null {
+  /**
+   * Why these record changes may not count, as a sentence; null when they may. `jsonLengthAtMost`:
+   * at least the JSON length of every written record, when known (see `checkBoardWrites`).
+   */
+  checkWrites(writes: TRecordWrites, jsonLengthAtMost?: number): string | null {
     if (writes.written.size === 0 && writes.deleted.size === 0) return null
-    return checkBoardWrites({ before: this.records, relations: this.relations, writes, limits: this.limits, deletedVariation: (id) => this.deleted.get(id) })
+    return checkBoardWrites({ before: this.records, relations: this.relations, writes, limits: this.limits, deletedVariation: (id) => this.deleted.get(id), jsonLengthAtMost })
   }
 
   destroy(): void {

@@ -49,6 +49,22 @@ export interface CheckBoardWritesOptions {
    * person may put it back exactly as it was (undo), never with other results.
    */
   deletedVariation?: (id: string) => TVariationServerProps | undefined
+  /**
+   * At least the JSON length of every written record, when the caller knows one (the board's guard
+   * derives it from the update's bytes, `jsonLengthBound`); at or under the limit, no record is
+   * measured on its own.
+   */
+  jsonLengthAtMost?: number
+}
+
+/**
+ * At least the JSON length of any value Yjs read from `bytes` of an update (lib0's `writeAny`
+ * encoding, what a record is stored as). The costliest kind per encoded byte is a byte array, which
+ * JSON writes as an object of its indices (`"1234":255,`: the index's digits and seven more per
+ * byte); anything else takes at most six characters a byte (a `false` in an array: `false,`).
+ */
+export function jsonLengthBound(bytes: number): number {
+  return bytes * (String(bytes).length + 7) + 2
 }
 
 /**
@@ -60,10 +76,11 @@ export interface CheckBoardWritesOptions {
  * sequence's clips and sounds sit in a sequence, and a sequence for delivery takes approved clips only.
  * Returns the first problem as a sentence, or null when the writes may count.
  */
-export function checkBoardWrites({ before, relations, writes, limits, deletedVariation }: CheckBoardWritesOptions): string | null {
+export function checkBoardWrites({ before, relations, writes, limits, deletedVariation, jsonLengthAtMost }: CheckBoardWritesOptions): string | null {
   const written = new Map<string, TLRecord>()
+  const measure = jsonLengthAtMost === undefined || jsonLengthAtMost > limits.maxRecordBytes
   for (const [id, value] of writes.written) {
-    const size = jsonSize(value)
+    const size = measure ? jsonSize(value) : 0
     if (size > limits.maxRecordBytes) return `${id} is ${Math.ceil(size / 1024)} KB; a record may hold at most ${Math.floor(limits.maxRecordBytes / 1024)} KB.`
     const prev = before.get(id)
     let record: TLRecord
