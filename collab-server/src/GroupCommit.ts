@@ -6,8 +6,10 @@ interface Queued<T> {
 export interface TGroupCommitOptions<T> {
   /** Writes one batch (one transaction); a rejection fails every item of the batch. */
   write: (items: T[]) => Promise<void>
-  /** Items of one key queued together are written once: the later replaces the earlier. Without it every item is written. */
+  /** Items of one key queued together are written once: the later replaces the earlier (or `merge` folds them). Without it every item is written. */
   key?: (item: T) => string
+  /** What one write of two queued items of a key must do: the earlier followed by the later. */
+  merge?: (earlier: T, later: T) => T
   maxBatch: number
   /**
    * Least time between the starts of two batches once a batch held several items (several
@@ -36,7 +38,7 @@ export class GroupCommit<T> {
     return new Promise((resolve, reject) => {
       const key = this.opts.key?.(item) ?? Symbol()
       const queued = this.queue.get(key)
-      if (queued) queued.item = item
+      if (queued) queued.item = this.opts.merge ? this.opts.merge(queued.item, item) : item
       else this.queue.set(key, { item, waiters: [] })
       this.queue.get(key)!.waiters.push({ resolve, reject })
       if (!this.writing) void this.drain()

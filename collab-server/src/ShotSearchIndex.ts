@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
-import type { TBoardSearchShape, Sql } from '@montage/db'
+import type { TBoardSearchChanges, TBoardSearchShape, Sql } from '@montage/db'
 import { listUnindexedBoards, loadBoardUpdates, replaceBoardSearchShapes } from '@montage/db'
-import type { ShotSearchWriter } from './ShotSearchWriter'
+import { ShotSearchWriter } from './ShotSearchWriter'
 import { getRecords } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
 
@@ -12,44 +12,74 @@ interface TRecordLike {
   props?: unknown
 }
 
-/** The shots of a board as search rows: title and prompt (strings only; anything else is skipped). */
+/** A shot's search row: its title and prompt (strings only; anything else reads as empty); null for anything but a shot. */
+function searchRowOf(record: unknown): TBoardSearchShape | null {
+  const r = record as TRecordLike | null
+  if (!r || typeof r !== 'object' || r.typeName !== 'shape' || r.type !== 'shot' || typeof r.id !== 'string') return null
+  const p = r.props as { title?: unknown; prompt?: unknown } | null
+  if (!p || typeof p !== 'object') return null
+  const title = typeof p.title === 'string' ? p.title.slice(0, 200) : ''
+  const prompt = typeof p.prompt === 'string' ? p.prompt.slice(0, 4000) : ''
+  return { shapeId: r.id, title, prompt }
+}
+
+/** The shots of a board as search rows, by shape id. */
 export function searchShapesOf(records: Iterable<unknown>): TBoardSearchShape[] {
   const out: TBoardSearchShape[] = []
-  for (const r of records as Iterable<TRecordLike | null>) {
-    if (!r || typeof r !== 'object' || r.typeName !== 'shape' || r.type !== 'shot' || typeof r.id !== 'string') continue
-    const p = r.props as { title?: unknown; prompt?: unknown } | null
-    if (!p || typeof p !== 'object') continue
-    const title = typeof p.title === 'string' ? p.title.slice(0, 200) : ''
-    const prompt = typeof p.prompt === 'string' ? p.prompt.slice(0, 4000) : ''
-    out.push({ shapeId: r.id, title, prompt })
+  for (const r of records) {
+    const row = searchRowOf(r)
+    if (row) out.push(row)
   }
   return out.sort((a, b) => (a.shapeId < b.shapeId ? -1 : a.shapeId > b.shapeId ? 1 : 0))
 }
 
 /**
  * Keeps `board_search_shapes` equal to the board's shots: called when the board is built from
- * storage and after each store; writes only when the shots' titles or prompts changed since the
- * last write, one write at a time (through the instance's `ShotSearchWriter` when given one, which
- * writes many boards in one transaction). A failed write is logged and tried again at the next call.
+ * storage and after each store. The first write replaces the board's rows; after that only the
+ * shots whose title or prompt changed, and those gone, are written (nothing when none did), one
+ * write at a time, through the instance's `ShotSearchWriter` (which writes many boards in one
+ * transaction; without one given, the index has its own). A failed write is logged, and the next
+ * call replaces the board's rows whole again.
  */
 export class ShotSearchIndex {
-  private written: string | null = null
+  /** The rows as last handed to the writer, by shape id; null until the first write and after a failed one. */
+  private written: Map<string, TBoardSearchShape> | null = null
   private chain: Promise<void> = Promise.resolve()
+  private readonly writer: ShotSearchWriter
 
-  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; writer?: ShotSearchWriter }) {}
+  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; writer?: ShotSearchWriter }) {
+    this.writer = opts.writer ?? new ShotSearchWriter(opts.db)
+  }
 
   refresh(): Promise<void> {
-    const shapes = searchShapesOf(this.opts.records())
-    const signature = JSON.stringify(shapes)
-    if (signature === this.written) return this.chain
-    this.written = signature
-    const { boardId, db, logger, writer } = this.opts
+    const { boardId, logger } = this.opts
+    const current = new Map<string, TBoardSearchShape>()
+    for (const r of this.opts.records()) {
+      const row = searchRowOf(r)
+      if (row) current.set(row.shapeId, row)
+    }
+    const before = this.written
+    let changes: TBoardSearchChanges
+    if (!before) {
+      changes = { boardId, replace: true, shapes: [...current.values()], removed: [] }
+    } else {
+      const shapes: TBoardSearchShape[] = []
+      for (const row of current.values()) {
+        const was = before.get(row.shapeId)
+        if (!was || was.title !== row.title || was.prompt !== row.prompt) shapes.push(row)
+      }
+      const removed: string[] = []
+      for (const id of before.keys()) if (!current.has(id)) removed.push(id)
+      if (shapes.length === 0 && removed.length === 0) return this.chain
+      changes = { boardId, replace: false, shapes, removed }
+    }
+    this.written = current
     this.chain = this.chain.then(async () => {
       try {
-        if (writer) await writer.write(boardId, shapes)
-        else await replaceBoardSearchShapes(db, { boardId, shapes })
+        await this.writer.write(changes)
       } catch (e) {
-        if (this.written === signature) this.written = null
+        // What the rows hold is no longer known: the next call writes them whole.
+        this.written = null
         logger.warn('indexing the board for search failed', { boardId, ...errorFields(e) })
       }
     })

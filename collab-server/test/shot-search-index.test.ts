@@ -5,7 +5,7 @@ import { getRecords } from '@montage/board'
 import { appendBoardUpdate, createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ShotSearchIndex, indexUnindexedBoards, searchShapesOf } from '../src/ShotSearchIndex'
-import { ShotSearchWriter } from '../src/ShotSearchWriter'
+import { foldChanges, ShotSearchWriter } from '../src/ShotSearchWriter'
 
 let sql: Sql
 beforeAll(async () => {
@@ -51,6 +51,55 @@ describe('shot search index', () => {
     records = []
     await index.refresh()
     expect(await searchWorkspace(sql, { workspaceId: ws.id, q: word })).toEqual([])
+  })
+
+  it('after the first write, writes only the shots that changed or went, and a failed write makes the next one whole', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
+    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Big board', createdBy: owner.id })
+    const word = `mesa${randomUUID().slice(0, 6)}`
+    const stamps = async () => new Map((await sql<{ shapeId: string; title: string; at: Date }[]>`
+      SELECT shape_id AS "shapeId", title, updated_at AS at FROM board_search_shapes WHERE board_id = ${board.id}`).map((r) => [r.shapeId, `${r.title} @ ${r.at.getTime()}`]))
+    let records: unknown[] = [1, 2, 3].map((i) => shot(`shape:s${i}`, `Shot ${i} ${word}`, 'prompt'))
+    let failNext = false
+    const writer = new ShotSearchWriter(sql)
+    const flaky = { write: (changes: never) => (failNext ? ((failNext = false), Promise.reject(new Error('database went away'))) : writer.write(changes)) } as unknown as ShotSearchWriter
+    const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: flaky, records: () => records })
+    await index.refresh()
+    const first = await stamps()
+    expect([...first.keys()].sort()).toEqual(['shape:s1', 'shape:s2', 'shape:s3'])
+    await new Promise((r) => setTimeout(r, 20))
+
+    // One shot retitled, one deleted, one made: the untouched shot's row is not written again.
+    records = [shot('shape:s1', `Shot 1 ${word}`, 'prompt'), shot('shape:s2', `Retitled ${word}`, 'prompt'), shot('shape:s4', `Shot 4 ${word}`, '')]
+    await index.refresh()
+    const second = await stamps()
+    expect([...second.keys()].sort()).toEqual(['shape:s1', 'shape:s2', 'shape:s4'])
+    expect(second.get('shape:s1')).toBe(first.get('shape:s1'))
+    expect(second.get('shape:s2')).toMatch(new RegExp(`^Retitled ${word} @`))
+
+    // A write that fails leaves the rows behind; the next call, with nothing new, writes them whole.
+    records = [shot('shape:s1', `Reshot ${word}`, 'prompt'), shot('shape:s2', `Retitled ${word}`, 'prompt'), shot('shape:s4', `Shot 4 ${word}`, '')]
+    failNext = true
+    await index.refresh()
+    expect((await stamps()).get('shape:s1')).toBe(first.get('shape:s1'))
+    await index.refresh()
+    const hits = await searchWorkspace(sql, { workspaceId: ws.id, q: word })
+    expect(hits.map((h) => [h.shapeId, h.title]).sort()).toEqual([['shape:s1', `Reshot ${word}`], ['shape:s2', `Retitled ${word}`], ['shape:s4', `Shot 4 ${word}`]])
+  })
+
+  it('folds two queued changes of one board into one write', () => {
+    const row = (id: string, title: string) => ({ shapeId: id, title, prompt: '' })
+    const diff = (shapes: ReturnType<typeof row>[], removed: string[] = []) => ({ boardId: 'b', replace: false, shapes, removed })
+    // Made then removed: removed. Removed then made again: written.
+    expect(foldChanges(diff([row('a', '1')]), diff([], ['a']))).toEqual(diff([], ['a']))
+    expect(foldChanges(diff([], ['a']), diff([row('a', '2')]))).toEqual(diff([row('a', '2')]))
+    // Written twice: the later title.
+    expect(foldChanges(diff([row('a', '1'), row('b', '1')]), diff([row('a', '2')]))).toEqual(diff([row('a', '2'), row('b', '1')]))
+    // A whole replacement, then a change: still whole, with the change in it; a replacement after anything wins.
+    const whole = { boardId: 'b', replace: true, shapes: [row('a', '1'), row('b', '1')], removed: [] }
+    expect(foldChanges(whole, diff([row('c', '1')], ['a']))).toEqual({ ...whole, shapes: [row('b', '1'), row('c', '1')] })
+    expect(foldChanges(diff([row('a', '9')]), whole)).toBe(whole)
   })
 
   it('writes the shots of many boards through one writer, each board with its latest shots', async () => {

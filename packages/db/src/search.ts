@@ -84,6 +84,18 @@ export async function replaceBoardSearchShapes(sql: Sql, opts: { boardId: string
 }
 
 /**
+ * What to write of one board's shots: all of them (`replace`: its rows become exactly these), or
+ * only what changed since the last write (`shapes` new or changed, `removed` gone).
+ */
+export interface TBoardSearchChanges {
+  boardId: string
+  replace: boolean
+  shapes: TBoardSearchShape[]
+  /** Shots no longer on the board; empty with `replace`. */
+  removed: string[]
+}
+
+/**
  * `replaceBoardSearchShapes` for many boards in one transaction of four statements in two round
  * trips, whatever their number (a collab-server instance writes every board whose shots changed at once).
  * Returns the ids of the boards written: a board that no longer exists is skipped, and so is an
@@ -95,6 +107,18 @@ export async function replaceBoardsSearchShapes(
   boards: { boardId: string; shapes: TBoardSearchShape[] }[],
   opts: { ifUnindexed?: boolean } = {},
 ): Promise<string[]> {
+  return writeBoardsSearchShapes(sql, boards.map((b) => ({ boardId: b.boardId, replace: true, shapes: b.shapes, removed: [] })), opts)
+}
+
+/**
+ * Writes the shots of many boards in one transaction, each board replaced whole or changed by what
+ * changed (a shot edited on a board of 5,000 writes one row, not 5,000), in two round trips whatever
+ * their number: the boards are locked (in id order, as the update log's appends lock them, so two
+ * writers never wait on each other in a circle), then the writes are pipelined. A board replaced
+ * whole is marked indexed. Returns the ids of the boards written: a board that no longer exists is
+ * skipped, and so is an indexed one with `ifUnindexed`.
+ */
+export async function writeBoardsSearchShapes(sql: Sql, boards: TBoardSearchChanges[] /* each board once */, opts: { ifUnindexed?: boolean } = {}): Promise<string[]> {
   if (boards.length === 0) return []
   const wanted = [...new Set(boards.map((b) => b.boardId))].sort()
   return sql.begin(async (tx) => {
@@ -103,14 +127,25 @@ export async function replaceBoardsSearchShapes(
     const ids = locked.filter((b) => !(opts.ifUnindexed && b.indexed)).map((b) => b.id)
     if (ids.length === 0) return []
     const writing = new Set(ids)
-    const rows = boards.filter((b) => writing.has(b.boardId)).flatMap((b) => b.shapes.map((s) => ({ ...s, boardId: b.boardId })))
-    // Arrays, not lists: one prepared statement whatever the number of boards. The three are
-    // pipelined (sent together, one round trip).
-    const statements = [
-      // Marked once: a board row rewritten at every store would only bloat the table.
-      tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ANY(${ids}::uuid[]) AND shots_indexed_at IS NULL`,
-      tx`DELETE FROM board_search_shapes WHERE board_id = ANY(${ids}::uuid[])`,
-    ]
+    const written = boards.filter((b) => writing.has(b.boardId))
+    const replaced = [...new Set(written.filter((b) => b.replace).map((b) => b.boardId))]
+    // What leaves a board written in part: its removed shots, and the old rows of its changed ones.
+    const gone = written.filter((b) => !b.replace).flatMap((b) => [...b.removed, ...b.shapes.map((s) => s.shapeId)].map((shapeId) => ({ boardId: b.boardId, shapeId })))
+    const rows = written.flatMap((b) => b.shapes.map((s) => ({ ...s, boardId: b.boardId })))
+    // Arrays, not lists: one prepared statement each whatever the number of boards.
+    const statements = []
+    if (replaced.length > 0) {
+      statements.push(
+        // Marked once: a board row rewritten at every store would only bloat the table.
+        tx`UPDATE boards SET shots_indexed_at = now() WHERE id = ANY(${replaced}::uuid[]) AND shots_indexed_at IS NULL`,
+        tx`DELETE FROM board_search_shapes WHERE board_id = ANY(${replaced}::uuid[])`,
+      )
+    }
+    if (gone.length > 0) {
+      statements.push(tx`
+        DELETE FROM board_search_shapes s USING unnest(${gone.map((g) => g.boardId)}::uuid[], ${gone.map((g) => g.shapeId)}::text[]) AS g(board_id, shape_id)
+        WHERE s.board_id = g.board_id AND s.shape_id = g.shape_id`)
+    }
     if (rows.length > 0) {
       statements.push(tx`
         INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
