@@ -32,7 +32,7 @@ export interface BoardRoomOptions {
   boardLimits: TBoardLimits
   /** Relays updates and presence to other instances holding the board; absent in a lone server. */
   relay?: BoardRelay
-  /** How often the room sends its state vector to peers, so a lost relay message is repaired. */
+  /** How often the instance sends each room's state vector to peers (`announceState`), so a lost relay message is repaired: a peer unheard for three times this is gone. */
   antiEntropyMs?: number
   /** Shared group-commit writer; without one the room appends on its own. */
   writer?: BoardUpdateWriter
@@ -92,6 +92,9 @@ function stateFrame(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder)
 }
 
+/** How often an instance publishes each open board's state vector to the board's other instances. */
+export const DEFAULT_ANTI_ENTROPY_MS = 5_000
+
 function merged(updates: Uint8Array[]): Uint8Array {
   return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
 }
@@ -146,7 +149,6 @@ export class BoardRoom implements TConnectionRoom {
   private relay: TRoomRelay | null = null
   private readonly relayer?: BoardRelay
   private readonly antiEntropyMs: number
-  private antiEntropyTimer: NodeJS.Timeout | null = null
   /** The stored board as read by `load`, until the document is built from it (`warm`). */
   private cold: Uint8Array | null = null
   private coldFrame: Uint8Array | null = null
@@ -179,7 +181,7 @@ export class BoardRoom implements TConnectionRoom {
     this.onIdle = opts.onIdle
     this.limits = opts.limits
     this.relayer = opts.relay
-    this.antiEntropyMs = opts.antiEntropyMs ?? 5_000
+    this.antiEntropyMs = opts.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS
     this.stats = opts.stats ?? createCollabStats()
     this.metrics = opts.metrics
     this.storage = new BoardPersistence({
@@ -289,11 +291,7 @@ export class BoardRoom implements TConnectionRoom {
       this.logger.warn('making the board\'s shared texts failed', { boardId: this.boardId, error: e instanceof Error ? e.message : String(e) })
     }
     if (stored) void this.searchIndex.refresh()
-    if (this.relay) {
-      this.relay.publish('sync', Y.encodeStateVector(this.doc))
-      this.antiEntropyTimer = setInterval(() => this.relay?.publish('sync', Y.encodeStateVector(this.doc)), this.antiEntropyMs)
-      this.antiEntropyTimer.unref()
-    }
+    this.announceState()
     const waiting = this.waitingStart
     this.waitingStart = []
     for (const conn of waiting) if (this.connections.has(conn)) conn.start()
@@ -426,7 +424,6 @@ export class BoardRoom implements TConnectionRoom {
     this.cold = null
     this.coldFrame = null
     this.storage.destroy()
-    if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer)
     this.relay?.leave()
     this.relay = null
     this.liveJobs.destroy()
@@ -485,6 +482,16 @@ export class BoardRoom implements TConnectionRoom {
         if (relay && id !== this.awareness.clientID) out.relayed.add(id)
       }
     }
+  }
+
+  /**
+   * Publishes the document's state vector to the board's other instances, which answer with what
+   * it lacks and learn this instance holds the board: once the document is built, then at every
+   * anti-entropy tick of the instance (`BoardRooms`: one timer for all rooms, so their publishes
+   * leave in one write), repairing relayed messages that were lost. Nothing before the build.
+   */
+  announceState(): void {
+    if (this.relay && this.isWarm() && !this.destroyed) this.relay.publish('sync', Y.encodeStateVector(this.doc))
   }
 
   /** What this turn of the event loop changed in the document, sent once it ends (`flushUpdates`). */

@@ -1,6 +1,6 @@
 import type { Sql } from '@montage/db'
 import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'
-import { BoardRoom, type TBoardLimits } from './BoardRoom'
+import { BoardRoom, DEFAULT_ANTI_ENTROPY_MS, type TBoardLimits } from './BoardRoom'
 import type { TConnectionLimits } from './BoardConnection'
 import type { TPersistenceOptions } from './BoardPersistence'
 import type { BoardRelay } from './BoardRelay'
@@ -64,8 +64,17 @@ interface Entry {
 export class BoardRooms {
   private readonly entries = new Map<string, Entry>()
   private closing = false
+  /** One anti-entropy tick for every room (`BoardRoom.announceState`), when rooms relay. */
+  private readonly antiEntropyTimer: NodeJS.Timeout | null = null
 
-  constructor(private readonly opts: BoardRoomsOptions) {}
+  constructor(private readonly opts: BoardRoomsOptions) {
+    if (opts.relay) {
+      this.antiEntropyTimer = setInterval(() => {
+        for (const entry of this.entries.values()) entry.room.announceState()
+      }, opts.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS)
+      this.antiEntropyTimer.unref()
+    }
+  }
 
   has(boardId: string): boolean {
     return this.entries.has(boardId)
@@ -131,6 +140,7 @@ export class BoardRooms {
   /** Flushes and drops every room. Stores are retried a few times: this is the last chance. */
   async closeAll(): Promise<void> {
     this.closing = true
+    if (this.antiEntropyTimer) clearInterval(this.antiEntropyTimer)
     const entries = [...this.entries.values()]
     this.entries.clear()
     await Promise.all(

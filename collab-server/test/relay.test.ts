@@ -6,6 +6,8 @@ import { getRecords } from '@montage/board'
 import { validShot } from './valid-records'
 import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 import { jetstream } from '@nats-io/jetstream'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { relaySubjects } from '../src/BoardRelay'
 
 let env: TestEnv
 let ports: number[]
@@ -32,6 +34,37 @@ describe('two instances over NATS', () => {
     a.provider.destroy()
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID))
     await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 2)
+  })
+
+  it('repairs a relayed edit the network lost, at the next anti-entropy tick', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    // An instance whose NATS loses its relayed edits of this board while told to.
+    let losing = false
+    const lossy = new Proxy(env.nats, {
+      get(target, prop, receiver) {
+        if (prop === 'publish') {
+          return (subject: string, ...rest: unknown[]) => {
+            if (losing && subject === relaySubjects.board(boardId, 'update')) return
+            return (target.publish as (...args: unknown[]) => void)(subject, ...rest)
+          }
+        }
+        const value = Reflect.get(target, prop, receiver)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    }) as NatsConnection
+    const a = await startServer({ ...env, nats: lossy }, { antiEntropyMs: 300 })
+    const pa = await openProvider(env, a.port, boardId, owner.token)
+    const pb = await openProvider(env, ports[1]!, boardId, members[0]!.token)
+    getRecords(pa.doc).set('shape:before', shapeRecord('shape:before'))
+    await waitFor(() => readRecords(pb.doc)['shape:before'] !== undefined)
+
+    losing = true
+    getRecords(pa.doc).set('shape:lost', shapeRecord('shape:lost'))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(readRecords(pb.doc)['shape:lost']).toBeUndefined()
+    // The other instance's next state vector shows what it lacks; this one answers (answers are updates too: let them through).
+    losing = false
+    await waitFor(() => readRecords(pb.doc)['shape:lost'] !== undefined)
   })
 
   it('a board command applied by whichever instance consumes it reaches clients of both', async () => {
