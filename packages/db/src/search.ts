@@ -115,10 +115,10 @@ export async function replaceBoardsSearchShapes(
  * changed (a shot edited on a board of 5,000 writes one row, not 5,000), in two round trips whatever
  * their number: the boards are locked (in id order, as the update log's appends lock them, so two
  * writers never wait on each other in a circle), then the writes are pipelined. A board replaced
- * whole is marked indexed. Returns the ids of the boards written: a board that no longer exists is
- * skipped, and so is an indexed one with `ifUnindexed`.
+ * whole is marked indexed. Each board comes once in `boards`. Returns the ids of the boards written:
+ * a board that no longer exists is skipped, and so is an indexed one with `ifUnindexed`.
  */
-export async function writeBoardsSearchShapes(sql: Sql, boards: TBoardSearchChanges[] /* each board once */, opts: { ifUnindexed?: boolean } = {}): Promise<string[]> {
+export async function writeBoardsSearchShapes(sql: Sql, boards: TBoardSearchChanges[], opts: { ifUnindexed?: boolean } = {}): Promise<string[]> {
   if (boards.length === 0) return []
   const wanted = [...new Set(boards.map((b) => b.boardId))].sort()
   return sql.begin(async (tx) => {
