@@ -21,10 +21,16 @@ export const BENCH_DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://
 /**
  * Opens the bench database empty: dropped (its open connections closed), created and migrated
  * again, so that every run measures the same state instead of one grown by the runs before it.
+ * Only a database whose name says `bench` is dropped: a `BENCH_DATABASE_URL` set to the one
+ * `npm start` serves, or the tests', is refused before anything is touched.
  */
-export async function openFreshBenchDb(): Promise<Sql> {
-  await dropDatabase(BENCH_DATABASE_URL)
-  return openEmptyDb(BENCH_DATABASE_URL)
+export async function openFreshBenchDb(url = BENCH_DATABASE_URL): Promise<Sql> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1))
+  if (!name.includes('bench')) {
+    throw new Error(`The bench drops and recreates its database at every run, so its name must contain "bench"; BENCH_DATABASE_URL names "${name}".`)
+  }
+  await dropDatabase(url)
+  return openEmptyDb(url)
 }
 
 async function openEmptyDb(url: string): Promise<Sql> {
