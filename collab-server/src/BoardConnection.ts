@@ -4,7 +4,7 @@ import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
 import { AppErrorCode, wsCloseCodeFor } from '@montage/core'
-import { DROP, type BoardWriteGuard } from '@montage/board'
+import { DROP, type BoardWriteGuard, type TDecodedUpdate } from '@montage/board'
 import { decodeClientMessage, encodeAwarenessEntries, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
 import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
@@ -68,6 +68,8 @@ export interface TConnectionRoom {
   warm(): void
   /** Answers a sync step 1 while the document is not built yet; false when the caller must answer it (the document is then built). */
   answerCold(conn: BoardConnection, stateVector: Uint8Array): boolean
+  /** Applies an update of the connection (checked, its dependencies present), `origin` being the connection. */
+  applyClientUpdate(update: Uint8Array, decoded: TDecodedUpdate, origin: unknown): void
 }
 
 /** A slow reader's close frame waits behind what it did not read; after this the socket is cut. */
@@ -181,7 +183,7 @@ export class BoardConnection implements TConnectionInfo {
       if (problem === DROP) continue
       if (problem) return this.refuse(`Change refused: ${problem}`, 'refused-change')
       try {
-        Y.applyUpdate(doc, update, this)
+        this.room.applyClientUpdate(update, decoded, this)
       } catch (e) {
         return this.refuse(`Update could not be applied: ${e instanceof Error ? e.message : String(e)}`)
       }

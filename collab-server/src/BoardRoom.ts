@@ -6,7 +6,7 @@ import type { WebSocket } from 'ws'
 import { AppError, AppErrorCode, type TJobProgressMessage } from '@montage/core'
 import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
-import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TRecordChange } from '@montage/board'
+import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TDecodedUpdate, type TRecordChange } from '@montage/board'
 import { MESSAGE_SYNC, SYNC_STEP2 } from './decode-client-message'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
@@ -14,6 +14,7 @@ import { LiveJobs } from './LiveJobs'
 import { restorableRecords } from './restorable-records'
 import { InboundBudget } from './InboundBudget'
 import { SyncAnswers } from './SyncAnswers'
+import { forwardableUpdate, madeExactly, type TForwardable } from './forwardable-update'
 import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 import { BoardPersistence, type TPersistenceOptions } from './BoardPersistence'
 import { ShotSearchIndex } from './ShotSearchIndex'
@@ -156,6 +157,8 @@ export class BoardRoom implements TConnectionRoom {
   private coldReadAt = 0
   /** Connections added before the document was built: their sync starts once it is. */
   private waitingStart: BoardConnection[] = []
+  /** The client update being applied, while its own bytes may stand for its change. */
+  private forwarding: TForwardable | null = null
   /** Document changes of the current turn, not sent yet. */
   private pending: Outgoing | null = null
   /** Cancels the scheduled update frame. */
@@ -210,6 +213,7 @@ export class BoardRoom implements TConnectionRoom {
     this.awareness.setLocalState(null)
     this.liveJobs = new LiveJobs({ idleMs: opts.jobIdleMs ?? 30_000, onChange: (state) => this.awareness.setLocalState(state) })
     this.doc.on('update', this.onDocUpdate)
+    this.doc.on('afterTransactionCleanup', this.beforeUpdateEvent)
     this.awareness.on('update', this.onAwarenessUpdate)
     this.records = getRecords(this.doc)
     this.records.on('change', this.onRecordChanges)
@@ -455,8 +459,44 @@ export class BoardRoom implements TConnectionRoom {
     reconcileSharedTexts(this.doc, { shapes: added, isLive: (id) => this.records.has(id), gone, origin: SERVER_ORIGIN })
   }
 
+  /**
+   * Applies a client's update (checked by the guard, its dependencies present). When the update's
+   * own bytes turn out to be exactly the change it made (`madeExactly`), they are what the room
+   * sends, relays and stores, and Yjs does not encode the change again.
+   */
+  applyClientUpdate(update: Uint8Array, decoded: TDecodedUpdate, origin: unknown): void {
+    this.forwarding = forwardableUpdate(this.doc, update, decoded, origin)
+    try {
+      Y.applyUpdate(this.doc, update, origin)
+    } finally {
+      this.forwarding = null
+    }
+  }
+
+  /**
+   * Runs in each transaction's cleanup, just before Yjs encodes the transaction for the document's
+   * 'update' event if anyone listens: decides per transaction whether `onDocUpdate` listens. Not for
+   * the load (nothing wants the stored board again) nor for a client update whose bytes are the
+   * change (handed on here); for everything else (commands, restores, relayed updates, changes made
+   * by observers in nested transactions) Yjs encodes it as before.
+   */
+  private readonly beforeUpdateEvent = (transaction: Y.Transaction): void => {
+    const forwarding = this.forwarding
+    if (transaction.origin === LOAD_ORIGIN) {
+      this.doc.off('update', this.onDocUpdate)
+    } else if (forwarding && madeExactly(transaction, forwarding)) {
+      this.forwarding = null
+      this.doc.off('update', this.onDocUpdate)
+      this.stats.forwardedUpdates++
+      this.onDocUpdate(forwarding.update, transaction.origin)
+    } else {
+      this.doc.on('update', this.onDocUpdate)
+    }
+  }
+
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === LOAD_ORIGIN) return
+    this.syncAnswers.noteUpdate(update, origin)
     const out = this.outgoing()
     out.updates.push(update)
     // Relayed updates are stored and sent to our clients, never relayed back.

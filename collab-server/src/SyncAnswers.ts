@@ -60,7 +60,6 @@ export class SyncAnswers<C> {
 
   constructor(private readonly opts: TSyncAnswersOptions<C>) {
     this.boardBucket = new TokenBucket(opts.limits.perBoard)
-    opts.doc.on('update', this.invalidate)
   }
 
   /** The largest answer sent so far: one whole copy of the board, which any connection may have queued. */
@@ -113,7 +112,6 @@ export class SyncAnswers<C> {
     this.buckets.clear()
     this.cache.clear()
     this.full = null
-    this.opts.doc.off('update', this.invalidate)
   }
 
   private answer(conn: C, asked: Uint8Array): void {
@@ -188,8 +186,12 @@ export class SyncAnswers<C> {
     return encoding.toUint8Array(encoder)
   }
 
-  private readonly invalidate = (update: Uint8Array, origin: unknown): void => {
-    if (origin !== undefined && origin === this.opts.seededOrigin) return
+  /**
+   * Every change of the document, as the room hands it on (`BoardRoom` calls this for each update it
+   * sends, rather than the document's 'update' event, which would make Yjs encode every change).
+   */
+  noteUpdate(update: Uint8Array, origin: unknown): void {
+    if (this.destroyed || (origin !== undefined && origin === this.opts.seededOrigin)) return
     this.cache.clear()
     const full = this.full
     if (!full) return

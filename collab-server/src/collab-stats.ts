@@ -10,6 +10,8 @@ export interface TCollabStats {
   heldBytesClosed: number
   /** Presence frames dropped for their size or rate. */
   presenceDropped: number
+  /** Client updates sent on, relayed and stored as their own bytes (not encoded again: `madeExactly`). */
+  forwardedUpdates: number
 }
 
 /**
@@ -24,5 +26,5 @@ export interface TCollabMetricsSink {
 }
 
 export function createCollabStats(): TCollabStats {
-  return { stateEncodes: 0, coldAnswers: 0, slowReadersClosed: 0, heldBytesClosed: 0, presenceDropped: 0 }
+  return { stateEncodes: 0, coldAnswers: 0, slowReadersClosed: 0, heldBytesClosed: 0, presenceDropped: 0, forwardedUpdates: 0 }
 }
