@@ -12,17 +12,23 @@ beforeAll(async () => {
 })
 afterAll(() => closeTestEnv(env))
 
-/** The test database, except that the next `failures` transactions (the appends) fail. */
+/** The test database, except that its next `failures.left` appends fail as a lost connection would: a transaction (one board's) or a batch's statement. */
 function flakyDb(db: Sql, failures: { left: number }): Sql {
+  const lost = () => {
+    failures.left--
+    return Promise.reject(new Error('connection lost'))
+  }
   return new Proxy(db, {
+    // One board's append runs in a transaction (as does what else the rooms write)...
     get(target, prop) {
-      if (prop === 'begin' && failures.left > 0) {
-        return async () => {
-          failures.left--
-          throw new Error('connection lost')
-        }
-      }
+      if (prop === 'begin' && failures.left > 0) return lost
       return Reflect.get(target, prop, target)
+    },
+    // ...a batch of boards' appends in one statement.
+    apply(target, thisArg, args: unknown[]) {
+      const text = Array.isArray(args[0]) ? (args[0] as string[]).join('') : ''
+      if (failures.left > 0 && text.includes('INSERT INTO board_updates')) return lost()
+      return Reflect.apply(target, thisArg, args)
     },
   })
 }

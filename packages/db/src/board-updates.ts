@@ -27,18 +27,20 @@ export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8
 const BYTEA_ARRAY = 1001
 
 /**
- * Appends updates of several boards in one transaction (group commit: one fsync for a whole
- * batch), its two statements pipelined (one round trip) and prepared once whatever the batch's size.
- * Boards are locked in id order before anything else, as every writer of several boards locks them
- * (`replaceBoardsSearchShapes`), so two writers never deadlock.
+ * Appends updates of several boards in one statement: one round trip and one commit (one fsync)
+ * for a whole batch (group commit), prepared once whatever the batch's size. The boards are locked
+ * in id order before anything else, as every writer of several boards locks them
+ * (`replaceBoardsSearchShapes`), so two writers never deadlock: the statement's only other locks
+ * are the foreign-key checks of the inserted rows, taken at its end on rows it holds already.
  */
 export async function appendBoardUpdates(sql: Sql, entries: { boardId: string; update: Uint8Array }[]): Promise<void> {
   if (entries.length === 0) return
   const boardIds = [...new Set(entries.map((e) => e.boardId))].sort()
-  await sql.begin((tx) => [
-    // The board rows are locked first, in id order: the insert's foreign-key checks lock them too
-    // (in row order), and two batches locking in different orders would deadlock.
-    tx`UPDATE boards SET updated_at = now() WHERE id IN (SELECT id FROM boards WHERE id = ANY(${boardIds}::uuid[]) ORDER BY id FOR UPDATE)`,
-    tx`INSERT INTO board_updates (board_id, update) SELECT * FROM unnest(${entries.map((e) => e.boardId)}::uuid[], ${tx.array(entries.map((e) => Buffer.from(e.update)), BYTEA_ARRAY)}::bytea[])`,
-  ])
+  // A data-modifying WITH runs, to completion, whether or not the statement reads it.
+  await sql`
+    WITH locked AS (
+      UPDATE boards SET updated_at = now() WHERE id IN (SELECT id FROM boards WHERE id = ANY(${boardIds}::uuid[]) ORDER BY id FOR UPDATE)
+    )
+    INSERT INTO board_updates (board_id, update)
+    SELECT * FROM unnest(${entries.map((e) => e.boardId)}::uuid[], ${sql.array(entries.map((e) => Buffer.from(e.update)), BYTEA_ARRAY)}::bytea[])`
 }

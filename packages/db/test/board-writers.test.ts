@@ -43,4 +43,29 @@ describe('writers of many boards at once', () => {
     }
     for (const boardId of boards) expect(await loadBoardUpdates(sql, boardId)).toHaveLength(50)
   })
+
+  it('append a batch in one statement that stores every update and marks each of its boards as just edited', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Batch' })
+    const ws = await createWorkspace(sql, { name: 'Batch', ownerId: owner.id })
+    const boards: string[] = []
+    for (let i = 0; i < 3; i++) boards.push((await createBoard(sql, { workspaceId: ws.id, name: `b${i}`, createdBy: owner.id })).id)
+    const editedAt = async () => (await sql<{ id: string; at: Date }[]>`SELECT id, updated_at AS at FROM boards WHERE id = ANY(${boards}::uuid[]) ORDER BY id`).map((r) => r.at.getTime())
+    const before = await editedAt()
+    await new Promise((r) => setTimeout(r, 20))
+    await appendBoardUpdates(sql, [
+      { boardId: boards[2]!, update: new Uint8Array([0, 0]) },
+      { boardId: boards[0]!, update: new Uint8Array([0, 0]) },
+      { boardId: boards[2]!, update: new Uint8Array([0, 0]) },
+    ])
+    const after = await editedAt()
+    const sortedIds = [...boards].sort()
+    for (const [i, id] of sortedIds.entries()) {
+      // The list of boards shows the recently edited first: boards the batch wrote moved up, the other did not.
+      if (id === boards[1]) expect(after[i]).toBe(before[i])
+      else expect(after[i]).toBeGreaterThan(before[i]!)
+    }
+    expect(await loadBoardUpdates(sql, boards[2]!)).toHaveLength(2)
+    expect(await loadBoardUpdates(sql, boards[0]!)).toHaveLength(1)
+    expect(await loadBoardUpdates(sql, boards[1]!)).toHaveLength(0)
+  })
 })
