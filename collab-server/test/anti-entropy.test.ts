@@ -13,7 +13,7 @@ afterAll(() => closeTestEnv(env))
 describe('anti-entropy ticks of an instance with many boards open', () => {
   it('announce every board once per interval, a tenth of them at a time rather than all in one turn', async () => {
     const intervalMs = 500
-    const rooms = new BoardRooms({ db: env.db, logger: quietLogger(), relay: new BoardRelay(env.nats, quietLogger()), antiEntropyMs: intervalMs, lingerMs: 0 })
+    const rooms = new BoardRooms({ db: env.db, logger: quietLogger(), relay: new BoardRelay(env.nats, quietLogger()), antiEntropyMs: intervalMs, lingerMs: 0, persistence: { debounceMs: 20, maxDebounceMs: 200 } })
     const boards = await Promise.all(Array.from({ length: 30 }, () => createBoardWithMembers(env)))
     const open = await Promise.all(boards.map((b) => rooms.acquire(b.boardId)))
     for (const room of open) room.warm()
