@@ -205,7 +205,6 @@ export class BoardRoom implements TConnectionRoom {
       personOf: (c) => c.userId,
       send: (c, frame, onSent) => c.send(frame, onSent),
       backlog: (c) => c.ws.bufferedAmount,
-      seededOrigin: LOAD_ORIGIN,
       onEncode: () => this.stats.stateEncodes++,
     })
     this.awareness = new awarenessProtocol.Awareness(this.doc)
@@ -475,8 +474,9 @@ export class BoardRoom implements TConnectionRoom {
 
   /**
    * Runs in each transaction's cleanup, just before Yjs encodes the transaction for the document's
-   * 'update' event if anyone listens: decides per transaction whether `onDocUpdate` listens. Not for
-   * the load (nothing wants the stored board again) nor for a client update whose bytes are the
+   * 'update' event if anyone listens: decides per transaction whether `onDocUpdate` listens, and so
+   * is the one place that keeps the load out of it. Not for the load (nothing wants the stored board
+   * again: it is what `SyncAnswers.seedFull` holds) nor for a client update whose bytes are the
    * change (handed on here); for everything else (commands, restores, relayed updates, changes made
    * by observers in nested transactions) Yjs encodes it as before.
    */
@@ -495,8 +495,7 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    if (origin === LOAD_ORIGIN) return
-    this.syncAnswers.noteUpdate(update, origin)
+    this.syncAnswers.noteUpdate(update)
     const out = this.outgoing()
     out.updates.push(update)
     // Relayed updates are stored and sent to our clients, never relayed back.

@@ -18,8 +18,6 @@ export interface TSyncAnswersOptions<C> {
   send: (conn: C, frame: Uint8Array, onSent?: () => void) => void
   /** Bytes still waiting to be sent to the connection: one that has not taken its last copy of the board gets no other yet. */
   backlog?: (conn: C) => number
-  /** Updates of this origin are already in whatever state is seeded (`seedFull`): they change no answer. */
-  seededOrigin?: unknown
   /** Called once per encoding of the document's state (not for a shared answer). */
   onEncode?: () => void
 }
@@ -91,8 +89,8 @@ export class SyncAnswers<C> {
   }
 
   /**
-   * `frame` (a sync step 2) is the whole document once the updates of `seededOrigin` are applied:
-   * new clients are sent it without an encode.
+   * `frame` (a sync step 2) is the whole document once the stored board is applied (an apply the
+   * room never hands to `noteUpdate`): new clients are sent it without an encode.
    */
   seedFull(frame: Uint8Array): void {
     this.full = { frame, since: [], sinceBytes: 0, catchUp: null }
@@ -187,11 +185,12 @@ export class SyncAnswers<C> {
   }
 
   /**
-   * Every change of the document, as the room hands it on (`BoardRoom` calls this for each update it
-   * sends, rather than the document's 'update' event, which would make Yjs encode every change).
+   * Every change of the document after the stored board, as the room hands it on (`BoardRoom` calls
+   * this for each update it sends, rather than the document's 'update' event, which would make Yjs
+   * encode every change).
    */
-  noteUpdate(update: Uint8Array, origin: unknown): void {
-    if (this.destroyed || (origin !== undefined && origin === this.opts.seededOrigin)) return
+  noteUpdate(update: Uint8Array): void {
+    if (this.destroyed) return
     this.cache.clear()
     const full = this.full
     if (!full) return

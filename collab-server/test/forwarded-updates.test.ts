@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords, sharedTextKey, TEXTS_MAP } from '@montage/board'
 import { forwardableUpdate, madeExactly } from '../src/forwardable-update'
+import { appendBoardUpdate, loadBoardUpdates } from '@montage/db'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 import { validShot } from './valid-records'
 
@@ -109,6 +110,29 @@ describe('a room handing on its clients\' updates', () => {
     env = await openTestEnv()
   })
   afterAll(() => closeTestEnv(env))
+
+  it('hands on nothing of a stored board it loads: the rows it stores next hold its new edits only', async () => {
+    const { port } = await startServer(env)
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const doc = new Y.Doc()
+    for (const u of await loadBoardUpdates(env.db, boardId)) Y.applyUpdate(doc, u)
+    const before = Y.encodeStateVector(doc)
+    doc.transact(() => {
+      for (let i = 0; i < 50; i++) getRecords(doc).set(`shape:stored${i}`, shapeRecord(`shape:stored${i}`))
+    })
+    await appendBoardUpdate(env.db, { boardId, update: Y.encodeStateAsUpdate(doc, before) })
+    const rows = (await loadBoardUpdates(env.db, boardId)).length
+
+    const a = await openProvider(env, port, boardId, owner.token)
+    const b = await openProvider(env, port, boardId, members[0]!.token)
+    expect(Object.keys(readRecords(b.doc))).toHaveLength(50)
+    // An edit builds the room's document from the stored board, and is stored.
+    getRecords(a.doc).set('shape:new', shapeRecord('shape:new'))
+    await waitFor(async () => (await loadBoardUpdates(env.db, boardId)).length > rows)
+    const added = (await loadBoardUpdates(env.db, boardId)).slice(rows)
+    expect(added.some((u) => Buffer.from(u).includes('shape:new'))).toBe(true)
+    expect(added.some((u) => Buffer.from(u).includes('shape:stored'))).toBe(false)
+  })
 
   it('sends, stores and relays plain edits as they came, and still encodes what the server adds and what a reconnect catches up', async () => {
     const { port, server } = await startServer(env)
