@@ -52,9 +52,11 @@ export async function verifySessionToken(token: string | undefined | null, opts:
   const known = byKey?.get(token)
   if (known) {
     if (Date.now() < known.expiresAtMs) return { ...known.claims }
-    // Expired: checked again in full below (refused, or within the verifier's clock skew).
+    // Expired: checked again in full below (refused, or within the verifier's clock skew). No key
+    // keeps an empty map, or the eviction below would count a token it did not remove.
     byKey!.delete(token)
     verifiedCount--
+    if (byKey!.size === 0) verified.delete(opts.jwtKey)
   }
   let payload: Record<string, unknown>
   try {
