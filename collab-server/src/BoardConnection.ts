@@ -5,7 +5,8 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
 import { AppErrorCode, wsCloseCodeFor } from '@montage/core'
 import { DROP, type BoardWriteGuard, type TDecodedUpdate } from '@montage/board'
-import { decodeClientMessage, encodeAwarenessEntries, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
+import { decodeClientMessage, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
+import { applyPresence, encodePresence } from './presence-states'
 import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
 import { sanitizePresence } from './sanitize-presence'
@@ -247,9 +248,9 @@ export class BoardConnection implements TConnectionInfo {
         // an entry says is rewritten to presence only, under the name of the connection's account.
         const own = message.entries
           .filter((e) => this.mayUpdatePresence(e.clientId))
-          .map((e) => ({ ...e, state: sanitizePresence(e, { userId: this.userId, userName: this.userName }) }))
+          .map((e) => sanitizePresence(e, { userId: this.userId, userName: this.userName }))
         if (own.length === 0) return
-        awarenessProtocol.applyAwarenessUpdate(awareness, encodeAwarenessEntries(own), this)
+        applyPresence(awareness, own, this)
         return
       }
       case 'query-awareness':
@@ -312,7 +313,7 @@ export class BoardConnection implements TConnectionInfo {
 export function encodeAwarenessMessage(awareness: awarenessProtocol.Awareness, clients: number[]): Uint8Array {
   const encoder = encoding.createEncoder()
   encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
-  encoding.writeVarUint8Array(encoder, awarenessProtocol.encodeAwarenessUpdate(awareness, clients))
+  encoding.writeVarUint8Array(encoder, encodePresence(awareness, clients))
   return encoding.toUint8Array(encoder)
 }
 

@@ -19,6 +19,7 @@ import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from '.
 import { BoardPersistence, type TPersistenceOptions } from './BoardPersistence'
 import { ShotSearchIndex } from './ShotSearchIndex'
 import type { ShotSearchWriter } from './ShotSearchWriter'
+import { applyPresence, encodePresence, readPresenceUpdate } from './presence-states'
 import { BoardConnection, encodeAwarenessMessage, type TConnectionInfo, type TConnectionLimits, type TConnectionRoom } from './BoardConnection'
 
 /** What one board may hold, checked on every client update (`BoardWriteGuard`). */
@@ -230,7 +231,7 @@ export class BoardRoom implements TConnectionRoom {
     if (this.relayer) {
       this.relay = this.relayer.join(this.boardId, {
         onUpdate: (u) => this.fromRelay(() => this.applyRelayedUpdate(u)),
-        onAwareness: (u) => this.fromRelay(() => awarenessProtocol.applyAwarenessUpdate(this.awareness, u, RELAY_ORIGIN)),
+        onAwareness: (u) => this.fromRelay(() => applyPresence(this.awareness, readPresenceUpdate(u), RELAY_ORIGIN)),
         onSyncRequest: (sv) => this.fromRelay(() => this.answerSyncRequest(sv)),
       }, this.antiEntropyMs * 3)
     }
@@ -596,7 +597,7 @@ export class BoardRoom implements TConnectionRoom {
     const message = encodeAwarenessMessage(this.awareness, [...out.changed])
     for (const c of this.connections) c.send(message)
     if (out.relayed.size > 0 && this.relay?.hasPeers()) {
-      this.relay.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, [...out.relayed]))
+      this.relay.publish('awareness', encodePresence(this.awareness, [...out.relayed]))
     }
   }
 
@@ -615,7 +616,7 @@ export class BoardRoom implements TConnectionRoom {
   private answerSyncRequest(stateVector: Uint8Array): void {
     this.relay?.publish('update', Y.encodeStateAsUpdate(this.doc, stateVector))
     const states = [...this.awareness.getStates().keys()].filter((id) => id !== this.awareness.clientID)
-    if (states.length > 0) this.relay?.publish('awareness', awarenessProtocol.encodeAwarenessUpdate(this.awareness, states))
+    if (states.length > 0) this.relay?.publish('awareness', encodePresence(this.awareness, states))
   }
 
   /**

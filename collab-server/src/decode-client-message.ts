@@ -1,6 +1,5 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
-import * as encoding from 'lib0/encoding'
 import type { TDecodedUpdate } from '@montage/board'
 
 /** y-websocket top-level message types (y-protocols numbering). */
@@ -22,11 +21,13 @@ export type TClientMessage =
   /** A well-formed frame of a type we do not serve (y-websocket's auth message, future types). */
   | { type: 'unknown'; messageType: number }
 
-/** One client's presence in an awareness update, its state left as the JSON text it came in. */
+/** One client's presence in an awareness update: its state as the JSON text it came in, and parsed. */
 export interface TAwarenessEntry {
   clientId: number
   clock: number
   state: string
+  /** `state` parsed; absent when the text was too long to be parsed here (the room drops it by its size). */
+  value?: unknown
 }
 
 export class MalformedMessageError extends Error {
@@ -94,21 +95,8 @@ function readAwarenessEntries(update: Uint8Array, maxStateBytes: number): TAware
     const clientId = decoding.readVarUint(decoder)
     const clock = decoding.readVarUint(decoder)
     const state = decoding.readVarString(decoder)
-    if (state.length <= maxStateBytes) JSON.parse(state)
-    entries.push({ clientId, clock, state })
+    entries.push(state.length <= maxStateBytes ? { clientId, clock, state, value: JSON.parse(state) } : { clientId, clock, state })
   }
   if (decoding.hasContent(decoder)) throw new MalformedMessageError('trailing bytes in awareness update')
   return entries
-}
-
-/** The inverse of `readAwarenessEntries`, for a filtered subset. */
-export function encodeAwarenessEntries(entries: TAwarenessEntry[]): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, entries.length)
-  for (const e of entries) {
-    encoding.writeVarUint(encoder, e.clientId)
-    encoding.writeVarUint(encoder, e.clock)
-    encoding.writeVarString(encoder, e.state)
-  }
-  return encoding.toUint8Array(encoder)
 }

@@ -1,6 +1,7 @@
 import { createUserId } from '@tldraw/tlschema'
 import { boardSchema, parseSharedTextKey, sharedTextFieldLimit } from '@montage/board'
 import type { TAwarenessEntry } from './decode-client-message'
+import { presenceEntry, type TPresenceEntry } from './presence-states'
 
 export interface TPresenceOwner {
   userId: string
@@ -12,20 +13,22 @@ const COLOR = /^#[0-9a-f]{6}$/i
 const FALLBACK_COLOR = '#8b93a7'
 
 /**
- * Rewrites one client's awareness state (JSON text) to what presence may carry: `user` (the
+ * Rewrites one client's awareness state to what presence may carry: `user` (the
  * account's id and name, the client's colour if it is one) and `presence` (a valid tldraw
  * instance_presence record with this client's id, named for the account), or nothing. Anything
  * else a client puts there (other keys, records of other types, someone else's name) is dropped,
  * so presence can neither plant records in other people's stores nor borrow a member's name.
  * `textCaret` (where the person's caret is in a shared text field) is kept when well formed.
+ * Returns the entry to apply: the rewritten state and its JSON text (the only time it is written).
  */
-export function sanitizePresence(entry: TAwarenessEntry, owner: TPresenceOwner): string {
-  const parsed: unknown = JSON.parse(entry.state)
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'null'
+export function sanitizePresence(entry: TAwarenessEntry, owner: TPresenceOwner): TPresenceEntry {
+  const parsed: unknown = 'value' in entry ? entry.value : JSON.parse(entry.state)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return presenceEntry(entry.clientId, entry.clock, null, 'null')
   const { user, presence, textCaret } = parsed as { user?: { color?: unknown }; presence?: unknown; textCaret?: unknown }
   const color = typeof user?.color === 'string' && COLOR.test(user.color) ? user.color : FALLBACK_COLOR
   const caret = validTextCaret(textCaret)
-  return JSON.stringify({ user: { id: owner.userId, name: owner.userName, color }, presence: validPresence(presence, entry.clientId, owner), ...(caret ? { textCaret: caret } : {}) })
+  const state = { user: { id: owner.userId, name: owner.userName, color }, presence: validPresence(presence, entry.clientId, owner), ...(caret ? { textCaret: caret } : {}) }
+  return presenceEntry(entry.clientId, entry.clock, state, JSON.stringify(state))
 }
 
 /**
