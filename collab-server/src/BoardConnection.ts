@@ -3,6 +3,7 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
+import type { Duplex } from 'node:stream'
 import { AppErrorCode, wsCloseCodeFor } from '@montage/core'
 import { DROP, type BoardWriteGuard, type TDecodedUpdate } from '@montage/board'
 import { decodeClientMessage, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
@@ -47,6 +48,8 @@ export interface TConnectionInfo {
   canWrite: boolean
   /** May write comment drafts without `canWrite` (reviewers comment): their updates that write drafts only count. */
   canComment?: boolean
+  /** The socket under the WebSocket, corked while several frames are handed to it so they leave in one write. */
+  socket?: Duplex
 }
 
 /** What a connection shares with the other connections of its board: the room's side of it. */
@@ -100,6 +103,7 @@ export class BoardConnection implements TConnectionInfo {
   private readonly presence: PresenceBudget
   private presenceDropLogged = false
   private readonly room: TConnectionRoom
+  readonly socket: Duplex | undefined
 
   constructor(ws: WebSocket, info: TConnectionInfo, bucket: InboundBudget, room: TConnectionRoom) {
     this.ws = ws
@@ -108,6 +112,7 @@ export class BoardConnection implements TConnectionInfo {
     this.canWrite = info.canWrite
     this.canComment = info.canComment ?? false
     this.onMisbehaved = info.onMisbehaved
+    this.socket = info.socket
     this.bucket = bucket
     this.room = room
     this.presence = new PresenceBudget(room.limits.presence)
@@ -142,6 +147,18 @@ export class BoardConnection implements TConnectionInfo {
   disownPresence(): number[] {
     for (const id of this.clientIds) if (this.room.presenceOwners.get(id) === this) this.room.presenceOwners.delete(id)
     return [...this.clientIds]
+  }
+
+  /** Several frames in one write to the socket (each still its own WebSocket message). */
+  sendBatch(messages: readonly Uint8Array[]): void {
+    if (messages.length === 0) return
+    const { socket } = this
+    socket?.cork()
+    try {
+      for (const message of messages) this.send(message)
+    } finally {
+      socket?.uncork()
+    }
   }
 
   /** `onSent`: called once the message is handed to the socket (or dropped). */

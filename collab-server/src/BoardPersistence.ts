@@ -59,9 +59,10 @@ export class BoardPersistence {
     return this.pending.length === 0 && !this.storing && this.failedStores === 0
   }
 
-  enqueue(update: Uint8Array): void {
+  /** Queues a turn's updates for the next store (merged into one row there). */
+  enqueue(updates: readonly Uint8Array[]): void {
     const { debounceMs, maxDebounceMs } = this.opts.persistence
-    this.pending.push(update)
+    for (const update of updates) this.pending.push(update)
     const now = Date.now()
     this.firstPendingAt ??= now
     const untilMax = this.firstPendingAt + maxDebounceMs - now

@@ -52,9 +52,10 @@ export interface BoardRoomOptions {
 /** One turn's document updates (and the origin of them all, null when several). */
 interface Outgoing {
   updates: Uint8Array[]
+  /** Each update's origin (the connection that sent it, or the room's own origins). */
+  origins: unknown[]
   /** Those not from another instance: what peers are sent. */
   relayed: Uint8Array[]
-  origin: unknown
 }
 
 /** Presence entries changed since the last presence frame, and those to relay to peers. */
@@ -83,6 +84,14 @@ const COLD_MAX_MS = 500
 
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0
+}
+
+/** A sync update frame carrying `update`. */
+function updateFrame(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
 }
 
 /** A sync step 2 frame carrying `update`. */
@@ -499,10 +508,9 @@ export class BoardRoom implements TConnectionRoom {
     this.syncAnswers.noteUpdate(update)
     const out = this.outgoing()
     out.updates.push(update)
+    out.origins.push(origin)
     // Relayed updates are stored and sent to our clients, never relayed back.
     if (origin !== RELAY_ORIGIN) out.relayed.push(update)
-    if (out.origin === undefined) out.origin = origin
-    else if (out.origin !== origin) out.origin = null
   }
 
   private readonly onAwarenessUpdate = (
@@ -537,7 +545,7 @@ export class BoardRoom implements TConnectionRoom {
   /** What this turn of the event loop changed in the document, sent once it ends (`flushUpdates`). */
   private outgoing(): Outgoing {
     if (this.pending) return this.pending
-    this.pending = { updates: [], relayed: [], origin: undefined }
+    this.pending = { updates: [], origins: [], relayed: [] }
     this.cancelUpdateFlush = schedule(this.flushUpdates, 0)
     return this.pending
   }
@@ -557,10 +565,14 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   /**
-   * Sends the document updates of one turn of the event loop merged into one frame, encoded once
-   * for every receiver (as a busy board's clients send many updates a turn, this is one send per
-   * client per turn, not one per update), queued for storage and relayed to peers as one message.
-   * Presence waiting for its interval is not sent with it.
+   * Sends the document updates of one turn of the event loop: each update in its own frame, framed
+   * once for every receiver, and each receiver's frames in one write (as a busy board's clients
+   * send many updates a turn, this is one write per client per turn, not one per update). Nobody
+   * is sent back what they sent. The turn's updates are queued for storage, and relayed to peers
+   * as one message. Presence waiting for its interval is not sent with them.
+   *
+   * Frames are not merged into one: `Y.mergeUpdates` reads and writes every struct of them again,
+   * which on a board busy enough to have several updates a turn cost more than all the sends.
    */
   private readonly flushUpdates = (): void => {
     const out = this.pending
@@ -568,20 +580,19 @@ export class BoardRoom implements TConnectionRoom {
     this.pending = null
     this.cancelUpdateFlush?.()
     this.cancelUpdateFlush = null
-    if (out.updates.length === 0) return
-    const update = merged(out.updates)
+    const { updates, origins } = out
+    if (updates.length === 0) return
     // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
-    this.storage.enqueue(update)
+    this.storage.enqueue(updates)
     // Alone with a board (the usual case), nothing is published: a newcomer announces itself
     // with a state vector on load and gets everything it lacks in the answer.
-    if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', out.relayed.length === out.updates.length ? update : merged(out.relayed))
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_SYNC)
-    syncProtocol.writeUpdate(encoder, update)
-    const message = encoding.toUint8Array(encoder)
-    // The sender of every change of the turn has it already; with several senders each gets the
-    // merged frame, whose part it sent Yjs skips.
-    for (const conn of this.connections) if (conn !== out.origin) conn.send(message)
+    if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', merged(out.relayed))
+    const frames = updates.map(updateFrame)
+    if (frames.length === 1) {
+      for (const conn of this.connections) if (conn !== origins[0]) conn.send(frames[0]!)
+      return
+    }
+    for (const conn of this.connections) conn.sendBatch(frames.filter((_, i) => origins[i] !== conn))
   }
 
   /** Sends the presence entries changed since the last presence frame as one frame, to every connection and to peers. */

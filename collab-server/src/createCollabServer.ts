@@ -216,7 +216,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
     const { sessionId } = grant
     const member = { workspaceId: grant.workspaceId, userId: grant.userId, canWrite: grant.canWrite }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      room.addConnection(ws, info)
+      room.addConnection(ws, { ...info, socket })
       wss.emit('connection', ws, req)
       sessions.track(sessionId, ws)
       members.track(member, ws)

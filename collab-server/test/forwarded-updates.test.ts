@@ -5,6 +5,17 @@ import { forwardableUpdate, madeExactly } from '../src/forwardable-update'
 import { appendBoardUpdate, loadBoardUpdates } from '@montage/db'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, shapeRecord, startServer, storedRecords, waitFor, type TestEnv } from './helpers'
 import { validShot } from './valid-records'
+import { frame, openRaw, step1 } from './raw-client'
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+
+/** The updates among frames a client received (sync, update), each as Yjs decodes it. */
+function updatesIn(frames: Uint8Array[]): ReturnType<typeof Y.decodeUpdate>[] {
+  return frames.flatMap((f) => {
+    const d = decoding.createDecoder(f)
+    return decoding.readVarUint(d) === 0 && decoding.readVarUint(d) === 2 ? [Y.decodeUpdate(decoding.readVarUint8Array(d))] : []
+  })
+}
 
 /** Two documents in step: what the server holds and one client's copy. */
 function pair(): { server: Y.Doc; client: Y.Doc } {
@@ -168,5 +179,33 @@ describe('a room handing on its clients\' updates', () => {
     const ids = (records: Record<string, unknown>) => Object.keys(records).sort().join()
     await waitFor(async () => ids(await storedRecords(env.db, boardId)) === ids(readRecords(a.doc)))
     expect(await storedRecords(env.db, boardId)).toEqual(readRecords(a.doc))
+  })
+
+  it('sends a turn’s updates from two people as they came: each gets the other’s, never its own back, and a third gets both', async () => {
+    const { port } = await startServer(env)
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor', 'editor'])
+    const people = await Promise.all([owner, ...members].map((u) => openRaw(port, boardId, u.token)))
+    const docs = people.map(() => new Y.Doc())
+    for (const [i, p] of people.entries()) {
+      p.ws.send(step1(new Uint8Array([0])))
+      await waitFor(() => p.answers.length > 0)
+      Y.applyUpdate(docs[i]!, p.answers[0]!)
+    }
+    const [a, b, c] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]]
+    const sent = [0, 1].map((i) => nextUpdate(docs[i]!, () => getRecords(docs[i]!).set(`shape:t${i}`, shapeRecord(`shape:t${i}`))))
+    for (const p of people) p.received.length = 0
+    a.ws.send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, sent[0]!))))
+    b.ws.send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, sent[1]!))))
+    // The server shares this process: holding its loop lets both frames arrive before it reads either, so they are one turn.
+    const until = performance.now() + 50
+    while (performance.now() < until);
+    await waitFor(() => updatesIn(c.received).length >= 2 && updatesIn(a.received).length >= 1 && updatesIn(b.received).length >= 1)
+    await new Promise((r) => setTimeout(r, 100))
+    const clientsOf = (u: ReturnType<typeof Y.decodeUpdate>) => [...new Set(u.structs.map((s) => s.id.client))]
+    const [idA, idB] = [docs[0]!.clientID, docs[1]!.clientID]
+    expect(updatesIn(a.received).map(clientsOf)).toEqual([[idB]])
+    expect(updatesIn(b.received).map(clientsOf)).toEqual([[idA]])
+    expect(updatesIn(c.received).map(clientsOf)).toEqual([[idA], [idB]])
+    for (const p of people) p.ws.close()
   })
 })
