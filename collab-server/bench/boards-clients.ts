@@ -33,6 +33,11 @@ export interface TLeanConfig {
   cursorHz: number
   /** This process's name in the marks its edits carry. */
   tag: string
+  /**
+   * Throughput instead of a steady load: at go, each client sends this many edits as fast as the
+   * process can (ten a turn), and every arrival counts, however late.
+   */
+  burst?: number
 }
 
 export type TLeanParentMessage = { type: 'start'; config: TLeanConfig } | { type: 'go'; warmupMs: number; durationMs: number } | { type: 'stop' }
@@ -49,6 +54,9 @@ export type TLeanChildMessage =
       sentTotal: number
       /** CPU this process used while the clients edited, in core-seconds per second. */
       cpuShare: number
+      /** When the clients started editing, and when the last edit counted arrived (wall-clock ms). */
+      startedAt: number
+      lastArrivalAt: number
       loopDelayP99Ms: number
     }
 
@@ -58,7 +66,7 @@ const SYNC_REPLY = 4 // Hocuspocus answers a sync step 1 with this type
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable between processes. */
 const now = () => performance.timeOrigin + performance.now()
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-/** `mk:<sender>:<ms>~` in an edited shot's title: found in the raw bytes of whatever frame carries it. */
+/** `mk:<sender>:<ms>:<n>~` in an edited shot's title: found in the raw bytes of whatever frame carries it. */
 const MARK = Buffer.from('mk:')
 const BASE_SHOT = validShot('shape:template', 0) as { props: Record<string, unknown> }
 
@@ -69,6 +77,7 @@ class LeanClient {
   private resolveSynced!: () => void
   private isSynced = false
   private awarenessClock = 0
+  private edits = 0
   private presence: ReturnType<typeof presenceState> | null = null
 
   constructor(
@@ -99,7 +108,8 @@ class LeanClient {
    * the board's browser makes a shape (the server then has nothing to add to it).
    */
   edit(shotId: string, index: number, sentAt: number): void {
-    const title = `mk:${this.tag}:${sentAt.toFixed(3)}~`
+    // The client's edit count keeps two edits of one millisecond apart.
+    const title = `mk:${this.tag}:${sentAt.toFixed(3)}:${++this.edits}~`
     const shot = { ...BASE_SHOT, id: shotId, x: index * 10, props: { ...BASE_SHOT.props, title } }
     this.doc.transact(() => {
       getRecords(this.doc).set(shotId, shot as never)
@@ -172,7 +182,12 @@ async function run(config: TLeanConfig): Promise<void> {
   const latencies: number[] = []
   // Edits sent in the measured window count, wherever and whenever they arrive.
   let window = { from: Infinity, to: Infinity }
-  const onMark = (sentAt: number, at: number) => sentAt >= window.from && sentAt < window.to && latencies.push(at - sentAt)
+  let lastArrivalAt = NaN
+  const onMark = (sentAt: number, at: number) => {
+    if (sentAt < window.from || sentAt >= window.to) return
+    latencies.push(at - sentAt)
+    if (!(at <= lastArrivalAt)) lastArrivalAt = at
+  }
   const clients: LeanClient[] = []
   // In waves, as people arrive; one refused or reset at arrival tries again (a crowd's upgrades can overflow the backlog).
   for (let i = 0; i < config.clients.length; i += 25) {
@@ -208,6 +223,16 @@ async function run(config: TLeanConfig): Promise<void> {
   let intended = 0
   let sent = 0
   let sentTotal = 0
+  if (config.burst !== undefined) {
+    // Every edit counts: another process may have started its burst a little before this one.
+    window = { from: -Infinity, to: Infinity }
+    for (let k = 0; k < config.burst; k++) {
+      for (const e of editors) e.c.edit(e.shotId, e.i, now())
+      sentTotal += editors.length
+      if (k % 10 === 9) await sleep(0)
+    }
+    intended = sent = sentTotal
+  }
   while (now() < end) {
     const t = now()
     for (const e of editors) {
@@ -247,7 +272,10 @@ async function run(config: TLeanConfig): Promise<void> {
     intended,
     sent: Math.min(sent, intended),
     sentTotal,
-    cpuShare: (cpu.user + cpu.system) / 1000 / (now() - started),
+    // A burst's share is over its own span (the quiet wait after it is idle).
+    cpuShare: (cpu.user + cpu.system) / 1000 / ((config.burst !== undefined && lastArrivalAt > started ? lastArrivalAt : now()) - started),
+    startedAt: started,
+    lastArrivalAt,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
   } satisfies TLeanChildMessage)
   // The parent ends this process once it has every result (an exit of our own could reach it before the message).

@@ -17,6 +17,8 @@ export interface TLeanLoadOptions {
   processes: number
   editIntervalMs: number
   cursorHz?: number
+  /** Edits per client sent at once at go (throughput), instead of a steady load; see `TLeanConfig.burst`. */
+  burst?: number
   warmupMs: number
   durationMs: number
   /** Called once every client is synced, before anyone edits (e.g. to read the server's memory). */
@@ -36,6 +38,8 @@ export interface TLeanLoadResult {
   /** CPU of the client processes together, in cores (1 = one core busy). */
   clientsCpu: number
   clientsLoopDelayP99Ms: number
+  /** From the first client's start to the last counted arrival, in ms (a burst's span). */
+  spanMs: number
 }
 
 /** Processes for the clients: BOARDS_BENCH_PROCESSES, else 3. */
@@ -59,7 +63,7 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
       exited.catch(() => {})
       ready.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'ready' && resolve())), exited]))
       done.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'result' && (results.push(m), resolve()))), exited]))
-      const config: TLeanConfig = { dialect: opts.dialect, clients: share, editIntervalMs: opts.editIntervalMs, cursorHz: opts.cursorHz ?? 0, tag: `p${p}` }
+      const config: TLeanConfig = { dialect: opts.dialect, clients: share, editIntervalMs: opts.editIntervalMs, cursorHz: opts.cursorHz ?? 0, tag: `p${p}`, ...(opts.burst !== undefined ? { burst: opts.burst } : {}) }
       child.send({ type: 'start', config } satisfies TLeanParentMessage)
     })
     await Promise.all(ready)
@@ -81,5 +85,6 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
     sentShare: intended > 0 ? sent / intended : 0,
     clientsCpu: results.reduce((s, r) => s + r.cpuShare, 0),
     clientsLoopDelayP99Ms: Math.max(...results.map((r) => r.loopDelayP99Ms)),
+    spanMs: Math.max(...results.map((r) => r.lastArrivalAt)) - Math.min(...results.map((r) => r.startedAt)),
   }
 }

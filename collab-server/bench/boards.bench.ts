@@ -1,8 +1,8 @@
 /**
  * `npm run bench -- boards`: our collab-server and @hocuspocus/server (as documented, its
  * defaults), each in its own process on this machine, driven by the same clients: lean clients in
- * several forked processes for the editing loads (`boards-load.ts`), BenchClients in this process
- * for throughput and the cold loads.
+ * several forked processes for the editing loads and throughput (`boards-load.ts`), BenchClients
+ * in this process for the cold loads.
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
@@ -54,49 +54,10 @@ async function memoryOf(statsPort: number): Promise<number> {
   return ((await res.json()) as { rss: number }).rss
 }
 
-/** Opens clients in small waves (a real crowd does not arrive in one millisecond either). */
-async function openClients(target: Target, boards: string[], perBoard: number): Promise<BenchClient[][]> {
-  const out: BenchClient[][] = boards.map(() => [])
-  const jobs: (() => BenchClient)[] = []
-  boards.forEach((b, i) => {
-    for (let k = 0; k < perBoard; k++) jobs.push(() => {
-      const c = new BenchClient(target.dialect === 'hocuspocus' ? target.url : `${target.url}/boards/${b}?token=${target.token}`, target.dialect, b, target.token)
-      out[i]!.push(c)
-      return c
-    })
-  })
-  for (let i = 0; i < jobs.length; i += 50) await Promise.all(jobs.slice(i, i + 50).map((j) => j().synced))
-  return out
-}
-
 /** One valid rectangle, built once: an edit is a copy of it with its own id and position. */
 const SHAPE = geoShape('shape:template')
 function shapeAt(id: string, x: number): TLRecord {
   return { ...SHAPE, id, x } as TLRecord
-}
-
-/** End-to-end edits per second: every client sends a burst; counted when all its peers have it. */
-async function measureThroughput(groups: BenchClient[][], editsPerClient: number): Promise<number> {
-  const perBoard = groups[0]!.length
-  const wanted = editsPerClient * (perBoard - 1)
-  const counts = groups.map((g) => g.map(() => 0))
-  groups.forEach((g, gi) =>
-    g.forEach((c, ci) =>
-      getRecords(c.doc).on('change', (changes, transaction) => {
-        if (!transaction.local) counts[gi]![ci]! += changes.size
-      }),
-    ),
-  )
-  const started = performance.now()
-  for (let k = 0; k < editsPerClient; k++) {
-    groups.forEach((g) => g.forEach((c, ci) => getRecords(c.doc).set(`shape:c${ci}-${k}`, shapeAt(`shape:c${ci}-${k}`, k))))
-    if (k % 10 === 9) await sleep(0)
-  }
-  const deadline = Date.now() + 60_000
-  while (!counts.every((g) => g.every((n) => n >= wanted)) && Date.now() < deadline) await sleep(5)
-  const elapsed = (performance.now() - started) / 1000
-  const total = groups.length * perBoard * editsPerClient
-  return total / elapsed
 }
 
 async function cpuMsOf(statsPort: number): Promise<number> {
@@ -135,7 +96,6 @@ const wants = (load: string) => !only || only.includes(load)
 
 async function runScenarios(target: Target & { statsPort: number }): Promise<Record<string, number>> {
   const out: Record<string, number> = {}
-  const closeAll = (gs: BenchClient[][]) => gs.flat().forEach((c) => c.close())
   const processes = loadProcesses()
 
   // First, on a fresh process: 500 boards x 4 clients on one instance, one edit per board per
@@ -177,12 +137,17 @@ async function runScenarios(target: Target & { statsPort: number }): Promise<Rec
     const samples = leanFigures(out, '200', r)
     out.p99_200 = samples.length ? percentile(samples, 99) : NaN
   }
-  // Throughput: 20 boards x 5 clients, 100 edits each as fast as the client can send them.
+  // Throughput: 20 boards x 5 lean clients, 100 edits each sent at once; end-to-end edits per
+  // second, until the last edit reached the last of its board's other clients. Counted only when
+  // every edit reached every one of them.
   if (wants('throughput')) {
-    const groups = await openClients(target, target.boards.slice(1, 21), 5)
-    await sleep(300)
-    out.updatesPerS = await measureThroughput(groups, 100)
-    closeAll(groups)
+    const perBoard = 5
+    const burst = 100
+    const r = await runLeanLoad({ dialect: target.dialect, clients: leanClients(target, target.boards.slice(1, 21), perBoard), processes, editIntervalMs: 1_000, burst, warmupMs: 0, durationMs: 0 })
+    const expected = 20 * perBoard * (perBoard - 1) * burst
+    out.clientsCpu_throughput = r.clientsCpu
+    if (r.latencies.length !== expected) console.warn(`[bench] throughput: ${r.latencies.length} of ${expected} arrivals; it does not count`)
+    out.updatesPerS = r.latencies.length === expected ? r.sentTotal / (r.spanMs / 1000) : NaN
   }
   return out
 }
@@ -385,6 +350,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       ...clients('50_clients', '50', true),
       ...clients('200_editors', '200', true),
       ...clients('200_editors_2_instances', '200x2', false),
+      'boards.clients.cpu_cores.throughput': entry('clientsCpu_throughput', 'cores', 2),
     }
     // A partial run (BOARDS_BENCH_ONLY) records only what it measured.
     return only ? Object.fromEntries(Object.entries(entries).filter(([, e]) => Number.isFinite(e.value))) : entries
