@@ -171,9 +171,13 @@ export class BoardConnection implements TConnectionInfo {
       this.dropSlowReader(queued)
       return onSent?.()
     }
+    // Without a callback when none is wanted: a callback costs every send a closure and a tick
+    // (a board's broadcast is one send per client). A failed write needs no handling here: ws
+    // destroys the socket, and its close removes the connection.
+    if (!onSent) return ws.send(message)
     ws.send(message, (e) => {
       if (e) this.room.logger.warn('send failed', { boardId: this.room.boardId, userId: this.userId, ...errorFields(e) })
-      onSent?.()
+      onSent()
     })
   }
 
