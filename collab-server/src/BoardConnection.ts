@@ -151,11 +151,15 @@ export class BoardConnection implements TConnectionInfo {
 
   /** Several frames in one write to the socket (each still its own WebSocket message). */
   sendBatch(messages: readonly Uint8Array[]): void {
-    if (messages.length === 0) return
-    const { socket } = this
+    if (messages.length <= 1) return messages.length === 1 ? this.send(messages[0]!) : undefined
+    const { ws, socket } = this
+    if (ws.readyState !== ws.OPEN) return
+    // The queue is judged once, as it was before the batch: the batch's own frames wait in the
+    // corked socket for a moment, not because the client is slow.
+    if (this.isOverQueue(messages.reduce((n, m) => n + m.byteLength, 0))) return
     socket?.cork()
     try {
-      for (const message of messages) this.send(message)
+      for (const message of messages) ws.send(message)
     } finally {
       socket?.uncork()
     }
@@ -164,13 +168,7 @@ export class BoardConnection implements TConnectionInfo {
   /** `onSent`: called once the message is handed to the socket (or dropped). */
   send(message: Uint8Array, onSent?: () => void): void {
     const { ws } = this
-    if (ws.readyState !== ws.OPEN) return onSent?.()
-    // A client that does not read is not buffered for without end; one whole board may always be on its way.
-    const queued = ws.bufferedAmount
-    if (queued > 0 && queued + message.byteLength > this.room.limits.maxQueuedBytes + this.room.syncAnswers.largestAnswerBytes) {
-      this.dropSlowReader(queued)
-      return onSent?.()
-    }
+    if (ws.readyState !== ws.OPEN || this.isOverQueue(message.byteLength)) return onSent?.()
     // Without a callback when none is wanted: a callback costs every send a closure and a tick
     // (a board's broadcast is one send per client). A failed write needs no handling here: ws
     // destroys the socket, and its close removes the connection.
@@ -303,6 +301,17 @@ export class BoardConnection implements TConnectionInfo {
     encoding.writeVarUint(step1, MESSAGE_SYNC)
     syncProtocol.writeSyncStep1(step1, this.room.doc)
     this.send(encoding.toUint8Array(step1))
+  }
+
+  /**
+   * A client that does not read is not buffered for without end (one whole board may always be on
+   * its way): true, and the connection dropped, when `bytes` more would pass the limit.
+   */
+  private isOverQueue(bytes: number): boolean {
+    const queued = this.ws.bufferedAmount
+    if (queued === 0 || queued + bytes <= this.room.limits.maxQueuedBytes + this.room.syncAnswers.largestAnswerBytes) return false
+    this.dropSlowReader(queued)
+    return true
   }
 
   private dropSlowReader(queued: number): void {

@@ -49,7 +49,7 @@ export interface BoardRoomOptions {
   metrics?: TCollabMetricsSink
 }
 
-/** One turn's document updates (and the origin of them all, null when several). */
+/** One turn's document updates, with where each came from. */
 interface Outgoing {
   updates: Uint8Array[]
   /** Each update's origin (the connection that sent it, or the room's own origins). */

@@ -181,31 +181,47 @@ describe('a room handing on its clients\' updates', () => {
     expect(await storedRecords(env.db, boardId)).toEqual(readRecords(a.doc))
   })
 
-  it('sends a turn’s updates from two people as they came: each gets the other’s, never its own back, and a third gets both', async () => {
-    const { port } = await startServer(env)
-    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor', 'editor'])
-    const people = await Promise.all([owner, ...members].map((u) => openRaw(port, boardId, u.token)))
+  /** Three people on a board; the first two send one update each, read by the server in one turn. */
+  async function twoUpdatesInOneTurn(port: number, tokens: string[], boardId: string, extra: Record<string, unknown> = {}) {
+    const people = await Promise.all(tokens.map((token) => openRaw(port, boardId, token)))
     const docs = people.map(() => new Y.Doc())
     for (const [i, p] of people.entries()) {
       p.ws.send(step1(new Uint8Array([0])))
       await waitFor(() => p.answers.length > 0)
       Y.applyUpdate(docs[i]!, p.answers[0]!)
     }
-    const [a, b, c] = people as [(typeof people)[0], (typeof people)[0], (typeof people)[0]]
-    const sent = [0, 1].map((i) => nextUpdate(docs[i]!, () => getRecords(docs[i]!).set(`shape:t${i}`, shapeRecord(`shape:t${i}`))))
+    const sent = [0, 1].map((i) => nextUpdate(docs[i]!, () => getRecords(docs[i]!).set(`shape:t${i}`, shapeRecord(`shape:t${i}`, extra))))
     for (const p of people) p.received.length = 0
-    a.ws.send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, sent[0]!))))
-    b.ws.send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, sent[1]!))))
+    for (const i of [0, 1]) people[i]!.ws.send(frame((e) => (encoding.writeVarUint(e, 0), encoding.writeVarUint(e, 2), encoding.writeVarUint8Array(e, sent[i]!))))
     // The server shares this process: holding its loop lets both frames arrive before it reads either, so they are one turn.
     const until = performance.now() + 50
     while (performance.now() < until);
-    await waitFor(() => updatesIn(c.received).length >= 2 && updatesIn(a.received).length >= 1 && updatesIn(b.received).length >= 1)
+    await waitFor(() => updatesIn(people[2]!.received).length >= 2 && updatesIn(people[0]!.received).length >= 1 && updatesIn(people[1]!.received).length >= 1)
+    return { people, ids: docs.map((d) => d.clientID) }
+  }
+
+  const clientsOf = (u: ReturnType<typeof Y.decodeUpdate>) => [...new Set(u.structs.map((s) => s.id.client))]
+
+  it('sends a turn’s updates from two people as they came: each gets the other’s, never its own back, and a third gets both', async () => {
+    const { port } = await startServer(env)
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor', 'editor'])
+    const { people, ids } = await twoUpdatesInOneTurn(port, [owner, ...members].map((u) => u.token), boardId)
     await new Promise((r) => setTimeout(r, 100))
-    const clientsOf = (u: ReturnType<typeof Y.decodeUpdate>) => [...new Set(u.structs.map((s) => s.id.client))]
-    const [idA, idB] = [docs[0]!.clientID, docs[1]!.clientID]
-    expect(updatesIn(a.received).map(clientsOf)).toEqual([[idB]])
-    expect(updatesIn(b.received).map(clientsOf)).toEqual([[idA]])
-    expect(updatesIn(c.received).map(clientsOf)).toEqual([[idA], [idB]])
+    const [a, b, c] = people.map((p) => updatesIn(p.received).map(clientsOf))
+    expect(a).toEqual([[ids[1]]])
+    expect(b).toEqual([[ids[0]]])
+    expect(c).toEqual([[ids[0]], [ids[1]]])
+    for (const p of people) p.ws.close()
+  })
+
+  it('judges a client’s queue once for a turn’s frames: a turn larger than the queue limit still reaches a client that reads', async () => {
+    const { port, server } = await startServer(env, { limits: { maxQueuedBytes: 16 * 1024 } })
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor', 'editor'])
+    // Two updates of ~12 KB: together over the limit (plus the board's largest answer, a few KB).
+    const { people } = await twoUpdatesInOneTurn(port, [owner, ...members].map((u) => u.token), boardId, { meta: { note: 'n'.repeat(12_000) } })
+    expect(updatesIn(people[2]!.received)).toHaveLength(2)
+    expect(server.stats().slowReadersClosed).toBe(0)
+    expect(people.every((p) => p.ws.readyState === p.ws.OPEN)).toBe(true)
     for (const p of people) p.ws.close()
   })
 })
