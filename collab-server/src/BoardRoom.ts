@@ -1,13 +1,11 @@
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import * as syncProtocol from 'y-protocols/sync'
 import * as awarenessProtocol from 'y-protocols/awareness'
 import type { WebSocket } from 'ws'
 import { AppError, AppErrorCode, type TJobProgressMessage } from '@montage/core'
 import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TDecodedUpdate, type TRecordChange } from '@montage/board'
-import { MESSAGE_SYNC, SYNC_STEP2 } from './decode-client-message'
+import { stateFrame, updateFrame } from './decode-client-message'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { LiveJobs } from './LiveJobs'
@@ -84,23 +82,6 @@ const COLD_MAX_MS = 500
 
 function isEmptyStateVector(stateVector: Uint8Array): boolean {
   return stateVector.byteLength === 1 && stateVector[0] === 0
-}
-
-/** A sync update frame carrying `update`. */
-function updateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_SYNC)
-  syncProtocol.writeUpdate(encoder, update)
-  return encoding.toUint8Array(encoder)
-}
-
-/** A sync step 2 frame carrying `update`. */
-function stateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_SYNC)
-  encoding.writeVarUint(encoder, SYNC_STEP2)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
 }
 
 /** How often an instance publishes each open board's state vector to the board's other instances. */

@@ -1,6 +1,5 @@
 import * as Y from 'yjs'
-import * as encoding from 'lib0/encoding'
-import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from './decode-client-message'
+import { stateFrame, updateFrame } from './decode-client-message'
 import { TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TSyncAnswerLimits {
@@ -177,11 +176,7 @@ export class SyncAnswers<C> {
 
   private encode(stateVector: Uint8Array): Uint8Array {
     this.opts.onEncode?.()
-    const encoder = encoding.createEncoder()
-    encoding.writeVarUint(encoder, MESSAGE_SYNC)
-    encoding.writeVarUint(encoder, SYNC_STEP2)
-    encoding.writeVarUint8Array(encoder, Y.encodeStateAsUpdate(this.opts.doc, stateVector))
-    return encoding.toUint8Array(encoder)
+    return stateFrame(Y.encodeStateAsUpdate(this.opts.doc, stateVector))
   }
 
   /**
@@ -199,12 +194,4 @@ export class SyncAnswers<C> {
     full.catchUp = null
     if (full.sinceBytes * 2 > full.frame.byteLength) this.full = null
   }
-}
-
-function updateFrame(update: Uint8Array): Uint8Array {
-  const encoder = encoding.createEncoder()
-  encoding.writeVarUint(encoder, MESSAGE_SYNC)
-  encoding.writeVarUint(encoder, SYNC_UPDATE)
-  encoding.writeVarUint8Array(encoder, update)
-  return encoding.toUint8Array(encoder)
 }

@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
 import type { TDecodedUpdate } from '@montage/board'
 
 /** y-websocket top-level message types (y-protocols numbering). */
@@ -11,6 +12,20 @@ export const MESSAGE_QUERY_AWARENESS = 3
 export const SYNC_STEP1 = 0
 export const SYNC_STEP2 = 1
 export const SYNC_UPDATE = 2
+
+/** A sync frame carrying `update`: `SYNC_STEP2` (an answer) or `SYNC_UPDATE` (a change). */
+function syncFrame(syncType: typeof SYNC_STEP2 | typeof SYNC_UPDATE, update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  encoding.writeVarUint(encoder, syncType)
+  encoding.writeVarUint8Array(encoder, update)
+  return encoding.toUint8Array(encoder)
+}
+
+/** A sync step 2 frame: the answer to a client's state vector. */
+export const stateFrame = (update: Uint8Array): Uint8Array => syncFrame(SYNC_STEP2, update)
+/** A sync update frame: one change of the document. */
+export const updateFrame = (update: Uint8Array): Uint8Array => syncFrame(SYNC_UPDATE, update)
 
 export type TClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
@@ -86,8 +101,11 @@ export function decodeClientMessage(frame: Uint8Array, opts: TDecodeOptions = {}
   }
 }
 
-/** Mirrors the layout `applyAwarenessUpdate` reads: count, then (clientID, clock, JSON state) each. */
-function readAwarenessEntries(update: Uint8Array, maxStateBytes: number): TAwarenessEntry[] {
+/**
+ * Mirrors the layout `applyAwarenessUpdate` reads: count, then (clientID, clock, JSON state) each.
+ * States longer than `maxStateBytes` are left unparsed.
+ */
+export function readAwarenessEntries(update: Uint8Array, maxStateBytes: number): TAwarenessEntry[] {
   const decoder = decoding.createDecoder(update)
   const count = decoding.readVarUint(decoder)
   const entries: TAwarenessEntry[] = []

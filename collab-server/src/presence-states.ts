@@ -1,6 +1,6 @@
-import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import type { Awareness } from 'y-protocols/awareness'
+import { readAwarenessEntries } from './decode-client-message'
 
 /**
  * Presence states keep the JSON text they were read from (or written as), so each state is parsed
@@ -37,16 +37,7 @@ export function presenceEntry(clientId: number, clock: number, state: unknown, j
 
 /** Reads an awareness update (from a peer instance): each state parsed once, its text kept. */
 export function readPresenceUpdate(update: Uint8Array): TPresenceEntry[] {
-  const decoder = decoding.createDecoder(update)
-  const count = decoding.readVarUint(decoder)
-  const entries: TPresenceEntry[] = []
-  for (let i = 0; i < count; i++) {
-    const clientId = decoding.readVarUint(decoder)
-    const clock = decoding.readVarUint(decoder)
-    const json = decoding.readVarString(decoder)
-    entries.push(presenceEntry(clientId, clock, JSON.parse(json), json))
-  }
-  return entries
+  return readAwarenessEntries(update, Infinity).map((e) => presenceEntry(e.clientId, e.clock, e.value, e.state))
 }
 
 /**
