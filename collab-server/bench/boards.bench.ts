@@ -23,6 +23,7 @@ import { BenchClient, type TDialect } from './BenchClient'
 import { startServeProcess, stopChild, type TServeProcess } from './serve-process'
 import { loadProcesses, runLeanLoad, type TLeanLoadResult } from './boards-load'
 import type { TLeanClient } from './boards-clients'
+import { measureStoreMerge } from './store-merge'
 
 type TEntry = { value: number; unit: string; peer?: { name: string; value: number }; ratio?: number; note?: string }
 
@@ -88,7 +89,7 @@ function leanFigures(out: Record<string, number>, name: string, r: TLeanLoadResu
 }
 
 /**
- * `BOARDS_BENCH_ONLY` (comma-separated: 500, 50, 200, throughput, load, 2x, peer) runs only those
+ * `BOARDS_BENCH_ONLY` (comma-separated: 500, 50, 200, throughput, load, 2x, store, peer) runs only those
  * loads, for finding where time goes; the recorded figures come from a run of all of them.
  */
 const only = process.env.BOARDS_BENCH_ONLY?.split(',').map((s) => s.trim())
@@ -283,6 +284,8 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
 
     // The machine is shared: ours and theirs alternate, and each metric keeps its best round, so
     // a burst of someone else's load in one round does not decide the comparison.
+    // In this process, before any server starts: no other load on the machine.
+    const store = wants('store') ? measureStoreMerge() : null
     const rounds = Number(process.env.BOARDS_BENCH_ROUNDS ?? 2)
     const our: Record<string, number> = {}
     const their: Record<string, number> = {}
@@ -351,6 +354,9 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       ...clients('200_editors', '200', true),
       ...clients('200_editors_2_instances', '200x2', false),
       'boards.clients.cpu_cores.throughput': entry('clientsCpu_throughput', 'cores', 2),
+      'boards.store_stall_ms.200_editors': store
+        ? { value: round(store.ours), unit: 'ms', peer: { name: 'Y.mergeUpdates of the whole batch (the store before)', value: round(store.theirs) }, ratio: round(store.ours / store.theirs, 3) }
+        : { value: NaN, unit: 'ms' },
     }
     // A partial run (BOARDS_BENCH_ONLY) records only what it measured.
     return only ? Object.fromEntries(Object.entries(entries).filter(([, e]) => Number.isFinite(e.value))) : entries

@@ -1,6 +1,7 @@
 import * as Y from 'yjs'
 import { appendBoardUpdate, compactBoardUpdates, loadBoardUpdates, type Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
+import { mergeInGroups, UpdateQueue } from './merge-updates'
 import { errorFields, type TLogger } from './logger'
 
 export interface TPersistenceOptions {
@@ -25,13 +26,13 @@ export interface BoardPersistenceOptions {
 
 /**
  * One board's storage: what it reads at load, and the updates it has not stored yet. Updates are
- * queued, merged and appended to the board's log after a quiet time (at most `maxDebounceMs` after
- * the first one), one store at a time; a failed store keeps its update first in the queue and is
+ * queued (merged sixteen at a time as they come, `UpdateQueue`) and appended to the board's log as
+ * one row after a quiet time (at most `maxDebounceMs` after the first one), one store at a time; a failed store keeps its update first in the queue and is
  * retried with a growing delay; a log that grew long is folded into the snapshot.
  */
 export class BoardPersistence {
   private readonly opts: BoardPersistenceOptions
-  private pending: Uint8Array[] = []
+  private readonly pending = new UpdateQueue()
   private firstPendingAt: number | null = null
   private storeTimer: NodeJS.Timeout | null = null
   /** Promise chain that serialises stores: two appends of one board never overlap. */
@@ -51,7 +52,7 @@ export class BoardPersistence {
     const updates = await loadBoardUpdates(this.opts.db, this.opts.boardId)
     this.logRows = updates.length
     if (updates.length === 0) return null
-    return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
+    return mergeInGroups(updates)
   }
 
   /** Nothing waits to be stored, nothing is being stored, and the last store did not fail. */
@@ -59,10 +60,10 @@ export class BoardPersistence {
     return this.pending.length === 0 && !this.storing && this.failedStores === 0
   }
 
-  /** Queues a turn's updates for the next store (merged into one row there). */
+  /** Queues a turn's updates for the next store (one row). */
   enqueue(updates: readonly Uint8Array[]): void {
     const { debounceMs, maxDebounceMs } = this.opts.persistence
-    for (const update of updates) this.pending.push(update)
+    for (const update of updates) this.pending.add(update)
     const now = Date.now()
     this.firstPendingAt ??= now
     const untilMax = this.firstPendingAt + maxDebounceMs - now
@@ -102,13 +103,11 @@ export class BoardPersistence {
   }
 
   private async store(): Promise<void> {
-    if (this.pending.length === 0) return
+    const update = this.pending.take()
+    if (!update) return
     const { boardId, db, writer, logger, persistence } = this.opts
-    const batch = this.pending
     const firstPendingAt = this.firstPendingAt
-    this.pending = []
     this.firstPendingAt = null
-    const update = batch.length === 1 ? batch[0]! : Y.mergeUpdates(batch)
     this.storing = true
     try {
       if (writer) await writer.append(boardId, update)
@@ -116,8 +115,8 @@ export class BoardPersistence {
       this.logRows++
       this.failedStores = 0
     } catch (e) {
-      // Keep the merged update ahead of anything that arrived meanwhile, and try again later.
-      this.pending.unshift(update)
+      // Queue the batch again with anything that arrived meanwhile (a merge does not depend on order), and try again later.
+      this.pending.add(update)
       this.firstPendingAt = Math.min(firstPendingAt ?? Date.now(), this.firstPendingAt ?? Date.now())
       this.failedStores++
       const retryMs = Math.min(persistence.maxDebounceMs, persistence.debounceMs * 2 ** (this.failedStores - 1))

@@ -6,6 +6,7 @@ import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TDecodedUpdate, type TRecordChange } from '@montage/board'
 import { stateFrame, updateFrame } from './decode-client-message'
+import { mergeInGroups } from './merge-updates'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { LiveJobs } from './LiveJobs'
@@ -86,10 +87,6 @@ function isEmptyStateVector(stateVector: Uint8Array): boolean {
 
 /** How often an instance publishes each open board's state vector to the board's other instances. */
 export const DEFAULT_ANTI_ENTROPY_MS = 5_000
-
-function merged(updates: Uint8Array[]): Uint8Array {
-  return updates.length === 1 ? updates[0]! : Y.mergeUpdates(updates)
-}
 
 /** Runs `fn` after `delayMs`, or at the end of this turn when that is not in the future; returns its cancel. */
 function schedule(fn: () => void, delayMs: number): () => void {
@@ -567,7 +564,7 @@ export class BoardRoom implements TConnectionRoom {
     this.storage.enqueue(updates)
     // Alone with a board (the usual case), nothing is published: a newcomer announces itself
     // with a state vector on load and gets everything it lacks in the answer.
-    if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', merged(out.relayed))
+    if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', mergeInGroups(out.relayed))
     const frames = updates.map(updateFrame)
     if (frames.length === 1) {
       for (const conn of this.connections) if (conn !== origins[0]) conn.send(frames[0]!)

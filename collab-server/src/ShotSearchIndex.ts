@@ -2,6 +2,7 @@ import * as Y from 'yjs'
 import type { TBoardSearchChanges, TBoardSearchShape, Sql } from '@montage/db'
 import { listUnindexedBoards, loadBoardUpdates, replaceBoardSearchShapes } from '@montage/db'
 import { ShotSearchWriter } from './ShotSearchWriter'
+import { mergeInGroups } from './merge-updates'
 import { getRecords } from '@montage/board'
 import { errorFields, type TLogger } from './logger'
 
@@ -111,7 +112,7 @@ export async function indexUnindexedBoards(opts: { db: Sql; logger: TLogger; bat
       const doc = new Y.Doc()
       try {
         const updates = await loadBoardUpdates(db, board.id)
-        if (updates.length > 0) Y.applyUpdate(doc, Y.mergeUpdates(updates))
+        if (updates.length > 0) Y.applyUpdate(doc, mergeInGroups(updates))
         if (await replaceBoardSearchShapes(db, { boardId: board.id, shapes: searchShapesOf(getRecords(doc).values()), ifUnindexed: true })) indexed++
       } catch (e) {
         logger.warn('indexing a stored board for search failed', { boardId: board.id, ...errorFields(e) })

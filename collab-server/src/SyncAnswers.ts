@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import { stateFrame, updateFrame } from './decode-client-message'
+import { mergeInGroups } from './merge-updates'
 import { TokenBucket, type TRateLimit } from './TokenBucket'
 
 export interface TSyncAnswerLimits {
@@ -130,7 +131,7 @@ export class SyncAnswers<C> {
       bucket.take(1)
       this.largest = Math.max(this.largest, this.full.frame.byteLength)
       this.opts.send(conn, this.full.frame)
-      if (this.full.since.length > 0) this.opts.send(conn, (this.full.catchUp ??= updateFrame(Y.mergeUpdates(this.full.since))))
+      if (this.full.since.length > 0) this.opts.send(conn, (this.full.catchUp ??= updateFrame(mergeInGroups(this.full.since))))
       return
     }
     const key = Buffer.from(stateVector).toString('base64')
