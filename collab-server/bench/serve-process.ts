@@ -4,6 +4,23 @@ import { fileURLToPath } from 'node:url'
 import { freePort } from '@montage/infra'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
+const BUILD_SCRIPT = path.join(HERE, '..', '..', 'infra', 'build', 'build-service.mjs')
+
+/**
+ * `serve.ts` compiled as the server ships (`infra/build/build-service.mjs`, esbuild, into
+ * `bench/dist/`), once per bench process: the figures are those of the production bundle, not of
+ * tsx's development transform (which, keeping function names, wraps every closure the server
+ * makes per message in a call of its own).
+ */
+let built: Promise<string> | null = null
+function builtServe(): Promise<string> {
+  built ??= new Promise<string>((resolve, reject) => {
+    const build = spawn(process.execPath, [BUILD_SCRIPT, '--outdir=bench/dist', 'bench/serve.ts'], { cwd: path.join(HERE, '..'), stdio: ['ignore', 'ignore', 'inherit'] })
+    build.once('error', reject)
+    build.once('exit', (code) => (code === 0 ? resolve(path.join(HERE, 'dist', 'serve.js')) : reject(new Error(`building bench/serve.ts failed (${code})`))))
+  })
+  return built
+}
 
 export interface TServeProcess {
   port: number
@@ -11,10 +28,11 @@ export interface TServeProcess {
   child: ChildProcess
 }
 
-/** Starts `serve.ts` (our server or Hocuspocus) in its own process and waits until it listens. */
+/** Starts `serve.ts` (our server or Hocuspocus), built, in its own process and waits until it listens. */
 export async function startServeProcess(kind: 'ours' | 'hocuspocus', env: Record<string, string>): Promise<TServeProcess> {
   const [port, statsPort] = [await freePort(), await freePort()]
-  const child = spawn(process.execPath, ['--expose-gc', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), '--import', 'tsx', path.join(HERE, 'serve.ts'), kind, String(port), String(statsPort)], {
+  const script = await builtServe()
+  const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), script, kind, String(port), String(statsPort)], {
     cwd: path.join(HERE, '..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

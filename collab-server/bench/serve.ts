@@ -1,6 +1,6 @@
 /**
  * One server under test, in its own process so the clients' CPU is not its CPU:
- * `node --expose-gc --import tsx serve.ts ours|hocuspocus <port> <statsPort>`.
+ * `node --expose-gc bench/dist/serve.js ours|hocuspocus <port> <statsPort>` (built by `serve-process.ts`).
  * On the stats port: `GET /memory` answers process.memoryUsage() after a full GC, `GET /rss` the
  * resident size now (no GC, cheap enough to sample), `GET /cpu` process.cpuUsage(), `GET /loop`
  * the event-loop delay since the last call, `GET /stats` what our server's limits did.

@@ -1,6 +1,7 @@
 // Compiles a service for production: run in the service's folder as
 //   node ../infra/build/build-service.mjs src/main.ts [more entries]
 // and it writes dist/<entry>.js (+ .map), which `node --enable-source-maps dist/<entry>.js` runs.
+// `--outdir=<dir>` writes there instead (the benches build the server they measure this way).
 //
 // esbuild rather than tsc: our workspace packages (@montage/*) ship their TypeScript sources with
 // extensionless imports (no build step of their own), which Node cannot load as they are. So they
@@ -11,12 +12,13 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { build } from 'esbuild'
 
-const entryPoints = process.argv.slice(2)
+const args = process.argv.slice(2)
+const entryPoints = args.filter((a) => !a.startsWith('--outdir='))
 if (entryPoints.length === 0) {
-  console.error('usage: node build-service.mjs <entry.ts> [...]')
+  console.error('usage: node build-service.mjs [--outdir=<dir>] <entry.ts> [...]')
   process.exit(2)
 }
-const outdir = path.resolve('dist')
+const outdir = path.resolve(args.find((a) => a.startsWith('--outdir='))?.slice('--outdir='.length) ?? 'dist')
 
 /** Bare imports other than our own packages are left to Node at run time. */
 const externalNpmPackages = {
