@@ -23,24 +23,33 @@ export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8
   return rows.map((r) => new Uint8Array(r.update))
 }
 
-/** `bytea[]`'s type: postgres.js sends an array of Buffers as one `bytea` unless told. */
-const BYTEA_ARRAY = 1001
-
 /**
  * Appends updates of several boards in one statement: one round trip and one commit (one fsync)
  * for a whole batch (group commit), prepared once whatever the batch's size. The boards are locked
  * in id order before anything else, as every writer of several boards locks them
  * (`replaceBoardsSearchShapes`), so two writers never deadlock: the statement's only other locks
  * are the foreign-key checks of the inserted rows, taken at its end on rows it holds already.
+ *
+ * The updates travel as one `bytea` cut by offsets: postgres.js sends parameters as text, and a
+ * `bytea[]` costs each element's hex, escaped and quoted again by regular expressions and joined,
+ * where one `bytea` is one native hex encoding.
  */
 export async function appendBoardUpdates(sql: Sql, entries: { boardId: string; update: Uint8Array }[]): Promise<void> {
   if (entries.length === 0) return
   const boardIds = [...new Set(entries.map((e) => e.boardId))].sort()
+  const starts: number[] = []
+  let next = 1 // substring counts from 1
+  for (const e of entries) {
+    starts.push(next)
+    next += e.update.byteLength
+  }
+  const all = Buffer.concat(entries.map((e) => e.update))
   // A data-modifying WITH runs, to completion, whether or not the statement reads it.
   await sql`
     WITH locked AS (
       UPDATE boards SET updated_at = now() WHERE id IN (SELECT id FROM boards WHERE id = ANY(${boardIds}::uuid[]) ORDER BY id FOR UPDATE)
     )
     INSERT INTO board_updates (board_id, update)
-    SELECT * FROM unnest(${entries.map((e) => e.boardId)}::uuid[], ${sql.array(entries.map((e) => Buffer.from(e.update)), BYTEA_ARRAY)}::bytea[])`
+    SELECT board_id, substring(${all}::bytea FROM start FOR length)
+    FROM unnest(${entries.map((e) => e.boardId)}::uuid[], ${starts}::int[], ${entries.map((e) => e.update.byteLength)}::int[]) AS u(board_id, start, length)`
 }

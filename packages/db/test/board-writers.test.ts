@@ -68,4 +68,16 @@ describe('writers of many boards at once', () => {
     expect(await loadBoardUpdates(sql, boards[0]!)).toHaveLength(1)
     expect(await loadBoardUpdates(sql, boards[1]!)).toHaveLength(0)
   })
+
+  it('store each update of a batch byte for byte, in the batch\'s order per board', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Bytes' })
+    const ws = await createWorkspace(sql, { name: 'Bytes', ownerId: owner.id })
+    const boards = [(await createBoard(sql, { workspaceId: ws.id, name: 'a', createdBy: owner.id })).id, (await createBoard(sql, { workspaceId: ws.id, name: 'b', createdBy: owner.id })).id]
+    // Lengths 1 to 40, every byte value, boards interleaved.
+    const entries = Array.from({ length: 40 }, (_, i) => ({ boardId: boards[i % 3 === 0 ? 1 : 0]!, update: Uint8Array.from({ length: i + 1 }, (_, j) => (i * 37 + j * 11) % 256) }))
+    await appendBoardUpdates(sql, entries)
+    for (const boardId of boards) {
+      expect(await loadBoardUpdates(sql, boardId)).toEqual(entries.filter((e) => e.boardId === boardId).map((e) => e.update))
+    }
+  })
 })
