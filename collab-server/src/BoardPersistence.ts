@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { appendBoardUpdate, compactBoardUpdates, loadBoardUpdates, type Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
-import { mergeInGroups, UpdateQueue } from './merge-updates'
+import { mergeInGroups, mergeInSteps } from './merge-updates'
 import { errorFields, type TLogger } from './logger'
 
 export interface TPersistenceOptions {
@@ -26,13 +26,13 @@ export interface BoardPersistenceOptions {
 
 /**
  * One board's storage: what it reads at load, and the updates it has not stored yet. Updates are
- * queued (merged sixteen at a time as they come, `UpdateQueue`) and appended to the board's log as
- * one row after a quiet time (at most `maxDebounceMs` after the first one), one store at a time; a failed store keeps its update first in the queue and is
+ * queued and appended to the board's log as one row (merged in steps of 64, `mergeInSteps`) after
+ * a quiet time (at most `maxDebounceMs` after the first one), one store at a time; a failed store keeps its update first in the queue and is
  * retried with a growing delay; a log that grew long is folded into the snapshot.
  */
 export class BoardPersistence {
   private readonly opts: BoardPersistenceOptions
-  private readonly pending = new UpdateQueue()
+  private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
   private storeTimer: NodeJS.Timeout | null = null
   /** Promise chain that serialises stores: two appends of one board never overlap. */
@@ -63,7 +63,7 @@ export class BoardPersistence {
   /** Queues a turn's updates for the next store (one row). */
   enqueue(updates: readonly Uint8Array[]): void {
     const { debounceMs, maxDebounceMs } = this.opts.persistence
-    for (const update of updates) this.pending.add(update)
+    for (const update of updates) this.pending.push(update)
     const now = Date.now()
     this.firstPendingAt ??= now
     const untilMax = this.firstPendingAt + maxDebounceMs - now
@@ -103,20 +103,23 @@ export class BoardPersistence {
   }
 
   private async store(): Promise<void> {
-    const update = this.pending.take()
-    if (!update) return
+    if (this.pending.length === 0) return
     const { boardId, db, writer, logger, persistence } = this.opts
+    const batch = this.pending
     const firstPendingAt = this.firstPendingAt
+    this.pending = []
     this.firstPendingAt = null
     this.storing = true
+    let update: Uint8Array | null = null
     try {
+      update = await mergeInSteps(batch)
       if (writer) await writer.append(boardId, update)
       else await appendBoardUpdate(db, { boardId, update })
       this.logRows++
       this.failedStores = 0
     } catch (e) {
-      // Queue the batch again with anything that arrived meanwhile (a merge does not depend on order), and try again later.
-      this.pending.add(update)
+      // Keep the batch ahead of anything that arrived meanwhile, and try again later.
+      this.pending.unshift(...(update ? [update] : batch))
       this.firstPendingAt = Math.min(firstPendingAt ?? Date.now(), this.firstPendingAt ?? Date.now())
       this.failedStores++
       const retryMs = Math.min(persistence.maxDebounceMs, persistence.debounceMs * 2 ** (this.failedStores - 1))

@@ -6,7 +6,6 @@ import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TDecodedUpdate, type TRecordChange } from '@montage/board'
 import { stateFrame, updateFrame } from './decode-client-message'
-import { mergeInGroups } from './merge-updates'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { LiveJobs } from './LiveJobs'
@@ -547,7 +546,7 @@ export class BoardRoom implements TConnectionRoom {
    * once for every receiver, and each receiver's frames in one write (as a busy board's clients
    * send many updates a turn, this is one write per client per turn, not one per update). Nobody
    * is sent back what they sent. The turn's updates are queued for storage, and relayed to peers
-   * as one message. Presence waiting for its interval is not sent with them.
+   * each as its own message. Presence waiting for its interval is not sent with them.
    *
    * Frames are not merged into one: `Y.mergeUpdates` reads and writes every struct of them again,
    * which on a board busy enough to have several updates a turn cost more than all the sends.
@@ -564,7 +563,10 @@ export class BoardRoom implements TConnectionRoom {
     this.storage.enqueue(updates)
     // Alone with a board (the usual case), nothing is published: a newcomer announces itself
     // with a state vector on load and gets everything it lacks in the answer.
-    if (out.relayed.length > 0 && this.relay?.hasPeers()) this.relay.publish('update', mergeInGroups(out.relayed))
+    // Each update its own message, not merged: merging reads and writes all of them again (a burst
+    // of a new board, relayed while its first peers may still answer, spent a quarter of the
+    // instance's CPU in it); the NATS connection writes a turn's messages together anyway.
+    if (out.relayed.length > 0 && this.relay?.hasPeers()) for (const update of out.relayed) this.relay.publish('update', update)
     const frames = updates.map(updateFrame)
     if (frames.length === 1) {
       for (const conn of this.connections) if (conn !== origins[0]) conn.send(frames[0]!)

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
-import { MERGE_FAN_IN, mergeInGroups, UpdateQueue } from '../src/merge-updates'
+import { MERGE_FAN_IN, mergeInGroups, mergeInSteps } from '../src/merge-updates'
 
 /** `editors` people each move a shape `rounds` times, on a shared board of 50 shapes: one update per edit. */
 function editorsUpdates(editors: number, rounds: number): Uint8Array[] {
@@ -38,8 +38,8 @@ function countingMerge(): { merge: (updates: Uint8Array[]) => Uint8Array; calls:
 }
 
 describe('merging many updates', () => {
-  it('mergeInGroups gives the board Y.mergeUpdates gives, never merging more than sixteen at once', () => {
-    const updates = editorsUpdates(60, 10)
+  it('mergeInGroups gives the board Y.mergeUpdates gives, never merging more than MERGE_FAN_IN at once', async () => {
+    const updates = editorsUpdates(100, 8) // 801 updates: 13 groups, then 1
     const { merge, calls } = countingMerge()
     const grouped = mergeInGroups(updates, merge)
     expect(boardOf(grouped)).toEqual(boardOf(Y.mergeUpdates(updates)))
@@ -47,35 +47,22 @@ describe('merging many updates', () => {
     expect(calls.length).toBeGreaterThan(updates.length / MERGE_FAN_IN)
     expect(mergeInGroups([updates[0]!])).toBe(updates[0])
     expect(() => mergeInGroups([])).toThrow(/at least one update/)
+    await expect(mergeInSteps([])).rejects.toThrow(/at least one update/)
   })
 
-  it('a queue merges as updates come and takes them as one board, each step given at most sixteen', () => {
-    const updates = editorsUpdates(200, 5) // 1,001 updates: three levels of pieces
+  it('mergeInSteps gives the same board, lets the event loop run between steps, and merges a store of up to MERGE_FAN_IN at once', async () => {
+    const updates = editorsUpdates(300, 14) // 4,201 updates: 66 groups, then 2, then 1
     const { merge, calls } = countingMerge()
-    const queue = new UpdateQueue(merge)
-    for (const u of updates) queue.add(u)
-    expect(queue.length).toBe(updates.length)
-    // Most of the merging happened while the updates came, not at the take.
-    const whileComing = calls.length
-    expect(whileComing).toBeGreaterThanOrEqual(Math.floor(updates.length / MERGE_FAN_IN))
-    const taken = queue.take()!
-    expect(boardOf(taken)).toEqual(boardOf(Y.mergeUpdates(updates)))
+    // Something else the instance must do meanwhile: it runs before the merge is over.
+    let servedMeanwhile = false
+    setImmediate(() => (servedMeanwhile = calls.length < 69))
+    const merged = await mergeInSteps(updates, merge)
+    expect(boardOf(merged)).toEqual(boardOf(Y.mergeUpdates(updates)))
     expect(Math.max(...calls)).toBeLessThanOrEqual(MERGE_FAN_IN)
-    expect(calls.length - whileComing).toBeLessThanOrEqual(3)
-    // Taken: the queue is empty, and fills again from nothing.
-    expect(queue.length).toBe(0)
-    expect(queue.take()).toBeNull()
-    queue.add(updates[1]!)
-    expect(queue.take()).toBe(updates[1])
-  })
-
-  it('a batch put back after a failed store merges with what came meanwhile, in any order', () => {
-    const updates = editorsUpdates(20, 3)
-    const queue = new UpdateQueue()
-    for (const u of updates.slice(0, 40)) queue.add(u)
-    const failed = queue.take()!
-    for (const u of updates.slice(40)) queue.add(u)
-    queue.add(failed)
-    expect(boardOf(queue.take()!)).toEqual(boardOf(Y.mergeUpdates(updates)))
+    expect(calls).toHaveLength(69)
+    expect(servedMeanwhile).toBe(true)
+    const small = countingMerge()
+    expect(boardOf(await mergeInSteps(updates.slice(0, MERGE_FAN_IN), small.merge))).toEqual(boardOf(Y.mergeUpdates(updates.slice(0, MERGE_FAN_IN))))
+    expect(small.calls).toEqual([MERGE_FAN_IN])
   })
 })
