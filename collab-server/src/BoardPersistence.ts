@@ -27,8 +27,9 @@ export interface BoardPersistenceOptions {
 /**
  * One board's storage: what it reads at load, and the updates it has not stored yet. Updates are
  * queued and appended to the board's log as one row (merged in steps of 64, `mergeInSteps`) after
- * a quiet time (at most `maxDebounceMs` after the first one), one store at a time; a failed store keeps its update first in the queue and is
- * retried with a growing delay; a log that grew long is folded into the snapshot.
+ * a quiet time (at most `maxDebounceMs` after the first one), one store at a time; a failed store
+ * keeps its batch first in the queue and is retried with a growing delay; a log that grew long is
+ * folded into the snapshot.
  */
 export class BoardPersistence {
   private readonly opts: BoardPersistenceOptions
