@@ -5,9 +5,9 @@ import { mergeInGroups, mergeInSteps } from './merge-updates'
 import { errorFields, type TLogger } from './logger'
 
 export interface TPersistenceOptions {
-  /** Quiet time after the last update before a store (hocuspocus: 2 s). */
+  /** Quiet time after the last update before a store (the server's default 0.4 s; Hocuspocus's 2 s). */
   debounceMs: number
-  /** Upper bound from the first pending update to its store, however busy the board (10 s). */
+  /** Upper bound from the first pending update to its store, however busy the board (the server's default 2 s; Hocuspocus's 10 s). */
   maxDebounceMs: number
   /** Fold the board's log into its snapshot once it holds this many rows. */
   compactAfterRows: number

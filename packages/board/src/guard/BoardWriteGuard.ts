@@ -55,7 +55,7 @@ export class BoardWriteGuard {
     }
     if (options.draftsOnly && !writesCommentDraftsOnly(effect)) return DROP
     if (effect.problems.length > 0) return capitalize(effect.problems[0]!) + '.'
-    const metaProblem = checkMetaWrites({ current: new Map(this.meta.entries()), writes: effect.metaWrites, deletes: effect.metaDeletes })
+    const metaProblem = checkMetaWrites({ current: this.meta, writes: effect.metaWrites, deletes: effect.metaDeletes })
     if (metaProblem) return metaProblem
     const writes: TRecordWrites = { written: new Map(), deleted: new Set() }
     for (const [key, values] of effect.recordWrites) {

@@ -2,8 +2,8 @@ import { boardSchema } from '../schema'
 import { isSerializedSchema } from './is-serialized-schema'
 
 export interface CheckMetaWritesOptions {
-  /** `meta` as the board holds it now. */
-  current: ReadonlyMap<string, unknown>
+  /** `meta` as the board holds it now (the document's map itself: only read, one key). */
+  current: Pick<ReadonlyMap<string, unknown>, 'get'>
   writes: ReadonlyMap<string, unknown>
   deletes: ReadonlySet<string>
 }
