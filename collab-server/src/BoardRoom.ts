@@ -185,7 +185,7 @@ export class BoardRoom implements TConnectionRoom {
         if (this.isUnloadable() && !this.destroyed) this.onIdle(this)
       },
     })
-    this.searchIndex = new ShotSearchIndex({ boardId: opts.boardId, db: opts.db, logger: opts.logger, records: () => this.records.values(), writer: opts.searchWriter })
+    this.searchIndex = new ShotSearchIndex({ boardId: opts.boardId, db: opts.db, logger: opts.logger, records: () => this.records.values(), record: (id) => this.records.get(id), writer: opts.searchWriter })
     this.syncAnswers = new SyncAnswers<BoardConnection>({
       doc: this.doc,
       limits: this.limits.syncAnswers,
@@ -427,12 +427,14 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   /**
-   * Keeps texts with their shapes after a change made here (a client's, a command's, a restore): a
+   * Names every changed record to the search index (it reads only those at its next refresh), and
+   * keeps texts with their shapes after a change made here (a client's, a command's, a restore): a
    * deleted shape's texts are removed (clients may not remove texts, so that none removes those of a
    * live shape), and a shape added without its texts (a restored one) gets them. Changes from
    * another instance are left to it (it sends what it did), and loading is reconciled in `warm`.
    */
   private readonly onRecordChanges = (changes: Map<string, TRecordChange>, transaction: Y.Transaction): void => {
+    this.searchIndex.noteChanged(changes.keys())
     const origin = transaction.origin
     if (origin === LOAD_ORIGIN || origin === RELAY_ORIGIN || this.destroyed || !this.isWarm()) return
     const added: { id: string }[] = []

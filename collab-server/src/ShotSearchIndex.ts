@@ -41,40 +41,65 @@ export function searchShapesOf(records: Iterable<unknown>): TBoardSearchShape[] 
  * write at a time, through the instance's `ShotSearchWriter` (which writes many boards in one
  * transaction; without one given, the index has its own). A failed write is logged, and the next
  * call replaces the board's rows whole again.
+ *
+ * Given `record` (one record by id), a refresh after the first reads only the records named to
+ * `noteChanged` since the last one, not the whole board: a busy 10,000-shape board is stored every
+ * few seconds, and each store walked every record.
  */
 export class ShotSearchIndex {
   /** The rows as last handed to the writer, by shape id; null until the first write and after a failed one. */
   private written: Map<string, TBoardSearchShape> | null = null
+  /** Records changed since the last refresh (with `record`). */
+  private changed = new Set<string>()
   private chain: Promise<void> = Promise.resolve()
   private readonly writer: ShotSearchWriter
 
-  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; writer?: ShotSearchWriter }) {
+  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; record?: (id: string) => unknown; writer?: ShotSearchWriter }) {
     this.writer = opts.writer ?? new ShotSearchWriter(opts.db)
   }
 
+  /** Records that were added, changed or deleted (any origin): the next refresh looks at them. */
+  noteChanged(ids: Iterable<string>): void {
+    for (const id of ids) this.changed.add(id)
+  }
+
   refresh(): Promise<void> {
-    const { boardId, logger } = this.opts
-    const current = new Map<string, TBoardSearchShape>()
-    for (const r of this.opts.records()) {
-      const row = searchRowOf(r)
-      if (row) current.set(row.shapeId, row)
-    }
+    const { boardId, logger, record } = this.opts
     const before = this.written
+    const noted = this.changed
+    this.changed = new Set()
+    // The rows now of the records to compare (null: not a shot, or gone): the noted ones, or all.
+    const now = new Map<string, TBoardSearchShape | null>()
+    if (before && record) {
+      for (const id of noted) now.set(id, searchRowOf(record(id)))
+    } else {
+      for (const r of this.opts.records()) {
+        const row = searchRowOf(r)
+        if (row) now.set(row.shapeId, row)
+      }
+      if (before) for (const id of before.keys()) if (!now.has(id)) now.set(id, null)
+    }
     let changes: TBoardSearchChanges
     if (!before) {
-      changes = { boardId, replace: true, shapes: [...current.values()], removed: [] }
+      const rows = [...now.values()].filter((row) => row !== null)
+      this.written = new Map(rows.map((row) => [row.shapeId, row]))
+      changes = { boardId, replace: true, shapes: rows, removed: [] }
     } else {
       const shapes: TBoardSearchShape[] = []
-      for (const row of current.values()) {
-        const was = before.get(row.shapeId)
-        if (!was || was.title !== row.title || was.prompt !== row.prompt) shapes.push(row)
-      }
       const removed: string[] = []
-      for (const id of before.keys()) if (!current.has(id)) removed.push(id)
+      for (const [id, row] of now) {
+        const was = before.get(id)
+        if (row && (!was || was.title !== row.title || was.prompt !== row.prompt)) {
+          shapes.push(row)
+          before.set(id, row)
+        } else if (!row && was) {
+          removed.push(id)
+          before.delete(id)
+        }
+      }
       if (shapes.length === 0 && removed.length === 0) return this.chain
       changes = { boardId, replace: false, shapes, removed }
     }
-    this.written = current
     this.chain = this.chain.then(async () => {
       try {
         await this.writer.write(changes)

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { getRecords } from '@montage/board'
+import { searchWorkspace } from '@montage/db'
+import { validShot } from './valid-records'
 import { closeTestEnv, createBoardWithMembers, openProvider, openTestEnv, readRecords, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 
 let env: TestEnv
@@ -100,5 +102,25 @@ describe('log and snapshot', () => {
     }
     await Promise.all(writes)
     expect(Object.keys(await storedRecords(env.db, boardId))).toHaveLength(40)
+  })
+})
+
+describe('search index of an open board', () => {
+  it('finds a shot by the title a person just gave it once the board is stored, and no longer finds a deleted one', async () => {
+    const { boardId, owner } = await createBoardWithMembers(env)
+    const [board] = await env.db<{ workspaceId: string }[]>`SELECT workspace_id AS "workspaceId" FROM boards WHERE id = ${boardId}`
+    const workspaceId = board!.workspaceId
+    const server = await startServer(env, { persistence: { debounceMs: 20, maxDebounceMs: 200 } })
+    const word = `estuary${Math.random().toString(36).slice(2, 8)}`
+    const a = await openProvider(env, server.port, boardId, owner.token)
+    const titles = async () => (await searchWorkspace(env.db, { workspaceId, q: word })).map((h) => h.title).sort()
+    getRecords(a.doc).set('shape:one', validShot('shape:one', 1, 'a prompt', `Low tide ${word}`))
+    getRecords(a.doc).set('shape:two', validShot('shape:two', 2, 'a prompt', `High tide ${word}`))
+    await waitFor(async () => (await titles()).length === 2)
+    getRecords(a.doc).set('shape:one', validShot('shape:one', 1, 'a prompt', `Slack water ${word}`))
+    getRecords(a.doc).delete('shape:two')
+    await waitFor(async () => JSON.stringify(await titles()) === JSON.stringify([`Slack water ${word}`]))
+    a.provider.destroy()
+    await server.server.close()
   })
 })

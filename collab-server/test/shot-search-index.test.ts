@@ -88,6 +88,45 @@ describe('shot search index', () => {
     expect(hits.map((h) => [h.shapeId, h.title]).sort()).toEqual([['shape:s1', `Reshot ${word}`], ['shape:s2', `Retitled ${word}`], ['shape:s4', `Shot 4 ${word}`]])
   })
 
+  it('given one record by id, reads only the records noted since the last refresh; a failed write makes the next one whole', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
+    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Noted board', createdBy: owner.id })
+    const word = `fjord${randomUUID().slice(0, 6)}`
+    const records = new Map<string, unknown>([1, 2, 3].map((i) => [`shape:s${i}`, shot(`shape:s${i}`, `Shot ${i} ${word}`, '')]))
+    let walks = 0
+    const read: string[] = []
+    let failNext = false
+    const writer = new ShotSearchWriter(sql)
+    const flaky = { write: (changes: never) => (failNext ? ((failNext = false), Promise.reject(new Error('database went away'))) : writer.write(changes)) } as unknown as ShotSearchWriter
+    const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: flaky, records: () => (walks++, records.values()), record: (id) => (read.push(id), records.get(id)) })
+    const titles = async () => (await searchWorkspace(sql, { workspaceId: ws.id, q: word })).map((h) => h.title).sort()
+    await index.refresh()
+    expect(walks).toBe(1)
+    // s2 retitled, s3 deleted, s4 made, a note made a variation: only those are read, the board is not walked.
+    records.set('shape:s2', shot('shape:s2', `Retitled ${word}`, ''))
+    records.delete('shape:s3')
+    records.set('shape:s4', shot('shape:s4', `Shot 4 ${word}`, ''))
+    records.set('shape:v1', { id: 'shape:v1', typeName: 'shape', type: 'variation', props: {} })
+    index.noteChanged(['shape:s2', 'shape:s3', 'shape:s4', 'shape:v1'])
+    await index.refresh()
+    expect(walks).toBe(1)
+    expect(read.sort()).toEqual(['shape:s2', 'shape:s3', 'shape:s4', 'shape:v1'])
+    expect(await titles()).toEqual([`Retitled ${word}`, `Shot 1 ${word}`, `Shot 4 ${word}`])
+    // Nothing noted: nothing read, nothing written.
+    await index.refresh()
+    expect(read).toHaveLength(4)
+    // A failed write: the next refresh walks the whole board again and writes it whole.
+    records.set('shape:s1', shot('shape:s1', `Reshot ${word}`, ''))
+    index.noteChanged(['shape:s1'])
+    failNext = true
+    await index.refresh()
+    expect(await titles()).toEqual([`Retitled ${word}`, `Shot 1 ${word}`, `Shot 4 ${word}`])
+    await index.refresh()
+    expect(walks).toBe(2)
+    expect(await titles()).toEqual([`Reshot ${word}`, `Retitled ${word}`, `Shot 4 ${word}`])
+  })
+
   it('folds two queued changes of one board into one write', () => {
     const row = (id: string, title: string) => ({ shapeId: id, title, prompt: '' })
     const diff = (shapes: ReturnType<typeof row>[], removed: string[] = []) => ({ boardId: 'b', replace: false, shapes, removed })
