@@ -22,7 +22,7 @@ loopDelay.enable()
 
 if (kind === 'ours') {
   const db = createDb({ url: process.env.DATABASE_URL!, max: 10 })
-  const nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' })
+  const nats = await connect({ servers: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', noEcho: true }) // as main.ts connects
   const jwtKey = await resolveJwtKey({ authMode: 'local', dataDir: process.env.DATA_DIR! })
   const server = createCollabServer({
     db,

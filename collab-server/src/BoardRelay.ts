@@ -47,9 +47,9 @@ export interface TRoomRelay {
 }
 
 /**
- * One per server instance: per-board subscriptions on core NATS. Our own messages come back to
- * us (one connection may be shared by several instances in tests), so each carries the
- * instance id and is skipped by its sender.
+ * One per server instance: per-board subscriptions on core NATS. Each message carries the
+ * instance id and is skipped by its sender, should it come back (one connection may be shared by
+ * several instances in tests; `main.ts` connects with `noEcho`, so NATS does not send them back).
  */
 export class BoardRelay {
   readonly instanceId = randomUUID()

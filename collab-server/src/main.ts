@@ -54,7 +54,9 @@ const logger = fromPino(log)
 const ops = startCollabOps()
 const db = createDb(connections.db)
 await assertMigrated(db)
-const nats = await connect(connections.nats)
+// Only the relay publishes on this connection, and an instance skips its own relay messages:
+// `noEcho` has NATS not send them back at all (half of a shared board's relay traffic).
+const nats = await connect({ ...connections.nats, noEcho: true })
 const jwtKey = await resolveJwtKey({ authMode: env.AUTH_MODE, dataDir: env.DATA_DIR, keysDir: env.AUTH_KEYS_DIR, clerkJwtKey: env.CLERK_JWT_KEY })
 const server = createCollabServer({
   db,

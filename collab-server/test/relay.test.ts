@@ -4,9 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { subjects } from '@montage/core'
 import { getRecords } from '@montage/board'
 import { validShot } from './valid-records'
-import { closeTestEnv, createBoardWithMembers, cursorOf, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
+import { closeTestEnv, createBoardWithMembers, cursorOf, NATS_URL, openProvider, openTestEnv, readRecords, setCursor, shapeRecord, startServer, storedRecords, type TestEnv, waitFor } from './helpers'
 import { jetstream } from '@nats-io/jetstream'
-import type { NatsConnection } from '@nats-io/transport-node'
+import { connect, type NatsConnection } from '@nats-io/transport-node'
 import { relaySubjects } from '../src/BoardRelay'
 
 let env: TestEnv
@@ -34,6 +34,26 @@ describe('two instances over NATS', () => {
     a.provider.destroy()
     await waitFor(() => !b.provider.awareness.getStates().has(a.doc.clientID))
     await waitFor(async () => Object.keys(await storedRecords(env.db, boardId)).length === 2)
+  })
+
+  it('relays both ways between instances each on a NATS connection of its own that gets none of its own messages back (as main.ts connects)', async () => {
+    const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
+    const connections = await Promise.all([0, 1].map(() => connect({ servers: NATS_URL, noEcho: true })))
+    try {
+      const servers = await Promise.all(connections.map((nats) => startServer({ ...env, nats }, { antiEntropyMs: 300 })))
+      const a = await openProvider(env, servers[0]!.port, boardId, owner.token)
+      const b = await openProvider(env, servers[1]!.port, boardId, members[0]!.token)
+      getRecords(a.doc).set('shape:from-a', shapeRecord('shape:from-a'))
+      getRecords(b.doc).set('shape:from-b', shapeRecord('shape:from-b'))
+      await waitFor(() => readRecords(a.doc)['shape:from-b'] !== undefined && readRecords(b.doc)['shape:from-a'] !== undefined)
+      setCursor(b, 3, 4)
+      await waitFor(() => cursorOf(a.provider, b.doc.clientID)?.x === 3)
+      a.provider.destroy()
+      b.provider.destroy()
+      await Promise.all(servers.map((s) => s.server.close()))
+    } finally {
+      await Promise.all(connections.map((c) => c.close()))
+    }
   })
 
   it('repairs a relayed edit the network lost, at the next anti-entropy tick', async () => {
