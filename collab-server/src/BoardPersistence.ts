@@ -120,7 +120,7 @@ export class BoardPersistence {
       this.failedStores = 0
     } catch (e) {
       // Keep the batch ahead of anything that arrived meanwhile, and try again later.
-      this.pending.unshift(...(update ? [update] : batch))
+      this.pending = (update ? [update] : batch).concat(this.pending)
       this.firstPendingAt = Math.min(firstPendingAt ?? Date.now(), this.firstPendingAt ?? Date.now())
       this.failedStores++
       const retryMs = Math.min(persistence.maxDebounceMs, persistence.debounceMs * 2 ** (this.failedStores - 1))

@@ -14,17 +14,19 @@ export const MERGE_FAN_IN = 64
 
 export type TMergeUpdates = (updates: Uint8Array[]) => Uint8Array
 
-/** The merges of `mergeInGroups`, one step (one `merge` call) at a time. */
+/** The merges of `mergeInGroups`, one step (one `merge` call) at a time: it yields between two merges. */
 function* groupMerges(updates: readonly Uint8Array[], merge: TMergeUpdates): Generator<void, Uint8Array> {
   if (updates.length === 0) throw new Error('merging updates needs at least one update')
   let pieces = updates
+  let merged = false
   while (pieces.length > 1) {
     const next: Uint8Array[] = []
     for (let i = 0; i < pieces.length; i += MERGE_FAN_IN) {
       if (pieces.length - i === 1) next.push(pieces[i]!)
       else {
+        if (merged) yield
         next.push(merge(pieces.slice(i, i + MERGE_FAN_IN)))
-        yield
+        merged = true
       }
     }
     pieces = next
@@ -44,7 +46,7 @@ export function mergeInGroups(updates: readonly Uint8Array[], merge: TMergeUpdat
 /**
  * `mergeInGroups`, letting the event loop run between its steps: what a store of a long backlog
  * merges does not hold every socket of the instance for the whole merge. Up to `MERGE_FAN_IN`
- * updates are one step, merged at once.
+ * updates are one step, merged at once with no turn given up.
  */
 export async function mergeInSteps(updates: readonly Uint8Array[], merge: TMergeUpdates = Y.mergeUpdates): Promise<Uint8Array> {
   const steps = groupMerges(updates, merge)
