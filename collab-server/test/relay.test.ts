@@ -19,15 +19,20 @@ beforeAll(async () => {
 })
 afterAll(() => closeTestEnv(env))
 
+/** Each of two people (on two instances) adds a shape; both see both shapes. */
+async function editBothWays(a: Awaited<ReturnType<typeof openProvider>>, b: Awaited<ReturnType<typeof openProvider>>): Promise<void> {
+  getRecords(a.doc).set('shape:from-a', shapeRecord('shape:from-a'))
+  getRecords(b.doc).set('shape:from-b', shapeRecord('shape:from-b'))
+  await waitFor(() => readRecords(a.doc)['shape:from-b'] !== undefined && readRecords(b.doc)['shape:from-a'] !== undefined)
+}
+
 describe('two instances over NATS', () => {
   it('relays edits and presence both ways, and presence leaves with the person', async () => {
     const { boardId, owner, members } = await createBoardWithMembers(env, ['editor'])
     const a = await openProvider(env, ports[0]!, boardId, owner.token)
     const b = await openProvider(env, ports[1]!, boardId, members[0]!.token)
 
-    getRecords(a.doc).set('shape:from-a', shapeRecord('shape:from-a'))
-    getRecords(b.doc).set('shape:from-b', shapeRecord('shape:from-b'))
-    await waitFor(() => readRecords(a.doc)['shape:from-b'] !== undefined && readRecords(b.doc)['shape:from-a'] !== undefined)
+    await editBothWays(a, b)
 
     setCursor(a, 7, 7)
     await waitFor(() => cursorOf(b.provider, a.doc.clientID)?.x === 7)
@@ -43,9 +48,7 @@ describe('two instances over NATS', () => {
       const servers = await Promise.all(connections.map((nats) => startServer({ ...env, nats }, { antiEntropyMs: 300 })))
       const a = await openProvider(env, servers[0]!.port, boardId, owner.token)
       const b = await openProvider(env, servers[1]!.port, boardId, members[0]!.token)
-      getRecords(a.doc).set('shape:from-a', shapeRecord('shape:from-a'))
-      getRecords(b.doc).set('shape:from-b', shapeRecord('shape:from-b'))
-      await waitFor(() => readRecords(a.doc)['shape:from-b'] !== undefined && readRecords(b.doc)['shape:from-a'] !== undefined)
+      await editBothWays(a, b)
       setCursor(b, 3, 4)
       await waitFor(() => cursorOf(a.provider, b.doc.clientID)?.x === 3)
       a.provider.destroy()
