@@ -35,7 +35,9 @@ export interface TLeanConfig {
   tag: string
   /**
    * Throughput instead of a steady load: at go, each client sends this many edits as fast as the
-   * process can (ten a turn), and every arrival counts, however late.
+   * process can (ten a turn), and every arrival counts, however late. The edits are written before
+   * `ready` and only sent at go: the clients' own Yjs work does not take the cores the servers
+   * are measured on.
    */
   burst?: number
 }
@@ -107,14 +109,35 @@ class LeanClient {
    * Writes the client's shot. The first edit makes it, with its shared texts in the same update, as
    * the board's browser makes a shape (the server then has nothing to add to it).
    */
-  edit(shotId: string, index: number, sentAt: number): void {
+  edit(shotId: string, index: number, sentAt: number, doc = this.doc): void {
     // The client's edit count keeps two edits of one millisecond apart.
     const title = `mk:${this.tag}:${sentAt.toFixed(3)}:${++this.edits}~`
     const shot = { ...BASE_SHOT, id: shotId, x: index * 10, props: { ...BASE_SHOT.props, title } }
-    this.doc.transact(() => {
-      getRecords(this.doc).set(shotId, shot as never)
-      ensureSharedTexts(this.doc, shot)
+    doc.transact(() => {
+      getRecords(doc).set(shotId, shot as never)
+      ensureSharedTexts(doc, shot)
     })
+  }
+
+  /**
+   * `count` edits of the shot written now, as the frames that carry them, to be sent later
+   * (`sendFrame`). They are written in a copy of the client's document (same client id): the
+   * client's own copy does not hold them, so a sync step 1 of the server meanwhile is answered
+   * with what the client had, not with the burst's last state.
+   */
+  writeEdits(shotId: string, index: number, count: number): Uint8Array[] {
+    const ahead = new Y.Doc()
+    ahead.clientID = this.doc.clientID
+    Y.applyUpdate(ahead, Y.encodeStateAsUpdate(this.doc))
+    const frames: Uint8Array[] = []
+    ahead.on('update', (update: Uint8Array) => frames.push(this.frame((e) => (encoding.writeVarUint(e, SYNC), syncProtocol.writeUpdate(e, update)))))
+    for (let k = 0; k < count; k++) this.edit(shotId, index, now(), ahead)
+    ahead.destroy()
+    return frames
+  }
+
+  sendFrame(frame: Uint8Array): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(frame)
   }
 
   moveCursor(x: number, y: number): void {
@@ -137,11 +160,14 @@ class LeanClient {
   }
 
   private send(write: (e: encoding.Encoder) => void): void {
-    if (this.ws.readyState !== WebSocket.OPEN) return
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(this.frame(write))
+  }
+
+  private frame(write: (e: encoding.Encoder) => void): Uint8Array {
     const e = encoding.createEncoder()
     if (this.dialect === 'hocuspocus') encoding.writeVarString(e, this.client.documentName)
     write(e)
-    this.ws.send(encoding.toUint8Array(e))
+    return encoding.toUint8Array(e)
   }
 
   private onMessage(frame: Buffer): void {
@@ -180,8 +206,9 @@ class LeanClient {
 
 async function run(config: TLeanConfig): Promise<void> {
   const latencies: number[] = []
-  // Edits sent in the measured window count, wherever and whenever they arrive.
-  let window = { from: Infinity, to: Infinity }
+  // Edits sent in the measured window count, wherever and whenever they arrive. A burst's count
+  // from the start: another process may send its burst before this one is told to go.
+  let window = config.burst !== undefined ? { from: -Infinity, to: Infinity } : { from: Infinity, to: Infinity }
   let lastArrivalAt = NaN
   const onMark = (sentAt: number, at: number) => {
     if (sentAt < window.from || sentAt >= window.to) return
@@ -208,13 +235,15 @@ async function run(config: TLeanConfig): Promise<void> {
       }),
     )
   }
+  // A burst's edits, written ahead: its marks carry when they were written, and every arrival counts.
+  const written = config.burst !== undefined ? clients.map((c, i) => (config.clients[i]!.edits ? c.writeEdits(`shape:${c.tag}`, i, config.burst!) : [])) : []
   process.send!({ type: 'ready' } satisfies TLeanChildMessage)
 
   const go = await new Promise<Extract<TLeanParentMessage, { type: 'go' }>>((resolve) => process.on('message', (m: TLeanParentMessage) => m.type === 'go' && resolve(m)))
   const started = now()
   const warmupEnd = started + go.warmupMs
   const end = warmupEnd + go.durationMs
-  window = { from: warmupEnd, to: end }
+  if (config.burst === undefined) window = { from: warmupEnd, to: end }
   const cpuBefore = process.cpuUsage()
   const loopDelay = monitorEventLoopDelay({ resolution: 10 })
   loopDelay.enable()
@@ -224,10 +253,8 @@ async function run(config: TLeanConfig): Promise<void> {
   let sent = 0
   let sentTotal = 0
   if (config.burst !== undefined) {
-    // Every edit counts: another process may have started its burst a little before this one.
-    window = { from: -Infinity, to: Infinity }
     for (let k = 0; k < config.burst; k++) {
-      for (const e of editors) e.c.edit(e.shotId, e.i, now())
+      for (const e of editors) e.c.sendFrame(written[e.i]![k]!)
       sentTotal += editors.length
       if (k % 10 === 9) await sleep(0)
     }
