@@ -5,7 +5,8 @@ import * as awarenessProtocol from 'y-protocols/awareness'
 import type { RawData, WebSocket } from 'ws'
 import type { Duplex } from 'node:stream'
 import { AppErrorCode, wsCloseCodeFor } from '@montage/core'
-import { DROP, type BoardWriteGuard, type TDecodedUpdate } from '@montage/board'
+import { DROP, type BoardWriteGuard } from '@montage/board'
+import type { TReadUpdate } from './read-update'
 import { decodeClientMessage, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
 import { applyPresence, encodePresence } from './presence-states'
 import { closeSocket } from './close-socket'
@@ -73,7 +74,7 @@ export interface TConnectionRoom {
   /** Answers a sync step 1 while the document is not built yet; false when the caller must answer it (the document is then built). */
   answerCold(conn: BoardConnection, stateVector: Uint8Array): boolean
   /** Applies an update of the connection (checked, its dependencies present), `origin` being the connection. */
-  applyClientUpdate(update: Uint8Array, decoded: TDecodedUpdate, origin: unknown): void
+  applyClientUpdate(update: Uint8Array, decoded: TReadUpdate, origin: unknown): void
 }
 
 /** A slow reader's close frame waits behind what it did not read; after this the socket is cut. */

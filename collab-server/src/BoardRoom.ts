@@ -4,7 +4,7 @@ import type { WebSocket } from 'ws'
 import { AppError, AppErrorCode, type TJobProgressMessage } from '@montage/core'
 import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
-import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TDecodedUpdate, type TRecordChange } from '@montage/board'
+import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TRecordChange } from '@montage/board'
 import { stateFrame, updateFrame } from './decode-client-message'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
@@ -13,6 +13,7 @@ import { restorableRecords } from './restorable-records'
 import { InboundBudget } from './InboundBudget'
 import { SyncAnswers } from './SyncAnswers'
 import { forwardableUpdate, madeExactly, type TForwardable } from './forwardable-update'
+import { applyReadUpdate, type TReadUpdate } from './read-update'
 import { createCollabStats, type TCollabMetricsSink, type TCollabStats } from './collab-stats'
 import { BoardPersistence, type TPersistenceOptions } from './BoardPersistence'
 import { ShotSearchIndex } from './ShotSearchIndex'
@@ -448,14 +449,15 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   /**
-   * Applies a client's update (checked by the guard, its dependencies present). When the update's
-   * own bytes turn out to be exactly the change it made (`madeExactly`), they are what the room
-   * sends, relays and stores, and Yjs does not encode the change again.
+   * Applies a client's update (checked by the guard, its dependencies present), with the values
+   * read when it arrived (`applyReadUpdate`: they are not parsed twice). When the update's own
+   * bytes turn out to be exactly the change it made (`madeExactly`), they are what the room sends,
+   * relays and stores, and Yjs does not encode the change again.
    */
-  applyClientUpdate(update: Uint8Array, decoded: TDecodedUpdate, origin: unknown): void {
+  applyClientUpdate(update: Uint8Array, decoded: TReadUpdate, origin: unknown): void {
     this.forwarding = forwardableUpdate(this.doc, update, decoded, origin)
     try {
-      Y.applyUpdate(this.doc, update, origin)
+      applyReadUpdate(this.doc, update, decoded, origin)
     } finally {
       this.forwarding = null
     }

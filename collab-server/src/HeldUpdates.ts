@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import type { TDecodedUpdate } from '@montage/board'
+import { readUpdate, type TReadUpdate } from './read-update'
 import { updateDependencies } from './update-dependencies'
 
 interface Held {
@@ -8,7 +8,7 @@ interface Held {
    * The update's structs as the frame's decoder read them, kept only until its first check: one
    * that waits gives them up (they take several times its bytes) and is decoded again when ready.
    */
-  decoded: TDecodedUpdate | null
+  decoded: TReadUpdate | null
   /** Least state per client the document needs first; read on the first check, then kept. */
   needs: Map<number, number> | null
 }
@@ -22,7 +22,7 @@ export class HeldUpdates {
   private readonly items: Held[] = []
   private heldBytes = 0
 
-  push(update: Uint8Array, decoded: TDecodedUpdate | null = null): void {
+  push(update: Uint8Array, decoded: TReadUpdate | null = null): void {
     this.items.push({ update, decoded, needs: null })
     this.heldBytes += update.byteLength
   }
@@ -39,11 +39,11 @@ export class HeldUpdates {
    * Removes and returns a held update the document now has everything for, decoded; null when
    * none. Throws on an unreadable update.
    */
-  takeReady(doc: Y.Doc): { update: Uint8Array; decoded: TDecodedUpdate } | null {
+  takeReady(doc: Y.Doc): { update: Uint8Array; decoded: TReadUpdate } | null {
     for (let i = 0; i < this.items.length; i++) {
       const item = this.items[i]!
       if (!item.needs) {
-        item.decoded ??= Y.decodeUpdate(item.update)
+        item.decoded ??= readUpdate(item.update)
         item.needs = updateDependencies(item.decoded)
       }
       if (!hasAll(doc, item.needs)) {
@@ -52,7 +52,7 @@ export class HeldUpdates {
       }
       this.items.splice(i, 1)
       this.heldBytes -= item.update.byteLength
-      return { update: item.update, decoded: item.decoded ?? Y.decodeUpdate(item.update) }
+      return { update: item.update, decoded: item.decoded ?? readUpdate(item.update) }
     }
     return null
   }

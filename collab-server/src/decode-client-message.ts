@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import type { TDecodedUpdate } from '@montage/board'
+import { readUpdate, type TReadUpdate } from './read-update'
 
 /** y-websocket top-level message types (y-protocols numbering). */
 export const MESSAGE_SYNC = 0
@@ -29,8 +29,8 @@ export const updateFrame = (update: Uint8Array): Uint8Array => syncFrame(SYNC_UP
 
 export type TClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  /** `decoded`: the update as `Y.decodeUpdate` read it here, for whoever reads its structs next. */
-  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; decoded: TDecodedUpdate }
+  /** `decoded`: the update as read here (`readUpdate`), for whoever reads its structs next and for applying it. */
+  | { type: 'sync-step2' | 'sync-update'; update: Uint8Array; decoded: TReadUpdate }
   | { type: 'awareness'; update: Uint8Array; entries: TAwarenessEntry[] }
   | { type: 'query-awareness' }
   /** A well-formed frame of a type we do not serve (y-websocket's auth message, future types). */
@@ -75,7 +75,7 @@ export function decodeClientMessage(frame: Uint8Array, opts: TDecodeOptions = {}
           Y.decodeStateVector(payload)
           message = { type: 'sync-step1', stateVector: payload }
         } else if (syncType === SYNC_STEP2 || syncType === SYNC_UPDATE) {
-          message = { type: syncType === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, decoded: Y.decodeUpdate(payload) }
+          message = { type: syncType === SYNC_STEP2 ? 'sync-step2' : 'sync-update', update: payload, decoded: readUpdate(payload) }
         } else {
           throw new MalformedMessageError(`unknown sync message type ${syncType}`)
         }
