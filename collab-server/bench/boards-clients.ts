@@ -11,7 +11,7 @@ import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { ensureSharedTexts, getRecords } from '@montage/board'
-import { presenceState } from '@montage/board/testing'
+import { presenceState, seedBoardUpdate } from '@montage/board/testing'
 import { validShot } from '../test/valid-records'
 import type { TDialect } from './BenchClient'
 
@@ -23,6 +23,12 @@ export interface TLeanClient {
   token: string
   /** Edits once per `editIntervalMs` (its own shot); otherwise only reads. */
   edits: boolean
+  /**
+   * Once synced, writes the board's starting content (document, page, schema) if the board has
+   * none: the peer keeps no boards, so one of each board's clients brings what ours loads from
+   * the database, and both servers hold the same boards.
+   */
+  seeds?: boolean
 }
 
 export interface TLeanConfig {
@@ -184,6 +190,8 @@ class LeanClient {
     }
     if (!this.isSynced && subType === syncProtocol.messageYjsSyncStep2) {
       syncProtocol.readSyncMessage(d, encoding.createEncoder(), this.doc, this)
+      // Sent to the server as any change of the client's board is.
+      if (this.client.seeds && getRecords(this.doc).size === 0) Y.applyUpdate(this.doc, seedBoardUpdate())
       this.isSynced = true
       this.resolveSynced()
       return

@@ -74,7 +74,8 @@ function leanClients(target: Target, boards: string[], perBoard: number, urls = 
     for (let i = 0; i < perBoard; i++) {
       const url = urls[k++ % urls.length]!
       const token = target.people[i % target.people.length] ?? target.token
-      out.push({ url: target.dialect === 'hocuspocus' ? url : `${url}/boards/${b}?token=${token}`, documentName: b, token, edits: true })
+      // Ours loads each board from the database (seeded below); the peer's first client brings it.
+      out.push({ url: target.dialect === 'hocuspocus' ? url : `${url}/boards/${b}?token=${token}`, documentName: b, token, edits: true, seeds: target.dialect === 'hocuspocus' && i === 0 })
     }
   }
   return out
