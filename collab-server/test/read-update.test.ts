@@ -21,7 +21,8 @@ function boardHistory(seed: number, steps: number): Uint8Array[] {
     else if (op < 0.8) doc.getMap('meta').set(`k${Math.floor(random() * 4)}`, { step, nested: [step, `v${step}`, null, true] })
     else doc.getText('t').insert(0, `w${step}`)
     if (random() < 0.3) {
-      const [a, b] = random() < 0.5 ? docs : [docs[1]!, docs[0]!]
+      const k = random() < 0.5 ? 0 : 1
+      const [a, b] = [docs[k]!, docs[1 - k]!]
       Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'sync')
     }
   }
