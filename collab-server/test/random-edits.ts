@@ -16,6 +16,21 @@ export function seededRandom(seed: number): () => number {
   }
 }
 
+/** Sends `to` what `from` has and it lacks, marked 'sync' (histories keep only each person's own updates). */
+export function syncDocs(from: Y.Doc, to: Y.Doc): void {
+  Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)), 'sync')
+}
+
+/** `count` merged runs of consecutive updates (each of 1 to `longest`, starting anywhere): they carry skips and several clients at once. */
+export function mergedRuns(updates: Uint8Array[], random: () => number, count: number, longest: number): Uint8Array[] {
+  const merged: Uint8Array[] = []
+  for (let i = 0; i < count; i++) {
+    const from = Math.floor(random() * updates.length)
+    merged.push(Y.mergeUpdates(updates.slice(from, from + 1 + Math.floor(random() * longest))))
+  }
+  return merged
+}
+
 /** One simulated person: a document, its records view, and a provider it can drop and reopen. */
 export class EditingClient {
   readonly doc = new Y.Doc()

@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { getRecords } from '@montage/board'
 import { applyReadUpdate, readUpdate } from '../src/read-update'
-import { seededRandom } from './random-edits'
+import { mergedRuns, seededRandom, syncDocs } from './random-edits'
 import { validShot } from './valid-records'
 
 /** Two people writing records, meta values, a text and deletions, syncing now and then; every update each makes, and a few merged runs. */
@@ -23,15 +23,10 @@ function boardHistory(seed: number, steps: number): Uint8Array[] {
     if (random() < 0.3) {
       const k = random() < 0.5 ? 0 : 1
       const [a, b] = [docs[k]!, docs[1 - k]!]
-      Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'sync')
+      syncDocs(a, b)
     }
   }
-  const merged: Uint8Array[] = []
-  for (let i = 0; i < 8; i++) {
-    const from = Math.floor(random() * updates.length)
-    merged.push(Y.mergeUpdates(updates.slice(from, from + 1 + Math.floor(random() * 5))))
-  }
-  return [...updates, ...merged]
+  return [...updates, ...mergedRuns(updates, random, 8, 5)]
 }
 
 const board = (doc: Y.Doc) => ({ records: Object.fromEntries(getRecords(doc).map), meta: doc.getMap('meta').toJSON(), text: doc.getText('t').toString() })

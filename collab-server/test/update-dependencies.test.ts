@@ -2,7 +2,7 @@ import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
 import { HeldUpdates } from '../src/HeldUpdates'
 import { hasMissingDependencies } from '../src/missing-dependencies'
-import { seededRandom } from './random-edits'
+import { mergedRuns, seededRandom, syncDocs } from './random-edits'
 
 /** Three people editing a map, an array and a text, syncing now and then; every update each makes is kept. */
 function editHistory(seed: number, steps: number): Uint8Array[] {
@@ -22,16 +22,10 @@ function editHistory(seed: number, steps: number): Uint8Array[] {
     else if (text.length > 1) text.delete(Math.floor(random() * (text.length - 1)), 1)
     if (random() < 0.2) {
       const [a, b] = [docs[Math.floor(random() * 3)]!, docs[Math.floor(random() * 3)]!]
-      Y.applyUpdate(b, Y.encodeStateAsUpdate(a, Y.encodeStateVector(b)), 'sync')
+      syncDocs(a, b)
     }
   }
-  // Merged runs too: they carry skips and several clients at once.
-  const merged: Uint8Array[] = []
-  for (let i = 0; i < 10; i++) {
-    const from = Math.floor(random() * updates.length)
-    merged.push(Y.mergeUpdates(updates.slice(from, from + 1 + Math.floor(random() * 6))))
-  }
-  return [...updates, ...merged]
+  return [...updates, ...mergedRuns(updates, random, 10, 6)]
 }
 
 describe('held updates', () => {
