@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { describe, expect, it } from 'vitest'
-import { getRecords } from '@montage/board'
+import { getRecords, readRecordEntry } from '@montage/board'
 import { applyReadUpdate, readUpdate } from '../src/read-update'
 import { mergedRuns, seededRandom, syncDocs } from './random-edits'
 import { validShot } from './valid-records'
@@ -67,8 +67,10 @@ describe('readUpdate / applyReadUpdate', () => {
     const doc = new Y.Doc()
     const records = getRecords(doc)
     applyReadUpdate(doc, updates[0]!, read, null)
-    const entry = read.structs.flatMap((s) => (s instanceof Y.Item ? s.content.getContent() : []))[0] as { val: unknown }
-    expect(records.get('shape:a')).toBe(entry.val)
+    const element = read.structs.flatMap((s) => (s instanceof Y.Item ? s.content.getContent() : []))[0] as object
+    expect(records.map.get('shape:a')!.element).toBe(element)
+    // And the record the guard parsed from it on arrival is the one the board holds: parsed once.
+    expect(records.get('shape:a')).toBe(readRecordEntry(element)!.val)
     expect(records.get('shape:a')).toEqual(validShot('shape:a', 1))
   })
 

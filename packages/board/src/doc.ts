@@ -1,12 +1,12 @@
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
 import type { TThreadSummary } from '@montage/core'
-import { BoardRecords, type TRecordEntry } from './BoardRecords'
+import { BoardRecords, type TStoredRecordEntry } from './BoardRecords'
 
 /**
- * The Yjs layout of a board: records as `{ key, val }` entries of Y.Array('records') (repeated
- * writes of one key do not grow the document, unlike a Y.Map), the schema in Y.Map('meta'),
- * comment thread summaries in Y.Map('threads') (written by the server only).
+ * The Yjs layout of a board: records as `{ key, val }` entries of Y.Array('records'), each `val`
+ * the record's JSON text (repeated writes of one key do not grow the document, unlike a Y.Map), the
+ * schema in Y.Map('meta'), comment thread summaries in Y.Map('threads') (written by the server only).
  */
 export const RECORDS_ARRAY = 'records'
 export const META_MAP = 'meta'
@@ -21,7 +21,7 @@ const recordsOf = new WeakMap<Y.Doc, BoardRecords>()
 export function getRecords(doc: Y.Doc): BoardRecords {
   let records = recordsOf.get(doc)
   if (!records) {
-    records = new BoardRecords<TLRecord>(doc.getArray<TRecordEntry>(RECORDS_ARRAY))
+    records = new BoardRecords<TLRecord>(doc.getArray<TStoredRecordEntry>(RECORDS_ARRAY))
     recordsOf.set(doc, records)
   }
   return records

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import { YKeyValue } from 'y-utility/y-keyvalue'
 import { describe, expect, it } from 'vitest'
-import { BoardRecords, type TRecordChange } from '../src'
+import { BoardRecords, type TRecordChange, type TStoredRecordEntry } from '../src'
 
 /** Small seeded generator (mulberry32): a failing seed replays the same run. */
 function seeded(seed: number): () => number {
@@ -28,8 +28,8 @@ function replicas(kinds: ('ours' | 'y-utility')[]): Replica[] {
   const all: Replica[] = kinds.map((kind, i) => {
     const doc = new Y.Doc()
     doc.clientID = i + 1
-    const yarray = doc.getArray<{ key: string; val: object }>('records')
-    const view = (kind === 'ours' ? new BoardRecords<object>(yarray) : new YKeyValue<object>(yarray)) as unknown as TView
+    const yarray = doc.getArray<TStoredRecordEntry>('records')
+    const view = (kind === 'ours' ? new BoardRecords<object>(yarray) : new YKeyValue<object>(yarray as Y.Array<{ key: string; val: object }>)) as unknown as TView
     return { doc, view, inbox: [] }
   })
   for (const r of all) {
@@ -41,8 +41,10 @@ function replicas(kinds: ('ours' | 'y-utility')[]): Replica[] {
   return all
 }
 
+/** Each replica's records; YKeyValue hands out what is stored, so ours reach it as JSON text. */
 function values(r: Replica): Record<string, unknown> {
-  return Object.fromEntries([...r.view.map].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => [k, e.val]))
+  const parsed = (val: unknown) => (typeof val === 'string' ? JSON.parse(val) : val)
+  return Object.fromEntries([...r.view.map].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => [k, parsed(e.val)]))
 }
 
 /** Random sets and deletes on random replicas, delivered late and in random order. */
@@ -100,10 +102,33 @@ describe('BoardRecords', () => {
     expect(records.has('a')).toBe(false)
   })
 
+  it('stores a record as JSON text, and reads records that boards written before hold as objects', () => {
+    const doc = new Y.Doc()
+    const yarray = doc.getArray<unknown>('records')
+    yarray.push([{ key: 'old', val: { n: 1, nested: { list: [1, 2] } } }])
+    const records = new BoardRecords<{ n: number; nested?: { list: number[] } }>(doc.getArray('records'))
+    expect(records.get('old')).toEqual({ n: 1, nested: { list: [1, 2] } })
+
+    records.set('new', { n: 2 })
+    records.set('old', { n: 3, nested: { list: [4] } })
+    expect(yarray.toArray()).toEqual([
+      { key: 'new', val: '{"n":2}' },
+      { key: 'old', val: '{"n":3,"nested":{"list":[4]}}' },
+    ])
+    // Another copy reads the same records from the stored text.
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+    expect(Object.fromEntries(new BoardRecords(copy.getArray('records')).map)).toEqual({
+      new: { key: 'new', val: { n: 2 }, element: { key: 'new', val: '{"n":2}' } },
+      old: { key: 'old', val: { n: 3, nested: { list: [4] } }, element: { key: 'old', val: '{"n":3,"nested":{"list":[4]}}' } },
+    })
+  })
+
   // A `null` pushed into the records array made every load of the board throw (y-utility read `.key` of it).
   it('skips malformed elements instead of throwing on them', () => {
     const doc = new Y.Doc()
     doc.getArray<unknown>('records').push([null, 'junk', { key: 7, val: {} }, { key: 'ok', val: { n: 1 } }, { key: 'bad', val: null }])
+    doc.getArray<unknown>('records').push([{ key: 'text', val: '{"n": 1' }, { key: 'list', val: '[1]' }, { key: 'none', val: 'null' }, { key: 'number', val: '7' }])
     const records = new BoardRecords<{ n: number }>(doc.getArray('records'))
     expect([...records.map.keys()]).toEqual(['ok'])
     doc.getArray<unknown>('records').push([null])

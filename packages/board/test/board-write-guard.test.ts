@@ -33,14 +33,15 @@ describe('BoardWriteGuard', () => {
 
   // A crafted update put back the page it deleted and deleted that copy too, so a reading of its
   // writes alone saw the page still there while its shapes were orphaned.
-  it('measures a record whose JSON outgrows its bytes (control characters, a byte array) against the limit', () => {
+  it('measures a record whose JSON outgrows its bytes (control characters, a byte array, numbers in exponent form) against the limit', () => {
     const server = new Y.Doc()
     seedBoard(server)
     const guard = new BoardWriteGuard(server, { ...DEFAULT_BOARD_WRITE_LIMITS, maxRecordBytes: 32 * 1024 })
-    const write = (id: string, record: unknown) => {
+    // An element as a client may push it: the record as an object (as boards were written before) or as JSON text.
+    const write = (id: string, val: unknown) => {
       const client = new Y.Doc()
       Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
-      return changeOf(client, server, () => getRecords(client).set(id, record as never))
+      return changeOf(client, server, () => client.getArray('records').push([{ key: id, val }]))
     }
     // About 6 KB to send, about 36 KB of JSON (each \u0001 is six characters).
     const escaped = write('shape:e', geoShape('shape:e', { meta: { note: '\u0001'.repeat(6_000) } }))
@@ -48,6 +49,11 @@ describe('BoardWriteGuard', () => {
     expect(guard.check(escaped)).toMatch(/shape:e is \d+ KB; a record may hold at most 32 KB/)
     // 4 KB to send, over 40 KB of JSON ({"0":255,"1":255,…}); no valid record holds one, and the size is what is read first.
     expect(guard.check(write('shape:f', { ...geoShape('shape:f'), meta: { data: new Uint8Array(4_000).fill(255) } }))).toMatch(/shape:f is \d+ KB; a record may hold at most 32 KB/)
+    // As JSON text: 10 KB to send, about 44 KB once read (1e20 is written back as 100000000000000000000).
+    const text = JSON.stringify(geoShape('shape:g', { meta: { n: [0] } })).replace('"n":[0]', `"n":[${Array(2_000).fill('1e20').join(',')}]`)
+    const exponents = write('shape:g', text)
+    expect(exponents.byteLength).toBeLessThan(11 * 1024)
+    expect(guard.check(exponents)).toMatch(/shape:g is \d+ KB; a record may hold at most 32 KB/)
   })
 
   it('counts an entry inserted and deleted within one update as nothing', () => {

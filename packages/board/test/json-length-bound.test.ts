@@ -58,4 +58,22 @@ describe('jsonLengthBound', () => {
     // The bound is close for the worst of them: it would fail were any kind under-counted by a fifth.
     expect(tightest).toBeGreaterThan(0.8)
   })
+
+  it('holds for a record sent as JSON text, measured as the guard reads it (parsed, then written back)', () => {
+    // Text that grows when parsed and written back: exponents, escapes, then the plain kinds.
+    const texts = [
+      `[${Array(3_000).fill('1e20').join(',')}]`,
+      `[${Array(3_000).fill('1E2').join(',')}]`,
+      `[${Array(3_000).fill('1e-6').join(',')}]`,
+      `[${Array(3_000).fill('-0').join(',')}]`,
+      JSON.stringify({ s: '\u0001'.repeat(5_000) }),
+      `{"s":"${'\\u00e9'.repeat(3_000)}"}`,
+      JSON.stringify(Array(5_000).fill(false)),
+    ]
+    for (const text of texts) {
+      const { bytes, read } = encoded({ key: 'shape:x', val: text })
+      const json = JSON.stringify(JSON.parse((read as { val: string }).val)).length
+      expect(json, text.slice(0, 40)).toBeLessThanOrEqual(jsonLengthBound(bytes))
+    }
+  })
 })

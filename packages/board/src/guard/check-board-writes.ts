@@ -61,7 +61,9 @@ export interface CheckBoardWritesOptions {
  * At least the JSON length of any value Yjs read from `bytes` of an update (lib0's `writeAny`
  * encoding, what a record is stored as). The costliest kind per encoded byte is a byte array, which
  * JSON writes as an object of its indices (`"1234":255,`: the index's digits and seven more per
- * byte); anything else takes at most six characters a byte (a `false` in an array: `false,`).
+ * byte); anything else takes at most six characters a byte (a `false` in an array: `false,`). A
+ * record sent as JSON text grows at most about five times when parsed and written back (`1e20,`
+ * becomes `100000000000000000000,`).
  */
 export function jsonLengthBound(bytes: number): number {
   return bytes * (String(bytes).length + 7) + 2

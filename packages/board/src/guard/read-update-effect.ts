@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { getRecords, META_MAP, RECORDS_ARRAY, THREADS_MAP } from '../doc'
-import { isRecordEntry } from '../BoardRecords'
+import { readRecordEntry } from '../BoardRecords'
 import { TEXTS_MAP } from '../texts'
 
 /**
@@ -250,13 +250,14 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array, decoded?: TDeco
           continue
         }
         for (const value of values) {
-          if (!isRecordEntry(value)) {
-            problem('a records entry must be an object { key, val } with a string key and an object value')
+          const entry = readRecordEntry(value)
+          if (!entry) {
+            problem('a records entry must be an object { key, val } with a string key and, as its value, the JSON text of an object')
             continue
           }
-          const list = effect.recordWrites.get(value.key)
-          if (list) list.push(value.val)
-          else effect.recordWrites.set(value.key, [value.val])
+          const list = effect.recordWrites.get(entry.key)
+          if (list) list.push(entry.val)
+          else effect.recordWrites.set(entry.key, [entry.val])
         }
       } else if (place.sub === null) {
         problem('meta holds keyed values only')
@@ -296,7 +297,8 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array, decoded?: TDeco
           const from = Math.max(clock, struct.id.clock) - struct.id.clock
           const to = Math.min(end, struct.id.clock + struct.length) - struct.id.clock
           for (const element of struct.content.getContent().slice(from, to)) {
-            if (isRecordEntry(element) && records.map.get(element.key) === element) effect.recordDeletes.add(element.key)
+            const entry = readRecordEntry(element)
+            if (entry && records.map.get(entry.key) === entry) effect.recordDeletes.add(entry.key)
           }
         } else if (place.root === META_MAP) {
           if (place.sub !== null) effect.metaDeletes.add(place.sub)
