@@ -14,13 +14,17 @@ export async function appendBoardUpdate(sql: Sql, opts: { boardId: string; updat
  * without the rows it folded, nor the old snapshot without the rows it deleted.
  */
 export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8Array[]> {
-  const rows = await sql<{ update: Buffer }[]>`
-    SELECT update FROM (
+  // As base64 (the database's, with a line break every 76 characters, which Node's decoder skips):
+  // postgres.js reads results as text, and a bytea's hex takes 6 characters for 3 bytes. A board of
+  // 10,000 shapes (4.8 MB) arrives in about 18 ms against 30 to 40.
+  const rows = await sql<{ update: string }[]>`
+    SELECT encode(update, 'base64') AS update FROM (
       SELECT 0 AS part, 0::bigint AS id, snapshot AS update FROM board_snapshots WHERE board_id = ${boardId}
       UNION ALL
       SELECT 1 AS part, id, update FROM board_updates WHERE board_id = ${boardId}
     ) doc ORDER BY part, id`
-  return rows.map((r) => new Uint8Array(r.update))
+  // Copied out of Node's shared pool (small buffers share one), as a plain array of its own.
+  return rows.map((r) => new Uint8Array(Buffer.from(r.update, 'base64')))
 }
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendBoardUpdates, createBoard, createWorkspace, loadBoardUpdates, replaceBoardsSearchShapes, upsertUser, type Sql } from '../src'
+import { appendBoardUpdate, appendBoardUpdates, createBoard, createWorkspace, loadBoardUpdates, replaceBoardsSearchShapes, upsertUser, type Sql } from '../src'
 import { openTestDb } from '../src/testing'
 
 let sql: Sql
@@ -79,5 +79,13 @@ describe('writers of many boards at once', () => {
     for (const boardId of boards) {
       expect(await loadBoardUpdates(sql, boardId)).toEqual(entries.filter((e) => e.boardId === boardId).map((e) => e.update))
     }
+  })
+  it('load a board of several large rows byte for byte (read as base64, broken over lines)', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Large' })
+    const ws = await createWorkspace(sql, { name: 'Large', ownerId: owner.id })
+    const boardId = (await createBoard(sql, { workspaceId: ws.id, name: 'large', createdBy: owner.id })).id
+    const updates = [200_001, 77, 57, 3].map((length, k) => Uint8Array.from({ length }, (_, j) => (j * 131 + k * 7 + (j >> 8)) % 256))
+    for (const update of updates) await appendBoardUpdate(sql, { boardId, update })
+    expect(await loadBoardUpdates(sql, boardId)).toEqual(updates)
   })
 })
