@@ -73,10 +73,10 @@ const PRESENCE_INTERVAL_MS = 20
 
 /**
  * How long a loaded board waits for a client's sync step 1 before building its document anyway:
- * after the read, and again after each client that had nothing was sent the stored bytes (see
- * `answerCold`), so a crowd opening a board at once is answered before the build, which holds the
- * event loop (~0.3 s for 10,000 shapes). At most `COLD_MAX_MS` after the read, and at once when
- * something needs the document (an edit, a client that has part of the board).
+ * after the read, and again once the stored bytes sent to the clients that had nothing are all on
+ * the wire (see `answerCold`), so a crowd opening a board at once is answered before the build,
+ * which holds the event loop (~80 ms for 10,000 shapes). At most `COLD_MAX_MS` after the read, and
+ * at once when something needs the document (an edit, a client that has part of the board).
  */
 const COLD_GRACE_MS = 50
 const COLD_MAX_MS = 500
@@ -142,6 +142,8 @@ export class BoardRoom implements TConnectionRoom {
   private cold: Uint8Array | null = null
   private coldFrame: Uint8Array | null = null
   private coldTimer: NodeJS.Timeout | null = null
+  /** Cold answers (`answerCold`) still on their way to their clients. */
+  private coldSends = 0
   private coldReadAt = 0
   /** Connections added before the document was built: their sync starts once it is. */
   private waitingStart: BoardConnection[] = []
@@ -300,16 +302,25 @@ export class BoardRoom implements TConnectionRoom {
       return false
     }
     this.stats.coldAnswers++
-    this.syncAnswers.sendStored(conn, (this.coldFrame ??= stateFrame(stored)), () => this.warmAfterGrace())
+    this.coldSends++
+    this.warmAfterGrace()
+    this.syncAnswers.sendStored(conn, (this.coldFrame ??= stateFrame(stored)), () => {
+      this.coldSends--
+      this.warmAfterGrace()
+    })
     return true
   }
 
-  /** Builds the document once no client asked for the stored bytes for a moment (`COLD_GRACE_MS`). */
+  /**
+   * Builds the document once no client asked for the stored bytes for a moment (`COLD_GRACE_MS`)
+   * and none is still being sent them: the build holds the event loop, and a socket's bytes beyond
+   * what the kernel took at once would wait for it. At the latest `COLD_MAX_MS` after the read.
+   */
   private warmAfterGrace(): void {
     if (this.isWarm() || this.destroyed) return
     if (this.coldTimer) clearTimeout(this.coldTimer)
     const left = this.coldReadAt + COLD_MAX_MS - performance.now()
-    this.coldTimer = setTimeout(() => this.warm(), Math.max(0, Math.min(COLD_GRACE_MS, left)))
+    this.coldTimer = setTimeout(() => this.warm(), Math.max(0, this.coldSends > 0 ? left : Math.min(COLD_GRACE_MS, left)))
   }
 
   /** The whole document as one update (checkpoints, benchmarks). */
