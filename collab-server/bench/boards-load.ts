@@ -8,6 +8,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { TLeanChildMessage, TLeanClient, TLeanConfig, TLeanParentMessage } from './boards-clients'
 import type { TDialect } from './BenchClient'
+import type { TBoardOpened, TBoardOpening } from './board-opener'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
 
@@ -87,4 +88,14 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
     clientsLoopDelayP99Ms: Math.max(...results.map((r) => r.loopDelayP99Ms)),
     spanMs: Math.max(...results.map((r) => r.lastArrivalAt)) - Math.min(...results.map((r) => r.startedAt)),
   }
+}
+
+/** Opens a board in a forked process of its own (`board-opener.ts`) and returns what it measured. */
+export function openBoardInOwnProcess(opening: TBoardOpening): Promise<TBoardOpened> {
+  const profile = process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []
+  const child = fork(path.join(HERE, 'board-opener.ts'), [JSON.stringify(opening)], { execArgv: ['--import', 'tsx', ...profile], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+  return new Promise((resolve, reject) => {
+    child.once('message', (m: TBoardOpened) => resolve(m))
+    child.once('exit', (code) => reject(new Error(`the board opener exited (${code}) before reporting`)))
+  })
 }

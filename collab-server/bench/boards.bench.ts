@@ -1,15 +1,14 @@
 /**
  * `npm run bench -- boards`: our collab-server and @hocuspocus/server (as documented, its
  * defaults), each in its own process on this machine, driven by the same clients: lean clients in
- * several forked processes for the editing loads and throughput (`boards-load.ts`), BenchClients
- * in this process for the cold loads.
+ * several forked processes for the editing loads and throughput (`boards-load.ts`), and for the
+ * cold loads a fresh process per opening (`board-opener.ts`).
  */
 import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import * as Y from 'yjs'
-import WebSocket from 'ws'
 import { connect } from '@nats-io/transport-node'
 import { jetstreamManager } from '@nats-io/jetstream'
 import { streams } from '@montage/core'
@@ -19,9 +18,9 @@ import { ensureLocalKeys, issueLocalSession } from '@montage/auth'
 import type { TLRecord } from '@tldraw/tlschema'
 import { getRecords } from '@montage/board'
 import { geoShape, seedBoard, seedBoardUpdate } from '@montage/board/testing'
-import { BenchClient, type TDialect } from './BenchClient'
+import type { TDialect } from './BenchClient'
 import { startServeProcess, stopChild, type TServeProcess } from './serve-process'
-import { loadProcesses, runLeanLoad, type TLeanLoadResult } from './boards-load'
+import { loadProcesses, openBoardInOwnProcess, runLeanLoad, type TLeanLoadResult } from './boards-load'
 import type { TLeanClient } from './boards-clients'
 import { measureStoreMerge } from './store-merge'
 
@@ -188,8 +187,8 @@ async function tenThousandShapeBoard(db: Sql, workspaceId: string, userId: strin
 /**
  * The time until a first client is synced with all of a 10,000-shape board (its own apply
  * included, and its records read as the browser reads them, ready for the canvas), and until the
- * board reached it (the server's part: auth, the read from PostgreSQL, the send). Medians of
- * three cold boards.
+ * board reached it (the server's part: auth, the read from PostgreSQL, the send). Each client runs
+ * in a fresh process, as a new tab would (`openBoardInOwnProcess`). Medians of three cold boards.
  */
 async function measureLoad(db: Sql, workspaceId: string, userId: string, url: string, token: string): Promise<{ load10k: number; load10kReceived: number }> {
   const synced: number[] = []
@@ -197,44 +196,26 @@ async function measureLoad(db: Sql, workspaceId: string, userId: string, url: st
   for (let run = 0; run < 3; run++) {
     const boardId = await tenThousandShapeBoard(db, workspaceId, userId, `load ${run}`)
     await sleep(200)
-    const started = performance.now()
-    const client = new BenchClient(`${url}/boards/${boardId}?token=${token}`, 'y-websocket', boardId)
-    const records = getRecords(client.doc)
-    await client.synced
-    synced.push(performance.now() - started)
-    received.push(client.stateReceivedAt - started)
-    if (records.size !== 10_002) throw new Error('load benchmark: board did not arrive whole')
-    client.close()
+    const opened = await openBoardInOwnProcess({ kind: 'one', url: `${url}/boards/${boardId}?token=${token}` })
+    if (opened.records !== 10_002) throw new Error(`load benchmark: ${opened.records} of 10,002 records arrived`)
+    synced.push(opened.syncedMs!)
+    received.push(opened.receivedMs[0]!)
   }
   return { load10k: percentile(synced, 50), load10kReceived: percentile(received, 50) }
 }
 
 /**
  * 20 people open one cold 10,000-shape board at once: the time until each has the whole board
- * (its sync step 2 received; the 20 clients' own applies would share this machine's two cores,
- * where each person has a machine of their own). Two boards; p99 of the 40.
+ * (its sync step 2 received), the 20 in one process of their own (`openBoardInOwnProcess`). Two
+ * boards; p99 of the 40.
  */
 async function measureCrowdLoad(db: Sql, workspaceId: string, userId: string, url: string, people: string[]): Promise<number> {
   const times: number[] = []
   for (let run = 0; run < 2; run++) {
     const boardId = await tenThousandShapeBoard(db, workspaceId, userId, `crowd ${run}`)
     await sleep(200)
-    const started = performance.now()
-    await Promise.all(
-      people.slice(0, 20).map((token) => new Promise<void>((resolve, reject) => {
-        const ws = new WebSocket(`${url}/boards/${boardId}?token=${token}`, { perMessageDeflate: false })
-        ws.on('error', reject)
-        ws.on('open', () => ws.send(new Uint8Array([0, 0, 1, 0]))) // sync step 1: an empty state vector
-        ws.on('message', (data: Buffer) => {
-          // sync (0), step 2 (1), with the board's bytes
-          if (data[0] === 0 && data[1] === 1 && data.byteLength > 1_000_000) {
-            times.push(performance.now() - started)
-            ws.terminate()
-            resolve()
-          }
-        })
-      })),
-    )
+    const opened = await openBoardInOwnProcess({ kind: 'crowd', urls: people.slice(0, 20).map((token) => `${url}/boards/${boardId}?token=${token}`) })
+    times.push(...opened.receivedMs)
   }
   return percentile(times, 99)
 }
