@@ -1,5 +1,6 @@
 import * as Y from 'yjs'
 import type { TLRecord } from '@tldraw/tlschema'
+import { isPlainObject } from './is-plain-object'
 
 /**
  * One element of the records array as stored: a record under its id. `val` is the record as JSON
@@ -30,8 +31,6 @@ export type TRecordChangeListener<T = TLRecord> = (changes: Map<string, TRecordC
 
 /** Each element's entry, read once: the server's guard reads it on arrival, the view takes it from here. `null`: malformed. */
 const readEntries = new WeakMap<object, TRecordEntry<object> | null>()
-
-const isPlainObject = (value: unknown): value is object => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 /**
  * The entry an element of the records array holds, or undefined when it is not a well-formed
