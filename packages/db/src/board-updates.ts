@@ -1,4 +1,6 @@
+import { isUuid } from '@montage/core'
 import type { Sql } from './client'
+import { readBinaryCopyColumn } from './copy-binary-column'
 
 /** Appends Yjs updates of one board (already merged by the caller) and touches the board. */
 export async function appendBoardUpdate(sql: Sql, opts: { boardId: string; update: Uint8Array }): Promise<void> {
@@ -14,17 +16,21 @@ export async function appendBoardUpdate(sql: Sql, opts: { boardId: string; updat
  * without the rows it folded, nor the old snapshot without the rows it deleted.
  */
 export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8Array[]> {
-  // As base64 (the database's, with a line break every 76 characters, which Node's decoder skips):
-  // postgres.js reads results as text, and a bytea's hex takes 6 characters for 3 bytes. A board of
-  // 10,000 shapes (4.8 MB) arrives in about 18 ms against 30 to 40.
-  const rows = await sql<{ update: string }[]>`
-    SELECT encode(update, 'base64') AS update FROM (
-      SELECT 0 AS part, 0::bigint AS id, snapshot AS update FROM board_snapshots WHERE board_id = ${boardId}
-      UNION ALL
-      SELECT 1 AS part, id, update FROM board_updates WHERE board_id = ${boardId}
-    ) doc ORDER BY part, id`
-  // Copied out of Node's shared pool (small buffers share one), as a plain array of its own.
-  return rows.map((r) => new Uint8Array(Buffer.from(r.update, 'base64')))
+  // COPY takes no parameters, so the id is written into the statement: only ever a uuid.
+  if (!isUuid(boardId)) throw new Error(`loadBoardUpdates: ${JSON.stringify(boardId.slice(0, 60))} is not a board id (a uuid)`)
+  const id = boardId.toLowerCase()
+  // As binary COPY: the bytes as they are stored. postgres.js reads query results as text, where a
+  // bytea is hex (two characters a byte) or, encoded by the database, base64 (four for three); a
+  // board of 10,000 shapes (4.8 MB) arrived in 25 to 55 ms as base64 against 6 to 18 as binary COPY.
+  const stream = await sql.unsafe(`
+    COPY (
+      SELECT update FROM (
+        SELECT 0 AS part, 0::bigint AS id, snapshot AS update FROM board_snapshots WHERE board_id = '${id}'::uuid
+        UNION ALL
+        SELECT 1 AS part, id, update FROM board_updates WHERE board_id = '${id}'::uuid
+      ) doc ORDER BY part, id
+    ) TO STDOUT (FORMAT binary)`).readable()
+  return readBinaryCopyColumn(stream, `the stored updates of board ${id}`)
 }
 
 /**

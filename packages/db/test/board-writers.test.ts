@@ -80,12 +80,49 @@ describe('writers of many boards at once', () => {
       expect(await loadBoardUpdates(sql, boardId)).toEqual(entries.filter((e) => e.boardId === boardId).map((e) => e.update))
     }
   })
-  it('load a board of several large rows byte for byte (read as base64, broken over lines)', async () => {
+  it('load a board of several large rows byte for byte (read as binary COPY)', async () => {
     const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Large' })
     const ws = await createWorkspace(sql, { name: 'Large', ownerId: owner.id })
     const boardId = (await createBoard(sql, { workspaceId: ws.id, name: 'large', createdBy: owner.id })).id
     const updates = [200_001, 77, 57, 3].map((length, k) => Uint8Array.from({ length }, (_, j) => (j * 131 + k * 7 + (j >> 8)) % 256))
     for (const update of updates) await appendBoardUpdate(sql, { boardId, update })
     expect(await loadBoardUpdates(sql, boardId)).toEqual(updates)
+  })
+
+  it('leave the connection able to answer what comes next after each load, whatever the sizes read', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Sizes' })
+    const ws = await createWorkspace(sql, { name: 'Sizes', ownerId: owner.id })
+    const boards: { id: string; updates: Uint8Array[] }[] = []
+    for (const length of [100, 10_000, 17_000, 40_000, 70_000, 150_000, 400_000]) {
+      const id = (await createBoard(sql, { workspaceId: ws.id, name: `s${length}`, createdBy: owner.id })).id
+      const updates = [length, 5].map((n, k) => Uint8Array.from({ length: n }, (_, j) => (j * 7 + k) % 256))
+      for (const update of updates) await appendBoardUpdate(sql, { boardId: id, update })
+      boards.push({ id, updates })
+    }
+    // One connection: a load that left it paused would hang the next statement on it.
+    const one = await sql.reserve()
+    try {
+      for (let round = 0; round < 5; round++) {
+        for (const { id, updates } of boards) {
+          const loaded = await loadBoardUpdates(one, id)
+          // Byte for byte (Buffer's compare: toEqual walks a 400 KB array element by element).
+          expect(loaded.map((u, k) => Buffer.compare(u, updates[k]!))).toEqual(updates.map(() => 0))
+          expect((await one`SELECT ${round}::int AS n`)[0]!.n).toBe(round)
+        }
+      }
+    } finally {
+      one.release()
+    }
+  })
+  it('load a board never written as no updates, and refuse an id that is not a uuid before the database sees it', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Empty' })
+    const ws = await createWorkspace(sql, { name: 'Empty', ownerId: owner.id })
+    const boardId = (await createBoard(sql, { workspaceId: ws.id, name: 'empty', createdBy: owner.id })).id
+    expect(await loadBoardUpdates(sql, boardId)).toEqual([])
+    expect(await loadBoardUpdates(sql, boardId.toUpperCase())).toEqual([])
+    for (const bad of ["x'; DROP TABLE board_updates; --", '', `${boardId} `]) {
+      await expect(loadBoardUpdates(sql, bad)).rejects.toThrow('is not a board id (a uuid)')
+    }
+    expect((await sql`SELECT to_regclass('board_updates') AS t`)[0]!.t).toBe('board_updates')
   })
 })
