@@ -99,6 +99,9 @@ describe('every client write is checked before it counts', () => {
     await expectRefused(board, (doc) => records(doc).push([null]), /records entry must be an object/)
     await expectRefused(board, (doc) => records(doc).push(['shape:x']), /records entry must be an object/)
     await expectRefused(board, (doc) => records(doc).push([{ key: 'shape:x', val: null }]), /records entry must be an object/)
+    // Bytes that are not UTF-8, or not the JSON of an object.
+    await expectRefused(board, (doc) => records(doc).push([{ key: 'shape:x', val: Uint8Array.of(0x7b, 0x7d, 0xff) }]), /records entry must be an object/)
+    await expectRefused(board, (doc) => records(doc).push([{ key: 'shape:x', val: new TextEncoder().encode('[1]') }]), /records entry must be an object/)
     await expectRefused(board, (doc) => getRecords(doc).set('shape:x', { ...geoShape('shape:x'), typeName: 'spaceship' } as never), /not a valid board record/)
     await expectRefused(board, (doc) => getRecords(doc).set('shape:x', { ...geoShape('shape:x'), type: 'teleporter' } as never), /not a valid board record/)
     await expectRefused(board, (doc) => getRecords(doc).set('shape:x', { ...geoShape('shape:x'), props: undefined } as never), /not a valid board record/)

@@ -3,15 +3,18 @@ import type { TLRecord } from '@tldraw/tlschema'
 import { isPlainObject } from './is-plain-object'
 
 /**
- * One element of the records array as stored: a record under its id. `val` is the record as JSON
- * text, so a copy that receives a board reads one string per record where it read every field and
- * nested value one by one (10,000 shapes on this machine: Yjs's apply went from about 100 ms to 10,
- * and `JSON.parse` takes 20 to 30 more). Boards written before hold `val` as a plain object; those
- * elements are read alike and take the new form when their record is next written.
+ * One element of the records array as stored: a record under its id. `val` is the record's JSON
+ * text as UTF-8 bytes, so a copy that receives a board reads one byte array per record (where it
+ * read every field and nested value one by one), and Yjs writes it again with one copy: as a
+ * string, lib0 wrote it back byte by byte each time the update event re-encoded a received board
+ * (a profile of a first load of 10,000 shapes: 121 ms of that encode as text, 39 as bytes; the
+ * bytes take one `TextDecoder` call per record more to read). Boards written before hold
+ * `val` as JSON text or as a plain object; those elements are read alike and take the new form
+ * when their record is next written.
  */
 export interface TStoredRecordEntry {
   key: string
-  val: string | object
+  val: Uint8Array | string | object
 }
 
 /** A record under its id, as the view hands it out, with the array element that holds it. */
@@ -34,10 +37,11 @@ const readEntries = new WeakMap<object, TRecordEntry<object> | null>()
 
 /**
  * The entry an element of the records array holds, or undefined when it is not a well-formed
- * entry: not an object `{ key, val }` with a string key and, as `val`, JSON text of an object or
- * (boards written before) an object. Such elements (a `null` pushed by a broken or hostile client
- * before the server checked updates, a bare string) are skipped, never thrown on: a board holding
- * one still loads. An element is parsed once however often it is read.
+ * entry: not an object `{ key, val }` with a string key and, as `val`, the UTF-8 bytes of an
+ * object's JSON text or (boards written before) that text or the object itself. Such elements (a
+ * `null` pushed by a broken or hostile client before the server checked updates, a bare string,
+ * bytes that are not UTF-8) are skipped, never thrown on: a board holding one still loads. An
+ * element is parsed once however often it is read.
  */
 export function readRecordEntry(value: unknown): TRecordEntry<object> | undefined {
   if (!isPlainObject(value)) return undefined
@@ -48,14 +52,25 @@ export function readRecordEntry(value: unknown): TRecordEntry<object> | undefine
   return entry ?? undefined
 }
 
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+const toUtf8 = new TextEncoder()
+
 function parseEntry(element: { key?: unknown; val?: unknown }): TRecordEntry<object> | null {
   const { key, val } = element
   if (typeof key !== 'string') return null
-  if (isPlainObject(val)) return { key, val, element: element as TStoredRecordEntry }
-  if (typeof val !== 'string') return null
+  let text: string
+  if (val instanceof Uint8Array) {
+    try {
+      text = utf8.decode(val)
+    } catch {
+      return null
+    }
+  } else if (typeof val === 'string') text = val
+  else if (isPlainObject(val)) return { key, val, element: element as TStoredRecordEntry }
+  else return null
   let parsed: unknown
   try {
-    parsed = JSON.parse(val)
+    parsed = JSON.parse(text)
   } catch {
     return null
   }
@@ -63,8 +78,20 @@ function parseEntry(element: { key?: unknown; val?: unknown }): TRecordEntry<obj
 }
 
 /**
+ * Gives an element's bytes an array of their own. Yjs reads a byte array as a view into the
+ * message that brought it, so a small record would keep a whole large message alive for as long as
+ * it lives: one member could make every copy hold far more than the board (write a large record
+ * beside a small one, delete the large one, again and again). A board's first load keeps its views:
+ * those share one array, the board itself.
+ */
+function ownBytes(element: TStoredRecordEntry): void {
+  const val = element.val
+  if (val instanceof Uint8Array && val.byteLength !== val.buffer.byteLength) element.val = val.slice()
+}
+
+/**
  * A key-value view of the board's `Y.Array('records')` of `{ key, val }` entries, the layout
- * y-utility's YKeyValue introduced (`val` stored as JSON text, see `TStoredRecordEntry`): writing a
+ * y-utility's YKeyValue introduced (`val` stored as JSON bytes, see `TStoredRecordEntry`): writing a
  * key appends an entry and deletes the old one, so repeated writes do not grow the document as a
  * Y.Map's history would. When two writers set one key at once, the entry furthest right wins and
  * every copy deletes the others: the same rule as YKeyValue, so documents written by either
@@ -117,7 +144,7 @@ export class BoardRecords<T extends object = TLRecord> {
   set(key: string, val: T): void {
     this.doc.transact(() => {
       this.delete(key)
-      this.yarray.push([{ key, val: JSON.stringify(val) }])
+      this.yarray.push([{ key, val: toUtf8.encode(JSON.stringify(val)) }])
     })
   }
 
@@ -162,6 +189,8 @@ export class BoardRecords<T extends object = TLRecord> {
     }
 
     const added = new Map<string, TRecordEntry<T>[]>()
+    // A document that held nothing before is being loaded (`ownBytes`).
+    const loading = transaction.beforeState.size === 0
     for (const [client, after] of transaction.afterState) {
       const before = transaction.beforeState.get(client) ?? 0
       if (after <= before) continue
@@ -173,6 +202,7 @@ export class BoardRecords<T extends object = TLRecord> {
         for (const element of struct.content.getContent()) {
           const entry = readRecordEntry(element) as TRecordEntry<T> | undefined
           if (!entry) continue
+          if (!loading) ownBytes(entry.element)
           const list = added.get(entry.key)
           if (list) list.push(entry)
           else added.set(entry.key, [entry])

@@ -5,8 +5,9 @@ import { BoardRecords, type TStoredRecordEntry } from './BoardRecords'
 
 /**
  * The Yjs layout of a board: records as `{ key, val }` entries of Y.Array('records'), each `val`
- * the record's JSON text (repeated writes of one key do not grow the document, unlike a Y.Map), the
- * schema in Y.Map('meta'), comment thread summaries in Y.Map('threads') (written by the server only).
+ * the UTF-8 bytes of the record's JSON text (repeated writes of one key do not grow the document,
+ * unlike a Y.Map), the schema in Y.Map('meta'), comment thread summaries in Y.Map('threads')
+ * (written by the server only).
  */
 export const RECORDS_ARRAY = 'records'
 export const META_MAP = 'meta'

@@ -41,9 +41,9 @@ function replicas(kinds: ('ours' | 'y-utility')[]): Replica[] {
   return all
 }
 
-/** Each replica's records; YKeyValue hands out what is stored, so ours reach it as JSON text. */
+/** Each replica's records; YKeyValue hands out what is stored, so ours reach it as JSON bytes. */
 function values(r: Replica): Record<string, unknown> {
-  const parsed = (val: unknown) => (typeof val === 'string' ? JSON.parse(val) : val)
+  const parsed = (val: unknown) => (val instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(val)) : val)
   return Object.fromEntries([...r.view.map].sort(([a], [b]) => a.localeCompare(b)).map(([k, e]) => [k, parsed(e.val)]))
 }
 
@@ -102,26 +102,57 @@ describe('BoardRecords', () => {
     expect(records.has('a')).toBe(false)
   })
 
-  it('stores a record as JSON text, and reads records that boards written before hold as objects', () => {
+  it('stores a record as the UTF-8 bytes of its JSON text, and reads records that boards written before hold as text or objects', () => {
     const doc = new Y.Doc()
     const yarray = doc.getArray<unknown>('records')
-    yarray.push([{ key: 'old', val: { n: 1, nested: { list: [1, 2] } } }])
-    const records = new BoardRecords<{ n: number; nested?: { list: number[] } }>(doc.getArray('records'))
+    yarray.push([{ key: 'old', val: { n: 1, nested: { list: [1, 2] } } }, { key: 'text', val: '{"n":4,"s":"é"}' }])
+    const records = new BoardRecords<{ n: number; nested?: { list: number[] }; s?: string }>(doc.getArray('records'))
     expect(records.get('old')).toEqual({ n: 1, nested: { list: [1, 2] } })
+    expect(records.get('text')).toEqual({ n: 4, s: 'é' })
 
-    records.set('new', { n: 2 })
+    records.set('new', { n: 2, s: 'ü' })
     records.set('old', { n: 3, nested: { list: [4] } })
+    const bytes = (text: string) => new TextEncoder().encode(text)
     expect(yarray.toArray()).toEqual([
-      { key: 'new', val: '{"n":2}' },
-      { key: 'old', val: '{"n":3,"nested":{"list":[4]}}' },
+      { key: 'text', val: '{"n":4,"s":"é"}' },
+      { key: 'new', val: bytes('{"n":2,"s":"ü"}') },
+      { key: 'old', val: bytes('{"n":3,"nested":{"list":[4]}}') },
     ])
-    // Another copy reads the same records from the stored text.
+    // Another copy reads the same records from the stored bytes.
     const copy = new Y.Doc()
     Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
-    expect(Object.fromEntries(new BoardRecords(copy.getArray('records')).map)).toEqual({
-      new: { key: 'new', val: { n: 2 }, element: { key: 'new', val: '{"n":2}' } },
-      old: { key: 'old', val: { n: 3, nested: { list: [4] } }, element: { key: 'old', val: '{"n":3,"nested":{"list":[4]}}' } },
+    expect(Object.fromEntries([...new BoardRecords(copy.getArray('records')).map].map(([k, e]) => [k, e.val]))).toEqual({
+      text: { n: 4, s: 'é' },
+      new: { n: 2, s: 'ü' },
+      old: { n: 3, nested: { list: [4] } },
     })
+  })
+
+  it('keeps the bytes of a received record in an array of their own, not a view into the message', () => {
+    const source = new Y.Doc()
+    const sourceRecords = new BoardRecords<{ n: number; blob?: string }>(source.getArray('records'))
+    sourceRecords.set('small', { n: 0 })
+    const copy = new Y.Doc()
+    const copyRecords = new BoardRecords<{ n: number; blob?: string }>(copy.getArray('records'))
+    // The first load into an empty copy keeps its views: they share one array, the board.
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(source))
+    expect(copyRecords.get('small')).toEqual({ n: 0 })
+
+    // A small record sent beside a large one, which is then deleted.
+    const before = Y.encodeStateVector(source)
+    source.transact(() => {
+      sourceRecords.set('small', { n: 1 })
+      sourceRecords.set('large', { n: 2, blob: 'x'.repeat(200_000) })
+    })
+    const message = Y.encodeStateAsUpdate(source, before)
+    expect(message.byteLength).toBeGreaterThan(200_000)
+    Y.applyUpdate(copy, message)
+    expect(copyRecords.get('small')).toEqual({ n: 1 })
+    const kept = copyRecords.map.get('small')!.element.val as Uint8Array
+    expect(kept.byteLength).toBeLessThan(100)
+    // Its own array: the 200 KB message can go once the large record does.
+    expect(kept.buffer.byteLength).toBe(kept.byteLength)
+    expect(new TextDecoder().decode(kept)).toBe('{"n":1}')
   })
 
   // A `null` pushed into the records array made every load of the board throw (y-utility read `.key` of it).
@@ -129,6 +160,9 @@ describe('BoardRecords', () => {
     const doc = new Y.Doc()
     doc.getArray<unknown>('records').push([null, 'junk', { key: 7, val: {} }, { key: 'ok', val: { n: 1 } }, { key: 'bad', val: null }])
     doc.getArray<unknown>('records').push([{ key: 'text', val: '{"n": 1' }, { key: 'list', val: '[1]' }, { key: 'none', val: 'null' }, { key: 'number', val: '7' }])
+    const bytes = (text: string) => new TextEncoder().encode(text)
+    // Bytes that are not UTF-8 (a lone continuation byte), or not the JSON of an object.
+    doc.getArray<unknown>('records').push([{ key: 'latin1', val: Uint8Array.of(0x7b, 0x7d, 0x80) }, { key: 'cut', val: bytes('{"n":') }, { key: 'array', val: bytes('[{}]') }, { key: 'empty', val: new Uint8Array() }])
     const records = new BoardRecords<{ n: number }>(doc.getArray('records'))
     expect([...records.map.keys()]).toEqual(['ok'])
     doc.getArray<unknown>('records').push([null])

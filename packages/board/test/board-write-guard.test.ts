@@ -37,7 +37,7 @@ describe('BoardWriteGuard', () => {
     const server = new Y.Doc()
     seedBoard(server)
     const guard = new BoardWriteGuard(server, { ...DEFAULT_BOARD_WRITE_LIMITS, maxRecordBytes: 32 * 1024 })
-    // An element as a client may push it: the record as an object (as boards were written before) or as JSON text.
+    // An element as a client may push it: the record as an object or JSON text (as boards were written before), or JSON bytes.
     const write = (id: string, val: unknown) => {
       const client = new Y.Doc()
       Y.applyUpdate(client, Y.encodeStateAsUpdate(server))
@@ -54,6 +54,10 @@ describe('BoardWriteGuard', () => {
     const exponents = write('shape:g', text)
     expect(exponents.byteLength).toBeLessThan(11 * 1024)
     expect(guard.check(exponents)).toMatch(/shape:g is \d+ KB; a record may hold at most 32 KB/)
+    // The same as UTF-8 bytes, as records are written now.
+    const exponentBytes = write('shape:g', new TextEncoder().encode(text))
+    expect(exponentBytes.byteLength).toBeLessThan(11 * 1024)
+    expect(guard.check(exponentBytes)).toMatch(/shape:g is \d+ KB; a record may hold at most 32 KB/)
   })
 
   it('counts an entry inserted and deleted within one update as nothing', () => {

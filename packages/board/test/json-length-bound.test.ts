@@ -59,7 +59,7 @@ describe('jsonLengthBound', () => {
     expect(tightest).toBeGreaterThan(0.8)
   })
 
-  it('holds for a record sent as JSON text, measured as the guard reads it (parsed, then written back)', () => {
+  it('holds for a record sent as JSON text or its UTF-8 bytes, measured as the guard reads it (parsed, then written back)', () => {
     // Text that grows when parsed and written back: exponents, escapes, then the plain kinds.
     const texts = [
       `[${Array(3_000).fill('1e20').join(',')}]`,
@@ -71,9 +71,12 @@ describe('jsonLengthBound', () => {
       JSON.stringify(Array(5_000).fill(false)),
     ]
     for (const text of texts) {
-      const { bytes, read } = encoded({ key: 'shape:x', val: text })
-      const json = JSON.stringify(JSON.parse((read as { val: string }).val)).length
-      expect(json, text.slice(0, 40)).toBeLessThanOrEqual(jsonLengthBound(bytes))
+      for (const val of [text, new TextEncoder().encode(text)]) {
+        const { bytes, read } = encoded({ key: 'shape:x', val })
+        const stored = (read as { val: string | Uint8Array }).val
+        const json = JSON.stringify(JSON.parse(typeof stored === 'string' ? stored : new TextDecoder().decode(stored))).length
+        expect(json, text.slice(0, 40)).toBeLessThanOrEqual(jsonLengthBound(bytes))
+      }
     }
   })
 })

@@ -252,7 +252,7 @@ export function readUpdateEffect(doc: Y.Doc, update: Uint8Array, decoded?: TDeco
         for (const value of values) {
           const entry = readRecordEntry(value)
           if (!entry) {
-            problem('a records entry must be an object { key, val } with a string key and, as its value, the JSON text of an object')
+            problem('a records entry must be an object { key, val } with a string key and, as its value, the JSON text of an object (as UTF-8 bytes)')
             continue
           }
           const list = effect.recordWrites.get(entry.key)
