@@ -1,4 +1,5 @@
 import { PassThrough, Readable } from 'node:stream'
+import { finished } from 'node:stream/promises'
 import { ZipFile } from 'yazl'
 import { AssetNotFoundError, type AssetStore } from '@montage/assets'
 import type { TSequenceTimeline } from '@montage/core'
@@ -96,11 +97,15 @@ export async function streamDeliveryPackage(opts: StreamDeliveryPackageOptions):
     reading?.destroy()
   })
 
-  // yazl opens a lazy entry only when the previous one is written: one store read at a time.
+  // yazl opens a lazy entry only when the previous one is written, and the next read waits for
+  // that one to be closed too (its file or connection let go: its 'close' can come a little after
+  // its end): one store read at a time.
   const add = (entry: TPackageEntry) => {
     paths.push(entry.path)
     zip.addReadStreamLazy(entry.path, { compress: !storedAsIs(entry), mtime }, (cb) => {
-      entry.open().then(
+      const previous = reading
+      const released = previous ? finished(previous).catch(() => undefined) : Promise.resolve()
+      released.then(() => entry.open()).then(
         (stream) => {
           reading = stream
           cb(null, stream)
