@@ -41,6 +41,9 @@ function replicas(kinds: ('ours' | 'y-utility')[]): Replica[] {
   return all
 }
 
+/** A record's JSON text as it is stored now. */
+const bytes = (text: string) => new TextEncoder().encode(text)
+
 /** Each replica's records; YKeyValue hands out what is stored, so ours reach it as JSON bytes. */
 function values(r: Replica): Record<string, unknown> {
   const parsed = (val: unknown) => (val instanceof Uint8Array ? JSON.parse(new TextDecoder().decode(val)) : val)
@@ -112,7 +115,6 @@ describe('BoardRecords', () => {
 
     records.set('new', { n: 2, s: 'ü' })
     records.set('old', { n: 3, nested: { list: [4] } })
-    const bytes = (text: string) => new TextEncoder().encode(text)
     expect(yarray.toArray()).toEqual([
       { key: 'text', val: '{"n":4,"s":"é"}' },
       { key: 'new', val: bytes('{"n":2,"s":"ü"}') },
@@ -160,7 +162,6 @@ describe('BoardRecords', () => {
     const doc = new Y.Doc()
     doc.getArray<unknown>('records').push([null, 'junk', { key: 7, val: {} }, { key: 'ok', val: { n: 1 } }, { key: 'bad', val: null }])
     doc.getArray<unknown>('records').push([{ key: 'text', val: '{"n": 1' }, { key: 'list', val: '[1]' }, { key: 'none', val: 'null' }, { key: 'number', val: '7' }])
-    const bytes = (text: string) => new TextEncoder().encode(text)
     // Bytes that are not UTF-8 (a lone continuation byte), or not the JSON of an object.
     doc.getArray<unknown>('records').push([{ key: 'latin1', val: Uint8Array.of(0x7b, 0x7d, 0x80) }, { key: 'cut', val: bytes('{"n":') }, { key: 'array', val: bytes('[{}]') }, { key: 'empty', val: new Uint8Array() }])
     const records = new BoardRecords<{ n: number }>(doc.getArray('records'))

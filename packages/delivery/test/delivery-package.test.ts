@@ -185,8 +185,8 @@ describe(`the delivery package (${STORE_KIND} store)`, () => {
       // Well into the render (the first stored file), then the reader goes away.
       if (received > 200_000) break
     }
-    // The read is closed once the abandoned stream's end has gone through the pipeline: wait for
-    // it (on a busy machine that took longer than the 50 ms this test once slept), then look.
+    // Each read here lets go of its file 30 ms after it is destroyed (above): wait for that, up to
+    // 5 s, then look.
     for (const deadline = Date.now() + 5_000; open > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10))
     expect(reads).toHaveLength(1)
     expect(reads[0]!.stream.destroyed).toBe(true)
