@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import type { TBoardSearchChanges, TBoardSearchShape, Sql } from '@montage/db'
-import { listUnindexedBoards, loadBoardUpdates, replaceBoardSearchShapes } from '@montage/db'
+import { listUnindexedBoards, loadBoardUpdates, readBoardSearchShapes, replaceBoardSearchShapes } from '@montage/db'
 import { ShotSearchWriter } from './ShotSearchWriter'
 import { mergeInGroups } from './merge-updates'
 import { getRecords } from '@montage/board'
@@ -36,22 +36,26 @@ export function searchShapesOf(records: Iterable<unknown>): TBoardSearchShape[] 
 
 /**
  * Keeps `board_search_shapes` equal to the board's shots: called when the board is built from
- * storage and after each store. The first write replaces the board's rows; after that only the
- * shots whose title or prompt changed, and those gone, are written (nothing when none did), one
- * write at a time, through the instance's `ShotSearchWriter` (which writes many boards in one
- * transaction; without one given, the index has its own). A failed write is logged, and the next
- * call replaces the board's rows whole again.
+ * storage and after each store. The first refresh reads what the index holds of the board and
+ * writes only where it differs (nothing when it does not: opening a board indexed before costs one
+ * read, not a write), or, for a board never indexed, replaces its rows whole and marks it indexed.
+ * After that only the shots whose title or prompt changed, and those gone, are written (nothing when
+ * none did), one write at a time, through the instance's `ShotSearchWriter` (which writes many
+ * boards in one transaction; without one given, the index has its own). A failed read or write is
+ * logged, and the next call starts again from what the index holds.
  *
  * Given `record` (one record by id), a refresh after the first reads only the records named to
  * `noteChanged` since the last one, not the whole board: a busy 10,000-shape board is stored every
  * few seconds, and each store walked every record.
  */
 export class ShotSearchIndex {
-  /** The rows as last handed to the writer, by shape id; null until the first write and after a failed one. */
+  /** The rows as last handed to the writer (or read from the index), by shape id; null until the first refresh and after a failed one. */
   private written: Map<string, TBoardSearchShape> | null = null
   /** Records changed since the last refresh (with `record`). */
   private changed = new Set<string>()
   private chain: Promise<void> = Promise.resolve()
+  /** The refresh that starts from what the index holds, while it is queued or running. */
+  private fromStored: Promise<void> | null = null
   private readonly writer: ShotSearchWriter
 
   constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; record?: (id: string) => unknown; writer?: ShotSearchWriter }) {
@@ -64,58 +68,113 @@ export class ShotSearchIndex {
   }
 
   refresh(): Promise<void> {
-    const { boardId, logger, record } = this.opts
     const before = this.written
+    if (!before) return this.refreshFromStored()
+    const { record } = this.opts
     const noted = this.changed
     this.changed = new Set()
     // The rows now of the records to compare (null: not a shot, or gone): the noted ones, or all.
     const now = new Map<string, TBoardSearchShape | null>()
-    if (before && record) {
+    if (record) {
       for (const id of noted) now.set(id, searchRowOf(record(id)))
     } else {
-      for (const r of this.opts.records()) {
-        const row = searchRowOf(r)
-        if (row) now.set(row.shapeId, row)
-      }
-      if (before) for (const id of before.keys()) if (!now.has(id)) now.set(id, null)
+      for (const [id, row] of this.rowsNow()) now.set(id, row)
+      for (const id of before.keys()) if (!now.has(id)) now.set(id, null)
     }
-    let changes: TBoardSearchChanges
-    if (!before) {
-      const rows = [...now.values()].filter((row) => row !== null)
-      this.written = new Map(rows.map((row) => [row.shapeId, row]))
-      changes = { boardId, replace: true, shapes: rows, removed: [] }
-    } else {
-      const shapes: TBoardSearchShape[] = []
-      const removed: string[] = []
-      for (const [id, row] of now) {
-        const was = before.get(id)
-        if (row && (!was || was.title !== row.title || was.prompt !== row.prompt)) {
-          shapes.push(row)
-          before.set(id, row)
-        } else if (!row && was) {
-          removed.push(id)
-          before.delete(id)
-        }
-      }
-      if (shapes.length === 0 && removed.length === 0) return this.chain
-      changes = { boardId, replace: false, shapes, removed }
-    }
-    this.chain = this.chain.then(async () => {
-      try {
-        await this.writer.write(changes)
-      } catch (e) {
-        // What the rows hold is no longer known: the next call writes them whole.
-        this.written = null
-        logger.warn('indexing the board for search failed', { boardId, ...errorFields(e) })
-      }
-    })
-    return this.chain
+    const changes = changesFrom(this.opts.boardId, before, now)
+    if (!changes) return this.chain
+    return this.write(changes)
   }
 
   /** Resolves once every write asked for so far is done (tests, shutdown). */
   settled(): Promise<void> {
     return this.chain
   }
+
+  /**
+   * Reads what the index holds of the board, then writes where the board's shots differ from it
+   * (a board never indexed: all of them, replacing its rows). Every record is read once the index
+   * answered, so what was noted before is covered; calls meanwhile wait for this one.
+   */
+  private refreshFromStored(): Promise<void> {
+    if (this.fromStored) return this.fromStored
+    const { boardId, db, logger } = this.opts
+    const run = this.chain.then(async () => {
+      let changes: TBoardSearchChanges | null
+      try {
+        const stored = await readBoardSearchShapes(db, boardId)
+        // A board deleted meanwhile: nothing to index.
+        if (!stored) return
+        this.changed = new Set()
+        const now = this.rowsNow()
+        if (!stored.indexed) {
+          this.written = now
+          changes = { boardId, replace: true, shapes: [...now.values()], removed: [] }
+        } else {
+          const before = new Map(stored.shapes.map((row) => [row.shapeId, row]))
+          const compared = new Map<string, TBoardSearchShape | null>(now)
+          for (const id of before.keys()) if (!now.has(id)) compared.set(id, null)
+          this.written = before
+          changes = changesFrom(boardId, before, compared)
+        }
+      } catch (e) {
+        logger.warn('reading the board\'s search rows failed', { boardId, ...errorFields(e) })
+        return
+      }
+      if (changes) await this.writeNow(changes)
+    })
+    this.chain = run
+    this.fromStored = run
+    void run.finally(() => {
+      if (this.fromStored === run) this.fromStored = null
+    })
+    return run
+  }
+
+  /** The board's shots as search rows now, by shape id. */
+  private rowsNow(): Map<string, TBoardSearchShape> {
+    const rows = new Map<string, TBoardSearchShape>()
+    for (const r of this.opts.records()) {
+      const row = searchRowOf(r)
+      if (row) rows.set(row.shapeId, row)
+    }
+    return rows
+  }
+
+  private write(changes: TBoardSearchChanges): Promise<void> {
+    this.chain = this.chain.then(() => this.writeNow(changes))
+    return this.chain
+  }
+
+  private async writeNow(changes: TBoardSearchChanges): Promise<void> {
+    try {
+      await this.writer.write(changes)
+    } catch (e) {
+      // What the rows hold is no longer known: the next call reads them again.
+      this.written = null
+      this.opts.logger.warn('indexing the board for search failed', { boardId: this.opts.boardId, ...errorFields(e) })
+    }
+  }
+}
+
+/**
+ * What to write so that the index, holding `before` (which this updates to match), holds the rows
+ * `now` (null: not a shot, or gone) of the shapes compared; null when nothing differs.
+ */
+function changesFrom(boardId: string, before: Map<string, TBoardSearchShape>, now: Map<string, TBoardSearchShape | null>): TBoardSearchChanges | null {
+  const shapes: TBoardSearchShape[] = []
+  const removed: string[] = []
+  for (const [id, row] of now) {
+    const was = before.get(id)
+    if (row && (!was || was.title !== row.title || was.prompt !== row.prompt)) {
+      shapes.push(row)
+      before.set(id, row)
+    } else if (!row && was) {
+      removed.push(id)
+      before.delete(id)
+    }
+  }
+  return shapes.length === 0 && removed.length === 0 ? null : { boardId, replace: false, shapes, removed }
 }
 
 /**

@@ -53,7 +53,7 @@ describe('shot search index', () => {
     expect(await searchWorkspace(sql, { workspaceId: ws.id, q: word })).toEqual([])
   })
 
-  it('after the first write, writes only the shots that changed or went, and a failed write makes the next one whole', async () => {
+  it('after the first write, writes only the shots that changed or went, and after a failed write starts again from what the index holds', async () => {
     const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
     const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
     const board = await createBoard(sql, { workspaceId: ws.id, name: 'Big board', createdBy: owner.id })
@@ -78,7 +78,7 @@ describe('shot search index', () => {
     expect(second.get('shape:s1')).toBe(first.get('shape:s1'))
     expect(second.get('shape:s2')).toMatch(new RegExp(`^Retitled ${word} @`))
 
-    // A write that fails leaves the rows behind; the next call, with nothing new, writes them whole.
+    // A write that fails leaves the rows behind; the next call, with nothing new, reads what the index holds and writes what differs.
     records = [shot('shape:s1', `Reshot ${word}`, 'prompt'), shot('shape:s2', `Retitled ${word}`, 'prompt'), shot('shape:s4', `Shot 4 ${word}`, '')]
     failNext = true
     await index.refresh()
@@ -88,7 +88,47 @@ describe('shot search index', () => {
     expect(hits.map((h) => [h.shapeId, h.title]).sort()).toEqual([['shape:s1', `Reshot ${word}`], ['shape:s2', `Retitled ${word}`], ['shape:s4', `Shot 4 ${word}`]])
   })
 
-  it('given one record by id, reads only the records noted since the last refresh; a failed write makes the next one whole', async () => {
+  it('opening a board the index holds already reads it and writes only what differs (nothing when nothing does)', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
+    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Reopened board', createdBy: owner.id })
+    const word = `delta${randomUUID().slice(0, 6)}`
+    const stamps = async () => new Map((await sql<{ shapeId: string; title: string; at: Date }[]>`
+      SELECT shape_id AS "shapeId", title, updated_at AS at FROM board_search_shapes WHERE board_id = ${board.id}`).map((r) => [r.shapeId, `${r.title} @ ${r.at.getTime()}`]))
+    const indexedAt = async () => (await sql<{ at: Date }[]>`SELECT shots_indexed_at AS at FROM boards WHERE id = ${board.id}`)[0]!.at.getTime()
+    const records = [shot('shape:s1', `Opening ${word}`, 'wide'), shot('shape:s2', `Closing ${word}`, 'close')]
+    const writer = new ShotSearchWriter(sql)
+    const written: unknown[] = []
+    const counting = { write: (changes: never) => (written.push(changes), writer.write(changes)) } as unknown as ShotSearchWriter
+    // First opened: never indexed, so written whole and marked indexed.
+    await new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records }).refresh()
+    expect(written).toHaveLength(1)
+    const first = await stamps()
+    const marked = await indexedAt()
+    await new Promise((r) => setTimeout(r, 20))
+
+    // Opened again (a new room, as after a restart): the index holds these shots, so nothing is written.
+    await new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records }).refresh()
+    expect(written).toHaveLength(1)
+    expect(await stamps()).toEqual(first)
+
+    // The board moved on while its rows did not (the server stopped between storing an edit and
+    // writing its rows): opened again, only the retitled shot, the new one and the gone one are
+    // written, once for two refreshes asked at once.
+    records.splice(0, 2, shot('shape:s2', `Retitled ${word}`, 'close'), shot('shape:s3', `Insert ${word}`, ''))
+    const reopened = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records })
+    await Promise.all([reopened.refresh(), reopened.refresh()])
+    expect(written).toHaveLength(2)
+    expect(written[1]).toEqual({ boardId: board.id, replace: false, shapes: [{ shapeId: 'shape:s2', title: `Retitled ${word}`, prompt: 'close' }, { shapeId: 'shape:s3', title: `Insert ${word}`, prompt: '' }], removed: ['shape:s1'] })
+    const hits = await searchWorkspace(sql, { workspaceId: ws.id, q: word })
+    expect(hits.map((h) => [h.shapeId, h.title]).sort()).toEqual([['shape:s2', `Retitled ${word}`], ['shape:s3', `Insert ${word}`]])
+    expect(await indexedAt()).toBe(marked)
+    // Nothing changed since: nothing written.
+    await reopened.refresh()
+    expect(written).toHaveLength(2)
+  })
+
+  it('given one record by id, reads only the records noted since the last refresh; after a failed write, reads the whole board again', async () => {
     const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
     const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
     const board = await createBoard(sql, { workspaceId: ws.id, name: 'Noted board', createdBy: owner.id })
@@ -116,7 +156,7 @@ describe('shot search index', () => {
     // Nothing noted: nothing read, nothing written.
     await index.refresh()
     expect(read).toHaveLength(4)
-    // A failed write: the next refresh walks the whole board again and writes it whole.
+    // A failed write: the next refresh walks the whole board again, against what the index holds.
     records.set('shape:s1', shot('shape:s1', `Reshot ${word}`, ''))
     index.noteChanged(['shape:s1'])
     failNext = true

@@ -74,6 +74,22 @@ export interface TBoardSearchShape {
 }
 
 /**
+ * What the search index holds of one board: whether it was ever indexed, and its shots' rows (in
+ * shape id order); null when there is no such board. The collab-server reads it when it opens a
+ * board, so that a board already indexed is written only where it differs.
+ */
+export async function readBoardSearchShapes(sql: Sql, boardId: string): Promise<{ indexed: boolean; shapes: TBoardSearchShape[] } | null> {
+  const rows = await sql<{ indexed: boolean; shapeId: string | null; title: string | null; prompt: string | null }[]>`
+    SELECT b.shots_indexed_at IS NOT NULL AS indexed, s.shape_id AS "shapeId", s.title, s.prompt
+    FROM boards b LEFT JOIN board_search_shapes s ON s.board_id = b.id
+    WHERE b.id = ${boardId} ORDER BY s.shape_id`
+  if (rows.length === 0) return null
+  const shapes: TBoardSearchShape[] = []
+  for (const r of rows) if (r.shapeId !== null) shapes.push({ shapeId: r.shapeId, title: r.title ?? '', prompt: r.prompt ?? '' })
+  return { indexed: rows[0]!.indexed, shapes }
+}
+
+/**
  * Replaces a board's indexed shots with these (the collab-server calls it when they changed) and
  * marks the board indexed. `ifUnindexed`: only when the board was never indexed (the start-up
  * backfill, which must not overwrite what an open board's room wrote meanwhile); false when it was.

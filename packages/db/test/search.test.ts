@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addMember, createBoard, createComment, createWorkspace, replaceBoardSearchShapes, searchQueryText, searchWorkspace, upsertUser, type Sql } from '../src'
+import { addMember, createBoard, createComment, createWorkspace, readBoardSearchShapes, replaceBoardSearchShapes, searchQueryText, searchWorkspace, upsertUser, type Sql } from '../src'
 import { openTestDb } from '../src/testing'
 
 let sql: Sql
@@ -84,5 +84,15 @@ describe('search', () => {
     expect(searchQueryText("  Hero's  CAR! ")).toBe("'hero':* & 's':* & 'car':*")
     expect(searchQueryText("a' | !b & c:*")).toBe("'a':* & 'b':* & 'c':*")
     expect(searchQueryText('  ?!  ')).toBeNull()
+  })
+
+  it('reads what the index holds of one board: never indexed, then its rows in shape id order; nothing for an unknown board', async () => {
+    const { board } = await workspaceWith('Gamma')
+    expect(await readBoardSearchShapes(sql, board.id)).toEqual({ indexed: false, shapes: [] })
+    await replaceBoardSearchShapes(sql, { boardId: board.id, shapes: [{ shapeId: 'shape:b', title: 'Second', prompt: '' }, { shapeId: 'shape:a', title: 'First', prompt: 'wide' }] })
+    expect(await readBoardSearchShapes(sql, board.id)).toEqual({ indexed: true, shapes: [{ shapeId: 'shape:a', title: 'First', prompt: 'wide' }, { shapeId: 'shape:b', title: 'Second', prompt: '' }] })
+    await replaceBoardSearchShapes(sql, { boardId: board.id, shapes: [] })
+    expect(await readBoardSearchShapes(sql, board.id)).toEqual({ indexed: true, shapes: [] })
+    expect(await readBoardSearchShapes(sql, randomUUID())).toBeNull()
   })
 })
