@@ -48,7 +48,8 @@ export interface TLeanConfig {
   burst?: number
 }
 
-export type TLeanParentMessage = { type: 'start'; config: TLeanConfig } | { type: 'go'; warmupMs: number; durationMs: number } | { type: 'stop' }
+/** `coldMs`: the span from go whose sent edits are counted apart (`sentCold`): a fresh server's first seconds. */
+export type TLeanParentMessage = { type: 'start'; config: TLeanConfig } | { type: 'go'; warmupMs: number; durationMs: number; coldMs?: number } | { type: 'stop' }
 export type TLeanChildMessage =
   | { type: 'ready' }
   | {
@@ -58,6 +59,8 @@ export type TLeanChildMessage =
       /** Edits the clients meant to send in the measured window, and those they did send (missed ones are not made up later). */
       intended: number
       sent: number
+      /** Edits sent in the first `coldMs` after go (0 when no span was asked). */
+      sentCold: number
       /** Edits sent in all, warm-up included. */
       sentTotal: number
       /** CPU this process used while the clients edited, in core-seconds per second. */
@@ -251,6 +254,7 @@ async function run(config: TLeanConfig): Promise<void> {
   const started = now()
   const warmupEnd = started + go.warmupMs
   const end = warmupEnd + go.durationMs
+  const coldEnd = started + (go.coldMs ?? 0)
   if (config.burst === undefined) window = { from: warmupEnd, to: end }
   const cpuBefore = process.cpuUsage()
   const loopDelay = monitorEventLoopDelay({ resolution: 10 })
@@ -260,6 +264,7 @@ async function run(config: TLeanConfig): Promise<void> {
   let intended = 0
   let sent = 0
   let sentTotal = 0
+  let sentCold = 0
   if (config.burst !== undefined) {
     for (let k = 0; k < config.burst; k++) {
       for (const e of editors) e.c.sendFrame(written[e.i]![k]!)
@@ -282,6 +287,7 @@ async function run(config: TLeanConfig): Promise<void> {
       if (t - e.nextEdit < config.editIntervalMs) {
         e.c.edit(e.shotId, e.i, now())
         sentTotal++
+        if (t < coldEnd) sentCold++
         if (e.nextEdit >= warmupEnd) sent++
       }
       e.nextEdit += config.editIntervalMs * due
@@ -307,6 +313,7 @@ async function run(config: TLeanConfig): Promise<void> {
     intended,
     sent: Math.min(sent, intended),
     sentTotal,
+    sentCold,
     // A burst's share is over its own span (the quiet wait after it is idle).
     cpuShare: (cpu.user + cpu.system) / 1000 / ((config.burst !== undefined && lastArrivalAt > started ? lastArrivalAt : now()) - started),
     startedAt: started,

@@ -22,10 +22,15 @@ export interface TLeanLoadOptions {
   burst?: number
   warmupMs: number
   durationMs: number
+  /** A span from go whose sent edits are counted apart (`sentCold`), ended by `onCold`. */
+  coldMs?: number
   /** Called once every client is synced, before anyone edits (e.g. to read the server's memory). */
   onReady?: () => Promise<void>
   /** Called when the clients start editing and when they have reported (e.g. the server's CPU). */
   onGo?: () => Promise<void>
+  /** Called `coldMs` after go, and when the warm-up ends (`warmupMs` after go): e.g. the server's CPU then. */
+  onCold?: () => Promise<void>
+  onWarm?: () => Promise<void>
   onDone?: () => Promise<void>
 }
 
@@ -34,6 +39,8 @@ export interface TLeanLoadResult {
   intended: number
   sent: number
   sentTotal: number
+  /** Edits sent in the first `coldMs` after go. */
+  sentCold: number
   /** The share of intended edits sent: a figure counts only at 95 % or more. */
   sentShare: number
   /** CPU of the client processes together, in cores (1 = one core busy). */
@@ -54,6 +61,8 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
   opts.clients.forEach((c, i) => shares[i % n]!.push(c))
   const children: ChildProcess[] = []
   const results: Extract<TLeanChildMessage, { type: 'result' }>[] = []
+  const marks: Promise<void>[] = []
+  const timers: NodeJS.Timeout[] = []
   try {
     const ready: Promise<void>[] = []
     const done: Promise<void>[] = []
@@ -70,10 +79,17 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
     await Promise.all(ready)
     await opts.onReady?.()
     await opts.onGo?.()
-    for (const child of children) child.send({ type: 'go', warmupMs: opts.warmupMs, durationMs: opts.durationMs } satisfies TLeanParentMessage)
+    for (const child of children) child.send({ type: 'go', warmupMs: opts.warmupMs, durationMs: opts.durationMs, ...(opts.coldMs !== undefined ? { coldMs: opts.coldMs } : {}) } satisfies TLeanParentMessage)
+    const mark = (ms: number | undefined, at: (() => Promise<void>) | undefined) => {
+      if (ms !== undefined && at) timers.push(setTimeout(() => marks.push(at()), ms))
+    }
+    mark(opts.coldMs, opts.onCold)
+    mark(opts.warmupMs, opts.onWarm)
     await Promise.all(done)
+    await Promise.all(marks)
     await opts.onDone?.()
   } finally {
+    for (const timer of timers) clearTimeout(timer)
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
   }
   const intended = results.reduce((s, r) => s + r.intended, 0)
@@ -83,6 +99,7 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
     intended,
     sent,
     sentTotal: results.reduce((s, r) => s + r.sentTotal, 0),
+    sentCold: results.reduce((s, r) => s + r.sentCold, 0),
     sentShare: intended > 0 ? sent / intended : 0,
     clientsCpu: results.reduce((s, r) => s + r.cpuShare, 0),
     clientsLoopDelayP99Ms: Math.max(...results.map((r) => r.loopDelayP99Ms)),
