@@ -36,6 +36,9 @@ export class BoardPersistence {
   private pending: Uint8Array[] = []
   private firstPendingAt: number | null = null
   private storeTimer: NodeJS.Timeout | null = null
+  /** When the pending updates are to be stored (Date.now() time), and when the armed timer fires. */
+  private storeDue = 0
+  private timerDue = 0
   /** Promise chain that serialises stores: two appends of one board never overlap. */
   private storeChain: Promise<void> = Promise.resolve()
   private storing = false
@@ -67,8 +70,11 @@ export class BoardPersistence {
     for (const update of updates) this.pending.push(update)
     const now = Date.now()
     this.firstPendingAt ??= now
-    const untilMax = this.firstPendingAt + maxDebounceMs - now
-    this.scheduleStore(Math.max(0, Math.min(debounceMs, untilMax)))
+    this.storeDue = Math.min(now + debounceMs, this.firstPendingAt + maxDebounceMs)
+    // The armed timer, once it fires, waits out what is left: a busy board's updates move the due
+    // time without a clearTimeout and a setTimeout each (500 boards edited once a second spent
+    // about 1 % of the instance's main thread on that).
+    if (!this.storeTimer || this.storeDue < this.timerDue) this.armStoreTimer()
   }
 
   /** Stores every pending update now (after any store in progress). Rejects when the store fails. */
@@ -86,9 +92,19 @@ export class BoardPersistence {
   }
 
   private scheduleStore(delayMs: number): void {
+    this.storeDue = Date.now() + delayMs
+    this.armStoreTimer()
+  }
+
+  /** Stores at `storeDue`: a timer that fires earlier (the due time moved since) waits for the rest. */
+  private armStoreTimer(): void {
     this.clearStoreTimer()
+    const now = Date.now()
+    const delayMs = Math.max(0, this.storeDue - now)
+    this.timerDue = now + delayMs
     this.storeTimer = setTimeout(() => {
       this.storeTimer = null
+      if (this.storeDue > Date.now()) return this.armStoreTimer()
       this.flush().then(
         () => {
           if (!this.destroyed) this.opts.onStored()
