@@ -22,15 +22,23 @@ export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8
   // As binary COPY: the bytes as they are stored. postgres.js reads query results as text, where a
   // bytea is hex (two characters a byte) or, encoded by the database, base64 (four for three); a
   // board of 10,000 shapes (4.8 MB) arrived in 25 to 55 ms as base64 against 6 to 18 as binary COPY.
-  const stream = await sql.unsafe(`
-    COPY (
-      SELECT update FROM (
-        SELECT 0 AS part, 0::bigint AS id, snapshot AS update FROM board_snapshots WHERE board_id = '${id}'::uuid
-        UNION ALL
-        SELECT 1 AS part, id, update FROM board_updates WHERE board_id = '${id}'::uuid
-      ) doc ORDER BY part, id
-    ) TO STDOUT (FORMAT binary)`).readable()
-  return readBinaryCopyColumn(stream, `the stored updates of board ${id}`)
+  // On a connection of its own: postgres.js pipelines statements onto busy pool connections, and
+  // one that reaches a connection while its COPY streams fails (COPY_IN_PROGRESS). A transaction or
+  // a reserved connection (no `reserve` of its own) is the caller's alone already.
+  const reserved = typeof (sql as Partial<Pick<Sql, 'reserve'>>).reserve === 'function' ? await sql.reserve() : null
+  try {
+    const stream = await (reserved ?? sql).unsafe(`
+      COPY (
+        SELECT update FROM (
+          SELECT 0 AS part, 0::bigint AS id, snapshot AS update FROM board_snapshots WHERE board_id = '${id}'::uuid
+          UNION ALL
+          SELECT 1 AS part, id, update FROM board_updates WHERE board_id = '${id}'::uuid
+        ) doc ORDER BY part, id
+      ) TO STDOUT (FORMAT binary)`).readable()
+    return await readBinaryCopyColumn(stream, `the stored updates of board ${id}`)
+  } finally {
+    reserved?.release()
+  }
 }
 
 /**

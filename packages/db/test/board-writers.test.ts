@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { appendBoardUpdate, appendBoardUpdates, createBoard, createWorkspace, loadBoardUpdates, replaceBoardsSearchShapes, upsertUser, type Sql } from '../src'
-import { openTestDb } from '../src/testing'
+import { appendBoardUpdate, appendBoardUpdates, createBoard, createDb, createWorkspace, loadBoardUpdates, replaceBoardsSearchShapes, upsertUser, type Sql } from '../src'
+import { openTestDb, TEST_DATABASE_URL } from '../src/testing'
 
 let sql: Sql
 let other: Sql
@@ -112,6 +112,30 @@ describe('writers of many boards at once', () => {
       }
     } finally {
       one.release()
+    }
+  })
+  it('load while other statements share the pool: none is sent to a connection in the middle of a COPY', async () => {
+    // Bug: postgres.js pipelines statements onto busy connections, and one that reached a
+    // connection while its COPY was streaming failed with COPY_IN_PROGRESS (a board's load, or the
+    // authorization of someone opening another board, on a launch-day crowd of 500 boards).
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Crowd' })
+    const ws = await createWorkspace(sql, { name: 'Crowd', ownerId: owner.id })
+    const id = (await createBoard(sql, { workspaceId: ws.id, name: 'crowd', createdBy: owner.id })).id
+    const update = Uint8Array.from({ length: 1_000_000 }, (_, j) => (j * 13) % 256)
+    await appendBoardUpdate(sql, { boardId: id, update })
+    const small = createDb({ url: TEST_DATABASE_URL, max: 2 })
+    try {
+      // Spread over time, as people arrive: statements come while earlier COPYs stream (before the
+      // fix, about 1 in 60 of them failed here).
+      const work: Promise<unknown>[] = []
+      for (let i = 0; i < 150; i++) {
+        work.push(loadBoardUpdates(small, id).then((loaded) => expect(Buffer.compare(loaded[0]!, update)).toBe(0)))
+        work.push(small`SELECT ${i}::int AS n`.then((rows) => expect(rows[0]!.n).toBe(i)))
+        await new Promise((r) => setTimeout(r, 0))
+      }
+      await Promise.all(work)
+    } finally {
+      await small.end()
     }
   })
   it('load a board never written as no updates, and refuse an id that is not a uuid before the database sees it', async () => {
