@@ -92,13 +92,13 @@ function leanFigures(out: Record<string, number>, name: string, r: TLeanLoadResu
  * How long the 500-board load runs before its latency and its CPU per edit are measured. It is the
  * first load of a fresh server process, and a fresh process runs its code unoptimized at first:
  * V8 compiles the hot functions in the background, and our server, which checks and stores every
- * edit, has more of them than Hocuspocus. Profiled with perf from about 1 s after the first edits,
- * for 5 s: TurboFan took 0.44 core-seconds of ours against 0.12 of theirs, and a quarter of our
- * main thread's samples were in baseline code (an eighth of theirs). Our CPU per second settled
- * after 25 to 30 s of edits, theirs after 5 to 10; from 32 s to 40 s, all threads of ours took 1.05
- * times what theirs took. A server serves for days: the figures are those of a warm process, and
- * the first 8 s are kept apart (`COLD_500_MS`, `boards.server_cpu_ms_per_1000_edits_first_8_s`).
- * The later loads run on the process the 500-board load warmed.
+ * edit, has more of them than Hocuspocus. Profiled with perf for 5 s a few seconds after the first
+ * edits: TurboFan took 0.44 core-seconds of ours against 0.12 of theirs, and a quarter of our main
+ * thread's samples were in baseline code (an eighth of theirs). Our CPU per second settled after
+ * 25 to 30 s of edits, theirs after 5 to 10. A server serves for days: the figures are those of a
+ * warm process, and the first 8 s are kept apart (`COLD_500_MS`,
+ * `boards.server_cpu_ms_per_1000_edits_first_8_s`). The later loads run on the process the
+ * 500-board load warmed.
  */
 const WARMUP_500_MS = 30_000
 const COLD_500_MS = 8_000
