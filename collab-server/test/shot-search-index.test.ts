@@ -18,6 +18,16 @@ afterAll(async () => {
 const shot = (id: string, title: unknown, prompt: unknown) => ({ id, typeName: 'shape', type: 'shot', props: { title, prompt } })
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as never
 
+/** A new board of its own workspace, a word only this test's shots hold, and its search rows' titles with their stamps. */
+async function boardToIndex(name: string, wordPrefix: string) {
+  const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+  const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
+  const board = await createBoard(sql, { workspaceId: ws.id, name, createdBy: owner.id })
+  const stamps = async () => new Map((await sql<{ shapeId: string; title: string; at: Date }[]>`
+    SELECT shape_id AS "shapeId", title, updated_at AS at FROM board_search_shapes WHERE board_id = ${board.id}`).map((r) => [r.shapeId, `${r.title} @ ${r.at.getTime()}`]))
+  return { ws, board, word: `${wordPrefix}${randomUUID().slice(0, 6)}`, stamps }
+}
+
 describe('shot search index', () => {
   it('takes shots’ titles and prompts only, skipping what is not text', () => {
     const rows = searchShapesOf([
@@ -54,12 +64,7 @@ describe('shot search index', () => {
   })
 
   it('after the first write, writes only the shots that changed or went, and after a failed write starts again from what the index holds', async () => {
-    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
-    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
-    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Big board', createdBy: owner.id })
-    const word = `mesa${randomUUID().slice(0, 6)}`
-    const stamps = async () => new Map((await sql<{ shapeId: string; title: string; at: Date }[]>`
-      SELECT shape_id AS "shapeId", title, updated_at AS at FROM board_search_shapes WHERE board_id = ${board.id}`).map((r) => [r.shapeId, `${r.title} @ ${r.at.getTime()}`]))
+    const { ws, board, word, stamps } = await boardToIndex('Big board', 'mesa')
     let records: unknown[] = [1, 2, 3].map((i) => shot(`shape:s${i}`, `Shot ${i} ${word}`, 'prompt'))
     let failNext = false
     const writer = new ShotSearchWriter(sql)
@@ -89,12 +94,7 @@ describe('shot search index', () => {
   })
 
   it('opening a board the index holds already reads it and writes only what differs (nothing when nothing does)', async () => {
-    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
-    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
-    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Reopened board', createdBy: owner.id })
-    const word = `delta${randomUUID().slice(0, 6)}`
-    const stamps = async () => new Map((await sql<{ shapeId: string; title: string; at: Date }[]>`
-      SELECT shape_id AS "shapeId", title, updated_at AS at FROM board_search_shapes WHERE board_id = ${board.id}`).map((r) => [r.shapeId, `${r.title} @ ${r.at.getTime()}`]))
+    const { ws, board, word, stamps } = await boardToIndex('Reopened board', 'delta')
     const indexedAt = async () => (await sql<{ at: Date }[]>`SELECT shots_indexed_at AS at FROM boards WHERE id = ${board.id}`)[0]!.at.getTime()
     const records = [shot('shape:s1', `Opening ${word}`, 'wide'), shot('shape:s2', `Closing ${word}`, 'close')]
     const writer = new ShotSearchWriter(sql)
