@@ -74,12 +74,12 @@ export class ShotSearchIndex {
     const noted = this.changed
     this.changed = new Set()
     // The rows now of the records to compare (null: not a shot, or gone): the noted ones, or all.
-    const now = new Map<string, TBoardSearchShape | null>()
+    let now: Map<string, TBoardSearchShape | null>
     if (record) {
+      now = new Map()
       for (const id of noted) now.set(id, searchRowOf(record(id)))
     } else {
-      for (const [id, row] of this.rowsNow()) now.set(id, row)
-      for (const id of before.keys()) if (!now.has(id)) now.set(id, null)
+      now = this.rowsAgainst(before)
     }
     const changes = changesFrom(this.opts.boardId, before, now)
     if (!changes) return this.chain
@@ -106,16 +106,14 @@ export class ShotSearchIndex {
         // A board deleted meanwhile: nothing to index.
         if (!stored) return
         this.changed = new Set()
-        const now = this.rowsNow()
         if (!stored.indexed) {
+          const now = this.rowsNow()
           this.written = now
           changes = { boardId, replace: true, shapes: [...now.values()], removed: [] }
         } else {
           const before = new Map(stored.shapes.map((row) => [row.shapeId, row]))
-          const compared = new Map<string, TBoardSearchShape | null>(now)
-          for (const id of before.keys()) if (!now.has(id)) compared.set(id, null)
           this.written = before
-          changes = changesFrom(boardId, before, compared)
+          changes = changesFrom(boardId, before, this.rowsAgainst(before))
         }
       } catch (e) {
         logger.warn('reading the board\'s search rows failed', { boardId, ...errorFields(e) })
@@ -138,6 +136,13 @@ export class ShotSearchIndex {
       const row = searchRowOf(r)
       if (row) rows.set(row.shapeId, row)
     }
+    return rows
+  }
+
+  /** Every shot's row now, and null for each shape of `before` that is no longer a shot. */
+  private rowsAgainst(before: Map<string, TBoardSearchShape>): Map<string, TBoardSearchShape | null> {
+    const rows = new Map<string, TBoardSearchShape | null>(this.rowsNow())
+    for (const id of before.keys()) if (!rows.has(id)) rows.set(id, null)
     return rows
   }
 
