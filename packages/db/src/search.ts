@@ -127,16 +127,22 @@ export async function replaceBoardsSearchShapes(
 }
 
 /**
- * Writes the shots of many boards in one transaction, each board replaced whole or changed by what
- * changed (a shot edited on a board of 5,000 writes one row, not 5,000), in two round trips whatever
- * their number: the boards are locked (in id order, as the update log's appends lock them, so two
- * writers never wait on each other in a circle), then the writes are pipelined. A board replaced
- * whole is marked indexed. Each board comes once in `boards`. Returns the ids of the boards written:
- * a board that no longer exists is skipped, and so is an indexed one with `ifUnindexed`.
+ * Writes the shots of many boards, each board replaced whole or changed by what changed (a shot
+ * edited on a board of 5,000 writes one row, not 5,000), whatever their number:
+ * - when every board is changed in part (a busy instance's steady state: hundreds of boards a
+ *   second), in one statement and one round trip: the boards are locked, then the changed shots
+ *   are upserted and the removed ones deleted;
+ * - otherwise in one transaction of two round trips: the boards are locked, then the writes are
+ *   pipelined, and a board replaced whole is marked indexed.
+ * Boards are locked in id order, as the update log's appends lock them, so two writers never wait
+ * on each other in a circle, and before any of their search rows. Each board comes once in
+ * `boards`. Returns the ids of the boards written: a board that no longer exists is skipped, and so
+ * is an indexed one with `ifUnindexed`.
  */
 export async function writeBoardsSearchShapes(sql: Sql, boards: TBoardSearchChanges[], opts: { ifUnindexed?: boolean } = {}): Promise<string[]> {
   if (boards.length === 0) return []
   const wanted = [...new Set(boards.map((b) => b.boardId))].sort()
+  if (!opts.ifUnindexed && boards.every((b) => !b.replace)) return writeSearchChangesAtOnce(sql, wanted, boards)
   return sql.begin(async (tx) => {
     const locked = await tx<{ id: string; indexed: boolean }[]>`
       SELECT id, shots_indexed_at IS NOT NULL AS indexed FROM boards WHERE id = ANY(${wanted}::uuid[]) ORDER BY id FOR UPDATE`
@@ -170,6 +176,31 @@ export async function writeBoardsSearchShapes(sql: Sql, boards: TBoardSearchChan
     await Promise.all(statements)
     return ids
   })
+}
+
+/**
+ * `writeBoardsSearchShapes` of boards changed in part, as one statement. `locked` is read by both
+ * writes' filters before they touch a row (a hashed subplan is built whole on first use) and by the
+ * result, so the boards are locked first, and even when nothing else reads them; a changed shot's
+ * row is updated in place. No board both changes and removes one shot (`removed` holds shots gone).
+ */
+async function writeSearchChangesAtOnce(sql: Sql, wanted: string[], boards: TBoardSearchChanges[]): Promise<string[]> {
+  const gone = boards.flatMap((b) => b.removed.map((shapeId) => ({ boardId: b.boardId, shapeId })))
+  const rows = boards.flatMap((b) => b.shapes.map((s) => ({ ...s, boardId: b.boardId })))
+  const locked = await sql<{ id: string }[]>`
+    WITH locked AS MATERIALIZED (
+      SELECT id FROM boards WHERE id = ANY(${wanted}::uuid[]) ORDER BY id FOR UPDATE
+    ), gone AS (
+      DELETE FROM board_search_shapes s USING unnest(${gone.map((g) => g.boardId)}::uuid[], ${gone.map((g) => g.shapeId)}::text[]) AS g(board_id, shape_id)
+      WHERE s.board_id = g.board_id AND s.shape_id = g.shape_id AND g.board_id IN (SELECT id FROM locked)
+    ), put AS (
+      INSERT INTO board_search_shapes (board_id, shape_id, title, prompt)
+      SELECT * FROM unnest(${rows.map((r) => r.boardId)}::uuid[], ${rows.map((r) => r.shapeId)}::text[], ${rows.map((r) => r.title)}::text[], ${rows.map((r) => r.prompt)}::text[]) AS r(board_id, shape_id, title, prompt)
+      WHERE r.board_id IN (SELECT id FROM locked)
+      ON CONFLICT (board_id, shape_id) DO UPDATE SET title = excluded.title, prompt = excluded.prompt, updated_at = now()
+    )
+    SELECT id FROM locked`
+  return locked.map((b) => b.id)
 }
 
 /**

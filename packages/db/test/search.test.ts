@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { addMember, createBoard, createComment, createWorkspace, readBoardSearchShapes, replaceBoardSearchShapes, searchQueryText, searchWorkspace, upsertUser, type Sql } from '../src'
+import { addMember, createBoard, createComment, createWorkspace, readBoardSearchShapes, replaceBoardSearchShapes, searchQueryText, searchWorkspace, upsertUser, writeBoardsSearchShapes, type Sql } from '../src'
 import { openTestDb } from '../src/testing'
 
 let sql: Sql
@@ -78,6 +78,44 @@ describe('search', () => {
     await replaceBoardSearchShapes(sql, { boardId: a.board.id, shapes: [{ shapeId: 'shape:s', title: word('after'), prompt: '' }] })
     expect(await searchWorkspace(sql, { workspaceId: a.ws.id, q: word('before') })).toEqual([])
     expect((await searchWorkspace(sql, { workspaceId: a.ws.id, q: word('after') })).map((h) => h.kind)).toEqual(['shot'])
+  })
+
+  it('writes boards changed in part at once: changed shots updated, removed ones gone, the rest kept, a missing board skipped, the indexed mark untouched', async () => {
+    const a = await workspaceWith('Delta')
+    const b = await workspaceWith('Epsilon')
+    await replaceBoardSearchShapes(sql, { boardId: a.board.id, shapes: [{ shapeId: 'shape:1', title: 'Keep', prompt: '' }, { shapeId: 'shape:2', title: 'Old', prompt: 'p' }, { shapeId: 'shape:3', title: 'Gone', prompt: '' }] })
+    const missing = randomUUID()
+    const written = await writeBoardsSearchShapes(sql, [
+      { boardId: a.board.id, replace: false, shapes: [{ shapeId: 'shape:2', title: 'New', prompt: 'q' }, { shapeId: 'shape:4', title: 'Added', prompt: '' }], removed: ['shape:3'] },
+      { boardId: b.board.id, replace: false, shapes: [{ shapeId: 'shape:9', title: 'First', prompt: '' }], removed: ['shape:never'] },
+      { boardId: missing, replace: false, shapes: [{ shapeId: 'shape:1', title: 'Nowhere', prompt: '' }], removed: [] },
+    ])
+    expect(written.sort()).toEqual([a.board.id, b.board.id].sort())
+    expect(await readBoardSearchShapes(sql, a.board.id)).toEqual({
+      indexed: true,
+      shapes: [{ shapeId: 'shape:1', title: 'Keep', prompt: '' }, { shapeId: 'shape:2', title: 'New', prompt: 'q' }, { shapeId: 'shape:4', title: 'Added', prompt: '' }],
+    })
+    // Written in part only: a board never replaced whole stays unindexed (the start-up backfill still takes it).
+    expect(await readBoardSearchShapes(sql, b.board.id)).toEqual({ indexed: false, shapes: [{ shapeId: 'shape:9', title: 'First', prompt: '' }] })
+    expect((await sql`SELECT 1 FROM board_search_shapes WHERE board_id = ${missing}`).length).toBe(0)
+  })
+
+  it('a write in part waits for a board another writer holds before it touches any of its rows', async () => {
+    const { board } = await workspaceWith('Zeta')
+    await replaceBoardSearchShapes(sql, { boardId: board.id, shapes: [{ shapeId: 'shape:1', title: 'Before', prompt: '' }] })
+    let partial: Promise<string[]> | null = null
+    // The other writer locks the board (as an append or a replace does), then rewrites the row.
+    await sql.begin(async (tx) => {
+      await tx`SELECT id FROM boards WHERE id = ${board.id} FOR UPDATE`
+      partial = writeBoardsSearchShapes(sql, [{ boardId: board.id, replace: false, shapes: [{ shapeId: 'shape:1', title: 'Partial', prompt: '' }], removed: [] }])
+      await new Promise((r) => setTimeout(r, 200))
+      // Were the write in part holding the row while it waits for the board, this would wait for
+      // it in turn: a deadlock, which PostgreSQL ends by failing one of the two.
+      await tx`UPDATE board_search_shapes SET title = 'Other' WHERE board_id = ${board.id} AND shape_id = 'shape:1'`
+    })
+    expect(await partial!).toEqual([board.id])
+    // It ran once the other had committed: its title is the last.
+    expect((await readBoardSearchShapes(sql, board.id))!.shapes).toEqual([{ shapeId: 'shape:1', title: 'Partial', prompt: '' }])
   })
 
   it('turns typed text into prefix words and nothing else', () => {
