@@ -9,6 +9,7 @@ import { DROP, type BoardWriteGuard } from '@montage/board'
 import type { TReadUpdate } from './read-update'
 import { decodeClientMessage, MalformedMessageError, MESSAGE_AWARENESS, MESSAGE_SYNC } from './decode-client-message'
 import { applyPresence, encodePresence } from './presence-states'
+import type { WireFrame } from './wire-frame'
 import { closeSocket } from './close-socket'
 import { errorFields, type TLogger } from './logger'
 import { sanitizePresence } from './sanitize-presence'
@@ -150,19 +151,35 @@ export class BoardConnection implements TConnectionInfo {
     return [...this.clientIds]
   }
 
-  /** Several frames in one write to the socket (each still its own WebSocket message). */
-  sendBatch(messages: readonly Uint8Array[]): void {
-    if (messages.length <= 1) return messages.length === 1 ? this.send(messages[0]!) : undefined
+  /**
+   * Messages framed once for all their receivers (`WireFrame`), written to the socket as they are,
+   * in one write (each still its own WebSocket message). Written beside `ws`'s own sends, they keep
+   * their order: the server never compresses nor sends blobs, so `ws` hands every message to the
+   * socket at once too.
+   */
+  sendFrames(frames: readonly WireFrame[]): void {
+    if (frames.length === 0) return
     const { ws, socket } = this
     if (ws.readyState !== ws.OPEN) return
     // The queue is judged once, as it was before the batch: the batch's own frames wait in the
     // corked socket for a moment, not because the client is slow.
-    if (this.isOverQueue(messages.reduce((n, m) => n + m.byteLength, 0))) return
-    socket?.cork()
+    let bytes = 0
+    for (const frame of frames) bytes += frame.payload.byteLength
+    if (this.isOverQueue(bytes)) return
+    // A negotiated extension (the server offers none) would change how ws frames; it frames then.
+    if (!socket || ws.extensions !== '') {
+      for (const frame of frames) ws.send(frame.payload)
+      return
+    }
+    if (frames.length === 1) {
+      socket.write(frames[0]!.bytes)
+      return
+    }
+    socket.cork()
     try {
-      for (const message of messages) ws.send(message)
+      for (const frame of frames) socket.write(frame.bytes)
     } finally {
-      socket?.uncork()
+      socket.uncork()
     }
   }
 

@@ -5,7 +5,8 @@ import { AppError, AppErrorCode, type TJobProgressMessage } from '@montage/core'
 import type { Sql } from '@montage/db'
 import type { BoardUpdateWriter } from './BoardUpdateWriter'
 import { applyBoardCommand, BOARD_COMMAND_ORIGIN, BoardWriteGuard, getRecords, numberVariations, reconcileSharedTexts, resetSharedTexts, type TBoardCommand, type TBoardWriteLimits, type TRecordChange } from '@montage/board'
-import { stateFrame, updateFrame } from './decode-client-message'
+import { stateFrame } from './decode-client-message'
+import { WireFrame } from './wire-frame'
 import type { TLogger } from './logger'
 import type { BoardRelay, TRoomRelay } from './BoardRelay'
 import { LiveJobs } from './LiveJobs'
@@ -557,8 +558,8 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   /**
-   * Sends the document updates of one turn of the event loop: each update in its own frame, framed
-   * once for every receiver, and each receiver's frames in one write (as a busy board's clients
+   * Sends the document updates of one turn of the event loop: each update in its own WebSocket
+   * frame, built once for all receivers (`WireFrame`), and each receiver's frames in one write (as a busy board's clients
    * send many updates a turn, this is one write per client per turn, not one per update). Nobody
    * is sent back what they sent. The turn's updates are queued for storage, and relayed to peers
    * each as its own message. Presence waiting for its interval is not sent with them.
@@ -582,12 +583,12 @@ export class BoardRoom implements TConnectionRoom {
     // of a new board, relayed while its first peers may still answer, spent a quarter of the
     // instance's CPU in it); the NATS connection writes a turn's messages together anyway.
     if (out.relayed.length > 0 && this.relay?.hasPeers()) for (const update of out.relayed) this.relay.publish('update', update)
-    const frames = updates.map(updateFrame)
+    const frames = updates.map((update) => WireFrame.ofUpdate(update))
     if (frames.length === 1) {
-      for (const conn of this.connections) if (conn !== origins[0]) conn.send(frames[0]!)
+      for (const conn of this.connections) if (conn !== origins[0]) conn.sendFrames(frames)
       return
     }
-    for (const conn of this.connections) conn.sendBatch(frames.filter((_, i) => origins[i] !== conn))
+    for (const conn of this.connections) conn.sendFrames(frames.filter((_, i) => origins[i] !== conn))
   }
 
   /** Sends the presence entries changed since the last presence frame as one frame, to every connection and to peers. */
@@ -600,8 +601,8 @@ export class BoardRoom implements TConnectionRoom {
     this.lastPresenceFlush = performance.now()
     // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
     // after 30 s of silence, and their own awareness renewals are what a lone client receives.
-    const message = encodeAwarenessMessage(this.awareness, [...out.changed])
-    for (const c of this.connections) c.send(message)
+    const frame = [WireFrame.of(encodeAwarenessMessage(this.awareness, [...out.changed]))]
+    for (const c of this.connections) c.sendFrames(frame)
     if (out.relayed.size > 0 && this.relay?.hasPeers()) {
       this.relay.publish('awareness', encodePresence(this.awareness, [...out.relayed]))
     }
