@@ -563,9 +563,9 @@ export class BoardRoom implements TConnectionRoom {
 
   /**
    * Sends the document updates of one turn of the event loop: each update in its own WebSocket
-   * frame, built once for all receivers (`WireFrame`), and each receiver's frames in one write (as a busy board's clients
-   * send many updates a turn, this is one write per client per turn, not one per update). Nobody
-   * is sent back what they sent. The turn's updates are queued for storage, and relayed to peers
+   * frame, built once for all receivers (`WireFrame`), and each receiver's frames in one write (as
+   * a busy board's clients send many updates a turn, this is one write per client per turn, not one
+   * per update). Nobody is sent back what they sent. The turn's updates are queued for storage, and relayed to peers
    * each as its own message. Presence waiting for its interval is not sent with them.
    *
    * Frames are not merged into one: `Y.mergeUpdates` reads and writes every struct of them again,
