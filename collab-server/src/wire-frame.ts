@@ -1,3 +1,4 @@
+import * as encoding from 'lib0/encoding'
 import { MESSAGE_SYNC, SYNC_UPDATE } from './decode-client-message'
 
 /** The largest payload whose length fits the two-byte form (RFC 6455 §5.2: 126 then 16 bits). */
@@ -31,24 +32,19 @@ export class WireFrame {
   }
 
   /**
-   * The frame of a y-websocket sync update message carrying `update` (what `updateFrame` encodes),
-   * written in place: no message is built to be copied into the frame.
+   * The frame of a y-websocket sync update message carrying `update` (what `updateFrame` encodes):
+   * only the message's few leading bytes are encoded apart, the update is copied once, into the
+   * frame.
    */
   static ofUpdate(update: Uint8Array): WireFrame {
-    const lengthBytes = varUintBytes(update.byteLength)
-    const frame = WireFrame.allocate(2 + lengthBytes + update.byteLength)
-    const out = frame.payload
-    out[0] = MESSAGE_SYNC
-    out[1] = SYNC_UPDATE
-    let at = 2
-    for (let n = update.byteLength; ; n = Math.floor(n / 128)) {
-      if (n < 128) {
-        out[at++] = n
-        break
-      }
-      out[at++] = (n % 128) | 0x80
-    }
-    out.set(update, at)
+    const head = encoding.encode((e) => {
+      encoding.writeVarUint(e, MESSAGE_SYNC)
+      encoding.writeVarUint(e, SYNC_UPDATE)
+      encoding.writeVarUint(e, update.byteLength)
+    })
+    const frame = WireFrame.allocate(head.byteLength + update.byteLength)
+    frame.payload.set(head)
+    frame.payload.set(update, head.byteLength)
     return frame
   }
 
@@ -69,11 +65,4 @@ export class WireFrame {
     }
     return new WireFrame(bytes, headerBytes)
   }
-}
-
-/** How many bytes lib0 writes `n` in as a varUint (seven bits a byte). */
-function varUintBytes(n: number): number {
-  let bytes = 1
-  for (let rest = Math.floor(n / 128); rest > 0; rest = Math.floor(rest / 128)) bytes++
-  return bytes
 }
