@@ -46,11 +46,17 @@ export interface TLeanConfig {
    * are measured on.
    */
   burst?: number
+  /**
+   * Connects this many of its clients first, reports `halfway`, and connects the rest once told to
+   * `continue`: the parent reads the server's memory in between (`runLeanLoad`'s `onHalfway`).
+   */
+  pauseAfter?: number
 }
 
 /** `coldMs`: the span from go whose sent edits are counted apart (`sentCold`): a fresh server's first seconds. */
-export type TLeanParentMessage = { type: 'start'; config: TLeanConfig } | { type: 'go'; warmupMs: number; durationMs: number; coldMs?: number } | { type: 'stop' }
+export type TLeanParentMessage = { type: 'start'; config: TLeanConfig } | { type: 'continue' } | { type: 'go'; warmupMs: number; durationMs: number; coldMs?: number } | { type: 'stop' }
 export type TLeanChildMessage =
+  | { type: 'halfway' }
   | { type: 'ready' }
   | {
       type: 'result'
@@ -228,24 +234,34 @@ async function run(config: TLeanConfig): Promise<void> {
   }
   const clients: LeanClient[] = []
   // In waves, as people arrive; one refused or reset at arrival tries again (a crowd's upgrades can overflow the backlog).
-  for (let i = 0; i < config.clients.length; i += 25) {
-    await Promise.all(
-      config.clients.slice(i, i + 25).map(async (c, j) => {
-        for (let attempt = 1; ; attempt++) {
-          const client = new LeanClient(c, config.dialect, `${config.tag}c${i + j}`, onMark)
-          try {
-            await client.synced
-            clients[i + j] = client
-            return
-          } catch (e) {
-            client.close()
-            if (attempt >= 5) throw e
-            await sleep(200 * attempt)
+  const connect = async (from: number, to: number) => {
+    for (let i = from; i < to; i += 25) {
+      await Promise.all(
+        config.clients.slice(i, Math.min(i + 25, to)).map(async (c, j) => {
+          for (let attempt = 1; ; attempt++) {
+            const client = new LeanClient(c, config.dialect, `${config.tag}c${i + j}`, onMark)
+            try {
+              await client.synced
+              clients[i + j] = client
+              return
+            } catch (e) {
+              client.close()
+              if (attempt >= 5) throw e
+              await sleep(200 * attempt)
+            }
           }
-        }
-      }),
-    )
+        }),
+      )
+    }
   }
+  const pause = Math.min(config.pauseAfter ?? 0, config.clients.length)
+  if (pause > 0) {
+    await connect(0, pause)
+    const resumed = new Promise<void>((resolve) => process.on('message', (m: TLeanParentMessage) => m.type === 'continue' && resolve()))
+    process.send!({ type: 'halfway' } satisfies TLeanChildMessage)
+    await resumed
+  }
+  await connect(pause, config.clients.length)
   // A burst's edits, written ahead: its marks carry when they were written, and every arrival counts.
   const written = config.burst !== undefined ? clients.map((c, i) => (config.clients[i]!.edits ? c.writeEdits(`shape:${c.tag}`, i, config.burst!) : [])) : []
   process.send!({ type: 'ready' } satisfies TLeanChildMessage)

@@ -24,6 +24,12 @@ export interface TLeanLoadOptions {
   durationMs: number
   /** A span from go whose sent edits are counted apart (`sentCold`), ended by `onCold`. */
   coldMs?: number
+  /**
+   * Called once each process has connected the first half of its clients, before it connects the
+   * rest, with how many are connected (the clients come board by board and are dealt out in turn,
+   * so the first half is the first half of the boards).
+   */
+  onHalfway?: (connected: number) => Promise<void>
   /** Called once every client is synced, before anyone edits (e.g. to read the server's memory). */
   onReady?: () => Promise<void>
   /** Called when the clients start editing and when they have reported (e.g. the server's CPU). */
@@ -64,6 +70,7 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
   const marks: Promise<void>[] = []
   const timers: NodeJS.Timeout[] = []
   try {
+    const halfway: Promise<void>[] = []
     const ready: Promise<void>[] = []
     const done: Promise<void>[] = []
     shares.forEach((share, p) => {
@@ -71,11 +78,25 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
       children.push(child)
       const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`a load-generator process exited (${code}) before reporting`))))
       exited.catch(() => {})
+      if (opts.onHalfway) halfway.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'halfway' && resolve())), exited]))
       ready.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'ready' && resolve())), exited]))
       done.push(Promise.race([new Promise<void>((resolve) => child.on('message', (m: TLeanChildMessage) => m.type === 'result' && (results.push(m), resolve()))), exited]))
-      const config: TLeanConfig = { dialect: opts.dialect, clients: share, editIntervalMs: opts.editIntervalMs, cursorHz: opts.cursorHz ?? 0, tag: `p${p}`, ...(opts.burst !== undefined ? { burst: opts.burst } : {}) }
+      const config: TLeanConfig = {
+        dialect: opts.dialect,
+        clients: share,
+        editIntervalMs: opts.editIntervalMs,
+        cursorHz: opts.cursorHz ?? 0,
+        tag: `p${p}`,
+        ...(opts.burst !== undefined ? { burst: opts.burst } : {}),
+        ...(opts.onHalfway ? { pauseAfter: Math.floor(share.length / 2) } : {}),
+      }
       child.send({ type: 'start', config } satisfies TLeanParentMessage)
     })
+    if (opts.onHalfway) {
+      await Promise.all(halfway)
+      await opts.onHalfway(shares.reduce((sum, share) => sum + Math.floor(share.length / 2), 0))
+      for (const child of children) child.send({ type: 'continue' } satisfies TLeanParentMessage)
+    }
     await Promise.all(ready)
     await opts.onReady?.()
     await opts.onGo?.()

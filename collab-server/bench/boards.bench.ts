@@ -115,10 +115,20 @@ async function runScenarios(target: Target & { statsPort: number }): Promise<Rec
   const processes = loadProcesses()
 
   // First, on a fresh process: 500 boards x 4 clients on one instance, one edit per board per
-  // second; memory per connection (RSS after full GCs, before and after connecting), and the
-  // server's CPU per thousand edits, twice: over its first 8 s of edits, and once it is warm.
+  // second; memory per connection, and the server's CPU per thousand edits, twice: over its first
+  // 8 s of edits, and once it is warm.
+  // Memory is RSS after full GCs, read before any client, once the first 250 boards' clients are
+  // connected, and once all are. Per connection is what the second 250 boards' 1,000 clients added:
+  // what one more connection (and its share of one more board) costs. The growth from the start
+  // (`memory_kb_per_connection_from_start`) also holds what a fresh process spends once on its
+  // first clients (code compiled for its paths, a heap grown in steps, database connections): in
+  // one run, ours grew 20.1 MB over the first 1,000 clients and 9.5 over the next, Hocuspocus 18.1
+  // and 13.5; their heaps in use grew 12.4 and 10.3 MB against 13.7 and 12.3. It also moved with
+  // how the clients arrived: all 2,000 at once, ours read 19.6 KiB where, in two halves, it read 15
+  // to 16.
   if (wants('500')) {
     const before = await target.memory()
+    let halfway = { connected: 0, rss: before }
     const cpu = { go: 0, cold: 0, warm: 0, done: 0 }
     const r = await runLeanLoad({
       dialect: target.dialect,
@@ -128,9 +138,15 @@ async function runScenarios(target: Target & { statsPort: number }): Promise<Rec
       warmupMs: WARMUP_500_MS,
       durationMs: 8_000,
       coldMs: COLD_500_MS,
+      onHalfway: async (connected) => {
+        await sleep(1_000)
+        halfway = { connected, rss: await target.memory() }
+      },
       onReady: async () => {
         await sleep(1_000)
-        out.kbPerConnection = ((await target.memory()) - before) / 1024 / 2000
+        const rss = await target.memory()
+        out.kbPerConnection = (rss - halfway.rss) / 1024 / (2000 - halfway.connected)
+        out.kbPerConnectionFromStart = (rss - before) / 1024 / 2000
       },
       onGo: async () => void (cpu.go = await cpuMsOf(target.statsPort)),
       onCold: async () => void (cpu.cold = await cpuMsOf(target.statsPort)),
@@ -346,6 +362,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       'boards.latency_p99_ms.200_editors': entry('p99_200', 'ms', 2, 'sentShare_200'),
       'boards.latency_p99_ms.200_editors_2_instances': alone('p99_200x2', 'ms', 2, 'sentShare_200x2'),
       'boards.memory_kb_per_connection': entry('kbPerConnection', 'KiB', 1),
+      'boards.memory_kb_per_connection_from_start': entry('kbPerConnectionFromStart', 'KiB', 1),
       'boards.server_cpu_ms_per_1000_edits': entry('cpuPer1000', 'ms', 1, 'sentShare_500'),
       'boards.server_cpu_ms_per_1000_edits_first_8_s': entry('cpuPer1000Cold', 'ms', 1, 'sentShare_500'),
       'boards.load_ms.10k_shapes': alone('load10k', 'ms'),

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { createWriteStream } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@montage/infra'
@@ -32,11 +33,14 @@ export interface TServeProcess {
 export async function startServeProcess(kind: 'ours' | 'hocuspocus', env: Record<string, string>): Promise<TServeProcess> {
   const [port, statsPort] = [await freePort(), await freePort()]
   const script = await builtServe()
-  const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), script, kind, String(port), String(statsPort)], {
+  const traceGc = process.env.BENCH_TRACE_GC
+  const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), ...(traceGc ? ['--trace-gc'] : []), script, kind, String(port), String(statsPort)], {
     cwd: path.join(HERE, '..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   })
+  // V8 writes its GC trace to stdout: into a file of its own per server.
+  if (traceGc) child.stdout!.pipe(createWriteStream(path.join(traceGc, `gc-${kind}-${port}.log`)))
   await new Promise<void>((resolve, reject) => {
     child.stdout!.on('data', (b: Buffer) => b.toString().includes('ready') && resolve())
     child.once('exit', (code) => reject(new Error(`${kind} server exited (${code})`)))
