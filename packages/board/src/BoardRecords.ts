@@ -188,7 +188,8 @@ export class BoardRecords<T extends object = TLRecord> {
       }
     }
 
-    const added = new Map<string, TRecordEntry<T>[]>()
+    // Each key's entry added by this transaction; null where it added more than one (contested).
+    const added = new Map<string, TRecordEntry<T> | null>()
     // A document that held nothing before is being loaded (`ownBytes`).
     const loading = transaction.beforeState.size === 0
     for (const [client, after] of transaction.afterState) {
@@ -203,21 +204,17 @@ export class BoardRecords<T extends object = TLRecord> {
           const entry = readRecordEntry(element) as TRecordEntry<T> | undefined
           if (!entry) continue
           if (!loading) ownBytes(entry.element)
-          const list = added.get(entry.key)
-          if (list) list.push(entry)
-          else added.set(entry.key, [entry])
+          added.set(entry.key, added.has(entry.key) ? null : entry)
         }
       }
     }
 
     const contested: string[] = []
-    for (const [key, entries] of added) {
-      const live = this.map.get(key)
-      if (entries.length > 1 || live) {
+    for (const [key, entry] of added) {
+      if (entry === null || this.map.has(key)) {
         contested.push(key)
         continue
       }
-      const entry = entries[0]!
       this.map.set(key, entry)
       const deleted = changes.get(key)
       changes.set(key, deleted?.action === 'delete' ? { action: 'update', oldValue: deleted.oldValue, newValue: entry.val } : { action: 'add', newValue: entry.val })
