@@ -185,7 +185,7 @@ export class BoardRoom implements TConnectionRoom {
       persistence: opts.persistence,
       writer: opts.writer,
       onStored: () => {
-        if (this.isWarm() && !this.destroyed) void this.searchIndex.refresh()
+        if (this.isWarm() && !this.destroyed) this.searchIndex.refreshSoon()
         if (this.isUnloadable() && !this.destroyed) this.onIdle(this)
       },
     })
@@ -426,6 +426,8 @@ export class BoardRoom implements TConnectionRoom {
     if (this.destroyed) return
     // What this turn changed is sent and queued for storage (shutdown flushes after destroying).
     this.flushOutgoing()
+    // A search refresh put off is written now, while the records are here to read.
+    if (this.isWarm()) this.searchIndex.refreshPutOff()
     this.destroyed = true
     if (this.coldTimer) clearTimeout(this.coldTimer)
     this.cold = null

@@ -6,6 +6,7 @@ import { appendBoardUpdate, createBoard, createWorkspace, searchWorkspace, upser
 import { openTestDb } from '@montage/db/testing'
 import { ShotSearchIndex, indexUnindexedBoards, searchShapesOf } from '../src/ShotSearchIndex'
 import { foldChanges, ShotSearchWriter } from '../src/ShotSearchWriter'
+import { waitFor } from './helpers'
 
 let sql: Sql
 beforeAll(async () => {
@@ -165,6 +166,46 @@ describe('shot search index', () => {
     await index.refresh()
     expect(walks).toBe(2)
     expect(await titles()).toEqual([`Reshot ${word}`, `Retitled ${word}`, `Shot 4 ${word}`])
+  })
+
+  it('after stores, refreshes at most once a minimum interval, writing each shot’s latest title once; one put off runs at once when the board closes', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+    const ws = await createWorkspace(sql, { name: 'Index', ownerId: owner.id })
+    const board = await createBoard(sql, { workspaceId: ws.id, name: 'Busy board', createdBy: owner.id })
+    const word = `sound${randomUUID().slice(0, 6)}`
+    const records = new Map<string, unknown>([['shape:s1', shot('shape:s1', `Take 1 ${word}`, '')]])
+    const writer = new ShotSearchWriter(sql)
+    const written: { shapes: { title: string }[] }[] = []
+    const counting = { write: (changes: never) => (written.push(changes), writer.write(changes)) } as unknown as ShotSearchWriter
+    const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records.values(), record: (id) => records.get(id), minIntervalMs: 300 })
+    const titles = async () => (await searchWorkspace(sql, { workspaceId: ws.id, q: word })).map((h) => h.title)
+    const retitle = (take: number) => {
+      records.set('shape:s1', shot('shape:s1', `Take ${take} ${word}`, ''))
+      index.noteChanged(['shape:s1'])
+    }
+    // The first store of the board: refreshed at once.
+    index.refreshSoon()
+    await index.settled()
+    expect(written).toHaveLength(1)
+    // Three more stores within the interval: one refresh once it has passed, with the latest title.
+    const since = performance.now()
+    for (const take of [2, 3, 4]) {
+      retitle(take)
+      index.refreshSoon()
+    }
+    expect(written).toHaveLength(1)
+    await waitFor(async () => (await titles()).includes(`Take 4 ${word}`))
+    expect(performance.now() - since).toBeGreaterThanOrEqual(250)
+    expect(written.map((w) => w.shapes.map((s) => s.title))).toEqual([[`Take 1 ${word}`], [`Take 4 ${word}`]])
+    // Put off, then the board closes: written now, not after the interval.
+    retitle(5)
+    index.refreshSoon()
+    await new Promise((r) => setTimeout(r, 20))
+    expect(written).toHaveLength(2)
+    index.refreshPutOff()
+    await index.settled()
+    expect(written).toHaveLength(3)
+    expect(await titles()).toEqual([`Take 5 ${word}`])
   })
 
   it('folds two queued changes of one board into one write', () => {
