@@ -1,5 +1,5 @@
 import { isUuid } from '@montage/core'
-import type { Sql } from './client'
+import type { Queryable, Sql } from './client'
 import { readBinaryCopyColumn } from './copy-binary-column'
 
 /** Appends Yjs updates of one board (already merged by the caller) and touches the board. */
@@ -15,7 +15,7 @@ export async function appendBoardUpdate(sql: Sql, opts: { boardId: string; updat
  * One statement, so a compaction running meanwhile cannot make us read the new snapshot
  * without the rows it folded, nor the old snapshot without the rows it deleted.
  */
-export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8Array[]> {
+export async function loadBoardUpdates(sql: Queryable, boardId: string): Promise<Uint8Array[]> {
   // COPY takes no parameters, so the id is written into the statement: only ever a uuid.
   if (!isUuid(boardId)) throw new Error(`loadBoardUpdates: ${JSON.stringify(boardId.slice(0, 60))} is not a board id (a uuid)`)
   const id = boardId.toLowerCase()
@@ -25,7 +25,7 @@ export async function loadBoardUpdates(sql: Sql, boardId: string): Promise<Uint8
   // On a connection of its own: postgres.js pipelines statements onto busy pool connections, and
   // one that reaches a connection while its COPY streams fails (COPY_IN_PROGRESS). A transaction or
   // a reserved connection (no `reserve` of its own) is the caller's alone already.
-  const reserved = typeof (sql as Partial<Pick<Sql, 'reserve'>>).reserve === 'function' ? await sql.reserve() : null
+  const reserved = 'reserve' in sql && typeof sql.reserve === 'function' ? await sql.reserve() : null
   try {
     const stream = await (reserved ?? sql).unsafe(`
       COPY (

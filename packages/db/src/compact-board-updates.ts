@@ -1,4 +1,5 @@
 import type { Sql } from './client'
+import { loadBoardUpdates } from './board-updates'
 
 export interface CompactBoardUpdatesOptions {
   boardId: string
@@ -17,10 +18,11 @@ export async function compactBoardUpdates(sql: Sql, opts: CompactBoardUpdatesOpt
   return sql.begin(async (tx) => {
     const locked = await tx`SELECT 1 FROM boards WHERE id = ${opts.boardId} FOR UPDATE`
     if (locked.length === 0) return { folded: 0 }
-    const rows = await tx<{ id: number; update: Buffer }[]>`SELECT id, update FROM board_updates WHERE board_id = ${opts.boardId} ORDER BY id`
+    const rows = await tx<{ id: number }[]>`SELECT id FROM board_updates WHERE board_id = ${opts.boardId} ORDER BY id`
     if (rows.length === 0 || rows.length < (opts.minRows ?? 1)) return { folded: 0 }
-    const [snap] = await tx<{ snapshot: Buffer }[]>`SELECT snapshot FROM board_snapshots WHERE board_id = ${opts.boardId}`
-    const parts = [...(snap ? [new Uint8Array(snap.snapshot)] : []), ...rows.map((r) => new Uint8Array(r.update))]
+    // The snapshot and those rows, in order, as their bytes (binary COPY: read as text, a bytea is
+    // hex, two characters a byte); the board is locked, so no row comes or goes meanwhile.
+    const parts = await loadBoardUpdates(tx, opts.boardId)
     const snapshot = Buffer.from(opts.merge(parts))
     await tx`
       INSERT INTO board_snapshots (board_id, snapshot, folded) VALUES (${opts.boardId}, ${snapshot}, ${rows.length})
