@@ -65,6 +65,8 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
   const n = Math.max(1, Math.min(opts.processes, opts.clients.length))
   const shares: TLeanClient[][] = Array.from({ length: n }, () => [])
   opts.clients.forEach((c, i) => shares[i % n]!.push(c))
+  // With `onHalfway`, each process connects this many of its share first.
+  const firstHalf = (share: TLeanClient[]) => (opts.onHalfway ? Math.floor(share.length / 2) : 0)
   const children: ChildProcess[] = []
   const results: Extract<TLeanChildMessage, { type: 'result' }>[] = []
   const marks: Promise<void>[] = []
@@ -88,13 +90,13 @@ export async function runLeanLoad(opts: TLeanLoadOptions): Promise<TLeanLoadResu
         cursorHz: opts.cursorHz ?? 0,
         tag: `p${p}`,
         ...(opts.burst !== undefined ? { burst: opts.burst } : {}),
-        ...(opts.onHalfway ? { pauseAfter: Math.floor(share.length / 2) } : {}),
+        ...(opts.onHalfway ? { pauseAfter: firstHalf(share) } : {}),
       }
       child.send({ type: 'start', config } satisfies TLeanParentMessage)
     })
     if (opts.onHalfway) {
       await Promise.all(halfway)
-      await opts.onHalfway(shares.reduce((sum, share) => sum + Math.floor(share.length / 2), 0))
+      await opts.onHalfway(shares.reduce((sum, share) => sum + firstHalf(share), 0))
       for (const child of children) child.send({ type: 'continue' } satisfies TLeanParentMessage)
     }
     await Promise.all(ready)

@@ -427,7 +427,7 @@ export class BoardRoom implements TConnectionRoom {
     // What this turn changed is sent and queued for storage (shutdown flushes after destroying).
     this.flushOutgoing()
     // A search refresh put off is written now, while the records are here to read.
-    if (this.isWarm()) this.searchIndex.refreshPutOff()
+    this.searchIndex.refreshPutOff()
     this.destroyed = true
     if (this.coldTimer) clearTimeout(this.coldTimer)
     this.cold = null
@@ -567,8 +567,9 @@ export class BoardRoom implements TConnectionRoom {
    * Sends the document updates of one turn of the event loop: each update in its own WebSocket
    * frame, built once for all receivers (`WireFrame`), and each receiver's frames in one write (as
    * a busy board's clients send many updates a turn, this is one write per client per turn, not one
-   * per update). Nobody is sent back what they sent. The turn's updates are queued for storage, and relayed to peers
-   * each as its own message. Presence waiting for its interval is not sent with them.
+   * per update). Nobody is sent back what they sent. The turn's updates are queued for storage, and
+   * relayed to peers each as its own message. Presence waiting for its interval is not sent with
+   * them.
    *
    * Frames are not merged into one: `Y.mergeUpdates` reads and writes every struct of them again,
    * which on a board busy enough to have several updates a turn cost more than all the sends.

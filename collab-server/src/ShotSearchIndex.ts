@@ -36,9 +36,10 @@ export function searchShapesOf(records: Iterable<unknown>): TBoardSearchShape[] 
 
 /**
  * Keeps `board_search_shapes` equal to the board's shots: called when the board is built from
- * storage and after stores (at most every 2 s: `refreshSoon`). The first refresh reads what the index holds of the board and
- * writes only where it differs (nothing when it does not: opening a board indexed before costs one
- * read, not a write), or, for a board never indexed, replaces its rows whole and marks it indexed.
+ * storage and after stores (at most every 2 s: `refreshSoon`). The first refresh reads what the
+ * index holds of the board and writes only where it differs (nothing when it does not: opening a
+ * board indexed before costs one read, not a write), or, for a board never indexed, replaces its
+ * rows whole and marks it indexed.
  * After that only the shots whose title or prompt changed, and those gone, are written (nothing when
  * none did), one write at a time, through the instance's `ShotSearchWriter` (which writes many
  * boards in one transaction; without one given, the index has its own). A failed read or write is
