@@ -53,47 +53,28 @@ export class ShotSearchIndex {
   /** The rows as last handed to the writer (or read from the index), by shape id; null until the first refresh and after a failed one. */
   private written: Map<string, TBoardSearchShape> | null = null
   /** Records changed since the last refresh (with `record`). */
-  private changed = new Set<string>()
+  private readonly changed = new Set<string>()
   private chain: Promise<void> = Promise.resolve()
   /** The refresh that starts from what the index holds, while it is queued or running. */
   private fromStored: Promise<void> | null = null
   private readonly writer: ShotSearchWriter
-  /** When the last refresh started (performance.now()), and the one `refreshSoon` put off, if any. */
-  private lastRefreshAt = -Infinity
-  private putOff: NodeJS.Timeout | null = null
-
-  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; record?: (id: string) => unknown; writer?: ShotSearchWriter; minIntervalMs?: number }) {
+  constructor(private readonly opts: { boardId: string; db: Sql; logger: TLogger; records: () => Iterable<unknown>; record?: (id: string) => unknown; writer?: ShotSearchWriter }) {
     this.writer = opts.writer ?? new ShotSearchWriter(opts.db)
   }
 
   /**
-   * A refresh after a store: now, or, within `minIntervalMs` (default 2 s) of the last one, once
-   * that much time has passed since it. A busy board is stored every few hundred milliseconds, and
-   * each refresh and its write cost the instance work and garbage that lives until the database
-   * answered (on the 500-board load of the bench, with a shot's title changed by every edit, that
-   * garbage made V8 run a full collection every 2.6 s, 3.2 s with the index turned off, 2.7 to 2.9 s
-   * with this). Put off, a refresh writes what changed meanwhile at once, each shot's latest title
-   * and prompt once; search finds a change within a few seconds.
+   * A refresh after a store, at the writer's next refresh tick (`ShotSearchWriter.refreshSoon`:
+   * one clock for every board of the instance, at most one tick every 2 s). A busy board is stored
+   * every few hundred milliseconds; put off, a refresh writes what changed meanwhile at once, each
+   * shot's latest title and prompt once, and search finds a change within a few seconds.
    */
   refreshSoon(): void {
-    if (this.putOff) return
-    const wait = this.lastRefreshAt + (this.opts.minIntervalMs ?? 2_000) - performance.now()
-    if (wait <= 0) {
-      void this.refresh()
-      return
-    }
-    this.putOff = setTimeout(() => {
-      this.putOff = null
-      void this.refresh()
-    }, wait)
+    this.writer.refreshSoon(this)
   }
 
   /** Runs the refresh `refreshSoon` put off, now (the board is closing: its records are about to go). */
   refreshPutOff(): void {
-    if (!this.putOff) return
-    clearTimeout(this.putOff)
-    this.putOff = null
-    void this.refresh()
+    if (this.writer.takePutOff(this)) void this.refresh()
   }
 
   /** Records that were added, changed or deleted (any origin): the next refresh looks at them. */
@@ -102,20 +83,18 @@ export class ShotSearchIndex {
   }
 
   refresh(): Promise<void> {
-    this.lastRefreshAt = performance.now()
     const before = this.written
     if (!before) return this.refreshFromStored()
     const { record } = this.opts
-    const noted = this.changed
-    this.changed = new Set()
     // The rows now of the records to compare (null: not a shot, or gone): the noted ones, or all.
     let now: Map<string, TBoardSearchShape | null>
     if (record) {
       now = new Map()
-      for (const id of noted) now.set(id, searchRowOf(record(id)))
+      for (const id of this.changed) now.set(id, searchRowOf(record(id)))
     } else {
       now = this.rowsAgainst(before)
     }
+    this.changed.clear()
     const changes = changesFrom(this.opts.boardId, before, now)
     if (!changes) return this.chain
     return this.write(changes)
@@ -140,7 +119,7 @@ export class ShotSearchIndex {
         const stored = await readBoardSearchShapes(db, boardId)
         // A board deleted meanwhile: nothing to index.
         if (!stored) return
-        this.changed = new Set()
+        this.changed.clear()
         if (!stored.indexed) {
           const now = this.rowsNow()
           this.written = now

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { getRecords } from '@montage/board'
-import { appendBoardUpdate, createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql } from '@montage/db'
+import { appendBoardUpdate, createBoard, createWorkspace, searchWorkspace, upsertUser, type Sql, type TBoardSearchChanges } from '@montage/db'
 import { openTestDb } from '@montage/db/testing'
 import { ShotSearchIndex, indexUnindexedBoards, searchShapesOf } from '../src/ShotSearchIndex'
 import { foldChanges, ShotSearchWriter } from '../src/ShotSearchWriter'
@@ -18,6 +18,14 @@ afterAll(async () => {
 
 const shot = (id: string, title: unknown, prompt: unknown) => ({ id, typeName: 'shape', type: 'shot', props: { title, prompt } })
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as never
+
+/** Each write the indexes hand `writer`, with when it was handed. */
+function recordWrites(writer: ShotSearchWriter): (TBoardSearchChanges & { at: number })[] {
+  const written: (TBoardSearchChanges & { at: number })[] = []
+  const write = writer.write.bind(writer)
+  writer.write = (changes) => (written.push({ ...changes, at: performance.now() }), write(changes))
+  return written
+}
 
 /** A new board of its own workspace, a word only this test's shots hold, and its search rows' titles with their stamps. */
 async function boardToIndex(name: string, wordPrefix: string) {
@@ -174,19 +182,18 @@ describe('shot search index', () => {
     const board = await createBoard(sql, { workspaceId: ws.id, name: 'Busy board', createdBy: owner.id })
     const word = `sound${randomUUID().slice(0, 6)}`
     const records = new Map<string, unknown>([['shape:s1', shot('shape:s1', `Take 1 ${word}`, '')]])
-    const writer = new ShotSearchWriter(sql)
-    const written: { shapes: { title: string }[] }[] = []
-    const counting = { write: (changes: never) => (written.push(changes), writer.write(changes)) } as unknown as ShotSearchWriter
-    const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records.values(), record: (id) => records.get(id), minIntervalMs: 300 })
+    const writer = new ShotSearchWriter(sql, { refreshIntervalMs: 300 })
+    const written = recordWrites(writer)
+    const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer, records: () => records.values(), record: (id) => records.get(id) })
     const titles = async () => (await searchWorkspace(sql, { workspaceId: ws.id, q: word })).map((h) => h.title)
     const retitle = (take: number) => {
       records.set('shape:s1', shot('shape:s1', `Take ${take} ${word}`, ''))
       index.noteChanged(['shape:s1'])
     }
-    // The first store of the board: refreshed at once.
+    // The first store of the board: refreshed at the next turn.
     index.refreshSoon()
+    await waitFor(async () => written.length === 1)
     await index.settled()
-    expect(written).toHaveLength(1)
     // Three more stores within the interval: one refresh once it has passed, with the latest title.
     const since = performance.now()
     for (const take of [2, 3, 4]) {
@@ -206,6 +213,40 @@ describe('shot search index', () => {
     await index.settled()
     expect(written).toHaveLength(3)
     expect(await titles()).toEqual([`Take 5 ${word}`])
+  })
+
+  it('refreshes every board that asked within the interval at one tick of the instance’s writer', async () => {
+    const owner = await upsertUser(sql, { authSubject: `test:${randomUUID()}`, name: 'Indexer' })
+    const ws = await createWorkspace(sql, { name: 'Ticks', ownerId: owner.id })
+    const word = `tick${randomUUID().slice(0, 6)}`
+    const writer = new ShotSearchWriter(sql, { refreshIntervalMs: 300 })
+    const written = recordWrites(writer)
+    const boards = await Promise.all(['A', 'B'].map(async (name) => {
+      const board = await createBoard(sql, { workspaceId: ws.id, name, createdBy: owner.id })
+      const records = new Map<string, unknown>([['shape:s1', shot('shape:s1', `${name} 1 ${word}`, '')]])
+      const index = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer, records: () => records.values(), record: (id) => records.get(id) })
+      return { board, records, index }
+    }))
+    // Both indexed once (the first refresh of each reads what the index holds).
+    for (const b of boards) b.index.refreshSoon()
+    await waitFor(async () => written.length === 2)
+    await Promise.all(boards.map((b) => b.index.settled()))
+    // Board A asks at once, board B 150 ms later: both are refreshed at the same tick, the interval after the last.
+    const since = performance.now()
+    for (const [i, b] of boards.entries()) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 150))
+      b.records.set('shape:s1', shot('shape:s1', `${['A', 'B'][i]} 2 ${word}`, ''))
+      b.index.noteChanged(['shape:s1'])
+      b.index.refreshSoon()
+    }
+    await waitFor(async () => written.length === 4)
+    const [a, b] = written.slice(2)
+    expect(new Set([a!.boardId, b!.boardId])).toEqual(new Set(boards.map((x) => x.board.id)))
+    expect(Math.abs(a!.at - b!.at)).toBeLessThan(20)
+    expect(a!.at - since).toBeGreaterThanOrEqual(250)
+    await Promise.all(boards.map((x) => x.index.settled()))
+    const hits = (await searchWorkspace(sql, { workspaceId: ws.id, q: word })).map((h) => h.title).sort()
+    expect(hits).toEqual([`A 2 ${word}`, `B 2 ${word}`])
   })
 
   it('folds two queued changes of one board into one write', () => {
