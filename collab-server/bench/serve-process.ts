@@ -34,7 +34,7 @@ export async function startServeProcess(kind: 'ours' | 'hocuspocus', env: Record
   const [port, statsPort] = [await freePort(), await freePort()]
   const script = await builtServe()
   const traceGc = process.env.BENCH_TRACE_GC
-  const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), ...(traceGc ? ['--trace-gc'] : []), script, kind, String(port), String(statsPort)], {
+  const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), ...(traceGc ? ['--trace-gc'] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), script, kind, String(port), String(statsPort)], {
     cwd: path.join(HERE, '..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -78,16 +78,21 @@ function parseEntry(element: { key?: unknown; val?: unknown }): TRecordEntry<obj
 }
 
 /**
- * Gives an element's bytes an array of their own. Yjs reads a byte array as a view into the
- * message that brought it, so a small record would keep a whole large message alive for as long as
- * it lives: one member could make every copy hold far more than the board (write a large record
- * beside a small one, delete the large one, again and again). A board's first load keeps its views:
- * those share one array, the board itself.
+ * Gives an element's bytes an array of their own when the message around them is large. Yjs reads
+ * a byte array as a view into the message that brought it, so a small record would keep a whole
+ * large message alive for as long as it lives: one member could make every copy hold far more
+ * than the board (write a large record beside a small one, delete the large one, again and again).
+ * A message not much larger than the record (`KEEP_VIEW_OVER`: an edit of one record, the common
+ * case) is kept as it is, without a copy per edit. A board's first load keeps its views: those
+ * share one array, the board itself.
  */
 function ownBytes(element: TStoredRecordEntry): void {
   const val = element.val
-  if (val instanceof Uint8Array && val.byteLength !== val.buffer.byteLength) element.val = val.slice()
+  if (val instanceof Uint8Array && val.buffer.byteLength > Math.max(2 * val.byteLength, val.byteLength + KEEP_VIEW_OVER)) element.val = val.slice()
 }
+
+/** Bytes of message around a record that a view of it may keep (or as many as the record's own, when more). */
+const KEEP_VIEW_OVER = 512
 
 /**
  * A key-value view of the board's `Y.Array('records')` of `{ key, val }` entries, the layout

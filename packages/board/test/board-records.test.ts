@@ -130,7 +130,7 @@ describe('BoardRecords', () => {
     })
   })
 
-  it('keeps the bytes of a received record in an array of their own, not a view into the message', () => {
+  it('keeps the bytes of a received record in an array of their own when the message around them is large, as the view they came as when it is not', () => {
     const source = new Y.Doc()
     const sourceRecords = new BoardRecords<{ n: number; blob?: string }>(source.getArray('records'))
     sourceRecords.set('small', { n: 0 })
@@ -155,6 +155,15 @@ describe('BoardRecords', () => {
     // Its own array: the 200 KB message can go once the large record does.
     expect(kept.buffer.byteLength).toBe(kept.byteLength)
     expect(new TextDecoder().decode(kept)).toBe('{"n":1}')
+
+    // A record sent alone is kept as the view it arrived as: the message is little more than the record.
+    const beforeAlone = Y.encodeStateVector(source)
+    sourceRecords.set('small', { n: 3, blob: 'y'.repeat(300) })
+    const edit = Y.encodeStateAsUpdate(source, beforeAlone)
+    Y.applyUpdate(copy, edit)
+    const view = copyRecords.map.get('small')!.element.val as Uint8Array
+    expect(view.buffer).toBe(edit.buffer)
+    expect(copyRecords.get('small')).toEqual({ n: 3, blob: 'y'.repeat(300) })
   })
 
   // A `null` pushed into the records array made every load of the board throw (y-utility read `.key` of it).
