@@ -20,10 +20,10 @@ const shot = (id: string, title: unknown, prompt: unknown) => ({ id, typeName: '
 const silent = { info() {}, warn() {}, error() {}, debug() {} } as never
 
 /** Each write the indexes hand `writer`, with when it was handed. */
-function recordWrites(writer: ShotSearchWriter): (TBoardSearchChanges & { at: number })[] {
-  const written: (TBoardSearchChanges & { at: number })[] = []
+function recordWrites(writer: ShotSearchWriter): { changes: TBoardSearchChanges; at: number }[] {
+  const written: { changes: TBoardSearchChanges; at: number }[] = []
   const write = writer.write.bind(writer)
-  writer.write = (changes) => (written.push({ ...changes, at: performance.now() }), write(changes))
+  writer.write = (changes) => (written.push({ changes, at: performance.now() }), write(changes))
   return written
 }
 
@@ -107,17 +107,16 @@ describe('shot search index', () => {
     const indexedAt = async () => (await sql<{ at: Date }[]>`SELECT shots_indexed_at AS at FROM boards WHERE id = ${board.id}`)[0]!.at.getTime()
     const records = [shot('shape:s1', `Opening ${word}`, 'wide'), shot('shape:s2', `Closing ${word}`, 'close')]
     const writer = new ShotSearchWriter(sql)
-    const written: unknown[] = []
-    const counting = { write: (changes: never) => (written.push(changes), writer.write(changes)) } as unknown as ShotSearchWriter
+    const written = recordWrites(writer)
     // First opened: never indexed, so written whole and marked indexed.
-    await new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records }).refresh()
+    await new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer, records: () => records }).refresh()
     expect(written).toHaveLength(1)
     const first = await stamps()
     const marked = await indexedAt()
     await new Promise((r) => setTimeout(r, 20))
 
     // Opened again (a new room, as after a restart): the index holds these shots, so nothing is written.
-    await new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records }).refresh()
+    await new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer, records: () => records }).refresh()
     expect(written).toHaveLength(1)
     expect(await stamps()).toEqual(first)
 
@@ -125,10 +124,10 @@ describe('shot search index', () => {
     // writing its rows): opened again, only the retitled shot, the new one and the gone one are
     // written, once for two refreshes asked at once.
     records.splice(0, 2, shot('shape:s2', `Retitled ${word}`, 'close'), shot('shape:s3', `Insert ${word}`, ''))
-    const reopened = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer: counting, records: () => records })
+    const reopened = new ShotSearchIndex({ boardId: board.id, db: sql, logger: silent, writer, records: () => records })
     await Promise.all([reopened.refresh(), reopened.refresh()])
     expect(written).toHaveLength(2)
-    expect(written[1]).toEqual({ boardId: board.id, replace: false, shapes: [{ shapeId: 'shape:s2', title: `Retitled ${word}`, prompt: 'close' }, { shapeId: 'shape:s3', title: `Insert ${word}`, prompt: '' }], removed: ['shape:s1'] })
+    expect(written[1]!.changes).toEqual({ boardId: board.id, replace: false, shapes: [{ shapeId: 'shape:s2', title: `Retitled ${word}`, prompt: 'close' }, { shapeId: 'shape:s3', title: `Insert ${word}`, prompt: '' }], removed: ['shape:s1'] })
     const hits = await searchWorkspace(sql, { workspaceId: ws.id, q: word })
     expect(hits.map((h) => [h.shapeId, h.title]).sort()).toEqual([['shape:s2', `Retitled ${word}`], ['shape:s3', `Insert ${word}`]])
     expect(await indexedAt()).toBe(marked)
@@ -203,7 +202,7 @@ describe('shot search index', () => {
     expect(written).toHaveLength(1)
     await waitFor(async () => (await titles()).includes(`Take 4 ${word}`))
     expect(performance.now() - since).toBeGreaterThanOrEqual(250)
-    expect(written.map((w) => w.shapes.map((s) => s.title))).toEqual([[`Take 1 ${word}`], [`Take 4 ${word}`]])
+    expect(written.map((w) => w.changes.shapes.map((s) => s.title))).toEqual([[`Take 1 ${word}`], [`Take 4 ${word}`]])
     // Put off, then the board closes: written now, not after the interval.
     retitle(5)
     index.refreshSoon()
@@ -241,7 +240,7 @@ describe('shot search index', () => {
     }
     await waitFor(async () => written.length === 4)
     const [a, b] = written.slice(2)
-    expect(new Set([a!.boardId, b!.boardId])).toEqual(new Set(boards.map((x) => x.board.id)))
+    expect(new Set([a!.changes.boardId, b!.changes.boardId])).toEqual(new Set(boards.map((x) => x.board.id)))
     expect(Math.abs(a!.at - b!.at)).toBeLessThan(20)
     expect(a!.at - since).toBeGreaterThanOrEqual(250)
     await Promise.all(boards.map((x) => x.index.settled()))
