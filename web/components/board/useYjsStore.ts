@@ -23,6 +23,7 @@ import {
 } from 'tldraw'
 import * as Y from 'yjs'
 import { WebsocketProvider } from 'y-websocket'
+import { applyServerUpdatesAsReceived } from '@/lib/client/received-sync'
 import { IndexeddbPersistence } from 'y-indexeddb'
 // Deep import: the package index also re-exports Node-only NATS helpers.
 import { BoardWriteGuard, DEFAULT_BOARD_WRITE_LIMITS, ensureSharedTexts, getMeta, getRecords, getThreads, isSerializedSchema, readValidRecords, SHARED_TEXT_FIELDS, sharedTextKey, sharedTextPropValue, getTexts, type TRecordChange, type TRecordWrites } from '@montage/board/client'
@@ -153,6 +154,7 @@ export function useYjsStore({ boardId, collabUrl, token, fetchToken, shapeUtils,
       disableBc: true,
       maxBackoffTime: 10_000,
     })
+    applyServerUpdatesAsReceived(provider)
     const cleanups: (() => void)[] = [keepCollabTokenFresh(provider, { token, fetchToken })]
     threadMap.observe(onThreads)
     cleanups.push(() => threadMap.unobserve(onThreads))
