@@ -85,7 +85,21 @@ function leanFigures(out: Record<string, number>, name: string, r: TLeanLoadResu
   out[`sentShare_${name}`] = r.sentShare
   out[`clientsCpu_${name}`] = r.clientsCpu
   if (r.sentShare < 0.95) console.warn(`[bench] ${name}: the clients sent ${(100 * r.sentShare).toFixed(1)}% of their edits; its latency does not count`)
+  if (process.env.BENCH_LATENCY_SHAPE) printLatencyShape(name, r.latencies)
   return r.sentShare >= 0.95 ? r.latencies : []
+}
+
+/**
+ * `BENCH_LATENCY_SHAPE=1`: a load's latencies at several percentiles, and how many arrivals took
+ * over 3 ms. Every edit reaches each of its board's other clients, so one slow edit on the
+ * 50-client board is 49 slow arrivals: its p99 is set by the slowest two edits of the 200.
+ */
+function printLatencyShape(name: string, latencies: number[]): void {
+  const sorted = [...latencies].sort((a, b) => a - b)
+  if (sorted.length === 0) return
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!.toFixed(2)
+  const shape = [0.5, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999].map((q) => `p${q * 100}=${at(q)}`).join(' ')
+  console.log(`[bench] ${name} latencies (ms, n=${sorted.length}): ${shape} max=${sorted.at(-1)!.toFixed(2)}, over 3 ms: ${sorted.filter((x) => x > 3).length}`)
 }
 
 /**

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createWriteStream } from 'node:fs'
+import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { freePort } from '@montage/infra'
@@ -34,6 +35,8 @@ export async function startServeProcess(kind: 'ours' | 'hocuspocus', env: Record
   const [port, statsPort] = [await freePort(), await freePort()]
   const script = await builtServe()
   const traceGc = process.env.BENCH_TRACE_GC
+  // A missing folder would fail the log's stream and leave the bench waiting.
+  if (traceGc) await mkdir(traceGc, { recursive: true })
   const child = spawn(process.execPath, ['--expose-gc', '--enable-source-maps', ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=' + process.env.BENCH_CPU_PROF] : []), ...(traceGc ? ['--trace-gc'] : []), ...(process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? []), script, kind, String(port), String(statsPort)], {
     cwd: path.join(HERE, '..'),
     env: { ...process.env, ...env },
