@@ -26,7 +26,9 @@ export interface TGroupCommitOptions<T> {
  * interval, go out together in the next batch. Batches run one at a time, in submission order.
  */
 export class GroupCommit<T> {
-  private readonly queue = new Map<string | symbol, Queued<T>>()
+  /** Keyed items under their key; items without a key under a number of their own (`unkeyed`). */
+  private readonly queue = new Map<string | number, Queued<T>>()
+  private unkeyed = 0
   private writing = false
   private lastStart = -Infinity
   private lastSize = 0
@@ -36,7 +38,7 @@ export class GroupCommit<T> {
   /** Resolves once the item (or a later one of its key) is written; rejects when that batch failed. */
   submit(item: T): Promise<void> {
     return new Promise((resolve, reject) => {
-      const key = this.opts.key?.(item) ?? Symbol()
+      const key = this.opts.key ? this.opts.key(item) : this.unkeyed++
       const queued = this.queue.get(key)
       if (queued) queued.item = this.opts.merge ? this.opts.merge(queued.item, item) : item
       else this.queue.set(key, { item, waiters: [] })
