@@ -19,6 +19,7 @@ type TEditorHandle = {
   updateShape(s: unknown): void
   select(...ids: string[]): void
   getShape(id: string): { x: number } | undefined
+  getCurrentPageShapeIds(): Set<string>
   setCamera(c: { x: number; y: number; z: number }): void
   getViewportPageBounds(): { center: { x: number; y: number } }
   store: { query: { records(t: string): { get(): { userName: string; selectedShapeIds: string[] }[] } } }
@@ -121,6 +122,10 @@ describe('offline', () => {
     })
     const page = await ben.newPage()
     await openBoard(page, stack.boardId)
+    const shapeIds = () => page.evaluate(() => [...window.__montageEditor!.getCurrentPageShapeIds()].sort())
+    // The seeded board as the server sent it: the browser's copy keeps those bytes as they came.
+    const fromServer = await shapeIds()
+    expect(fromServer.length).toBeGreaterThan(0)
 
     // The network goes away.
     online = false
@@ -160,6 +165,7 @@ describe('offline', () => {
     await page.locator('[data-testid=board][data-ready=true]').waitFor({ timeout: 60_000 })
     await page.waitForFunction(() => !!window.__montageEditor?.getShape('shape:offline-box'), null, { timeout: 30_000 })
     expect(await page.locator('[data-testid=sync-status]').getAttribute('data-status')).not.toBe('live')
+    expect(await shapeIds()).toEqual([...fromServer, 'shape:offline-box'].sort())
 
     // Back online: the edit reaches the server and another person.
     online = true
