@@ -3,7 +3,7 @@ import WebSocket from 'ws'
 import * as encoding from 'lib0/encoding'
 import * as decoding from 'lib0/decoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { applyReceivedUpdate } from '@montage/board'
+import { readSyncMessageAsReceived } from '@montage/board'
 
 /** Which wire dialect: y-websocket (ours) or Hocuspocus's (document name before every message, auth first). */
 export type TDialect = 'y-websocket' | 'hocuspocus'
@@ -72,10 +72,7 @@ export class BenchClient {
     if (Number.isNaN(this.stateReceivedAt) && decoding.peekVarUint(d) === syncProtocol.messageYjsSyncStep2) this.stateReceivedAt = performance.now()
     const reply = encoding.createEncoder()
     // As the browser's provider reads them (`applyServerUpdatesAsReceived` in web/lib/client).
-    const subType = decoding.readVarUint(d)
-    if (subType === syncProtocol.messageYjsSyncStep1) syncProtocol.readSyncStep1(d, reply, this.doc)
-    else if (subType === syncProtocol.messageYjsSyncStep2 || subType === syncProtocol.messageYjsUpdate) applyReceivedUpdate(this.doc, decoding.readVarUint8Array(d), this)
-    else throw new Error(`unknown sync message type ${subType}`)
+    const subType = readSyncMessageAsReceived(d, reply, this.doc, this)
     if (subType === syncProtocol.messageYjsSyncStep2) this.resolveSynced()
     if (encoding.length(reply) > 0) {
       this.send((e) => {

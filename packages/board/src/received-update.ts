@@ -1,4 +1,7 @@
 import * as Y from 'yjs'
+import * as decoding from 'lib0/decoding'
+import type * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
 
 type TUpdateListener = (update: Uint8Array, origin: unknown, doc: Y.Doc, transaction: Y.Transaction) => void
 
@@ -86,5 +89,31 @@ export function applyReceivedUpdate(doc: Y.Doc, update: Uint8Array, origin: unkn
       const given = failed ? Y.encodeStateAsUpdate(doc, Y.encodeStateVector(transaction.beforeState)) : update
       for (const f of [...(listeners.get('update') ?? [])]) f(given, origin, doc, transaction)
     }
+  }
+}
+
+/**
+ * Reads one sync message from the server as y-protocols' `readSyncMessage` does (a sync step 1 is
+ * answered into `encoder`; a failed apply is logged, not thrown; an unknown type throws), except
+ * that a sync step 2 or update is applied with `applyReceivedUpdate`. Returns the message's type.
+ * The browser's provider (`applyServerUpdatesAsReceived` in web) and the bench's client read with it.
+ */
+export function readSyncMessageAsReceived(decoder: decoding.Decoder, encoder: encoding.Encoder, doc: Y.Doc, origin: unknown): number {
+  const type = decoding.readVarUint(decoder)
+  switch (type) {
+    case syncProtocol.messageYjsSyncStep1:
+      syncProtocol.readSyncStep1(decoder, encoder, doc)
+      return type
+    case syncProtocol.messageYjsSyncStep2:
+    case syncProtocol.messageYjsUpdate:
+      try {
+        applyReceivedUpdate(doc, decoding.readVarUint8Array(decoder), origin)
+      } catch (error) {
+        // As y-protocols does: a bad update (or a throwing observer) is reported, not fatal to the connection.
+        console.error('Caught error while handling a Yjs update', error)
+      }
+      return type
+    default:
+      throw new Error(`Unknown sync message type ${type}`)
   }
 }

@@ -1,6 +1,9 @@
 import * as Y from 'yjs'
-import { describe, expect, it } from 'vitest'
-import { applyReceivedUpdate, BoardRecords, type TStoredRecordEntry } from '../src'
+import * as encoding from 'lib0/encoding'
+import * as decoding from 'lib0/decoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { describe, expect, it, vi } from 'vitest'
+import { applyReceivedUpdate, BoardRecords, readSyncMessageAsReceived, type TStoredRecordEntry } from '../src'
 
 type TEmitted = { update: Uint8Array; origin: unknown }
 
@@ -125,5 +128,44 @@ describe('applyReceivedUpdate', () => {
     expect(d.emitted).toHaveLength(1)
     expect(d.emitted[0]!.update).not.toBe(more.update)
     expect(recordsOf(replay(d.emitted))).toEqual(recordsOf(more.records))
+  })
+})
+
+describe('readSyncMessageAsReceived', () => {
+  const message = (write: (e: encoding.Encoder) => void) => {
+    const e = encoding.createEncoder()
+    write(e)
+    return decoding.createDecoder(encoding.toUint8Array(e))
+  }
+
+  it('applies a sync step 2 as received and answers a sync step 1 as y-protocols does', () => {
+    const server = board(30)
+    const c = client()
+    const reply = encoding.createEncoder()
+    expect(readSyncMessageAsReceived(message((e) => syncProtocol.writeSyncStep2(e, server.doc)), reply, c.doc, 'server')).toBe(syncProtocol.messageYjsSyncStep2)
+    expect(encoding.length(reply)).toBe(0)
+    expect(recordsOf(c.records)).toEqual(recordsOf(server.records))
+    expect(c.emitted.map((e) => e.origin)).toEqual(['server'])
+
+    // The server asks for what it lacks: the answer is this copy's state.
+    const answer = encoding.createEncoder()
+    expect(readSyncMessageAsReceived(message((e) => syncProtocol.writeSyncStep1(e, new Y.Doc())), answer, c.doc, 'server')).toBe(syncProtocol.messageYjsSyncStep1)
+    const fresh = client()
+    const d = decoding.createDecoder(encoding.toUint8Array(answer))
+    expect(readSyncMessageAsReceived(d, encoding.createEncoder(), fresh.doc, 'server')).toBe(syncProtocol.messageYjsSyncStep2)
+    expect(recordsOf(fresh.records)).toEqual(recordsOf(server.records))
+  })
+
+  it('logs an update that fails to apply instead of throwing, and throws on an unknown message type', () => {
+    const c = client()
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {})
+    try {
+      const broken = board(50).update.slice(0, 900)
+      expect(readSyncMessageAsReceived(message((e) => syncProtocol.writeUpdate(e, broken)), encoding.createEncoder(), c.doc, 'server')).toBe(syncProtocol.messageYjsUpdate)
+      expect(error).toHaveBeenCalledOnce()
+    } finally {
+      error.mockRestore()
+    }
+    expect(() => readSyncMessageAsReceived(message((e) => encoding.writeVarUint(e, 7)), encoding.createEncoder(), c.doc, 'server')).toThrow(/Unknown sync message type 7/)
   })
 })
