@@ -183,7 +183,20 @@ async function runScenarios(target: Target & { statsPort: number }): Promise<Rec
   }
   // One board, 200 editors: each edits once a second and moves its cursor 10 times a second.
   if (wants('200')) {
-    const r = await runLeanLoad({ dialect: target.dialect, clients: leanClients(target, target.boards.slice(521, 522), 200), processes, editIntervalMs: 1_000, cursorHz: 10, warmupMs: 2_000, durationMs: 6_000 })
+    // The server's CPU from the end of the warm-up to the last arrival, in cores.
+    const cpu = { warm: 0, warmAt: 0, done: 0, doneAt: 0 }
+    const r = await runLeanLoad({
+      dialect: target.dialect,
+      clients: leanClients(target, target.boards.slice(521, 522), 200),
+      processes,
+      editIntervalMs: 1_000,
+      cursorHz: 10,
+      warmupMs: 2_000,
+      durationMs: 6_000,
+      onWarm: async () => void ((cpu.warmAt = performance.now()), (cpu.warm = await cpuMsOf(target.statsPort))),
+      onDone: async () => void ((cpu.doneAt = performance.now()), (cpu.done = await cpuMsOf(target.statsPort))),
+    })
+    out.serverCpu_200 = r.sentShare >= 0.95 ? (cpu.done - cpu.warm) / (cpu.doneAt - cpu.warmAt) : NaN
     const samples = leanFigures(out, '200', r)
     out.p99_200 = samples.length ? percentile(samples, 99) : NaN
   }
@@ -380,6 +393,7 @@ export default async function boardsBench(): Promise<Record<string, TEntry>> {
       'boards.memory_kb_per_connection_from_start': entry('kbPerConnectionFromStart', 'KiB', 1),
       'boards.server_cpu_ms_per_1000_edits': entry('cpuPer1000', 'ms', 1, 'sentShare_500'),
       'boards.server_cpu_ms_per_1000_edits_first_8_s': entry('cpuPer1000Cold', 'ms', 1, 'sentShare_500'),
+      'boards.server_cpu_cores.200_editors': entry('serverCpu_200', 'cores', 2, 'sentShare_200'),
       'boards.load_ms.10k_shapes': alone('load10k', 'ms'),
       'boards.load_ms.10k_shapes_received': alone('load10kReceived', 'ms'),
       'boards.load_ms.10k_shapes_20_at_once': alone('crowd10k', 'ms'),

@@ -6,6 +6,8 @@
  * the event-loop delay since the last call, `GET /stats` what our server's limits did.
  */
 import { createServer } from 'node:http'
+import { writeFileSync } from 'node:fs'
+import { Session } from 'node:inspector/promises'
 import { monitorEventLoopDelay } from 'node:perf_hooks'
 import { connect } from '@nats-io/transport-node'
 import { Server } from '@hocuspocus/server'
@@ -61,5 +63,20 @@ createServer((req, res) => {
   json(process.memoryUsage())
 }).listen(Number(statsPortArg), '127.0.0.1', () => console.log('ready'))
 
-// A clean exit on SIGTERM, so `--cpu-prof` (BENCH_CPU_PROF) can write its profile.
-process.on('SIGTERM', () => process.exit(0))
+// `BENCH_HEAP_SAMPLE=<file>`: V8's sampling heap profile of everything the server allocated, the
+// garbage included (what the collector's work is made of; `--heap-prof` keeps only what is live
+// at exit), written on SIGTERM as a `.heapprofile` (DevTools' Memory tab reads it).
+const heapSample = process.env.BENCH_HEAP_SAMPLE ? new Session() : null
+if (heapSample) {
+  heapSample.connect()
+  await heapSample.post('HeapProfiler.startSampling', { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true })
+}
+
+// A clean exit on SIGTERM, so `--cpu-prof` (BENCH_CPU_PROF) and `BENCH_HEAP_SAMPLE` can write their profiles.
+process.on('SIGTERM', () => {
+  if (!heapSample) return process.exit(0)
+  void heapSample.post('HeapProfiler.stopSampling').then(({ profile }) => {
+    writeFileSync(process.env.BENCH_HEAP_SAMPLE!.replace('%k', `${kind}-${port}`), JSON.stringify(profile))
+    process.exit(0)
+  })
+})
