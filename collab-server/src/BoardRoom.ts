@@ -38,6 +38,8 @@ export interface BoardRoomOptions {
   antiEntropyMs?: number
   /** Shared group-commit writer; without one the room appends on its own. */
   writer?: BoardUpdateWriter
+  /** How a board of many connections paces its update sends (default `DEFAULT_CROWD_PACING`). */
+  crowd?: TCrowdPacing
   /** Shared group-commit writer of the shot search rows; without one the room writes its own. */
   searchWriter?: ShotSearchWriter
   /** Called whenever the room may have become unloadable: no holders and (maybe) nothing pending. */
@@ -71,6 +73,22 @@ interface OutgoingPresence {
  * of them 50 frames a second, not 2,000.
  */
 const PRESENCE_INTERVAL_MS = 20
+
+/**
+ * How a crowded board paces its document updates. A board's updates go out at the end of the turn
+ * that brought them, one write per connection; on a board of `connections` or more, at least
+ * `updateIntervalMs` pass between two such sends (by default at most 125 a second), and what came
+ * meanwhile leaves together, each update still its own message. An edit after a quiet moment goes
+ * out in its own turn. Every send to 200 people is 199 writes, and on a 2-core machine the
+ * receivers' wake-ups share the cores with the server: paced, the boards bench's 200 editors cost
+ * the server less CPU (collab-server README). Boards under 64 connections are not paced.
+ */
+export interface TCrowdPacing {
+  connections: number
+  updateIntervalMs: number
+}
+
+export const DEFAULT_CROWD_PACING: TCrowdPacing = { connections: 64, updateIntervalMs: 8 }
 
 /**
  * How long a loaded board waits for a client's sync step 1 before building its document anyway:
@@ -139,6 +157,7 @@ export class BoardRoom implements TConnectionRoom {
   private relay: TRoomRelay | null = null
   private readonly relayer?: BoardRelay
   private readonly antiEntropyMs: number
+  private readonly crowd: TCrowdPacing
   /** The stored board as read by `load`, until the document is built from it (`warm`). */
   private cold: Uint8Array | null = null
   private coldFrame: Uint8Array | null = null
@@ -159,6 +178,7 @@ export class BoardRoom implements TConnectionRoom {
   /** Cancels the scheduled presence frame. */
   private cancelPresenceFlush: (() => void) | null = null
   private lastPresenceFlush = -Infinity
+  private lastUpdateFlush = -Infinity
   /** Relay messages that arrive while the board is loading, applied once it is. */
   private relayBacklog: (() => void)[] | null = []
   /** Job progress shown through the server's own awareness entry (every instance keeps its own). */
@@ -176,6 +196,7 @@ export class BoardRoom implements TConnectionRoom {
     this.limits = opts.limits
     this.relayer = opts.relay
     this.antiEntropyMs = opts.antiEntropyMs ?? DEFAULT_ANTI_ENTROPY_MS
+    this.crowd = opts.crowd ?? DEFAULT_CROWD_PACING
     this.stats = opts.stats ?? createCollabStats()
     this.metrics = opts.metrics
     this.storage = new BoardPersistence({
@@ -541,11 +562,16 @@ export class BoardRoom implements TConnectionRoom {
     if (this.relay && this.isWarm() && !this.destroyed) this.relay.publish('sync', Y.encodeStateVector(this.doc))
   }
 
-  /** What this turn of the event loop changed in the document, sent once it ends (`flushUpdates`). */
+  /**
+   * What this turn of the event loop changed in the document, sent once it ends (`flushUpdates`);
+   * on a crowded board, once the pacing interval since the last send has passed (`TCrowdPacing`).
+   */
   private outgoing(): Outgoing {
     if (this.pending) return this.pending
     this.pending = { updates: [], origins: [], relayed: [] }
-    this.cancelUpdateFlush = schedule(this.flushUpdates, 0)
+    const { connections, updateIntervalMs } = this.crowd
+    const wait = this.connections.size >= connections ? this.lastUpdateFlush + updateIntervalMs - performance.now() : 0
+    this.cancelUpdateFlush = schedule(this.flushUpdates, wait)
     return this.pending
   }
 
@@ -564,7 +590,8 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   /**
-   * Sends the document updates of one turn of the event loop: each update in its own WebSocket
+   * Sends the document updates of one turn of the event loop (of the interval, on a crowded
+   * board: `TCrowdPacing`): each update in its own WebSocket
    * frame, built once for all receivers (`WireFrame`), and each receiver's frames in one write (as
    * a busy board's clients send many updates a turn, this is one write per client per turn, not one
    * per update). Nobody is sent back what they sent. The turn's updates are queued for storage, and
@@ -582,6 +609,7 @@ export class BoardRoom implements TConnectionRoom {
     this.cancelUpdateFlush = null
     const { updates, origins } = out
     if (updates.length === 0) return
+    this.lastUpdateFlush = performance.now()
     // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
     this.storage.enqueue(updates)
     // Alone with a board (the usual case), nothing is published: a newcomer announces itself

@@ -1,6 +1,6 @@
 import type { Sql } from '@montage/db'
 import { DEFAULT_BOARD_WRITE_LIMITS } from '@montage/board'
-import { BoardRoom, DEFAULT_ANTI_ENTROPY_MS, type TBoardLimits } from './BoardRoom'
+import { BoardRoom, DEFAULT_ANTI_ENTROPY_MS, type TBoardLimits, type TCrowdPacing } from './BoardRoom'
 import type { TConnectionLimits } from './BoardConnection'
 import type { TPersistenceOptions } from './BoardPersistence'
 import type { BoardRelay } from './BoardRelay'
@@ -38,6 +38,7 @@ export interface BoardRoomsOptions {
   boardLimits?: TBoardLimits
   relay?: BoardRelay
   antiEntropyMs?: number
+  crowd?: TCrowdPacing
   writer?: BoardUpdateWriter
   /** Shared group-commit writer of the boards' shot search rows; without one each room writes its own. */
   searchWriter?: ShotSearchWriter
@@ -120,6 +121,7 @@ export class BoardRooms {
         metrics: this.opts.metrics,
         relay: this.opts.relay,
         antiEntropyMs: this.opts.antiEntropyMs,
+        crowd: this.opts.crowd,
         writer: this.opts.writer,
         searchWriter: this.opts.searchWriter,
         jobIdleMs: this.opts.jobIdleMs,

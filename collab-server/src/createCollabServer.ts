@@ -11,7 +11,7 @@ import { createLogger } from '@montage/runtime/log'
 import { ReconnectCooldowns } from './ReconnectCooldowns'
 import { RATE_LIMIT_CLOSE_CODE } from './TokenBucket'
 import { BoardRooms } from './BoardRooms'
-import type { TBoardLimits } from './BoardRoom'
+import type { TBoardLimits, TCrowdPacing } from './BoardRoom'
 import type { TConnectionLimits } from './BoardConnection'
 import type { TPersistenceOptions } from './BoardPersistence'
 import { BoardRelay } from './BoardRelay'
@@ -61,6 +61,8 @@ export interface CreateCollabServerOptions {
   relay?: boolean
   /** How often each open board exchanges state vectors with its peers (repairs lost relay messages). */
   antiEntropyMs?: number
+  /** How a board of many connections paces its update sends (`DEFAULT_CROWD_PACING`: 64 connections, 8 ms). */
+  crowd?: TCrowdPacing
   /** How long a job that stopped reporting keeps its progress bar on the board (default 30 s). */
   jobIdleMs?: number
   /** How often an open board's unfinished variations are reconciled with the generations table (default 60 s; also at load; 0: never). */
@@ -106,7 +108,7 @@ export function createCollabServer(opts: CreateCollabServerOptions): CollabServe
   const searchWriter = new ShotSearchWriter(opts.db)
   const boardLimits = { ...DEFAULT_BOARD_WRITE_LIMITS, ...opts.boardLimits }
   const stats = createCollabStats()
-  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, metrics: opts.metrics, relay, antiEntropyMs: opts.antiEntropyMs, writer, searchWriter, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
+  const rooms = new BoardRooms({ db: opts.db, logger, persistence, limits: opts.limits, boardLimits, stats, metrics: opts.metrics, relay, antiEntropyMs: opts.antiEntropyMs, crowd: opts.crowd, writer, searchWriter, lingerMs: opts.roomLingerMs ?? 2_000, jobIdleMs: opts.jobIdleMs, reconcileIntervalMs: opts.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS })
   // Live job progress from the workers, shown on the boards this instance holds.
   const jobProgress = relayJobProgress({ nats: opts.nats, loadedRoom: (boardId) => rooms.peek(boardId), logger })
   // Signing out closes that session's sockets on every instance.

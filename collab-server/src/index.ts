@@ -1,5 +1,5 @@
 export { createCollabServer, type CollabServer, type CreateCollabServerOptions } from './createCollabServer'
-export { BoardRoom } from './BoardRoom'
+export { BoardRoom, DEFAULT_CROWD_PACING, type TCrowdPacing } from './BoardRoom'
 export type { TPersistenceOptions } from './BoardPersistence'
 export type { TLogger } from './logger'
 export { DEFAULT_CONNECTION_LIMITS } from './BoardRooms'
