@@ -56,8 +56,10 @@ interface Outgoing {
   updates: Uint8Array[]
   /** Each update's origin (the connection that sent it, or the room's own origins). */
   origins: unknown[]
-  /** Those not from another instance: what peers are sent. */
+  /** Those not from another instance and not relayed yet: what peers are sent. */
   relayed: Uint8Array[]
+  /** Sent after the crowd pacing interval (`TCrowdPacing`), not at the end of the turn. */
+  paced: boolean
 }
 
 /** Presence entries changed since the last presence frame, and those to relay to peers. */
@@ -81,7 +83,9 @@ const PRESENCE_INTERVAL_MS = 20
  * meanwhile leaves together, each update still its own message. An edit after a quiet moment goes
  * out in its own turn. Every send to 200 people is 199 writes, and on a 2-core machine the
  * receivers' wake-ups share the cores with the server: paced, the boards bench's 200 editors cost
- * the server less CPU (collab-server README). Boards under 64 connections are not paced.
+ * the server less CPU (collab-server README). Boards under 64 connections are not paced. Only the
+ * sockets are paced: the board's other instances are sent each update at the end of its turn, so
+ * on a board split across instances an edit waits for one interval at most, not one on each side.
  */
 export interface TCrowdPacing {
   connections: number
@@ -173,6 +177,8 @@ export class BoardRoom implements TConnectionRoom {
   private pending: Outgoing | null = null
   /** Cancels the scheduled update frame. */
   private cancelUpdateFlush: (() => void) | null = null
+  /** Relays a paced send's updates at the end of their turn (`flushRelayed`). */
+  private cancelRelayFlush: (() => void) | null = null
   /** Presence changed since the last presence frame, sent at most every `PRESENCE_INTERVAL_MS`. */
   private pendingPresence: OutgoingPresence | null = null
   /** Cancels the scheduled presence frame. */
@@ -530,7 +536,11 @@ export class BoardRoom implements TConnectionRoom {
     out.updates.push(update)
     out.origins.push(origin)
     // Relayed updates are stored and sent to our clients, never relayed back.
-    if (origin !== RELAY_ORIGIN) out.relayed.push(update)
+    if (origin === RELAY_ORIGIN) return
+    out.relayed.push(update)
+    // Pacing holds back our sockets only: the board's other instances get the update at the end
+    // of this turn, and pace their own clients' sends as they would pace a local edit.
+    if (out.paced && !this.cancelRelayFlush) this.cancelRelayFlush = schedule(this.flushRelayed, 0)
   }
 
   private readonly onAwarenessUpdate = (
@@ -563,15 +573,15 @@ export class BoardRoom implements TConnectionRoom {
   }
 
   /**
-   * What this turn of the event loop changed in the document, sent once it ends (`flushUpdates`);
+   * What this turn of the event loop changed in the document, sent once it ends (`flushOutgoing`);
    * on a crowded board, once the pacing interval since the last send has passed (`TCrowdPacing`).
    */
   private outgoing(): Outgoing {
     if (this.pending) return this.pending
-    this.pending = { updates: [], origins: [], relayed: [] }
     const { connections, updateIntervalMs } = this.crowd
     const wait = this.connections.size >= connections ? this.lastUpdateFlush + updateIntervalMs - performance.now() : 0
-    this.cancelUpdateFlush = schedule(this.flushUpdates, wait)
+    this.pending = { updates: [], origins: [], relayed: [], paced: wait > 0 }
+    this.cancelUpdateFlush = schedule(this.flushOutgoing, wait)
     return this.pending
   }
 
@@ -579,68 +589,93 @@ export class BoardRoom implements TConnectionRoom {
   private outgoingPresence(): OutgoingPresence {
     if (this.pendingPresence) return this.pendingPresence
     this.pendingPresence = { changed: new Set(), relayed: new Set() }
-    this.cancelPresenceFlush = schedule(this.flushPresence, this.lastPresenceFlush + PRESENCE_INTERVAL_MS - performance.now())
+    this.cancelPresenceFlush = schedule(this.flushOutgoing, this.lastPresenceFlush + PRESENCE_INTERVAL_MS - performance.now())
     return this.pendingPresence
   }
 
-  /** Sends whatever waits: presence and document updates (a flush, the room's end). */
-  private flushOutgoing(): void {
-    this.flushPresence()
-    this.flushUpdates()
+  /**
+   * Sends whatever waits, document updates and presence alike, in one write per connection: at
+   * the end of the turn that brought them, or once the interval of whichever is paced (updates on a
+   * crowded board, `TCrowdPacing`; presence, `PRESENCE_INTERVAL_MS`) has passed. What the other
+   * kind has waiting then goes along, early: on a busy board, where both wait, each receiver gets
+   * one write for both, not one for each (a socket write is the largest part of a send).
+   *
+   * Each update is its own WebSocket frame, built once for all receivers (`WireFrame`); nobody is
+   * sent back what they sent. The updates are queued for storage, and relayed to peers each as its
+   * own message (a paced send's were relayed at the end of their own turn: `flushRelayed`).
+   * Frames are not merged into one: `Y.mergeUpdates` reads and writes every struct of them again,
+   * which on a board busy enough to have several updates a turn cost more than all the sends.
+   * The presence entries changed since the last presence frame go as one frame, to every
+   * connection (the sender's own included) and to peers.
+   */
+  private readonly flushOutgoing = (): void => {
+    const presence = this.takePresenceFrame()
+    const out = this.pending
+    let frames: WireFrame[] = []
+    if (out) {
+      this.pending = null
+      this.cancelUpdateFlush?.()
+      this.cancelUpdateFlush = null
+      if (out.updates.length > 0) {
+        this.lastUpdateFlush = performance.now()
+        // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
+        this.storage.enqueue(out.updates)
+        // Alone with a board (the usual case), nothing is published: a newcomer announces itself
+        // with a state vector on load and gets everything it lacks in the answer.
+        // Each update its own message, not merged: merging reads and writes all of them again (a burst
+        // of a new board, relayed while its first peers may still answer, spent a quarter of the
+        // instance's CPU in it); the NATS connection writes a turn's messages together anyway.
+        this.flushRelayed(out)
+        frames = out.updates.map((update) => WireFrame.ofUpdate(update))
+      }
+    }
+    if (frames.length === 0 && !presence) return
+    const origins = out?.origins ?? []
+    if (frames.length <= 1) {
+      // One update (or none): two lists, built once, serve every receiver.
+      const others = presence ? [...frames, presence] : frames
+      const own = presence ? [presence] : []
+      for (const conn of this.connections) conn.sendFrames(frames.length === 1 && conn === origins[0] ? own : others)
+      return
+    }
+    for (const conn of this.connections) {
+      const mine = frames.filter((_, i) => origins[i] !== conn)
+      if (presence) mine.push(presence)
+      conn.sendFrames(mine)
+    }
   }
 
   /**
-   * Sends the document updates of one turn of the event loop (of the interval, on a crowded
-   * board: `TCrowdPacing`): each update in its own WebSocket
-   * frame, built once for all receivers (`WireFrame`), and each receiver's frames in one write (as
-   * a busy board's clients send many updates a turn, this is one write per client per turn, not one
-   * per update). Nobody is sent back what they sent. The turn's updates are queued for storage, and
-   * relayed to peers each as its own message. Presence waiting for its interval is not sent with
-   * them.
-   *
-   * Frames are not merged into one: `Y.mergeUpdates` reads and writes every struct of them again,
-   * which on a board busy enough to have several updates a turn cost more than all the sends.
+   * Publishes to the board's other instances the updates waiting in `out` (the pending send's,
+   * by default) that were not relayed yet: at the end of their turn while the send is paced, and
+   * with the send otherwise.
    */
-  private readonly flushUpdates = (): void => {
-    const out = this.pending
-    if (!out) return
-    this.pending = null
-    this.cancelUpdateFlush?.()
-    this.cancelUpdateFlush = null
-    const { updates, origins } = out
-    if (updates.length === 0) return
-    this.lastUpdateFlush = performance.now()
-    // Relayed updates are stored too: if their instance dies before storing them, ours is the copy.
-    this.storage.enqueue(updates)
-    // Alone with a board (the usual case), nothing is published: a newcomer announces itself
-    // with a state vector on load and gets everything it lacks in the answer.
-    // Each update its own message, not merged: merging reads and writes all of them again (a burst
-    // of a new board, relayed while its first peers may still answer, spent a quarter of the
-    // instance's CPU in it); the NATS connection writes a turn's messages together anyway.
-    if (out.relayed.length > 0 && this.relay?.hasPeers()) for (const update of out.relayed) this.relay.publish('update', update)
-    const frames = updates.map((update) => WireFrame.ofUpdate(update))
-    if (frames.length === 1) {
-      for (const conn of this.connections) if (conn !== origins[0]) conn.sendFrames(frames)
-      return
-    }
-    for (const conn of this.connections) conn.sendFrames(frames.filter((_, i) => origins[i] !== conn))
+  private readonly flushRelayed = (out: Outgoing | null = this.pending): void => {
+    this.cancelRelayFlush?.()
+    this.cancelRelayFlush = null
+    if (!out || out.relayed.length === 0) return
+    const relayed = out.relayed
+    out.relayed = []
+    if (this.relay?.hasPeers()) for (const update of relayed) this.relay.publish('update', update)
   }
 
-  /** Sends the presence entries changed since the last presence frame as one frame, to every connection and to peers. */
-  private readonly flushPresence = (): void => {
+  /**
+   * The presence entries changed since the last presence frame, as one frame for every connection
+   * (null when none changed), relayed to peers as it is taken.
+   */
+  private takePresenceFrame(): WireFrame | null {
     const out = this.pendingPresence
-    if (!out) return
+    if (!out) return null
     this.pendingPresence = null
     this.cancelPresenceFlush?.()
     this.cancelPresenceFlush = null
     this.lastPresenceFlush = performance.now()
-    // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
-    // after 30 s of silence, and their own awareness renewals are what a lone client receives.
-    const frame = [WireFrame.of(encodeAwarenessMessage(this.awareness, [...out.changed]))]
-    for (const c of this.connections) c.sendFrames(frame)
     if (out.relayed.size > 0 && this.relay?.hasPeers()) {
       this.relay.publish('awareness', encodePresence(this.awareness, [...out.relayed]))
     }
+    // Echoed to the sender too: y-websocket clients count any message as liveness and reconnect
+    // after 30 s of silence, and their own awareness renewals are what a lone client receives.
+    return WireFrame.of(encodeAwarenessMessage(this.awareness, [...out.changed]))
   }
 
   private fromRelay(apply: () => void): void {
