@@ -76,6 +76,9 @@ interface OutgoingPresence {
  */
 const PRESENCE_INTERVAL_MS = 20
 
+/** What a sender of a turn's one update gets when no presence goes with it: nothing, without a new array per send. */
+const NO_FRAMES: readonly WireFrame[] = []
+
 /**
  * How a crowded board paces its document updates. A board's updates go out at the end of the turn
  * that brought them, one write per connection; on a board of `connections` or more, at least
@@ -634,7 +637,7 @@ export class BoardRoom implements TConnectionRoom {
     if (frames.length <= 1) {
       // One update (or none): two lists, built once, serve every receiver.
       const others = presence ? [...frames, presence] : frames
-      const own = presence ? [presence] : []
+      const own = presence ? [presence] : NO_FRAMES
       for (const conn of this.connections) conn.sendFrames(frames.length === 1 && conn === origins[0] ? own : others)
       return
     }
